@@ -1,0 +1,94 @@
+"""The core's own contributions, registered as an internal plugin like any other.
+
+Partner kinds every jobcenter's network has, the task status machine, and the indicators
+that measure accountability in any working field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from netzwerker.contributions import Indicator, PartnerKind, Period
+from netzwerker.domain.tasks.models import Task
+from netzwerker.domain.tasks.report import count_columns, task_filters
+from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
+from netzwerker.hookspecs import hookimpl
+from netzwerker.workflow import Workflow
+
+PARTNER_KINDS = [
+    PartnerKind("jobcenter", "Jobcenter", "Grundsicherungsträger nach dem SGB II"),
+    PartnerKind("employment_agency", "Agentur für Arbeit", "SGB III"),
+    PartnerKind("municipality", "Kommune / Stadtverwaltung"),
+    PartnerKind("youth_office", "Jugendamt", "SGB VIII"),
+    PartnerKind("social_welfare_office", "Sozialamt", "SGB XII"),
+    PartnerKind("school", "Schule"),
+    PartnerKind("university", "Hochschule / Forschung"),
+    PartnerKind("police", "Polizei"),
+    PartnerKind("health_insurer", "Krankenkasse", "SGB V"),
+    PartnerKind("pension_insurer", "Rentenversicherung", "SGB VI, SGB IX"),
+    PartnerKind("charity", "Wohlfahrtsverband / soziale Einrichtung"),
+    PartnerKind("labour_market_provider", "Träger der Arbeitsmarktförderung"),
+    PartnerKind("education_provider", "Bildungsträger"),
+    PartnerKind("employer", "Arbeitgeber / Unternehmen"),
+    PartnerKind("chamber", "Kammer / Verband"),
+    PartnerKind("ministry", "Ministerium / Landesbehörde"),
+    PartnerKind("funding_body", "Fördermittelgeber"),
+    PartnerKind("self_help", "Selbsthilfegruppe"),
+    PartnerKind("association", "Verein / Initiative"),
+    PartnerKind("other", "Sonstige"),
+]
+
+
+def _counts(session: Session, period: Period, scope: dict[str, Any], *names: str) -> Any:
+    """Some of the accountability report's counts, for one period and scope."""
+    today = scope.get("today") or date.today()
+    columns = {column.name: column for column in count_columns(today)}
+    filters = task_filters(period, scope.get("working_field"), scope.get("partner_id"))
+    query = sa.select(*(columns[name] for name in names)).select_from(Task).where(*filters)
+    return session.execute(query).one()
+
+
+def on_time_rate(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
+    """Per cent of tasks due in the period that were done on time."""
+    on_time, late, overdue = _counts(session, period, scope, "done_on_time", "done_late", "overdue")
+    judged = on_time + late + overdue
+    return round(100 * on_time / judged, 1) if judged else None
+
+
+def overdue_tasks(session: Session, period: Period, scope: dict[str, Any]) -> float:
+    """Tasks due in the period that are open past their due date."""
+    return float(_counts(session, period, scope, "overdue")[0])
+
+
+@hookimpl
+def register_partner_kinds() -> list[PartnerKind]:
+    return PARTNER_KINDS
+
+
+@hookimpl
+def register_workflows() -> list[Workflow]:
+    return [TASK_WORKFLOW]
+
+
+@hookimpl
+def register_indicators() -> list[Indicator]:
+    return [
+        Indicator(
+            "tasks_on_time_rate",
+            "Zusagen termingerecht erfüllt",
+            "%",
+            compute=on_time_rate,
+            description="Anteil der fälligen Aufgaben, die bis zum Termin erledigt wurden",
+        ),
+        Indicator(
+            "tasks_overdue",
+            "Überfällige Aufgaben",
+            "Anzahl",
+            compute=overdue_tasks,
+            description="Offene Aufgaben, deren Termin verstrichen ist",
+        ),
+    ]

@@ -1,0 +1,207 @@
+"""``deployment.toml``: the configuration of one jobcenter's deployment, as attrs classes.
+
+Reading a file yields a :class:`DeploymentConfig` or an :class:`InvalidInput` naming every
+problem with its path. What can only be judged with the plugins loaded (their settings, keys
+they contribute) is checked in :mod:`netzwerker.deployment`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import attrs
+import cattrs
+
+from netzwerker.contributions import KEY_PATTERN
+from netzwerker.structuring import InvalidInput, Problem, make_converter, structure
+
+CONFIG_FILE = "deployment.toml"
+GOAL_STATUSES = ("active", "achieved", "missed", "dropped")
+IMPORT_KINDS = ("partners",)
+
+
+@attrs.frozen
+class DeploymentInfo:
+    """``[deployment]``: who runs this deployment."""
+
+    name: str
+    region: str = ""
+    timezone: str = "Europe/Berlin"
+
+
+@attrs.frozen
+class DatabaseConfig:
+    """``[database]``: empty ``url`` means the SQLite file ``netzwerker.db`` beside the config."""
+
+    url: str = ""
+
+
+@attrs.frozen
+class PluginConfig:
+    """``[plugins.<name>]``: a listed plugin is enabled unless ``enabled = false``."""
+
+    enabled: bool = True
+    settings: dict[str, Any] = attrs.Factory(dict)
+
+
+@attrs.frozen
+class EscalationConfig:
+    """``[escalation]``: when ``netzwerker escalate`` reminds, escalates and reports.
+
+    A rule set to ``-1`` is switched off.
+    """
+
+    remind_days_before_due: int = 3
+    escalate_days_after_due: int = 7
+    report_days_after_due: int = 14
+
+
+@attrs.frozen
+class WorkingFieldConfig:
+    """``[[working_fields]]``: a working field declared by the deployment, not by a plugin."""
+
+    key: str
+    name: str
+    description: str = ""
+
+
+@attrs.frozen
+class GoalConfig:
+    """``[[goals]]``: a goal of a working field, measurable through an indicator."""
+
+    key: str
+    working_field: str
+    title: str
+    start: date
+    end: date
+    description: str = ""
+    indicator: str = ""
+    target: float | None = None
+    status: str = "active"
+
+
+@attrs.frozen
+class DataFile:
+    """``[[imports]]``: a data file ``netzwerker import`` loads, relative to the config."""
+
+    kind: str
+    path: str
+
+
+@attrs.frozen
+class DeploymentConfig:
+    deployment: DeploymentInfo
+    database: DatabaseConfig = DatabaseConfig()
+    plugins: dict[str, PluginConfig] = attrs.Factory(dict)
+    escalation: EscalationConfig = EscalationConfig()
+    working_fields: list[WorkingFieldConfig] = attrs.Factory(list)
+    goals: list[GoalConfig] = attrs.Factory(list)
+    imports: list[DataFile] = attrs.Factory(list)
+
+    @property
+    def enabled_plugins(self) -> list[str]:
+        return [name for name, plugin in self.plugins.items() if plugin.enabled]
+
+
+def converter() -> cattrs.Converter:
+    return make_converter()
+
+
+def parse_config(data: dict[str, Any]) -> DeploymentConfig:
+    """Structure and check a configuration mapping; raises :class:`InvalidInput`."""
+    config = structure(converter(), data, DeploymentConfig)
+    problems = config_problems(config)
+    if problems:
+        raise InvalidInput(problems)
+    return config
+
+
+def read_config(folder: Path) -> DeploymentConfig:
+    """Read ``<folder>/deployment.toml``; raises :class:`InvalidInput`."""
+    path = folder / CONFIG_FILE
+    if not folder.is_dir():
+        raise InvalidInput([Problem(str(folder), "no such deployment folder")])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput([Problem(CONFIG_FILE, f"missing in {folder}")]) from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput([Problem(CONFIG_FILE, f"not UTF-8 text: {exc}")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput([Problem(CONFIG_FILE, f"not valid TOML: {exc}")]) from None
+    return parse_config(data)
+
+
+def unstructure_config(config: DeploymentConfig) -> dict[str, Any]:
+    """The mapping that :func:`parse_config` turns back into ``config`` (None values left out)."""
+    return _drop_none(converter().unstructure(config))
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def config_problems(config: DeploymentConfig) -> list[Problem]:
+    """What is wrong with a well-typed configuration, judged without plugins or files."""
+    problems: list[Problem] = []
+    try:
+        ZoneInfo(config.deployment.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(
+            Problem("deployment.timezone", f"unknown time zone {config.deployment.timezone!r}")
+        )
+    if not config.deployment.name.strip():
+        problems.append(Problem("deployment.name", "must not be empty"))
+    for name in config.plugins:
+        if not KEY_PATTERN.match(name):
+            problems.append(Problem(f"plugins.{name}", "not a plugin name"))
+    for field in attrs.fields(EscalationConfig):
+        days = getattr(config.escalation, field.name)
+        if days < -1:
+            problems.append(
+                Problem(f"escalation.{field.name}", f"must be 0 or more, or -1 (off), got {days}")
+            )
+    seen: set[str] = set()
+    for index, field_config in enumerate(config.working_fields):
+        path = f"working_fields[{index}].key"
+        if not KEY_PATTERN.match(field_config.key):
+            problems.append(Problem(path, f"{field_config.key!r} is not a key (a-z, 0-9, _)"))
+        if field_config.key in seen:
+            problems.append(Problem(path, f"working field {field_config.key!r} is declared twice"))
+        seen.add(field_config.key)
+    goal_keys: set[str] = set()
+    for index, goal in enumerate(config.goals):
+        path = f"goals[{index}]"
+        if not KEY_PATTERN.match(goal.key):
+            problems.append(Problem(f"{path}.key", f"{goal.key!r} is not a key (a-z, 0-9, _)"))
+        if goal.key in goal_keys:
+            problems.append(Problem(f"{path}.key", f"goal {goal.key!r} is declared twice"))
+        goal_keys.add(goal.key)
+        if goal.end < goal.start:
+            problems.append(Problem(f"{path}.end", f"{goal.end} is before start {goal.start}"))
+        if goal.status not in GOAL_STATUSES:
+            problems.append(
+                Problem(
+                    f"{path}.status",
+                    f"unknown status {goal.status!r} (one of {', '.join(GOAL_STATUSES)})",
+                )
+            )
+    for index, data_file in enumerate(config.imports):
+        if data_file.kind not in IMPORT_KINDS:
+            problems.append(
+                Problem(
+                    f"imports[{index}].kind",
+                    f"unknown kind {data_file.kind!r} (one of {', '.join(IMPORT_KINDS)})",
+                )
+            )
+    return problems

@@ -1,0 +1,93 @@
+"""The values a plugin contributes through its hooks.
+
+Small frozen attrs classes; the hook specifications in :mod:`netzwerker.hookspecs` say which
+hook returns which. Keys are lowercase identifiers (``health``, ``debt_counselling``) and are
+unique across all enabled plugins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import attrs
+
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _key(instance: Any, attribute: attrs.Attribute, value: str) -> None:
+    if not KEY_PATTERN.match(value):
+        raise ValueError(
+            f"{attribute.name} {value!r} must be lowercase letters, digits and '_', "
+            "starting with a letter"
+        )
+
+
+@attrs.frozen
+class WorkingField:
+    """An Arbeitsfeld: ``WorkingField("health", "Gesundheit", "Arbeitslosigkeit und …")``."""
+
+    key: str = attrs.field(validator=_key)
+    name: str
+    description: str = ""
+
+
+@attrs.frozen
+class PartnerKind:
+    """A kind of partner organisation: ``PartnerKind("health_office", "Gesundheitsamt")``."""
+
+    key: str = attrs.field(validator=_key)
+    name: str
+    description: str = ""
+
+
+@attrs.frozen
+class Period:
+    """A closed date interval, both ends included."""
+
+    start: date
+    end: date
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+
+
+@attrs.frozen
+class Indicator:
+    """A measurable quantity of a working field.
+
+    ``compute(session, period, scope)`` returns the value for a :class:`Period` (``None`` when
+    it cannot be computed); it should run one SQL aggregate, not load rows into Python.
+    ``scope`` narrows it (e.g. ``{"partner_id": 3}``) and may be empty.
+    A manual indicator (``compute=None``) is entered by a coordinator.
+    """
+
+    key: str = attrs.field(validator=_key)
+    label: str
+    unit: str
+    working_field: str | None = None
+    compute: Callable[..., float | None] | None = None
+    target: float | None = None
+    description: str = ""
+
+    @property
+    def manual(self) -> bool:
+        return self.compute is None
+
+
+@attrs.frozen
+class ProjectType:
+    """A kind of project a working field develops, with the attrs class of its details.
+
+    ``details`` is an attrs class; a project's details are structured into it with cattrs,
+    so a wrong value is reported with its path.
+    """
+
+    key: str = attrs.field(validator=_key)
+    name: str
+    details: type | None = None
+    working_field: str | None = None
+    description: str = ""

@@ -1,0 +1,284 @@
+"""A deployment: one jobcenter's configuration, enabled plugins, their contributions, database."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import attrs
+import pluggy
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from netzwerker.clock import today_in
+from netzwerker.config import DeploymentConfig, read_config
+from netzwerker.contributions import Indicator, PartnerKind, ProjectType, WorkingField
+from netzwerker.db import make_engine, normalise_url
+from netzwerker.plugins import call_each, load_plugins
+from netzwerker.structuring import InvalidInput, Problem, make_converter, structure
+from netzwerker.workflow import Workflow
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+DATABASE_FILE = "netzwerker.db"
+_EVENTS = "netzwerker.events"
+
+
+@attrs.frozen
+class Contributed(Generic[T]):
+    """A contribution and where it came from: ``core``, ``config`` or a plugin's name."""
+
+    value: T
+    source: str
+
+
+@attrs.define
+class Registry:
+    """Everything the core and the enabled plugins contribute, by key."""
+
+    working_fields: dict[str, Contributed[WorkingField]] = attrs.Factory(dict)
+    partner_kinds: dict[str, Contributed[PartnerKind]] = attrs.Factory(dict)
+    indicators: dict[str, Contributed[Indicator]] = attrs.Factory(dict)
+    project_types: dict[str, Contributed[ProjectType]] = attrs.Factory(dict)
+    workflows: dict[str, Contributed[Workflow]] = attrs.Factory(dict)
+
+    def contributions_of(self, source: str) -> dict[str, list[str]]:
+        """What one source contributes, per kind of contribution: for ``netzwerker plugins``."""
+        kinds = attrs.asdict(self, recurse=False)
+        return {
+            kind: [key for key, item in items.items() if item.source == source]
+            for kind, items in kinds.items()
+        }
+
+
+_REGISTRY_HOOKS = {
+    "working_fields": ("register_working_fields", "working field"),
+    "partner_kinds": ("register_partner_kinds", "partner kind"),
+    "indicators": ("register_indicators", "indicator"),
+    "project_types": ("register_project_types", "project type"),
+    "workflows": ("register_workflows", "workflow"),
+}
+
+
+def _plugin_path(source: str) -> str:
+    return "core" if source == "core" else f"plugins.{source}"
+
+
+def build_registry(
+    manager: pluggy.PluginManager, config: DeploymentConfig, deployment: Any
+) -> tuple[Registry, list[Problem]]:
+    """Collect every contribution; a key claimed twice is a problem naming both claimants."""
+    registry = Registry()
+    problems: list[Problem] = []
+    for attribute, (hook_name, noun) in _REGISTRY_HOOKS.items():
+        target: dict[str, Contributed[Any]] = getattr(registry, attribute)
+        for source, items in call_each(manager, hook_name, deployment=deployment):
+            for item in items:
+                if item.key in target:
+                    problems.append(
+                        Problem(
+                            _plugin_path(source),
+                            f"{noun} {item.key!r} is already contributed by "
+                            f"{_describe_source(target[item.key].source)}",
+                        )
+                    )
+                    continue
+                target[item.key] = Contributed(item, source)
+    for index, declared in enumerate(config.working_fields):
+        if declared.key in registry.working_fields:
+            owner = registry.working_fields[declared.key].source
+            problems.append(
+                Problem(
+                    f"working_fields[{index}].key",
+                    f"working field {declared.key!r} is already contributed by "
+                    f"{_describe_source(owner)}",
+                )
+            )
+            continue
+        registry.working_fields[declared.key] = Contributed(
+            WorkingField(declared.key, declared.name, declared.description), "config"
+        )
+    for contributed in registry.workflows.values():
+        problems.extend(
+            Problem(_plugin_path(contributed.source), problem)
+            for problem in contributed.value.problems()
+        )
+    return registry, problems
+
+
+def _describe_source(source: str) -> str:
+    return {"core": "the core", "config": "the configuration"}.get(source, f"plugin {source!r}")
+
+
+def _config_references(config: DeploymentConfig, registry: Registry) -> list[Problem]:
+    """Goals must name known working fields and indicators."""
+    problems = []
+    for index, goal in enumerate(config.goals):
+        if goal.working_field not in registry.working_fields:
+            problems.append(
+                Problem(
+                    f"goals[{index}].working_field",
+                    f"unknown working field {goal.working_field!r} "
+                    f"(known: {', '.join(sorted(registry.working_fields)) or 'none'})",
+                )
+            )
+        if goal.indicator and goal.indicator not in registry.indicators:
+            problems.append(
+                Problem(
+                    f"goals[{index}].indicator",
+                    f"unknown indicator {goal.indicator!r} "
+                    f"(known: {', '.join(sorted(registry.indicators)) or 'none'})",
+                )
+            )
+    return problems
+
+
+def _plugin_settings(
+    manager: pluggy.PluginManager, config: DeploymentConfig
+) -> tuple[dict[str, Any], list[Problem]]:
+    settings: dict[str, Any] = {}
+    problems: list[Problem] = []
+    classes = dict(call_each(manager, "settings_class"))
+    for name in config.enabled_plugins:
+        if manager.get_plugin(name) is None:
+            continue  # not loaded: already reported
+        given = config.plugins[name].settings
+        path = f"plugins.{name}.settings"
+        cls = classes.get(name)
+        if cls is None:
+            if given:
+                problems.append(Problem(path, f"plugin {name!r} takes no settings"))
+            continue
+        try:
+            settings[name] = structure(make_converter(), given, cls, prefix=path)
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+    return settings, problems
+
+
+@attrs.define(eq=False)
+class Deployment:
+    """A loaded deployment: use :func:`load` to make one."""
+
+    folder: Path
+    config: DeploymentConfig
+    manager: pluggy.PluginManager
+    registry: Registry = attrs.field(factory=Registry)
+    settings: dict[str, Any] = attrs.field(factory=dict)
+    database_url: str = ""
+    _engine: Engine | None = None
+
+    @property
+    def name(self) -> str:
+        return self.config.deployment.name
+
+    def plugin_settings(self, name: str) -> Any:
+        """The structured settings of an enabled plugin (its settings class's instance)."""
+        return self.settings.get(name)
+
+    def today(self) -> date:
+        return today_in(self.config.deployment.timezone)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.database_url)
+        return self._engine
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def session(self) -> Session:
+        """A session whose events reach the plugins once, and only if, it commits."""
+        session = Session(self.engine, expire_on_commit=False)
+        sa.event.listen(session, "after_commit", self._deliver_events)
+        sa.event.listen(session, "after_rollback", lambda s: s.info.pop(_EVENTS, None))
+        return session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """``with deployment.transaction() as session:``: commit on success, else roll back."""
+        with self.session() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def _deliver_events(self, session: Session) -> None:
+        for hook_name, kwargs in session.info.pop(_EVENTS, []):
+            self.notify(hook_name, **kwargs)
+
+    def notify(self, hook_name: str, **kwargs: Any) -> None:
+        """Call an event hook on every plugin; a failing plugin is logged, the rest still run."""
+        kwargs["deployment"] = self
+        for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
+            try:
+                impl.function(*(kwargs[arg] for arg in impl.argnames))
+            except Exception:
+                log.exception("plugin %r failed in %s", impl.plugin_name, hook_name)
+
+
+def emit(session: Session, hook_name: str, **kwargs: Any) -> None:
+    """Queue an event hook call; :class:`Deployment` delivers it after the commit."""
+    session.info.setdefault(_EVENTS, []).append((hook_name, kwargs))
+
+
+def database_url_for(folder: Path, config: DeploymentConfig, override: str | None = None) -> str:
+    """``DATABASE_URL`` (or an explicit override) wins over the config; SQLite is the default."""
+    url = override or os.environ.get("DATABASE_URL") or config.database.url
+    if not url:
+        return f"sqlite:///{(folder / DATABASE_FILE).resolve()}"
+    parsed = normalise_url(url)
+    if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
+        database = Path(parsed.database)
+        if not database.is_absolute():
+            parsed = parsed.set(database=str((folder / database).resolve()))
+    return parsed.render_as_string(hide_password=False)
+
+
+def load_problems(
+    folder: Path | str, database_url: str | None = None
+) -> tuple[Deployment | None, list[Problem]]:
+    """Load a deployment, collecting every problem instead of stopping at the first."""
+    folder = Path(folder)
+    try:
+        config = read_config(folder)
+    except InvalidInput as exc:
+        return None, exc.problems
+    problems: list[Problem] = []
+    manager, plugin_problems = load_plugins(config.enabled_plugins)
+    problems.extend(plugin_problems)
+    settings, settings_problems = _plugin_settings(manager, config)
+    problems.extend(settings_problems)
+    try:
+        url = database_url_for(folder, config, database_url)
+    except sa.exc.ArgumentError as exc:
+        problems.append(Problem("database.url", f"not a database URL: {exc}"))
+        url = ""
+    deployment = Deployment(
+        folder=folder, config=config, manager=manager, settings=settings, database_url=url
+    )
+    registry, registry_problems = build_registry(manager, config, deployment)
+    deployment.registry = registry
+    problems.extend(registry_problems)
+    problems.extend(_config_references(config, registry))
+    return deployment, problems
+
+
+def load(folder: Path | str, database_url: str | None = None) -> Deployment:
+    """Load a deployment; raises :class:`InvalidInput` listing every problem."""
+    deployment, problems = load_problems(folder, database_url)
+    if problems or deployment is None:
+        raise InvalidInput(problems)
+    return deployment

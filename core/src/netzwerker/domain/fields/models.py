@@ -1,0 +1,42 @@
+"""Working fields (Arbeitsfelder) and their goals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from netzwerker.clock import utcnow
+
+
+class WorkingFieldRecord(SQLModel, table=True):
+    """A working field as stored: contributed by a plugin or declared in the configuration.
+
+    Records are never deleted; a field whose plugin is disabled becomes inactive and keeps
+    its tasks and goals.
+    """
+
+    __tablename__ = "working_field"
+
+    key: str = Field(primary_key=True, max_length=60)
+    name: str = Field(max_length=200)
+    description: str = ""
+    source: str = Field(max_length=80, description="'config' or 'plugin:<name>'")
+    active: bool = True
+
+
+class Goal(SQLModel, table=True):
+    """A goal of a working field: measurable through an indicator, with a target and period."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=80)
+    working_field: str = Field(foreign_key="working_field.key", index=True, max_length=60)
+    title: str = Field(max_length=300)
+    description: str = ""
+    indicator: str = Field(default="", max_length=80)
+    target: float | None = None
+    period_start: date
+    period_end: date
+    status: str = Field(default="active", max_length=20)
+    source: str = Field(default="config", max_length=20)
+    updated_at: datetime = Field(default_factory=utcnow)

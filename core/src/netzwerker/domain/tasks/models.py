@@ -1,0 +1,99 @@
+"""Tasks with accountability: RACI parties, a status machine, an append-only history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Field, SQLModel
+
+from netzwerker.clock import utcnow
+from netzwerker.db import version_column
+
+_task_version = version_column()
+
+
+class Task(SQLModel, table=True):
+    """Who promised what by when.
+
+    Exactly one responsible partner (and optionally one of its people); exactly one
+    accountable party, a coordinator (a person) or a circle; consulted and informed partners
+    in :class:`TaskParty`. ``status`` moves only through :data:`TASK_WORKFLOW`.
+    """
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(accountable_person_id IS NULL) <> (accountable_circle_id IS NULL)",
+            name="task_one_accountable_party",
+        ),
+        sa.Index("ix_task_status_due_date", "status", "due_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=300)
+    description: str = ""
+    working_field: str = Field(foreign_key="working_field.key", index=True, max_length=60)
+    goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True)
+    origin: str = Field(default="", max_length=300)
+    responsible_partner_id: int = Field(foreign_key="partner.id", index=True)
+    responsible_person_id: int | None = Field(default=None, foreign_key="person.id")
+    accountable_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    accountable_circle_id: int | None = Field(default=None, foreign_key="circle.id", index=True)
+    due_date: date
+    status: str = Field(default="proposed", max_length=20)
+    status_reason: str = ""
+    committed_at: datetime | None = None
+    completed_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int | None = Field(default=None, sa_column=_task_version)
+
+    __mapper_args__ = {"version_id_col": _task_version}
+
+
+class TaskParty(SQLModel, table=True):
+    """A partner consulted on, or informed about, a task (the C and I of RACI)."""
+
+    __tablename__ = "task_party"
+
+    task_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("task.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    partner_id: int = Field(foreign_key="partner.id", primary_key=True)
+    role: str = Field(primary_key=True, max_length=20, description="'consulted' or 'informed'")
+
+
+class TaskEvent(SQLModel, table=True):
+    """One entry of a task's history: who did what, when and why. Never updated or deleted."""
+
+    __tablename__ = "task_event"
+    __table_args__ = (sa.UniqueConstraint("task_id", "seq", name="uq_task_event_task_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    seq: int
+    at: datetime
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=30)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    reason: str = ""
+    changes: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+
+class Escalation(SQLModel, table=True):
+    """A step ``netzwerker escalate`` took for a task, once per task, step and due date."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("task_id", "step", "due_date", name="uq_escalation_task_step_due"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    step: str = Field(max_length=20, description="reminder, overdue, accountable or network")
+    due_date: date
+    fired_on: date
+    at: datetime = Field(default_factory=utcnow)

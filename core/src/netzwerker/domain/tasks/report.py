@@ -1,0 +1,163 @@
+"""The accountability report: who delivers what they promised, per partner, field or party.
+
+One SQL aggregate per report; no task is loaded into Python. Definitions (also in the README):
+
+* open: in an open status (proposed, committed, in progress, blocked), not yet overdue
+* awaiting commitment: proposed and not yet committed to (part of open or overdue)
+* overdue: in an open status and the due date has passed
+* done on time / done late: completed on or before / after the due date
+* escalated: overdue tasks escalated to the accountable party or the network
+* on-time rate: done on time / (done on time + done late + overdue)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from netzwerker.contributions import Period
+from netzwerker.domain.circles.models import Circle
+from netzwerker.domain.fields.models import WorkingFieldRecord
+from netzwerker.domain.partners.models import Partner, Person
+from netzwerker.domain.tasks.models import Escalation, Task
+from netzwerker.domain.tasks.workflow import OPEN_STATUSES
+
+GROUPINGS = ("partner", "working_field", "accountable")
+COUNTS = (
+    "total",
+    "open",
+    "awaiting_commitment",
+    "overdue",
+    "done_on_time",
+    "done_late",
+    "declined",
+    "cancelled",
+    "escalated",
+)
+
+
+@attrs.frozen
+class ReportRow:
+    key: str
+    label: str
+    total: int
+    open: int
+    awaiting_commitment: int
+    overdue: int
+    done_on_time: int
+    done_late: int
+    declined: int
+    cancelled: int
+    escalated: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of due work delivered on time; None when nothing was due yet."""
+        judged = self.done_on_time + self.done_late + self.overdue
+        return round(self.done_on_time / judged, 4) if judged else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**attrs.asdict(self), "on_time_rate": self.on_time_rate}
+
+
+def _count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def count_columns(today: date) -> list[sa.ColumnElement[int]]:
+    """The report's aggregate columns over ``Task``, usable by any grouping or indicator."""
+    is_open = Task.status.in_(OPEN_STATUSES)
+    escalated = sa.exists().where(
+        Escalation.task_id == Task.id,
+        Escalation.due_date == Task.due_date,
+        Escalation.step.in_(("accountable", "network")),
+    )
+    return [
+        sa.func.count(Task.id).label("total"),
+        _count(is_open & (Task.due_date >= today)).label("open"),
+        _count(Task.status == "proposed").label("awaiting_commitment"),
+        _count(is_open & (Task.due_date < today)).label("overdue"),
+        _count((Task.status == "done") & (Task.completed_on <= Task.due_date)).label(
+            "done_on_time"
+        ),
+        _count((Task.status == "done") & (Task.completed_on > Task.due_date)).label("done_late"),
+        _count(Task.status == "declined").label("declined"),
+        _count(Task.status == "cancelled").label("cancelled"),
+        _count(is_open & escalated).label("escalated"),
+    ]
+
+
+def task_filters(
+    period: Period | None = None,
+    working_field: str | None = None,
+    partner_id: int | None = None,
+) -> list[sa.ColumnElement[bool]]:
+    """Filters shared by the report and the indicators: tasks due in a period, a field, …"""
+    filters: list[sa.ColumnElement[bool]] = []
+    if period is not None:
+        filters.append(Task.due_date.between(period.start, period.end))
+    if working_field is not None:
+        filters.append(Task.working_field == working_field)
+    if partner_id is not None:
+        filters.append(Task.responsible_partner_id == partner_id)
+    return filters
+
+
+def accountability_report(
+    session: Session,
+    *,
+    by: str,
+    today: date,
+    period: Period | None = None,
+    working_field: str | None = None,
+    partner_id: int | None = None,
+) -> list[ReportRow]:
+    """Rows of the report grouped ``by`` partner, working_field or accountable party."""
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r} (one of {', '.join(GROUPINGS)})")
+    key, label, group, joins = _grouping(by)
+    query = sa.select(key, label, *count_columns(today)).select_from(Task)
+    for target, on in joins:
+        query = query.outerjoin(target, on)
+    query = query.where(*task_filters(period, working_field, partner_id))
+    query = query.group_by(*group).order_by(label)
+    return [ReportRow(str(row[0]), row[1], *row[2:]) for row in session.execute(query)]
+
+
+def _grouping(by: str) -> tuple[Any, Any, tuple[Any, ...], list[tuple[Any, Any]]]:
+    """Key, label, GROUP BY columns and joins of one grouping."""
+    if by == "partner":
+        return (
+            Partner.key,
+            Partner.name,
+            (Partner.id, Partner.key, Partner.name),
+            [(Partner, Partner.id == Task.responsible_partner_id)],
+        )
+    if by == "working_field":
+        return (
+            Task.working_field,
+            WorkingFieldRecord.name,
+            (Task.working_field, WorkingFieldRecord.name),
+            [(WorkingFieldRecord, WorkingFieldRecord.key == Task.working_field)],
+        )
+    key = sa.case(
+        (Task.accountable_circle_id.is_not(None), sa.literal("circle:") + Circle.key),
+        else_=sa.literal("person:") + sa.cast(Task.accountable_person_id, sa.String),
+    )
+    label = sa.func.coalesce(sa.literal("Kreis: ") + Circle.name, Person.name)
+    group = (
+        Task.accountable_person_id,
+        Task.accountable_circle_id,
+        Person.name,
+        Circle.key,
+        Circle.name,
+    )
+    joins = [
+        (Person, Person.id == Task.accountable_person_id),
+        (Circle, Circle.id == Task.accountable_circle_id),
+    ]
+    return key, label, group, joins

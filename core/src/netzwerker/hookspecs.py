@@ -1,0 +1,317 @@
+"""Every hook a netzwerker plugin can implement, in one place.
+
+A plugin is a Python package whose distribution registers a module under the entry point group
+``netzwerker``; the entry point's name is the plugin's name, the one a deployment enables::
+
+    [project.entry-points.netzwerker]
+    health = "netzwerker_health.hooks"
+
+The module implements some of the hooks below with ``@netzwerker.hookimpl``. An implementation
+may accept fewer arguments than the specification names, so hooks can grow without breaking
+plugins. Call sites always pass keyword arguments.
+
+Hooks come in three families:
+
+* ``register_*`` return a list of contributions; the core concatenates the lists of all
+  enabled plugins and refuses two contributions with the same key.
+* ``settings_class`` and ``register_migrations`` describe the plugin itself.
+* event hooks (``task_*``) are called after the change they report has been committed;
+  their return value is ignored, and an exception in one is logged with the plugin's name
+  without undoing the change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from netzwerker.contributions import Indicator, PartnerKind, ProjectType, WorkingField
+    from netzwerker.deployment import Deployment
+    from netzwerker.domain.tasks.models import Task, TaskEvent
+    from netzwerker.workflow import Workflow
+
+PROJECT_NAME = "netzwerker"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+# --------------------------------------------------------------------------------------------
+# The plugin itself
+# --------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def settings_class() -> type | None:
+    """The attrs class that the plugin's settings in ``deployment.toml`` are structured into.
+
+    Called once per plugin when a deployment is loaded or checked. The table
+    ``[plugins.<name>.settings]`` is structured into this class with the strict converter of
+    the core, so ``max_wait_days = "ten"`` is reported as
+    ``plugins.health.settings.max_wait_days: expected an integer, got 'ten'`` and an unknown key
+    as an error that names it. Stops at the first non-None result.
+
+    :returns: an attrs class whose attributes all have defaults, or ``None`` when the plugin
+        takes no settings.
+
+    Example::
+
+        @attrs.frozen
+        class HealthSettings:
+            max_wait_days: int = 14
+
+        @hookimpl
+        def settings_class():
+            return HealthSettings
+
+    The deployment's structured value is ``deployment.plugin_settings("health")``.
+    """
+
+
+@hookspec(firstresult=True)
+def register_migrations() -> Path | str | None:
+    """The folder of the plugin's Alembic revision files, or ``None`` when it has no tables.
+
+    Called by ``netzwerker migrate`` for every enabled plugin, after the core's schema is
+    current. Each plugin's revisions form their own history, kept in the version table
+    ``alembic_version_<plugin>``: disabling a plugin leaves its tables and data alone, and
+    enabling it again continues where it stopped. Name tables ``<plugin>_…``. Stops at the
+    first non-None result.
+
+    Example::
+
+        @hookimpl
+        def register_migrations():
+            return Path(__file__).parent / "migrations"
+    """
+
+
+# --------------------------------------------------------------------------------------------
+# Contributions to the domain
+# --------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_working_fields(deployment: Deployment) -> list[WorkingField]:
+    """The working fields (Arbeitsfelder) this plugin contributes.
+
+    Called when a deployment is loaded; ``netzwerker migrate`` stores them. Two plugins (or a
+    plugin and the configuration) claiming the same key is an error naming both.
+
+    :param deployment: the loaded deployment, e.g. to read the plugin's settings.
+    :returns: a list of :class:`netzwerker.contributions.WorkingField`.
+
+    Example::
+
+        @hookimpl
+        def register_working_fields():
+            return [WorkingField("health", "Gesundheit", "Arbeitslosigkeit und Gesundheit")]
+    """
+
+
+@hookspec
+def register_partner_kinds() -> list[PartnerKind]:
+    """Kinds of partner organisations this plugin knows, beside the core's general ones.
+
+    Called when a deployment is loaded; an imported partner's ``kind`` must be one of the
+    known keys. A key contributed twice is an error naming both plugins.
+
+    :returns: a list of :class:`netzwerker.contributions.PartnerKind`.
+
+    Example::
+
+        @hookimpl
+        def register_partner_kinds():
+            return [PartnerKind("addiction_counselling", "Suchtberatung")]
+    """
+
+
+@hookspec
+def register_project_types() -> list[ProjectType]:
+    """Project types this plugin contributes, each with the attrs class of its details.
+
+    Called when a deployment is loaded.
+
+    :returns: a list of :class:`netzwerker.contributions.ProjectType`.
+
+    Example::
+
+        @attrs.frozen
+        class PreventionDetails:
+            target_group: str
+            sessions: int = 1
+
+        @hookimpl
+        def register_project_types():
+            return [ProjectType("prevention", "Präventionsangebot", PreventionDetails, "health")]
+    """
+
+
+@hookspec
+def register_indicators() -> list[Indicator]:
+    """Indicators this plugin contributes: computed from stored data, or entered by hand.
+
+    Called when a deployment is loaded. A computed indicator's ``compute(session, period,
+    scope)`` should be one SQL aggregate.
+
+    :returns: a list of :class:`netzwerker.contributions.Indicator`.
+
+    Example::
+
+        def referrals_completed(session, period, scope):
+            return session.scalar(select(func.count()).where(...))
+
+        @hookimpl
+        def register_indicators():
+            return [Indicator("health_referrals", "Vermittlungen", "Anzahl", "health",
+                              compute=referrals_completed)]
+    """
+
+
+@hookspec
+def register_workflows() -> list[Workflow]:
+    """State machines this plugin contributes.
+
+    Called when a deployment is loaded; each definition is checked then (unknown states,
+    unreachable states, no end state), and a problem is an error that names the plugin.
+
+    :returns: a list of :class:`netzwerker.workflow.Workflow`.
+
+    Example::
+
+        @hookimpl
+        def register_workflows():
+            return [Workflow(
+                key="health_referral",
+                states=["requested", "arrived", "closed"],
+                initial="requested",
+                final=["closed"],
+                transitions=[Transition("arrive", ["requested"], "arrived"),
+                             Transition("close", ["requested", "arrived"], "closed")],
+            )]
+    """
+
+
+@hookspec
+def register_routes(deployment: Deployment) -> list[Any]:
+    """HTTP route handlers or controllers this plugin adds to the deployment's web app.
+
+    Called when the app is built from a deployment. Prefix paths with the plugin's name
+    (``/health/…``) so plugins never collide.
+
+    :returns: a list of Litestar route handlers or ``Controller`` classes.
+
+    Example::
+
+        @get("/health/trainings")
+        async def trainings() -> list[dict]: ...
+
+        @hookimpl
+        def register_routes():
+            return [trainings]
+    """
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Add commands to the ``netzwerker`` command line.
+
+    Called once when the command line starts, for every installed plugin that imports
+    cleanly (the deployment is not known yet). Name commands after the plugin.
+
+    :param cli: the root ``click`` group.
+
+    Example::
+
+        @hookimpl
+        def register_commands(cli):
+            @cli.command(name="health-trainings")
+            @click.argument("deployment")
+            def trainings(deployment): ...
+    """
+
+
+# --------------------------------------------------------------------------------------------
+# Events
+# --------------------------------------------------------------------------------------------
+
+
+@hookspec
+def task_created(task: Task, deployment: Deployment) -> None:
+    """A task was created (status ``proposed``). Called after the commit.
+
+    Example::
+
+        @hookimpl
+        def task_created(task):
+            if task.working_field == "health":
+                notify_health_office(task.title)
+    """
+
+
+@hookspec
+def task_status_changed(
+    task: Task, event: TaskEvent, old_status: str, new_status: str, deployment: Deployment
+) -> None:
+    """A task moved through its status machine (commit, start, complete, decline, …).
+
+    Called after the commit, once per transition, with the history entry that records it
+    (who, when, why).
+
+    Example::
+
+        @hookimpl
+        def task_status_changed(task, new_status, event):
+            if new_status == "declined":
+                log.info("task %s declined: %s", task.id, event.reason)
+    """
+
+
+@hookspec
+def task_due_soon(task: Task, days_left: int, deployment: Deployment) -> None:
+    """``netzwerker escalate`` reminds the responsible partner of a task due soon.
+
+    Called once per task and reminder rule (the run is idempotent), after the commit.
+
+    Example::
+
+        @hookimpl
+        def task_due_soon(task, days_left):
+            send_mail(task.responsible_partner, f"Noch {days_left} Tage: {task.title}")
+    """
+
+
+@hookspec
+def task_overdue(task: Task, days_overdue: int, deployment: Deployment) -> None:
+    """A task became overdue: its due date passed and it is neither done nor closed.
+
+    Called once per task by ``netzwerker escalate``, after the commit.
+
+    Example::
+
+        @hookimpl
+        def task_overdue(task, days_overdue):
+            log.warning("task %s is %d days overdue", task.id, days_overdue)
+    """
+
+
+@hookspec
+def task_escalated(task: Task, level: str, days_overdue: int, deployment: Deployment) -> None:
+    """An overdue task was escalated by ``netzwerker escalate``.
+
+    ``level`` is ``"accountable"`` (handed to the accountable coordinator or circle) or
+    ``"network"`` (listed in the network report). Called once per task and level, after the
+    commit.
+
+    Example::
+
+        @hookimpl
+        def task_escalated(task, level):
+            if level == "network":
+                add_to_circle_agenda(task)
+    """

@@ -1,0 +1,178 @@
+"""Turning untrusted input (TOML, CSV rows, JSON bodies) into attrs values, or into problems.
+
+One strict converter: an integer must be an integer (``"ten"`` and ``"10"`` are refused, as
+is ``true``), unknown keys are errors, and every failure becomes a :class:`Problem` with the
+path of the offending value, e.g. ``plugins.health.settings.max_wait_days: expected an
+integer, got 'ten'``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import ForbiddenExtraKeysError
+
+T = TypeVar("T")
+
+_TYPE_NAMES = {
+    int: "an integer",
+    float: "a number",
+    str: "a text",
+    bool: "true or false",
+    date: "a date (YYYY-MM-DD)",
+}
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with an input: where (``path``) and why (``message``)."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+    def within(self, prefix: str) -> Problem:
+        """The same problem, located below ``prefix`` (``plugins.health.settings``)."""
+        if not prefix:
+            return self
+        return Problem(f"{prefix}.{self.path}" if self.path else prefix, self.message)
+
+
+class InvalidInput(Exception):
+    """Input that could not be accepted; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _expect(kind: type, check: Callable[[Any], bool]) -> Callable[[Any, type], Any]:
+    def structure(value: Any, _: type) -> Any:
+        if not check(value):
+            raise ValueError(f"expected {_TYPE_NAMES[kind]}, got {_describe(value)}")
+        return value
+
+    return structure
+
+
+def _structure_float(value: Any, _: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number, got {_describe(value)}")
+    return float(value)
+
+
+def _structure_date(value: Any, _: type) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date (YYYY-MM-DD), got {_describe(value)}")
+
+
+def make_converter() -> cattrs.Converter:
+    """A fresh strict converter; callers may register more hooks on their copy."""
+    converter = cattrs.Converter(forbid_extra_keys=True)
+    converter.register_structure_hook(bool, _expect(bool, lambda v: isinstance(v, bool)))
+    converter.register_structure_hook(
+        int, _expect(int, lambda v: isinstance(v, int) and not isinstance(v, bool))
+    )
+    converter.register_structure_hook(str, _expect(str, lambda v: isinstance(v, str)))
+    converter.register_structure_hook(float, _structure_float)
+    converter.register_structure_hook(date, _structure_date)
+    converter.register_unstructure_hook(date, lambda d: d.isoformat())
+    return converter
+
+
+_SUBSCRIPT = re.compile(r"\['([^']*)'\]")
+
+
+def _format_path(path: str) -> str:
+    """``$.plugins['health'].settings`` → ``plugins.health.settings``."""
+    path = _SUBSCRIPT.sub(r".\1", path)
+    path = path.removeprefix("$").removeprefix(".")
+    return path
+
+
+def _format_exception(exc: BaseException, type_: type | None) -> str:
+    if isinstance(exc, KeyError):
+        return "required, but missing"
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return "unknown key"
+    if isinstance(exc, ValueError | TypeError) and str(exc):
+        return str(exc)
+    name = getattr(type_, "__name__", str(type_))
+    return f"invalid value for {name}"
+
+
+def problems_from(exc: Exception, prefix: str = "") -> list[Problem]:
+    """The problems a cattrs structuring error holds, each with its path."""
+    problems: list[Problem] = []
+    for line in cattrs.transform_error(exc, format_exception=_format_exception):
+        message, _, path = line.rpartition(" @ ")
+        problems.append(Problem(_format_path(path), message).within(prefix))
+    return _split_unknown_keys(exc, problems, prefix)
+
+
+def _split_unknown_keys(exc: Exception, problems: list[Problem], prefix: str) -> list[Problem]:
+    """One problem per unknown key, located at the key itself (``deploymnet: unknown key``)."""
+    extras = _extra_keys(exc, "$")
+    result = [p for p in problems if p.message != "unknown key"]
+    for path, keys in extras:
+        for key in sorted(keys):
+            location = f"{path}['{key}']" if path else f"$['{key}']"
+            result.append(Problem(_format_path(location), "unknown key").within(prefix))
+    return result
+
+
+def _extra_keys(exc: BaseException, path: str) -> list[tuple[str, set[str]]]:
+    """Walk a cattrs exception group for ForbiddenExtraKeysError, keeping their paths."""
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return [(path, set(exc.extra_fields))]
+    found: list[tuple[str, set[str]]] = []
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            note = next(
+                (
+                    n
+                    for n in getattr(inner, "__notes__", [])
+                    if hasattr(n, "name") or hasattr(n, "index")
+                ),
+                None,
+            )
+            if note is None:
+                found.extend(_extra_keys(inner, path))
+            elif hasattr(note, "name"):
+                found.extend(_extra_keys(inner, f"{path}.{note.name}"))
+            else:
+                index = note.index
+                step = f"['{index}']" if isinstance(index, str) else f"[{index}]"
+                found.extend(_extra_keys(inner, f"{path}{step}"))
+    return found
+
+
+def structure(converter: cattrs.Converter, data: Any, cls: type[T], prefix: str = "") -> T:
+    """``converter.structure`` that raises :class:`InvalidInput` with path-precise problems."""
+    try:
+        return converter.structure(data, cls)
+    except (cattrs.BaseValidationError, ForbiddenExtraKeysError) as exc:
+        raise InvalidInput(problems_from(exc, prefix)) from None
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput([Problem(prefix, str(exc))]) from None

@@ -1,0 +1,140 @@
+"""State machines: one definition class for every workflow in netzwerker.
+
+The task status machine of the core is a :class:`Workflow`, and so is every workflow a
+plugin contributes. A definition is checked when it is built (:meth:`Workflow.problems`),
+and :meth:`Workflow.apply` is the single place where a transition is allowed or refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import attrs
+
+
+class TransitionRefused(Exception):
+    """A transition the workflow forbids, or one that lacks what it requires."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@attrs.frozen
+class Transition:
+    """A named move from one of ``sources`` to ``target``.
+
+    ``requires_reason``: the move must say why (declining, blocking, cancelling).
+    ``guard``: optional callable ``guard(subject) -> str | None``; a returned string is the
+    reason the move is refused for that subject.
+    """
+
+    name: str
+    sources: tuple[str, ...] = attrs.field(converter=tuple)
+    target: str
+    requires_reason: bool = False
+    guard: Callable[[Any], str | None] | None = None
+    label: str = ""
+
+
+@attrs.frozen
+class Workflow:
+    """A state machine: states, an initial state, final states and named transitions."""
+
+    key: str
+    states: tuple[str, ...] = attrs.field(converter=tuple)
+    initial: str
+    final: frozenset[str] = attrs.field(converter=frozenset)
+    transitions: tuple[Transition, ...] = attrs.field(converter=tuple)
+    labels: dict[str, str] = attrs.field(factory=dict)
+
+    def problems(self) -> list[str]:
+        """Everything wrong with this definition, as readable sentences (empty when sound)."""
+        problems: list[str] = []
+        known = set(self.states)
+        if len(known) != len(self.states):
+            problems.append(f"workflow {self.key!r}: a state is listed twice")
+        if self.initial not in known:
+            problems.append(f"workflow {self.key!r}: initial state {self.initial!r} is unknown")
+        if not self.final:
+            problems.append(f"workflow {self.key!r}: has no end state")
+        problems.extend(
+            f"workflow {self.key!r}: end state {state!r} is unknown"
+            for state in sorted(self.final - known)
+        )
+        names: set[str] = set()
+        for transition in self.transitions:
+            for state in (*transition.sources, transition.target):
+                if state not in known:
+                    problems.append(
+                        f"workflow {self.key!r}: transition {transition.name!r} "
+                        f"uses unknown state {state!r}"
+                    )
+            problems.extend(
+                f"workflow {self.key!r}: transition {transition.name!r} leaves end state {source!r}"
+                for source in transition.sources
+                if source in self.final
+            )
+            names.add(transition.name)
+        problems.extend(
+            f"workflow {self.key!r}: state {state!r} is unreachable from {self.initial!r}"
+            for state in self.states
+            if state not in self.reachable()
+        )
+        problems.extend(
+            f"workflow {self.key!r}: no end state can be reached from {state!r}"
+            for state in self.states
+            if state in self.reachable() and not (self.reachable(state) & self.final)
+        )
+        return problems
+
+    def reachable(self, start: str | None = None) -> set[str]:
+        """The states reachable from ``start`` (default: the initial state), itself included."""
+        seen = {start or self.initial}
+        frontier = [start or self.initial]
+        while frontier:
+            state = frontier.pop()
+            for transition in self.transitions:
+                if state in transition.sources and transition.target not in seen:
+                    seen.add(transition.target)
+                    frontier.append(transition.target)
+        return seen
+
+    def transition(self, name: str) -> Transition:
+        for transition in self.transitions:
+            if transition.name == name:
+                return transition
+        raise TransitionRefused(
+            "action",
+            f"unknown action {name!r}; known: {', '.join(t.name for t in self.transitions)}",
+        )
+
+    def allowed(self, state: str) -> list[Transition]:
+        """The transitions that may leave ``state``."""
+        return [t for t in self.transitions if state in t.sources]
+
+    def apply(
+        self, state: str, name: str, *, reason: str | None = None, subject: Any = None
+    ) -> str:
+        """The state after transition ``name`` from ``state``; raises TransitionRefused."""
+        transition = self.transition(name)
+        if state not in transition.sources:
+            allowed = ", ".join(t.name for t in self.allowed(state)) or "none"
+            raise TransitionRefused(
+                "action",
+                f"{name!r} is not allowed in state {state!r} (allowed: {allowed})",
+            )
+        if transition.requires_reason and not (reason and reason.strip()):
+            raise TransitionRefused("reason", f"{name!r} requires a reason")
+        if transition.guard is not None:
+            refusal = transition.guard(subject)
+            if refusal:
+                raise TransitionRefused("action", refusal)
+        return transition.target
+
+
+def check_workflows(workflows: Iterable[Workflow]) -> list[str]:
+    """Problems of several definitions at once, for the plugin loader."""
+    return [problem for workflow in workflows for problem in workflow.problems()]

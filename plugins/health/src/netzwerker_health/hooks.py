@@ -1,0 +1,1 @@
+from netzwerker import hookimpl  # noqa: F401
