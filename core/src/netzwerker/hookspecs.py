@@ -115,7 +115,7 @@ def register_working_fields(deployment: Deployment) -> list[WorkingField]:
 
 
 @hookspec
-def register_partner_kinds() -> list[PartnerKind]:
+def register_partner_kinds(deployment: Deployment) -> list[PartnerKind]:
     """Kinds of partner organisations this plugin knows, beside the core's general ones.
 
     Called when a deployment is loaded; an imported partner's ``kind`` must be one of the
@@ -132,7 +132,7 @@ def register_partner_kinds() -> list[PartnerKind]:
 
 
 @hookspec
-def register_project_types() -> list[ProjectType]:
+def register_project_types(deployment: Deployment) -> list[ProjectType]:
     """Project types this plugin contributes, each with the attrs class of its details.
 
     Called when a deployment is loaded.
@@ -153,11 +153,14 @@ def register_project_types() -> list[ProjectType]:
 
 
 @hookspec
-def register_indicators() -> list[Indicator]:
+def register_indicators(deployment: Deployment) -> list[Indicator]:
     """Indicators this plugin contributes: computed from stored data, or entered by hand.
 
     Called when a deployment is loaded. A computed indicator's ``compute(session, period,
-    scope)`` should be one SQL aggregate.
+    scope)`` should be one SQL aggregate; ``scope`` holds ``today`` and may narrow the
+    computation (``working_field``, ``partner_id``).
+
+    :param deployment: the loaded deployment; an indicator may depend on the plugin's settings.
 
     :returns: a list of :class:`netzwerker.contributions.Indicator`.
 
@@ -174,7 +177,7 @@ def register_indicators() -> list[Indicator]:
 
 
 @hookspec
-def register_workflows() -> list[Workflow]:
+def register_workflows(deployment: Deployment) -> list[Workflow]:
     """State machines this plugin contributes.
 
     Called when a deployment is loaded; each definition is checked then (unknown states,

@@ -11,16 +11,13 @@ from sqlmodel import Field, SQLModel
 from netzwerker.clock import utcnow
 from netzwerker.db import version_column
 
+ROMAN_BOOKS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIV")
 
-class LegalDomain(StrEnum):
-    """Rechtskreise: the books of the social code a partner works in."""
-
-    SGB_II = "SGB II"
-    SGB_III = "SGB III"
-    SGB_V = "SGB V"
-    SGB_VIII = "SGB VIII"
-    SGB_IX = "SGB IX"
-    SGB_XII = "SGB XII"
+#: Rechtskreise: the books of the social code a partner works in (SGB XIII was never enacted).
+#: The seeds name II, III, V, VIII, IX and XII; partners also work in pension (VI) or care (XI).
+LegalDomain = StrEnum(  # type: ignore[misc]
+    "LegalDomain", {f"SGB_{numeral}": f"SGB {numeral}" for numeral in ROMAN_BOOKS}
+)
 
 
 _partner_version = version_column()

@@ -1,0 +1,259 @@
+"""``netzwerker demo``: the example deployment with realistic sample data.
+
+Partners come from the deployment's data files; circles, coordinators and tasks are
+generated deterministically from a seed, relative to today, through the same services every
+other change goes through (so each task has a complete history). Most tasks are done, some
+are overdue, a few partners carry many tasks.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import attrs
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from netzwerker import schema
+from netzwerker.cli import fail, render_report
+from netzwerker.deployment import DATABASE_FILE, Deployment, load_problems
+from netzwerker.domain.circles.models import Circle
+from netzwerker.domain.fields.services import sync_reference_data
+from netzwerker.domain.partners.importing import import_partners, parse_partners
+from netzwerker.domain.partners.models import Partner, PartnerWorkingField, Person
+from netzwerker.domain.tasks.escalation import escalate
+from netzwerker.domain.tasks.models import Task
+from netzwerker.domain.tasks.report import accountability_report
+from netzwerker.domain.tasks.services import TaskDraft, create_task, transition_task
+from netzwerker.structuring import InvalidInput
+
+CIRCLES = [
+    ("suchtarbeitskreis", "Suchtarbeitskreis", "health"),
+    ("psychosozialer_ak", "Psychosozialer Arbeitskreis", "health"),
+    ("demenznetzwerk", "Demenznetzwerk", "health"),
+    ("ak_gewalt", "Arbeitskreis „Gewalt in engen sozialen Bezügen“", "health"),
+    ("ak_praevention", "AK Prävention", "health"),
+    ("pflegekonferenz", "Regionale Pflegekonferenz", "health"),
+]
+
+COORDINATORS = [("Sabine Netz", "Netzwerkerin Gesundheit"), ("Ali Brücke", "Netzwerker Migration")]
+
+TITLES = {
+    "health": [
+        "Beratungseinheit Alkohol im Jobcenter anbieten",
+        "Termin für Erstgespräch Suchtberatung innerhalb von 14 Tagen sichern",
+        "Onlineschulung „Alkohol im Beratungsgespräch“ abstimmen",
+        "Resilienzkonferenz: Referentin zusagen",
+        "MYKvital: Stand für Gesundheitsförderung organisieren",
+        "Betreuung substituierter Menschen (AIDA) fortschreiben",
+        "Präventivangebot Spielsucht für Jugendliche planen",
+        "Selbsthilfegruppe SGB II: Räume bereitstellen",
+        "Demenzhelfer für SGB-II-Leistungsberechtigte öffnen",
+        "Ernährungsberatung „Sinnvolle Ernährung bei wenig Geld“ konzipieren",
+        "Fallbesprechung psychisch belasteter Kundinnen und Kunden",
+        "Statistik Wartezeiten Therapieplätze zuliefern",
+    ],
+    "debt": [
+        "Schuldenvorsortierung für Neukundinnen anbieten",
+        "Gestuftes System der Schuldnerberatung abstimmen",
+        "Energiesparberatung in Sprechstunde integrieren",
+        "Krisenintervention bei drohender Stromsperre regeln",
+    ],
+    "migration": [
+        "Brückenbauer für Arztbesuche vermitteln",
+        "Dolmetscherpool für Beratungsgespräche aktualisieren",
+        "Interkulturelle Öffnung: Schulung für Teamleitungen",
+    ],
+    "single_parents": [
+        "Kinderbetreuung für Qualifizierung sicherstellen",
+        "Patenschaften für Alleinerziehende vermitteln",
+        "Fachtagung Alleinerziehende vorbereiten",
+    ],
+    "delinquency": [
+        "Übergangsmanagement nach Haftentlassung abstimmen",
+        "Gewaltprävention an Schulen: Termine vereinbaren",
+    ],
+    "citizen_work": [
+        "Einsatzstellen für Vereinshelfer akquirieren",
+        "Ernährungsberatung im Zyklus der Bürgerarbeit starten",
+    ],
+}
+
+REASONS = {
+    "decline": [
+        "Keine personellen Kapazitäten in diesem Quartal",
+        "Nicht unser Zuständigkeitsbereich (SGB V statt SGB II)",
+    ],
+    "block": [
+        "Warten auf Datenschutzfreigabe",
+        "Finanzierungszusage des Landes steht aus",
+    ],
+    "cancel": ["Maßnahme vom Kreistag gestrichen", "Doppelstruktur: Angebot existiert bereits"],
+}
+
+
+@attrs.frozen
+class DemoSummary:
+    partners: int
+    tasks: int
+    overdue: int
+
+
+def _fresh_database(deployment: Deployment) -> None:
+    """Start from an empty database: delete the demo's own SQLite file, refuse anything else."""
+    default = f"sqlite:///{(deployment.folder / DATABASE_FILE).resolve()}"
+    if deployment.database_url == default:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(deployment.folder / DATABASE_FILE) + suffix).unlink(missing_ok=True)
+        return
+    inspector = sa.inspect(deployment.engine)
+    if inspector.has_table("partner"):
+        with deployment.engine.connect() as connection:
+            if connection.execute(sa.text("SELECT count(*) FROM partner")).scalar():
+                fail(
+                    [
+                        "the database at DATABASE_URL holds partners already; the demo "
+                        "only fills an empty database"
+                    ]
+                )
+
+
+def run_demo(folder: Path, *, seed: int, echo: Callable[[str], None]) -> DemoSummary:
+    deployment, problems = load_problems(folder)
+    if deployment is None or problems:
+        fail(problems, f"{folder}: the deployment has {len(problems)} problem(s):")
+    _fresh_database(deployment)
+    echo(f"Deployment: {deployment.name} ({folder})")
+    for line in schema.upgrade(deployment):
+        echo(f"  schema {line}")
+    today = deployment.today()
+    with deployment.transaction() as session:
+        sync_reference_data(session, deployment)
+        partners = 0
+        for data_file in deployment.config.imports:
+            try:
+                rows = parse_partners(folder / data_file.path, deployment.registry)
+            except InvalidInput as exc:
+                fail(exc.problems, f"{data_file.path}: {len(exc.problems)} problem(s):")
+            partners += import_partners(session, rows).created
+        echo(f"  {partners} partners imported")
+        tasks = generate_tasks(session, random.Random(seed), today)
+        echo(f"  {tasks} tasks generated, in every state")
+    with deployment.transaction() as session:
+        result = escalate(session, deployment.config.escalation, today=today)
+    echo("  escalate: " + ", ".join(f"{step} {count}" for step, count in result.counts.items()))
+    with deployment.session() as session:
+        by_partner = accountability_report(session, by="partner", today=today)
+        by_field = accountability_report(session, by="working_field", today=today)
+    overdue = sum(row.overdue for row in by_partner)
+    echo("")
+    echo(f"Rechenschaftsbericht nach Arbeitsfeld (Stand {today:%d.%m.%Y})")
+    echo(render_report(by_field, "table", "working_field"))
+    echo("Rechenschaftsbericht nach Partner")
+    echo(render_report(by_partner, "table", "partner"))
+    echo(f"{overdue} überfällige Aufgaben. Weiter mit:")
+    echo(f"  uv run netzwerker report {folder} --by accountable")
+    echo(f"  uv run netzwerker report {folder} --format csv > bericht.csv")
+    return DemoSummary(partners, tasks, overdue)
+
+
+def _at(day: date, rng: random.Random) -> datetime:
+    """A working-hours moment on ``day``, in UTC."""
+    return datetime.combine(day, time(7 + rng.randrange(9), rng.randrange(60)), tzinfo=UTC)
+
+
+def generate_tasks(session: Session, rng: random.Random, today: date, count: int = 90) -> int:
+    """Tasks across the fields, with their full history up to today."""
+    jobcenter = session.exec(select(Partner).where(Partner.kind == "jobcenter")).first()
+    if jobcenter is None:
+        raise InvalidInput([])
+    coordinators = []
+    for name, role in COORDINATORS:
+        person = session.exec(
+            select(Person).where(Person.partner_id == jobcenter.id, Person.name == name)
+        ).first()
+        if person is None:
+            person = Person(partner_id=jobcenter.id, name=name, role=role)
+            session.add(person)
+        coordinators.append(person)
+    circles = []
+    for key, name, field in CIRCLES:
+        circle = Circle(key=key, name=name, working_field=field, lead_partner_id=jobcenter.id)
+        session.add(circle)
+        circles.append(circle)
+    session.flush()
+    members: dict[str, list[int]] = {}
+    for link in session.exec(select(PartnerWorkingField)):
+        if link.partner_id != jobcenter.id:
+            members.setdefault(link.working_field, []).append(link.partner_id)
+    fields = [field for field in TITLES if members.get(field)]
+    weights = [4 if field == "health" else 1 for field in fields]
+    for _ in range(count):
+        field = rng.choices(fields, weights)[0]
+        candidates = sorted(members[field])
+        # A few partners carry many tasks: the first candidates of a field weigh most.
+        partner_id = rng.choices(candidates, [1 / (i + 1) for i in range(len(candidates))])[0]
+        due = today + timedelta(days=rng.randint(-60, 45))
+        created = min(today, due - timedelta(days=rng.randint(14, 50)))
+        accountable = rng.random()
+        draft = TaskDraft(
+            title=rng.choice(TITLES[field]),
+            working_field=field,
+            responsible_partner_id=partner_id,
+            due_date=due,
+            accountable_person_id=rng.choice(coordinators).id if accountable < 0.6 else None,
+            accountable_circle_id=(
+                rng.choice([c for c in circles if c.working_field == field] or circles).id
+                if accountable >= 0.6
+                else None
+            ),
+            consulted=rng.sample(candidates, k=min(len(candidates), rng.randint(0, 2))),
+            informed=[jobcenter.id],
+            origin=rng.choice(["", "Sitzung Suchtarbeitskreis", "Netzwerktreffen", "Fachtagung"]),
+        )
+        task = create_task(session, draft, actor="Sabine Netz", now=_at(created, rng))
+        _live(session, rng, task, created, today)
+    return count
+
+
+def _live(session: Session, rng: random.Random, task: Task, created: date, today: date) -> None:
+    """Walk a task through a plausible life up to today."""
+    partner = f"Partner {task.responsible_partner_id}"
+    day = created
+
+    def step(action: str, after: int, actor: str = partner, reason: str = "") -> None:
+        nonlocal day
+        day = min(today, day + timedelta(days=after))
+        transition_task(
+            session, task.id, action, actor=actor, today=day, reason=reason, now=_at(day, rng)
+        )
+
+    past_due = task.due_date < today
+    fate = rng.random()
+    if fate < 0.07:
+        step("decline", rng.randint(1, 5), reason=rng.choice(REASONS["decline"]))
+        return
+    if fate < 0.11:
+        step("cancel", rng.randint(1, 10), "Sabine Netz", rng.choice(REASONS["cancel"]))
+        return
+    if fate < (0.22 if past_due else 0.40):
+        return  # still waiting for the partner's commitment
+    step("commit", rng.randint(1, 6))
+    if fate < (0.30 if past_due else 0.60):
+        return
+    step("start", rng.randint(1, 10))
+    if fate < (0.36 if past_due else 0.80):
+        return
+    if fate < (0.40 if past_due else 0.85):
+        step("block", rng.randint(1, 5), reason=rng.choice(REASONS["block"]))
+        return
+    # Done: mostly on time, some late.
+    span = max(0, (task.due_date - day).days)
+    late = past_due and rng.random() < 0.25
+    after = (task.due_date - day).days + rng.randint(1, 15) if late else rng.randint(0, span)
+    if day + timedelta(days=max(after, 0)) > today:
+        return
+    step("complete", max(after, 0))

@@ -1,0 +1,346 @@
+"""Importing the partner directory from CSV or XLSX: all rows or none.
+
+The whole file is read and checked first; every bad row is reported with its row number (the
+header is row 1, as in a spreadsheet) and field. Only a file without problems is written, in
+one transaction. Partners are matched by ``key``, so importing the same file again updates
+them instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, NewType
+
+import attrs
+import cattrs
+from sqlmodel import Session, delete, select
+
+from netzwerker.clock import utcnow
+from netzwerker.deployment import Registry
+from netzwerker.domain.partners.models import (
+    ROMAN_BOOKS,
+    LegalDomain,
+    Partner,
+    PartnerLegalDomain,
+    PartnerWorkingField,
+    Person,
+)
+from netzwerker.structuring import InvalidInput, Problem, make_converter, problems_from
+
+Email = NewType("Email", str)
+PartnerKey = NewType("PartnerKey", str)
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PARTNER_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+TRUE_WORDS = {"ja", "j", "yes", "y", "true", "wahr", "1", "x", "aktiv"}
+FALSE_WORDS = {"nein", "n", "no", "false", "falsch", "0", "inaktiv"}
+
+
+@attrs.frozen
+class PartnerRow:
+    """One row of a partner file. Lists are separated by ``;`` (or ``,`` in a ``;`` file)."""
+
+    key: PartnerKey
+    name: str
+    kind: str
+    legal_domains: list[LegalDomain] = attrs.Factory(list)
+    working_fields: list[str] = attrs.Factory(list)
+    region: str = ""
+    social_area: str = ""
+    email: Email | None = None
+    phone: str = ""
+    website: str = ""
+    address: str = ""
+    description: str = ""
+    active: bool = True
+    contact_name: str = ""
+    contact_role: str = ""
+    contact_email: Email | None = None
+    contact_phone: str = ""
+
+
+COLUMNS = tuple(field.name for field in attrs.fields(PartnerRow))
+REQUIRED = tuple(field.name for field in attrs.fields(PartnerRow) if field.default is attrs.NOTHING)
+
+
+def _split(value: str) -> list[str]:
+    separator = ";" if ";" in value else ","
+    return [part.strip() for part in value.split(separator) if part.strip()]
+
+
+LEGAL_DOMAIN = re.compile(r"^(?:SGB\s*)?([IVX]+|\d+)$", re.IGNORECASE)
+ARABIC = {str(number): numeral for number, numeral in enumerate(ROMAN_BOOKS[:12], start=1)} | {
+    "14": "XIV"
+}
+
+
+def _legal_domain(value: str, _: type) -> LegalDomain:
+    """``SGB II``, ``II``, ``sgb 2`` → ``LegalDomain.SGB_II``."""
+    match = LEGAL_DOMAIN.match(value.strip())
+    numeral = match.group(1).upper() if match else ""
+    try:
+        return LegalDomain(f"SGB {ARABIC.get(numeral, numeral)}")
+    except ValueError:
+        known = ", ".join(domain.value for domain in LegalDomain)
+        raise ValueError(f"unknown legal domain {value!r} (one of {known})") from None
+
+
+def _bool(value: str, _: type) -> bool:
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"expected ja or nein, got {value!r}")
+
+
+def _email(value: str, _: type) -> str:
+    if not EMAIL.match(value.strip()):
+        raise ValueError(f"not an e-mail address: {value!r}")
+    return value.strip()
+
+
+def _partner_key(value: str, _: type) -> str:
+    if not PARTNER_KEY.match(value):
+        raise ValueError(
+            f"{value!r} is not a key: lowercase letters, digits, '-' and '_' (e.g. gesundheitsamt-myk)"
+        )
+    return value
+
+
+def row_converter() -> cattrs.Converter:
+    """The strict converter, taught to read spreadsheet cells (which are all text)."""
+    converter = make_converter()
+    converter.register_structure_hook(LegalDomain, _legal_domain)
+    converter.register_structure_hook(Email, _email)
+    converter.register_structure_hook(PartnerKey, _partner_key)
+    converter.register_structure_hook(bool, _bool)
+    converter.register_structure_hook_func(
+        lambda t: t == list[LegalDomain],
+        lambda v, _: [_legal_domain(part, LegalDomain) for part in _split(v)],
+    )
+    converter.register_structure_hook_func(lambda t: t == list[str], lambda v, _: _split(v))
+    return converter
+
+
+@attrs.frozen
+class Sheet:
+    """The rows of a file as text cells, with the row numbers a spreadsheet would show."""
+
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+
+
+def read_sheet(path: Path) -> Sheet:
+    """Read a CSV (``,`` ``;`` or tab separated, UTF-8) or the first sheet of an XLSX file."""
+    if path.suffix.lower() == ".xlsx":
+        return _read_xlsx(path)
+    if path.suffix.lower() not in (".csv", ".txt"):
+        raise InvalidInput([Problem(path.name, "expected a .csv or .xlsx file")])
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput([Problem(path.name, f"not UTF-8 text ({exc.reason})")]) from None
+    first_line = text.split("\n", 1)[0]
+    try:
+        dialect: Any = csv.Sniffer().sniff(first_line, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    return _sheet(path, ((number, row) for number, row in enumerate(reader, start=1)))
+
+
+def _read_xlsx(path: Path) -> Sheet:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise InvalidInput([Problem(path.name, f"not a readable XLSX file: {exc}")]) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = (
+            (number, ["" if cell is None else _cell_text(cell) for cell in row])
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+        )
+        return _sheet(path, rows)
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _sheet(path: Path, numbered: Iterator[tuple[int, list[str]]]) -> Sheet:
+    header: list[str] | None = None
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, cells in numbered:
+        if header is None:
+            header = [cell.strip() for cell in cells]
+            continue
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines carry nothing
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            raise InvalidInput(
+                [
+                    Problem(
+                        f"{path.name}, row {number}",
+                        f"{len(cells)} cells, but {len(header)} columns",
+                    )
+                ]
+            )
+        rows.append((number, dict(zip(header, cells, strict=False))))
+    if header is None:
+        raise InvalidInput([Problem(path.name, "the file is empty")])
+    return Sheet(header, rows)
+
+
+def parse_partners(path: Path, registry: Registry) -> list[tuple[int, PartnerRow]]:
+    """Every row of a partner file, checked; raises InvalidInput with every bad row."""
+    sheet = read_sheet(path)
+    problems = [
+        Problem(f"{path.name}, column {column!r}", f"unknown column (known: {', '.join(COLUMNS)})")
+        for column in sheet.header
+        if column and column not in COLUMNS
+    ]
+    problems.extend(
+        Problem(path.name, f"missing column {column!r}")
+        for column in REQUIRED
+        if column not in sheet.header
+    )
+    if problems:
+        raise InvalidInput(problems)
+    converter = row_converter()
+    parsed: list[tuple[int, PartnerRow]] = []
+    first_row_of: dict[str, int] = {}
+    for number, cells in sheet.rows:
+        where = f"{path.name}, row {number}"
+        present = {k: v.strip() for k, v in cells.items() if k in COLUMNS and v and v.strip()}
+        try:
+            row = converter.structure(present, PartnerRow)
+        except cattrs.BaseValidationError as exc:
+            problems.extend(_row_problems(exc, where))
+            continue
+        row_problems = _semantic_problems(row, registry)
+        if row.key in first_row_of:
+            row_problems.append(
+                Problem("key", f"{row.key!r} already used in row {first_row_of[row.key]}")
+            )
+        first_row_of.setdefault(row.key, number)
+        problems.extend(Problem(f"{where}, {p.path}", p.message) for p in row_problems)
+        parsed.append((number, row))
+    if problems:
+        raise InvalidInput(problems)
+    return parsed
+
+
+def _row_problems(exc: cattrs.BaseValidationError, where: str) -> list[Problem]:
+    problems = []
+    for problem in problems_from(exc):
+        field = re.sub(r"\[\d+\]$", "", problem.path)
+        message = (
+            "required, but empty" if problem.message == "required, but missing" else problem.message
+        )
+        problems.append(Problem(f"{where}, {field}", message))
+    return problems
+
+
+def _semantic_problems(row: PartnerRow, registry: Registry) -> list[Problem]:
+    problems = []
+    if row.kind not in registry.partner_kinds:
+        known = ", ".join(sorted(registry.partner_kinds))
+        problems.append(Problem("kind", f"unknown partner kind {row.kind!r} (known: {known})"))
+    for field in row.working_fields:
+        if field not in registry.working_fields:
+            known = ", ".join(sorted(registry.working_fields))
+            problems.append(
+                Problem("working_fields", f"unknown working field {field!r} (known: {known})")
+            )
+    if not row.contact_name and (row.contact_email or row.contact_phone or row.contact_role):
+        problems.append(Problem("contact_name", "required when other contact columns are given"))
+    return problems
+
+
+@attrs.frozen
+class ImportResult:
+    created: int
+    updated: int
+
+
+def import_partners(
+    session: Session,
+    rows: list[tuple[int, PartnerRow]],
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Write checked rows: create new partners, update existing ones (matched by key)."""
+    existing = {
+        partner.key: partner
+        for partner in session.exec(
+            select(Partner).where(Partner.key.in_([row.key for _, row in rows]))
+        )
+    }
+    created = updated = 0
+    now = utcnow()
+    for _, row in rows:
+        partner = existing.get(row.key)
+        if partner is None:
+            partner = Partner(key=row.key, name=row.name, kind=row.kind, created_at=now)
+            session.add(partner)
+            created += 1
+        else:
+            updated += 1
+        _fill(partner, row)
+        partner.updated_at = now
+        session.flush()
+        _replace_lists(session, partner, row)
+        if row.contact_name:
+            _upsert_contact(session, partner, row)
+        if progress is not None:
+            progress(1)
+    session.flush()
+    return ImportResult(created, updated)
+
+
+def _fill(partner: Partner, row: PartnerRow) -> None:
+    for name in (
+        "name",
+        "kind",
+        "region",
+        "social_area",
+        "phone",
+        "website",
+        "address",
+        "description",
+        "active",
+    ):
+        setattr(partner, name, getattr(row, name))
+    partner.email = row.email or ""
+
+
+def _replace_lists(session: Session, partner: Partner, row: PartnerRow) -> None:
+    session.exec(delete(PartnerLegalDomain).where(PartnerLegalDomain.partner_id == partner.id))
+    session.exec(delete(PartnerWorkingField).where(PartnerWorkingField.partner_id == partner.id))
+    for domain in dict.fromkeys(row.legal_domains):
+        session.add(PartnerLegalDomain(partner_id=partner.id, legal_domain=domain.value))
+    for field in dict.fromkeys(row.working_fields):
+        session.add(PartnerWorkingField(partner_id=partner.id, working_field=field))
+
+
+def _upsert_contact(session: Session, partner: Partner, row: PartnerRow) -> None:
+    person = session.exec(
+        select(Person).where(Person.partner_id == partner.id, Person.name == row.contact_name)
+    ).first()
+    if person is None:
+        person = Person(partner_id=partner.id, name=row.contact_name)
+        session.add(person)
+    person.role = row.contact_role
+    person.email = row.contact_email or ""
+    person.phone = row.contact_phone
