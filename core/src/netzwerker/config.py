@@ -7,6 +7,7 @@ they contribute) is checked in :mod:`netzwerker.deployment`.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -122,6 +123,31 @@ def parse_config(data: dict[str, Any]) -> DeploymentConfig:
 
 def read_config(folder: Path) -> DeploymentConfig:
     """Read ``<folder>/deployment.toml``; raises :class:`InvalidInput`."""
+    return parse_config(read_config_data(folder))
+
+
+def parse_config_partially(data: dict[str, Any]) -> tuple[DeploymentConfig | None, list[Problem]]:
+    """Every problem of ``data``, and the configuration made of its sound sections.
+
+    A typo in one section must not hide the problems of another (say, a plugin's settings),
+    so the sections with problems are left out and the rest is parsed again.
+    """
+    try:
+        return parse_config(data), []
+    except InvalidInput as exc:
+        problems = exc.problems
+    broken = {re.split(r"[.\[]", problem.path, maxsplit=1)[0] for problem in problems}
+    sound = {key: value for key, value in data.items() if key not in broken}
+    if "deployment" not in sound:
+        sound["deployment"] = {"name": "?"}
+    try:
+        return parse_config(sound), problems
+    except InvalidInput:
+        return None, problems
+
+
+def read_config_data(folder: Path) -> dict[str, Any]:
+    """The TOML mapping of ``<folder>/deployment.toml``; raises :class:`InvalidInput`."""
     path = folder / CONFIG_FILE
     if not folder.is_dir():
         raise InvalidInput([Problem(str(folder), "no such deployment folder")])
@@ -135,7 +161,7 @@ def read_config(folder: Path) -> DeploymentConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput([Problem(CONFIG_FILE, f"not valid TOML: {exc}")]) from None
-    return parse_config(data)
+    return data
 
 
 def unstructure_config(config: DeploymentConfig) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from netzwerker.clock import today_in
-from netzwerker.config import DeploymentConfig, read_config
+from netzwerker.config import DeploymentConfig, parse_config_partially, read_config_data
 from netzwerker.contributions import Indicator, PartnerKind, ProjectType, WorkingField
 from netzwerker.db import make_engine, normalise_url
 from netzwerker.plugins import call_each, load_plugins
@@ -253,10 +253,12 @@ def load_problems(
     """Load a deployment, collecting every problem instead of stopping at the first."""
     folder = Path(folder)
     try:
-        config = read_config(folder)
+        data = read_config_data(folder)
     except InvalidInput as exc:
         return None, exc.problems
-    problems: list[Problem] = []
+    config, problems = parse_config_partially(data)
+    if config is None:
+        return None, problems
     manager, plugin_problems = load_plugins(config.enabled_plugins)
     problems.extend(plugin_problems)
     settings, settings_problems = _plugin_settings(manager, config)

@@ -118,14 +118,12 @@ def load_plugins(
             continue
         try:
             manager.register(module, name=name)
+            # Checked per plugin, so a hook without a specification names its plugin.
+            manager.check_pending()
         except (pluggy.PluginValidationError, ValueError) as exc:
+            if manager.get_plugin(name) is not None:
+                manager.unregister(name=name)
             problems.append(Problem(path, f"plugin {name!r} cannot be registered: {exc}"))
-            continue
-    try:
-        manager.check_pending()
-    except pluggy.PluginValidationError as exc:
-        problems.append(Problem(f"plugins.{exc.plugin_name}", f"implements an unknown hook: {exc}"))
-        manager.unregister(name=exc.plugin_name)
     return manager, problems
 
 

@@ -169,10 +169,42 @@ def _extra_keys(exc: BaseException, path: str) -> list[tuple[str, set[str]]]:
 
 
 def structure(converter: cattrs.Converter, data: Any, cls: type[T], prefix: str = "") -> T:
-    """``converter.structure`` that raises :class:`InvalidInput` with path-precise problems."""
+    """``converter.structure`` that raises :class:`InvalidInput` with path-precise problems.
+
+    attrs validators run inside ``__init__``, where a failure no longer knows its field; so
+    the value is built with validators off, then each validator runs on its own attribute.
+    """
     try:
-        return converter.structure(data, cls)
+        with attrs.validators.disabled():
+            value = converter.structure(data, cls)
     except (cattrs.BaseValidationError, ForbiddenExtraKeysError) as exc:
         raise InvalidInput(problems_from(exc, prefix)) from None
     except (ValueError, TypeError) as exc:
         raise InvalidInput([Problem(prefix, str(exc))]) from None
+    problems = validation_problems(value, prefix)
+    if problems:
+        raise InvalidInput(problems)
+    return value
+
+
+def validation_problems(value: Any, path: str = "") -> list[Problem]:
+    """Run the attrs validators of ``value`` and of the attrs values it holds, by path."""
+    problems: list[Problem] = []
+    if attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            child = getattr(value, field.name)
+            child_path = f"{path}.{field.name}" if path else field.name
+            if field.validator is not None:
+                try:
+                    field.validator(value, field, child)
+                except (ValueError, TypeError) as exc:
+                    problems.append(Problem(child_path, str(exc)))
+                    continue
+            problems.extend(validation_problems(child, child_path))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            problems.extend(validation_problems(item, f"{path}[{index}]"))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            problems.extend(validation_problems(item, f"{path}.{key}" if path else str(key)))
+    return problems

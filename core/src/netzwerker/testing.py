@@ -1,0 +1,158 @@
+"""Pytest fixtures for netzwerker and for plugin authors (loaded through ``pytest11``).
+
+* ``database_url``: an empty database of its own for each test: a SQLite file, or, when the
+  environment names a PostgreSQL server in ``DATABASE_URL``, a fresh schema on it that is
+  dropped afterwards, so runs never see each other's data.
+* ``make_deployment(toml=…, files=…)``: writes a deployment folder and loads it on that database.
+* ``deployment``: a migrated deployment with the ``health`` plugin, ready for services.
+* ``install_plugin(name, source)``: installs a throwaway plugin distribution with an entry
+  point, so loading goes through the same mechanism as a real package.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import textwrap
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from netzwerker import schema
+from netzwerker.db import normalise_url
+from netzwerker.deployment import Deployment, load
+
+MINIMAL_CONFIG = """
+[deployment]
+name = "Jobcenter Teststadt"
+region = "Landkreis Test"
+
+[plugins.health]
+
+[[working_fields]]
+key = "debt"
+name = "Schulden"
+"""
+
+
+def server_url() -> str | None:
+    """The PostgreSQL server the suite runs against, if the environment names one."""
+    url = os.environ.get("DATABASE_URL")
+    return url if url and url.startswith(("postgres", "postgresql")) else None
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    server = server_url()
+    if server is None:
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(normalise_url(server))
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+    url = normalise_url(server).update_query_dict({"options": f"-csearch_path={name}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+        engine.dispose()
+
+
+MakeDeployment = Callable[..., Deployment]
+
+
+@pytest.fixture
+def make_deployment(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MakeDeployment]:
+    """Factory: ``make_deployment(toml=MINIMAL_CONFIG, files={"partners.csv": "…"})``.
+
+    ``DATABASE_URL`` is pointed at the test's own database, so commands run in the test
+    (``CliRunner``) use it too.
+    """
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    made: list[Deployment] = []
+
+    def factory(
+        toml: str = MINIMAL_CONFIG,
+        files: dict[str, str] | None = None,
+        folder: str = "deployment",
+        migrate: bool = False,
+    ) -> Deployment:
+        path = tmp_path / folder
+        path.mkdir(exist_ok=True)
+        (path / "deployment.toml").write_text(textwrap.dedent(toml), encoding="utf-8")
+        for name, content in (files or {}).items():
+            (path / name).write_text(textwrap.dedent(content), encoding="utf-8")
+        deployment = load(path, database_url=database_url)
+        made.append(deployment)
+        if migrate:
+            migrate_deployment(deployment)
+        return deployment
+
+    yield factory
+    for deployment in made:
+        deployment.dispose()
+
+
+def migrate_deployment(deployment: Deployment) -> None:
+    """What ``netzwerker migrate`` does: schema to head, working fields and goals stored."""
+    from netzwerker.domain.fields.services import sync_reference_data
+
+    schema.upgrade(deployment)
+    with deployment.transaction() as session:
+        sync_reference_data(session, deployment)
+
+
+@pytest.fixture
+def deployment(make_deployment: MakeDeployment) -> Deployment:
+    """A migrated deployment with the health plugin and a declared 'debt' field."""
+    return make_deployment(migrate=True)
+
+
+@pytest.fixture
+def install_plugin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., str]:
+    """Factory: ``install_plugin("fancy", "from netzwerker import hookimpl\\n…")``.
+
+    Writes a module and a ``.dist-info`` with an entry point in group ``netzwerker`` onto
+    ``sys.path``; ``requires`` lists the distribution's requirements (its compatibility).
+    """
+    site = tmp_path / "site-packages"
+    site.mkdir(exist_ok=True)
+    monkeypatch.syspath_prepend(str(site))
+
+    def factory(
+        name: str, source: str, *, version: str = "1.0", requires: tuple[str, ...] = ()
+    ) -> str:
+        module = f"netzwerker_test_{name}"
+        (site / f"{module}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+        dist_info = site / f"netzwerker_test_{name}-{version}.dist-info"
+        dist_info.mkdir()
+        requirements = "".join(f"Requires-Dist: {r}\n" for r in requires)
+        (dist_info / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: netzwerker-test-{name}\nVersion: {version}\n"
+            f"Summary: test plugin {name}\n{requirements}",
+            encoding="utf-8",
+        )
+        (dist_info / "entry_points.txt").write_text(
+            f"[netzwerker]\n{name} = {module}\n", encoding="utf-8"
+        )
+        importlib.invalidate_caches()
+        sys.modules.pop(module, None)
+        return module
+
+    return factory
+
+
+def sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    return Path(parsed.database) if parsed.drivername.startswith("sqlite") else None
