@@ -15,8 +15,9 @@ Hooks come in three families:
 * ``register_*`` return a list of contributions; the core concatenates the lists of all
   enabled plugins and refuses two contributions with the same key.
 * ``settings_class`` and ``register_migrations`` describe the plugin itself.
-* event hooks (``task_*``) are called after the change they report has been committed;
-  their return value is ignored, and an exception in one is logged with the plugin's name
+* event hooks (``task_*``) are called after the change they report has been committed, with
+  the task as it is then (a later change in the same transaction shows); their return value
+  is ignored, and an exception in one is logged with the plugin's name
   without undoing the change.
 """
 

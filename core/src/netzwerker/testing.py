@@ -5,6 +5,7 @@
   dropped afterwards, so runs never see each other's data.
 * ``make_deployment(toml=…, files=…)``: writes a deployment folder and loads it on that database.
 * ``deployment``: a migrated deployment with the ``health`` plugin, ready for services.
+* ``sample_network(session)``: a jobcenter, a coordinator, two partners and a circle.
 * ``install_plugin(name, source)``: installs a throwaway plugin distribution with an entry
   point, so loading goes through the same mechanism as a real package.
 """
@@ -19,13 +20,17 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+from sqlmodel import Session
 
 from netzwerker import schema
 from netzwerker.db import normalise_url
 from netzwerker.deployment import Deployment, load
+from netzwerker.domain.circles.models import Circle
+from netzwerker.domain.partners.models import Partner, Person
 
 MINIMAL_CONFIG = """
 [deployment]
@@ -156,3 +161,30 @@ def install_plugin(
 def sqlite_file(url: str) -> Path | None:
     parsed = make_url(url)
     return Path(parsed.database) if parsed.drivername.startswith("sqlite") else None
+
+
+@attrs.frozen
+class Network:
+    """A small network for tests: the jobcenter with a coordinator, partners, one circle."""
+
+    jobcenter: Partner
+    coordinator: Person
+    clinic: Partner
+    counselling: Partner
+    counsellor: Person
+    circle: Circle
+
+
+def sample_network(session: Session) -> Network:
+    """Store a small network (requires a migrated deployment with the health field)."""
+    jobcenter = Partner(key="jobcenter", name="Jobcenter Teststadt", kind="jobcenter")
+    clinic = Partner(key="klinik", name="Fachklinik Teststadt", kind="clinic")
+    counselling = Partner(key="suchtberatung", name="Suchtberatung Teststadt", kind="addiction_counselling")
+    session.add_all([jobcenter, clinic, counselling])
+    session.flush()
+    coordinator = Person(partner_id=jobcenter.id, name="Sabine Netz", role="Netzwerkerin")
+    counsellor = Person(partner_id=counselling.id, name="Tom Hilfe", role="Berater")
+    circle = Circle(key="suchtarbeitskreis", name="Suchtarbeitskreis", working_field="health")
+    session.add_all([coordinator, counsellor, circle])
+    session.flush()
+    return Network(jobcenter, coordinator, clinic, counselling, counsellor, circle)

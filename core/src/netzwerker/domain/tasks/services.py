@@ -124,11 +124,14 @@ def _append_event(
     changes: dict[str, Any] | None = None,
 ) -> TaskEvent:
     """Append to the history: numbered without gaps, timestamps never going backwards."""
-    last_seq, last_at = session.exec(
-        select(sa.func.max(TaskEvent.seq), sa.func.max(TaskEvent.at)).where(
-            TaskEvent.task_id == task.id
-        )
-    ).one()
+    # No autoflush: the task's pending change is flushed by the caller, which turns a stale
+    # version into a Conflict.
+    with session.no_autoflush:
+        last_seq, last_at = session.exec(
+            select(sa.func.max(TaskEvent.seq), sa.func.max(TaskEvent.at)).where(
+                TaskEvent.task_id == task.id
+            )
+        ).one()
     event = TaskEvent(
         task_id=task.id,
         seq=(last_seq or 0) + 1,
@@ -189,11 +192,11 @@ def get_task(session: Session, task_id: int, expected_version: int | None = None
     return task
 
 
-def _flush(session: Session, task: Task) -> None:
+def _flush(session: Session, task_id: int) -> None:
     try:
         session.flush()
     except StaleDataError:
-        raise Conflict(f"task {task.id} was changed meanwhile") from None
+        raise Conflict(f"task {task_id} was changed meanwhile") from None
 
 
 def transition_task(
@@ -223,7 +226,7 @@ def transition_task(
     event = _append_event(
         session, task, actor=actor, action=action, now=now, from_status=old_status, reason=reason
     )
-    _flush(session, task)
+    _flush(session, task_id)
     emit(
         session,
         "task_status_changed",
@@ -281,7 +284,7 @@ def update_task(
         reason=reason,
         changes={key: [_jsonable(current[key]), _jsonable(value)] for key, value in diff.items()},
     )
-    _flush(session, task)
+    _flush(session, task_id)
     if withdraws:
         emit(
             session,
