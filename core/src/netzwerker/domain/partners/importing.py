@@ -155,12 +155,14 @@ def read_sheet(path: Path) -> Sheet:
 
 
 def _read_xlsx(path: Path) -> Sheet:
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
         raise InvalidInput([Problem(path.name, f"not a readable XLSX file: {exc}")]) from None
     try:
         sheet = workbook.worksheets[0]

@@ -1,0 +1,139 @@
+"""Properties of the task status machine: no sequence of operations breaks its invariants."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import select
+
+from netzwerker.domain.tasks.models import Task, TaskEvent
+from netzwerker.domain.tasks.services import TaskDraft, create_task, transition_task, update_task
+from netzwerker.errors import InvalidInput, Refused, TransitionRefused
+from netzwerker.testing import sample_network
+
+TODAY = date(2026, 6, 15)
+START = datetime(2026, 6, 1, 9, tzinfo=UTC)
+
+#: The expected machine, written out independently of TASK_WORKFLOW: (action, from) → to.
+ORACLE = {
+    ("commit", "proposed"): "committed",
+    ("start", "committed"): "in_progress",
+    ("complete", "committed"): "done",
+    ("complete", "in_progress"): "done",
+    ("decline", "proposed"): "declined",
+    ("decline", "committed"): "declined",
+    ("block", "committed"): "blocked",
+    ("block", "in_progress"): "blocked",
+    ("resume", "blocked"): "in_progress",
+    **{("cancel", s): "cancelled" for s in ("proposed", "committed", "in_progress", "blocked", "declined")},
+    **{("repropose", s): "proposed" for s in ("committed", "in_progress", "blocked", "declined")},
+}
+NEEDS_REASON = {"decline", "block", "cancel", "repropose"}
+ACTIONS = sorted({action for action, _ in ORACLE})
+
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("transition"), st.sampled_from(ACTIONS), st.sampled_from(["", "weil"])),
+        st.tuples(st.just("reassign"), st.sampled_from(["clinic", "counselling"]), st.sampled_from(["", "weil"])),
+        st.tuples(st.just("postpone"), st.integers(-2, 2), st.sampled_from(["", "weil"])),
+        st.tuples(st.just("retitle"), st.text(max_size=5), st.just("")),
+    ),
+    max_size=12,
+)
+clock_steps = st.lists(st.integers(-3600, 86400), min_size=12, max_size=12)
+
+
+def check_invariants(session, task_id: int, expected_status: str) -> None:
+    task = session.get(Task, task_id)
+    events = session.exec(select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(TaskEvent.id)).all()
+    assert task.status == expected_status
+    assert [e.seq for e in events] == list(range(1, len(events) + 1)), "history complete and ordered"
+    assert all(a.at <= b.at for a, b in zip(events, events[1:])), "timestamps monotonic"
+    assert events[-1].to_status == task.status, "history ends in the current status"
+    assert all(e.from_status == p.to_status for p, e in zip(events, events[1:]))
+    assert task.responsible_partner_id is not None, "exactly one responsible partner"
+    assert (task.accountable_person_id is None) != (task.accountable_circle_id is None)
+    assert (task.completed_on is not None) == (task.status == "done")
+    if task.status in ("committed", "in_progress"):
+        assert task.committed_at is not None
+
+
+@pytest.fixture
+def network(deployment) -> dict[str, int]:
+    """Stored once; hypothesis runs all its examples on it, each with a task of its own."""
+    with deployment.transaction() as session:
+        network = sample_network(session)
+        return {
+            "counselling": network.counselling.id,
+            "clinic": network.clinic.id,
+            "circle": network.circle.id,
+        }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=operations, steps=clock_steps)
+def test_no_sequence_of_operations_breaks_the_invariants(deployment, network, ops, steps) -> None:
+    with deployment.transaction() as session:
+        task_id = create_task(
+            session,
+            TaskDraft(
+                title="Aufgabe",
+                working_field="health",
+                responsible_partner_id=network["counselling"],
+                due_date=TODAY,
+                accountable_circle_id=network["circle"],
+            ),
+            actor="x",
+            now=START,
+        ).id
+    expected, now = "proposed", START
+    terms = {"responsible_partner_id": network["counselling"], "due_date": TODAY}
+    for (kind, value, reason), step in zip(ops, steps, strict=False):
+        now += timedelta(seconds=step)  # sometimes backwards: clocks are not to be trusted
+        changes = {}
+        if kind == "reassign":
+            changes = {"responsible_partner_id": network[value]}
+        elif kind == "postpone":
+            changes = {"due_date": TODAY + timedelta(days=value)}
+        elif kind == "retitle":
+            changes = {"title": value}
+        try:
+            with deployment.transaction() as session:
+                if kind == "transition":
+                    transition_task(
+                        session, task_id, value, actor="y", today=TODAY, reason=reason, now=now
+                    )
+                else:
+                    update_task(session, task_id, changes, actor="y", reason=reason, now=now)
+        except (TransitionRefused, Refused, InvalidInput):
+            refused = True
+        else:
+            refused = False
+        predicted = predict(kind, value, reason, expected, changes, terms)
+        assert refused == (predicted is None), (kind, value, reason, expected)
+        if predicted is not None:
+            expected = predicted
+            terms.update((k, v) for k, v in changes.items() if k in terms)
+        with deployment.session() as session:
+            check_invariants(session, task_id, expected)
+
+
+def predict(kind, value, reason, status, changes, terms):
+    """The status the oracle expects after the operation, or None if it must be refused."""
+    if kind == "transition":
+        target = ORACLE.get((value, status))
+        if target is None or (value in NEEDS_REASON and not reason.strip()):
+            return None
+        return target
+    if status in ("done", "cancelled"):
+        return None  # a closed task cannot be changed
+    if kind == "retitle":
+        return status if value.strip() else None
+    # A new partner or due date withdraws a commitment; the same one changes nothing.
+    withdraws = any(terms[key] != new for key, new in changes.items())
+    if not withdraws or status == "proposed":
+        return status
+    return "proposed" if reason.strip() else None
