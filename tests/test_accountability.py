@@ -1,0 +1,196 @@
+"""Escalation and the accountability report: transparency instead of sanctions."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from netzwerker import hookimpl
+from netzwerker.cli import cli
+from netzwerker.config import EscalationConfig
+from netzwerker.contributions import Period
+from netzwerker.domain.tasks.escalation import escalate
+from netzwerker.domain.tasks.report import accountability_report
+from netzwerker.domain.tasks.services import TaskDraft, create_task, task_history, transition_task
+from netzwerker.testing import sample_network
+
+TODAY = date(2026, 6, 15)
+
+
+@pytest.fixture
+def network(deployment):
+    with deployment.transaction() as session:
+        return sample_network(session)
+
+
+def add_task(session, network, due_in: int, *, partner=None, field="health", circle=False, fate=()):
+    task = create_task(
+        session,
+        TaskDraft(
+            title=f"Aufgabe fällig in {due_in}",
+            working_field=field,
+            responsible_partner_id=(partner or network.counselling).id,
+            due_date=TODAY + timedelta(days=due_in),
+            accountable_person_id=None if circle else network.coordinator.id,
+            accountable_circle_id=network.circle.id if circle else None,
+        ),
+        actor="test",
+    )
+    for action, day in fate:
+        reason = "Grund" if action in ("decline", "block", "cancel") else ""
+        transition_task(session, task.id, action, actor="test", today=TODAY + timedelta(days=day), reason=reason)
+    return task
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    @hookimpl
+    def task_due_soon(self, task, days_left):
+        self.calls.append(("due_soon", task.id, days_left))
+
+    @hookimpl
+    def task_overdue(self, task, days_overdue):
+        self.calls.append(("overdue", task.id, days_overdue))
+
+    @hookimpl
+    def task_escalated(self, task, level, days_overdue):
+        self.calls.append((level, task.id, days_overdue))
+
+
+def test_escalation_steps_fire_once(deployment, network) -> None:
+    recorder = Recorder()
+    deployment.manager.register(recorder, name="recorder")
+    with deployment.transaction() as session:
+        soon = add_task(session, network, 2).id
+        later = add_task(session, network, 10).id
+        late = add_task(session, network, -3).id
+        very_late = add_task(session, network, -20).id
+        done = add_task(session, network, -20, fate=[("commit", -30), ("complete", -25)]).id
+    config = EscalationConfig(remind_days_before_due=3, escalate_days_after_due=7, report_days_after_due=14)
+    with deployment.transaction() as session:
+        result = escalate(session, config, today=TODAY)
+    assert result.counts == {"reminder": 1, "overdue": 2, "accountable": 1, "network": 1}
+    assert sorted(recorder.calls) == sorted([
+        ("due_soon", soon, 2),
+        ("overdue", late, 3),
+        ("overdue", very_late, 20),
+        ("accountable", very_late, 20),
+        ("network", very_late, 20),
+    ])
+    with deployment.transaction() as session:
+        again = escalate(session, config, today=TODAY)
+    assert again.total == 0, "a second run on the same day changes nothing"
+    assert len(recorder.calls) == 5
+    with deployment.session() as session:
+        actions = [e.action for e in task_history(session, very_late)]
+        assert actions == ["create", "escalation:overdue", "escalation:accountable", "escalation:network"]
+        assert [e.action for e in task_history(session, later)] == ["create"]
+        assert [e.action for e in task_history(session, done)][-1] == "complete"
+    # A week later, the late task reaches the accountable party too.
+    with deployment.transaction() as session:
+        week = escalate(session, config, today=TODAY + timedelta(days=4))
+    assert week.counts["accountable"] == 1
+
+
+def test_switched_off_steps(deployment, network) -> None:
+    with deployment.transaction() as session:
+        add_task(session, network, 1)
+        add_task(session, network, -30)
+    config = EscalationConfig(remind_days_before_due=-1, escalate_days_after_due=-1, report_days_after_due=-1)
+    with deployment.transaction() as session:
+        assert escalate(session, config, today=TODAY).counts == {"overdue": 1}
+
+
+def test_report_counts_per_partner_field_and_accountable(deployment, network) -> None:
+    with deployment.transaction() as session:
+        add_task(session, network, 5)                                       # open, awaiting
+        add_task(session, network, -5, fate=[("commit", -10)])               # overdue
+        add_task(session, network, -5, fate=[("commit", -10), ("complete", -6)])  # on time
+        add_task(session, network, -5, fate=[("commit", -10), ("complete", -1)])  # late
+        add_task(session, network, 5, fate=[("decline", -1)])                # declined
+        add_task(session, network, -20, partner=network.clinic, circle=True)     # overdue, escalated
+        add_task(session, network, 3, partner=network.clinic, field="debt", circle=True,
+                 fate=[("cancel", 0)])
+    with deployment.transaction() as session:
+        escalate(session, EscalationConfig(), today=TODAY)
+    with deployment.session() as session:
+        by_partner = {r.key: r for r in accountability_report(session, by="partner", today=TODAY)}
+        by_field = {r.key: r for r in accountability_report(session, by="working_field", today=TODAY)}
+        by_accountable = {r.key: r for r in accountability_report(session, by="accountable", today=TODAY)}
+        in_june = accountability_report(
+            session, by="partner", today=TODAY, period=Period(date(2026, 6, 1), date(2026, 6, 30))
+        )
+    counselling = by_partner["suchtberatung"]
+    assert (counselling.total, counselling.open, counselling.awaiting_commitment, counselling.overdue,
+            counselling.done_on_time, counselling.done_late, counselling.declined) == (5, 1, 1, 1, 1, 1, 1)
+    assert counselling.on_time_rate == round(1 / 3, 4)
+    clinic = by_partner["klinik"]
+    assert (clinic.total, clinic.overdue, clinic.escalated, clinic.cancelled) == (2, 1, 1, 1)
+    assert clinic.on_time_rate == 0.0
+    assert by_field["health"].total == 6 and by_field["debt"].total == 1
+    assert by_field["health"].label == "Gesundheit"
+    assert by_accountable["circle:suchtarbeitskreis"].label == "Kreis: Suchtarbeitskreis"
+    assert by_accountable[f"person:{network.coordinator.id}"].label == "Sabine Netz"
+    assert by_accountable["circle:suchtarbeitskreis"].total == 2
+    assert sum(r.total for r in in_june) == 6  # the task due on 26 May is outside
+
+
+def test_acceptance_report_shows_overdue_per_partner_after_escalate(deployment, network) -> None:
+    with deployment.transaction() as session:
+        add_task(session, network, -10, fate=[("commit", -20)])
+        add_task(session, network, -10, partner=network.clinic)
+    runner = CliRunner()
+    folder = str(deployment.folder)
+    escalated = runner.invoke(cli, ["escalate", folder, "--today", TODAY.isoformat()])
+    assert escalated.exit_code == 0, escalated.output
+    assert "overdue: 2" in escalated.output and "accountable: 2" in escalated.output
+    table = runner.invoke(cli, ["report", folder, "--today", TODAY.isoformat()])
+    assert table.exit_code == 0, table.output
+    rows = {line[:24].strip(): line[24:].split() for line in table.output.splitlines()[1:]}
+    # gesamt, offen, ohne Zusage, überfällig, pünktlich, verspätet, abgelehnt, eskaliert, Termintreue
+    assert rows["Suchtberatung Teststadt"] == ["1", "0", "0", "1", "0", "0", "0", "1", "0", "%"]
+    assert rows["Fachklinik Teststadt"] == ["1", "0", "1", "1", "0", "0", "0", "1", "0", "%"]
+    header = table.output.splitlines()[0]
+    assert "überfällig" in header and "eskaliert" in header
+    as_json = json.loads(runner.invoke(cli, ["report", folder, "--format", "json", "--today", TODAY.isoformat()]).output)
+    overdue = {row["key"]: (row["overdue"], row["escalated"]) for row in as_json["rows"]}
+    assert overdue == {"klinik": (1, 1), "suchtberatung": (1, 1)}
+    as_csv = runner.invoke(cli, ["report", folder, "--format", "csv", "--by", "accountable", "--today", TODAY.isoformat()]).output
+    (row,) = list(csv.DictReader(io.StringIO(as_csv)))
+    assert (row["label"], row["overdue"]) == ("Sabine Netz", "2")
+
+
+def test_report_rejects_an_inverted_period(deployment, network) -> None:
+    result = CliRunner().invoke(cli, ["report", str(deployment.folder), "--from", "2026-06-30", "--to", "2026-06-01"])
+    assert result.exit_code == 1
+    assert "--to: period ends (2026-06-01) before it starts (2026-06-30)" in result.output
+
+
+def test_csv_cells_cannot_run_formulas(deployment, network) -> None:
+    from netzwerker.cli import render_report
+    from netzwerker.domain.tasks.report import ReportRow
+
+    row = ReportRow("evil", "=HYPERLINK(\"x\")", 1, 0, 0, 0, 0, 0, 0, 0, 0)
+    assert "'=HYPERLINK" in render_report([row], "csv", "partner")
+
+
+def test_core_indicators(deployment, network) -> None:
+    from netzwerker.builtin import on_time_rate, overdue_tasks
+
+    with deployment.transaction() as session:
+        add_task(session, network, -5, fate=[("commit", -10), ("complete", -6)])
+        add_task(session, network, -5)
+    period = Period(date(2026, 1, 1), date(2026, 12, 31))
+    with deployment.session() as session:
+        assert on_time_rate(session, period, {"today": TODAY}) == 50.0
+        assert overdue_tasks(session, period, {"today": TODAY, "working_field": "debt"}) == 0
+        assert overdue_tasks(session, period, {"today": TODAY}) == 1
+        indicator = deployment.registry.indicators["health_waiting_too_long"].value
+        assert indicator.compute(session, period, {"today": TODAY + timedelta(days=30)}) == 1

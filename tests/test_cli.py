@@ -1,0 +1,83 @@
+"""The command line as an IT team uses it: init, check, migrate, demo, plugin commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from netzwerker.cli import _register_plugin_commands, cli
+
+_register_plugin_commands(cli)
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_init_scaffolds_a_deployment_that_passes_check(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "jc"
+    created = run("init", str(folder), "--name", 'Jobcenter "Süd"', "--region", "Kreis; Süd", "--plugin", "health")
+    assert created.exit_code == 0, created.output
+    checked = run("check", str(folder))
+    assert checked.exit_code == 0, checked.output
+    again = run("init", str(folder))
+    assert again.exit_code == 1 and "exists already" in again.output
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'jc.db'}")
+    assert run("migrate", str(folder)).exit_code == 0
+    imported = run("import", str(folder))
+    assert imported.exit_code == 0, imported.output
+    assert "1 partners created" in imported.output
+
+
+def test_demo_sets_up_the_example_and_shows_the_report(example_copy: Path, monkeypatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    result = run("demo", str(example_copy))
+    assert result.exit_code == 0, result.output
+    assert "37 partners imported" in result.output
+    assert "Rechenschaftsbericht nach Partner" in result.output
+    assert (example_copy / "netzwerker.db").exists()
+    # Every state of the machine appears, and some tasks are overdue.
+    import sqlite3
+
+    with sqlite3.connect(example_copy / "netzwerker.db") as connection:
+        statuses = {row[0] for row in connection.execute("SELECT DISTINCT status FROM task")}
+    assert statuses == {"proposed", "committed", "in_progress", "blocked", "done", "declined", "cancelled"}
+    assert "überfällige Aufgaben" in result.output
+    # Running it again starts from scratch instead of piling up data.
+    assert "37 partners imported" in run("demo", str(example_copy)).output
+
+
+def test_demo_refuses_a_database_that_holds_data(deployment, example_copy: Path) -> None:
+    from netzwerker.testing import sample_network
+
+    with deployment.transaction() as session:
+        sample_network(session)
+    result = CliRunner().invoke(cli, ["demo", str(example_copy)])  # DATABASE_URL is the test's
+    assert result.exit_code == 1
+    assert "the demo only fills an empty database" in result.output
+
+
+def test_commands_refuse_a_broken_deployment(example_copy: Path) -> None:
+    config = example_copy / "deployment.toml"
+    config.write_text(config.read_text().replace("[plugins.health]", "[plugins.gesundheit]"))
+    for command in ("migrate", "escalate", "report", "import"):
+        result = run(command, str(example_copy))
+        assert result.exit_code == 1, command
+        assert "plugins.gesundheit: plugin 'gesundheit' is not installed" in result.output
+
+
+def test_plugin_command_from_the_health_plugin(deployment) -> None:
+    folder = str(deployment.folder)
+    added = run("health", "add-training", folder, "--title", "Alkohol im Beratungsgespräch",
+                "--held-on", "2026-03-01", "--participants", "14", "--online")
+    assert added.exit_code == 0, added.output
+    listed = run("health", "trainings", folder)
+    assert "2026-03-01    14 Teilnehmende  Alkohol im Beratungsgespräch" in listed.output
+    unknown = CliRunner().invoke(cli, ["health", "add-training", folder, "--title", "x",
+                                       "--held-on", "2026-03-01", "--trainer", "niemand"])
+    assert unknown.exit_code == 2 and "partner 'niemand' does not exist" in unknown.output
+
+
+def test_version() -> None:
+    assert run("--version").output.startswith("netzwerker, version 0.1.0")
