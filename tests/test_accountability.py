@@ -43,7 +43,9 @@ def add_task(session, network, due_in: int, *, partner=None, field="health", cir
     )
     for action, day in fate:
         reason = "Grund" if action in ("decline", "block", "cancel") else ""
-        transition_task(session, task.id, action, actor="test", today=TODAY + timedelta(days=day), reason=reason)
+        transition_task(
+            session, task.id, action, actor="test", today=TODAY + timedelta(days=day), reason=reason
+        )
     return task
 
 
@@ -73,24 +75,33 @@ def test_escalation_steps_fire_once(deployment, network) -> None:
         late = add_task(session, network, -3).id
         very_late = add_task(session, network, -20).id
         done = add_task(session, network, -20, fate=[("commit", -30), ("complete", -25)]).id
-    config = EscalationConfig(remind_days_before_due=3, escalate_days_after_due=7, report_days_after_due=14)
+    config = EscalationConfig(
+        remind_days_before_due=3, escalate_days_after_due=7, report_days_after_due=14
+    )
     with deployment.transaction() as session:
         result = escalate(session, config, today=TODAY)
     assert result.counts == {"reminder": 1, "overdue": 2, "accountable": 1, "network": 1}
-    assert sorted(recorder.calls) == sorted([
-        ("due_soon", soon, 2),
-        ("overdue", late, 3),
-        ("overdue", very_late, 20),
-        ("accountable", very_late, 20),
-        ("network", very_late, 20),
-    ])
+    assert sorted(recorder.calls) == sorted(
+        [
+            ("due_soon", soon, 2),
+            ("overdue", late, 3),
+            ("overdue", very_late, 20),
+            ("accountable", very_late, 20),
+            ("network", very_late, 20),
+        ]
+    )
     with deployment.transaction() as session:
         again = escalate(session, config, today=TODAY)
     assert again.total == 0, "a second run on the same day changes nothing"
     assert len(recorder.calls) == 5
     with deployment.session() as session:
         actions = [e.action for e in task_history(session, very_late)]
-        assert actions == ["create", "escalation:overdue", "escalation:accountable", "escalation:network"]
+        assert actions == [
+            "create",
+            "escalation:overdue",
+            "escalation:accountable",
+            "escalation:network",
+        ]
         assert [e.action for e in task_history(session, later)] == ["create"]
         assert [e.action for e in task_history(session, done)][-1] == "complete"
     # A week later, the late task reaches the accountable party too.
@@ -103,33 +114,53 @@ def test_switched_off_steps(deployment, network) -> None:
     with deployment.transaction() as session:
         add_task(session, network, 1)
         add_task(session, network, -30)
-    config = EscalationConfig(remind_days_before_due=-1, escalate_days_after_due=-1, report_days_after_due=-1)
+    config = EscalationConfig(
+        remind_days_before_due=-1, escalate_days_after_due=-1, report_days_after_due=-1
+    )
     with deployment.transaction() as session:
         assert escalate(session, config, today=TODAY).counts == {"overdue": 1}
 
 
 def test_report_counts_per_partner_field_and_accountable(deployment, network) -> None:
     with deployment.transaction() as session:
-        add_task(session, network, 5)                                       # open, awaiting
-        add_task(session, network, -5, fate=[("commit", -10)])               # overdue
+        add_task(session, network, 5)  # open, awaiting
+        add_task(session, network, -5, fate=[("commit", -10)])  # overdue
         add_task(session, network, -5, fate=[("commit", -10), ("complete", -6)])  # on time
         add_task(session, network, -5, fate=[("commit", -10), ("complete", -1)])  # late
-        add_task(session, network, 5, fate=[("decline", -1)])                # declined
-        add_task(session, network, -20, partner=network.clinic, circle=True)     # overdue, escalated
-        add_task(session, network, 3, partner=network.clinic, field="debt", circle=True,
-                 fate=[("cancel", 0)])
+        add_task(session, network, 5, fate=[("decline", -1)])  # declined
+        add_task(session, network, -20, partner=network.clinic, circle=True)  # overdue, escalated
+        add_task(
+            session,
+            network,
+            3,
+            partner=network.clinic,
+            field="debt",
+            circle=True,
+            fate=[("cancel", 0)],
+        )
     with deployment.transaction() as session:
         escalate(session, EscalationConfig(), today=TODAY)
     with deployment.session() as session:
         by_partner = {r.key: r for r in accountability_report(session, by="partner", today=TODAY)}
-        by_field = {r.key: r for r in accountability_report(session, by="working_field", today=TODAY)}
-        by_accountable = {r.key: r for r in accountability_report(session, by="accountable", today=TODAY)}
+        by_field = {
+            r.key: r for r in accountability_report(session, by="working_field", today=TODAY)
+        }
+        by_accountable = {
+            r.key: r for r in accountability_report(session, by="accountable", today=TODAY)
+        }
         in_june = accountability_report(
             session, by="partner", today=TODAY, period=Period(date(2026, 6, 1), date(2026, 6, 30))
         )
     counselling = by_partner["suchtberatung"]
-    assert (counselling.total, counselling.open, counselling.awaiting_commitment, counselling.overdue,
-            counselling.done_on_time, counselling.done_late, counselling.declined) == (5, 1, 1, 1, 1, 1, 1)
+    assert (
+        counselling.total,
+        counselling.open,
+        counselling.awaiting_commitment,
+        counselling.overdue,
+        counselling.done_on_time,
+        counselling.done_late,
+        counselling.declined,
+    ) == (5, 1, 1, 1, 1, 1, 1)
     assert counselling.on_time_rate == round(1 / 3, 4)
     clinic = by_partner["klinik"]
     assert (clinic.total, clinic.overdue, clinic.escalated, clinic.cancelled) == (2, 1, 1, 1)
@@ -159,16 +190,25 @@ def test_acceptance_report_shows_overdue_per_partner_after_escalate(deployment, 
     assert rows["Fachklinik Teststadt"] == ["1", "0", "1", "1", "0", "0", "0", "1", "0", "%"]
     header = table.output.splitlines()[0]
     assert "überfällig" in header and "eskaliert" in header
-    as_json = json.loads(runner.invoke(cli, ["report", folder, "--format", "json", "--today", TODAY.isoformat()]).output)
+    as_json = json.loads(
+        runner.invoke(
+            cli, ["report", folder, "--format", "json", "--today", TODAY.isoformat()]
+        ).output
+    )
     overdue = {row["key"]: (row["overdue"], row["escalated"]) for row in as_json["rows"]}
     assert overdue == {"klinik": (1, 1), "suchtberatung": (1, 1)}
-    as_csv = runner.invoke(cli, ["report", folder, "--format", "csv", "--by", "accountable", "--today", TODAY.isoformat()]).output
+    as_csv = runner.invoke(
+        cli,
+        ["report", folder, "--format", "csv", "--by", "accountable", "--today", TODAY.isoformat()],
+    ).output
     (row,) = list(csv.DictReader(io.StringIO(as_csv)))
     assert (row["label"], row["overdue"]) == ("Sabine Netz", "2")
 
 
 def test_report_rejects_an_inverted_period(deployment, network) -> None:
-    result = CliRunner().invoke(cli, ["report", str(deployment.folder), "--from", "2026-06-30", "--to", "2026-06-01"])
+    result = CliRunner().invoke(
+        cli, ["report", str(deployment.folder), "--from", "2026-06-30", "--to", "2026-06-01"]
+    )
     assert result.exit_code == 1
     assert "--to: period ends (2026-06-01) before it starts (2026-06-30)" in result.output
 
@@ -177,7 +217,7 @@ def test_csv_cells_cannot_run_formulas(deployment, network) -> None:
     from netzwerker.cli import render_report
     from netzwerker.domain.tasks.report import ReportRow
 
-    row = ReportRow("evil", "=HYPERLINK(\"x\")", 1, 0, 0, 0, 0, 0, 0, 0, 0)
+    row = ReportRow("evil", '=HYPERLINK("x")', 1, 0, 0, 0, 0, 0, 0, 0, 0)
     assert "'=HYPERLINK" in render_report([row], "csv", "partner")
 
 

@@ -17,7 +17,16 @@ def run(*args: str):
 
 def test_init_scaffolds_a_deployment_that_passes_check(tmp_path: Path, monkeypatch) -> None:
     folder = tmp_path / "jc"
-    created = run("init", str(folder), "--name", 'Jobcenter "Süd"', "--region", "Kreis; Süd", "--plugin", "health")
+    created = run(
+        "init",
+        str(folder),
+        "--name",
+        'Jobcenter "Süd"',
+        "--region",
+        "Kreis; Süd",
+        "--plugin",
+        "health",
+    )
     assert created.exit_code == 0, created.output
     checked = run("check", str(folder))
     assert checked.exit_code == 0, checked.output
@@ -42,7 +51,15 @@ def test_demo_sets_up_the_example_and_shows_the_report(example_copy: Path, monke
 
     with sqlite3.connect(example_copy / "netzwerker.db") as connection:
         statuses = {row[0] for row in connection.execute("SELECT DISTINCT status FROM task")}
-    assert statuses == {"proposed", "committed", "in_progress", "blocked", "done", "declined", "cancelled"}
+    assert statuses == {
+        "proposed",
+        "committed",
+        "in_progress",
+        "blocked",
+        "done",
+        "declined",
+        "cancelled",
+    }
     assert "überfällige Aufgaben" in result.output
     # Running it again starts from scratch instead of piling up data.
     assert "37 partners imported" in run("demo", str(example_copy)).output
@@ -69,13 +86,35 @@ def test_commands_refuse_a_broken_deployment(example_copy: Path) -> None:
 
 def test_plugin_command_from_the_health_plugin(deployment) -> None:
     folder = str(deployment.folder)
-    added = run("health", "add-training", folder, "--title", "Alkohol im Beratungsgespräch",
-                "--held-on", "2026-03-01", "--participants", "14", "--online")
+    added = run(
+        "health",
+        "add-training",
+        folder,
+        "--title",
+        "Alkohol im Beratungsgespräch",
+        "--held-on",
+        "2026-03-01",
+        "--participants",
+        "14",
+        "--online",
+    )
     assert added.exit_code == 0, added.output
     listed = run("health", "trainings", folder)
     assert "2026-03-01    14 Teilnehmende  Alkohol im Beratungsgespräch" in listed.output
-    unknown = CliRunner().invoke(cli, ["health", "add-training", folder, "--title", "x",
-                                       "--held-on", "2026-03-01", "--trainer", "niemand"])
+    unknown = CliRunner().invoke(
+        cli,
+        [
+            "health",
+            "add-training",
+            folder,
+            "--title",
+            "x",
+            "--held-on",
+            "2026-03-01",
+            "--trainer",
+            "niemand",
+        ],
+    )
     assert unknown.exit_code == 2 and "partner 'niemand' does not exist" in unknown.output
 
 

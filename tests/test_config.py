@@ -51,13 +51,17 @@ def test_broken_copy_reports_every_problem_with_its_path(example_copy: Path) -> 
     text = text.replace("max_wait_days = 14", 'max_wait_days = "ten"\nmax_wait_dayz = 3')
     text = text.replace("remind_days_before_due = 3", "remind_days_before_dew = 3")
     text = text.replace('working_field = "debt"', 'working_field = "schulden"')
-    text = text.replace("[[imports]]", "[[imports]]\nkind = \"partners\"\npath = \"fehlt.csv\"\n\n[[imports]]")
+    text = text.replace(
+        "[[imports]]", '[[imports]]\nkind = "partners"\npath = "fehlt.csv"\n\n[[imports]]'
+    )
     config.write_text(text)
     found = messages(example_copy)
     assert "plugins.health.settings.max_wait_days: expected an integer, got 'ten'" in found
     assert "plugins.health.settings.max_wait_dayz: unknown key" in found
     assert "escalation.remind_days_before_dew: unknown key" in found
-    assert any(m.startswith("goals[3].working_field: unknown working field 'schulden'") for m in found)
+    assert any(
+        m.startswith("goals[3].working_field: unknown working field 'schulden'") for m in found
+    )
     assert any(m.startswith("imports[0].path: no such file") for m in found)
 
 
@@ -79,8 +83,14 @@ def test_semantic_problems() -> None:
         "escalation": {"escalate_days_after_due": -5},
         "working_fields": [{"key": "Debt", "name": "x"}, {"key": "Debt", "name": "y"}],
         "goals": [
-            {"key": "g", "working_field": "debt", "title": "t", "start": "2026-02-01",
-             "end": "2026-01-01", "status": "maybe"},
+            {
+                "key": "g",
+                "working_field": "debt",
+                "title": "t",
+                "start": "2026-02-01",
+                "end": "2026-01-01",
+                "status": "maybe",
+            },
         ],
         "imports": [{"kind": "tasks", "path": "x.csv"}],
     }
@@ -100,11 +110,15 @@ def test_semantic_problems() -> None:
 def test_database_url_precedence(tmp_path: Path, monkeypatch) -> None:
     config = DeploymentConfig(DeploymentInfo(name="x"))
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert database_url_for(tmp_path, config) == f"sqlite:///{(tmp_path / 'netzwerker.db').resolve()}"
+    assert (
+        database_url_for(tmp_path, config) == f"sqlite:///{(tmp_path / 'netzwerker.db').resolve()}"
+    )
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@localhost/db")
     assert database_url_for(tmp_path, config) == "postgresql+psycopg://u@localhost/db"
     monkeypatch.delenv("DATABASE_URL")
-    relative = attrs.evolve(config, database=attrs.evolve(config.database, url="sqlite:///data/x.db"))
+    relative = attrs.evolve(
+        config, database=attrs.evolve(config.database, url="sqlite:///data/x.db")
+    )
     assert database_url_for(tmp_path, relative) == f"sqlite:///{(tmp_path / 'data/x.db').resolve()}"
 
 
@@ -136,8 +150,11 @@ def configs(draw: st.DrawFn) -> DeploymentConfig:
         plugins=draw(
             st.dictionaries(
                 keys,
-                st.builds(PluginConfig, enabled=st.booleans(),
-                          settings=st.dictionaries(keys, st.integers() | texts, max_size=2)),
+                st.builds(
+                    PluginConfig,
+                    enabled=st.booleans(),
+                    settings=st.dictionaries(keys, st.integers() | texts, max_size=2),
+                ),
                 max_size=2,
             )
         ),

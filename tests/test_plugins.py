@@ -63,7 +63,9 @@ def test_enabled_plugin_that_is_not_installed(tmp_path: Path) -> None:
 def test_plugin_that_fails_to_import(install_plugin, tmp_path: Path) -> None:
     install_plugin("broken", "import a_module_that_does_not_exist\n")
     (problem,) = problems(write(tmp_path, config_enabling("broken")))
-    assert problem.startswith("plugins.broken: plugin 'broken' failed to import: ModuleNotFoundError")
+    assert problem.startswith(
+        "plugins.broken: plugin 'broken' failed to import: ModuleNotFoundError"
+    )
     assert "a_module_that_does_not_exist" in problem
 
 
@@ -95,7 +97,10 @@ def test_incompatible_plugin(install_plugin, tmp_path: Path) -> None:
 
 
 def test_plugin_implementing_an_unknown_hook(install_plugin, tmp_path: Path) -> None:
-    install_plugin("typo", "from netzwerker import hookimpl\n@hookimpl\ndef register_working_field():\n    return []\n")
+    install_plugin(
+        "typo",
+        "from netzwerker import hookimpl\n@hookimpl\ndef register_working_field():\n    return []\n",
+    )
     (problem,) = problems(write(tmp_path, config_enabling("typo")))
     assert problem.startswith("plugins.typo: ")
     assert "register_working_field" in problem
@@ -130,7 +135,9 @@ def test_plugin_settings_are_validated(tmp_path: Path) -> None:
 def test_settings_for_a_plugin_without_settings(install_plugin, tmp_path: Path) -> None:
     install_plugin("plain", FIELD_PLUGIN.format(key="plain"))
     toml = config_enabling("plain") + "[plugins.plain.settings]\nx = 1\n"
-    assert problems(write(tmp_path, toml)) == ["plugins.plain.settings: plugin 'plain' takes no settings"]
+    assert problems(write(tmp_path, toml)) == [
+        "plugins.plain.settings: plugin 'plain' takes no settings"
+    ]
 
 
 def test_plugins_command_lists_versions_and_contributions(install_plugin, example: Path) -> None:
@@ -152,8 +159,12 @@ def test_core_contributions_come_first() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", [name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction)
-             if hasattr(getattr(hookspecs, name), "netzwerker_spec")]
+    "name",
+    [
+        name
+        for name, _ in inspect.getmembers(hookspecs, inspect.isfunction)
+        if hasattr(getattr(hookspecs, name), "netzwerker_spec")
+    ],
 )
 def test_every_hook_is_documented(name: str) -> None:
     """Each hook says when it is called and shows an example, and the guide lists it."""

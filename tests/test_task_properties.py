@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,7 +29,10 @@ ORACLE = {
     ("block", "committed"): "blocked",
     ("block", "in_progress"): "blocked",
     ("resume", "blocked"): "in_progress",
-    **{("cancel", s): "cancelled" for s in ("proposed", "committed", "in_progress", "blocked", "declined")},
+    **{
+        ("cancel", s): "cancelled"
+        for s in ("proposed", "committed", "in_progress", "blocked", "declined")
+    },
     **{("repropose", s): "proposed" for s in ("committed", "in_progress", "blocked", "declined")},
 }
 NEEDS_REASON = {"decline", "block", "cancel", "repropose"}
@@ -37,7 +41,11 @@ ACTIONS = sorted({action for action, _ in ORACLE})
 operations = st.lists(
     st.one_of(
         st.tuples(st.just("transition"), st.sampled_from(ACTIONS), st.sampled_from(["", "weil"])),
-        st.tuples(st.just("reassign"), st.sampled_from(["clinic", "counselling"]), st.sampled_from(["", "weil"])),
+        st.tuples(
+            st.just("reassign"),
+            st.sampled_from(["clinic", "counselling"]),
+            st.sampled_from(["", "weil"]),
+        ),
         st.tuples(st.just("postpone"), st.integers(-2, 2), st.sampled_from(["", "weil"])),
         st.tuples(st.just("retitle"), st.text(max_size=5), st.just("")),
     ),
@@ -48,12 +56,16 @@ clock_steps = st.lists(st.integers(-3600, 86400), min_size=12, max_size=12)
 
 def check_invariants(session, task_id: int, expected_status: str) -> None:
     task = session.get(Task, task_id)
-    events = session.exec(select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(TaskEvent.id)).all()
+    events = session.exec(
+        select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(TaskEvent.id)
+    ).all()
     assert task.status == expected_status
-    assert [e.seq for e in events] == list(range(1, len(events) + 1)), "history complete and ordered"
-    assert all(a.at <= b.at for a, b in zip(events, events[1:])), "timestamps monotonic"
+    assert [e.seq for e in events] == list(range(1, len(events) + 1)), (
+        "history complete and ordered"
+    )
+    assert all(a.at <= b.at for a, b in pairwise(events)), "timestamps monotonic"
     assert events[-1].to_status == task.status, "history ends in the current status"
-    assert all(e.from_status == p.to_status for p, e in zip(events, events[1:]))
+    assert all(e.from_status == p.to_status for p, e in pairwise(events))
     assert task.responsible_partner_id is not None, "exactly one responsible partner"
     assert (task.accountable_person_id is None) != (task.accountable_circle_id is None)
     assert (task.completed_on is not None) == (task.status == "done")
@@ -73,7 +85,9 @@ def network(deployment) -> dict[str, int]:
         }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ops=operations, steps=clock_steps)
 def test_no_sequence_of_operations_breaks_the_invariants(deployment, network, ops, steps) -> None:
     with deployment.transaction() as session:

@@ -86,8 +86,13 @@ def test_creating_a_task_names_every_bad_field(deployment, network) -> None:
         create_task(session, bad, actor="x")
     paths = {problem.path for problem in caught.value.problems}
     assert paths == {
-        "title", "working_field", "responsible_partner_id", "responsible_person_id",
-        "accountable", "goal_id", "consulted[0]",
+        "title",
+        "working_field",
+        "responsible_partner_id",
+        "responsible_person_id",
+        "accountable",
+        "goal_id",
+        "consulted[0]",
     }
 
 
@@ -111,7 +116,9 @@ def test_illegal_transitions_are_refused_and_change_nothing(deployment, network)
     with deployment.transaction() as session:
         task_id = create_task(session, draft(network), actor="x").id
     with deployment.session() as session:
-        with pytest.raises(TransitionRefused, match="'complete' is not allowed in state 'proposed'"):
+        with pytest.raises(
+            TransitionRefused, match="'complete' is not allowed in state 'proposed'"
+        ):
             transition_task(session, task_id, "complete", actor="x", today=TODAY)
         with pytest.raises(TransitionRefused, match="'decline' requires a reason"):
             transition_task(session, task_id, "decline", actor="x", today=TODAY, reason="  ")
@@ -128,7 +135,10 @@ def test_reassigning_withdraws_the_commitment(deployment, network, monkeypatch) 
     with deployment.transaction() as session:
         task_id = create_task(session, draft(network), actor="x").id
         transition_task(session, task_id, "commit", actor="Tom Hilfe", today=TODAY)
-    with deployment.session() as session, pytest.raises(TransitionRefused, match="requires a reason"):
+    with (
+        deployment.session() as session,
+        pytest.raises(TransitionRefused, match="requires a reason"),
+    ):
         update_task(session, task_id, {"responsible_partner_id": network.clinic.id}, actor="x")
     with deployment.transaction() as session:
         task = update_task(
@@ -138,10 +148,18 @@ def test_reassigning_withdraws_the_commitment(deployment, network, monkeypatch) 
             actor="Sabine Netz",
             reason="Klinik übernimmt",
         )
-        assert (task.status, task.committed_at, task.responsible_person_id) == ("proposed", None, None)
+        assert (task.status, task.committed_at, task.responsible_person_id) == (
+            "proposed",
+            None,
+            None,
+        )
         last = task_history(session, task_id)[-1]
         assert last.changes["responsible_partner_id"] == [network.counselling.id, network.clinic.id]
-        assert (last.from_status, last.to_status, last.reason) == ("committed", "proposed", "Klinik übernimmt")
+        assert (last.from_status, last.to_status, last.reason) == (
+            "committed",
+            "proposed",
+            "Klinik übernimmt",
+        )
 
 
 def test_title_change_keeps_the_commitment(deployment, network) -> None:
@@ -167,7 +185,9 @@ def test_stale_version_is_a_conflict(deployment, network) -> None:
         task = create_task(session, draft(network), actor="x")
         task_id, version = task.id, task.version
     with deployment.transaction() as session:
-        transition_task(session, task_id, "commit", actor="x", today=TODAY, expected_version=version)
+        transition_task(
+            session, task_id, "commit", actor="x", today=TODAY, expected_version=version
+        )
     with deployment.session() as session, pytest.raises(Conflict):
         transition_task(session, task_id, "start", actor="x", today=TODAY, expected_version=version)
     # Two sessions that both read the task: the second write loses and changes nothing.

@@ -123,9 +123,7 @@ def deployment(make_deployment: MakeDeployment) -> Deployment:
 
 
 @pytest.fixture
-def install_plugin(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., str]:
+def install_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
     """Factory: ``install_plugin("fancy", "from netzwerker import hookimpl\\n…")``.
 
     Writes a module and a ``.dist-info`` with an entry point in group ``netzwerker`` onto
@@ -179,7 +177,9 @@ def sample_network(session: Session) -> Network:
     """Store a small network (requires a migrated deployment with the health field)."""
     jobcenter = Partner(key="jobcenter", name="Jobcenter Teststadt", kind="jobcenter")
     clinic = Partner(key="klinik", name="Fachklinik Teststadt", kind="clinic")
-    counselling = Partner(key="suchtberatung", name="Suchtberatung Teststadt", kind="addiction_counselling")
+    counselling = Partner(
+        key="suchtberatung", name="Suchtberatung Teststadt", kind="addiction_counselling"
+    )
     session.add_all([jobcenter, clinic, counselling])
     session.flush()
     coordinator = Person(partner_id=jobcenter.id, name="Sabine Netz", role="Netzwerkerin")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
+from sqlmodel import select
+
 from netzwerker.cli import deployment_argument, open_deployment
 from netzwerker.domain.partners.services import get_partner
 from netzwerker.errors import NotFound
-from sqlmodel import select
-
 from netzwerker_health.models import HealthTraining
 
 

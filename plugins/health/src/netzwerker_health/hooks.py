@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
 from netzwerker import hookimpl
 from netzwerker.contributions import Indicator, PartnerKind, WorkingField
 from netzwerker.deployment import Deployment
-
 from netzwerker_health import indicators
 from netzwerker_health.settings import HealthSettings
 

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import Session
+
 from netzwerker.contributions import Indicator, Period
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
-from sqlmodel import Session
-
 from netzwerker_health.models import HealthTraining
 
 

@@ -107,7 +107,8 @@ def _email(value: str, _: type) -> str:
 def _partner_key(value: str, _: type) -> str:
     if not PARTNER_KEY.match(value):
         raise ValueError(
-            f"{value!r} is not a key: lowercase letters, digits, '-' and '_' (e.g. gesundheitsamt-myk)"
+            f"{value!r} is not a key: lowercase letters, digits, '-' and '_' "
+            "(e.g. gesundheitsamt-myk)"
         )
     return value
 
