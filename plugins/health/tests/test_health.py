@@ -14,7 +14,10 @@ YEAR = Period(date(2026, 1, 1), date(2026, 12, 31))
 def test_contributions(deployment) -> None:
     registry = deployment.registry
     assert registry.working_fields["health"].source == "health"
-    assert registry.partner_kinds["addiction_counselling"].value.name == "Sucht- und Drogenberatungsstelle"
+    assert (
+        registry.partner_kinds["addiction_counselling"].value.name
+        == "Sucht- und Drogenberatungsstelle"
+    )
     assert deployment.plugin_settings("health") == HealthSettings(max_wait_days=14)
 
 
@@ -22,7 +25,9 @@ def test_staff_trained_indicator(deployment) -> None:
     with deployment.transaction() as session:
         session.add_all(
             [
-                HealthTraining(title="Alkohol im Beratungsgespräch", held_on=date(2026, 3, 1), participants=12),
+                HealthTraining(
+                    title="Alkohol im Beratungsgespräch", held_on=date(2026, 3, 1), participants=12
+                ),
                 HealthTraining(title="Substitution", held_on=date(2026, 9, 1), participants=8),
                 HealthTraining(title="Vorjahr", held_on=date(2025, 9, 1), participants=30),
             ]
