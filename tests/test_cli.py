@@ -6,9 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from netzwerker.cli import _register_plugin_commands, cli
-
-_register_plugin_commands(cli)
+from netzwerker.cli import cli
 
 
 def run(*args: str):
@@ -116,6 +114,15 @@ def test_plugin_command_from_the_health_plugin(deployment) -> None:
         ],
     )
     assert unknown.exit_code == 2 and "partner 'niemand' does not exist" in unknown.output
+
+
+def test_core_commands_never_import_plugins(install_plugin, example: Path) -> None:
+    install_plugin("exploding", "raise RuntimeError('imported')")
+    fresh = type(cli)(name="netzwerker", commands=dict(cli.commands))
+    assert CliRunner().invoke(fresh, ["check", str(example)]).exit_code == 0
+    assert not fresh.plugin_commands_loaded
+    listing = CliRunner().invoke(fresh, ["--help"])
+    assert listing.exit_code == 0 and "health" in listing.output
 
 
 def test_version() -> None:

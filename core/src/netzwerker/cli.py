@@ -63,7 +63,31 @@ def _as_date(value: datetime | None, deployment: Deployment) -> date:
 
 
 class NetzwerkerGroup(click.Group):
-    """Turns the services' errors into clear messages instead of tracebacks."""
+    """The root command: clear messages instead of tracebacks, plugin commands on demand.
+
+    Plugins' commands (``register_commands``) are loaded only when a name the core does not
+    know is asked for, or for the command list: core commands never import a plugin, so a
+    broken package cannot break ``netzwerker check``.
+    """
+
+    plugin_commands_loaded = False
+
+    def _load_plugin_commands(self) -> None:
+        if not self.plugin_commands_loaded:
+            self.plugin_commands_loaded = True
+            manager, _ = load_plugins(installed_plugins(), new_plugin_manager())
+            manager.hook.register_commands(cli=self)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is None:
+            self._load_plugin_commands()
+            command = super().get_command(ctx, name)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_plugin_commands()
+        return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -359,15 +383,5 @@ def demo(deployment: Path, seed: int) -> None:
     run_demo(deployment, seed=seed, echo=click.echo)
 
 
-def _register_plugin_commands(group: click.Group) -> None:
-    """Every installed plugin that imports cleanly may add commands (see register_commands).
-
-    A plugin that fails to import adds none; ``netzwerker plugins`` shows why.
-    """
-    manager, _ = load_plugins(installed_plugins(), new_plugin_manager())
-    manager.hook.register_commands(cli=group)
-
-
 def main() -> None:
-    _register_plugin_commands(cli)
     cli()
