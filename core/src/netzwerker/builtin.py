@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from netzwerker.contributions import Indicator, PartnerKind, Period
 from netzwerker.domain.tasks.models import Task
-from netzwerker.domain.tasks.report import count_columns, task_filters
+from netzwerker.domain.tasks.report import count_columns, on_time_share, task_filters
 from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
 from netzwerker.hookspecs import hookimpl
 from netzwerker.workflow import Workflow
@@ -54,9 +54,8 @@ def _counts(session: Session, period: Period, scope: dict[str, Any], *names: str
 
 def on_time_rate(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
     """Per cent of tasks due in the period that were done on time."""
-    on_time, late, overdue = _counts(session, period, scope, "done_on_time", "done_late", "overdue")
-    judged = on_time + late + overdue
-    return round(100 * on_time / judged, 1) if judged else None
+    share = on_time_share(*_counts(session, period, scope, "done_on_time", "done_late", "overdue"))
+    return None if share is None else round(100 * share, 1)
 
 
 def overdue_tasks(session: Session, period: Period, scope: dict[str, Any]) -> float:

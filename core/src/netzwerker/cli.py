@@ -191,10 +191,10 @@ def plugins(deployment: str | None) -> None:
 def _contributions_alone(manager: Any, name: str) -> dict[str, list[str]]:
     """What a plugin contributes when loaded on its own, with default settings."""
     from netzwerker.config import DeploymentConfig, DeploymentInfo, PluginConfig
-    from netzwerker.deployment import Deployment, _plugin_settings, build_registry
+    from netzwerker.deployment import Deployment, build_registry, structure_plugin_settings
 
     config = DeploymentConfig(DeploymentInfo(name="-"), plugins={name: PluginConfig()})
-    settings, _ = _plugin_settings(manager, config)
+    settings, _ = structure_plugin_settings(manager, config)
     deployment = Deployment(folder=Path("."), config=config, manager=manager, settings=settings)
     registry, _ = build_registry(manager, config, deployment)
     return registry.contributions_of(name)

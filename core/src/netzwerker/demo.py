@@ -28,7 +28,7 @@ from netzwerker.domain.tasks.escalation import escalate
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.report import accountability_report
 from netzwerker.domain.tasks.services import TaskDraft, create_task, transition_task
-from netzwerker.structuring import InvalidInput
+from netzwerker.structuring import InvalidInput, Problem
 
 CIRCLES = [
     ("suchtarbeitskreis", "Suchtarbeitskreis", "health"),
@@ -169,7 +169,7 @@ def generate_tasks(session: Session, rng: random.Random, today: date, count: int
     """Tasks across the fields, with their full history up to today."""
     jobcenter = session.exec(select(Partner).where(Partner.kind == "jobcenter")).first()
     if jobcenter is None:
-        raise InvalidInput([])
+        raise InvalidInput([Problem("partners", "the demo needs a partner of kind 'jobcenter'")])
     coordinators = []
     for name, role in COORDINATORS:
         person = session.exec(

@@ -140,7 +140,7 @@ def _config_references(config: DeploymentConfig, registry: Registry) -> list[Pro
     return problems
 
 
-def _plugin_settings(
+def structure_plugin_settings(
     manager: pluggy.PluginManager, config: DeploymentConfig
 ) -> tuple[dict[str, Any], list[Problem]]:
     settings: dict[str, Any] = {}
@@ -261,7 +261,7 @@ def load_problems(
         return None, problems
     manager, plugin_problems = load_plugins(config.enabled_plugins)
     problems.extend(plugin_problems)
-    settings, settings_problems = _plugin_settings(manager, config)
+    settings, settings_problems = structure_plugin_settings(manager, config)
     problems.extend(settings_problems)
     try:
         url = database_url_for(folder, config, database_url)

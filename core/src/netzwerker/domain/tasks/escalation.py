@@ -18,7 +18,7 @@ from netzwerker.clock import utcnow
 from netzwerker.config import EscalationConfig
 from netzwerker.deployment import emit
 from netzwerker.domain.tasks.models import Escalation, Task
-from netzwerker.domain.tasks.services import _append_event
+from netzwerker.domain.tasks.services import append_event
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 
 ACTOR = "netzwerker escalate"
@@ -81,7 +81,7 @@ def escalate(
                     task_id=task.id, step=step.name, due_date=task.due_date, fired_on=today, at=now
                 )
             )
-            _append_event(
+            append_event(
                 session,
                 task,
                 actor=ACTOR,

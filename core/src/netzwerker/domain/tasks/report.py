@@ -56,12 +56,16 @@ class ReportRow:
 
     @property
     def on_time_rate(self) -> float | None:
-        """Share of due work delivered on time; None when nothing was due yet."""
-        judged = self.done_on_time + self.done_late + self.overdue
-        return round(self.done_on_time / judged, 4) if judged else None
+        return on_time_share(self.done_on_time, self.done_late, self.overdue)
 
     def as_dict(self) -> dict[str, Any]:
         return {**attrs.asdict(self), "on_time_rate": self.on_time_rate}
+
+
+def on_time_share(done_on_time: int, done_late: int, overdue: int) -> float | None:
+    """Share of due work delivered on time (0–1); None when nothing was due yet."""
+    judged = done_on_time + done_late + overdue
+    return round(done_on_time / judged, 4) if judged else None
 
 
 def _count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:

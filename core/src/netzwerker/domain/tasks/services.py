@@ -112,7 +112,7 @@ def _reference_problems(session: Session, values: dict[str, Any]) -> list[Proble
     return problems
 
 
-def _append_event(
+def append_event(
     session: Session,
     task: Task,
     *,
@@ -172,7 +172,7 @@ def create_task(
         for partner_id in dict.fromkeys(partner_ids):
             session.add(TaskParty(task_id=task.id, partner_id=partner_id, role=role))
     snapshot = {key: _jsonable(value) for key, value in attrs.asdict(draft).items()}
-    _append_event(
+    append_event(
         session, task, actor=actor, action="create", now=now, from_status=None, changes=snapshot
     )
     session.flush()
@@ -223,7 +223,7 @@ def transition_task(
         task.completed_on = today
     elif action == "repropose":
         task.committed_at = None
-    event = _append_event(
+    event = append_event(
         session, task, actor=actor, action=action, now=now, from_status=old_status, reason=reason
     )
     _flush(session, task_id)
@@ -274,7 +274,7 @@ def update_task(
     for key, value in diff.items():
         setattr(task, key, value)
     task.updated_at = now
-    event = _append_event(
+    event = append_event(
         session,
         task,
         actor=actor,
