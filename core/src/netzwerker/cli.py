@@ -18,7 +18,8 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from netzwerker import __version__, schema
-from netzwerker.deployment import Deployment, load_problems
+from netzwerker.config import DeploymentConfig, DeploymentInfo, PluginConfig
+from netzwerker.deployment import Deployment, assemble, load_problems
 from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused, TransitionRefused
 from netzwerker.plugins import call_each, installed_plugins, load_plugins, new_plugin_manager
 
@@ -163,41 +164,29 @@ def migrate(deployment: str) -> None:
 )
 def plugins(deployment: str | None) -> None:
     """List installed plugins, which the deployment enables, and what each contributes."""
-    enabled: list[str] = []
-    if deployment:
-        loaded = open_deployment(deployment, migrated=False)
-        enabled = loaded.config.enabled_plugins
+    loaded = open_deployment(deployment, migrated=False) if deployment else None
+    enabled = loaded.config.enabled_plugins if loaded else []
     for plugin in installed_plugins().values():
-        manager, problems = load_plugins([plugin.name])
         state = "enabled" if plugin.name in enabled else "installed"
         click.echo(f"{plugin.name} {plugin.version} ({plugin.distribution}) [{state}]")
         if plugin.summary:
             click.echo(f"  {plugin.summary}")
+        shown, problems = loaded, []
+        if shown is None or plugin.name not in enabled:
+            # On its own, with default settings: what it would contribute if enabled.
+            alone = DeploymentConfig(
+                DeploymentInfo(name="-"), plugins={plugin.name: PluginConfig()}
+            )
+            shown, problems = assemble(Path("."), alone)
         for problem in problems:
             click.secho(f"  problem: {problem.message}", fg="red")
         if problems:
             continue
-        if deployment and plugin.name in enabled:
-            contributions = loaded.registry.contributions_of(plugin.name)
-        else:
-            contributions = _contributions_alone(manager, plugin.name)
-        for kind, keys in contributions.items():
+        for kind, keys in shown.registry.contributions_of(plugin.name).items():
             if keys:
                 click.echo(f"  {kind.replace('_', ' ')}: {', '.join(keys)}")
-        if call_each(manager, "register_migrations"):
+        if plugin.name in dict(call_each(shown.manager, "register_migrations")):
             click.echo("  migrations: yes")
-
-
-def _contributions_alone(manager: Any, name: str) -> dict[str, list[str]]:
-    """What a plugin contributes when loaded on its own, with default settings."""
-    from netzwerker.config import DeploymentConfig, DeploymentInfo, PluginConfig
-    from netzwerker.deployment import Deployment, build_registry, structure_plugin_settings
-
-    config = DeploymentConfig(DeploymentInfo(name="-"), plugins={name: PluginConfig()})
-    settings, _ = structure_plugin_settings(manager, config)
-    deployment = Deployment(folder=Path("."), config=config, manager=manager, settings=settings)
-    registry, _ = build_registry(manager, config, deployment)
-    return registry.contributions_of(name)
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,13 +13,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-import attrs
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from netzwerker import schema
 from netzwerker.cli import fail, render_report
-from netzwerker.deployment import DATABASE_FILE, Deployment, load_problems
+from netzwerker.deployment import DATABASE_FILE, Deployment, default_database_url, load_problems
 from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.fields.services import sync_reference_data
 from netzwerker.domain.partners.importing import import_partners, parse_partners
@@ -95,17 +94,9 @@ REASONS = {
 }
 
 
-@attrs.frozen
-class DemoSummary:
-    partners: int
-    tasks: int
-    overdue: int
-
-
 def _fresh_database(deployment: Deployment) -> None:
     """Start from an empty database: delete the demo's own SQLite file, refuse anything else."""
-    default = f"sqlite:///{(deployment.folder / DATABASE_FILE).resolve()}"
-    if deployment.database_url == default:
+    if deployment.database_url == default_database_url(deployment.folder):
         for suffix in ("", "-wal", "-shm"):
             Path(str(deployment.folder / DATABASE_FILE) + suffix).unlink(missing_ok=True)
         return
@@ -121,7 +112,7 @@ def _fresh_database(deployment: Deployment) -> None:
                 )
 
 
-def run_demo(folder: Path, *, seed: int, echo: Callable[[str], None]) -> DemoSummary:
+def run_demo(folder: Path, *, seed: int, echo: Callable[[str], None]) -> None:
     deployment, problems = load_problems(folder)
     if deployment is None or problems:
         fail(problems, f"{folder}: the deployment has {len(problems)} problem(s):")
@@ -157,7 +148,6 @@ def run_demo(folder: Path, *, seed: int, echo: Callable[[str], None]) -> DemoSum
     echo(f"{overdue} überfällige Aufgaben. Weiter mit:")
     echo(f"  uv run netzwerker report {folder} --by accountable")
     echo(f"  uv run netzwerker report {folder} --format csv > bericht.csv")
-    return DemoSummary(partners, tasks, overdue)
 
 
 def _at(day: date, rng: random.Random) -> datetime:

@@ -20,7 +20,7 @@ from netzwerker.clock import today_in
 from netzwerker.config import DeploymentConfig, parse_config_partially, read_config_data
 from netzwerker.contributions import Indicator, PartnerKind, ProjectType, WorkingField
 from netzwerker.db import make_engine, normalise_url
-from netzwerker.plugins import call_each, load_plugins
+from netzwerker.plugins import call_each, call_impl, load_plugins
 from netzwerker.structuring import InvalidInput, Problem, make_converter, structure
 from netzwerker.workflow import Workflow
 
@@ -224,7 +224,7 @@ class Deployment:
         kwargs["deployment"] = self
         for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
             try:
-                impl.function(*(kwargs[arg] for arg in impl.argnames))
+                call_impl(impl, kwargs)
             except Exception:
                 log.exception("plugin %r failed in %s", impl.plugin_name, hook_name)
 
@@ -234,11 +234,16 @@ def emit(session: Session, hook_name: str, **kwargs: Any) -> None:
     session.info.setdefault(_EVENTS, []).append((hook_name, kwargs))
 
 
+def default_database_url(folder: Path) -> str:
+    """The SQLite file ``netzwerker.db`` in the deployment folder."""
+    return f"sqlite:///{(folder / DATABASE_FILE).resolve()}"
+
+
 def database_url_for(folder: Path, config: DeploymentConfig, override: str | None = None) -> str:
     """``DATABASE_URL`` (or an explicit override) wins over the config; SQLite is the default."""
     url = override or os.environ.get("DATABASE_URL") or config.database.url
     if not url:
-        return f"sqlite:///{(folder / DATABASE_FILE).resolve()}"
+        return default_database_url(folder)
     parsed = normalise_url(url)
     if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
         database = Path(parsed.database)
@@ -259,6 +264,15 @@ def load_problems(
     config, problems = parse_config_partially(data)
     if config is None:
         return None, problems
+    deployment, assembly_problems = assemble(folder, config, database_url)
+    return deployment, problems + assembly_problems
+
+
+def assemble(
+    folder: Path, config: DeploymentConfig, database_url: str | None = None
+) -> tuple[Deployment, list[Problem]]:
+    """A deployment from a parsed configuration: its plugins, their settings, the registry."""
+    problems: list[Problem] = []
     manager, plugin_problems = load_plugins(config.enabled_plugins)
     problems.extend(plugin_problems)
     settings, settings_problems = structure_plugin_settings(manager, config)

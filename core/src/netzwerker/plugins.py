@@ -127,6 +127,11 @@ def load_plugins(
     return manager, problems
 
 
+def call_impl(impl: pluggy.HookImpl, kwargs: dict[str, Any]) -> Any:
+    """Call one implementation with the arguments it asks for (it may ask for fewer)."""
+    return impl.function(*(kwargs[arg] for arg in impl.argnames))
+
+
 def call_each(
     manager: pluggy.PluginManager, hook_name: str, **kwargs: Any
 ) -> list[tuple[str, Any]]:
@@ -139,12 +144,7 @@ def call_each(
     hook = getattr(manager.hook, hook_name)
     results: list[tuple[str, Any]] = []
     for impl in hook.get_hookimpls():
-        result = impl.function(*(kwargs[arg] for arg in impl.argnames))
+        result = call_impl(impl, kwargs)
         if result is not None:
             results.append((impl.plugin_name, result))
     return results
-
-
-def plugin_names(manager: pluggy.PluginManager) -> list[str]:
-    """The registered plugins' names, the core's internal plugin left out."""
-    return [name for name, _ in manager.list_name_plugin() if name != CORE]

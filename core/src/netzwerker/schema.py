@@ -80,10 +80,3 @@ def pending(deployment: Deployment) -> list[str]:
             for history in histories(deployment)
             if _current(connection, history) != _heads(history)
         ]
-
-
-def new_revision(history: History, deployment: Deployment, message: str) -> None:
-    """Autogenerate a revision for ``history`` against the deployment's (current) database."""
-    with deployment.engine.begin() as connection:
-        config = _config(history, connection)
-        command.revision(config, message=message, autogenerate=True)

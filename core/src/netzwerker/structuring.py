@@ -111,11 +111,15 @@ def _format_path(path: str) -> str:
     return path
 
 
+_UNKNOWN_KEYS = "unknown keys\x00"
+
+
 def _format_exception(exc: BaseException, type_: type | None) -> str:
     if isinstance(exc, KeyError):
         return "required, but missing"
     if isinstance(exc, ForbiddenExtraKeysError):
-        return "unknown key"
+        # The keys travel in the message; problems_from gives each its own path.
+        return _UNKNOWN_KEYS + "\x00".join(sorted(exc.extra_fields))
     if isinstance(exc, ValueError | TypeError) and str(exc):
         return str(exc)
     name = getattr(type_, "__name__", str(type_))
@@ -123,49 +127,22 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:
 
 
 def problems_from(exc: Exception, prefix: str = "") -> list[Problem]:
-    """The problems a cattrs structuring error holds, each with its path."""
+    """The problems a cattrs structuring error holds, each with its path.
+
+    An unknown key is located at the key itself (``deploymnet: unknown key``).
+    """
     problems: list[Problem] = []
     for line in cattrs.transform_error(exc, format_exception=_format_exception):
         message, _, path = line.rpartition(" @ ")
-        problems.append(Problem(_format_path(path), message).within(prefix))
-    return _split_unknown_keys(exc, problems, prefix)
-
-
-def _split_unknown_keys(exc: Exception, problems: list[Problem], prefix: str) -> list[Problem]:
-    """One problem per unknown key, located at the key itself (``deploymnet: unknown key``)."""
-    extras = _extra_keys(exc, "$")
-    result = [p for p in problems if p.message != "unknown key"]
-    for path, keys in extras:
-        for key in sorted(keys):
-            location = f"{path}['{key}']" if path else f"$['{key}']"
-            result.append(Problem(_format_path(location), "unknown key").within(prefix))
-    return result
-
-
-def _extra_keys(exc: BaseException, path: str) -> list[tuple[str, set[str]]]:
-    """Walk a cattrs exception group for ForbiddenExtraKeysError, keeping their paths."""
-    if isinstance(exc, ForbiddenExtraKeysError):
-        return [(path, set(exc.extra_fields))]
-    found: list[tuple[str, set[str]]] = []
-    if isinstance(exc, BaseExceptionGroup):
-        for inner in exc.exceptions:
-            note = next(
-                (
-                    n
-                    for n in getattr(inner, "__notes__", [])
-                    if hasattr(n, "name") or hasattr(n, "index")
-                ),
-                None,
+        if message.startswith(_UNKNOWN_KEYS):
+            keys = message.removeprefix(_UNKNOWN_KEYS).split("\x00")
+            problems.extend(
+                Problem(_format_path(f"{path}['{key}']"), "unknown key").within(prefix)
+                for key in keys
             )
-            if note is None:
-                found.extend(_extra_keys(inner, path))
-            elif hasattr(note, "name"):
-                found.extend(_extra_keys(inner, f"{path}.{note.name}"))
-            else:
-                index = note.index
-                step = f"['{index}']" if isinstance(index, str) else f"[{index}]"
-                found.extend(_extra_keys(inner, f"{path}{step}"))
-    return found
+        else:
+            problems.append(Problem(_format_path(path), message).within(prefix))
+    return problems
 
 
 def structure(converter: cattrs.Converter, data: Any, cls: type[T], prefix: str = "") -> T:

@@ -23,7 +23,6 @@ from pathlib import Path
 import attrs
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from netzwerker import schema
@@ -154,11 +153,6 @@ def install_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[
         return module
 
     return factory
-
-
-def sqlite_file(url: str) -> Path | None:
-    parsed = make_url(url)
-    return Path(parsed.database) if parsed.drivername.startswith("sqlite") else None
 
 
 @attrs.frozen

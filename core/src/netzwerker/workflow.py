@@ -7,7 +7,7 @@ and :meth:`Workflow.apply` is the single place where a transition is allowed or 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -133,8 +133,3 @@ class Workflow:
             if refusal:
                 raise TransitionRefused("action", refusal)
         return transition.target
-
-
-def check_workflows(workflows: Iterable[Workflow]) -> list[str]:
-    """Problems of several definitions at once, for the plugin loader."""
-    return [problem for workflow in workflows for problem in workflow.problems()]

@@ -29,7 +29,7 @@ from netzwerker.domain.partners.models import (
     PartnerWorkingField,
     Person,
 )
-from netzwerker.structuring import InvalidInput, Problem, make_converter, problems_from
+from netzwerker.structuring import InvalidInput, Problem, make_converter, structure
 
 Email = NewType("Email", str)
 PartnerKey = NewType("PartnerKey", str)
@@ -225,35 +225,30 @@ def parse_partners(path: Path, registry: Registry) -> list[tuple[int, PartnerRow
     parsed: list[tuple[int, PartnerRow]] = []
     first_row_of: dict[str, int] = {}
     for number, cells in sheet.rows:
-        where = f"{path.name}, row {number}"
         present = {k: v.strip() for k, v in cells.items() if k in COLUMNS and v and v.strip()}
         try:
-            row = converter.structure(present, PartnerRow)
-        except cattrs.BaseValidationError as exc:
-            problems.extend(_row_problems(exc, where))
-            continue
-        row_problems = _semantic_problems(row, registry)
-        if row.key in first_row_of:
-            row_problems.append(
-                Problem("key", f"{row.key!r} already used in row {first_row_of[row.key]}")
-            )
-        first_row_of.setdefault(row.key, number)
-        problems.extend(Problem(f"{where}, {p.path}", p.message) for p in row_problems)
-        parsed.append((number, row))
+            row = structure(converter, present, PartnerRow)
+        except InvalidInput as exc:
+            row_problems = [Problem(p.path, _in_cells(p.message)) for p in exc.problems]
+        else:
+            row_problems = _semantic_problems(row, registry)
+            if row.key in first_row_of:
+                row_problems.append(
+                    Problem("key", f"{row.key!r} already used in row {first_row_of[row.key]}")
+                )
+            first_row_of.setdefault(row.key, number)
+            parsed.append((number, row))
+        problems.extend(
+            Problem(f"{path.name}, row {number}, {p.path}", p.message) for p in row_problems
+        )
     if problems:
         raise InvalidInput(problems)
     return parsed
 
 
-def _row_problems(exc: cattrs.BaseValidationError, where: str) -> list[Problem]:
-    problems = []
-    for problem in problems_from(exc):
-        field = re.sub(r"\[\d+\]$", "", problem.path)
-        message = (
-            "required, but empty" if problem.message == "required, but missing" else problem.message
-        )
-        problems.append(Problem(f"{where}, {field}", message))
-    return problems
+def _in_cells(message: str) -> str:
+    """Empty cells are left out before structuring: a missing value is an empty cell."""
+    return "required, but empty" if message == "required, but missing" else message
 
 
 def _semantic_problems(row: PartnerRow, registry: Registry) -> list[Problem]:

@@ -192,11 +192,35 @@ def get_task(session: Session, task_id: int, expected_version: int | None = None
     return task
 
 
-def _flush(session: Session, task_id: int) -> None:
+def _move(task: Task, action: str, *, reason: str, now: datetime, today: date | None) -> None:
+    """Apply a transition and what it means for the task; refused moves raise."""
+    task.status = TASK_WORKFLOW.apply(task.status, action, reason=reason, subject=task)
+    task.status_reason = reason
+    task.updated_at = now
+    if action == "commit":
+        task.committed_at = now
+    elif action == "complete":
+        task.completed_on = today
+    elif action == "repropose":
+        task.committed_at = None
+
+
+def _save(session: Session, task: Task, event: TaskEvent, old_status: str) -> None:
+    """Write the change (a stale version is a Conflict) and announce a new status."""
+    task_id = task.id  # read before the flush: a failed flush expires the task
     try:
         session.flush()
     except StaleDataError:
         raise Conflict(f"task {task_id} was changed meanwhile") from None
+    if task.status != old_status:
+        emit(
+            session,
+            "task_status_changed",
+            task=task,
+            event=event,
+            old_status=old_status,
+            new_status=task.status,
+        )
 
 
 def transition_task(
@@ -214,27 +238,11 @@ def transition_task(
     now = now or utcnow()
     task = get_task(session, task_id, expected_version)
     old_status = task.status
-    task.status = TASK_WORKFLOW.apply(old_status, action, reason=reason, subject=task)
-    task.status_reason = reason
-    task.updated_at = now
-    if action == "commit":
-        task.committed_at = now
-    elif action == "complete":
-        task.completed_on = today
-    elif action == "repropose":
-        task.committed_at = None
+    _move(task, action, reason=reason, now=now, today=today)
     event = append_event(
         session, task, actor=actor, action=action, now=now, from_status=old_status, reason=reason
     )
-    _flush(session, task_id)
-    emit(
-        session,
-        "task_status_changed",
-        task=task,
-        event=event,
-        old_status=old_status,
-        new_status=task.status,
-    )
+    _save(session, task, event, old_status)
     return task
 
 
@@ -268,9 +276,7 @@ def update_task(
     old_status = task.status
     withdraws = any(key in diff for key in COMMITMENT_TERMS) and old_status != "proposed"
     if withdraws:
-        task.status = TASK_WORKFLOW.apply(old_status, "repropose", reason=reason, subject=task)
-        task.committed_at = None
-        task.status_reason = reason
+        _move(task, "repropose", reason=reason, now=now, today=None)
     for key, value in diff.items():
         setattr(task, key, value)
     task.updated_at = now
@@ -284,16 +290,7 @@ def update_task(
         reason=reason,
         changes={key: [_jsonable(current[key]), _jsonable(value)] for key, value in diff.items()},
     )
-    _flush(session, task_id)
-    if withdraws:
-        emit(
-            session,
-            "task_status_changed",
-            task=task,
-            event=event,
-            old_status=old_status,
-            new_status=task.status,
-        )
+    _save(session, task, event, old_status)
     return task
 
 
