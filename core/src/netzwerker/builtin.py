@@ -91,3 +91,27 @@ def register_indicators() -> list[Indicator]:
             description="Offene Aufgaben, deren Termin verstrichen ist",
         ),
     ]
+
+
+@hookimpl
+def register_routes() -> list[Any]:
+    """The core's API: imported here so that the command line never loads Litestar."""
+    from netzwerker.domain.audit.controllers import read_audit_log
+    from netzwerker.domain.fields.controllers import list_goals, list_working_fields
+    from netzwerker.domain.partners.controllers import PartnerController
+    from netzwerker.domain.tasks.controllers import ReportController, TaskController
+    from netzwerker.domain.users.controllers import TokenController, UserController, me
+    from netzwerker.http.system import SYSTEM_ROUTES
+
+    return [
+        *SYSTEM_ROUTES,
+        list_working_fields,
+        list_goals,
+        PartnerController,
+        TaskController,
+        ReportController,
+        me,
+        UserController,
+        TokenController,
+        read_audit_log,
+    ]

@@ -6,9 +6,6 @@ Every problem is printed as ``path: reason`` and makes the exit code 1.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
@@ -20,6 +17,7 @@ import click
 from netzwerker import __version__, schema
 from netzwerker.config import DeploymentConfig, DeploymentInfo, PluginConfig
 from netzwerker.deployment import Deployment, assemble, load_problems
+from netzwerker.domain.tasks.report import render_report
 from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused, TransitionRefused
 from netzwerker.plugins import call_each, installed_plugins, load_plugins, new_plugin_manager
 
@@ -279,78 +277,17 @@ def _report(
     working_field: str | None,
     today: datetime | None,
 ) -> list[Any]:
-    from netzwerker.contributions import Period
-    from netzwerker.domain.tasks.report import accountability_report
+    from netzwerker.domain.tasks.report import accountability_report, report_period
 
-    period = None
-    if start or end:
-        try:
-            period = Period(start.date() if start else date.min, end.date() if end else date.max)
-        except ValueError as exc:
-            raise InvalidInput([Problem("--to", str(exc))]) from None
     return accountability_report(
         session,
         by=by,
         today=_as_date(today, deployment),
-        period=period,
+        period=report_period(
+            start.date() if start else None, end.date() if end else None, end_name="--to"
+        ),
         working_field=working_field,
     )
-
-
-REPORT_HEADINGS = {
-    "label": "",
-    "total": "gesamt",
-    "open": "offen",
-    "awaiting_commitment": "ohne Zusage",
-    "overdue": "überfällig",
-    "done_on_time": "pünktlich",
-    "done_late": "verspätet",
-    "declined": "abgelehnt",
-    "escalated": "eskaliert",
-    "on_time_rate": "Termintreue",
-}
-_GROUP_HEADINGS = {
-    "partner": "Partner",
-    "working_field": "Arbeitsfeld",
-    "accountable": "Verantwortlich",
-}
-
-
-def render_report(rows: Sequence[Any], fmt: str, by: str) -> str:
-    """The report as an aligned table, CSV or JSON."""
-    records = [row.as_dict() for row in rows]
-    if fmt == "json":
-        return json.dumps({"by": by, "rows": records}, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        columns = ["key", *REPORT_HEADINGS]
-        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for record in records:
-            writer.writerow({k: _safe_cell(v) for k, v in record.items()})
-        return buffer.getvalue()
-    headings = {**REPORT_HEADINGS, "label": _GROUP_HEADINGS[by]}
-    table = [list(headings.values())]
-    for record in records:
-        rate = record["on_time_rate"]
-        cells = [str(record[key]) for key in list(headings)[:-1]]
-        table.append([*cells, "–" if rate is None else f"{rate * 100:.0f} %"])
-    widths = [max(len(row[i]) for row in table) for i in range(len(headings))]
-    lines = [
-        "  ".join(
-            cell.ljust(width) if i == 0 else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
-        )
-        for row in table
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _safe_cell(value: Any) -> Any:
-    """Spreadsheets run cells that start with = + - @: neutralise them."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 # --------------------------------------------------------------------------------------------

@@ -41,3 +41,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def version_column() -> sa.Column:
     """The optimistic-locking column: a stale write raises StaleDataError (409 in the API)."""
     return sa.Column("version", sa.Integer, nullable=False)
+
+
+def append_only_statements(dialect: str, table: str, what: str) -> list[str]:
+    """SQL that makes the database itself refuse UPDATE and DELETE on ``table``.
+
+    For migrations: ``for sql in append_only_statements(...): op.execute(sql)``.
+    """
+    message = f"{what} is append-only"
+    if dialect == "sqlite":
+        return [
+            f"CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            for verb in ("update", "delete")
+        ]
+    return [
+        f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$",
+        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
+    ]
+
+
+def drop_append_only_statements(dialect: str, table: str) -> list[str]:
+    if dialect == "sqlite":
+        return []  # the triggers go with the table
+    return [
+        f"DROP TRIGGER {table}_append_only ON {table}",
+        f"DROP FUNCTION {table}_append_only()",
+    ]

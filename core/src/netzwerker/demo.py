@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from netzwerker import schema
-from netzwerker.cli import fail, render_report
+from netzwerker.cli import fail
 from netzwerker.deployment import DATABASE_FILE, Deployment, default_database_url, load_problems
 from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.fields.services import sync_reference_data
@@ -25,7 +25,7 @@ from netzwerker.domain.partners.importing import import_partners, parse_partners
 from netzwerker.domain.partners.models import Partner, PartnerWorkingField, Person
 from netzwerker.domain.tasks.escalation import escalate
 from netzwerker.domain.tasks.models import Task
-from netzwerker.domain.tasks.report import accountability_report
+from netzwerker.domain.tasks.report import accountability_report, render_report
 from netzwerker.domain.tasks.services import TaskDraft, create_task, transition_task
 from netzwerker.structuring import InvalidInput, Problem
 

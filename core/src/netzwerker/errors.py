@@ -5,7 +5,15 @@ from __future__ import annotations
 from netzwerker.structuring import InvalidInput, Problem
 from netzwerker.workflow import TransitionRefused
 
-__all__ = ["Conflict", "InvalidInput", "NotFound", "Problem", "Refused", "TransitionRefused"]
+__all__ = [
+    "Conflict",
+    "Forbidden",
+    "InvalidInput",
+    "NotFound",
+    "Problem",
+    "Refused",
+    "TransitionRefused",
+]
 
 
 class NotFound(Exception):
@@ -23,3 +31,7 @@ class Conflict(Exception):
 
 class Refused(Exception):
     """A request the rules forbid, e.g. deleting a partner that tasks still reference."""
+
+
+class Forbidden(Exception):
+    """A request the user's role or partner does not allow (HTTP 403)."""

@@ -185,3 +185,38 @@ def validation_problems(value: Any, path: str = "") -> list[Problem]:
         for key, item in value.items():
             problems.extend(validation_problems(item, f"{path}.{key}" if path else str(key)))
     return problems
+
+
+def structure_changes(
+    converter: cattrs.Converter, data: Any, cls: type, prefix: str = ""
+) -> dict[str, Any]:
+    """A partial update: each given key structured as ``cls``'s field of that name.
+
+    Unknown keys and wrong types are problems with their path; the field validators run on
+    the given values. Returns the typed changes, e.g. ``{"due_date": date(2026, 12, 1)}``.
+    """
+    if not isinstance(data, dict):
+        raise InvalidInput([Problem(prefix, f"expected an object, got {_describe(data)}")])
+    fields = attrs.fields_dict(attrs.resolve_types(cls))
+    changes: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, value in data.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        field = fields.get(key)
+        if field is None:
+            problems.append(Problem(path, "unknown key"))
+            continue
+        try:
+            changes[key] = converter.structure(value, field.type)
+        except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+            found = problems_from(exc, path) if isinstance(exc, cattrs.BaseValidationError) else []
+            problems.extend(found or [Problem(path, str(exc))])
+            continue
+        if field.validator is not None:
+            try:
+                field.validator(None, field, changes[key])
+            except (ValueError, TypeError) as exc:
+                problems.append(Problem(path, str(exc)))
+    if problems:
+        raise InvalidInput(problems)
+    return changes

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NewType
 
@@ -78,8 +78,10 @@ ARABIC = {str(number): numeral for number, numeral in enumerate(ROMAN_BOOKS[:12]
 }
 
 
-def _legal_domain(value: str, _: type) -> LegalDomain:
+def parse_legal_domain(value: str, _: type) -> LegalDomain:
     """``SGB II``, ``II``, ``sgb 2`` → ``LegalDomain.SGB_II``."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected a legal domain such as 'SGB II', got {value!r}")
     match = LEGAL_DOMAIN.match(value.strip())
     numeral = match.group(1).upper() if match else ""
     try:
@@ -98,14 +100,16 @@ def _bool(value: str, _: type) -> bool:
     raise ValueError(f"expected ja or nein, got {value!r}")
 
 
-def _email(value: str, _: type) -> str:
+def parse_email(value: str, _: type) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected an e-mail address, got {value!r}")
     if not EMAIL.match(value.strip()):
         raise ValueError(f"not an e-mail address: {value!r}")
     return value.strip()
 
 
-def _partner_key(value: str, _: type) -> str:
-    if not PARTNER_KEY.match(value):
+def parse_partner_key(value: str, _: type) -> str:
+    if not isinstance(value, str) or not PARTNER_KEY.match(value):
         raise ValueError(
             f"{value!r} is not a key: lowercase letters, digits, '-' and '_' "
             "(e.g. gesundheitsamt-myk)"
@@ -116,13 +120,13 @@ def _partner_key(value: str, _: type) -> str:
 def row_converter() -> cattrs.Converter:
     """The strict converter, taught to read spreadsheet cells (which are all text)."""
     converter = make_converter()
-    converter.register_structure_hook(LegalDomain, _legal_domain)
-    converter.register_structure_hook(Email, _email)
-    converter.register_structure_hook(PartnerKey, _partner_key)
+    converter.register_structure_hook(LegalDomain, parse_legal_domain)
+    converter.register_structure_hook(Email, parse_email)
+    converter.register_structure_hook(PartnerKey, parse_partner_key)
     converter.register_structure_hook(bool, _bool)
     converter.register_structure_hook_func(
         lambda t: t == list[LegalDomain],
-        lambda v, _: [_legal_domain(part, LegalDomain) for part in _split(v)],
+        lambda v, _: [parse_legal_domain(part, LegalDomain) for part in _split(v)],
     )
     converter.register_structure_hook_func(lambda t: t == list[str], lambda v, _: _split(v))
     return converter
@@ -231,7 +235,13 @@ def parse_partners(path: Path, registry: Registry) -> list[tuple[int, PartnerRow
         except InvalidInput as exc:
             row_problems = [Problem(p.path, _in_cells(p.message)) for p in exc.problems]
         else:
-            row_problems = _semantic_problems(row, registry)
+            row_problems = reference_problems(row.kind, row.working_fields, registry)
+            if not row.contact_name and (
+                row.contact_email or row.contact_phone or row.contact_role
+            ):
+                row_problems.append(
+                    Problem("contact_name", "required when other contact columns are given")
+                )
             if row.key in first_row_of:
                 row_problems.append(
                     Problem("key", f"{row.key!r} already used in row {first_row_of[row.key]}")
@@ -251,19 +261,20 @@ def _in_cells(message: str) -> str:
     return "required, but empty" if message == "required, but missing" else message
 
 
-def _semantic_problems(row: PartnerRow, registry: Registry) -> list[Problem]:
+def reference_problems(
+    kind: str, working_fields: Iterable[str], registry: Registry
+) -> list[Problem]:
+    """The partner kind and the working fields must be known to the deployment."""
     problems = []
-    if row.kind not in registry.partner_kinds:
+    if kind not in registry.partner_kinds:
         known = ", ".join(sorted(registry.partner_kinds))
-        problems.append(Problem("kind", f"unknown partner kind {row.kind!r} (known: {known})"))
-    for field in row.working_fields:
+        problems.append(Problem("kind", f"unknown partner kind {kind!r} (known: {known})"))
+    for field in working_fields:
         if field not in registry.working_fields:
             known = ", ".join(sorted(registry.working_fields))
             problems.append(
                 Problem("working_fields", f"unknown working field {field!r} (known: {known})")
             )
-    if not row.contact_name and (row.contact_email or row.contact_phone or row.contact_role):
-        problems.append(Problem("contact_name", "required when other contact columns are given"))
     return problems
 
 
@@ -298,7 +309,7 @@ def import_partners(
         _fill(partner, row)
         partner.updated_at = now
         session.flush()
-        _replace_lists(session, partner, row)
+        replace_lists(session, partner, row.legal_domains, row.working_fields)
         if row.contact_name:
             _upsert_contact(session, partner, row)
         if progress is not None:
@@ -323,12 +334,20 @@ def _fill(partner: Partner, row: PartnerRow) -> None:
     partner.email = row.email or ""
 
 
-def _replace_lists(session: Session, partner: Partner, row: PartnerRow) -> None:
+def replace_lists(
+    session: Session,
+    partner: Partner,
+    legal_domains: Iterable[LegalDomain | str],
+    working_fields: Iterable[str],
+) -> None:
+    """Set a partner's legal domains and working fields."""
     session.exec(delete(PartnerLegalDomain).where(PartnerLegalDomain.partner_id == partner.id))
     session.exec(delete(PartnerWorkingField).where(PartnerWorkingField.partner_id == partner.id))
-    for domain in dict.fromkeys(row.legal_domains):
-        session.add(PartnerLegalDomain(partner_id=partner.id, legal_domain=domain.value))
-    for field in dict.fromkeys(row.working_fields):
+    for domain in dict.fromkeys(legal_domains):
+        session.add(
+            PartnerLegalDomain(partner_id=partner.id, legal_domain=LegalDomain(domain).value)
+        )
+    for field in dict.fromkeys(working_fields):
         session.add(PartnerWorkingField(partner_id=partner.id, working_field=field))
 
 

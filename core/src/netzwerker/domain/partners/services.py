@@ -2,13 +2,100 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import cattrs
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
-from netzwerker.domain.partners.models import Partner, Person
+from netzwerker.deployment import Registry
+from netzwerker.domain.audit.services import record
+from netzwerker.domain.partners.importing import (
+    Email,
+    PartnerKey,
+    parse_email,
+    parse_legal_domain,
+    parse_partner_key,
+    reference_problems,
+    replace_lists,
+)
+from netzwerker.domain.partners.models import (
+    LegalDomain,
+    Partner,
+    PartnerLegalDomain,
+    PartnerWorkingField,
+    Person,
+)
 from netzwerker.domain.tasks.models import Task, TaskParty
-from netzwerker.errors import NotFound, Refused
+from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused
+from netzwerker.structuring import make_converter
+
+
+def partner_converter() -> cattrs.Converter:
+    """The strict converter, knowing keys, e-mail addresses and legal domains."""
+    converter = make_converter()
+    converter.register_structure_hook(LegalDomain, parse_legal_domain)
+    converter.register_structure_hook(Email, parse_email)
+    converter.register_structure_hook(PartnerKey, parse_partner_key)
+    return converter
+
+
+def _not_blank(_: Any, attribute: attrs.Attribute, value: str) -> None:
+    if not value.strip():
+        raise ValueError("must not be empty")
+
+
+@attrs.frozen
+class PartnerDraft:
+    """A partner entry as the API takes it."""
+
+    key: PartnerKey
+    name: str = attrs.field(validator=_not_blank)
+    kind: str = attrs.field(validator=_not_blank)
+    legal_domains: list[LegalDomain] = attrs.Factory(list)
+    working_fields: list[str] = attrs.Factory(list)
+    region: str = ""
+    social_area: str = ""
+    email: Email | None = None
+    phone: str = ""
+    website: str = ""
+    address: str = ""
+    description: str = ""
+    active: bool = True
+
+    converter = staticmethod(partner_converter)
+
+
+@attrs.frozen
+class ContactDraft:
+    """A contact person of a partner."""
+
+    name: str = attrs.field(validator=_not_blank)
+    role: str = ""
+    email: Email | None = None
+    phone: str = ""
+    active: bool = True
+
+    converter = staticmethod(partner_converter)
+
+
+#: Columns of a partner an update may set (the key is its stable identity).
+PARTNER_COLUMNS = (
+    "name",
+    "kind",
+    "region",
+    "social_area",
+    "email",
+    "phone",
+    "website",
+    "address",
+    "description",
+    "active",
+)
 
 
 def get_partner(session: Session, key: str) -> Partner:
@@ -16,6 +103,248 @@ def get_partner(session: Session, key: str) -> Partner:
     if partner is None:
         raise NotFound("partner", key)
     return partner
+
+
+def get_partner_by_id(session: Session, partner_id: int) -> Partner:
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        raise NotFound("partner", partner_id)
+    return partner
+
+
+def create_partner(
+    session: Session, draft: PartnerDraft, registry: Registry, *, actor: str
+) -> Partner:
+    problems = reference_problems(draft.kind, draft.working_fields, registry)
+    if session.exec(select(Partner.id).where(Partner.key == draft.key)).first() is not None:
+        problems.append(Problem("key", f"partner {draft.key!r} exists already"))
+    if problems:
+        raise InvalidInput(problems)
+    now = utcnow()
+    values = {name: getattr(draft, name) for name in PARTNER_COLUMNS}
+    partner = Partner(key=draft.key, **{**values, "email": draft.email or ""}, created_at=now)
+    partner.updated_at = now
+    session.add(partner)
+    session.flush()
+    replace_lists(session, partner, draft.legal_domains, draft.working_fields)
+    record(
+        session,
+        actor=actor,
+        action="partner.create",
+        object_type="partner",
+        object_id=partner.key,
+        changes=_jsonable(attrs.asdict(draft)),
+    )
+    session.flush()
+    return partner
+
+
+def update_partner(
+    session: Session,
+    partner: Partner,
+    changes: dict[str, Any],
+    registry: Registry,
+    *,
+    actor: str,
+    expected_version: int,
+) -> Partner:
+    """Change a partner entry; ``changes`` are typed values of :class:`PartnerDraft` fields."""
+    if partner.version != expected_version:
+        raise Conflict(
+            f"partner {partner.key!r} is at version {partner.version}, not {expected_version}: "
+            "it was changed meanwhile"
+        )
+    if "key" in changes and changes["key"] != partner.key:
+        raise InvalidInput([Problem("key", "the key of a partner cannot change")])
+    current = partner_lists(session, [partner.id])[partner.id]
+    lists = {name: changes.get(name, current[name]) for name in current}
+    problems = reference_problems(
+        changes.get("kind", partner.kind), lists["working_fields"], registry
+    )
+    if problems:
+        raise InvalidInput(problems)
+    diff: dict[str, Any] = {}
+    for name in PARTNER_COLUMNS:
+        if name in changes:
+            value = changes[name] or "" if name == "email" else changes[name]
+            if getattr(partner, name) != value:
+                diff[name] = [getattr(partner, name), value]
+                setattr(partner, name, value)
+    for name in ("legal_domains", "working_fields"):
+        if name in changes:
+            new = [str(getattr(item, "value", item)) for item in dict.fromkeys(changes[name])]
+            if sorted(new) != sorted(current[name]):
+                diff[name] = [current[name], new]
+    if not diff:
+        return partner
+    partner.updated_at = utcnow()
+    if "legal_domains" in diff or "working_fields" in diff:
+        replace_lists(session, partner, lists["legal_domains"], lists["working_fields"])
+    record(
+        session,
+        actor=actor,
+        action="partner.update",
+        object_type="partner",
+        object_id=partner.key,
+        changes=diff,
+    )
+    _flush(session, f"partner {partner.key!r}")
+    return partner
+
+
+def _flush(session: Session, what: str) -> None:
+    try:
+        session.flush()
+    except sa.orm.exc.StaleDataError:
+        raise Conflict(f"{what} was changed meanwhile") from None
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        return getattr(value, "value", value)
+
+    return {key: plain(value) for key, value in values.items()}
+
+
+def partner_lists(session: Session, partner_ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
+    """Legal domains and working fields of the given partners: two queries."""
+    lists: dict[int, dict[str, list[str]]] = defaultdict(
+        lambda: {"legal_domains": [], "working_fields": []}
+    )
+    if partner_ids:
+        for partner_id, domain in session.exec(
+            select(PartnerLegalDomain.partner_id, PartnerLegalDomain.legal_domain)
+            .where(PartnerLegalDomain.partner_id.in_(partner_ids))  # type: ignore[attr-defined]
+            .order_by(PartnerLegalDomain.legal_domain)
+        ):
+            lists[partner_id]["legal_domains"].append(domain)
+        for partner_id, field in session.exec(
+            select(PartnerWorkingField.partner_id, PartnerWorkingField.working_field)
+            .where(PartnerWorkingField.partner_id.in_(partner_ids))  # type: ignore[attr-defined]
+            .order_by(PartnerWorkingField.working_field)
+        ):
+            lists[partner_id]["working_fields"].append(field)
+    return {partner_id: lists[partner_id] for partner_id in partner_ids}
+
+
+def contacts_of(session: Session, partner_ids: Sequence[int]) -> dict[int, list[Person]]:
+    """The people of the given partners: one query."""
+    contacts: dict[int, list[Person]] = {partner_id: [] for partner_id in partner_ids}
+    if partner_ids:
+        for person in session.exec(
+            select(Person)
+            .where(Person.partner_id.in_(partner_ids))  # type: ignore[attr-defined]
+            .order_by(Person.partner_id, Person.name)
+        ):
+            contacts[person.partner_id].append(person)
+    return contacts
+
+
+@attrs.frozen
+class PartnerFilter:
+    text: str | None = None
+    kind: str | None = None
+    working_field: str | None = None
+    legal_domain: str | None = None
+    social_area: str | None = None
+    active: bool | None = None
+
+    def clauses(self) -> list[sa.ColumnElement[bool]]:
+        clauses: list[sa.ColumnElement[bool]] = []
+        if self.text:
+            pattern = "%" + self.text.strip().replace("%", r"\%").replace("_", r"\_") + "%"
+            clauses.append(
+                sa.or_(
+                    Partner.name.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
+                    Partner.key.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
+                    Partner.description.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
+                )
+            )
+        if self.kind is not None:
+            clauses.append(Partner.kind == self.kind)
+        if self.social_area is not None:
+            clauses.append(Partner.social_area == self.social_area)
+        if self.active is not None:
+            clauses.append(Partner.active == self.active)
+        if self.working_field is not None:
+            clauses.append(
+                Partner.id.in_(  # type: ignore[union-attr]
+                    select(PartnerWorkingField.partner_id).where(
+                        PartnerWorkingField.working_field == self.working_field
+                    )
+                )
+            )
+        if self.legal_domain is not None:
+            domain = parse_legal_domain(self.legal_domain, LegalDomain).value
+            clauses.append(
+                Partner.id.in_(  # type: ignore[union-attr]
+                    select(PartnerLegalDomain.partner_id).where(
+                        PartnerLegalDomain.legal_domain == domain
+                    )
+                )
+            )
+        return clauses
+
+
+def find_partners(
+    session: Session, partner_filter: PartnerFilter, *, limit: int = 50, offset: int = 0
+) -> tuple[list[Partner], int]:
+    """One page of partners by name, and how many match: two queries."""
+    try:
+        clauses = partner_filter.clauses()
+    except ValueError as exc:
+        raise InvalidInput([Problem("legal_domain", str(exc))]) from None
+    total = session.exec(select(sa.func.count()).select_from(Partner).where(*clauses)).one()
+    partners = session.exec(
+        select(Partner)
+        .where(*clauses)
+        .order_by(Partner.name, Partner.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(partners), total
+
+
+def add_contact(session: Session, partner: Partner, draft: ContactDraft, *, actor: str) -> Person:
+    person = Person(partner_id=partner.id, **{**attrs.asdict(draft), "email": draft.email or ""})
+    session.add(person)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="contact.create",
+        object_type="partner",
+        object_id=partner.key,
+        changes={"person_id": person.id, **attrs.asdict(draft)},
+    )
+    return person
+
+
+def update_contact(
+    session: Session, partner: Partner, person_id: int, changes: dict[str, Any], *, actor: str
+) -> Person:
+    person = session.get(Person, person_id)
+    if person is None or person.partner_id != partner.id:
+        raise NotFound("contact", person_id)
+    diff = {}
+    for name, value in changes.items():
+        value = value or "" if name == "email" else value
+        if getattr(person, name) != value:
+            diff[name] = [getattr(person, name), value]
+            setattr(person, name, value)
+    if diff:
+        record(
+            session,
+            actor=actor,
+            action="contact.update",
+            object_type="partner",
+            object_id=partner.key,
+            changes={"person_id": person.id, **diff},
+        )
+        session.flush()
+    return person
 
 
 def set_partner_active(session: Session, key: str, active: bool) -> Partner:

@@ -12,6 +12,10 @@ One SQL aggregate per report; no task is loaded into Python. Definitions (also i
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -25,6 +29,7 @@ from netzwerker.domain.fields.models import WorkingFieldRecord
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.models import Escalation, Task
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
+from netzwerker.errors import InvalidInput, Problem
 
 GROUPINGS = ("partner", "working_field", "accountable")
 COUNTS = (
@@ -165,3 +170,69 @@ def _grouping(by: str) -> tuple[Any, Any, tuple[Any, ...], list[tuple[Any, Any]]
         (Circle, Circle.id == Task.accountable_circle_id),
     ]
     return key, label, group, joins
+
+
+def report_period(start: date | None, end: date | None, end_name: str = "to") -> Period | None:
+    """Tasks due from ``start`` to ``end`` (either may be open); None: all tasks."""
+    if start is None and end is None:
+        return None
+    try:
+        return Period(start or date.min, end or date.max)
+    except ValueError as exc:
+        raise InvalidInput([Problem(end_name, str(exc))]) from None
+
+
+REPORT_HEADINGS = {
+    "label": "",
+    "total": "gesamt",
+    "open": "offen",
+    "awaiting_commitment": "ohne Zusage",
+    "overdue": "überfällig",
+    "done_on_time": "pünktlich",
+    "done_late": "verspätet",
+    "declined": "abgelehnt",
+    "escalated": "eskaliert",
+    "on_time_rate": "Termintreue",
+}
+_GROUP_HEADINGS = {
+    "partner": "Partner",
+    "working_field": "Arbeitsfeld",
+    "accountable": "Verantwortlich",
+}
+
+
+def render_report(rows: Sequence[Any], fmt: str, by: str) -> str:
+    """The report as an aligned table, CSV or JSON."""
+    records = [row.as_dict() for row in rows]
+    if fmt == "json":
+        return json.dumps({"by": by, "rows": records}, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        columns = ["key", *REPORT_HEADINGS]
+        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for record in records:
+            writer.writerow({k: _safe_cell(v) for k, v in record.items()})
+        return buffer.getvalue()
+    headings = {**REPORT_HEADINGS, "label": _GROUP_HEADINGS[by]}
+    table = [list(headings.values())]
+    for record in records:
+        rate = record["on_time_rate"]
+        cells = [str(record[key]) for key in list(headings)[:-1]]
+        table.append([*cells, "–" if rate is None else f"{rate * 100:.0f} %"])
+    widths = [max(len(row[i]) for row in table) for i in range(len(headings))]
+    lines = [
+        "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in table
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _safe_cell(value: Any) -> Any:
+    """Spreadsheets run cells that start with = + - @: neutralise them."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

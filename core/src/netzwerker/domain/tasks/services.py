@@ -21,18 +21,25 @@ from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused
 
 PARTY_ROLES = ("consulted", "informed")
 
+
+@attrs.frozen
+class TaskChanges:
+    """The fields of a task that :func:`update_task` may change, and why it changes."""
+
+    title: str
+    description: str
+    due_date: date
+    origin: str
+    goal_id: int | None
+    responsible_partner_id: int
+    responsible_person_id: int | None
+    accountable_person_id: int | None
+    accountable_circle_id: int | None
+    reason: str = ""
+
+
 #: Fields of a task that :func:`update_task` may change.
-EDITABLE = (
-    "title",
-    "description",
-    "due_date",
-    "origin",
-    "goal_id",
-    "responsible_partner_id",
-    "responsible_person_id",
-    "accountable_person_id",
-    "accountable_circle_id",
-)
+EDITABLE = tuple(field.name for field in attrs.fields(TaskChanges) if field.name != "reason")
 #: A change of these withdraws a commitment: it was given by one partner for one date.
 COMMITMENT_TERMS = ("responsible_partner_id", "due_date")
 

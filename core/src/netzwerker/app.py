@@ -1,0 +1,62 @@
+"""The web application of a deployment: ``create_app(deployment)``.
+
+Routes come from the plugins' ``register_routes`` hook; the core answers it too (through its
+built-in plugin), so core and plugin routes are wired the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Request
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+
+from netzwerker.deployment import Deployment, load
+from netzwerker.domain.users.services import Actor
+from netzwerker.http.auth import PUBLIC_PATHS, TokenAuthentication
+from netzwerker.http.errors import EXCEPTION_HANDLERS
+from netzwerker.http.logging import RequestLogging
+from netzwerker.http.system import openapi_config, swagger_assets
+from netzwerker.plugins import call_each
+
+#: The environment variable through which server workers find their deployment.
+DEPLOYMENT_VARIABLE = "NETZWERKER_DEPLOYMENT"
+
+
+def _deployment(state: State) -> Deployment:
+    return state.deployment
+
+
+def _actor(request: Request[Any, Any, Any]) -> Actor:
+    return request.user
+
+
+def create_app(deployment: Deployment) -> Litestar:
+    handlers: list[Any] = [swagger_assets()]
+    for _, routes in call_each(deployment.manager, "register_routes", deployment=deployment):
+        handlers.extend(routes or [])
+    return Litestar(
+        route_handlers=handlers,
+        state=State({"deployment": deployment}),
+        dependencies={
+            "deployment": Provide(_deployment, sync_to_thread=False),
+            "actor": Provide(_actor, sync_to_thread=False),
+        },
+        middleware=[
+            RequestLogging,
+            DefineMiddleware(TokenAuthentication, exclude=PUBLIC_PATHS),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=openapi_config(deployment),
+        signature_namespace={"Deployment": Deployment, "Actor": Actor},
+        debug=False,
+    )
+
+
+def create_app_from_environment() -> Litestar:
+    """For server workers: the deployment folder comes from ``NETZWERKER_DEPLOYMENT``."""
+    return create_app(load(Path(os.environ.get(DEPLOYMENT_VARIABLE, "."))))

@@ -1,0 +1,54 @@
+"""``/api/audit``: the audit log, to read only; nothing in the API writes to it directly."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import attrs
+from litestar import get
+from litestar.params import Parameter
+
+from netzwerker.deployment import Deployment
+from netzwerker.domain.audit.services import audit_log
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.services import Actor
+
+
+@attrs.frozen
+class AuditEventOut:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    changes: dict[str, Any] | None
+
+
+@get("/api/audit", tags=["audit"], sync_to_thread=True, summary="Who changed what, newest first")
+def read_audit_log(
+    deployment: Deployment,
+    actor: Actor,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
+    offset: Annotated[int, Parameter(ge=0)] = 0,
+) -> list[AuditEventOut]:
+    permissions.require_manager(actor, "read the audit log")
+    with deployment.session() as session:
+        events = audit_log(
+            session, object_type=object_type, object_id=object_id, limit=limit, offset=offset
+        )
+        return [
+            AuditEventOut(
+                e.id,  # type: ignore[arg-type]
+                e.at,
+                e.actor,
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.changes,
+            )
+            for e in events
+        ]

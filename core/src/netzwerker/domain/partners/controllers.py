@@ -1,0 +1,172 @@
+"""``/api/partners``: the directory, its contacts, and importing it from a file."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from litestar import Controller, Response, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.pagination import OffsetPagination
+from litestar.params import Body, Parameter
+from sqlmodel import Session
+
+from netzwerker.deployment import Deployment
+from netzwerker.domain.audit.services import record
+from netzwerker.domain.partners.importing import import_partners, parse_partners
+from netzwerker.domain.partners.models import Partner
+from netzwerker.domain.partners.schemas import ContactOut, ImportOut, PartnerOut
+from netzwerker.domain.partners.services import (
+    ContactDraft,
+    PartnerDraft,
+    PartnerFilter,
+    add_contact,
+    contacts_of,
+    create_partner,
+    find_partners,
+    get_partner,
+    partner_lists,
+    update_contact,
+    update_partner,
+)
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.services import Actor
+from netzwerker.errors import InvalidInput, Problem
+from netzwerker.http import bodies
+from netzwerker.http.bodies import Update, etag
+
+Limit = Annotated[int, Parameter(ge=1, le=200, description="page size")]
+Offset = Annotated[int, Parameter(ge=0, description="entries to skip")]
+
+
+def partner_out(session: Session, partner: Partner) -> PartnerOut:
+    ids = [partner.id]
+    return PartnerOut.of(
+        partner, partner_lists(session, ids)[partner.id], contacts_of(session, ids)[partner.id]
+    )  # type: ignore[index]
+
+
+def _with_etag(body: Any, version: int | None, status_code: int = 200) -> Response[Any]:
+    return Response(body, status_code=status_code, headers={"ETag": etag(version)})
+
+
+class PartnerController(Controller):
+    path = "/api/partners"
+    tags = ("partners",)
+
+    @get("/", sync_to_thread=True, summary="Search the partner directory")
+    def list_partners(
+        self,
+        deployment: Deployment,
+        q: Annotated[str | None, Parameter(description="words in name, key or description")] = None,
+        kind: str | None = None,
+        working_field: str | None = None,
+        legal_domain: Annotated[str | None, Parameter(description="e.g. 'SGB II'")] = None,
+        social_area: str | None = None,
+        active: bool | None = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> OffsetPagination[PartnerOut]:
+        partner_filter = PartnerFilter(q, kind, working_field, legal_domain, social_area, active)
+        with deployment.session() as session:
+            partners, total = find_partners(session, partner_filter, limit=limit, offset=offset)
+            ids = [partner.id for partner in partners]
+            lists = partner_lists(session, ids)  # type: ignore[arg-type]
+            contacts = contacts_of(session, ids)  # type: ignore[arg-type]
+            items = [PartnerOut.of(p, lists[p.id], contacts[p.id]) for p in partners]  # type: ignore[index]
+        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+
+    @post("/", dto=bodies.Body[PartnerDraft], return_dto=None, sync_to_thread=True)
+    def create(
+        self, data: PartnerDraft, deployment: Deployment, actor: Actor
+    ) -> Response[PartnerOut]:
+        """Add a partner (coordinators)."""
+        permissions.require_manager(actor, "add partners")
+        with deployment.transaction() as session:
+            partner = create_partner(session, data, deployment.registry, actor=actor.username)
+            body = partner_out(session, partner)
+        return _with_etag(body, body.version, 201)
+
+    @get("/{key:str}", sync_to_thread=True, summary="A partner with its contacts")
+    def read(self, key: str, deployment: Deployment) -> Response[PartnerOut]:
+        with deployment.session() as session:
+            body = partner_out(session, get_partner(session, key))
+        return _with_etag(body, body.version)
+
+    @patch("/{key:str}", dto=bodies.Changes[PartnerDraft], return_dto=None, sync_to_thread=True)
+    def update(
+        self, key: str, data: Update, deployment: Deployment, actor: Actor
+    ) -> Response[PartnerOut]:
+        """Change a partner; name the version you read (``version`` or ``If-Match``)."""
+        with deployment.transaction() as session:
+            partner = get_partner(session, key)
+            permissions.check_partner_update(actor, partner, data.values)
+            update_partner(
+                session,
+                partner,
+                data.values,
+                deployment.registry,
+                actor=actor.username,
+                expected_version=data.version,  # type: ignore[arg-type]
+            )
+            body = partner_out(session, partner)
+        return _with_etag(body, body.version)
+
+    @post(
+        "/{key:str}/contacts",
+        dto=bodies.Body[ContactDraft],
+        return_dto=None,
+        sync_to_thread=True,
+    )
+    def add_contact(
+        self, key: str, data: ContactDraft, deployment: Deployment, actor: Actor
+    ) -> ContactOut:
+        with deployment.transaction() as session:
+            partner = get_partner(session, key)
+            permissions.check_contacts_change(actor, partner)
+            return ContactOut.of(add_contact(session, partner, data, actor=actor.username))
+
+    @patch(
+        "/{key:str}/contacts/{person_id:int}",
+        dto=bodies.Partial[ContactDraft],
+        return_dto=None,
+        sync_to_thread=True,
+    )
+    def update_contact(
+        self, key: str, person_id: int, data: Update, deployment: Deployment, actor: Actor
+    ) -> ContactOut:
+        with deployment.transaction() as session:
+            partner = get_partner(session, key)
+            permissions.check_contacts_change(actor, partner)
+            person = update_contact(session, partner, person_id, data.values, actor=actor.username)
+            return ContactOut.of(person)
+
+    @post("/import", sync_to_thread=True, summary="Import partners from CSV or XLSX")
+    def import_file(
+        self,
+        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        deployment: Deployment,
+        actor: Actor,
+    ) -> ImportOut:
+        """The whole file or nothing of it: every bad row is reported with its number."""
+        permissions.require_manager(actor, "import partners")
+        name = Path(data.filename or "upload.csv").name
+        suffix = Path(name).suffix.lower()
+        if suffix not in (".csv", ".txt", ".xlsx"):
+            raise InvalidInput([Problem("file", f"{name}: expected a .csv or .xlsx file")])
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / name
+            path.write_bytes(data.file.read())
+            rows = parse_partners(path, deployment.registry)
+        with deployment.transaction() as session:
+            result = import_partners(session, rows)
+            record(
+                session,
+                actor=actor.username,
+                action="partner.import",
+                object_type="partner",
+                changes={"file": name, "created": result.created, "updated": result.updated},
+            )
+        return ImportOut(name, result.created, result.updated)

@@ -1,0 +1,235 @@
+"""``/api/tasks`` and ``/api/reports``: commitments, their history, and who delivers."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from litestar import Controller, MediaType, Response, get, patch, post
+from litestar.pagination import OffsetPagination
+from litestar.params import Parameter
+from sqlmodel import Session
+
+from netzwerker.deployment import Deployment
+from netzwerker.domain.tasks.models import Task
+from netzwerker.domain.tasks.queries import TaskFilter, find_tasks, parties_of, party_partners
+from netzwerker.domain.tasks.report import (
+    GROUPINGS,
+    accountability_report,
+    render_report,
+    report_period,
+)
+from netzwerker.domain.tasks.schemas import (
+    ReportOut,
+    ReportRowOut,
+    TaskEventOut,
+    TaskOut,
+    TransitionRequest,
+)
+from netzwerker.domain.tasks.services import (
+    TaskChanges,
+    TaskDraft,
+    create_task,
+    get_task,
+    task_history,
+    transition_task,
+    update_task,
+)
+from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.services import Actor
+from netzwerker.errors import InvalidInput, Problem
+from netzwerker.http import bodies
+from netzwerker.http.bodies import Update, etag
+
+#: Transitions a client may ask for; ``repropose`` follows from an update, never on its own.
+TaskAction = StrEnum(  # type: ignore[misc]
+    "TaskAction", {t.name: t.name for t in TASK_WORKFLOW.transitions if t.name != "repropose"}
+)
+Limit = Annotated[int, Parameter(ge=1, le=200, description="page size")]
+Offset = Annotated[int, Parameter(ge=0, description="entries to skip")]
+Grouping = StrEnum("Grouping", {name: name for name in GROUPINGS})  # type: ignore[misc]
+
+
+def task_out(session: Session, task: Task, today: date) -> TaskOut:
+    return TaskOut.of(task, parties_of(session, [task.id])[task.id], today)  # type: ignore[list-item,index]
+
+
+def _respond(body: TaskOut, status_code: int = 200) -> Response[TaskOut]:
+    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
+
+
+def _visible_task(session: Session, actor: Actor, task_id: int) -> Task:
+    task = get_task(session, task_id)
+    permissions.check_task_visible(actor, task, party_partners(session, task))
+    return task
+
+
+class TaskController(Controller):
+    path = "/api/tasks"
+    tags = ("tasks",)
+
+    @get("/", sync_to_thread=True, summary="Tasks by due date, filtered")
+    def list_tasks(
+        self,
+        deployment: Deployment,
+        actor: Actor,
+        working_field: str | None = None,
+        partner_id: Annotated[int | None, Parameter(description="responsible partner")] = None,
+        status: Annotated[list[str] | None, Parameter(description="repeatable")] = None,
+        overdue: bool | None = None,
+        due_before: Annotated[date | None, Parameter(description="due on or before")] = None,
+        due_after: Annotated[date | None, Parameter(description="due on or after")] = None,
+        q: Annotated[str | None, Parameter(description="words in title or description")] = None,
+        goal_id: int | None = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> OffsetPagination[TaskOut]:
+        """A partner member sees the tasks in which its partner is a party."""
+        unknown = [s for s in status or [] if s not in TASK_WORKFLOW.states]
+        if unknown:
+            raise InvalidInput(
+                [
+                    Problem(
+                        "status", f"unknown status {s!r} (one of {', '.join(TASK_WORKFLOW.states)})"
+                    )
+                    for s in unknown
+                ]
+            )
+        task_filter = TaskFilter(
+            working_field,
+            partner_id,
+            tuple(status or ()),
+            overdue,
+            due_before,
+            due_after,
+            q,
+            goal_id,
+        )
+        today = deployment.today()
+        with deployment.session() as session:
+            page = find_tasks(
+                session,
+                task_filter,
+                today=today,
+                visible=permissions.task_visibility(actor),
+                limit=limit,
+                offset=offset,
+            )
+            items = [TaskOut.of(t, page.parties[t.id], today) for t in page.tasks]  # type: ignore[index]
+        return OffsetPagination(items=items, limit=limit, offset=offset, total=page.total)
+
+    @post("/", dto=bodies.Body[TaskDraft], return_dto=None, sync_to_thread=True)
+    def create(self, data: TaskDraft, deployment: Deployment, actor: Actor) -> Response[TaskOut]:
+        """Propose a task to its responsible partner (coordinators)."""
+        permissions.require_manager(actor, "propose tasks")
+        with deployment.transaction() as session:
+            task = create_task(session, data, actor=actor.username)
+            body = task_out(session, task, deployment.today())
+        return _respond(body, 201)
+
+    @get("/{task_id:int}", sync_to_thread=True)
+    def read(self, task_id: int, deployment: Deployment, actor: Actor) -> Response[TaskOut]:
+        with deployment.session() as session:
+            body = task_out(session, _visible_task(session, actor, task_id), deployment.today())
+        return _respond(body)
+
+    @patch("/{task_id:int}", dto=bodies.Changes[TaskChanges], return_dto=None, sync_to_thread=True)
+    def update(
+        self, task_id: int, data: Update, deployment: Deployment, actor: Actor
+    ) -> Response[TaskOut]:
+        """Change a task. A new responsible partner or due date withdraws the commitment."""
+        changes = dict(data.values)
+        reason = changes.pop("reason", "")
+        with deployment.transaction() as session:
+            permissions.check_task_update(actor, _visible_task(session, actor, task_id), changes)
+            task = update_task(
+                session,
+                task_id,
+                changes,
+                actor=actor.username,
+                reason=reason,
+                expected_version=data.version,
+            )
+            body = task_out(session, task, deployment.today())
+        return _respond(body)
+
+    @post(
+        "/{task_id:int}/{action:str}",
+        dto=bodies.Body[TransitionRequest],
+        return_dto=None,
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def transition(
+        self,
+        task_id: int,
+        action: TaskAction,
+        deployment: Deployment,
+        actor: Actor,
+        data: TransitionRequest | None = None,
+    ) -> Response[TaskOut]:
+        """commit, start, complete, decline, block, resume or cancel, with a reason."""
+        request = data or TransitionRequest()
+        today = deployment.today()
+        with deployment.transaction() as session:
+            permissions.check_task_action(
+                actor, _visible_task(session, actor, task_id), action.value
+            )
+            task = transition_task(
+                session,
+                task_id,
+                action.value,
+                actor=actor.username,
+                today=today,
+                reason=request.reason,
+                expected_version=request.version,
+            )
+            body = task_out(session, task, today)
+        return _respond(body)
+
+    @get("/{task_id:int}/history", sync_to_thread=True, summary="Who did what, when and why")
+    def history(self, task_id: int, deployment: Deployment, actor: Actor) -> list[TaskEventOut]:
+        with deployment.session() as session:
+            _visible_task(session, actor, task_id)
+            return [TaskEventOut.of(event) for event in task_history(session, task_id)]
+
+
+class ReportController(Controller):
+    path = "/api/reports"
+    tags = ("reports",)
+
+    @get("/accountability", sync_to_thread=True, summary="Who delivers what they promised")
+    def accountability(
+        self,
+        deployment: Deployment,
+        by: Grouping = Grouping.partner,  # type: ignore[attr-defined]
+        start: Annotated[
+            date | None, Parameter(query="from", description="due on or after")
+        ] = None,
+        end: Annotated[date | None, Parameter(query="to", description="due on or before")] = None,
+        working_field: str | None = None,
+        today: Annotated[date | None, Parameter(description="judge as of this day")] = None,
+        format: Annotated[str, Parameter(pattern="^(json|csv)$")] = "json",
+    ) -> Response[Any]:
+        """Per partner, working field or accountable party; JSON, or CSV with ``format=csv``."""
+        day = today or deployment.today()
+        with deployment.session() as session:
+            rows = accountability_report(
+                session,
+                by=by.value,
+                today=day,
+                period=report_period(start, end),
+                working_field=working_field,
+            )
+        if format == "csv":
+            return Response(
+                render_report(rows, "csv", by.value),
+                media_type="text/csv; charset=utf-8",
+                headers={
+                    "Content-Disposition": f'attachment; filename="rechenschaft-{by.value}.csv"'
+                },
+            )
+        body = ReportOut(by.value, day, [ReportRowOut(**row.as_dict()) for row in rows])
+        return Response(body, media_type=MediaType.JSON)

@@ -1,0 +1,120 @@
+"""Finding tasks: filters and pages in a fixed number of queries, whatever the page size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+import attrs
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from netzwerker.domain.partners.models import Person
+from netzwerker.domain.tasks.models import Task, TaskParty
+from netzwerker.domain.tasks.workflow import OPEN_STATUSES
+
+
+@attrs.frozen
+class TaskFilter:
+    """Which tasks to list. ``partner_id`` matches the responsible partner."""
+
+    working_field: str | None = None
+    partner_id: int | None = None
+    statuses: tuple[str, ...] = ()
+    overdue: bool | None = None
+    due_before: date | None = None
+    due_after: date | None = None
+    text: str | None = None
+    goal_id: int | None = None
+
+    def clauses(self, today: date) -> list[sa.ColumnElement[bool]]:
+        clauses: list[sa.ColumnElement[bool]] = []
+        if self.working_field is not None:
+            clauses.append(Task.working_field == self.working_field)
+        if self.partner_id is not None:
+            clauses.append(Task.responsible_partner_id == self.partner_id)
+        if self.statuses:
+            clauses.append(Task.status.in_(self.statuses))  # type: ignore[attr-defined]
+        if self.overdue is not None:
+            is_overdue = Task.status.in_(OPEN_STATUSES) & (Task.due_date < today)  # type: ignore[attr-defined]
+            clauses.append(is_overdue if self.overdue else sa.not_(is_overdue))
+        if self.due_before is not None:
+            clauses.append(Task.due_date <= self.due_before)
+        if self.due_after is not None:
+            clauses.append(Task.due_date >= self.due_after)
+        if self.goal_id is not None:
+            clauses.append(Task.goal_id == self.goal_id)
+        if self.text:
+            pattern = f"%{_escape_like(self.text.strip())}%"
+            clauses.append(
+                sa.or_(
+                    Task.title.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
+                    Task.description.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
+                )
+            )
+        return clauses
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@attrs.frozen
+class TaskPage:
+    tasks: list[Task]
+    total: int
+    #: Per task: its consulted and informed partners, ``{"consulted": [..], "informed": [..]}``.
+    parties: dict[int, dict[str, list[int]]]
+
+
+def find_tasks(
+    session: Session,
+    task_filter: TaskFilter,
+    *,
+    today: date,
+    visible: sa.ColumnElement[bool] | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> TaskPage:
+    """One page of tasks (by due date), the total, and their parties: three queries."""
+    clauses = task_filter.clauses(today)
+    if visible is not None:
+        clauses.append(visible)
+    total = session.exec(select(sa.func.count()).select_from(Task).where(*clauses)).one()
+    tasks = list(
+        session.exec(
+            select(Task)
+            .where(*clauses)
+            .order_by(Task.due_date, Task.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    return TaskPage(tasks, total, parties_of(session, [task.id for task in tasks if task.id]))
+
+
+def parties_of(session: Session, task_ids: Sequence[int]) -> dict[int, dict[str, list[int]]]:
+    """Consulted and informed partners of the given tasks, in one query."""
+    parties: dict[int, dict[str, list[int]]] = defaultdict(
+        lambda: {"consulted": [], "informed": []}
+    )
+    if task_ids:
+        rows = session.exec(
+            select(TaskParty.task_id, TaskParty.role, TaskParty.partner_id)
+            .where(TaskParty.task_id.in_(task_ids))  # type: ignore[attr-defined]
+            .order_by(TaskParty.task_id, TaskParty.partner_id)
+        )
+        for task_id, role, partner_id in rows:
+            parties[task_id][role].append(partner_id)
+    return {task_id: parties[task_id] for task_id in task_ids}
+
+
+def party_partners(session: Session, task: Task) -> set[int]:
+    """Every partner that is a party to a task other than the responsible one."""
+    partners = set(session.exec(select(TaskParty.partner_id).where(TaskParty.task_id == task.id)))
+    if task.accountable_person_id is not None:
+        person = session.get(Person, task.accountable_person_id)
+        if person is not None:
+            partners.add(person.partner_id)
+    return partners

@@ -1,0 +1,177 @@
+"""``/api/me``, ``/api/users`` and ``/api/tokens``: who signs in, and with what."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import attrs
+from litestar import Controller, get, patch, post
+from litestar.params import Parameter
+
+from netzwerker.deployment import Deployment
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.models import ApiToken, Role, User
+from netzwerker.domain.users.services import (
+    Actor,
+    UserDraft,
+    add_user,
+    create_token,
+    get_token,
+    get_user,
+    list_tokens,
+    list_users,
+    revoke_token,
+    update_user,
+)
+from netzwerker.errors import Forbidden
+from netzwerker.http import bodies
+from netzwerker.http.bodies import Update
+
+
+@attrs.frozen
+class UserOut:
+    id: int
+    username: str
+    display_name: str
+    email: str
+    role: str
+    partner_id: int | None
+    person_id: int | None
+    active: bool
+    version: int
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(
+            user.id,  # type: ignore[arg-type]
+            user.username,
+            user.display_name,
+            user.email,
+            user.role,
+            user.partner_id,
+            user.person_id,
+            user.active,
+            user.version,  # type: ignore[arg-type]
+        )
+
+
+@attrs.frozen
+class UserChanges:
+    display_name: str
+    email: str
+    role: Role
+    active: bool
+    password: str = attrs.field(repr=False)
+
+
+@attrs.frozen
+class TokenRequest:
+    """A token for yourself, or (admins) for the user named by ``user_id``."""
+
+    name: str
+    valid_days: int | None = None
+    user_id: int | None = None
+
+
+@attrs.frozen
+class TokenOut:
+    id: int
+    user_id: int
+    name: str
+    hint: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, token: ApiToken) -> TokenOut:
+        return cls(
+            token.id,  # type: ignore[arg-type]
+            token.user_id,
+            token.name,
+            token.hint,
+            token.created_at,
+            token.expires_at,
+            token.revoked_at,
+        )
+
+
+@attrs.frozen
+class NewTokenOut:
+    """``secret`` is shown this once: send it as ``Authorization: Bearer <secret>``."""
+
+    token: TokenOut
+    secret: str
+
+
+@get("/api/me", tags=["users"], sync_to_thread=True, summary="The user making the request")
+def me(deployment: Deployment, actor: Actor) -> UserOut:
+    with deployment.session() as session:
+        return UserOut.of(get_user(session, actor.user_id))  # type: ignore[arg-type]
+
+
+class UserController(Controller):
+    path = "/api/users"
+    tags = ("users",)
+
+    @get("/", sync_to_thread=True)
+    def list_users(self, deployment: Deployment, actor: Actor) -> list[UserOut]:
+        permissions.require_admin(actor, "list users")
+        with deployment.session() as session:
+            return [UserOut.of(user) for user in list_users(session)]
+
+    @post("/", dto=bodies.Body[UserDraft], return_dto=None, sync_to_thread=True)
+    def add(self, data: UserDraft, deployment: Deployment, actor: Actor) -> UserOut:
+        permissions.require_admin(actor, "add users")
+        with deployment.transaction() as session:
+            return UserOut.of(add_user(session, data, actor=actor.username))
+
+    @patch("/{user_id:int}", dto=bodies.Changes[UserChanges], return_dto=None, sync_to_thread=True)
+    def update(self, user_id: int, data: Update, deployment: Deployment, actor: Actor) -> UserOut:
+        """Change a user; ``active: false`` disables it and every token it has."""
+        permissions.require_admin(actor, "change users")
+        with deployment.transaction() as session:
+            user = get_user(session, user_id)
+            return UserOut.of(
+                update_user(
+                    session, user, data.values, actor=actor.username, expected_version=data.version
+                )
+            )
+
+
+class TokenController(Controller):
+    path = "/api/tokens"
+    tags = ("users",)
+
+    @get("/", sync_to_thread=True, summary="Your tokens (admins: any user's)")
+    def list_tokens(
+        self,
+        deployment: Deployment,
+        actor: Actor,
+        user_id: Annotated[int | None, Parameter(description="admins only")] = None,
+    ) -> list[TokenOut]:
+        if user_id is not None and user_id != actor.user_id:
+            permissions.require_admin(actor, "list other users' tokens")
+        with deployment.session() as session:
+            return [TokenOut.of(t) for t in list_tokens(session, user_id or actor.user_id)]
+
+    @post("/", dto=bodies.Body[TokenRequest], return_dto=None, sync_to_thread=True)
+    def create(self, data: TokenRequest, deployment: Deployment, actor: Actor) -> NewTokenOut:
+        owner_id = data.user_id or actor.user_id
+        if owner_id != actor.user_id:
+            permissions.require_admin(actor, "create tokens for other users")
+        with deployment.transaction() as session:
+            owner = get_user(session, owner_id)  # type: ignore[arg-type]
+            new = create_token(
+                session, owner, data.name, actor=actor.username, valid_days=data.valid_days
+            )
+            return NewTokenOut(TokenOut.of(new.token), new.secret)
+
+    @post("/{token_id:int}/revoke", sync_to_thread=True, status_code=200)
+    def revoke(self, token_id: int, deployment: Deployment, actor: Actor) -> TokenOut:
+        with deployment.transaction() as session:
+            token = get_token(session, token_id)
+            if token.user_id != actor.user_id and actor.role is not Role.ADMIN:
+                raise Forbidden("only admins may revoke other users' tokens")
+            return TokenOut.of(revoke_token(session, token, actor=actor.username))

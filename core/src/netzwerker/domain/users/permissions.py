@@ -1,0 +1,114 @@
+"""Who may do what: roles, and the ownership rules of partner members.
+
+* admins and coordinators manage the whole network (admins also users and tokens);
+* viewers read everything and change nothing;
+* a partner member reads the directory, the report and the tasks in which its partner is a
+  party (responsible, consulted, informed, or accountable through one of its people); it
+  commits to, works on and completes the tasks its partner is responsible for, may change
+  their description and which of its people handles them, and keeps its own partner's
+  contact data and contacts. Due dates, responsible partners and accountable parties are the
+  coordinators' to change: a commitment binds the partner to a date it did not set alone.
+
+Each check raises :class:`Forbidden` with the reason; handlers call them before a service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from netzwerker.domain.partners.models import Partner, Person
+from netzwerker.domain.tasks.models import Task, TaskParty
+from netzwerker.domain.users.models import Role
+from netzwerker.domain.users.services import Actor
+from netzwerker.errors import Forbidden
+
+MANAGERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+#: Transitions a partner member may make on tasks its partner is responsible for.
+PARTNER_TASK_ACTIONS = frozenset({"commit", "start", "complete", "decline", "block", "resume"})
+#: Task fields a partner member may change on its partner's tasks.
+PARTNER_TASK_FIELDS = frozenset({"description", "responsible_person_id"})
+#: Fields of its own partner entry a partner member may keep.
+PARTNER_OWN_FIELDS = frozenset({"email", "phone", "website", "address", "description"})
+
+
+def is_manager(actor: Actor) -> bool:
+    return actor.role in MANAGERS
+
+
+def require_manager(actor: Actor, what: str) -> None:
+    if not is_manager(actor):
+        raise Forbidden(f"only coordinators and admins may {what}")
+
+
+def require_admin(actor: Actor, what: str) -> None:
+    if actor.role is not Role.ADMIN:
+        raise Forbidden(f"only admins may {what}")
+
+
+def task_visibility(actor: Actor) -> sa.ColumnElement[bool] | None:
+    """A WHERE clause limiting tasks to those the actor may see; None: all of them."""
+    if actor.role is not Role.PARTNER_MEMBER:
+        return None
+    partner = actor.partner_id
+    return sa.or_(
+        Task.responsible_partner_id == partner,
+        Task.id.in_(select(TaskParty.task_id).where(TaskParty.partner_id == partner)),  # type: ignore[union-attr]
+        Task.accountable_person_id.in_(select(Person.id).where(Person.partner_id == partner)),  # type: ignore[union-attr]
+    )
+
+
+def check_task_visible(actor: Actor, task: Task, party_partner_ids: Iterable[int]) -> None:
+    """``party_partner_ids``: the partners consulted, informed or accountable on the task."""
+    if actor.role is not Role.PARTNER_MEMBER:
+        return
+    if task.responsible_partner_id == actor.partner_id or actor.partner_id in set(
+        party_partner_ids
+    ):
+        return
+    raise Forbidden(f"task {task.id} does not concern your partner")
+
+
+def _require_responsible(actor: Actor, task: Task, what: str) -> None:
+    if task.responsible_partner_id != actor.partner_id:
+        raise Forbidden(f"only the responsible partner's members may {what} task {task.id}")
+
+
+def check_task_action(actor: Actor, task: Task, action: str) -> None:
+    if is_manager(actor):
+        return
+    if actor.role is Role.VIEWER:
+        raise Forbidden("viewers cannot change tasks")
+    if action not in PARTNER_TASK_ACTIONS:
+        raise Forbidden(f"only coordinators may {action} a task")
+    _require_responsible(actor, task, action)
+
+
+def check_task_update(actor: Actor, task: Task, fields: Iterable[str]) -> None:
+    if is_manager(actor):
+        return
+    if actor.role is Role.VIEWER:
+        raise Forbidden("viewers cannot change tasks")
+    _require_responsible(actor, task, "change")
+    reserved = sorted(set(fields) - PARTNER_TASK_FIELDS)
+    if reserved:
+        raise Forbidden(f"only coordinators may change {', '.join(reserved)} of a task")
+
+
+def check_partner_update(actor: Actor, partner: Partner, fields: Iterable[str]) -> None:
+    if is_manager(actor):
+        return
+    if actor.role is not Role.PARTNER_MEMBER or partner.id != actor.partner_id:
+        raise Forbidden(f"you cannot change partner {partner.key!r}")
+    reserved = sorted(set(fields) - PARTNER_OWN_FIELDS)
+    if reserved:
+        raise Forbidden(f"only coordinators may change {', '.join(reserved)} of a partner")
+
+
+def check_contacts_change(actor: Actor, partner: Partner) -> None:
+    if is_manager(actor):
+        return
+    if actor.role is not Role.PARTNER_MEMBER or partner.id != actor.partner_id:
+        raise Forbidden(f"you cannot change the contacts of partner {partner.key!r}")

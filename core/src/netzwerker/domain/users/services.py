@@ -1,0 +1,297 @@
+"""Users, passwords and API tokens.
+
+Passwords are hashed with Argon2id (memory-hard, salted). API tokens are 256-bit random
+secrets: for a secret of that strength a slow hash adds nothing, so only its SHA-256 digest is
+stored and a request costs one indexed lookup instead of an Argon2 computation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+
+from netzwerker.clock import utcnow
+from netzwerker.domain.audit.services import record
+from netzwerker.domain.partners.models import Partner, Person
+from netzwerker.domain.users.models import ApiToken, Role, User
+from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem
+
+TOKEN_PREFIX = "nzw_"
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,79}$")
+MIN_PASSWORD_LENGTH = 10
+
+_hasher = PasswordHasher()
+
+
+@attrs.frozen
+class Actor:
+    """Who makes a request: what the permission rules and the history need of a user."""
+
+    username: str
+    role: Role
+    user_id: int | None = None
+    partner_id: int | None = None
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        return cls(user.username, Role(user.role), user.id, user.partner_id)
+
+
+@attrs.frozen
+class UserDraft:
+    """What it takes to add a user. A partner member names its partner by key."""
+
+    username: str
+    role: Role
+    display_name: str = ""
+    email: str = ""
+    partner: str | None = None
+    person_id: int | None = None
+    password: str | None = attrs.field(default=None, repr=False)
+
+
+@attrs.frozen
+class NewToken:
+    """A token just created: ``secret`` is shown this once and never stored."""
+
+    token: ApiToken
+    secret: str = attrs.field(repr=False)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _password_problems(password: str | None) -> list[Problem]:
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        return [Problem("password", f"must have at least {MIN_PASSWORD_LENGTH} characters")]
+    return []
+
+
+def add_user(session: Session, draft: UserDraft, *, actor: str) -> User:
+    problems = _password_problems(draft.password)
+    if not USERNAME.match(draft.username):
+        problems.append(
+            Problem(
+                "username",
+                "2 to 80 characters: lowercase letters, digits, '.', '_', '@' and '-'",
+            )
+        )
+    elif session.exec(select(User).where(User.username == draft.username)).first():
+        problems.append(Problem("username", f"{draft.username!r} is taken"))
+    partner_id = None
+    if draft.role is Role.PARTNER_MEMBER:
+        partner = (
+            session.exec(select(Partner).where(Partner.key == draft.partner)).first()
+            if draft.partner
+            else None
+        )
+        if partner is None:
+            problems.append(
+                Problem("partner", "a partner member needs the key of an existing partner")
+            )
+        else:
+            partner_id = partner.id
+    elif draft.partner:
+        problems.append(Problem("partner", "only partner members belong to a partner"))
+    if draft.person_id is not None:
+        person = session.get(Person, draft.person_id)
+        if person is None or (partner_id is not None and person.partner_id != partner_id):
+            problems.append(Problem("person_id", f"no person {draft.person_id!r} to link"))
+    if problems:
+        raise InvalidInput(problems)
+    now = utcnow()
+    user = User(
+        username=draft.username,
+        display_name=draft.display_name,
+        email=draft.email,
+        role=draft.role.value,
+        partner_id=partner_id,
+        person_id=draft.person_id,
+        password_hash=hash_password(draft.password) if draft.password else None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(user)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="user.create",
+        object_type="user",
+        object_id=user.id,
+        changes={"username": user.username, "role": user.role, "partner_id": partner_id},
+    )
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("user", user_id)
+    return user
+
+
+def find_user(session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFound("user", username)
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(User.username)))
+
+
+def update_user(
+    session: Session,
+    user: User,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    expected_version: int | None = None,
+) -> User:
+    """Change role, name, e-mail, active state or password; disabling revokes nothing but
+    makes every token of the user stop working."""
+    if expected_version is not None and user.version != expected_version:
+        raise Conflict(f"user {user.id} is at version {user.version}, not {expected_version}")
+    problems = _password_problems(changes.get("password"))
+    role = Role(changes.get("role", user.role))
+    if role is Role.PARTNER_MEMBER and user.partner_id is None:
+        problems.append(Problem("role", "a user without a partner cannot become a partner member"))
+    if role is not Role.PARTNER_MEMBER and user.partner_id is not None:
+        problems.append(Problem("role", "a partner member keeps its role; add a new user instead"))
+    if problems:
+        raise InvalidInput(problems)
+    logged: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key == "password":
+            user.password_hash = hash_password(value)
+            logged["password"] = "changed"
+            continue
+        old = getattr(user, key)
+        value = value.value if isinstance(value, Role) else value
+        if old != value:
+            setattr(user, key, value)
+            logged[key] = [old, value]
+    if logged:
+        user.updated_at = utcnow()
+        record(
+            session,
+            actor=actor,
+            action="user.update",
+            object_type="user",
+            object_id=user.id,
+            changes=logged,
+        )
+        session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this name and password, or None (never says which was wrong)."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or not user.active or not user.password_hash:
+        _hasher.hash(password)  # same cost as a real check: no timing hint about the name
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(
+    session: Session,
+    user: User,
+    name: str,
+    *,
+    actor: str,
+    valid_days: int | None = None,
+) -> NewToken:
+    if not name.strip():
+        raise InvalidInput([Problem("name", "must not be empty")])
+    if valid_days is not None and valid_days < 1:
+        raise InvalidInput([Problem("valid_days", "must be at least 1")])
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    token = ApiToken(
+        user_id=user.id,
+        name=name.strip(),
+        digest=_digest(secret),
+        hint=secret[: len(TOKEN_PREFIX) + 4],
+        created_at=now,
+        expires_at=now + timedelta(days=valid_days) if valid_days else None,
+    )
+    session.add(token)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="token.create",
+        object_type="token",
+        object_id=token.id,
+        changes={"user": user.username, "name": token.name},
+    )
+    return NewToken(token, secret)
+
+
+def get_token(session: Session, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound("token", token_id)
+    return token
+
+
+def list_tokens(session: Session, user_id: int | None = None) -> list[ApiToken]:
+    query = select(ApiToken).order_by(ApiToken.id)
+    if user_id is not None:
+        query = query.where(ApiToken.user_id == user_id)
+    return list(session.exec(query))
+
+
+def revoke_token(session: Session, token: ApiToken, *, actor: str) -> ApiToken:
+    """Revoke a token; revoking it again changes nothing."""
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record(
+            session,
+            actor=actor,
+            action="token.revoke",
+            object_type="token",
+            object_id=token.id,
+        )
+        session.flush()
+    return token
+
+
+def user_for_token(session: Session, secret: str, now: datetime | None = None) -> User | None:
+    """The active user a valid, unrevoked, unexpired token belongs to; one query."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    now = now or utcnow()
+    return session.exec(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.digest == _digest(secret),
+            ApiToken.revoked_at.is_(None),  # type: ignore[union-attr]
+            sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),  # type: ignore[union-attr,operator]
+            User.active,
+        )
+    ).first()

@@ -1,0 +1,38 @@
+"""Who is asking: bearer tokens (``Authorization: Bearer nzw_…``) resolved to an actor."""
+
+from __future__ import annotations
+
+import anyio.to_thread
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from netzwerker.deployment import Deployment
+from netzwerker.domain.users.services import Actor, user_for_token
+
+#: Paths anyone may reach: liveness and readiness probes, the API's documentation.
+PUBLIC_PATHS = ["^/health$", "^/ready$", "^/schema", "^/static/"]
+
+
+def _actor_for(deployment: Deployment, secret: str) -> Actor | None:
+    with deployment.session() as session:
+        user = user_for_token(session, secret)
+        return Actor.of(user) if user is not None else None
+
+
+class TokenAuthentication(AbstractAuthenticationMiddleware):
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        scheme, _, secret = connection.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise NotAuthorizedException(
+                "send an API token: 'Authorization: Bearer <token>'",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        deployment: Deployment = connection.app.state.deployment
+        actor = await anyio.to_thread.run_sync(_actor_for, deployment, secret.strip())
+        if actor is None:
+            raise NotAuthorizedException(
+                "the token is unknown, revoked or expired, or its user is disabled",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        return AuthenticationResult(user=actor, auth=None)

@@ -1,0 +1,52 @@
+"""One structured line per request, without personal data.
+
+Logged: method, path (never the query string, where search words such as names travel),
+status, duration and the user's numeric id. Not logged: names, e-mail addresses, bodies,
+tokens, client addresses.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("netzwerker.access")
+
+
+class RequestLogging:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def record_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record_status)
+        finally:
+            user: Any = scope.get("user")
+            log.info(
+                json.dumps(
+                    {
+                        "event": "request",
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "ms": round((time.perf_counter() - started) * 1000, 2),
+                        "user_id": getattr(user, "user_id", None),
+                    }
+                )
+            )
