@@ -39,7 +39,7 @@ def test_init_scaffolds_a_deployment_that_passes_check(tmp_path: Path, monkeypat
 
 def test_demo_sets_up_the_example_and_shows_the_report(example_copy: Path, monkeypatch) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    result = run("demo", str(example_copy))
+    result = run("demo", str(example_copy), "--no-serve")
     assert result.exit_code == 0, result.output
     assert "37 partners imported" in result.output
     assert "Rechenschaftsbericht nach Partner" in result.output
@@ -60,7 +60,7 @@ def test_demo_sets_up_the_example_and_shows_the_report(example_copy: Path, monke
     }
     assert "überfällige Aufgaben" in result.output
     # Running it again starts from scratch instead of piling up data.
-    assert "37 partners imported" in run("demo", str(example_copy)).output
+    assert "37 partners imported" in run("demo", str(example_copy), "--no-serve").output
 
 
 def test_demo_refuses_a_database_that_holds_data(deployment, example_copy: Path) -> None:
@@ -68,7 +68,7 @@ def test_demo_refuses_a_database_that_holds_data(deployment, example_copy: Path)
 
     with deployment.transaction() as session:
         sample_network(session)
-    result = CliRunner().invoke(cli, ["demo", str(example_copy)])  # DATABASE_URL is the test's
+    result = CliRunner().invoke(cli, ["demo", str(example_copy), "--no-serve"])  # DATABASE_URL is the test's
     assert result.exit_code == 1
     assert "the demo only fills an empty database" in result.output
 

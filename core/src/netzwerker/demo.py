@@ -9,10 +9,12 @@ are overdue, a few partners carry many tasks.
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import attrs
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
@@ -27,6 +29,8 @@ from netzwerker.domain.tasks.escalation import escalate
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.report import accountability_report, render_report
 from netzwerker.domain.tasks.services import TaskDraft, create_task, transition_task
+from netzwerker.domain.users.models import Role
+from netzwerker.domain.users.services import UserDraft, add_user, create_token
 from netzwerker.structuring import InvalidInput, Problem
 
 CIRCLES = [
@@ -112,7 +116,10 @@ def _fresh_database(deployment: Deployment) -> None:
                 )
 
 
-def run_demo(folder: Path, *, seed: int, echo: Callable[[str], None]) -> None:
+def run_demo(
+    folder: Path, *, seed: int, echo: Callable[[str], None], address: str = "http://127.0.0.1:8000"
+) -> list[DemoLogin]:
+    """Set up the example; returns the logins it created (also printed)."""
     deployment, problems = load_problems(folder)
     if deployment is None or problems:
         fail(problems, f"{folder}: the deployment has {len(problems)} problem(s):")
@@ -145,9 +152,57 @@ def run_demo(folder: Path, *, seed: int, echo: Callable[[str], None]) -> None:
     echo(render_report(by_field, "table", "working_field"))
     echo("Rechenschaftsbericht nach Partner")
     echo(render_report(by_partner, "table", "partner"))
-    echo(f"{overdue} überfällige Aufgaben. Weiter mit:")
-    echo(f"  uv run netzwerker report {folder} --by accountable")
-    echo(f"  uv run netzwerker report {folder} --format csv > bericht.csv")
+    echo(f"{overdue} überfällige Aufgaben.")
+    with deployment.transaction() as session:
+        logins = create_logins(session)
+    echo("")
+    echo(f"API: {address}/api   Dokumentation: {address}/schema/swagger")
+    echo("Anmeldungen (Passwort für die Weboberfläche, Token für die API):")
+    for login in logins:
+        echo(f"  {login.username:<16} {login.role:<15} Passwort {login.password}")
+        echo(f"  {'':<16} {'':<15} Token    {login.token}")
+    member = next(login for login in logins if login.role == "partner_member")
+    echo("")
+    echo("Zum Beispiel die überfälligen Aufgaben des Partners:")
+    echo(f'  curl -H "Authorization: Bearer {member.token}" "{address}/api/tasks?overdue=true"')
+    return logins
+
+
+@attrs.frozen
+class DemoLogin:
+    username: str
+    role: str
+    password: str = attrs.field(repr=False)
+    token: str = attrs.field(repr=False)
+
+
+def create_logins(session: Session) -> list[DemoLogin]:
+    """An admin, a coordinator, a member of the busiest partner and a viewer, with fresh
+    random passwords and tokens (printed once, like any new token)."""
+    coordinator = session.exec(
+        select(Person).join(Partner).where(Partner.kind == "jobcenter").order_by(Person.id)
+    ).first()
+    busiest = session.exec(
+        select(Partner.key)
+        .join(Task, Task.responsible_partner_id == Partner.id)
+        .where(Partner.kind != "jobcenter")
+        .group_by(Partner.key)
+        .order_by(sa.func.count().desc(), Partner.key)
+    ).first()
+    wanted = [
+        ("admin", Role.ADMIN, None, None),
+        ("netzwerkerin", Role.COORDINATOR, None, coordinator.id if coordinator else None),
+        (f"{busiest}"[:60], Role.PARTNER_MEMBER, busiest, None),
+        ("leitung", Role.VIEWER, None, None),
+    ]
+    logins = []
+    for username, role, partner, person_id in wanted:
+        password = secrets.token_urlsafe(9)
+        draft = UserDraft(username, role, partner=partner, person_id=person_id, password=password)
+        added = add_user(session, draft, actor="demo")
+        secret = create_token(session, added, "demo", actor="demo").secret
+        logins.append(DemoLogin(username, role.value, password, secret))
+    return logins
 
 
 def _at(day: date, rng: random.Random) -> datetime:

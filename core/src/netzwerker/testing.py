@@ -8,6 +8,10 @@
 * ``sample_network(session)``: a jobcenter, a coordinator, two partners and a circle.
 * ``install_plugin(name, source)``: installs a throwaway plugin distribution with an entry
   point, so loading goes through the same mechanism as a real package.
+* ``api``: the deployment's web app in Litestar's test client, with the sample network and a
+  token per role (``api.get(path, as_="partner_member")``).
+* ``snapshot(deployment)``: every row of every table, to assert that a refused request
+  changed nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import textwrap
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -182,3 +187,87 @@ def sample_network(session: Session) -> Network:
     session.add_all([coordinator, counsellor, circle])
     session.flush()
     return Network(jobcenter, coordinator, clinic, counselling, counsellor, circle)
+
+
+ROLES = ("admin", "coordinator", "partner_member", "viewer", "other_member")
+
+
+@attrs.define
+class Api:
+    """A test client signed in per role: ``partner_member`` works for the counselling
+    service (responsible for ``task``), ``other_member`` for the clinic."""
+
+    client: Any
+    deployment: Deployment
+    network: Network
+    tokens: dict[str, str]
+    task_id: int
+
+    def headers(self, role: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
+
+    def request(self, method: str, path: str, as_: str | None = "coordinator", **kw: Any) -> Any:
+        headers = {**self.headers(as_), **kw.pop("headers", {})}
+        return self.client.request(method, path, headers=headers, **kw)
+
+    def get(self, path: str, as_: str | None = "coordinator", **kw: Any) -> Any:
+        return self.request("GET", path, as_, **kw)
+
+    def post(self, path: str, as_: str | None = "coordinator", **kw: Any) -> Any:
+        return self.request("POST", path, as_, **kw)
+
+    def patch(self, path: str, as_: str | None = "coordinator", **kw: Any) -> Any:
+        return self.request("PATCH", path, as_, **kw)
+
+
+@pytest.fixture
+def api(deployment: Deployment) -> Iterator[Api]:
+    from datetime import timedelta
+
+    from litestar.testing import TestClient
+
+    from netzwerker.app import create_app
+    from netzwerker.domain.tasks.services import TaskDraft, create_task
+    from netzwerker.domain.users.models import Role
+    from netzwerker.domain.users.services import UserDraft, add_user, create_token
+
+    tokens: dict[str, str] = {}
+    with deployment.transaction() as session:
+        network = sample_network(session)
+        partners = {"partner_member": "suchtberatung", "other_member": "klinik"}
+        for name in ROLES:
+            role = Role.PARTNER_MEMBER if name in partners else Role(name)
+            user = add_user(
+                session,
+                UserDraft(name.replace("_", "-"), role, partner=partners.get(name)),
+                actor="test",
+            )
+            tokens[name] = create_token(session, user, "test", actor="test").secret
+        task = create_task(
+            session,
+            TaskDraft(
+                title="Erstgespräche innerhalb von 14 Tagen",
+                working_field="health",
+                responsible_partner_id=network.counselling.id,
+                accountable_person_id=network.coordinator.id,
+                due_date=deployment.today() + timedelta(days=10),
+            ),
+            actor="test",
+        )
+    with TestClient(create_app(deployment)) as client:
+        yield Api(client, deployment, network, tokens, task.id)
+
+
+def snapshot(deployment: Deployment) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in a stable order."""
+    from sqlmodel import SQLModel
+
+    import netzwerker.models  # noqa: F401  (every core table in the metadata)
+
+    rows = {}
+    with deployment.engine.connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            if sa.inspect(connection).has_table(table.name):
+                query = sa.select(table).order_by(*table.primary_key.columns)
+                rows[table.name] = [tuple(row) for row in connection.execute(query)]
+    return rows

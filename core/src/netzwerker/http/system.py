@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from swagger_ui_bundle import swagger_ui_path
 
 from netzwerker import __version__, schema
-from netzwerker.deployment import Deployment
+from netzwerker.http.params import CurrentDeployment
 
 SWAGGER_ASSETS = "/static/swagger"
 
@@ -37,7 +37,7 @@ def health() -> Health:
 
 
 @get("/ready", tags=["system"], sync_to_thread=True, summary="Readiness: database and schema")
-def ready(deployment: Deployment) -> Response[Readiness]:
+def ready(deployment: CurrentDeployment) -> Response[Readiness]:
     """503 while the database cannot be reached or a migration is pending."""
     try:
         with deployment.engine.connect() as connection:
@@ -51,7 +51,7 @@ def ready(deployment: Deployment) -> Response[Readiness]:
     return Response(Readiness("ok", "ok", []), status_code=HTTP_200_OK)
 
 
-def openapi_config(deployment: Deployment) -> OpenAPIConfig:
+def openapi_config(deployment: CurrentDeployment) -> OpenAPIConfig:
     """OpenAPI at ``/schema``, Swagger UI at ``/schema/swagger`` from assets we ship."""
     return OpenAPIConfig(
         title=f"netzwerker API – {deployment.name}",

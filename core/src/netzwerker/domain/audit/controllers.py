@@ -7,12 +7,11 @@ from typing import Annotated, Any
 
 import attrs
 from litestar import get
-from litestar.params import Parameter
+from litestar.params import FromQuery, QueryParameter
 
-from netzwerker.deployment import Deployment
 from netzwerker.domain.audit.services import audit_log
 from netzwerker.domain.users import permissions
-from netzwerker.domain.users.services import Actor
+from netzwerker.http.params import CurrentActor, CurrentDeployment
 
 
 @attrs.frozen
@@ -28,12 +27,12 @@ class AuditEventOut:
 
 @get("/api/audit", tags=["audit"], sync_to_thread=True, summary="Who changed what, newest first")
 def read_audit_log(
-    deployment: Deployment,
-    actor: Actor,
-    object_type: str | None = None,
-    object_id: str | None = None,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    object_type: FromQuery[str | None] = None,
+    object_id: FromQuery[str | None] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+    offset: Annotated[int, QueryParameter(ge=0)] = 0,
 ) -> list[AuditEventOut]:
     permissions.require_manager(actor, "read the audit log")
     with deployment.session() as session:

@@ -6,10 +6,11 @@ from datetime import date
 
 import attrs
 from litestar import get
+from litestar.params import FromQuery
 from sqlmodel import select
 
-from netzwerker.deployment import Deployment
 from netzwerker.domain.fields.models import Goal, WorkingFieldRecord
+from netzwerker.http.params import CurrentDeployment
 
 
 @attrs.frozen
@@ -36,14 +37,16 @@ class GoalOut:
 
 
 @get("/api/working-fields", tags=["working fields"], sync_to_thread=True)
-def list_working_fields(deployment: Deployment) -> list[WorkingFieldOut]:
+def list_working_fields(deployment: CurrentDeployment) -> list[WorkingFieldOut]:
     with deployment.session() as session:
         fields = session.exec(select(WorkingFieldRecord).order_by(WorkingFieldRecord.key))
         return [WorkingFieldOut(f.key, f.name, f.description, f.source, f.active) for f in fields]
 
 
 @get("/api/goals", tags=["working fields"], sync_to_thread=True)
-def list_goals(deployment: Deployment, working_field: str | None = None) -> list[GoalOut]:
+def list_goals(
+    deployment: CurrentDeployment, working_field: FromQuery[str | None] = None
+) -> list[GoalOut]:
     query = select(Goal).order_by(Goal.working_field, Goal.key)
     if working_field is not None:
         query = query.where(Goal.working_field == working_field)

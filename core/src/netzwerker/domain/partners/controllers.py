@@ -8,12 +8,10 @@ from typing import Annotated, Any
 
 from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
 from litestar.pagination import OffsetPagination
-from litestar.params import Body, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from sqlmodel import Session
 
-from netzwerker.deployment import Deployment
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.partners.importing import import_partners, parse_partners
 from netzwerker.domain.partners.models import Partner
@@ -32,13 +30,10 @@ from netzwerker.domain.partners.services import (
     update_partner,
 )
 from netzwerker.domain.users import permissions
-from netzwerker.domain.users.services import Actor
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.http import bodies
 from netzwerker.http.bodies import Update, etag
-
-Limit = Annotated[int, Parameter(ge=1, le=200, description="page size")]
-Offset = Annotated[int, Parameter(ge=0, description="entries to skip")]
+from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 
 
 def partner_out(session: Session, partner: Partner) -> PartnerOut:
@@ -59,13 +54,15 @@ class PartnerController(Controller):
     @get("/", sync_to_thread=True, summary="Search the partner directory")
     def list_partners(
         self,
-        deployment: Deployment,
-        q: Annotated[str | None, Parameter(description="words in name, key or description")] = None,
-        kind: str | None = None,
-        working_field: str | None = None,
-        legal_domain: Annotated[str | None, Parameter(description="e.g. 'SGB II'")] = None,
-        social_area: str | None = None,
-        active: bool | None = None,
+        deployment: CurrentDeployment,
+        q: Annotated[
+            str | None, QueryParameter(description="words in name, key or description")
+        ] = None,
+        kind: FromQuery[str | None] = None,
+        working_field: FromQuery[str | None] = None,
+        legal_domain: Annotated[str | None, QueryParameter(description="e.g. 'SGB II'")] = None,
+        social_area: FromQuery[str | None] = None,
+        active: FromQuery[bool | None] = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> OffsetPagination[PartnerOut]:
@@ -80,7 +77,7 @@ class PartnerController(Controller):
 
     @post("/", dto=bodies.Body[PartnerDraft], return_dto=None, sync_to_thread=True)
     def create(
-        self, data: PartnerDraft, deployment: Deployment, actor: Actor
+        self, data: JSONBody[PartnerDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[PartnerOut]:
         """Add a partner (coordinators)."""
         permissions.require_manager(actor, "add partners")
@@ -90,14 +87,18 @@ class PartnerController(Controller):
         return _with_etag(body, body.version, 201)
 
     @get("/{key:str}", sync_to_thread=True, summary="A partner with its contacts")
-    def read(self, key: str, deployment: Deployment) -> Response[PartnerOut]:
+    def read(self, key: FromPath[str], deployment: CurrentDeployment) -> Response[PartnerOut]:
         with deployment.session() as session:
             body = partner_out(session, get_partner(session, key))
         return _with_etag(body, body.version)
 
     @patch("/{key:str}", dto=bodies.Changes[PartnerDraft], return_dto=None, sync_to_thread=True)
     def update(
-        self, key: str, data: Update, deployment: Deployment, actor: Actor
+        self,
+        key: FromPath[str],
+        data: JSONBody[Update],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
     ) -> Response[PartnerOut]:
         """Change a partner; name the version you read (``version`` or ``If-Match``)."""
         with deployment.transaction() as session:
@@ -121,7 +122,11 @@ class PartnerController(Controller):
         sync_to_thread=True,
     )
     def add_contact(
-        self, key: str, data: ContactDraft, deployment: Deployment, actor: Actor
+        self,
+        key: FromPath[str],
+        data: JSONBody[ContactDraft],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
     ) -> ContactOut:
         with deployment.transaction() as session:
             partner = get_partner(session, key)
@@ -135,7 +140,12 @@ class PartnerController(Controller):
         sync_to_thread=True,
     )
     def update_contact(
-        self, key: str, person_id: int, data: Update, deployment: Deployment, actor: Actor
+        self,
+        key: FromPath[str],
+        person_id: FromPath[int],
+        data: JSONBody[Update],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
     ) -> ContactOut:
         with deployment.transaction() as session:
             partner = get_partner(session, key)
@@ -146,9 +156,9 @@ class PartnerController(Controller):
     @post("/import", sync_to_thread=True, summary="Import partners from CSV or XLSX")
     def import_file(
         self,
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
-        deployment: Deployment,
-        actor: Actor,
+        data: MultipartBody[UploadFile],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
     ) -> ImportOut:
         """The whole file or nothing of it: every bad row is reported with its number."""
         permissions.require_manager(actor, "import partners")

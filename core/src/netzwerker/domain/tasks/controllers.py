@@ -8,10 +8,9 @@ from typing import Annotated, Any
 
 from litestar import Controller, MediaType, Response, get, patch, post
 from litestar.pagination import OffsetPagination
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlmodel import Session
 
-from netzwerker.deployment import Deployment
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.queries import TaskFilter, find_tasks, parties_of, party_partners
 from netzwerker.domain.tasks.report import (
@@ -38,17 +37,15 @@ from netzwerker.domain.tasks.services import (
 )
 from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
 from netzwerker.domain.users import permissions
-from netzwerker.domain.users.services import Actor
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.http import bodies
 from netzwerker.http.bodies import Update, etag
+from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 
 #: Transitions a client may ask for; ``repropose`` follows from an update, never on its own.
 TaskAction = StrEnum(  # type: ignore[misc]
     "TaskAction", {t.name: t.name for t in TASK_WORKFLOW.transitions if t.name != "repropose"}
 )
-Limit = Annotated[int, Parameter(ge=1, le=200, description="page size")]
-Offset = Annotated[int, Parameter(ge=0, description="entries to skip")]
 Grouping = StrEnum("Grouping", {name: name for name in GROUPINGS})  # type: ignore[misc]
 
 
@@ -60,7 +57,7 @@ def _respond(body: TaskOut, status_code: int = 200) -> Response[TaskOut]:
     return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
 
 
-def _visible_task(session: Session, actor: Actor, task_id: int) -> Task:
+def _visible_task(session: Session, actor: CurrentActor, task_id: FromPath[int]) -> Task:
     task = get_task(session, task_id)
     permissions.check_task_visible(actor, task, party_partners(session, task))
     return task
@@ -73,16 +70,18 @@ class TaskController(Controller):
     @get("/", sync_to_thread=True, summary="Tasks by due date, filtered")
     def list_tasks(
         self,
-        deployment: Deployment,
-        actor: Actor,
-        working_field: str | None = None,
-        partner_id: Annotated[int | None, Parameter(description="responsible partner")] = None,
-        status: Annotated[list[str] | None, Parameter(description="repeatable")] = None,
-        overdue: bool | None = None,
-        due_before: Annotated[date | None, Parameter(description="due on or before")] = None,
-        due_after: Annotated[date | None, Parameter(description="due on or after")] = None,
-        q: Annotated[str | None, Parameter(description="words in title or description")] = None,
-        goal_id: int | None = None,
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+        working_field: FromQuery[str | None] = None,
+        partner_id: Annotated[int | None, QueryParameter(description="responsible partner")] = None,
+        status: Annotated[list[str] | None, QueryParameter(description="repeatable")] = None,
+        overdue: FromQuery[bool | None] = None,
+        due_before: Annotated[date | None, QueryParameter(description="due on or before")] = None,
+        due_after: Annotated[date | None, QueryParameter(description="due on or after")] = None,
+        q: Annotated[
+            str | None, QueryParameter(description="words in title or description")
+        ] = None,
+        goal_id: FromQuery[int | None] = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> OffsetPagination[TaskOut]:
@@ -121,7 +120,9 @@ class TaskController(Controller):
         return OffsetPagination(items=items, limit=limit, offset=offset, total=page.total)
 
     @post("/", dto=bodies.Body[TaskDraft], return_dto=None, sync_to_thread=True)
-    def create(self, data: TaskDraft, deployment: Deployment, actor: Actor) -> Response[TaskOut]:
+    def create(
+        self, data: JSONBody[TaskDraft], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[TaskOut]:
         """Propose a task to its responsible partner (coordinators)."""
         permissions.require_manager(actor, "propose tasks")
         with deployment.transaction() as session:
@@ -130,14 +131,20 @@ class TaskController(Controller):
         return _respond(body, 201)
 
     @get("/{task_id:int}", sync_to_thread=True)
-    def read(self, task_id: int, deployment: Deployment, actor: Actor) -> Response[TaskOut]:
+    def read(
+        self, task_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[TaskOut]:
         with deployment.session() as session:
             body = task_out(session, _visible_task(session, actor, task_id), deployment.today())
         return _respond(body)
 
     @patch("/{task_id:int}", dto=bodies.Changes[TaskChanges], return_dto=None, sync_to_thread=True)
     def update(
-        self, task_id: int, data: Update, deployment: Deployment, actor: Actor
+        self,
+        task_id: FromPath[int],
+        data: JSONBody[Update],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
     ) -> Response[TaskOut]:
         """Change a task. A new responsible partner or due date withdraws the commitment."""
         changes = dict(data.values)
@@ -164,11 +171,11 @@ class TaskController(Controller):
     )
     def transition(
         self,
-        task_id: int,
-        action: TaskAction,
-        deployment: Deployment,
-        actor: Actor,
-        data: TransitionRequest | None = None,
+        task_id: FromPath[int],
+        action: FromPath[TaskAction],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+        data: JSONBody[TransitionRequest | None] = None,
     ) -> Response[TaskOut]:
         """commit, start, complete, decline, block, resume or cancel, with a reason."""
         request = data or TransitionRequest()
@@ -190,7 +197,9 @@ class TaskController(Controller):
         return _respond(body)
 
     @get("/{task_id:int}/history", sync_to_thread=True, summary="Who did what, when and why")
-    def history(self, task_id: int, deployment: Deployment, actor: Actor) -> list[TaskEventOut]:
+    def history(
+        self, task_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> list[TaskEventOut]:
         with deployment.session() as session:
             _visible_task(session, actor, task_id)
             return [TaskEventOut.of(event) for event in task_history(session, task_id)]
@@ -203,15 +212,17 @@ class ReportController(Controller):
     @get("/accountability", sync_to_thread=True, summary="Who delivers what they promised")
     def accountability(
         self,
-        deployment: Deployment,
-        by: Grouping = Grouping.partner,  # type: ignore[attr-defined]
+        deployment: CurrentDeployment,
+        by: FromQuery[Grouping] = Grouping.partner,  # type: ignore[attr-defined]
         start: Annotated[
-            date | None, Parameter(query="from", description="due on or after")
+            date | None, QueryParameter(name="from", description="due on or after")
         ] = None,
-        end: Annotated[date | None, Parameter(query="to", description="due on or before")] = None,
-        working_field: str | None = None,
-        today: Annotated[date | None, Parameter(description="judge as of this day")] = None,
-        format: Annotated[str, Parameter(pattern="^(json|csv)$")] = "json",
+        end: Annotated[
+            date | None, QueryParameter(name="to", description="due on or before")
+        ] = None,
+        working_field: FromQuery[str | None] = None,
+        today: Annotated[date | None, QueryParameter(description="judge as of this day")] = None,
+        format: Annotated[str, QueryParameter(pattern="^(json|csv)$")] = "json",
     ) -> Response[Any]:
         """Per partner, working field or accountable party; JSON, or CSV with ``format=csv``."""
         day = today or deployment.today()

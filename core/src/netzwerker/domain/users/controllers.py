@@ -7,13 +7,11 @@ from typing import Annotated
 
 import attrs
 from litestar import Controller, get, patch, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from netzwerker.deployment import Deployment
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.models import ApiToken, Role, User
 from netzwerker.domain.users.services import (
-    Actor,
     UserDraft,
     add_user,
     create_token,
@@ -27,6 +25,7 @@ from netzwerker.domain.users.services import (
 from netzwerker.errors import Forbidden
 from netzwerker.http import bodies
 from netzwerker.http.bodies import Update
+from netzwerker.http.params import CurrentActor, CurrentDeployment
 
 
 @attrs.frozen
@@ -70,8 +69,8 @@ class TokenRequest:
     """A token for yourself, or (admins) for the user named by ``user_id``."""
 
     name: str
-    valid_days: int | None = None
-    user_id: int | None = None
+    valid_days: FromQuery[int | None] = None
+    user_id: FromQuery[int | None] = None
 
 
 @attrs.frozen
@@ -106,7 +105,7 @@ class NewTokenOut:
 
 
 @get("/api/me", tags=["users"], sync_to_thread=True, summary="The user making the request")
-def me(deployment: Deployment, actor: Actor) -> UserOut:
+def me(deployment: CurrentDeployment, actor: CurrentActor) -> UserOut:
     with deployment.session() as session:
         return UserOut.of(get_user(session, actor.user_id))  # type: ignore[arg-type]
 
@@ -116,19 +115,27 @@ class UserController(Controller):
     tags = ("users",)
 
     @get("/", sync_to_thread=True)
-    def list_users(self, deployment: Deployment, actor: Actor) -> list[UserOut]:
+    def list_users(self, deployment: CurrentDeployment, actor: CurrentActor) -> list[UserOut]:
         permissions.require_admin(actor, "list users")
         with deployment.session() as session:
             return [UserOut.of(user) for user in list_users(session)]
 
     @post("/", dto=bodies.Body[UserDraft], return_dto=None, sync_to_thread=True)
-    def add(self, data: UserDraft, deployment: Deployment, actor: Actor) -> UserOut:
+    def add(
+        self, data: JSONBody[UserDraft], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> UserOut:
         permissions.require_admin(actor, "add users")
         with deployment.transaction() as session:
             return UserOut.of(add_user(session, data, actor=actor.username))
 
     @patch("/{user_id:int}", dto=bodies.Changes[UserChanges], return_dto=None, sync_to_thread=True)
-    def update(self, user_id: int, data: Update, deployment: Deployment, actor: Actor) -> UserOut:
+    def update(
+        self,
+        user_id: FromPath[int],
+        data: JSONBody[Update],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> UserOut:
         """Change a user; ``active: false`` disables it and every token it has."""
         permissions.require_admin(actor, "change users")
         with deployment.transaction() as session:
@@ -147,9 +154,9 @@ class TokenController(Controller):
     @get("/", sync_to_thread=True, summary="Your tokens (admins: any user's)")
     def list_tokens(
         self,
-        deployment: Deployment,
-        actor: Actor,
-        user_id: Annotated[int | None, Parameter(description="admins only")] = None,
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+        user_id: Annotated[int | None, QueryParameter(description="admins only")] = None,
     ) -> list[TokenOut]:
         if user_id is not None and user_id != actor.user_id:
             permissions.require_admin(actor, "list other users' tokens")
@@ -157,7 +164,9 @@ class TokenController(Controller):
             return [TokenOut.of(t) for t in list_tokens(session, user_id or actor.user_id)]
 
     @post("/", dto=bodies.Body[TokenRequest], return_dto=None, sync_to_thread=True)
-    def create(self, data: TokenRequest, deployment: Deployment, actor: Actor) -> NewTokenOut:
+    def create(
+        self, data: JSONBody[TokenRequest], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> NewTokenOut:
         owner_id = data.user_id or actor.user_id
         if owner_id != actor.user_id:
             permissions.require_admin(actor, "create tokens for other users")
@@ -169,7 +178,9 @@ class TokenController(Controller):
             return NewTokenOut(TokenOut.of(new.token), new.secret)
 
     @post("/{token_id:int}/revoke", sync_to_thread=True, status_code=200)
-    def revoke(self, token_id: int, deployment: Deployment, actor: Actor) -> TokenOut:
+    def revoke(
+        self, token_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> TokenOut:
         with deployment.transaction() as session:
             token = get_token(session, token_id)
             if token.user_id != actor.user_id and actor.role is not Role.ADMIN:
