@@ -253,9 +253,12 @@ def test_tokens_through_the_api(api) -> None:
     created = api.post("/api/tokens", as_="viewer", json={"name": "Skript", "valid_days": 30})
     assert created.status_code == 201
     secret = created.json()["secret"]
-    assert api.get("/api/me", as_=None, headers={"Authorization": f"Bearer {secret}"}).json()[
-        "username"
-    ] == "viewer"
+    assert (
+        api.get("/api/me", as_=None, headers={"Authorization": f"Bearer {secret}"}).json()[
+            "username"
+        ]
+        == "viewer"
+    )
     others = api.post("/api/tokens", as_="viewer", json={"name": "x", "user_id": 1})
     assert others.status_code == 403
 

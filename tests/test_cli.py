@@ -68,7 +68,9 @@ def test_demo_refuses_a_database_that_holds_data(deployment, example_copy: Path)
 
     with deployment.transaction() as session:
         sample_network(session)
-    result = CliRunner().invoke(cli, ["demo", str(example_copy), "--no-serve"])  # DATABASE_URL is the test's
+    result = CliRunner().invoke(
+        cli, ["demo", str(example_copy), "--no-serve"]
+    )  # DATABASE_URL is the test's
     assert result.exit_code == 1
     assert "the demo only fills an empty database" in result.output
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
 import attrs
@@ -87,6 +88,14 @@ def _structure_date(value: Any, _: type) -> date:
     raise ValueError(f"expected a date (YYYY-MM-DD), got {_describe(value)}")
 
 
+def _structure_enum(value: Any, kind: type[Enum]) -> Enum:
+    try:
+        return kind(value)
+    except ValueError:
+        known = ", ".join(str(member.value) for member in kind)
+        raise ValueError(f"expected one of {known}, got {_describe(value)}") from None
+
+
 def make_converter() -> cattrs.Converter:
     """A fresh strict converter; callers may register more hooks on their copy."""
     converter = cattrs.Converter(forbid_extra_keys=True)
@@ -98,6 +107,9 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(float, _structure_float)
     converter.register_structure_hook(date, _structure_date)
     converter.register_unstructure_hook(date, lambda d: d.isoformat())
+    # A StrEnum is a str too: its own hook comes first in its class hierarchy.
+    converter.register_structure_hook(StrEnum, _structure_enum)
+    converter.register_structure_hook(Enum, _structure_enum)
     return converter
 
 
