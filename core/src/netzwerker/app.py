@@ -18,7 +18,7 @@ from litestar.middleware import DefineMiddleware
 from netzwerker.deployment import Deployment, load
 from netzwerker.domain.users.services import Actor
 from netzwerker.http.auth import PUBLIC_PATHS, TokenAuthentication
-from netzwerker.http.errors import EXCEPTION_HANDLERS
+from netzwerker.http.errors import EXCEPTION_HANDLERS, reject_nul
 from netzwerker.http.logging import RequestLogging
 from netzwerker.http.system import openapi_config, swagger_assets
 from netzwerker.plugins import call_each
@@ -51,6 +51,7 @@ def create_app(deployment: Deployment) -> Litestar:
             DefineMiddleware(TokenAuthentication, exclude=PUBLIC_PATHS),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=reject_nul,
         openapi_config=openapi_config(deployment),
         signature_namespace={"Deployment": Deployment, "Actor": Actor},
         debug=False,

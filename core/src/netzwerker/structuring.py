@@ -71,6 +71,26 @@ def _expect(kind: type, check: Callable[[Any], bool]) -> Callable[[Any, type], A
     return structure
 
 
+#: What a database integer holds (PostgreSQL's bigint); larger numbers are refused up front.
+INT_LIMIT = 2**63 - 1
+
+
+def _structure_int(value: Any, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected an integer, got {_describe(value)}")
+    if not -INT_LIMIT <= value <= INT_LIMIT:
+        raise ValueError(f"{value} is out of range (at most {INT_LIMIT})")
+    return value
+
+
+def _structure_str(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a text, got {_describe(value)}")
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
 def _structure_float(value: Any, _: type) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"expected a number, got {_describe(value)}")
@@ -100,10 +120,8 @@ def make_converter() -> cattrs.Converter:
     """A fresh strict converter; callers may register more hooks on their copy."""
     converter = cattrs.Converter(forbid_extra_keys=True)
     converter.register_structure_hook(bool, _expect(bool, lambda v: isinstance(v, bool)))
-    converter.register_structure_hook(
-        int, _expect(int, lambda v: isinstance(v, int) and not isinstance(v, bool))
-    )
-    converter.register_structure_hook(str, _expect(str, lambda v: isinstance(v, str)))
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(float, _structure_float)
     converter.register_structure_hook(date, _structure_date)
     converter.register_unstructure_hook(date, lambda d: d.isoformat())

@@ -27,6 +27,7 @@ from litestar.status_codes import (
     HTTP_428_PRECONDITION_REQUIRED,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
+from sqlalchemy import exc as sa_exc
 
 from netzwerker.errors import (
     Conflict,
@@ -87,6 +88,18 @@ def _http(_: Request, exc: HTTPException) -> Response[Any]:
     return response
 
 
+def _unstorable(_: Request, exc: Exception) -> Response[Any]:
+    # Reached only by input the checks before let through (a query parameter beyond the
+    # database's integer range): the transaction is rolled back, nothing is stored.
+    return error_response(HTTP_422_UNPROCESSABLE_ENTITY, "a value is out of range for the database")
+
+
+def reject_nul(request: Request) -> None:
+    """``before_request``: NUL characters cannot be stored or searched in PostgreSQL."""
+    if "\x00" in request.scope["path"] or b"%00" in request.scope.get("query_string", b""):
+        raise InvalidInput([Problem("url", "must not contain NUL characters")])
+
+
 def _unexpected(request: Request, exc: Exception) -> Response[Any]:
     log.exception("unexpected error in %s %s", request.method, request.scope["path"])
     return error_response(HTTP_500_INTERNAL_SERVER_ERROR, "internal server error")
@@ -101,5 +114,7 @@ EXCEPTION_HANDLERS: dict[type[Exception], Callable[..., Response[Any]]] = {
     Refused: _simple(HTTP_409_CONFLICT),
     PreconditionRequired: _simple(HTTP_428_PRECONDITION_REQUIRED),
     HTTPException: _http,
+    sa_exc.DataError: _unstorable,
+    OverflowError: _unstorable,
     Exception: _unexpected,
 }
