@@ -115,7 +115,8 @@ def test_plugin_command_from_the_health_plugin(deployment) -> None:
             "niemand",
         ],
     )
-    assert unknown.exit_code == 2 and "partner 'niemand' does not exist" in unknown.output
+    assert unknown.exit_code == 1
+    assert "trainer: partner 'niemand' does not exist" in unknown.output
 
 
 def test_core_commands_never_import_plugins(install_plugin, example: Path) -> None:
@@ -129,3 +130,55 @@ def test_core_commands_never_import_plugins(install_plugin, example: Path) -> No
 
 def test_version() -> None:
     assert run("--version").output.startswith("netzwerker, version 0.1.0")
+
+
+def test_users_and_tokens_on_the_command_line(deployment) -> None:
+    from netzwerker.testing import sample_network
+
+    with deployment.transaction() as session:
+        sample_network(session)
+    folder = str(deployment.folder)
+    added = CliRunner().invoke(
+        cli,
+        ["user", "add", folder, "sabine", "--role", "coordinator", "--password-stdin"],
+        input="ein langes Passwort\n",
+    )
+    assert added.exit_code == 0, added.output
+    member = run("user", "add", folder, "tom", "--role", "partner_member", "--partner", "klinik")
+    assert member.exit_code == 0, member.output
+    orphan = CliRunner().invoke(cli, ["user", "add", folder, "eva", "--role", "partner_member"])
+    assert orphan.exit_code == 1 and "partner: a partner member needs" in orphan.output
+    short = CliRunner().invoke(
+        cli, ["user", "add", folder, "kurz", "--role", "viewer", "--password-stdin"], input="kurz\n"
+    )
+    assert short.exit_code == 1 and "password: must have at least 10" in short.output
+    listed = run("user", "list", folder).output
+    assert "sabine\tcoordinator" in listed and "tom\tpartner_member @klinik" in listed
+
+    created = run("token", "create", folder, "tom", "--name", "Fachverfahren", "--days", "30")
+    assert created.exit_code == 0
+    secret = created.output.strip().splitlines()[-1]
+    assert secret.startswith("nzw_")
+    from netzwerker.domain.users.services import authenticate, user_for_token
+
+    with deployment.session() as session:
+        assert user_for_token(session, secret).username == "tom"
+        assert authenticate(session, "sabine", "ein langes Passwort").username == "sabine"
+        assert authenticate(session, "sabine", "falsch") is None
+    assert "active until" in run("token", "list", folder, "tom").output
+    token_id = created.output.split()[1]
+    assert run("token", "revoke", folder, token_id).exit_code == 0
+    assert "revoked" in run("token", "list", folder).output
+    with deployment.session() as session:
+        assert user_for_token(session, secret) is None
+
+    assert run("user", "disable", folder, "sabine").exit_code == 0
+    with deployment.session() as session:
+        assert authenticate(session, "sabine", "ein langes Passwort") is None
+    assert "sabine\tcoordinator\tdisabled" in run("user", "list", folder).output
+
+
+def test_serve_refuses_a_deployment_that_is_not_migrated(make_deployment) -> None:
+    deployment = make_deployment()
+    result = CliRunner().invoke(cli, ["serve", str(deployment.folder)])
+    assert result.exit_code == 1 and "netzwerker migrate" in result.output

@@ -48,3 +48,17 @@ def test_settings_shape_the_waiting_indicator(make_deployment) -> None:
     )
     indicator = deployment.registry.indicators["health_waiting_too_long"].value
     assert indicator.label == "Gesundheitsaufgaben mehr als 30 Tage überfällig"
+
+
+def test_trainings_through_the_api(api) -> None:
+    body = {"title": "Alkohol im Beratungsgespräch", "held_on": "2026-03-01", "participants": 12}
+    created = api.post("/api/health/trainings", json=body)
+    assert created.status_code == 201, created.text
+    assert api.post("/api/health/trainings", "partner_member", json=body).status_code == 403
+    bad = api.post(
+        "/api/health/trainings", json={**body, "participants": -1, "trainer": "gibt-es-nicht"}
+    )
+    assert bad.status_code == 422
+    assert {p["field"] for p in bad.json()["problems"]} == {"participants"}
+    listed = api.get("/api/health/trainings", "viewer").json()
+    assert [t["participants"] for t in listed] == [12]

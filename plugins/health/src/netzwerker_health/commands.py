@@ -5,12 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
-from sqlmodel import select
 
 from netzwerker.cli import deployment_argument, open_deployment
-from netzwerker.domain.partners.services import get_partner
-from netzwerker.errors import NotFound
-from netzwerker_health.models import HealthTraining
+from netzwerker_health import services
 
 
 @click.group()
@@ -36,24 +33,12 @@ def add_training(
     trainer_key: str | None,
 ) -> None:
     """Record a health training for jobcenter staff."""
+    from netzwerker.cli import cli_actor
+
+    draft = services.TrainingDraft(title, held_on.date(), participants, topic, online, trainer_key)
     loaded = open_deployment(deployment)
     with loaded.transaction() as session:
-        trainer_id = None
-        if trainer_key:
-            try:
-                trainer_id = get_partner(session, trainer_key).id
-            except NotFound as exc:
-                raise click.BadParameter(str(exc), param_hint="--trainer") from None
-        training = HealthTraining(
-            title=title,
-            topic=topic,
-            held_on=held_on.date(),
-            participants=participants,
-            online=online,
-            trainer_partner_id=trainer_id,
-        )
-        session.add(training)
-        session.flush()
+        training = services.add_training(session, draft, actor=cli_actor())
         click.echo(f"training {training.id} recorded: {title} ({training.held_on})")
 
 
@@ -63,7 +48,7 @@ def list_trainings(deployment: str) -> None:
     """List the health trainings held."""
     loaded = open_deployment(deployment)
     with loaded.session() as session:
-        for training in session.exec(select(HealthTraining).order_by(HealthTraining.held_on)):
+        for training in services.trainings(session):
             click.echo(
                 f"{training.held_on}  {training.participants:>4} Teilnehmende  {training.title}"
             )

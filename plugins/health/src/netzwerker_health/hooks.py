@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -57,6 +58,13 @@ def register_partner_kinds() -> list[PartnerKind]:
 def register_indicators(deployment: Deployment) -> list[Indicator]:
     settings: HealthSettings = deployment.plugin_settings("health") or HealthSettings()
     return indicators.indicators(settings.max_wait_days)
+
+
+@hookimpl
+def register_routes() -> list[Any]:
+    from netzwerker_health.controllers import create_training, list_trainings
+
+    return [list_trainings, create_training]
 
 
 @hookimpl

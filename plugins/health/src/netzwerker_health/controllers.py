@@ -1,0 +1,61 @@
+"""``/api/health/…``: the health plugin's part of the API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import attrs
+from litestar import get, post
+from litestar.params import JSONBody
+
+from netzwerker.domain.users import permissions
+from netzwerker.http import bodies
+from netzwerker.http.params import CurrentActor, CurrentDeployment
+from netzwerker_health.models import HealthTraining
+from netzwerker_health.services import TrainingDraft, add_training, trainings
+
+
+@attrs.frozen
+class TrainingOut:
+    id: int
+    title: str
+    topic: str
+    held_on: date
+    participants: int
+    online: bool
+    trainer_partner_id: int | None
+
+    @classmethod
+    def of(cls, training: HealthTraining) -> TrainingOut:
+        return cls(
+            training.id,  # type: ignore[arg-type]
+            training.title,
+            training.topic,
+            training.held_on,
+            training.participants,
+            training.online,
+            training.trainer_partner_id,
+        )
+
+
+@get("/api/health/trainings", tags=["health"], sync_to_thread=True)
+def list_trainings(deployment: CurrentDeployment) -> list[TrainingOut]:
+    """Staff trainings on health topics, oldest first."""
+    with deployment.session() as session:
+        return [TrainingOut.of(training) for training in trainings(session)]
+
+
+@post(
+    "/api/health/trainings",
+    tags=["health"],
+    dto=bodies.Body[TrainingDraft],
+    return_dto=None,
+    sync_to_thread=True,
+)
+def create_training(
+    data: JSONBody[TrainingDraft], deployment: CurrentDeployment, actor: CurrentActor
+) -> TrainingOut:
+    """Record a training (coordinators)."""
+    permissions.require_manager(actor, "record trainings")
+    with deployment.transaction() as session:
+        return TrainingOut.of(add_training(session, data, actor=actor.username))

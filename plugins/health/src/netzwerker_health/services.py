@@ -1,0 +1,65 @@
+"""Recording staff trainings: the one place the command line and the API both use."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import attrs
+from sqlmodel import Session, select
+
+from netzwerker.domain.audit.services import record
+from netzwerker.domain.partners.services import get_partner
+from netzwerker.errors import InvalidInput, NotFound, Problem
+from netzwerker_health.models import HealthTraining
+
+
+def _not_negative(_: Any, attribute: attrs.Attribute, value: int) -> None:
+    if value < 0:
+        raise ValueError("must not be negative")
+
+
+@attrs.frozen
+class TrainingDraft:
+    """A training held for jobcenter staff; ``trainer`` is the key of the training partner."""
+
+    title: str
+    held_on: date
+    participants: int = attrs.field(default=0, validator=_not_negative)
+    topic: str = ""
+    online: bool = False
+    trainer: str | None = None
+
+
+def add_training(session: Session, draft: TrainingDraft, *, actor: str) -> HealthTraining:
+    if not draft.title.strip():
+        raise InvalidInput([Problem("title", "must not be empty")])
+    trainer_id = None
+    if draft.trainer:
+        try:
+            trainer_id = get_partner(session, draft.trainer).id
+        except NotFound as exc:
+            raise InvalidInput([Problem("trainer", str(exc))]) from None
+    training = HealthTraining(
+        title=draft.title.strip(),
+        topic=draft.topic,
+        held_on=draft.held_on,
+        participants=draft.participants,
+        online=draft.online,
+        trainer_partner_id=trainer_id,
+    )
+    session.add(training)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="health.training.create",
+        object_type="health_training",
+        object_id=training.id,
+        changes={"title": training.title, "held_on": training.held_on.isoformat()},
+    )
+    return training
+
+
+def trainings(session: Session) -> list[HealthTraining]:
+    return list(session.exec(select(HealthTraining).order_by(HealthTraining.held_on)))
