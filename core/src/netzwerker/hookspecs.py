@@ -203,17 +203,18 @@ def register_workflows(deployment: Deployment) -> list[Workflow]:
 
 @hookspec
 def register_routes(deployment: Deployment) -> list[Any]:
-    """HTTP route handlers or controllers this plugin adds to the deployment's web app.
+    """HTTP route handlers or controllers this plugin adds to the deployment's API.
 
-    Called when the app is built from a deployment. Prefix paths with the plugin's name
-    (``/health/…``) so plugins never collide.
+    Called when the app is built from a deployment (``netzwerker.app.create_app``). Paths
+    start with ``/api/<plugin>/`` so plugins never collide; every route requires a token.
+    The core's own API comes through this hook as well.
 
     :returns: a list of Litestar route handlers or ``Controller`` classes.
 
     Example::
 
-        @get("/health/trainings")
-        async def trainings() -> list[dict]: ...
+        @get("/api/health/trainings", sync_to_thread=True)
+        def trainings(deployment: CurrentDeployment) -> list[TrainingOut]: ...
 
         @hookimpl
         def register_routes():
