@@ -80,7 +80,7 @@ def test_coordinator_and_partner_member_work_a_task_through(api) -> None:
     ]
     report = api.get("/api/reports/accountability", as_="viewer").json()
     row = next(r for r in report["rows"] if r["key"] == "suchtberatung")
-    assert row["done_on_time"] == 1 and row["total"] == 2
+    assert row["done_on_time"] == 1 and row["total"] == 2 and row["on_time_rate"] == 1.0
 
 
 def test_a_partner_member_sees_only_tasks_that_concern_its_partner(api) -> None:

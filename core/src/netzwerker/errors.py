@@ -35,3 +35,11 @@ class Refused(Exception):
 
 class Forbidden(Exception):
     """A request the user's role or partner does not allow (HTTP 403)."""
+
+
+def require_version(kind: str, ident: object, current: int | None, expected: int | None) -> None:
+    """Refuse a write based on a version other than the stored one (None: no check)."""
+    if expected is not None and current != expected:
+        raise Conflict(
+            f"{kind} {ident!r} is at version {current}, not {expected}: it was changed meanwhile"
+        )

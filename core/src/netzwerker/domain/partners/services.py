@@ -31,7 +31,7 @@ from netzwerker.domain.partners.models import (
     Person,
 )
 from netzwerker.domain.tasks.models import Task, TaskParty
-from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused
+from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused, require_version
 from netzwerker.structuring import make_converter
 
 
@@ -149,11 +149,7 @@ def update_partner(
     expected_version: int,
 ) -> Partner:
     """Change a partner entry; ``changes`` are typed values of :class:`PartnerDraft` fields."""
-    if partner.version != expected_version:
-        raise Conflict(
-            f"partner {partner.key!r} is at version {partner.version}, not {expected_version}: "
-            "it was changed meanwhile"
-        )
+    require_version("partner", partner.key, partner.version, expected_version)
     if "key" in changes and changes["key"] != partner.key:
         raise InvalidInput([Problem("key", "the key of a partner cannot change")])
     current = partner_lists(session, [partner.id])[partner.id]

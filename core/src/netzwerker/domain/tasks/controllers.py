@@ -21,7 +21,6 @@ from netzwerker.domain.tasks.report import (
 )
 from netzwerker.domain.tasks.schemas import (
     ReportOut,
-    ReportRowOut,
     TaskEventOut,
     TaskOut,
     TransitionRequest,
@@ -242,5 +241,5 @@ class ReportController(Controller):
                     "Content-Disposition": f'attachment; filename="rechenschaft-{by.value}.csv"'
                 },
             )
-        body = ReportOut(by.value, day, [ReportRowOut(**row.as_dict()) for row in rows])
+        body = ReportOut(by.value, day, rows)
         return Response(body, media_type=MediaType.JSON)

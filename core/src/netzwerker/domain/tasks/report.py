@@ -58,13 +58,14 @@ class ReportRow:
     declined: int
     cancelled: int
     escalated: int
+    on_time_rate: float | None = attrs.field(init=False)
 
-    @property
-    def on_time_rate(self) -> float | None:
+    @on_time_rate.default
+    def _on_time_rate(self) -> float | None:
         return on_time_share(self.done_on_time, self.done_late, self.overdue)
 
     def as_dict(self) -> dict[str, Any]:
-        return {**attrs.asdict(self), "on_time_rate": self.on_time_rate}
+        return attrs.asdict(self)
 
 
 def on_time_share(done_on_time: int, done_late: int, overdue: int) -> float | None:

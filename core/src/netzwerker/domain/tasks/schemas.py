@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from netzwerker.domain.tasks.models import Task, TaskEvent
+from netzwerker.domain.tasks.report import ReportRow
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 
 
@@ -96,23 +97,7 @@ class TaskEventOut:
 
 
 @attrs.frozen
-class ReportRowOut:
-    key: str
-    label: str
-    total: int
-    open: int
-    awaiting_commitment: int
-    overdue: int
-    done_on_time: int
-    done_late: int
-    declined: int
-    cancelled: int
-    escalated: int
-    on_time_rate: float | None
-
-
-@attrs.frozen
 class ReportOut:
     by: str
     today: date
-    rows: list[ReportRowOut]
+    rows: list[ReportRow]

@@ -17,7 +17,7 @@ from netzwerker.domain.fields.models import Goal, WorkingFieldRecord
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.models import Task, TaskEvent, TaskParty
 from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
-from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused
+from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused, require_version
 
 PARTY_ROLES = ("consulted", "informed")
 
@@ -191,11 +191,7 @@ def get_task(session: Session, task_id: int, expected_version: int | None = None
     task = session.get(Task, task_id)
     if task is None:
         raise NotFound("task", task_id)
-    if expected_version is not None and task.version != expected_version:
-        raise Conflict(
-            f"task {task_id} is at version {task.version}, not {expected_version}: "
-            "it was changed meanwhile"
-        )
+    require_version("task", task_id, task.version, expected_version)
     return task
 
 

@@ -23,7 +23,7 @@ from netzwerker.clock import utcnow
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.users.models import ApiToken, Role, User
-from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem
+from netzwerker.errors import InvalidInput, NotFound, Problem, require_version
 
 TOKEN_PREFIX = "nzw_"
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,79}$")
@@ -162,8 +162,7 @@ def update_user(
 ) -> User:
     """Change role, name, e-mail, active state or password; disabling revokes nothing but
     makes every token of the user stop working."""
-    if expected_version is not None and user.version != expected_version:
-        raise Conflict(f"user {user.id} is at version {user.version}, not {expected_version}")
+    require_version("user", user.username, user.version, expected_version)
     problems = _password_problems(changes.get("password"))
     role = Role(changes.get("role", user.role))
     if role is Role.PARTNER_MEMBER and user.partner_id is None:
