@@ -281,3 +281,49 @@ def test_readiness_reports_pending_migrations(api) -> None:
     response = api.get("/ready", as_=None)
     assert response.status_code == 503
     assert response.json()["pending_migrations"] == ["core"]
+
+
+GOAL = {
+    "key": "schulden_erstberatung",
+    "working_field": "debt",
+    "title": "Erstberatung binnen vier Wochen",
+    "start": "2026-01-01",
+    "end": "2026-12-31",
+    "indicator": "tasks_on_time_rate",
+    "target": 80.0,
+}
+
+
+def test_goals_set_through_the_api(api) -> None:
+    created = api.post("/api/goals", json=GOAL)
+    assert created.status_code == 201, created.text
+    version = created.json()["version"]
+    changed = api.patch(
+        "/api/goals/schulden_erstberatung", json={"target": 90.0, "version": version}
+    )
+    assert changed.status_code == 200 and changed.json()["target"] == 90.0
+    stale = api.patch("/api/goals/schulden_erstberatung", json={"target": 70.0, "version": version})
+    assert stale.status_code == 409
+    bad = api.post(
+        "/api/goals",
+        json={**GOAL, "key": "x", "indicator": "nope", "end": "2025-01-01", "status": "done"},
+    )
+    assert {p["field"] for p in bad.json()["problems"]} == {"indicator", "end", "status"}
+    assert api.post("/api/goals", "partner_member", json=GOAL).status_code == 403
+    assert api.get("/api/goals/schulden_erstberatung", "viewer").json()["target"] == 90.0
+
+
+def test_goals_from_the_configuration_are_changed_there(api) -> None:
+    from datetime import date
+
+    from netzwerker.config import GoalConfig
+    from netzwerker.domain.fields.services import _write_goal
+
+    declared = GoalConfig(
+        "aus_toml", "health", "Aus der Datei", date(2026, 1, 1), date(2026, 12, 31)
+    )
+    with api.deployment.transaction() as session:
+        _write_goal(session, None, declared)  # what `netzwerker migrate` does
+    version = api.get("/api/goals/aus_toml").json()["version"]
+    refused = api.patch("/api/goals/aus_toml", json={"target": 1.0, "version": version})
+    assert refused.status_code == 409 and "deployment.toml" in refused.json()["detail"]

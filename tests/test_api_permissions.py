@@ -21,6 +21,13 @@ class Write:
     name: str
     allowed: frozenset[str]
     send: Callable[[Api, str], Any]
+    #: Transitions an admin makes on the sample task first, so that the write is possible.
+    prepare: tuple[str, ...] = ()
+
+    def set_up(self, api: Api) -> None:
+        for action in self.prepare:
+            response = api.post(f"/api/tasks/{api.task_id}/{action}", "admin", json={"reason": "x"})
+            assert response.status_code == 200, response.text
 
 
 def _version(api: Api, path: str) -> int:
@@ -142,11 +149,42 @@ WRITES = [
         )
         for action in ("commit", "decline")
     ),
+    *(
+        Write(
+            f"task {action}",
+            RESPONSIBLE,
+            lambda api, role, action=action: api.post(
+                f"/api/tasks/{api.task_id}/{action}", role, json={"reason": "wartet auf Räume"}
+            ),
+            prepare=prepare,
+        )
+        for action, prepare in [
+            ("start", ("commit",)),
+            ("complete", ("commit",)),
+            ("block", ("commit", "start")),
+            ("resume", ("commit", "start", "block")),
+        ]
+    ),
     Write(
         "task cancel",
         MANAGERS,
         lambda api, role: api.post(
             f"/api/tasks/{api.task_id}/cancel", role, json={"reason": "entfällt"}
+        ),
+    ),
+    Write(
+        "set goal",
+        MANAGERS,
+        lambda api, role: api.post(
+            "/api/goals",
+            role,
+            json={
+                "key": "ziel",
+                "working_field": "health",
+                "title": "Ziel",
+                "start": "2026-01-01",
+                "end": "2026-12-31",
+            },
         ),
     ),
     Write(
@@ -182,12 +220,14 @@ ALLOWED = [(w, role) for w in WRITES for role in ROLES if role in w.allowed]
 
 @pytest.mark.parametrize(("write", "role"), ALLOWED, ids=[f"{w.name}-{r}" for w, r in ALLOWED])
 def test_allowed(api: Api, write: Write, role: str) -> None:
+    write.set_up(api)
     response = write.send(api, role)
     assert 200 <= response.status_code < 300, response.text
 
 
 @pytest.mark.parametrize("write", WRITES, ids=[w.name for w in WRITES])
 def test_denied_roles_get_403_and_change_nothing(api: Api, write: Write) -> None:
+    write.set_up(api)
     for role in ROLES:
         if role in write.allowed:
             continue

@@ -97,7 +97,13 @@ def register_indicators() -> list[Indicator]:
 def register_routes() -> list[Any]:
     """The core's API: imported here so that the command line never loads Litestar."""
     from netzwerker.domain.audit.controllers import read_audit_log
-    from netzwerker.domain.fields.controllers import list_goals, list_working_fields
+    from netzwerker.domain.fields.controllers import (
+        create_goal,
+        list_goals,
+        list_working_fields,
+        read_goal,
+        update_goal,
+    )
     from netzwerker.domain.partners.controllers import PartnerController
     from netzwerker.domain.tasks.controllers import ReportController, TaskController
     from netzwerker.domain.users.controllers import TokenController, UserController, me
@@ -107,6 +113,9 @@ def register_routes() -> list[Any]:
         *SYSTEM_ROUTES,
         list_working_fields,
         list_goals,
+        create_goal,
+        read_goal,
+        update_goal,
         PartnerController,
         TaskController,
         ReportController,

@@ -7,6 +7,9 @@ from datetime import date, datetime
 from sqlmodel import Field, SQLModel
 
 from netzwerker.clock import utcnow
+from netzwerker.db import version_column
+
+_goal_version = version_column()
 
 
 class WorkingFieldRecord(SQLModel, table=True):
@@ -38,5 +41,8 @@ class Goal(SQLModel, table=True):
     period_start: date
     period_end: date
     status: str = Field(default="active", max_length=20)
-    source: str = Field(default="config", max_length=20)
+    source: str = Field(default="config", max_length=20, description="'config' or 'api'")
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int | None = Field(default=None, sa_column=_goal_version)
+
+    __mapper_args__ = {"version_id_col": _goal_version}

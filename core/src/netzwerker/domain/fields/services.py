@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
 from netzwerker.config import GoalConfig
-from netzwerker.deployment import Deployment
+from netzwerker.deployment import Deployment, Registry
+from netzwerker.domain.audit.services import record
 from netzwerker.domain.fields.models import Goal, WorkingFieldRecord
+from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused, require_version
 
 
 @attrs.frozen
@@ -50,7 +55,9 @@ def sync_reference_data(session: Session, deployment: Deployment) -> SyncResult:
     return SyncResult(added, deactivated, len(deployment.config.goals))
 
 
-def _write_goal(session: Session, goal: Goal | None, declared: GoalConfig) -> None:
+def _write_goal(
+    session: Session, goal: Goal | None, declared: GoalConfig, source: str = "config"
+) -> Goal:
     if goal is None:
         goal = Goal(
             key=declared.key,
@@ -68,5 +75,102 @@ def _write_goal(session: Session, goal: Goal | None, declared: GoalConfig) -> No
     goal.period_start = declared.start
     goal.period_end = declared.end
     goal.status = declared.status
-    goal.source = "config"
+    goal.source = source
     goal.updated_at = utcnow()
+    return goal
+
+
+GOAL_STATUSES = ("active", "achieved", "missed", "dropped")
+
+
+def goal_problems(session: Session, goal: GoalConfig, registry: Registry) -> list[Problem]:
+    """A goal must belong to an active working field and name a known indicator."""
+    problems = []
+    field = session.get(WorkingFieldRecord, goal.working_field)
+    if field is None or not field.active:
+        problems.append(
+            Problem("working_field", f"unknown or inactive working field {goal.working_field!r}")
+        )
+    if goal.indicator and goal.indicator not in registry.indicators:
+        known = ", ".join(sorted(registry.indicators))
+        problems.append(
+            Problem("indicator", f"unknown indicator {goal.indicator!r} (known: {known})")
+        )
+    if goal.status not in GOAL_STATUSES:
+        problems.append(Problem("status", f"one of {', '.join(GOAL_STATUSES)}"))
+    if goal.end < goal.start:
+        problems.append(Problem("end", "must not be before start"))
+    if not goal.title.strip():
+        problems.append(Problem("title", "must not be empty"))
+    return problems
+
+
+def get_goal(session: Session, key: str) -> Goal:
+    goal = session.exec(select(Goal).where(Goal.key == key)).first()
+    if goal is None:
+        raise NotFound("goal", key)
+    return goal
+
+
+def create_goal(session: Session, draft: GoalConfig, registry: Registry, *, actor: str) -> Goal:
+    """A goal set through the API (goals in deployment.toml are set by ``migrate``)."""
+    problems = goal_problems(session, draft, registry)
+    if session.exec(select(Goal.id).where(Goal.key == draft.key)).first() is not None:
+        problems.append(Problem("key", f"goal {draft.key!r} exists already"))
+    if problems:
+        raise InvalidInput(problems)
+    goal = _write_goal(session, None, draft, source="api")
+    session.flush()
+    record(session, actor=actor, action="goal.create", object_type="goal", object_id=goal.key)
+    return goal
+
+
+def update_goal(
+    session: Session,
+    goal: Goal,
+    changes: dict[str, Any],
+    registry: Registry,
+    *,
+    actor: str,
+    expected_version: int | None,
+) -> Goal:
+    if goal.source == "config":
+        raise Refused(f"goal {goal.key!r} is declared in deployment.toml: change it there")
+    require_version("goal", goal.key, goal.version, expected_version)
+    current = GoalConfig(
+        key=goal.key,
+        working_field=goal.working_field,
+        title=goal.title,
+        start=goal.period_start,
+        end=goal.period_end,
+        description=goal.description,
+        indicator=goal.indicator,
+        target=goal.target,
+        status=goal.status,
+    )
+    if changes.get("key", goal.key) != goal.key:
+        raise InvalidInput([Problem("key", "the key of a goal cannot change")])
+    merged = attrs.evolve(current, **changes)
+    problems = goal_problems(session, merged, registry)
+    if problems:
+        raise InvalidInput(problems)
+    diff = {
+        name: [str(getattr(current, name)), str(getattr(merged, name))]
+        for name in changes
+        if getattr(current, name) != getattr(merged, name)
+    }
+    if diff:
+        _write_goal(session, goal, merged, source="api")
+        record(
+            session,
+            actor=actor,
+            action="goal.update",
+            object_type="goal",
+            object_id=goal.key,
+            changes=diff,
+        )
+        try:
+            session.flush()
+        except StaleDataError:
+            raise Conflict(f"goal {goal.key!r} was changed meanwhile") from None
+    return goal
