@@ -143,6 +143,8 @@ def test_bad_bodies_name_every_offending_field(api) -> None:
     assert response.status_code == 422
     fields = {p["field"] for p in response.json()["problems"]}
     assert fields == {"due_date", "responsible_partner_id", "colour"}
+    partner = api.post("/api/partners", json={"key": "a", "name": " ", "kind": 3})
+    assert [p["field"] for p in partner.json()["problems"]] == ["kind", "name"]
     references = api.post("/api/tasks", json=_task_body(api, responsible_partner_id=999))
     assert references.status_code == 422
     assert references.json()["problems"][0]["field"] == "responsible_partner_id"

@@ -43,7 +43,10 @@ class Problem:
         """The same problem, located below ``prefix`` (``plugins.health.settings``)."""
         if not prefix:
             return self
-        return Problem(f"{prefix}.{self.path}" if self.path else prefix, self.message)
+        if not self.path:
+            return Problem(prefix, self.message)
+        separator = "" if self.path.startswith("[") else "."
+        return Problem(f"{prefix}{separator}{self.path}", self.message)
 
 
 class InvalidInput(Exception):
@@ -185,7 +188,16 @@ def structure(converter: cattrs.Converter, data: Any, cls: type[T], prefix: str 
         with attrs.validators.disabled():
             value = converter.structure(data, cls)
     except (cattrs.BaseValidationError, ForbiddenExtraKeysError) as exc:
-        raise InvalidInput(problems_from(exc, prefix)) from None
+        problems = problems_from(exc, prefix)
+        if isinstance(data, dict) and attrs.has(cls):
+            # The fields that did structure still get their validators run: every problem
+            # is reported at once, not the type errors first and the rest on the next try.
+            reported = {problem.path for problem in problems}
+            _, more = _structure_fields(converter, data, cls, prefix)
+            problems.extend(
+                p for p in more if p.path not in reported and p.message != "unknown key"
+            )
+        raise InvalidInput(problems) from None
     except (ValueError, TypeError) as exc:
         raise InvalidInput([Problem(prefix, str(exc))]) from None
     problems = validation_problems(value, prefix)
@@ -227,6 +239,16 @@ def structure_changes(
     """
     if not isinstance(data, dict):
         raise InvalidInput([Problem(prefix, f"expected an object, got {_describe(data)}")])
+    changes, problems = _structure_fields(converter, data, cls, prefix)
+    if problems:
+        raise InvalidInput(problems)
+    return changes
+
+
+def _structure_fields(
+    converter: cattrs.Converter, data: dict[str, Any], cls: type, prefix: str
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Each given key structured as its field and validated on its own."""
     fields = attrs.fields_dict(attrs.resolve_types(cls))
     changes: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -247,6 +269,4 @@ def structure_changes(
                 field.validator(None, field, changes[key])
             except (ValueError, TypeError) as exc:
                 problems.append(Problem(path, str(exc)))
-    if problems:
-        raise InvalidInput(problems)
-    return changes
+    return changes, problems
