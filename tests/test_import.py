@@ -189,3 +189,15 @@ def test_import_needs_a_migrated_database(make_deployment, tmp_path) -> None:
     )
     assert result.exit_code == 1
     assert "is not current: run 'netzwerker migrate" in result.output
+
+
+def test_an_import_is_recorded_in_the_audit_log(deployment, tmp_path) -> None:
+    from netzwerker.domain.audit.services import audit_log
+
+    rows = parse_partners(write(tmp_path, "partners.csv", GOOD), deployment.registry)
+    with deployment.transaction() as session:
+        import_partners(session, rows, actor="sabine", file="partners.csv")
+    with deployment.session() as session:
+        (entry,) = audit_log(session, object_type="partner")
+    assert (entry.actor, entry.action) == ("sabine", "partner.import")
+    assert entry.changes == {"file": "partners.csv", "created": 2, "updated": 0}

@@ -215,7 +215,9 @@ def import_(deployment: str, files: Sequence[Path]) -> None:
             loaded.transaction() as session,
             click.progressbar(length=len(rows), label=f"{path.name}", file=sys.stderr) as bar,
         ):
-            result = import_partners(session, rows, progress=bar.update)
+            result = import_partners(
+                session, rows, progress=bar.update, actor=cli_actor(), file=path.name
+            )
         click.echo(f"{path}: {result.created} partners created, {result.updated} updated")
 
 

@@ -70,3 +70,10 @@ def drop_append_only_statements(dialect: str, table: str) -> list[str]:
         f"DROP TRIGGER {table}_append_only ON {table}",
         f"DROP FUNCTION {table}_append_only()",
     ]
+
+
+def contains_text(columns: list[Any], text: str) -> sa.ColumnElement[bool]:
+    """Any of ``columns`` contains ``text``, case-insensitively; ``%``, ``_`` and ``\\`` in
+    the text are matched literally."""
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.or_(*(column.ilike(f"%{escaped}%", escape="\\") for column in columns))

@@ -136,7 +136,7 @@ def run_demo(
                 rows = parse_partners(folder / data_file.path, deployment.registry)
             except InvalidInput as exc:
                 fail(exc.problems, f"{data_file.path}: {len(exc.problems)} problem(s):")
-            partners += import_partners(session, rows).created
+            partners += import_partners(session, rows, actor="demo", file=data_file.path).created
         echo(f"  {partners} partners imported")
         tasks = generate_tasks(session, random.Random(seed), today)
         echo(f"  {tasks} tasks generated, in every state")

@@ -117,27 +117,35 @@ def _describe_source(source: str) -> str:
     return {"core": "the core", "config": "the configuration"}.get(source, f"plugin {source!r}")
 
 
+def goal_references(working_field: str, indicator: str, registry: Registry) -> list[Problem]:
+    """A goal must name a known working field and, if any, a known indicator."""
+    problems = []
+    if working_field not in registry.working_fields:
+        problems.append(
+            Problem(
+                "working_field",
+                f"unknown working field {working_field!r} "
+                f"(known: {', '.join(sorted(registry.working_fields)) or 'none'})",
+            )
+        )
+    if indicator and indicator not in registry.indicators:
+        problems.append(
+            Problem(
+                "indicator",
+                f"unknown indicator {indicator!r} "
+                f"(known: {', '.join(sorted(registry.indicators)) or 'none'})",
+            )
+        )
+    return problems
+
+
 def _config_references(config: DeploymentConfig, registry: Registry) -> list[Problem]:
     """Goals must name known working fields and indicators."""
-    problems = []
-    for index, goal in enumerate(config.goals):
-        if goal.working_field not in registry.working_fields:
-            problems.append(
-                Problem(
-                    f"goals[{index}].working_field",
-                    f"unknown working field {goal.working_field!r} "
-                    f"(known: {', '.join(sorted(registry.working_fields)) or 'none'})",
-                )
-            )
-        if goal.indicator and goal.indicator not in registry.indicators:
-            problems.append(
-                Problem(
-                    f"goals[{index}].indicator",
-                    f"unknown indicator {goal.indicator!r} "
-                    f"(known: {', '.join(sorted(registry.indicators)) or 'none'})",
-                )
-            )
-    return problems
+    return [
+        problem.within(f"goals[{index}]")
+        for index, goal in enumerate(config.goals)
+        for problem in goal_references(goal.working_field, goal.indicator, registry)
+    ]
 
 
 def structure_plugin_settings(

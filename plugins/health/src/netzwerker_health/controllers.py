@@ -10,13 +10,13 @@ from litestar.params import JSONBody
 
 from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
+from netzwerker.http.answers import Answer
 from netzwerker.http.params import CurrentActor, CurrentDeployment
-from netzwerker_health.models import HealthTraining
 from netzwerker_health.services import TrainingDraft, add_training, trainings
 
 
 @attrs.frozen
-class TrainingOut:
+class TrainingOut(Answer):
     id: int
     title: str
     topic: str
@@ -24,18 +24,6 @@ class TrainingOut:
     participants: int
     online: bool
     trainer_partner_id: int | None
-
-    @classmethod
-    def of(cls, training: HealthTraining) -> TrainingOut:
-        return cls(
-            training.id,  # type: ignore[arg-type]
-            training.title,
-            training.topic,
-            training.held_on,
-            training.participants,
-            training.online,
-            training.trainer_partner_id,
-        )
 
 
 @get("/api/health/trainings", tags=["health"], sync_to_thread=True)

@@ -11,11 +11,12 @@ from litestar.params import FromQuery, QueryParameter
 
 from netzwerker.domain.audit.services import audit_log
 from netzwerker.domain.users import permissions
+from netzwerker.http.answers import Answer
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 
 
 @attrs.frozen
-class AuditEventOut:
+class AuditEventOut(Answer):
     id: int
     at: datetime
     actor: str
@@ -39,15 +40,4 @@ def read_audit_log(
         events = audit_log(
             session, object_type=object_type, object_id=object_id, limit=limit, offset=offset
         )
-        return [
-            AuditEventOut(
-                e.id,  # type: ignore[arg-type]
-                e.at,
-                e.actor,
-                e.action,
-                e.object_type,
-                e.object_id,
-                e.changes,
-            )
-            for e in events
-        ]
+        return [AuditEventOut.of(event) for event in events]

@@ -7,19 +7,18 @@ from datetime import date
 import attrs
 from litestar import get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
-from sqlmodel import select
 
 from netzwerker.config import GoalConfig
 from netzwerker.domain.fields import services
-from netzwerker.domain.fields.models import Goal, WorkingFieldRecord
 from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
+from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 
 
 @attrs.frozen
-class WorkingFieldOut:
+class WorkingFieldOut(Answer):
     key: str
     name: str
     description: str
@@ -28,7 +27,7 @@ class WorkingFieldOut:
 
 
 @attrs.frozen
-class GoalOut:
+class GoalOut(Answer):
     id: int
     key: str
     working_field: str
@@ -42,40 +41,19 @@ class GoalOut:
     source: str
     version: int
 
-    @classmethod
-    def of(cls, g: Goal) -> GoalOut:
-        return cls(
-            g.id,  # type: ignore[arg-type]
-            g.key,
-            g.working_field,
-            g.title,
-            g.description,
-            g.indicator,
-            g.target,
-            g.period_start,
-            g.period_end,
-            g.status,
-            g.source,
-            g.version,  # type: ignore[arg-type]
-        )
-
 
 @get("/api/working-fields", tags=["working fields"], sync_to_thread=True)
 def list_working_fields(deployment: CurrentDeployment) -> list[WorkingFieldOut]:
     with deployment.session() as session:
-        fields = session.exec(select(WorkingFieldRecord).order_by(WorkingFieldRecord.key))
-        return [WorkingFieldOut(f.key, f.name, f.description, f.source, f.active) for f in fields]
+        return [WorkingFieldOut.of(field) for field in services.working_fields(session)]
 
 
 @get("/api/goals", tags=["working fields"], sync_to_thread=True)
 def list_goals(
     deployment: CurrentDeployment, working_field: FromQuery[str | None] = None
 ) -> list[GoalOut]:
-    query = select(Goal).order_by(Goal.working_field, Goal.key)
-    if working_field is not None:
-        query = query.where(Goal.working_field == working_field)
     with deployment.session() as session:
-        return [GoalOut.of(goal) for goal in session.exec(query)]
+        return [GoalOut.of(goal) for goal in services.goals(session, working_field)]
 
 
 @post(

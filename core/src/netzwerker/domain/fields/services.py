@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
 from netzwerker.config import GoalConfig
-from netzwerker.deployment import Deployment, Registry
+from netzwerker.deployment import Deployment, Registry, goal_references
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.fields.models import Goal, WorkingFieldRecord
 from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused, require_version
@@ -83,19 +83,9 @@ def _write_goal(
 GOAL_STATUSES = ("active", "achieved", "missed", "dropped")
 
 
-def goal_problems(session: Session, goal: GoalConfig, registry: Registry) -> list[Problem]:
-    """A goal must belong to an active working field and name a known indicator."""
-    problems = []
-    field = session.get(WorkingFieldRecord, goal.working_field)
-    if field is None or not field.active:
-        problems.append(
-            Problem("working_field", f"unknown or inactive working field {goal.working_field!r}")
-        )
-    if goal.indicator and goal.indicator not in registry.indicators:
-        known = ", ".join(sorted(registry.indicators))
-        problems.append(
-            Problem("indicator", f"unknown indicator {goal.indicator!r} (known: {known})")
-        )
+def goal_problems(goal: GoalConfig, registry: Registry) -> list[Problem]:
+    """A goal must belong to a working field of the deployment and name a known indicator."""
+    problems = goal_references(goal.working_field, goal.indicator, registry)
     if goal.status not in GOAL_STATUSES:
         problems.append(Problem("status", f"one of {', '.join(GOAL_STATUSES)}"))
     if goal.end < goal.start:
@@ -103,6 +93,17 @@ def goal_problems(session: Session, goal: GoalConfig, registry: Registry) -> lis
     if not goal.title.strip():
         problems.append(Problem("title", "must not be empty"))
     return problems
+
+
+def working_fields(session: Session) -> list[WorkingFieldRecord]:
+    return list(session.exec(select(WorkingFieldRecord).order_by(WorkingFieldRecord.key)))
+
+
+def goals(session: Session, working_field: str | None = None) -> list[Goal]:
+    query = select(Goal).order_by(Goal.working_field, Goal.key)
+    if working_field is not None:
+        query = query.where(Goal.working_field == working_field)
+    return list(session.exec(query))
 
 
 def get_goal(session: Session, key: str) -> Goal:
@@ -114,7 +115,7 @@ def get_goal(session: Session, key: str) -> Goal:
 
 def create_goal(session: Session, draft: GoalConfig, registry: Registry, *, actor: str) -> Goal:
     """A goal set through the API (goals in deployment.toml are set by ``migrate``)."""
-    problems = goal_problems(session, draft, registry)
+    problems = goal_problems(draft, registry)
     if session.exec(select(Goal.id).where(Goal.key == draft.key)).first() is not None:
         problems.append(Problem("key", f"goal {draft.key!r} exists already"))
     if problems:
@@ -151,7 +152,7 @@ def update_goal(
     if changes.get("key", goal.key) != goal.key:
         raise InvalidInput([Problem("key", "the key of a goal cannot change")])
     merged = attrs.evolve(current, **changes)
-    problems = goal_problems(session, merged, registry)
+    problems = goal_problems(merged, registry)
     if problems:
         raise InvalidInput(problems)
     diff = {

@@ -21,6 +21,7 @@ from sqlmodel import Session, delete, select
 
 from netzwerker.clock import utcnow
 from netzwerker.deployment import Registry
+from netzwerker.domain.audit.services import record
 from netzwerker.domain.partners.models import (
     ROMAN_BOOKS,
     LegalDomain,
@@ -288,8 +289,14 @@ def import_partners(
     session: Session,
     rows: list[tuple[int, PartnerRow]],
     progress: Callable[[int], None] | None = None,
+    *,
+    actor: str = "import",
+    file: str = "",
 ) -> ImportResult:
-    """Write checked rows: create new partners, update existing ones (matched by key)."""
+    """Write checked rows: create new partners, update existing ones (matched by key).
+
+    One audit-log entry names who imported which file and what it did.
+    """
     existing = {
         partner.key: partner
         for partner in session.exec(
@@ -314,6 +321,13 @@ def import_partners(
             _upsert_contact(session, partner, row)
         if progress is not None:
             progress(1)
+    record(
+        session,
+        actor=actor,
+        action="partner.import",
+        object_type="partner",
+        changes={"file": file, "created": created, "updated": updated},
+    )
     session.flush()
     return ImportResult(created, updated)
 

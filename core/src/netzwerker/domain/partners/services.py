@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
+from netzwerker.db import contains_text
 from netzwerker.deployment import Registry
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.partners.importing import (
@@ -250,13 +251,8 @@ class PartnerFilter:
     def clauses(self) -> list[sa.ColumnElement[bool]]:
         clauses: list[sa.ColumnElement[bool]] = []
         if self.text:
-            pattern = "%" + self.text.strip().replace("%", r"\%").replace("_", r"\_") + "%"
             clauses.append(
-                sa.or_(
-                    Partner.name.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
-                    Partner.key.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
-                    Partner.description.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
-                )
+                contains_text([Partner.name, Partner.key, Partner.description], self.text)
             )
         if self.kind is not None:
             clauses.append(Partner.kind == self.kind)

@@ -12,7 +12,13 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlmodel import Session
 
 from netzwerker.domain.tasks.models import Task
-from netzwerker.domain.tasks.queries import TaskFilter, find_tasks, parties_of, party_partners
+from netzwerker.domain.tasks.queries import (
+    TaskFilter,
+    find_tasks,
+    is_overdue,
+    parties_of,
+    party_partners,
+)
 from netzwerker.domain.tasks.report import (
     GROUPINGS,
     accountability_report,
@@ -48,8 +54,27 @@ TaskAction = StrEnum(  # type: ignore[misc]
 Grouping = StrEnum("Grouping", {name: name for name in GROUPINGS})  # type: ignore[misc]
 
 
+def task_answers(
+    session: Session,
+    tasks: list[Task],
+    today: date,
+    parties: dict[int, dict[str, list[int]]] | None = None,
+) -> list[TaskOut]:
+    """Tasks with their consulted and informed partners (one query, unless given)."""
+    if parties is None:
+        parties = parties_of(session, [task.id for task in tasks])  # type: ignore[misc]
+    return [
+        TaskOut.of(
+            task,
+            **parties[task.id],  # type: ignore[index]
+            overdue=is_overdue(task, today),
+        )
+        for task in tasks
+    ]
+
+
 def task_out(session: Session, task: Task, today: date) -> TaskOut:
-    return TaskOut.of(task, parties_of(session, [task.id])[task.id], today)  # type: ignore[list-item,index]
+    return task_answers(session, [task], today)[0]
 
 
 def _respond(body: TaskOut, status_code: int = 200) -> Response[TaskOut]:
@@ -115,7 +140,7 @@ class TaskController(Controller):
                 limit=limit,
                 offset=offset,
             )
-            items = [TaskOut.of(t, page.parties[t.id], today) for t in page.tasks]  # type: ignore[index]
+            items = task_answers(session, page.tasks, today, page.parties)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=page.total)
 
     @post("/", dto=bodies.Body[TaskDraft], return_dto=None, sync_to_thread=True)

@@ -10,6 +10,7 @@ import attrs
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from netzwerker.db import contains_text
 from netzwerker.domain.partners.models import Person
 from netzwerker.domain.tasks.models import Task, TaskParty
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
@@ -37,8 +38,7 @@ class TaskFilter:
         if self.statuses:
             clauses.append(Task.status.in_(self.statuses))  # type: ignore[attr-defined]
         if self.overdue is not None:
-            is_overdue = Task.status.in_(OPEN_STATUSES) & (Task.due_date < today)  # type: ignore[attr-defined]
-            clauses.append(is_overdue if self.overdue else sa.not_(is_overdue))
+            clauses.append(overdue(today) if self.overdue else sa.not_(overdue(today)))
         if self.due_before is not None:
             clauses.append(Task.due_date <= self.due_before)
         if self.due_after is not None:
@@ -46,18 +46,17 @@ class TaskFilter:
         if self.goal_id is not None:
             clauses.append(Task.goal_id == self.goal_id)
         if self.text:
-            pattern = f"%{_escape_like(self.text.strip())}%"
-            clauses.append(
-                sa.or_(
-                    Task.title.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
-                    Task.description.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
-                )
-            )
+            clauses.append(contains_text([Task.title, Task.description], self.text))
         return clauses
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def overdue(today: date) -> sa.ColumnElement[bool]:
+    """Tasks still open after their due date (as SQL; :func:`is_overdue` for one task)."""
+    return Task.status.in_(OPEN_STATUSES) & (Task.due_date < today)  # type: ignore[attr-defined]
+
+
+def is_overdue(task: Task, today: date) -> bool:
+    return task.status in OPEN_STATUSES and task.due_date < today
 
 
 @attrs.frozen

@@ -28,6 +28,7 @@ from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.fields.models import WorkingFieldRecord
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.models import Escalation, Task
+from netzwerker.domain.tasks.queries import overdue
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 from netzwerker.errors import InvalidInput, Problem
 
@@ -90,7 +91,7 @@ def count_columns(today: date) -> list[sa.ColumnElement[int]]:
         sa.func.count(Task.id).label("total"),
         _count(is_open & (Task.due_date >= today)).label("open"),
         _count(Task.status == "proposed").label("awaiting_commitment"),
-        _count(is_open & (Task.due_date < today)).label("overdue"),
+        _count(overdue(today)).label("overdue"),
         _count((Task.status == "done") & (Task.completed_on <= Task.due_date)).label(
             "done_on_time"
         ),

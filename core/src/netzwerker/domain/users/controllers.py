@@ -10,7 +10,7 @@ from litestar import Controller, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from netzwerker.domain.users import permissions
-from netzwerker.domain.users.models import ApiToken, Role, User
+from netzwerker.domain.users.models import Role
 from netzwerker.domain.users.services import (
     UserDraft,
     add_user,
@@ -22,14 +22,14 @@ from netzwerker.domain.users.services import (
     revoke_token,
     update_user,
 )
-from netzwerker.errors import Forbidden
 from netzwerker.http import bodies
+from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 
 
 @attrs.frozen
-class UserOut:
+class UserOut(Answer):
     id: int
     username: str
     display_name: str
@@ -39,20 +39,6 @@ class UserOut:
     person_id: int | None
     active: bool
     version: int
-
-    @classmethod
-    def of(cls, user: User) -> UserOut:
-        return cls(
-            user.id,  # type: ignore[arg-type]
-            user.username,
-            user.display_name,
-            user.email,
-            user.role,
-            user.partner_id,
-            user.person_id,
-            user.active,
-            user.version,  # type: ignore[arg-type]
-        )
 
 
 @attrs.frozen
@@ -74,7 +60,7 @@ class TokenRequest:
 
 
 @attrs.frozen
-class TokenOut:
+class TokenOut(Answer):
     id: int
     user_id: int
     name: str
@@ -82,18 +68,6 @@ class TokenOut:
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
-
-    @classmethod
-    def of(cls, token: ApiToken) -> TokenOut:
-        return cls(
-            token.id,  # type: ignore[arg-type]
-            token.user_id,
-            token.name,
-            token.hint,
-            token.created_at,
-            token.expires_at,
-            token.revoked_at,
-        )
 
 
 @attrs.frozen
@@ -158,8 +132,7 @@ class TokenController(Controller):
         actor: CurrentActor,
         user_id: Annotated[int | None, QueryParameter(description="admins only")] = None,
     ) -> list[TokenOut]:
-        if user_id is not None and user_id != actor.user_id:
-            permissions.require_admin(actor, "list other users' tokens")
+        permissions.require_own_or_admin(actor, user_id, "list the tokens")
         with deployment.session() as session:
             return [TokenOut.of(t) for t in list_tokens(session, user_id or actor.user_id)]
 
@@ -168,8 +141,7 @@ class TokenController(Controller):
         self, data: JSONBody[TokenRequest], deployment: CurrentDeployment, actor: CurrentActor
     ) -> NewTokenOut:
         owner_id = data.user_id or actor.user_id
-        if owner_id != actor.user_id:
-            permissions.require_admin(actor, "create tokens for other users")
+        permissions.require_own_or_admin(actor, owner_id, "create tokens")
         with deployment.transaction() as session:
             owner = get_user(session, owner_id)  # type: ignore[arg-type]
             new = create_token(
@@ -183,6 +155,5 @@ class TokenController(Controller):
     ) -> TokenOut:
         with deployment.transaction() as session:
             token = get_token(session, token_id)
-            if token.user_id != actor.user_id and actor.role is not Role.ADMIN:
-                raise Forbidden("only admins may revoke other users' tokens")
+            permissions.require_own_or_admin(actor, token.user_id, "revoke the tokens")
             return TokenOut.of(revoke_token(session, token, actor=actor.username))

@@ -48,6 +48,12 @@ def require_admin(actor: Actor, what: str) -> None:
         raise Forbidden(f"only admins may {what}")
 
 
+def require_own_or_admin(actor: Actor, user_id: int | None, what: str) -> None:
+    """Users manage their own tokens; admins anyone's."""
+    if user_id is not None and user_id != actor.user_id:
+        require_admin(actor, f"{what} of other users")
+
+
 def task_visibility(actor: Actor) -> sa.ColumnElement[bool] | None:
     """A WHERE clause limiting tasks to those the actor may see; None: all of them."""
     if actor.role is not Role.PARTNER_MEMBER:
