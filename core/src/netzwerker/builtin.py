@@ -1,7 +1,8 @@
 """The core's own contributions, registered as an internal plugin like any other.
 
-Partner kinds every jobcenter's network has, the task status machine, and the indicators
-that measure accountability in any working field.
+Partner kinds every jobcenter's network has, the task status machine and the project
+lifecycle, and the indicators that measure accountability and network development in any
+working field.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from netzwerker.contributions import Indicator, PartnerKind, Period
+from netzwerker.domain.projects.lifecycle import PROJECT_WORKFLOW
+from netzwerker.domain.projects.models import FundingApplication, Project
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.report import count_columns, on_time_share, task_filters
 from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
 from netzwerker.hookspecs import hookimpl
+from netzwerker.measuring import within
 from netzwerker.workflow import Workflow
 
 PARTNER_KINDS = [
@@ -63,6 +67,39 @@ def overdue_tasks(session: Session, period: Period, scope: dict[str, Any]) -> fl
     return float(_counts(session, period, scope, "overdue")[0])
 
 
+def funds_acquired(session: Session, period: Period, scope: dict[str, Any]) -> float:
+    """Euros granted by funding decisions within the period."""
+    query = sa.select(sa.func.coalesce(sa.func.sum(FundingApplication.granted), 0)).where(
+        FundingApplication.status.in_(("granted", "partially_granted")),
+        FundingApplication.decided_on.between(period.start, period.end),
+    )
+    if scope.get("working_field") is not None:
+        query = query.join(Project, Project.id == FundingApplication.project_id).where(
+            Project.working_field == scope["working_field"]
+        )
+    return float(session.scalar(query) or 0)
+
+
+def project_ideas(session: Session, period: Period, scope: dict[str, Any]) -> float:
+    """Projects recorded (as ideas or further along) within the period."""
+    query = sa.select(sa.func.count(Project.id)).where(within(Project.created_at, period))
+    if scope.get("working_field") is not None:
+        query = query.where(Project.working_field == scope["working_field"])
+    return float(session.scalar(query) or 0)
+
+
+def people_reached(session: Session, period: Period, scope: dict[str, Any]) -> float:
+    """People the projects that ran during the period reached."""
+    query = sa.select(sa.func.coalesce(sa.func.sum(Project.people_reached), 0)).where(
+        sa.or_(Project.start_on.is_(None), Project.start_on <= period.end),
+        sa.or_(Project.end_on.is_(None), Project.end_on >= period.start),
+        Project.people_reached > 0,
+    )
+    if scope.get("working_field") is not None:
+        query = query.where(Project.working_field == scope["working_field"])
+    return float(session.scalar(query) or 0)
+
+
 @hookimpl
 def register_partner_kinds() -> list[PartnerKind]:
     return PARTNER_KINDS
@@ -70,7 +107,7 @@ def register_partner_kinds() -> list[PartnerKind]:
 
 @hookimpl
 def register_workflows() -> list[Workflow]:
-    return [TASK_WORKFLOW]
+    return [TASK_WORKFLOW, PROJECT_WORKFLOW]
 
 
 @hookimpl
@@ -89,6 +126,28 @@ def register_indicators() -> list[Indicator]:
             "Anzahl",
             compute=overdue_tasks,
             description="Offene Aufgaben, deren Termin verstrichen ist",
+            higher_is_better=False,
+        ),
+        Indicator(
+            "funds_acquired",
+            "Eingeworbene Fördermittel",
+            "EUR",
+            compute=funds_acquired,
+            description="Bewilligte Beträge der Förderanträge, nach Bewilligungsdatum",
+        ),
+        Indicator(
+            "project_ideas",
+            "Initiierte Projektideen",
+            "Anzahl",
+            compute=project_ideas,
+            description="Im Zeitraum erfasste Projekte, gleich in welchem Stand",
+        ),
+        Indicator(
+            "people_reached",
+            "Erreichte Personen",
+            "Personen",
+            compute=people_reached,
+            description="Teilnehmende der Projekte, die im Zeitraum liefen",
         ),
     ]
 

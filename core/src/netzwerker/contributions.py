@@ -61,8 +61,11 @@ class Indicator:
 
     ``compute(session, period, scope)`` returns the value for a :class:`Period` (``None`` when
     it cannot be computed); it should run one SQL aggregate, not load rows into Python.
-    ``scope`` narrows it (e.g. ``{"partner_id": 3}``) and may be empty.
-    A manual indicator (``compute=None``) is entered by a coordinator.
+    ``scope`` holds ``today`` and may narrow it (``working_field``, ``partner_id``).
+    A manual indicator (``compute=None``) is entered by a coordinator, per period; over a
+    longer period its entries are summed (``aggregate="sum"``, e.g. funds acquired) or the
+    latest counts (``aggregate="last"``, e.g. a satisfaction score).
+    ``higher_is_better`` says which side of a goal's target is reached.
     """
 
     key: str = attrs.field(validator=_key)
@@ -72,6 +75,8 @@ class Indicator:
     compute: Callable[..., float | None] | None = None
     target: float | None = None
     description: str = ""
+    aggregate: str = attrs.field(default="sum", validator=attrs.validators.in_(("sum", "last")))
+    higher_is_better: bool = True
 
     @property
     def manual(self) -> bool:

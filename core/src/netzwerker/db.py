@@ -77,3 +77,19 @@ def contains_text(columns: list[Any], text: str) -> sa.ColumnElement[bool]:
     the text are matched literally."""
     escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return sa.or_(*(column.ilike(f"%{escaped}%", escape="\\") for column in columns))
+
+
+def next_in_history(
+    session: Any, seq_column: Any, at_column: Any, owner: sa.ColumnElement[bool], now: Any
+) -> tuple[int, Any]:
+    """The number and time of the next entry of an append-only history (task or workflow).
+
+    Numbered without gaps; the time never goes backwards, even if the clock does.
+    """
+    # No autoflush: the owner's pending change is flushed by the caller, which turns a stale
+    # version into a Conflict.
+    with session.no_autoflush:
+        last_seq, last_at = session.execute(
+            sa.select(sa.func.max(seq_column), sa.func.max(at_column)).where(owner)
+        ).one()
+    return (last_seq or 0) + 1, max(now, last_at) if last_at else now

@@ -15,10 +15,10 @@ Hooks come in three families:
 * ``register_*`` return a list of contributions; the core concatenates the lists of all
   enabled plugins and refuses two contributions with the same key.
 * ``settings_class`` and ``register_migrations`` describe the plugin itself.
-* event hooks (``task_*``) are called after the change they report has been committed, with
-  the task as it is then (a later change in the same transaction shows); their return value
-  is ignored, and an exception in one is logged with the plugin's name
-  without undoing the change.
+* event hooks (``task_*``, ``workflow_*``) are called after the change they report has
+  been committed, with the record as it is then (a later change in the same transaction
+  shows); their return value is ignored, and an exception in one is logged with the
+  plugin's name without undoing the change.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from netzwerker.contributions import Indicator, PartnerKind, ProjectType, WorkingField
     from netzwerker.deployment import Deployment
     from netzwerker.domain.tasks.models import Task, TaskEvent
+    from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
     from netzwerker.workflow import Workflow
 
 PROJECT_NAME = "netzwerker"
@@ -319,4 +320,43 @@ def task_escalated(task: Task, level: str, days_overdue: int, deployment: Deploy
         def task_escalated(task, level):
             if level == "network":
                 add_to_circle_agenda(task)
+    """
+
+
+@hookspec
+def workflow_started(instance: WorkflowInstance, deployment: Deployment) -> None:
+    """An instance of a workflow was started (a referral, a coaching, a project).
+
+    Called after the commit, with the instance in its initial state.
+
+    Example::
+
+        @hookimpl
+        def workflow_started(instance):
+            if instance.workflow == "debt_counselling" and instance.priority > 0:
+                log.warning("crisis case %s", instance.subject)
+    """
+
+
+@hookspec
+def workflow_transitioned(
+    instance: WorkflowInstance,
+    event: WorkflowEvent,
+    old_state: str,
+    new_state: str,
+    deployment: Deployment,
+) -> None:
+    """An instance moved from ``old_state`` to ``new_state``.
+
+    Called after the commit, once per transition, with the history entry that records it
+    (who, when, why, which partner took over). The transition's own actions (tasks, a case
+    conference) have already run inside the transaction; this hook is for what lies outside
+    it, such as a message to a partner's system.
+
+    Example::
+
+        @hookimpl
+        def workflow_transitioned(instance, new_state):
+            if new_state == "first_contact":
+                notify_referring_partner(instance)
     """

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
@@ -111,6 +112,18 @@ def _structure_date(value: Any, _: type) -> date:
     raise ValueError(f"expected a date (YYYY-MM-DD), got {_describe(value)}")
 
 
+def _structure_decimal(value: Any, _: type) -> Decimal:
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            pass
+        else:
+            if number.is_finite():
+                return number
+    raise ValueError(f"expected a number, got {_describe(value)}")
+
+
 def _structure_enum(value: Any, kind: type[Enum]) -> Enum:
     try:
         return kind(value)
@@ -127,7 +140,10 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(float, _structure_float)
     converter.register_structure_hook(date, _structure_date)
+    converter.register_structure_hook(Decimal, _structure_decimal)
     converter.register_unstructure_hook(date, lambda d: d.isoformat())
+    converter.register_unstructure_hook(datetime, lambda d: d.isoformat())
+    converter.register_unstructure_hook(Decimal, str)
     # A StrEnum is a str too: its own hook comes first in its class hierarchy.
     converter.register_structure_hook(StrEnum, _structure_enum)
     converter.register_structure_hook(Enum, _structure_enum)
@@ -204,6 +220,24 @@ def structure(converter: cattrs.Converter, data: Any, cls: type[T], prefix: str 
     if problems:
         raise InvalidInput(problems)
     return value
+
+
+def validated_json(data: Any, cls: type | None, prefix: str = "") -> dict[str, Any]:
+    """``data`` checked against the attrs class ``cls`` and returned as JSON-ready values.
+
+    For records that keep a plugin's structured data in a JSON column (project details,
+    workflow data): what is stored always structures back into ``cls``. ``cls=None`` takes
+    no data at all.
+    """
+    if cls is None:
+        if data:
+            raise InvalidInput([Problem(prefix, "takes no data here")])
+        return {}
+    if data is None:
+        data = {}
+    converter = make_converter()
+    value = structure(converter, data, cls, prefix=prefix)
+    return converter.unstructure(value)
 
 
 def validation_problems(value: Any, path: str = "") -> list[Problem]:

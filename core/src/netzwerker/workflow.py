@@ -1,8 +1,10 @@
 """State machines: one definition class for every workflow in netzwerker.
 
-The task status machine of the core is a :class:`Workflow`, and so is every workflow a
-plugin contributes. A definition is checked when it is built (:meth:`Workflow.problems`),
-and :meth:`Workflow.apply` is the single place where a transition is allowed or refused.
+The task status machine, the project lifecycle and every workflow a plugin contributes are
+:class:`Workflow` definitions. A definition is checked when its plugin loads
+(:meth:`Workflow.problems`), and :meth:`Workflow.apply` is the single place where a transition
+is allowed or refused. Running instances of a workflow are stored by
+:mod:`netzwerker.domain.workflows`.
 """
 
 from __future__ import annotations
@@ -28,7 +30,11 @@ class Transition:
 
     ``requires_reason``: the move must say why (declining, blocking, cancelling).
     ``guard``: optional callable ``guard(subject) -> str | None``; a returned string is the
-    reason the move is refused for that subject.
+    reason the move is refused for that subject. For a stored workflow instance the subject
+    is a :class:`netzwerker.domain.workflows.services.Step`.
+    ``hands_over``: the move names the partner who takes over (a referral, a handover).
+    ``actions``: callables ``action(step)`` run in the same transaction after the move, e.g.
+    :func:`netzwerker.domain.workflows.actions.create_task`.
     """
 
     name: str
@@ -37,11 +43,22 @@ class Transition:
     requires_reason: bool = False
     guard: Callable[[Any], str | None] | None = None
     label: str = ""
+    hands_over: bool = False
+    actions: tuple[Callable[[Any], None], ...] = attrs.field(default=(), converter=tuple)
 
 
 @attrs.frozen
 class Workflow:
-    """A state machine: states, an initial state, final states and named transitions."""
+    """A state machine: states, an initial state, final states and named transitions.
+
+    ``labels`` names the states in German for the UI; ``name`` names the workflow.
+    ``data``: an attrs class an instance's data is structured into (validated with cattrs,
+    so a wrong value is reported with its path); ``None`` means no data.
+    ``max_days``: the longest a case should wait in a state, in days (usually from the
+    plugin's settings); an instance past it is overdue in that step.
+    ``internal``: the core drives it through records of its own (a task's status, a project's
+    lifecycle); the workflow API neither starts nor moves its instances.
+    """
 
     key: str
     states: tuple[str, ...] = attrs.field(converter=tuple)
@@ -49,6 +66,11 @@ class Workflow:
     final: frozenset[str] = attrs.field(converter=frozenset)
     transitions: tuple[Transition, ...] = attrs.field(converter=tuple)
     labels: dict[str, str] = attrs.field(factory=dict)
+    name: str = ""
+    working_field: str | None = None
+    data: type | None = None
+    max_days: dict[str, int] = attrs.field(factory=dict)
+    internal: bool = False
 
     def problems(self) -> list[str]:
         """Everything wrong with this definition, as readable sentences (empty when sound)."""
@@ -78,6 +100,19 @@ class Workflow:
                 if source in self.final
             )
             names.add(transition.name)
+        if len(names) != len(self.transitions):
+            problems.append(f"workflow {self.key!r}: a transition name is used twice")
+        for state, days in sorted(self.max_days.items()):
+            if state not in known:
+                problems.append(f"workflow {self.key!r}: max_days names unknown state {state!r}")
+            elif state in self.final:
+                problems.append(f"workflow {self.key!r}: end state {state!r} cannot have max_days")
+            if not isinstance(days, int) or days < 0:
+                problems.append(
+                    f"workflow {self.key!r}: max_days of {state!r} must be a whole number >= 0"
+                )
+        if self.data is not None and not attrs.has(self.data):
+            problems.append(f"workflow {self.key!r}: data must be an attrs class")
         problems.extend(
             f"workflow {self.key!r}: state {state!r} is unreachable from {self.initial!r}"
             for state in self.states
@@ -101,6 +136,9 @@ class Workflow:
                     seen.add(transition.target)
                     frontier.append(transition.target)
         return seen
+
+    def label(self, state: str) -> str:
+        return self.labels.get(state, state)
 
     def transition(self, name: str) -> Transition:
         for transition in self.transitions:

@@ -6,11 +6,11 @@ from datetime import date, datetime
 from typing import Any
 
 import attrs
-import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
+from netzwerker.db import next_in_history
 from netzwerker.deployment import emit
 from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.fields.models import Goal, WorkingFieldRecord
@@ -130,19 +130,14 @@ def append_event(
     reason: str = "",
     changes: dict[str, Any] | None = None,
 ) -> TaskEvent:
-    """Append to the history: numbered without gaps, timestamps never going backwards."""
-    # No autoflush: the task's pending change is flushed by the caller, which turns a stale
-    # version into a Conflict.
-    with session.no_autoflush:
-        last_seq, last_at = session.exec(
-            select(sa.func.max(TaskEvent.seq), sa.func.max(TaskEvent.at)).where(
-                TaskEvent.task_id == task.id
-            )
-        ).one()
+    """Append to the task's history."""
+    seq, at = next_in_history(
+        session, TaskEvent.seq, TaskEvent.at, TaskEvent.task_id == task.id, now
+    )
     event = TaskEvent(
         task_id=task.id,
-        seq=(last_seq or 0) + 1,
-        at=max(now, last_at) if last_at else now,
+        seq=seq,
+        at=at,
         actor=actor,
         action=action,
         from_status=from_status,

@@ -9,6 +9,8 @@ OPEN_STATUSES = ("proposed", "committed", "in_progress", "blocked")
 
 TASK_WORKFLOW = Workflow(
     key="task",
+    name="Aufgabe",
+    internal=True,
     states=["proposed", "committed", "in_progress", "blocked", "done", "declined", "cancelled"],
     initial="proposed",
     final=["done", "cancelled"],

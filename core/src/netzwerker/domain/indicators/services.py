@@ -1,0 +1,369 @@
+"""Computing, entering and reporting indicators, and keeping their time series.
+
+A computed indicator is asked for its value over a period and scope (one SQL aggregate in
+its plugin); a manual one is read from the values coordinators entered. Either can be stored
+per period, so the network sees how a figure develops month by month.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from netzwerker.clock import utcnow
+from netzwerker.contributions import Indicator, Period
+from netzwerker.deployment import Contributed, Deployment, Registry
+from netzwerker.domain.audit.services import record
+from netzwerker.domain.fields.models import Goal
+from netzwerker.domain.indicators.models import IndicatorValue
+from netzwerker.errors import InvalidInput, NotFound, Problem, Refused
+
+log = logging.getLogger(__name__)
+
+EVERY = ("month", "quarter", "year")
+
+
+@attrs.frozen
+class Scope:
+    """What an indicator is computed for: the whole network, a working field or a partner."""
+
+    working_field: str | None = None
+    partner_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        """How the scope is stored: ``""``, ``working_field=health``, ``partner_id=3``…"""
+        parts = [f"{name}={value}" for name, value in attrs.asdict(self).items() if value]
+        return ",".join(parts)
+
+    def for_compute(self, today: date) -> dict[str, Any]:
+        values: dict[str, Any] = {"today": today}
+        values.update({k: v for k, v in attrs.asdict(self).items() if v is not None})
+        return values
+
+
+@attrs.frozen
+class Reading:
+    """An indicator's value for a period and scope, with what a reader needs beside it."""
+
+    indicator: str
+    label: str
+    unit: str
+    working_field: str | None
+    manual: bool
+    source: str
+    period_start: date
+    period_end: date
+    scope: str
+    value: float | None
+    target: float | None
+    error: str = ""
+
+
+@attrs.frozen
+class GoalReading:
+    """A goal, its indicator's value over the goal's period, and whether it is reached."""
+
+    goal: str
+    title: str
+    working_field: str
+    indicator: str
+    unit: str
+    period_start: date
+    period_end: date
+    target: float | None
+    value: float | None
+    reached: bool | None
+
+
+def split_period(period: Period, every: str | None) -> list[Period]:
+    """The months, quarters or years that ``period`` touches, clipped to it (None: as is)."""
+    if every is None:
+        return [period]
+    if every not in EVERY:
+        raise InvalidInput([Problem("every", f"expected one of {', '.join(EVERY)}")])
+    step = {"month": 1, "quarter": 3, "year": 12}[every]
+    month = (period.start.month - 1) // step * step + 1
+    cursor = date(period.start.year, month, 1)
+    parts = []
+    while cursor <= period.end:
+        months = cursor.month - 1 + step
+        following = date(cursor.year + months // 12, months % 12 + 1, 1)
+        parts.append(
+            Period(max(cursor, period.start), min(following - timedelta(days=1), period.end))
+        )
+        cursor = following
+    return parts
+
+
+def selected(
+    registry: Registry, keys: Iterable[str] | None = None, working_field: str | None = None
+) -> list[Contributed[Indicator]]:
+    """The indicators asked for: by key, or those of a working field plus the general ones."""
+    if keys:
+        unknown = [key for key in keys if key not in registry.indicators]
+        if unknown:
+            known = ", ".join(sorted(registry.indicators))
+            raise InvalidInput(
+                [
+                    Problem("indicator", f"unknown indicator {key!r} (known: {known})")
+                    for key in unknown
+                ]
+            )
+        return [registry.indicators[key] for key in keys]
+    return [
+        item
+        for item in registry.indicators.values()
+        if working_field is None or item.value.working_field in (None, working_field)
+    ]
+
+
+def manual_value(
+    session: Session, indicator: Indicator, period: Period, scope: str
+) -> float | None:
+    """The entries within ``period``, summed or the latest, as the indicator says."""
+    within = (
+        IndicatorValue.indicator == indicator.key,
+        IndicatorValue.source == "manual",
+        IndicatorValue.scope == scope,
+        IndicatorValue.period_start >= period.start,
+        IndicatorValue.period_end <= period.end,
+        IndicatorValue.value.is_not(None),  # type: ignore[union-attr]
+    )
+    if indicator.aggregate == "sum":
+        return session.scalar(select(sa.func.sum(IndicatorValue.value)).where(*within))
+    return session.scalar(
+        select(IndicatorValue.value)
+        .where(*within)
+        .order_by(IndicatorValue.period_end.desc(), IndicatorValue.id.desc())  # type: ignore[attr-defined]
+        .limit(1)
+    )
+
+
+def manual_scope(indicator: Indicator, scope: Scope) -> str:
+    """Where a manual indicator's entries are kept: a field's indicator within its field."""
+    if not scope.key and indicator.working_field is not None:
+        return Scope(working_field=indicator.working_field).key
+    return scope.key
+
+
+def read(
+    session: Session,
+    contributed: Contributed[Indicator],
+    period: Period,
+    scope: Scope,
+    today: date,
+) -> Reading:
+    """One indicator's value; a plugin's failing computation is a reading with an error."""
+    indicator = contributed.value
+    value: float | None = None
+    error = ""
+    if indicator.manual:
+        value = manual_value(session, indicator, period, manual_scope(indicator, scope))
+    else:
+        try:
+            # A savepoint: a failed statement must not spoil the rest of the report.
+            with session.begin_nested():
+                result = indicator.compute(session, period, scope.for_compute(today))  # type: ignore[misc]
+            value = None if result is None else float(result)
+        except Exception as exc:
+            log.exception("indicator %r of %r failed", indicator.key, contributed.source)
+            error = f"{type(exc).__name__}: {exc}"
+    return Reading(
+        indicator=indicator.key,
+        label=indicator.label,
+        unit=indicator.unit,
+        working_field=indicator.working_field,
+        manual=indicator.manual,
+        source=contributed.source,
+        period_start=period.start,
+        period_end=period.end,
+        scope=scope.key,
+        value=None if value is None else round(value, 4),
+        target=indicator.target,
+        error=error,
+    )
+
+
+def compute_readings(
+    session: Session,
+    deployment: Deployment,
+    period: Period,
+    *,
+    scope: Scope = Scope(),
+    keys: Iterable[str] | None = None,
+    every: str | None = None,
+    today: date | None = None,
+) -> list[Reading]:
+    """Every selected indicator for every part of the period, in that order."""
+    today = today or deployment.today()
+    indicators = selected(deployment.registry, keys, scope.working_field)
+    return [
+        read(session, item, part, scope, today)
+        for item in indicators
+        for part in split_period(period, every)
+    ]
+
+
+def store_readings(session: Session, readings: Iterable[Reading], *, actor: str) -> int:
+    """Keep computed readings in the time series, replacing an earlier computation."""
+    stored = 0
+    for reading in readings:
+        if reading.manual or reading.error:
+            continue
+        existing = session.exec(
+            select(IndicatorValue).where(
+                IndicatorValue.indicator == reading.indicator,
+                IndicatorValue.scope == reading.scope,
+                IndicatorValue.period_start == reading.period_start,
+                IndicatorValue.period_end == reading.period_end,
+                IndicatorValue.source == "computed",
+            )
+        ).first()
+        if existing is None:
+            existing = IndicatorValue(
+                indicator=reading.indicator,
+                scope=reading.scope,
+                period_start=reading.period_start,
+                period_end=reading.period_end,
+                source="computed",
+            )
+            session.add(existing)
+        existing.value = reading.value
+        existing.recorded_by = actor
+        existing.recorded_at = utcnow()
+        stored += 1
+    session.flush()
+    return stored
+
+
+@attrs.frozen
+class ManualEntry:
+    """A value a coordinator enters for a manual indicator, e.g. funds acquired in March."""
+
+    start: date
+    end: date
+    value: float
+    scope: Scope = Scope()
+    note: str = ""
+
+
+def record_value(
+    session: Session, registry: Registry, key: str, entry: ManualEntry, *, actor: str
+) -> IndicatorValue:
+    """Enter (or correct) a manual indicator's value for a period; audited."""
+    contributed = registry.indicators.get(key)
+    if contributed is None:
+        raise NotFound("indicator", key)
+    if not contributed.value.manual:
+        raise Refused(f"indicator {key!r} is computed from stored data; it cannot be entered")
+    if entry.end < entry.start:
+        raise InvalidInput([Problem("end", f"ends ({entry.end}) before it starts ({entry.start})")])
+    scope = manual_scope(contributed.value, entry.scope)
+    existing = session.exec(
+        select(IndicatorValue).where(
+            IndicatorValue.indicator == key,
+            IndicatorValue.scope == scope,
+            IndicatorValue.period_start == entry.start,
+            IndicatorValue.period_end == entry.end,
+            IndicatorValue.source == "manual",
+        )
+    ).first()
+    before = None if existing is None else existing.value
+    if existing is None:
+        existing = IndicatorValue(
+            indicator=key,
+            scope=scope,
+            period_start=entry.start,
+            period_end=entry.end,
+            source="manual",
+        )
+        session.add(existing)
+    existing.value = entry.value
+    existing.note = entry.note
+    existing.recorded_by = actor
+    existing.recorded_at = utcnow()
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="indicator.record",
+        object_type="indicator_value",
+        object_id=existing.id,
+        changes={"indicator": key, "value": [before, entry.value], "period": str(entry.start)},
+    )
+    return existing
+
+
+def series(
+    session: Session,
+    key: str,
+    *,
+    scope: Scope = Scope(),
+    start: date | None = None,
+    end: date | None = None,
+) -> list[IndicatorValue]:
+    """The stored values of an indicator for a scope, oldest first."""
+    query = select(IndicatorValue).where(
+        IndicatorValue.indicator == key, IndicatorValue.scope == scope.key
+    )
+    if start is not None:
+        query = query.where(IndicatorValue.period_end >= start)
+    if end is not None:
+        query = query.where(IndicatorValue.period_start <= end)
+    return list(
+        session.exec(
+            query.order_by(
+                IndicatorValue.period_start,  # type: ignore[arg-type]
+                IndicatorValue.period_end,  # type: ignore[arg-type]
+                IndicatorValue.source,  # type: ignore[arg-type]
+            )
+        )
+    )
+
+
+def goal_readings(
+    session: Session, deployment: Deployment, *, working_field: str | None = None, today: date
+) -> list[GoalReading]:
+    """Each goal with an indicator, measured over its own period within its working field."""
+    query = select(Goal).where(Goal.indicator != "", Goal.status == "active")
+    if working_field is not None:
+        query = query.where(Goal.working_field == working_field)
+    readings = []
+    for goal in session.exec(query.order_by(Goal.working_field, Goal.key)):
+        contributed = deployment.registry.indicators.get(goal.indicator)
+        if contributed is None:
+            continue  # its plugin is disabled: the goal is kept, not measured
+        reading = read(
+            session,
+            contributed,
+            Period(goal.period_start, goal.period_end),
+            Scope(working_field=goal.working_field),
+            today,
+        )
+        target = goal.target if goal.target is not None else contributed.value.target
+        reached = None
+        if reading.value is not None and target is not None:
+            higher = contributed.value.higher_is_better
+            reached = reading.value >= target if higher else reading.value <= target
+        readings.append(
+            GoalReading(
+                goal=goal.key,
+                title=goal.title,
+                working_field=goal.working_field,
+                indicator=goal.indicator,
+                unit=reading.unit,
+                period_start=goal.period_start,
+                period_end=goal.period_end,
+                target=target,
+                value=reading.value,
+                reached=reached,
+            )
+        )
+    return readings

@@ -1,0 +1,70 @@
+"""Running workflow instances and the history of their transitions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Field, SQLModel
+
+from netzwerker.clock import utcnow
+from netzwerker.db import version_column
+
+_instance_version = version_column()
+
+
+class WorkflowInstance(SQLModel, table=True):
+    """One case, request or project moving through a contributed :class:`Workflow`.
+
+    ``subject`` is a reference or pseudonym (``BG-2026-014``, ``project:praevention``), never
+    a person's name. ``partner_id`` is the partner responsible for the current step and
+    ``person_id`` the person who owns the case (a coach, a scout, a coordinator).
+    ``step_due_on`` is when the current step should be over (the workflow's ``max_days``).
+    """
+
+    __tablename__ = "workflow_instance"
+    __table_args__ = (sa.Index("ix_workflow_instance_workflow_state", "workflow", "state"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workflow: str = Field(max_length=80)
+    state: str = Field(max_length=60)
+    subject: str = Field(max_length=200)
+    working_field: str | None = Field(default=None, foreign_key="working_field.key", max_length=60)
+    partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    priority: int = 0
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    started_at: datetime = Field(default_factory=utcnow)
+    state_since: datetime = Field(default_factory=utcnow)
+    step_due_on: date | None = Field(default=None, index=True)
+    closed_at: datetime | None = None
+    created_by: str = Field(default="", max_length=200)
+    version: int | None = Field(default=None, sa_column=_instance_version)
+
+    __mapper_args__ = {"version_id_col": _instance_version}
+
+
+class WorkflowEvent(SQLModel, table=True):
+    """One transition of an instance: who moved it, when, why. Never updated or deleted.
+
+    The start of an instance is its first event (``action = "start"``, no ``from_state``).
+    """
+
+    __tablename__ = "workflow_event"
+    __table_args__ = (
+        sa.UniqueConstraint("instance_id", "seq", name="uq_workflow_event_instance_seq"),
+        sa.Index("ix_workflow_event_to_state", "to_state", "instance_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    instance_id: int = Field(foreign_key="workflow_instance.id", index=True)
+    seq: int
+    at: datetime
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=60)
+    from_state: str | None = Field(default=None, max_length=60)
+    to_state: str = Field(max_length=60)
+    reason: str = ""
+    partner_id: int | None = Field(default=None, foreign_key="partner.id")
+    changes: dict[str, Any] | None = Field(default=None, sa_type=JSON)

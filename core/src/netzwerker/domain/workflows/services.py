@@ -1,0 +1,400 @@
+"""Starting and moving workflow instances; every move leaves an entry in their history.
+
+A workflow definition (:class:`netzwerker.workflow.Workflow`) comes from the core or a
+plugin; this module stores its running instances. A move is checked by the definition
+(source state, reason, guard), may hand the case over to another partner, runs the
+transition's actions in the same transaction, and is announced to the plugins after the
+commit (``workflow_transitioned``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, select
+
+from netzwerker.clock import utcnow
+from netzwerker.db import contains_text, next_in_history
+from netzwerker.deployment import Deployment, emit
+from netzwerker.domain.fields.models import WorkingFieldRecord
+from netzwerker.domain.partners.models import Partner, Person
+from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
+from netzwerker.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    Problem,
+    Refused,
+    require_version,
+)
+from netzwerker.structuring import make_converter, structure, validated_json
+from netzwerker.workflow import Transition, Workflow
+
+
+@attrs.frozen
+class InstanceDraft:
+    """What it takes to start an instance: a reference (never a name) and who handles it."""
+
+    subject: str
+    partner_id: int | None = None
+    person_id: int | None = None
+    working_field: str | None = None
+    priority: int = 0
+    data: dict[str, Any] = attrs.Factory(dict)
+    reason: str = ""
+
+
+@attrs.frozen
+class Move:
+    """A requested transition: the action, why, and what changes with it."""
+
+    action: str
+    reason: str = ""
+    partner_id: int | None = None
+    person_id: int | None = None
+    data: dict[str, Any] | None = None
+
+
+@attrs.frozen
+class Step:
+    """What a guard or an action sees of a move in progress.
+
+    A guard sees the instance as it was; an action sees it moved (new state, new partner).
+    ``data()`` is the instance's data as the workflow's attrs class.
+    """
+
+    session: Session
+    deployment: Deployment
+    workflow: Workflow
+    instance: WorkflowInstance
+    transition: Transition | None
+    actor: str
+    now: datetime
+    today: date
+    reason: str = ""
+
+    def data(self) -> Any:
+        if self.workflow.data is None:
+            return None
+        return structure(make_converter(), self.instance.data, self.workflow.data)
+
+
+def workflow_of(deployment: Deployment, key: str) -> Workflow:
+    """An enabled workflow; a disabled plugin's workflow is refused, its instances kept."""
+    contributed = deployment.registry.workflows.get(key)
+    if contributed is None:
+        raise NotFound("workflow", key)
+    return contributed.value
+
+
+def _references(
+    session: Session, partner_id: int | None, person_id: int | None, working_field: str | None
+) -> list[Problem]:
+    problems = []
+    if partner_id is not None:
+        partner = session.get(Partner, partner_id)
+        if partner is None:
+            problems.append(Problem("partner_id", f"no partner {partner_id!r}"))
+        elif not partner.active:
+            problems.append(Problem("partner_id", f"partner {partner.name!r} is inactive"))
+    if person_id is not None and session.get(Person, person_id) is None:
+        problems.append(Problem("person_id", f"no person {person_id!r}"))
+    if working_field is not None:
+        field = session.get(WorkingFieldRecord, working_field)
+        if field is None or not field.active:
+            problems.append(
+                Problem("working_field", f"unknown or inactive working field {working_field!r}")
+            )
+    return problems
+
+
+def _enter(workflow: Workflow, instance: WorkflowInstance, state: str, now: datetime, today: date):
+    """The instance enters ``state``: its step clock restarts, an end state closes it."""
+    instance.state = state
+    instance.state_since = now
+    days = workflow.max_days.get(state)
+    instance.step_due_on = today + timedelta(days=days) if days is not None else None
+    instance.closed_at = now if state in workflow.final else None
+
+
+def _append(
+    session: Session,
+    instance: WorkflowInstance,
+    *,
+    actor: str,
+    action: str,
+    now: datetime,
+    from_state: str | None,
+    reason: str,
+    changes: dict[str, Any] | None = None,
+) -> WorkflowEvent:
+    seq, at = next_in_history(
+        session,
+        WorkflowEvent.seq,
+        WorkflowEvent.at,
+        WorkflowEvent.instance_id == instance.id,
+        now,
+    )
+    event = WorkflowEvent(
+        instance_id=instance.id,
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=instance.state,
+        reason=reason,
+        partner_id=instance.partner_id,
+        changes=changes or None,
+    )
+    session.add(event)
+    return event
+
+
+def start_instance(
+    session: Session,
+    deployment: Deployment,
+    workflow_key: str,
+    draft: InstanceDraft,
+    *,
+    actor: str,
+    now: datetime | None = None,
+    today: date | None = None,
+) -> WorkflowInstance:
+    """Start an instance in the workflow's initial state."""
+    now = now or utcnow()
+    today = today or deployment.today()
+    workflow = workflow_of(deployment, workflow_key)
+    working_field = draft.working_field or workflow.working_field
+    problems = []
+    if not draft.subject.strip():
+        problems.append(Problem("subject", "must not be empty"))
+    problems.extend(_references(session, draft.partner_id, draft.person_id, working_field))
+    try:
+        data = validated_json(draft.data, workflow.data, prefix="data")
+    except InvalidInput as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise InvalidInput(problems)
+    instance = WorkflowInstance(
+        workflow=workflow.key,
+        state=workflow.initial,
+        subject=draft.subject.strip(),
+        working_field=working_field,
+        partner_id=draft.partner_id,
+        person_id=draft.person_id,
+        priority=draft.priority,
+        data=data,
+        started_at=now,
+        created_by=actor,
+    )
+    _enter(workflow, instance, workflow.initial, now, today)
+    session.add(instance)
+    session.flush()
+    _append(
+        session,
+        instance,
+        actor=actor,
+        action="start",
+        now=now,
+        from_state=None,
+        reason=draft.reason,
+        changes={"data": data} if data else None,
+    )
+    session.flush()
+    emit(session, "workflow_started", instance=instance)
+    return instance
+
+
+def get_instance(
+    session: Session, instance_id: int, expected_version: int | None = None
+) -> WorkflowInstance:
+    instance = session.get(WorkflowInstance, instance_id)
+    if instance is None:
+        raise NotFound("workflow instance", instance_id)
+    require_version("workflow instance", instance_id, instance.version, expected_version)
+    return instance
+
+
+def advance(
+    session: Session,
+    deployment: Deployment,
+    instance_id: int,
+    move: Move,
+    *,
+    actor: str,
+    now: datetime | None = None,
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> WorkflowInstance:
+    """Move an instance; a move the workflow forbids raises :class:`TransitionRefused`."""
+    now = now or utcnow()
+    today = today or deployment.today()
+    instance = get_instance(session, instance_id, expected_version)
+    if instance.workflow not in deployment.registry.workflows:
+        raise Refused(
+            f"workflow {instance.workflow!r} is not enabled in this deployment; "
+            "its instances are kept but cannot move"
+        )
+    workflow = workflow_of(deployment, instance.workflow)
+    transition = workflow.transition(move.action)
+    problems = _references(session, move.partner_id, move.person_id, None)
+    if transition.hands_over and move.partner_id is None:
+        problems.append(
+            Problem("partner_id", f"{move.action!r} hands the case over: name the partner")
+        )
+    changes: dict[str, Any] = {}
+    if move.data is not None:
+        try:
+            merged = validated_json({**instance.data, **move.data}, workflow.data, prefix="data")
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+        else:
+            changes["data"] = {k: v for k, v in merged.items() if instance.data.get(k) != v}
+    if problems:
+        raise InvalidInput(problems)
+    old_state = instance.state
+    step = Step(session, deployment, workflow, instance, transition, actor, now, today, move.reason)
+    new_state = workflow.apply(old_state, move.action, reason=move.reason, subject=step)
+    if move.partner_id is not None and move.partner_id != instance.partner_id:
+        changes["partner_id"] = [instance.partner_id, move.partner_id]
+        instance.partner_id = move.partner_id
+    if move.person_id is not None and move.person_id != instance.person_id:
+        changes["person_id"] = [instance.person_id, move.person_id]
+        instance.person_id = move.person_id
+    if changes.get("data"):
+        instance.data = merged
+    else:
+        changes.pop("data", None)
+    _enter(workflow, instance, new_state, now, today)
+    event = _append(
+        session,
+        instance,
+        actor=actor,
+        action=move.action,
+        now=now,
+        from_state=old_state,
+        reason=move.reason,
+        changes=changes,
+    )
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(f"workflow instance {instance_id} was changed meanwhile") from None
+    for action in transition.actions:
+        action(step)
+    emit(
+        session,
+        "workflow_transitioned",
+        instance=instance,
+        event=event,
+        old_state=old_state,
+        new_state=new_state,
+    )
+    return instance
+
+
+def instance_history(session: Session, instance_id: int) -> list[WorkflowEvent]:
+    get_instance(session, instance_id)
+    return list(
+        session.exec(
+            select(WorkflowEvent)
+            .where(WorkflowEvent.instance_id == instance_id)
+            .order_by(WorkflowEvent.seq)  # type: ignore[arg-type]
+        )
+    )
+
+
+@attrs.frozen
+class InstanceFilter:
+    """Which instances to list; every field narrows, ``None`` does not."""
+
+    workflow: str | None = None
+    states: Sequence[str] = ()
+    partner_id: int | None = None
+    person_id: int | None = None
+    working_field: str | None = None
+    open: bool | None = None
+    overdue: bool | None = None
+    q: str | None = None
+
+
+def step_overdue(today: date) -> sa.ColumnElement[bool]:
+    """An open instance whose current step has taken longer than the workflow allows."""
+    return sa.and_(
+        WorkflowInstance.closed_at.is_(None),  # type: ignore[union-attr]
+        WorkflowInstance.step_due_on < today,  # type: ignore[operator]
+    )
+
+
+def is_step_overdue(instance: WorkflowInstance, today: date) -> bool:
+    return (
+        instance.closed_at is None
+        and instance.step_due_on is not None
+        and instance.step_due_on < today
+    )
+
+
+def instance_visibility(partner_id: int) -> sa.ColumnElement[bool]:
+    """Instances a partner handles now or handled before: the referring side sees the rest."""
+    handled = (
+        select(WorkflowEvent.instance_id)
+        .where(WorkflowEvent.partner_id == partner_id)
+        .scalar_subquery()
+    )
+    return sa.or_(
+        WorkflowInstance.partner_id == partner_id,
+        WorkflowInstance.id.in_(handled),  # type: ignore[union-attr]
+    )
+
+
+def find_instances(
+    session: Session,
+    instance_filter: InstanceFilter,
+    *,
+    today: date,
+    visible: sa.ColumnElement[bool] | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[WorkflowInstance], int]:
+    """A page of instances, most urgent first, and how many match in all."""
+    f = instance_filter
+    clauses: list[Any] = [] if visible is None else [visible]
+    if f.workflow is not None:
+        clauses.append(WorkflowInstance.workflow == f.workflow)
+    if f.states:
+        clauses.append(WorkflowInstance.state.in_(f.states))  # type: ignore[attr-defined]
+    if f.partner_id is not None:
+        clauses.append(WorkflowInstance.partner_id == f.partner_id)
+    if f.person_id is not None:
+        clauses.append(WorkflowInstance.person_id == f.person_id)
+    if f.working_field is not None:
+        clauses.append(WorkflowInstance.working_field == f.working_field)
+    if f.open is not None:
+        closed = WorkflowInstance.closed_at.is_(None)  # type: ignore[union-attr]
+        clauses.append(closed if f.open else sa.not_(closed))
+    if f.overdue is not None:
+        overdue = step_overdue(today)
+        clauses.append(overdue if f.overdue else sa.not_(overdue))
+    if f.q:
+        clauses.append(contains_text([WorkflowInstance.subject], f.q))
+    total = session.scalar(select(sa.func.count()).select_from(WorkflowInstance).where(*clauses))
+    page = session.exec(
+        select(WorkflowInstance)
+        .where(*clauses)
+        .order_by(
+            WorkflowInstance.closed_at.is_not(None),  # type: ignore[union-attr]
+            WorkflowInstance.priority.desc(),  # type: ignore[attr-defined]
+            WorkflowInstance.step_due_on.is_(None),  # type: ignore[union-attr]
+            WorkflowInstance.step_due_on,
+            WorkflowInstance.id,
+        )
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(page), total or 0

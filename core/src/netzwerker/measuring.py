@@ -1,0 +1,109 @@
+"""SQL building blocks for indicators, the same on SQLite and PostgreSQL.
+
+An indicator should be one aggregate the database computes, never rows loaded into Python.
+These pieces cover what workflow indicators need: when an instance first reached a state,
+the days between two moments, the median of a column, and instances started in a period.
+
+Example (median days from the start of a referral to the first contact)::
+
+    contact = entered("health_addiction_chain", "first_contact")
+    days = days_between(WorkflowInstance.started_at, contact.c.at)
+    query = select(days).join(contact, contact.c.instance_id == WorkflowInstance.id)
+    return session.scalar(median(query.where(started_in(period))))
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from netzwerker.contributions import Period
+from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
+
+
+class days_between(FunctionElement):
+    """Days (with fractions) from the first timestamp to the second."""
+
+    type = sa.Float()
+    inherit_cache = True
+
+
+@compiles(days_between, "sqlite")
+def _days_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    start_sql, end_sql = compiler.process(start, **kw), compiler.process(end, **kw)
+    return f"(julianday({end_sql}) - julianday({start_sql}))"
+
+
+@compiles(days_between)
+def _days_default(element: days_between, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return (
+        f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - "
+        f"{compiler.process(start, **kw)})) / 86400.0)"
+    )
+
+
+def median(values: sa.Select) -> sa.Select:
+    """A select of the median of the first column of ``values`` (NULL when it is empty)."""
+    inner = values.subquery()
+    value = next(iter(inner.c))
+    ranked = (
+        sa.select(
+            value.label("value"),
+            sa.func.row_number().over(order_by=value).label("rank"),
+            sa.func.count().over().label("total"),
+        )
+        .where(value.is_not(None))
+        .subquery()
+    )
+    middle = ranked.c.rank.between((ranked.c.total + 1) // 2, (ranked.c.total + 2) // 2)
+    return sa.select(sa.func.avg(ranked.c.value)).where(middle)
+
+
+def entered(workflow: str, state: str) -> sa.Subquery:
+    """``(instance_id, at)``: when each instance of ``workflow`` first entered ``state``."""
+    return (
+        sa.select(
+            WorkflowEvent.instance_id.label("instance_id"),  # type: ignore[attr-defined]
+            sa.func.min(WorkflowEvent.at).label("at"),
+        )
+        .join(WorkflowInstance, WorkflowInstance.id == WorkflowEvent.instance_id)  # type: ignore[arg-type]
+        .where(WorkflowInstance.workflow == workflow, WorkflowEvent.to_state == state)
+        .group_by(WorkflowEvent.instance_id)
+        .subquery()
+    )
+
+
+def bounds(period: Period) -> tuple[datetime, datetime]:
+    """The period as UTC instants: from its first day's start to the day after its end."""
+    start = datetime.combine(period.start, time.min, tzinfo=UTC)
+    return start, datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+def within(column: Any, period: Period) -> sa.ColumnElement[bool]:
+    """A timestamp column falls within the period's days."""
+    start, end = bounds(period)
+    return sa.and_(column >= start, column < end)
+
+
+def started_in(period: Period, workflow: str | None = None) -> sa.ColumnElement[bool]:
+    """Workflow instances (of ``workflow``, if given) started within the period."""
+    clause = within(WorkflowInstance.started_at, period)
+    if workflow is not None:
+        clause = sa.and_(clause, WorkflowInstance.workflow == workflow)
+    return clause
+
+
+def in_scope(scope: dict[str, Any]) -> list[sa.ColumnElement[bool]]:
+    """Workflow instances narrowed by an indicator's scope (working field, partner)."""
+    clauses = []
+    if scope.get("working_field") is not None:
+        clauses.append(WorkflowInstance.working_field == scope["working_field"])
+    if scope.get("partner_id") is not None:
+        clauses.append(WorkflowInstance.partner_id == scope["partner_id"])
+    return clauses
