@@ -163,9 +163,12 @@ def register_routes() -> list[Any]:
         read_goal,
         update_goal,
     )
+    from netzwerker.domain.indicators.controllers import IndicatorController
     from netzwerker.domain.partners.controllers import PartnerController
+    from netzwerker.domain.projects.controllers import ProjectController, list_project_types
     from netzwerker.domain.tasks.controllers import ReportController, TaskController
     from netzwerker.domain.users.controllers import TokenController, UserController, me
+    from netzwerker.domain.workflows.controllers import InstanceController, WorkflowController
     from netzwerker.http.system import SYSTEM_ROUTES
 
     return [
@@ -182,4 +185,9 @@ def register_routes() -> list[Any]:
         UserController,
         TokenController,
         read_audit_log,
+        WorkflowController,
+        InstanceController,
+        list_project_types,
+        ProjectController,
+        IndicatorController,
     ]

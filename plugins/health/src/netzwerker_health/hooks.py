@@ -8,10 +8,13 @@ from typing import Any
 import click
 
 from netzwerker import hookimpl
-from netzwerker.contributions import Indicator, PartnerKind, WorkingField
+from netzwerker.contributions import Indicator, PartnerKind, ProjectType, WorkingField
 from netzwerker.deployment import Deployment
+from netzwerker.workflow import Workflow
 from netzwerker_health import indicators
+from netzwerker_health.projects import PROJECT_TYPES
 from netzwerker_health.settings import HealthSettings
+from netzwerker_health.workflows import addiction_chain
 
 PARTNER_KINDS = [
     PartnerKind("health_office", "Gesundheitsamt"),
@@ -24,6 +27,9 @@ PARTNER_KINDS = [
     PartnerKind("medical_chamber", "Ärzte- / Zahnärztekammer"),
     PartnerKind("health_promotion", "Landeszentrale für Gesundheitsförderung"),
     PartnerKind("rehabilitation", "Berufliches Trainingszentrum / Rehabilitation"),
+    PartnerKind("health_insurer_local", "Krankenkasse (regionale Geschäftsstelle)"),
+    PartnerKind("social_psychiatric_centre", "Sozialpsychiatrisches Zentrum"),
+    PartnerKind("psychosocial_counselling", "Psychosoziale Beratungsstelle"),
 ]
 
 
@@ -54,10 +60,23 @@ def register_partner_kinds() -> list[PartnerKind]:
     return PARTNER_KINDS
 
 
+def _settings(deployment: Deployment) -> HealthSettings:
+    return deployment.plugin_settings("health") or HealthSettings()
+
+
 @hookimpl
 def register_indicators(deployment: Deployment) -> list[Indicator]:
-    settings: HealthSettings = deployment.plugin_settings("health") or HealthSettings()
-    return indicators.indicators(settings.max_wait_days)
+    return indicators.indicators(_settings(deployment))
+
+
+@hookimpl
+def register_project_types() -> list[ProjectType]:
+    return PROJECT_TYPES
+
+
+@hookimpl
+def register_workflows(deployment: Deployment) -> list[Workflow]:
+    return [addiction_chain(_settings(deployment))]
 
 
 @hookimpl

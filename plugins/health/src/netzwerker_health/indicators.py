@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -9,9 +10,17 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from netzwerker.contributions import Indicator, Period
+from netzwerker.domain.projects.models import Project
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
+from netzwerker.domain.workflows.models import WorkflowInstance
+from netzwerker.measuring import days_between, entered, in_scope, median, within
 from netzwerker_health.models import HealthTraining
+from netzwerker_health.projects import PREVENTION_TYPES
+from netzwerker_health.settings import HealthSettings
+from netzwerker_health.workflows import CHAIN
+
+Compute = Callable[[Session, Period, dict[str, Any]], float | None]
 
 
 def staff_trained(session: Session, period: Period, scope: dict[str, Any]) -> float:
@@ -24,7 +33,7 @@ def staff_trained(session: Session, period: Period, scope: dict[str, Any]) -> fl
     return float(total or 0)
 
 
-def waiting_too_long(max_wait_days: int):
+def waiting_too_long(max_wait_days: int) -> Compute:
     def compute(session: Session, period: Period, scope: dict[str, Any]) -> float:
         """Open health tasks due in the period and overdue by more than ``max_wait_days``."""
         today = scope.get("today") or date.today()
@@ -41,7 +50,50 @@ def waiting_too_long(max_wait_days: int):
     return compute
 
 
-def indicators(max_wait_days: int) -> list[Indicator]:
+def reached_step(state: str) -> Compute:
+    """Chain cases that reached ``state`` for the first time within the period."""
+
+    def compute(session: Session, period: Period, scope: dict[str, Any]) -> float:
+        step = entered(CHAIN, state)
+        count = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(step)
+            .join(WorkflowInstance, WorkflowInstance.id == step.c.instance_id)
+            .where(within(step.c.at, period), *in_scope(scope))
+        )
+        return float(count or 0)
+
+    return compute
+
+
+def days_to_first_contact(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
+    """Median days from the referral to the first contact, for first contacts in the period."""
+    referred = entered(CHAIN, "referred")
+    contact = entered(CHAIN, "first_contact")
+    days = (
+        sa.select(days_between(referred.c.at, contact.c.at))
+        .select_from(contact)
+        .join(referred, referred.c.instance_id == contact.c.instance_id)
+        .join(WorkflowInstance, WorkflowInstance.id == contact.c.instance_id)
+        .where(within(contact.c.at, period), *in_scope(scope))
+    )
+    value = session.scalar(median(days))
+    return None if value is None else round(float(value), 1)
+
+
+def prevention_participants(session: Session, period: Period, scope: dict[str, Any]) -> float:
+    """People reached by prevention and nutrition offers that ran during the period."""
+    total = session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Project.people_reached), 0)).where(
+            Project.project_type.in_(PREVENTION_TYPES),
+            sa.or_(Project.start_on.is_(None), Project.start_on <= period.end),
+            sa.or_(Project.end_on.is_(None), Project.end_on >= period.start),
+        )
+    )
+    return float(total or 0)
+
+
+def indicators(settings: HealthSettings) -> list[Indicator]:
     return [
         Indicator(
             "health_staff_trained",
@@ -52,10 +104,56 @@ def indicators(max_wait_days: int) -> list[Indicator]:
         ),
         Indicator(
             "health_waiting_too_long",
-            f"Gesundheitsaufgaben mehr als {max_wait_days} Tage überfällig",
+            f"Gesundheitsaufgaben mehr als {settings.max_wait_days} Tage überfällig",
             "Anzahl",
             "health",
-            compute=waiting_too_long(max_wait_days),
+            compute=waiting_too_long(settings.max_wait_days),
             target=0,
+            higher_is_better=False,
+        ),
+        Indicator(
+            "health_referrals_made",
+            "Vermittlungen an die Suchtberatung",
+            "Anzahl",
+            "health",
+            compute=reached_step("referred"),
+        ),
+        Indicator(
+            "health_referrals_arrived",
+            "Vermittelte, die angekommen sind (Erstkontakt)",
+            "Anzahl",
+            "health",
+            compute=reached_step("first_contact"),
+        ),
+        Indicator(
+            "health_days_to_first_contact",
+            "Tage von der Vermittlung bis zum Erstkontakt (Median)",
+            "Tage",
+            "health",
+            compute=days_to_first_contact,
+            target=settings.chain_max_days.referred,
+            higher_is_better=False,
+        ),
+        Indicator(
+            "health_case_conferences",
+            "Fallkonferenzen in der Suchthilfekette",
+            "Anzahl",
+            "health",
+            compute=reached_step("case_conference"),
+        ),
+        Indicator(
+            "health_prevention_participants",
+            "Teilnehmende an Präventionsangeboten",
+            "Personen",
+            "health",
+            compute=prevention_participants,
+        ),
+        Indicator(
+            "health_self_help_groups",
+            "Aktive Selbsthilfegruppen in der Region",
+            "Gruppen",
+            "health",
+            aggregate="last",
+            description="Von der Selbsthilfekontaktstelle gemeldet; wird von Hand eingetragen",
         ),
     ]

@@ -11,7 +11,28 @@ def _positive(instance: object, attribute: attrs.Attribute, value: int) -> None:
 
 
 @attrs.frozen
+class ChainWaits:
+    """The longest a person should wait in each step of the addiction support chain, in days.
+
+    ``[plugins.health.settings.chain_max_days]``; the chain's instances are overdue in a step
+    past it, and the referral's first-contact task is due after ``referred`` days.
+    """
+
+    identified: int = attrs.field(default=14, validator=_positive)
+    consent: int = attrs.field(default=7, validator=_positive)
+    referred: int = attrs.field(default=14, validator=_positive)
+    first_contact: int = attrs.field(default=21, validator=_positive)
+    case_conference: int = attrs.field(default=28, validator=_positive)
+    treatment: int = attrs.field(default=180, validator=_positive)
+    stabilisation: int = attrs.field(default=90, validator=_positive)
+    activation: int = attrs.field(default=90, validator=_positive)
+
+
+@attrs.frozen
 class HealthSettings:
     #: Days a health task may be overdue before it counts as "waiting too long" (e.g. the
     #: first appointment at an addiction counselling service a partner promised).
     max_wait_days: int = attrs.field(default=14, validator=_positive)
+    chain_max_days: ChainWaits = attrs.Factory(ChainWaits)
+    #: The circle accountable for chain tasks when a case has no coach or scout.
+    chain_circle: str = "suchtarbeitskreis"

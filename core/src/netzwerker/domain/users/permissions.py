@@ -118,3 +118,28 @@ def check_contacts_change(actor: Actor, partner: Partner) -> None:
         return
     if actor.role is not Role.PARTNER_MEMBER or partner.id != actor.partner_id:
         raise Forbidden(f"you cannot change the contacts of partner {partner.key!r}")
+
+
+def instance_visibility(actor: Actor) -> sa.ColumnElement[bool] | None:
+    """Workflow instances a partner member sees: those its partner handles or handled."""
+    if actor.role is not Role.PARTNER_MEMBER:
+        return None
+    from netzwerker.domain.workflows.services import instance_visibility as handled_by
+
+    return handled_by(actor.partner_id)  # type: ignore[arg-type]
+
+
+def check_instance_visible(actor: Actor, handled_by: Iterable[int | None]) -> None:
+    """``handled_by``: the partners responsible for the instance now and before."""
+    if actor.role is Role.PARTNER_MEMBER and actor.partner_id not in set(handled_by):
+        raise Forbidden("this case does not concern your partner")
+
+
+def check_instance_move(actor: Actor, partner_id: int | None) -> None:
+    """Coordinators move any case; a partner member the cases its partner handles now."""
+    if is_manager(actor):
+        return
+    if actor.role is Role.VIEWER:
+        raise Forbidden("viewers cannot move cases")
+    if partner_id != actor.partner_id:
+        raise Forbidden("only the partner now responsible may move this case")

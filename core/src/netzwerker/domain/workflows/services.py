@@ -398,3 +398,24 @@ def find_instances(
         .offset(offset)
     )
     return list(page), total or 0
+
+
+def handled_by(session: Session, instance: WorkflowInstance) -> set[int | None]:
+    """The partners responsible for an instance now and at any step before."""
+    earlier = session.exec(
+        select(WorkflowEvent.partner_id).where(WorkflowEvent.instance_id == instance.id).distinct()
+    )
+    return {instance.partner_id, *earlier}
+
+
+def public_workflow(deployment: Deployment, key: str) -> Workflow:
+    """A workflow whose instances the workflow API starts and moves (not a task or project)."""
+    workflow = workflow_of(deployment, key)
+    refuse_internal(deployment, key)
+    return workflow
+
+
+def refuse_internal(deployment: Deployment, key: str) -> None:
+    contributed = deployment.registry.workflows.get(key)
+    if contributed is not None and contributed.value.internal:
+        raise Refused(f"workflow {key!r} moves through its own records, not as a case")

@@ -1,0 +1,222 @@
+"""``/api/indicators``: definitions, the indicator report, the time series, manual values."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import attrs
+from litestar import Controller, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from netzwerker.contributions import Indicator, Period
+from netzwerker.deployment import Contributed
+from netzwerker.domain.indicators.services import (
+    GoalReading,
+    ManualEntry,
+    Reading,
+    Scope,
+    compute_readings,
+    goal_readings,
+    record_value,
+    series,
+    store_readings,
+)
+from netzwerker.domain.users import permissions
+from netzwerker.errors import InvalidInput, NotFound, Problem
+from netzwerker.http import bodies
+from netzwerker.http.answers import Answer
+from netzwerker.http.params import CurrentActor, CurrentDeployment
+
+Every = Annotated[
+    str | None, QueryParameter(pattern="^(month|quarter|year)$", description="one value per …")
+]
+From = Annotated[date | None, QueryParameter(name="from", description="first day (default: 1 Jan)")]
+To = Annotated[date | None, QueryParameter(name="to", description="last day (default: today)")]
+
+
+@attrs.frozen
+class IndicatorOut:
+    key: str
+    label: str
+    unit: str
+    working_field: str | None
+    manual: bool
+    target: float | None
+    aggregate: str
+    higher_is_better: bool
+    description: str
+    source: str
+
+    @classmethod
+    def of(cls, contributed: Contributed[Indicator]) -> IndicatorOut:
+        indicator = contributed.value
+        return cls(
+            indicator.key,
+            indicator.label,
+            indicator.unit,
+            indicator.working_field,
+            indicator.manual,
+            indicator.target,
+            indicator.aggregate,
+            indicator.higher_is_better,
+            indicator.description,
+            contributed.source,
+        )
+
+
+@attrs.frozen
+class IndicatorReportOut:
+    period_start: date
+    period_end: date
+    scope: str
+    readings: list[Reading]
+    goals: list[GoalReading]
+
+
+@attrs.frozen
+class ComputeRequest:
+    """Compute and store the indicators for a period, one value per month, quarter or year."""
+
+    start: date
+    end: date
+    every: str | None = None
+    working_field: str | None = None
+    partner_id: int | None = None
+    indicators: list[str] = attrs.Factory(list)
+
+
+@attrs.frozen
+class ComputedOut:
+    stored: int
+    readings: list[Reading]
+
+
+@attrs.frozen
+class ValueIn:
+    """A manual indicator's value for a period, e.g. funds acquired in a quarter."""
+
+    start: date
+    end: date
+    value: float
+    working_field: str | None = None
+    partner_id: int | None = None
+    note: str = ""
+
+
+@attrs.frozen
+class ValueOut(Answer):
+    id: int
+    indicator: str
+    scope: str
+    period_start: date
+    period_end: date
+    value: float | None
+    source: str
+    note: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+def period_of(start: date | None, end: date | None, today: date) -> Period:
+    """The period asked for; by default the year so far."""
+    end = end or today
+    start = start or date(end.year, 1, 1)
+    if end < start:
+        raise InvalidInput([Problem("to", f"ends ({end}) before it starts ({start})")])
+    return Period(start, end)
+
+
+class IndicatorController(Controller):
+    path = "/api/indicators"
+    tags = ("indicators",)
+
+    @get("/", sync_to_thread=True, summary="Indicators of the core and the enabled plugins")
+    def list_indicators(self, deployment: CurrentDeployment) -> list[IndicatorOut]:
+        return [IndicatorOut.of(item) for item in deployment.registry.indicators.values()]
+
+    @get("/report", sync_to_thread=True, summary="Indicator values and goals against targets")
+    def report(
+        self,
+        deployment: CurrentDeployment,
+        start: From = None,
+        end: To = None,
+        working_field: FromQuery[str | None] = None,
+        partner_id: FromQuery[int | None] = None,
+        every: Every = None,
+        indicator: Annotated[list[str] | None, QueryParameter(description="repeatable")] = None,
+    ) -> IndicatorReportOut:
+        today = deployment.today()
+        period = period_of(start, end, today)
+        scope = Scope(working_field, partner_id)
+        with deployment.session() as session:
+            readings = compute_readings(
+                session, deployment, period, scope=scope, keys=indicator, every=every, today=today
+            )
+            goals = goal_readings(session, deployment, working_field=working_field, today=today)
+        return IndicatorReportOut(period.start, period.end, scope.key, readings, goals)
+
+    @post(
+        "/compute",
+        dto=bodies.Body[ComputeRequest],
+        return_dto=None,
+        sync_to_thread=True,
+        status_code=200,
+        summary="Compute indicators and keep the values in their time series",
+    )
+    def compute(
+        self, data: JSONBody[ComputeRequest], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> ComputedOut:
+        permissions.require_manager(actor, "store indicator values")
+        period = period_of(data.start, data.end, deployment.today())
+        with deployment.transaction() as session:
+            readings = compute_readings(
+                session,
+                deployment,
+                period,
+                scope=Scope(data.working_field, data.partner_id),
+                keys=data.indicators or None,
+                every=data.every,
+            )
+            stored = store_readings(session, readings, actor=actor.username)
+        return ComputedOut(stored, readings)
+
+    @get("/{key:str}/values", sync_to_thread=True, summary="The stored time series")
+    def values(
+        self,
+        key: FromPath[str],
+        deployment: CurrentDeployment,
+        start: From = None,
+        end: To = None,
+        working_field: FromQuery[str | None] = None,
+        partner_id: FromQuery[int | None] = None,
+    ) -> list[ValueOut]:
+        if key not in deployment.registry.indicators:
+            raise NotFound("indicator", key)
+        with deployment.session() as session:
+            stored = series(
+                session, key, scope=Scope(working_field, partner_id), start=start, end=end
+            )
+            return [ValueOut.of(value) for value in stored]
+
+    @post(
+        "/{key:str}/values",
+        dto=bodies.Body[ValueIn],
+        return_dto=None,
+        sync_to_thread=True,
+        summary="Enter a manual indicator's value for a period",
+    )
+    def enter(
+        self,
+        key: FromPath[str],
+        data: JSONBody[ValueIn],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> ValueOut:
+        permissions.require_manager(actor, "enter indicator values")
+        entry = ManualEntry(
+            data.start, data.end, data.value, Scope(data.working_field, data.partner_id), data.note
+        )
+        with deployment.transaction() as session:
+            value = record_value(session, deployment.registry, key, entry, actor=actor.username)
+            return ValueOut.of(value)

@@ -1,0 +1,329 @@
+"""``/api/project-types`` and ``/api/projects``: projects, their lifecycle and funding."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+import attrs
+from litestar import Controller, Response, get, patch, post
+from litestar.pagination import OffsetPagination
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from sqlmodel import Session
+
+from netzwerker.contributions import ProjectType
+from netzwerker.deployment import Contributed
+from netzwerker.domain.projects.lifecycle import PROJECT_WORKFLOW
+from netzwerker.domain.projects.models import FundingApplication, Project
+from netzwerker.domain.projects.services import (
+    FundingDecision,
+    FundingDraft,
+    ProjectChanges,
+    ProjectDraft,
+    ProjectFilter,
+    add_funding,
+    create_project,
+    decide_funding,
+    find_projects,
+    funding_of,
+    get_project,
+    move_project,
+    project_members,
+    project_state,
+    update_project,
+)
+from netzwerker.domain.users import permissions
+from netzwerker.domain.workflows.controllers import WorkflowEventOut
+from netzwerker.domain.workflows.services import instance_history
+from netzwerker.http import bodies
+from netzwerker.http.answers import Answer
+from netzwerker.http.bodies import Update, etag
+from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
+
+
+@attrs.frozen
+class DetailFieldOut:
+    name: str
+    type: str
+    required: bool
+
+
+@attrs.frozen
+class ProjectTypeOut:
+    key: str
+    name: str
+    working_field: str | None
+    description: str
+    source: str
+    details: list[DetailFieldOut]
+
+    @classmethod
+    def of(cls, contributed: Contributed[ProjectType]) -> ProjectTypeOut:
+        project_type = contributed.value
+        fields = (
+            attrs.fields(attrs.resolve_types(project_type.details)) if project_type.details else ()
+        )
+        return cls(
+            key=project_type.key,
+            name=project_type.name,
+            working_field=project_type.working_field,
+            description=project_type.description,
+            source=contributed.source,
+            details=[
+                DetailFieldOut(
+                    field.name,
+                    getattr(field.type, "__name__", str(field.type)),
+                    field.default is attrs.NOTHING,
+                )
+                for field in fields
+            ],
+        )
+
+
+@attrs.frozen
+class FundingOut(Answer):
+    id: int
+    source: str
+    programme: str
+    requested: Decimal
+    granted: Decimal | None
+    status: str
+    submitted_on: date | None
+    decided_on: date | None
+    note: str
+    version: int
+
+
+@attrs.frozen
+class ProjectPartnerOut:
+    partner_id: int
+    role: str
+
+
+@attrs.frozen
+class ProjectOut(Answer):
+    id: int
+    key: str
+    title: str
+    project_type: str
+    working_field: str | None
+    status: str
+    status_label: str
+    allowed: list[str]
+    description: str
+    details: dict[str, Any]
+    target_groups: list[str]
+    partners: list[ProjectPartnerOut]
+    funding: list[FundingOut]
+    start_on: date | None
+    end_on: date | None
+    people_reached: int
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+@attrs.frozen
+class ProjectMove:
+    reason: str = ""
+    version: int | None = None
+
+
+def project_answers(session: Session, rows: list[tuple[Project, str]]) -> list[ProjectOut]:
+    """Projects with their members and funding, in three queries for the whole page."""
+    ids = [project.id for project, _ in rows]
+    members = project_members(session, ids)  # type: ignore[arg-type]
+    funding = funding_of(session, ids)  # type: ignore[arg-type]
+    return [
+        ProjectOut.of(
+            project,
+            status=state,
+            status_label=PROJECT_WORKFLOW.label(state),
+            allowed=[t.name for t in PROJECT_WORKFLOW.allowed(state)],
+            target_groups=members[project.id]["target_groups"],  # type: ignore[index]
+            partners=[
+                ProjectPartnerOut(partner_id, role)
+                for partner_id, role in members[project.id]["partners"]  # type: ignore[index]
+            ],
+            funding=[FundingOut.of(item) for item in funding[project.id]],  # type: ignore[index]
+        )
+        for project, state in rows
+    ]
+
+
+def project_out(session: Session, project: Project) -> ProjectOut:
+    return project_answers(session, [(project, project_state(session, project))])[0]
+
+
+def _respond(body: Any, status_code: int = 200) -> Response[Any]:
+    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
+
+
+@get("/api/project-types", tags=["projects"], sync_to_thread=True)
+def list_project_types(deployment: CurrentDeployment) -> list[ProjectTypeOut]:
+    """The project types of the enabled plugins, with the fields of their details."""
+    return [ProjectTypeOut.of(item) for item in deployment.registry.project_types.values()]
+
+
+class ProjectController(Controller):
+    path = "/api/projects"
+    tags = ("projects",)
+
+    @get("/", sync_to_thread=True, summary="Projects, newest first, filtered")
+    def list_projects(
+        self,
+        deployment: CurrentDeployment,
+        project_type: FromQuery[str | None] = None,
+        working_field: FromQuery[str | None] = None,
+        status: Annotated[list[str] | None, QueryParameter(description="repeatable")] = None,
+        partner_id: FromQuery[int | None] = None,
+        target_group: FromQuery[str | None] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> OffsetPagination[ProjectOut]:
+        project_filter = ProjectFilter(
+            project_type, working_field, tuple(status or ()), partner_id, target_group
+        )
+        with deployment.session() as session:
+            rows, total = find_projects(session, project_filter, limit=limit, offset=offset)
+            items = project_answers(session, rows)
+        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+
+    @post("/", dto=bodies.Body[ProjectDraft], return_dto=None, sync_to_thread=True)
+    def create(
+        self, data: JSONBody[ProjectDraft], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[ProjectOut]:
+        """Record a project idea (coordinators)."""
+        permissions.require_manager(actor, "record projects")
+        with deployment.transaction() as session:
+            project = create_project(session, deployment, data, actor=actor.username)
+            body = project_out(session, project)
+        return _respond(body, 201)
+
+    @get("/{project_id:int}", sync_to_thread=True)
+    def read(
+        self, project_id: FromPath[int], deployment: CurrentDeployment
+    ) -> Response[ProjectOut]:
+        with deployment.session() as session:
+            body = project_out(session, get_project(session, project_id))
+        return _respond(body)
+
+    @patch(
+        "/{project_id:int}",
+        dto=bodies.Changes[ProjectChanges],
+        return_dto=None,
+        sync_to_thread=True,
+    )
+    def update(
+        self,
+        project_id: FromPath[int],
+        data: JSONBody[Update],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> Response[ProjectOut]:
+        permissions.require_manager(actor, "change projects")
+        with deployment.transaction() as session:
+            project = update_project(
+                session,
+                deployment,
+                project_id,
+                data.values,
+                actor=actor.username,
+                expected_version=data.version,
+            )
+            body = project_out(session, project)
+        return _respond(body)
+
+    @get("/{project_id:int}/history", sync_to_thread=True, summary="The project's lifecycle")
+    def history(
+        self, project_id: FromPath[int], deployment: CurrentDeployment
+    ) -> list[WorkflowEventOut]:
+        with deployment.session() as session:
+            project = get_project(session, project_id)
+            return [
+                WorkflowEventOut.of(event)
+                for event in instance_history(session, project.lifecycle_id)
+            ]
+
+    @post(
+        "/{project_id:int}/funding",
+        dto=bodies.Body[FundingDraft],
+        return_dto=None,
+        sync_to_thread=True,
+        summary="Record a funding application",
+    )
+    def add_funding(
+        self,
+        project_id: FromPath[int],
+        data: JSONBody[FundingDraft],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> Response[FundingOut]:
+        permissions.require_manager(actor, "record funding")
+        with deployment.transaction() as session:
+            application: FundingApplication = add_funding(
+                session, project_id, data, actor=actor.username
+            )
+            body = FundingOut.of(application)
+        return _respond(body, 201)
+
+    @post(
+        "/{project_id:int}/funding/{funding_id:int}",
+        dto=bodies.Body[FundingDecision],
+        return_dto=None,
+        sync_to_thread=True,
+        status_code=200,
+        summary="Submit, grant, partly grant, reject or withdraw an application",
+    )
+    def decide_funding(
+        self,
+        project_id: FromPath[int],
+        funding_id: FromPath[int],
+        data: JSONBody[FundingDecision],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> Response[FundingOut]:
+        permissions.require_manager(actor, "record funding decisions")
+        with deployment.transaction() as session:
+            application = decide_funding(
+                session,
+                project_id,
+                funding_id,
+                data,
+                today=deployment.today(),
+                actor=actor.username,
+            )
+            body = FundingOut.of(application)
+        return _respond(body)
+
+    @post(
+        "/{project_id:int}/{action:str}",
+        dto=bodies.Body[ProjectMove],
+        return_dto=None,
+        sync_to_thread=True,
+        status_code=200,
+        summary="Move a project: conceive, apply_for_funding, launch, evaluate, close, abandon",
+    )
+    def move(
+        self,
+        project_id: FromPath[int],
+        action: FromPath[str],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+        data: JSONBody[ProjectMove | None] = None,
+    ) -> Response[ProjectOut]:
+        permissions.require_manager(actor, "move projects")
+        request = data or ProjectMove()
+        with deployment.transaction() as session:
+            project = move_project(
+                session,
+                deployment,
+                project_id,
+                action,
+                actor=actor.username,
+                reason=request.reason,
+                expected_version=request.version,
+            )
+            body = project_out(session, project)
+        return _respond(body)

@@ -1,0 +1,131 @@
+"""The addiction support chain (Suchthilfekette) across legal domains, as a workflow.
+
+A person identified in the jobcenter (SGB II) reaches addiction counselling, treatment or
+rehabilitation (SGB V, VI, IX), stabilisation and activation, and work (SGB II, III): each
+step held by another autonomous partner. The chain records who holds the case, and how long
+each step takes against the waiting times the deployment sets.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import attrs
+
+from netzwerker.domain.partners.models import LegalDomain
+from netzwerker.domain.workflows.actions import create_task, request_case_conference
+from netzwerker.workflow import Transition, Workflow
+from netzwerker_health.settings import HealthSettings
+
+CHAIN = "health_addiction_chain"
+
+
+class Substance(StrEnum):
+    ALCOHOL = "alcohol"
+    ILLEGAL_DRUGS = "illegal_drugs"
+    MEDICATION = "medication"
+    GAMBLING = "gambling"
+    MEDIA = "media"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+@attrs.frozen
+class AddictionCase:
+    """What the chain keeps about a case: no names, only what the partners need to act."""
+
+    substance: Substance = Substance.UNKNOWN
+    legal_domains: list[LegalDomain] = attrs.Factory(list)
+    substitution: bool = False
+    note: str = ""
+
+
+STEPS = (
+    "identified",
+    "consent",
+    "referred",
+    "first_contact",
+    "case_conference",
+    "treatment",
+    "stabilisation",
+    "activation",
+)
+
+
+def addiction_chain(settings: HealthSettings) -> Workflow:
+    waits = settings.chain_max_days
+    circle = settings.chain_circle
+    return Workflow(
+        key=CHAIN,
+        name="Suchthilfekette",
+        working_field="health",
+        data=AddictionCase,
+        states=[*STEPS, "work", "dropped"],
+        initial="identified",
+        final=["work", "dropped"],
+        max_days={step: getattr(waits, step) for step in STEPS},
+        transitions=[
+            Transition("give_consent", ["identified"], "consent", label="Einwilligung erteilt"),
+            Transition(
+                "refer",
+                ["consent"],
+                "referred",
+                hands_over=True,
+                label="An die Suchtberatung vermitteln",
+                actions=[
+                    create_task(
+                        "Erstkontakt für {subject} anbieten",
+                        due_in_days=waits.referred,
+                        accountable_circle=circle,
+                        kind="first_contact",
+                    )
+                ],
+            ),
+            Transition("first_contact", ["referred"], "first_contact", label="Erstkontakt"),
+            Transition(
+                "convene",
+                ["first_contact", "treatment", "stabilisation"],
+                "case_conference",
+                label="Fallkonferenz einberufen",
+                actions=[
+                    request_case_conference(
+                        due_in_days=waits.first_contact, accountable_circle=circle
+                    )
+                ],
+            ),
+            Transition(
+                "start_treatment",
+                ["case_conference"],
+                "treatment",
+                hands_over=True,
+                label="Behandlung / Rehabilitation beginnt",
+            ),
+            Transition("stabilise", ["treatment"], "stabilisation", label="Stabilisierung"),
+            Transition(
+                "activate",
+                ["case_conference", "stabilisation"],
+                "activation",
+                label="Aktivierung",
+            ),
+            Transition("place", ["activation"], "work", label="In Arbeit / Ausbildung"),
+            Transition(
+                "drop",
+                list(STEPS),
+                "dropped",
+                requires_reason=True,
+                label="Abgebrochen",
+            ),
+        ],
+        labels={
+            "identified": "Identifikation",
+            "consent": "Einwilligung",
+            "referred": "Vermittlung an Suchtberatung",
+            "first_contact": "Erstkontakt",
+            "case_conference": "Fallkonferenz",
+            "treatment": "Behandlung / Rehabilitation",
+            "stabilisation": "Stabilisierung",
+            "activation": "Aktivierung",
+            "work": "Arbeit",
+            "dropped": "abgebrochen",
+        },
+    )
