@@ -56,6 +56,8 @@ class Workflow:
     so a wrong value is reported with its path); ``None`` means no data.
     ``max_days``: the longest a case should wait in a state, in days (usually from the
     plugin's settings); an instance past it is overdue in that step.
+    ``priority``: optional ``priority(data) -> int`` that ranks a new case from its data
+    (a crisis first); the higher of it and the priority asked for wins.
     ``internal``: the core drives it through records of its own (a task's status, a project's
     lifecycle); the workflow API neither starts nor moves its instances.
     """
@@ -70,6 +72,7 @@ class Workflow:
     working_field: str | None = None
     data: type | None = None
     max_days: dict[str, int] = attrs.field(factory=dict)
+    priority: Callable[[Any], int] | None = None
     internal: bool = False
 
     def problems(self) -> list[str]:

@@ -143,3 +143,9 @@ def check_instance_move(actor: Actor, partner_id: int | None) -> None:
         raise Forbidden("viewers cannot move cases")
     if partner_id != actor.partner_id:
         raise Forbidden("only the partner now responsible may move this case")
+
+
+def require_staff(actor: Actor, what: str) -> None:
+    """Coordinators, admins and viewers: the jobcenter's own people, not partner members."""
+    if actor.role is Role.PARTNER_MEMBER:
+        raise Forbidden(f"partner members may not {what}")

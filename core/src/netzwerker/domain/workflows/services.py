@@ -64,7 +64,8 @@ class Move:
 class Step:
     """What a guard or an action sees of a move in progress.
 
-    A guard sees the instance as it was; an action sees it moved (new state, new partner).
+    A guard sees the instance with the data given with the move, still in its old state;
+    an action sees it moved (new state, new partner).
     ``data()`` is the instance's data as the workflow's attrs class.
     """
 
@@ -181,6 +182,11 @@ def start_instance(
         problems.extend(exc.problems)
     if problems:
         raise InvalidInput(problems)
+    priority = draft.priority
+    if workflow.priority is not None and workflow.data is not None:
+        priority = max(
+            priority, workflow.priority(structure(make_converter(), data, workflow.data))
+        )
     instance = WorkflowInstance(
         workflow=workflow.key,
         state=workflow.initial,
@@ -188,7 +194,7 @@ def start_instance(
         working_field=working_field,
         partner_id=draft.partner_id,
         person_id=draft.person_id,
-        priority=draft.priority,
+        priority=priority,
         data=data,
         started_at=now,
         created_by=actor,
@@ -259,6 +265,10 @@ def advance(
     if problems:
         raise InvalidInput(problems)
     old_state = instance.state
+    if changes.get("data"):
+        instance.data = merged  # the data given with the move is what its guard judges
+    else:
+        changes.pop("data", None)
     step = Step(session, deployment, workflow, instance, transition, actor, now, today, move.reason)
     new_state = workflow.apply(old_state, move.action, reason=move.reason, subject=step)
     if move.partner_id is not None and move.partner_id != instance.partner_id:
@@ -267,10 +277,6 @@ def advance(
     if move.person_id is not None and move.person_id != instance.person_id:
         changes["person_id"] = [instance.person_id, move.person_id]
         instance.person_id = move.person_id
-    if changes.get("data"):
-        instance.data = merged
-    else:
-        changes.pop("data", None)
     _enter(workflow, instance, new_state, now, today)
     event = _append(
         session,

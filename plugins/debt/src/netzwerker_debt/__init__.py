@@ -1,0 +1,1 @@
+"""Arbeitsfeld Schulden for netzwerker: the tiered debt-counselling system."""

@@ -1,0 +1,152 @@
+"""The tiered debt-counselling system (gestuftes System der Schuldnerberatung).
+
+Tier 1: volunteer debt pre-sorters put the documents in order; tier 2: a crisis is taken up
+at once (eviction, power cut-off, seized account); tier 3: full debt counselling; then an
+out-of-court settlement with the creditors, and where it fails, consumer insolvency.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import attrs
+
+from netzwerker.domain.workflows.actions import create_task
+from netzwerker.workflow import Transition, Workflow
+from netzwerker_debt.settings import DebtSettings
+
+COUNSELLING = "debt_counselling"
+
+
+class Urgency(StrEnum):
+    NONE = "none"
+    EVICTION = "eviction"
+    ENERGY_CUTOFF = "energy_cutoff"
+    ACCOUNT_SEIZURE = "account_seizure"
+    OTHER = "other"
+
+
+def _not_negative(instance: object, attribute: attrs.Attribute, value: int) -> None:
+    if value < 0:
+        raise ValueError(f"must not be negative, got {value}")
+
+
+@attrs.frozen
+class DebtCase:
+    """What the tiers need to know of a case: how urgent, how many creditors, how much."""
+
+    urgency: Urgency = Urgency.NONE
+    creditors: int = attrs.field(default=0, validator=_not_negative)
+    total_debt: int = attrs.field(default=0, validator=_not_negative)
+    household_size: int = attrs.field(default=1, validator=_not_negative)
+
+
+def crisis_priority(case: DebtCase) -> int:
+    """Crises go first: an eviction or a cut-off cannot wait for the queue."""
+    return 0 if case.urgency is Urgency.NONE else 1
+
+
+def _is_crisis(step: Any) -> str | None:
+    if step.data().urgency is Urgency.NONE:
+        return "only an urgent case (eviction, cut-off, seized account) is a crisis intervention"
+    return None
+
+
+def debt_counselling(settings: DebtSettings) -> Workflow:
+    return Workflow(
+        key=COUNSELLING,
+        name="Gestufte Schuldnerberatung",
+        working_field="debt",
+        data=DebtCase,
+        priority=crisis_priority,
+        states=[
+            "requested",
+            "pre_sorting",
+            "crisis_intervention",
+            "counselling",
+            "settlement_attempt",
+            "insolvency",
+            "settled",
+            "discharged",
+            "closed",
+        ],
+        initial="requested",
+        final=["settled", "discharged", "closed"],
+        max_days={
+            "requested": settings.first_appointment_days,
+            "pre_sorting": settings.pre_sorting_days,
+            "crisis_intervention": settings.crisis_days,
+            "settlement_attempt": settings.settlement_days,
+        },
+        transitions=[
+            Transition(
+                "pre_sort",
+                ["requested"],
+                "pre_sorting",
+                hands_over=True,
+                label="Unterlagen vorsortieren",
+            ),
+            Transition(
+                "intervene",
+                ["requested", "pre_sorting"],
+                "crisis_intervention",
+                hands_over=True,
+                guard=_is_crisis,
+                label="Krisenintervention",
+                actions=[
+                    create_task(
+                        "Krisenintervention für {subject} ({urgency})",
+                        due_in_days=settings.crisis_days,
+                        accountable_circle=settings.circle,
+                        kind="crisis",
+                    )
+                ],
+            ),
+            Transition(
+                "first_appointment",
+                ["requested", "pre_sorting", "crisis_intervention"],
+                "counselling",
+                hands_over=True,
+                label="Erstgespräch Schuldnerberatung",
+            ),
+            Transition(
+                "attempt_settlement",
+                ["counselling"],
+                "settlement_attempt",
+                label="Außergerichtlicher Einigungsversuch",
+            ),
+            Transition("settle", ["settlement_attempt"], "settled", label="Einigung erreicht"),
+            Transition(
+                "file_insolvency",
+                ["settlement_attempt"],
+                "insolvency",
+                label="Verbraucherinsolvenz beantragt",
+            ),
+            Transition("discharge", ["insolvency"], "discharged", label="Restschuldbefreiung"),
+            Transition(
+                "stabilise",
+                ["counselling", "crisis_intervention"],
+                "closed",
+                label="Lage stabilisiert, beendet",
+            ),
+            Transition(
+                "close",
+                ["requested", "pre_sorting", "crisis_intervention", "counselling"],
+                "closed",
+                requires_reason=True,
+                label="Beendet / abgebrochen",
+            ),
+        ],
+        labels={
+            "requested": "angefragt",
+            "pre_sorting": "Vorsortierung",
+            "crisis_intervention": "Krisenintervention",
+            "counselling": "Schuldnerberatung",
+            "settlement_attempt": "Einigungsversuch",
+            "insolvency": "Verbraucherinsolvenz",
+            "settled": "Einigung",
+            "discharged": "Restschuldbefreiung",
+            "closed": "beendet",
+        },
+    )

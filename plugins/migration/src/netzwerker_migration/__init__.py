@@ -1,0 +1,1 @@
+"""Arbeitsfeld Migration / interkulturelle Öffnung for netzwerker."""

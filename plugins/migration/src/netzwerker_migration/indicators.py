@@ -1,0 +1,97 @@
+"""Indicators of the migration field, each one SQL aggregate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from netzwerker.contributions import Indicator, Period
+from netzwerker.domain.projects.models import Project, ProjectPartner
+from netzwerker.domain.workflows.models import WorkflowInstance
+from netzwerker.measuring import days_between, entered, in_scope, started_in
+from netzwerker_migration.settings import MigrationSettings
+from netzwerker_migration.workflows import MEDIATION
+
+Compute = Callable[[Session, Period, dict[str, Any]], float | None]
+
+#: Project types whose partners count as institutions trained in intercultural opening.
+OPENING_TYPES = ("intercultural_opening",)
+
+
+def fulfilled_in_time(days: int) -> Compute:
+    def compute(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
+        """Per cent of the requests made in the period whose appointment took place in time."""
+        held = entered(MEDIATION, "appointment_held")
+        in_time = sa.func.count(held.c.at).filter(
+            days_between(WorkflowInstance.started_at, held.c.at) <= days
+        )
+        total, fulfilled = session.execute(
+            sa.select(sa.func.count(WorkflowInstance.id), in_time)
+            .select_from(WorkflowInstance)
+            .outerjoin(held, held.c.instance_id == WorkflowInstance.id)
+            .where(started_in(period, MEDIATION), *in_scope(scope))
+        ).one()
+        return None if not total else round(100 * fulfilled / total, 1)
+
+    return compute
+
+
+def languages_not_covered(covered: list[str]) -> Compute:
+    def compute(session: Session, period: Period, scope: dict[str, Any]) -> float:
+        """Distinct languages requested in the period that the mediator pool does not cover."""
+        language = WorkflowInstance.data["language"].as_string()
+        query = sa.select(sa.func.count(sa.distinct(language))).where(
+            started_in(period, MEDIATION), *in_scope(scope)
+        )
+        if covered:
+            query = query.where(language.not_in(covered))
+        return float(session.scalar(query) or 0)
+
+    return compute
+
+
+def institutions_trained(session: Session, period: Period, scope: dict[str, Any]) -> float:
+    """Partners in intercultural-opening trainings that ran during the period."""
+    count = session.scalar(
+        sa.select(sa.func.count(sa.distinct(ProjectPartner.partner_id)))
+        .join(Project, Project.id == ProjectPartner.project_id)
+        .where(
+            Project.project_type.in_(OPENING_TYPES),
+            ProjectPartner.role == "partner",
+            sa.or_(Project.start_on.is_(None), Project.start_on <= period.end),
+            sa.or_(Project.end_on.is_(None), Project.end_on >= period.start),
+        )
+    )
+    return float(count or 0)
+
+
+def indicators(settings: MigrationSettings) -> list[Indicator]:
+    return [
+        Indicator(
+            "migration_requests_in_time",
+            f"Mittlungsanfragen innerhalb von {settings.fulfil_within_days} Tagen erfüllt",
+            "%",
+            "migration",
+            compute=fulfilled_in_time(settings.fulfil_within_days),
+            target=90,
+        ),
+        Indicator(
+            "migration_languages_not_covered",
+            "Angefragte, nicht abgedeckte Sprachen",
+            "Sprachen",
+            "migration",
+            compute=languages_not_covered(settings.languages_covered),
+            target=0,
+            higher_is_better=False,
+        ),
+        Indicator(
+            "migration_institutions_trained",
+            "Einrichtungen in interkultureller Öffnung geschult",
+            "Einrichtungen",
+            "migration",
+            compute=institutions_trained,
+        ),
+    ]

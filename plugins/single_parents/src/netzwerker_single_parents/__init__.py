@@ -1,0 +1,1 @@
+"""Single parents (the ANNA model) for netzwerker: households in intensive coaching."""

@@ -1,0 +1,180 @@
+"""``/api/single_parents/…``: households in coaching, caseloads, sponsorships, barriers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import attrs
+from litestar import Controller, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from netzwerker.domain.indicators.controllers import From, To, period_of
+from netzwerker.domain.users import permissions
+from netzwerker.http import bodies
+from netzwerker.http.answers import Answer
+from netzwerker.http.params import CurrentActor, CurrentDeployment
+from netzwerker_single_parents import services
+from netzwerker_single_parents.services import BarrierDraft, HouseholdDraft, SponsorshipDraft
+
+
+@attrs.frozen
+class HouseholdOut(Answer):
+    id: int
+    reference: str
+    town: str
+    children: int
+    youngest_child_age: int | None
+    coach_person_id: int
+    coaching_id: int
+    over_caseload: bool
+    left_benefits_on: date | None
+    created_at: datetime
+
+
+@attrs.frozen
+class CaseloadOut:
+    coach_person_id: int
+    coach: str
+    households: int
+    limit: int
+    over: bool
+
+
+@attrs.frozen
+class SponsorshipOut(Answer):
+    id: int
+    household_id: int
+    sponsor: str
+    started_on: date
+    ended_on: date | None
+    focus: str
+
+
+@attrs.frozen
+class BarrierOut(Answer):
+    id: int
+    household_id: int
+    kind: str
+    step: str
+    noted_on: date
+    resolved_on: date | None
+    note: str
+
+
+@attrs.frozen
+class BarrierCountOut:
+    kind: str
+    barriers: int
+
+
+@attrs.frozen
+class LeftBenefits:
+    on: date
+
+
+class SingleParentsController(Controller):
+    """Coaching data is for coordinators (coaches) and viewers, not for other partners."""
+
+    path = "/api/single_parents"
+    tags = ("single parents",)
+
+    @get("/households", sync_to_thread=True)
+    def list_households(
+        self,
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+        coach_person_id: FromQuery[int | None] = None,
+    ) -> list[HouseholdOut]:
+        permissions.require_staff(actor, "see households")
+        with deployment.session() as session:
+            return [HouseholdOut.of(h) for h in services.households(session, coach_person_id)]
+
+    @post("/households", dto=bodies.Body[HouseholdDraft], return_dto=None, sync_to_thread=True)
+    def add_household(
+        self, data: JSONBody[HouseholdDraft], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> HouseholdOut:
+        """Take a household into coaching (refused or flagged beyond the caseload limit)."""
+        permissions.require_manager(actor, "take households into coaching")
+        with deployment.transaction() as session:
+            household = services.add_household(session, deployment, data, actor=actor.username)
+            return HouseholdOut.of(household)
+
+    @get("/caseloads", sync_to_thread=True, summary="Households per coach against the limit")
+    def caseloads(self, deployment: CurrentDeployment, actor: CurrentActor) -> list[CaseloadOut]:
+        permissions.require_staff(actor, "see caseloads")
+        with deployment.session() as session:
+            return [
+                CaseloadOut(c.coach_person_id, c.coach, c.households, c.limit, c.over)
+                for c in services.caseloads(session, deployment)
+            ]
+
+    @post(
+        "/households/{household_id:int}/sponsorships",
+        dto=bodies.Body[SponsorshipDraft],
+        return_dto=None,
+        sync_to_thread=True,
+    )
+    def add_sponsorship(
+        self,
+        household_id: FromPath[int],
+        data: JSONBody[SponsorshipDraft],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> SponsorshipOut:
+        permissions.require_manager(actor, "record sponsorships")
+        with deployment.transaction() as session:
+            return SponsorshipOut.of(services.add_sponsorship(session, household_id, data))
+
+    @post(
+        "/households/{household_id:int}/barriers",
+        dto=bodies.Body[BarrierDraft],
+        return_dto=None,
+        sync_to_thread=True,
+    )
+    def add_barrier(
+        self,
+        household_id: FromPath[int],
+        data: JSONBody[BarrierDraft],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> BarrierOut:
+        permissions.require_manager(actor, "record barriers")
+        with deployment.transaction() as session:
+            return BarrierOut.of(services.add_barrier(session, household_id, data))
+
+    @post(
+        "/households/{household_id:int}/left-benefits",
+        dto=bodies.Body[LeftBenefits],
+        return_dto=None,
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def left_benefits(
+        self,
+        household_id: FromPath[int],
+        data: JSONBody[LeftBenefits],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> HouseholdOut:
+        permissions.require_manager(actor, "record an exit from benefits")
+        with deployment.transaction() as session:
+            household = services.leave_benefits(
+                session, household_id, data.on, actor=actor.username
+            )
+            return HouseholdOut.of(household)
+
+    @get("/barriers", sync_to_thread=True, summary="Access barriers found, per kind")
+    def barriers(
+        self,
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+        start: From = None,
+        end: To = None,
+    ) -> list[BarrierCountOut]:
+        permissions.require_staff(actor, "see barriers")
+        period = period_of(start, end, deployment.today())
+        with deployment.session() as session:
+            return [
+                BarrierCountOut(kind, count)
+                for kind, count in services.barriers_by_kind(session, period.start, period.end)
+            ]

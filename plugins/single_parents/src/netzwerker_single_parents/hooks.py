@@ -1,0 +1,107 @@
+"""Hook implementations of the single-parents plugin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import attrs
+import click
+
+from netzwerker import hookimpl
+from netzwerker.contributions import Indicator, PartnerKind, ProjectType, WorkingField
+from netzwerker.deployment import Deployment
+from netzwerker.workflow import Workflow
+from netzwerker_single_parents import indicators
+from netzwerker_single_parents.settings import SingleParentsSettings
+from netzwerker_single_parents.workflows import coaching
+
+
+@attrs.frozen
+class CoachingProjectDetails:
+    """An intensive-coaching project: coaches, households, towns (ANNA: 3 coaches, 30)."""
+
+    coaches: int = 0
+    households_planned: int = 0
+    towns: list[str] = attrs.Factory(list)
+
+
+@attrs.frozen
+class SponsorProgrammeDetails:
+    """A sponsorship programme (Familienpaten): sponsors recruited, households matched."""
+
+    sponsors: int = 0
+    households_matched: int = 0
+
+
+def _settings(deployment: Deployment) -> SingleParentsSettings:
+    return deployment.plugin_settings("single_parents") or SingleParentsSettings()
+
+
+@hookimpl
+def settings_class() -> type:
+    return SingleParentsSettings
+
+
+@hookimpl
+def register_migrations() -> Path:
+    return Path(__file__).parent / "migrations" / "versions"
+
+
+@hookimpl
+def register_working_fields() -> list[WorkingField]:
+    return [
+        WorkingField(
+            "single_parents",
+            "Alleinerziehende",
+            "Intensivcoaching von Bedarfsgemeinschaften Alleinerziehender, Patenschaften",
+        )
+    ]
+
+
+@hookimpl
+def register_partner_kinds() -> list[PartnerKind]:
+    return [
+        PartnerKind("childcare", "Kita / Kindertagespflege"),
+        PartnerKind("family_centre", "Familienzentrum / Familienbildung"),
+        PartnerKind("single_parent_association", "Verband alleinerziehender Mütter und Väter"),
+    ]
+
+
+@hookimpl
+def register_project_types() -> list[ProjectType]:
+    return [
+        ProjectType(
+            "intensive_coaching", "Intensivcoaching", CoachingProjectDetails, "single_parents"
+        ),
+        ProjectType(
+            "sponsorship_programme",
+            "Patenschaftsprogramm",
+            SponsorProgrammeDetails,
+            "single_parents",
+        ),
+    ]
+
+
+@hookimpl
+def register_workflows(deployment: Deployment) -> list[Workflow]:
+    return [coaching(_settings(deployment))]
+
+
+@hookimpl
+def register_indicators(deployment: Deployment) -> list[Indicator]:
+    return indicators.indicators(_settings(deployment))
+
+
+@hookimpl
+def register_routes() -> list[Any]:
+    from netzwerker_single_parents.controllers import SingleParentsController
+
+    return [SingleParentsController]
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    from netzwerker_single_parents.commands import single_parents
+
+    cli.add_command(single_parents)

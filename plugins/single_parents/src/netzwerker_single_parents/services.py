@@ -1,0 +1,216 @@
+"""Households in coaching, the coaches' caseloads, sponsorships and barriers."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+import attrs
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from netzwerker.deployment import Deployment
+from netzwerker.domain.audit.services import record
+from netzwerker.domain.partners.models import Person
+from netzwerker.domain.workflows.models import WorkflowInstance
+from netzwerker.domain.workflows.services import InstanceDraft, start_instance
+from netzwerker.errors import InvalidInput, NotFound, Problem, Refused
+from netzwerker_single_parents.models import Barrier, Household, Sponsorship
+from netzwerker_single_parents.settings import OverLimit, SingleParentsSettings
+from netzwerker_single_parents.workflows import COACHING
+
+
+class BarrierKind(StrEnum):
+    CHILDCARE = "childcare"
+    TRANSPORT = "transport"
+    LANGUAGE = "language"
+    HEALTH = "health"
+    HOUSING = "housing"
+    DEBT = "debt"
+    DIGITAL = "digital"
+    ADMINISTRATION = "administration"
+    OTHER = "other"
+
+
+def _not_negative(instance: object, attribute: attrs.Attribute, value: int | None) -> None:
+    if value is not None and value < 0:
+        raise ValueError(f"must not be negative, got {value}")
+
+
+@attrs.frozen
+class HouseholdDraft:
+    """A household taken into coaching: a reference (never a name) and its coach."""
+
+    reference: str
+    coach_person_id: int
+    town: str = ""
+    children: int = attrs.field(default=1, validator=_not_negative)
+    youngest_child_age: int | None = attrs.field(default=None, validator=_not_negative)
+
+
+@attrs.frozen
+class SponsorshipDraft:
+    sponsor: str
+    started_on: date
+    focus: str = ""
+
+
+@attrs.frozen
+class BarrierDraft:
+    kind: BarrierKind
+    noted_on: date
+    step: str = ""
+    note: str = ""
+
+
+@attrs.frozen
+class Caseload:
+    coach_person_id: int
+    coach: str
+    households: int
+    limit: int
+
+    @property
+    def over(self) -> bool:
+        return self.households > self.limit
+
+
+def settings_of(deployment: Deployment) -> SingleParentsSettings:
+    return deployment.plugin_settings("single_parents") or SingleParentsSettings()
+
+
+def open_households(coach_person_id: int | None = None) -> sa.Select:
+    """Households whose coaching is still open (optionally of one coach)."""
+    query = (
+        select(Household.coach_person_id, sa.func.count(Household.id))
+        .join(WorkflowInstance, WorkflowInstance.id == Household.coaching_id)
+        .where(WorkflowInstance.closed_at.is_(None))  # type: ignore[union-attr]
+        .group_by(Household.coach_person_id)
+    )
+    if coach_person_id is not None:
+        query = query.where(Household.coach_person_id == coach_person_id)
+    return query
+
+
+def caseloads(session: Session, deployment: Deployment) -> list[Caseload]:
+    limit = settings_of(deployment).max_households_per_coach
+    counts = dict(session.execute(open_households()).all())
+    people = session.exec(
+        select(Person).where(Person.id.in_(counts)).order_by(Person.name)  # type: ignore[union-attr]
+    )
+    return [Caseload(person.id, person.name, counts[person.id], limit) for person in people]  # type: ignore[index, arg-type]
+
+
+def add_household(
+    session: Session, deployment: Deployment, draft: HouseholdDraft, *, actor: str
+) -> Household:
+    """Take a household into coaching; a coach at the caseload limit is refused or flagged."""
+    settings = settings_of(deployment)
+    problems = []
+    if not draft.reference.strip():
+        problems.append(Problem("reference", "must not be empty"))
+    elif session.scalar(select(Household.id).where(Household.reference == draft.reference)):
+        problems.append(Problem("reference", f"a household {draft.reference!r} exists already"))
+    if session.get(Person, draft.coach_person_id) is None:
+        problems.append(Problem("coach_person_id", f"no person {draft.coach_person_id!r}"))
+    if problems:
+        raise InvalidInput(problems)
+    current = session.execute(open_households(draft.coach_person_id)).first()
+    households = current[1] if current else 0
+    over = households >= settings.max_households_per_coach
+    if over and settings.over_limit is OverLimit.REFUSE:
+        raise Refused(
+            f"coach {draft.coach_person_id} already coaches {households} households "
+            f"(limit {settings.max_households_per_coach}); choose another coach"
+        )
+    coaching = start_instance(
+        session,
+        deployment,
+        COACHING,
+        InstanceDraft(subject=draft.reference, person_id=draft.coach_person_id),
+        actor=actor,
+    )
+    household = Household(
+        reference=draft.reference,
+        town=draft.town,
+        children=draft.children,
+        youngest_child_age=draft.youngest_child_age,
+        coach_person_id=draft.coach_person_id,
+        coaching_id=coaching.id,  # type: ignore[arg-type]
+        over_caseload=over,
+    )
+    session.add(household)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="single_parents.household.create",
+        object_type="single_parents_household",
+        object_id=household.id,
+        changes={"over_caseload": over},
+    )
+    return household
+
+
+def get_household(session: Session, household_id: int) -> Household:
+    household = session.get(Household, household_id)
+    if household is None:
+        raise NotFound("household", household_id)
+    return household
+
+
+def households(session: Session, coach_person_id: int | None = None) -> list[Household]:
+    query = select(Household).order_by(Household.reference)
+    if coach_person_id is not None:
+        query = query.where(Household.coach_person_id == coach_person_id)
+    return list(session.exec(query))
+
+
+def add_sponsorship(session: Session, household_id: int, draft: SponsorshipDraft) -> Sponsorship:
+    get_household(session, household_id)
+    if not draft.sponsor.strip():
+        raise InvalidInput([Problem("sponsor", "must not be empty")])
+    sponsorship = Sponsorship(household_id=household_id, **attrs.asdict(draft))
+    session.add(sponsorship)
+    session.flush()
+    return sponsorship
+
+
+def add_barrier(session: Session, household_id: int, draft: BarrierDraft) -> Barrier:
+    get_household(session, household_id)
+    barrier = Barrier(
+        household_id=household_id,
+        kind=draft.kind.value,
+        noted_on=draft.noted_on,
+        step=draft.step,
+        note=draft.note,
+    )
+    session.add(barrier)
+    session.flush()
+    return barrier
+
+
+def barriers_by_kind(session: Session, start: date, end: date) -> list[tuple[str, int]]:
+    rows = session.execute(
+        select(Barrier.kind, sa.func.count(Barrier.id))
+        .where(Barrier.noted_on.between(start, end))  # type: ignore[attr-defined]
+        .group_by(Barrier.kind)
+        .order_by(sa.func.count(Barrier.id).desc(), Barrier.kind)
+    )
+    return [(kind, count) for kind, count in rows]
+
+
+def leave_benefits(session: Session, household_id: int, on: date, *, actor: str) -> Household:
+    """The household no longer needs basic income (the goal of the coaching)."""
+    household = get_household(session, household_id)
+    household.left_benefits_on = on
+    record(
+        session,
+        actor=actor,
+        action="single_parents.household.left_benefits",
+        object_type="single_parents_household",
+        object_id=household_id,
+        changes={"on": on.isoformat()},
+    )
+    session.flush()
+    return household

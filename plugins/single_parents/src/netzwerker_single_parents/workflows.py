@@ -1,0 +1,83 @@
+"""The coaching of a household (ANNA): from the intake to a sustainable exit.
+
+Intake → resource analysis → joint case consultation of the partners → a plan → activation
+steps (childcare, qualification, work) → follow-up for sustainability → exit.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from netzwerker.domain.workflows.actions import request_case_conference
+from netzwerker.workflow import Transition, Workflow
+from netzwerker_single_parents.settings import SingleParentsSettings
+
+COACHING = "single_parents_coaching"
+
+
+@attrs.frozen
+class CoachingSteps:
+    """The activation steps taken so far."""
+
+    childcare_arranged: bool = False
+    qualification_started: bool = False
+    employment_started: bool = False
+    note: str = ""
+
+
+def coaching(settings: SingleParentsSettings) -> Workflow:
+    return Workflow(
+        key=COACHING,
+        name="Intensivcoaching Alleinerziehender",
+        working_field="single_parents",
+        data=CoachingSteps,
+        states=[
+            "intake",
+            "resource_analysis",
+            "case_consultation",
+            "plan",
+            "activation",
+            "follow_up",
+            "exit",
+            "dropped",
+        ],
+        initial="intake",
+        final=["exit", "dropped"],
+        max_days={
+            "intake": 14,
+            "resource_analysis": settings.consultation_days,
+            "case_consultation": 14,
+            "follow_up": settings.follow_up_days,
+        },
+        transitions=[
+            Transition("analyse", ["intake"], "resource_analysis", label="Ressourcenanalyse"),
+            Transition(
+                "consult",
+                ["resource_analysis", "activation"],
+                "case_consultation",
+                label="Gemeinsame Fallberatung",
+                actions=[request_case_conference(due_in_days=14)],
+            ),
+            Transition("plan", ["case_consultation"], "plan", label="Förderplan"),
+            Transition("activate", ["plan"], "activation", label="Aktivierung"),
+            Transition("follow_up", ["activation"], "follow_up", label="Nachbetreuung"),
+            Transition("exit", ["follow_up"], "exit", label="Abschluss"),
+            Transition(
+                "drop",
+                ["intake", "resource_analysis", "case_consultation", "plan", "activation"],
+                "dropped",
+                requires_reason=True,
+                label="Abgebrochen",
+            ),
+        ],
+        labels={
+            "intake": "Aufnahme",
+            "resource_analysis": "Ressourcenanalyse",
+            "case_consultation": "Fallberatung",
+            "plan": "Förderplan",
+            "activation": "Aktivierung",
+            "follow_up": "Nachbetreuung",
+            "exit": "abgeschlossen",
+            "dropped": "abgebrochen",
+        },
+    )

@@ -1,0 +1,1 @@
+"""Arbeitsfeld transnationaler Austausch von Jugendlichen und Fachkräften for netzwerker."""

@@ -1,0 +1,117 @@
+"""Indicators of transnational exchange, each one SQL aggregate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from netzwerker.contributions import Indicator, Period
+from netzwerker.domain.workflows.models import WorkflowInstance
+from netzwerker.measuring import entered, in_scope, within
+from netzwerker_transnational.workflows import EXCHANGE, PLACED
+
+
+def _departures(period: Period, scope: dict[str, Any]) -> sa.Select:
+    abroad = entered(EXCHANGE, "abroad")
+    return (
+        sa.select(WorkflowInstance.id, WorkflowInstance.data)
+        .join(abroad, abroad.c.instance_id == WorkflowInstance.id)
+        .where(within(abroad.c.at, period), *in_scope(scope))
+    )
+
+
+def participants(session: Session, period: Period, scope: dict[str, Any]) -> float:
+    """Participants who went abroad in the period."""
+    departed = _departures(period, scope).subquery()
+    return float(session.scalar(sa.select(sa.func.count()).select_from(departed)) or 0)
+
+
+def countries(session: Session, period: Period, scope: dict[str, Any]) -> float:
+    """Countries the participants of the period went to."""
+    country = WorkflowInstance.data["country"].as_string()
+    abroad = entered(EXCHANGE, "abroad")
+    count = session.scalar(
+        sa.select(sa.func.count(sa.distinct(country)))
+        .join(abroad, abroad.c.instance_id == WorkflowInstance.id)
+        .where(within(abroad.c.at, period), *in_scope(scope))
+    )
+    return float(count or 0)
+
+
+def completion_rate(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
+    """Per cent of the stays that began in the period and were not broken off."""
+    abroad = entered(EXCHANGE, "abroad")
+    total, completed = session.execute(
+        sa.select(
+            sa.func.count(WorkflowInstance.id),
+            sa.func.count(WorkflowInstance.id).filter(WorkflowInstance.state != "dropped_out"),
+        )
+        .join(abroad, abroad.c.instance_id == WorkflowInstance.id)
+        .where(within(abroad.c.at, period), *in_scope(scope))
+    ).one()
+    return None if not total else round(100 * completed / total, 1)
+
+
+def placed_after_return(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
+    """Per cent of the outcome checks in the period that found work or training."""
+    checked = entered(EXCHANGE, "outcome_checked")
+    outcome = WorkflowInstance.data["outcome"].as_string()
+    total, placed = session.execute(
+        sa.select(
+            sa.func.count(WorkflowInstance.id),
+            sa.func.count(WorkflowInstance.id).filter(outcome.in_(PLACED)),
+        )
+        .join(checked, checked.c.instance_id == WorkflowInstance.id)
+        .where(within(checked.c.at, period), *in_scope(scope))
+    ).one()
+    return None if not total else round(100 * placed / total, 1)
+
+
+def by_country(session: Session, period: Period) -> list[tuple[str, int]]:
+    """Participants who went abroad in the period, per country."""
+    country = WorkflowInstance.data["country"].as_string()
+    abroad = entered(EXCHANGE, "abroad")
+    rows = session.execute(
+        sa.select(country, sa.func.count(WorkflowInstance.id))
+        .join(abroad, abroad.c.instance_id == WorkflowInstance.id)
+        .where(within(abroad.c.at, period))
+        .group_by(country)
+        .order_by(sa.func.count(WorkflowInstance.id).desc(), country)
+    )
+    return [(code, count) for code, count in rows]
+
+
+INDICATORS = [
+    Indicator(
+        "transnational_participants",
+        "Teilnehmende im Ausland",
+        "Personen",
+        "transnational",
+        compute=participants,
+    ),
+    Indicator(
+        "transnational_countries",
+        "Länder der Auslandsaufenthalte",
+        "Länder",
+        "transnational",
+        compute=countries,
+    ),
+    Indicator(
+        "transnational_completion_rate",
+        "Auslandsaufenthalte ohne Abbruch",
+        "%",
+        "transnational",
+        compute=completion_rate,
+        target=85,
+    ),
+    Indicator(
+        "transnational_placed_after_return",
+        "In Arbeit oder Ausbildung nach der Rückkehr",
+        "%",
+        "transnational",
+        compute=placed_after_return,
+        target=50,
+    ),
+]

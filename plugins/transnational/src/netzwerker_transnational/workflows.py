@@ -1,0 +1,149 @@
+"""A participant's way through a stay abroad (youth exchange, internship, staff exchange).
+
+Application → selection → preparation → the stay with a host partner abroad → follow-up →
+the outcome check some months after the return (in work or training?), as ESF programmes
+such as "Integration durch Austausch" ask for.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+import attrs
+
+from netzwerker.workflow import Transition, Workflow
+from netzwerker_transnational.settings import TransnationalSettings
+
+EXCHANGE = "transnational_exchange"
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+class ExchangeKind(StrEnum):
+    YOUTH_EXCHANGE = "youth_exchange"
+    INTERNSHIP = "internship"
+    STAFF_EXCHANGE = "staff_exchange"
+
+
+class Outcome(StrEnum):
+    PENDING = "pending"
+    WORK = "work"
+    TRAINING = "training"
+    EDUCATION = "education"
+    UNEMPLOYED = "unemployed"
+    UNKNOWN = "unknown"
+
+
+#: Outcomes that count as "in work or training".
+PLACED = (Outcome.WORK.value, Outcome.TRAINING.value, Outcome.EDUCATION.value)
+
+
+def _country(instance: object, attribute: attrs.Attribute, value: str) -> None:
+    if not COUNTRY.match(value):
+        raise ValueError(f"an ISO 3166 country code such as 'PL' or 'ES', got {value!r}")
+
+
+@attrs.frozen
+class Participant:
+    country: str = attrs.field(validator=_country)
+    kind: ExchangeKind = ExchangeKind.INTERNSHIP
+    programme: str = ""
+    returned_on: date | None = None
+    outcome: Outcome = Outcome.PENDING
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, 28))
+
+
+def _returned(step: Any) -> str | None:
+    if step.data().returned_on is None:
+        return "give the day of return (data.returned_on)"
+    return None
+
+
+def outcome_due(months: int):
+    def guard(step: Any) -> str | None:
+        data = step.data()
+        if data.returned_on is None:
+            return "give the day of return (data.returned_on)"
+        due = add_months(data.returned_on, months)
+        if step.today < due:
+            return f"the outcome is checked {months} months after the return, from {due}"
+        if data.outcome is Outcome.PENDING:
+            return "record the outcome (data.outcome)"
+        return None
+
+    return guard
+
+
+def exchange(settings: TransnationalSettings) -> Workflow:
+    months = settings.outcome_check_months
+    return Workflow(
+        key=EXCHANGE,
+        name="Auslandsaufenthalt",
+        working_field="transnational",
+        data=Participant,
+        states=[
+            "applied",
+            "selected",
+            "preparation",
+            "abroad",
+            "follow_up",
+            "outcome_checked",
+            "not_selected",
+            "dropped_out",
+        ],
+        initial="applied",
+        final=["outcome_checked", "not_selected", "dropped_out"],
+        max_days={"applied": 30, "preparation": settings.preparation_days},
+        transitions=[
+            Transition("select", ["applied"], "selected", label="Ausgewählt"),
+            Transition(
+                "reject",
+                ["applied"],
+                "not_selected",
+                requires_reason=True,
+                label="Nicht ausgewählt",
+            ),
+            Transition("prepare", ["selected"], "preparation", label="Vorbereitung"),
+            Transition(
+                "depart",
+                ["preparation"],
+                "abroad",
+                hands_over=True,
+                label="Ausreise zur Partnerorganisation",
+            ),
+            Transition(
+                "return", ["abroad"], "follow_up", guard=_returned, label="Rückkehr, Nachbereitung"
+            ),
+            Transition(
+                "check_outcome",
+                ["follow_up"],
+                "outcome_checked",
+                guard=outcome_due(months),
+                label=f"Verbleib nach {months} Monaten geprüft",
+            ),
+            Transition(
+                "drop_out",
+                ["selected", "preparation", "abroad"],
+                "dropped_out",
+                requires_reason=True,
+                label="Abgebrochen",
+            ),
+        ],
+        labels={
+            "applied": "beworben",
+            "selected": "ausgewählt",
+            "preparation": "Vorbereitung",
+            "abroad": "im Ausland",
+            "follow_up": "Nachbereitung",
+            "outcome_checked": "Verbleib geprüft",
+            "not_selected": "nicht ausgewählt",
+            "dropped_out": "abgebrochen",
+        },
+    )
