@@ -490,5 +490,15 @@ def demo(deployment: Path, seed: int, serve: bool, host: str, port: int) -> None
         run(deployment, host=host, port=port, workers=1)
 
 
+def _add_engine_commands() -> None:
+    from netzwerker.engine_commands import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_add_engine_commands()
+
+
 def main() -> None:
     cli()

@@ -40,6 +40,7 @@ CIRCLES = [
     ("ak_gewalt", "Arbeitskreis „Gewalt in engen sozialen Bezügen“", "health"),
     ("ak_praevention", "AK Prävention", "health"),
     ("pflegekonferenz", "Regionale Pflegekonferenz", "health"),
+    ("schuldnerberatung", "AK Schuldnerberatung", "debt"),
 ]
 
 COORDINATORS = [("Sabine Netz", "Netzwerkerin Gesundheit"), ("Ali Brücke", "Netzwerker Migration")]

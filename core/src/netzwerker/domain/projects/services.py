@@ -238,6 +238,13 @@ def get_project(session: Session, project_id: int, expected_version: int | None 
     return project
 
 
+def project_by_key(session: Session, key: str) -> Project:
+    project = session.exec(select(Project).where(Project.key == key)).first()
+    if project is None:
+        raise NotFound("project", key)
+    return project
+
+
 def update_project(
     session: Session,
     deployment: Deployment,
