@@ -490,6 +490,28 @@ def demo(deployment: Path, seed: int, serve: bool, host: str, port: int) -> None
         run(deployment, host=host, port=port, workers=1)
 
 
+@cli.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--path",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="where to write it (default: ./netzwerker-<name>)",
+)
+def new_plugin(name: str, folder: Path | None) -> None:
+    """Scaffold a plugin package NAME that installs, loads and passes its own test."""
+    from netzwerker.plugin_template import scaffold_plugin
+
+    target = folder or Path(f"netzwerker-{name.replace('_', '-')}")
+    try:
+        written = scaffold_plugin(name, target)
+    except (ValueError, FileExistsError) as exc:
+        fail([str(exc)])
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: pip install -e {target} && pytest {target / 'tests'}")
+
+
 def _add_engine_commands() -> None:
     from netzwerker.engine_commands import COMMANDS
 

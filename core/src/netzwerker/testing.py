@@ -183,7 +183,11 @@ def sample_network(session: Session) -> Network:
     session.flush()
     coordinator = Person(partner_id=jobcenter.id, name="Sabine Netz", role="Netzwerkerin")
     counsellor = Person(partner_id=counselling.id, name="Tom Hilfe", role="Berater")
-    circle = Circle(key="suchtarbeitskreis", name="Suchtarbeitskreis", working_field="health")
+    from netzwerker.domain.fields.models import WorkingFieldRecord
+
+    # The circle belongs to the health field where the health plugin is enabled.
+    field = "health" if session.get(WorkingFieldRecord, "health") is not None else None
+    circle = Circle(key="suchtarbeitskreis", name="Suchtarbeitskreis", working_field=field)
     session.add_all([coordinator, counsellor, circle])
     session.flush()
     return Network(jobcenter, coordinator, clinic, counselling, counsellor, circle)
@@ -247,7 +251,7 @@ def api(deployment: Deployment) -> Iterator[Api]:
             session,
             TaskDraft(
                 title="Erstgespräche innerhalb von 14 Tagen",
-                working_field="health",
+                working_field=network.circle.working_field or _any_field(session),
                 responsible_partner_id=network.counselling.id,
                 accountable_person_id=network.coordinator.id,
                 due_date=deployment.today() + timedelta(days=10),
@@ -256,6 +260,14 @@ def api(deployment: Deployment) -> Iterator[Api]:
         )
     with TestClient(create_app(deployment)) as client:
         yield Api(client, deployment, network, tokens, task.id)
+
+
+def _any_field(session: Session) -> str:
+    from sqlmodel import select
+
+    from netzwerker.domain.fields.models import WorkingFieldRecord
+
+    return session.exec(select(WorkingFieldRecord.key).order_by(WorkingFieldRecord.key)).first()
 
 
 def snapshot(deployment: Deployment) -> dict[str, list[tuple[Any, ...]]]:
