@@ -70,19 +70,15 @@ from netzwerker.contributions import Indicator, Period, WorkingField
 from netzwerker.deployment import Deployment
 from netzwerker.domain.workflows.models import WorkflowInstance
 from netzwerker.measuring import in_scope, started_in
+from netzwerker.validators import positive
 from netzwerker.workflow import Transition, Workflow
 
 CASE = "{name}_case"
 
 
-def _positive(instance: object, attribute: attrs.Attribute, value: int) -> None:
-    if value < 1:
-        raise ValueError(f"must be at least 1, got {{value}}")
-
-
 @attrs.frozen
 class Settings:
-    max_days_open: int = attrs.field(default=14, validator=_positive)
+    max_days_open: int = attrs.field(default=14, validator=positive)
 
 
 def case_workflow(settings: Settings) -> Workflow:

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from netzwerker.domain.workflows.actions import create_task
+from netzwerker.validators import not_negative
 from netzwerker.workflow import Transition, Workflow
 from netzwerker_debt.settings import DebtSettings
 
@@ -27,19 +28,14 @@ class Urgency(StrEnum):
     OTHER = "other"
 
 
-def _not_negative(instance: object, attribute: attrs.Attribute, value: int) -> None:
-    if value < 0:
-        raise ValueError(f"must not be negative, got {value}")
-
-
 @attrs.frozen
 class DebtCase:
     """What the tiers need to know of a case: how urgent, how many creditors, how much."""
 
     urgency: Urgency = Urgency.NONE
-    creditors: int = attrs.field(default=0, validator=_not_negative)
-    total_debt: int = attrs.field(default=0, validator=_not_negative)
-    household_size: int = attrs.field(default=1, validator=_not_negative)
+    creditors: int = attrs.field(default=0, validator=not_negative)
+    total_debt: int = attrs.field(default=0, validator=not_negative)
+    household_size: int = attrs.field(default=1, validator=not_negative)
 
 
 def crisis_priority(case: DebtCase) -> int:

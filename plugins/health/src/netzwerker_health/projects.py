@@ -5,11 +5,7 @@ from __future__ import annotations
 import attrs
 
 from netzwerker.contributions import ProjectType
-
-
-def _not_negative(instance: object, attribute: attrs.Attribute, value: float) -> None:
-    if value < 0:
-        raise ValueError(f"must not be negative, got {value}")
+from netzwerker.validators import not_negative
 
 
 @attrs.frozen
@@ -18,8 +14,8 @@ class PreventionDetails:
 
     topic: str
     setting: str = ""
-    sessions: int = attrs.field(default=1, validator=_not_negative)
-    places: int = attrs.field(default=0, validator=_not_negative)
+    sessions: int = attrs.field(default=1, validator=not_negative)
+    places: int = attrs.field(default=0, validator=not_negative)
 
 
 @attrs.frozen
@@ -27,7 +23,7 @@ class OfferDetails:
     """A standing offer run by a partner: where, how many hours a week, which languages."""
 
     location: str = ""
-    hours_per_week: float = attrs.field(default=0.0, validator=_not_negative)
+    hours_per_week: float = attrs.field(default=0.0, validator=not_negative)
     languages: list[str] = attrs.Factory(list)
 
 
@@ -36,8 +32,8 @@ class TrainingDetails:
     """A training series for staff: topic, sessions, people planned."""
 
     topic: str
-    sessions: int = attrs.field(default=1, validator=_not_negative)
-    participants_planned: int = attrs.field(default=0, validator=_not_negative)
+    sessions: int = attrs.field(default=1, validator=not_negative)
+    participants_planned: int = attrs.field(default=0, validator=not_negative)
 
 
 PROJECT_TYPES = [

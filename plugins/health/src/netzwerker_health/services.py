@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import attrs
 from sqlmodel import Session, select
@@ -11,12 +10,8 @@ from sqlmodel import Session, select
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.partners.services import get_partner
 from netzwerker.errors import InvalidInput, NotFound, Problem
+from netzwerker.validators import not_negative
 from netzwerker_health.models import HealthTraining
-
-
-def _not_negative(_: Any, attribute: attrs.Attribute, value: int) -> None:
-    if value < 0:
-        raise ValueError("must not be negative")
 
 
 @attrs.frozen
@@ -25,7 +20,7 @@ class TrainingDraft:
 
     title: str
     held_on: date
-    participants: int = attrs.field(default=0, validator=_not_negative)
+    participants: int = attrs.field(default=0, validator=not_negative)
     topic: str = ""
     online: bool = False
     trainer: str | None = None

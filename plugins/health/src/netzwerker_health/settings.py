@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-
-def _positive(instance: object, attribute: attrs.Attribute, value: int) -> None:
-    if value < 1:
-        raise ValueError(f"must be at least 1, got {value}")
+from netzwerker.validators import positive
 
 
 @attrs.frozen
@@ -18,21 +15,21 @@ class ChainWaits:
     past it, and the referral's first-contact task is due after ``referred`` days.
     """
 
-    identified: int = attrs.field(default=14, validator=_positive)
-    consent: int = attrs.field(default=7, validator=_positive)
-    referred: int = attrs.field(default=14, validator=_positive)
-    first_contact: int = attrs.field(default=21, validator=_positive)
-    case_conference: int = attrs.field(default=28, validator=_positive)
-    treatment: int = attrs.field(default=180, validator=_positive)
-    stabilisation: int = attrs.field(default=90, validator=_positive)
-    activation: int = attrs.field(default=90, validator=_positive)
+    identified: int = attrs.field(default=14, validator=positive)
+    consent: int = attrs.field(default=7, validator=positive)
+    referred: int = attrs.field(default=14, validator=positive)
+    first_contact: int = attrs.field(default=21, validator=positive)
+    case_conference: int = attrs.field(default=28, validator=positive)
+    treatment: int = attrs.field(default=180, validator=positive)
+    stabilisation: int = attrs.field(default=90, validator=positive)
+    activation: int = attrs.field(default=90, validator=positive)
 
 
 @attrs.frozen
 class HealthSettings:
     #: Days a health task may be overdue before it counts as "waiting too long" (e.g. the
     #: first appointment at an addiction counselling service a partner promised).
-    max_wait_days: int = attrs.field(default=14, validator=_positive)
+    max_wait_days: int = attrs.field(default=14, validator=positive)
     chain_max_days: ChainWaits = attrs.Factory(ChainWaits)
     #: The circle accountable for chain tasks when a case has no coach or scout.
     chain_circle: str = "suchtarbeitskreis"

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-
-def _positive(instance: object, attribute: attrs.Attribute, value: int) -> None:
-    if value < 1:
-        raise ValueError(f"must be at least 1, got {value}")
+from netzwerker.validators import positive
 
 
 def _language_codes(instance: object, attribute: attrs.Attribute, value: list[str]) -> None:
@@ -20,6 +17,6 @@ def _language_codes(instance: object, attribute: attrs.Attribute, value: list[st
 class MigrationSettings:
     #: A mediation request counts as fulfilled in time when the appointment is held within
     #: this many days.
-    fulfil_within_days: int = attrs.field(default=10, validator=_positive)
+    fulfil_within_days: int = attrs.field(default=10, validator=positive)
     #: Languages the bridge-builder pool covers (ISO 639 codes, e.g. "ar", "ru", "tr").
     languages_covered: list[str] = attrs.field(factory=list, validator=_language_codes)

@@ -15,6 +15,7 @@ from netzwerker.domain.partners.models import Person
 from netzwerker.domain.workflows.models import WorkflowInstance
 from netzwerker.domain.workflows.services import InstanceDraft, start_instance
 from netzwerker.errors import InvalidInput, NotFound, Problem, Refused
+from netzwerker.validators import not_negative
 from netzwerker_single_parents.models import Barrier, Household, Sponsorship
 from netzwerker_single_parents.settings import OverLimit, SingleParentsSettings
 from netzwerker_single_parents.workflows import COACHING
@@ -32,11 +33,6 @@ class BarrierKind(StrEnum):
     OTHER = "other"
 
 
-def _not_negative(instance: object, attribute: attrs.Attribute, value: int | None) -> None:
-    if value is not None and value < 0:
-        raise ValueError(f"must not be negative, got {value}")
-
-
 @attrs.frozen
 class HouseholdDraft:
     """A household taken into coaching: a reference (never a name) and its coach."""
@@ -44,8 +40,8 @@ class HouseholdDraft:
     reference: str
     coach_person_id: int
     town: str = ""
-    children: int = attrs.field(default=1, validator=_not_negative)
-    youngest_child_age: int | None = attrs.field(default=None, validator=_not_negative)
+    children: int = attrs.field(default=1, validator=not_negative)
+    youngest_child_age: int | None = attrs.field(default=None, validator=not_negative)
 
 
 @attrs.frozen

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import attrs
 
-
-def _positive(instance: object, attribute: attrs.Attribute, value: int) -> None:
-    if value < 1:
-        raise ValueError(f"must be at least 1, got {value}")
+from netzwerker.validators import positive
 
 
 @attrs.frozen
 class TransnationalSettings:
     #: Months after the return at which the outcome (work, training) is checked.
-    outcome_check_months: int = attrs.field(default=6, validator=_positive)
+    outcome_check_months: int = attrs.field(default=6, validator=positive)
     #: Days the preparation before the stay abroad should take at most.
-    preparation_days: int = attrs.field(default=90, validator=_positive)
+    preparation_days: int = attrs.field(default=90, validator=positive)

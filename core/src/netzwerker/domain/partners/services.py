@@ -34,6 +34,7 @@ from netzwerker.domain.partners.models import (
 from netzwerker.domain.tasks.models import Task, TaskParty
 from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused, require_version
 from netzwerker.structuring import make_converter
+from netzwerker.validators import not_blank
 
 
 def partner_converter() -> cattrs.Converter:
@@ -45,18 +46,13 @@ def partner_converter() -> cattrs.Converter:
     return converter
 
 
-def _not_blank(_: Any, attribute: attrs.Attribute, value: str) -> None:
-    if not value.strip():
-        raise ValueError("must not be empty")
-
-
 @attrs.frozen
 class PartnerDraft:
     """A partner entry as the API takes it."""
 
     key: PartnerKey
-    name: str = attrs.field(validator=_not_blank)
-    kind: str = attrs.field(validator=_not_blank)
+    name: str = attrs.field(validator=not_blank)
+    kind: str = attrs.field(validator=not_blank)
     legal_domains: list[LegalDomain] = attrs.Factory(list)
     working_fields: list[str] = attrs.Factory(list)
     region: str = ""
@@ -75,7 +71,7 @@ class PartnerDraft:
 class ContactDraft:
     """A contact person of a partner."""
 
-    name: str = attrs.field(validator=_not_blank)
+    name: str = attrs.field(validator=not_blank)
     role: str = ""
     email: Email | None = None
     phone: str = ""

@@ -36,6 +36,7 @@ from netzwerker.domain.workflows.models import WorkflowInstance
 from netzwerker.domain.workflows.services import InstanceDraft, Move, advance, start_instance
 from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, require_version
 from netzwerker.structuring import validated_json
+from netzwerker.validators import not_blank, not_negative
 
 PROJECT_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -66,16 +67,6 @@ def _project_key(instance: Any, attribute: attrs.Attribute, value: str) -> None:
         )
 
 
-def _not_blank(instance: Any, attribute: attrs.Attribute, value: str) -> None:
-    if not value.strip():
-        raise ValueError("must not be empty")
-
-
-def _not_negative(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
-    if value is not None and value < 0:
-        raise ValueError("must not be negative")
-
-
 @attrs.frozen
 class ProjectPartnerDraft:
     partner_id: int
@@ -86,7 +77,7 @@ class ProjectPartnerDraft:
 class ProjectChanges:
     """What may change on a project (every field of the draft but its key and type)."""
 
-    title: str = attrs.field(validator=_not_blank)
+    title: str = attrs.field(validator=not_blank)
     working_field: str | None = None
     description: str = ""
     target_groups: list[str] = attrs.Factory(list)
@@ -94,7 +85,7 @@ class ProjectChanges:
     details: dict[str, Any] = attrs.Factory(dict)
     start_on: date | None = None
     end_on: date | None = None
-    people_reached: int = attrs.field(default=0, validator=_not_negative)
+    people_reached: int = attrs.field(default=0, validator=not_negative)
 
 
 @attrs.frozen
@@ -111,7 +102,7 @@ EDITABLE = tuple(field.name for field in attrs.fields(ProjectChanges))
 @attrs.frozen
 class FundingDraft:
     source: FundingSource
-    requested: Decimal = attrs.field(validator=_not_negative)
+    requested: Decimal = attrs.field(validator=not_negative)
     programme: str = ""
     submitted_on: date | None = None
     note: str = ""
@@ -123,7 +114,7 @@ class FundingDecision:
 
     action: str
     on: date | None = None
-    granted: Decimal | None = attrs.field(default=None, validator=_not_negative)
+    granted: Decimal | None = attrs.field(default=None, validator=not_negative)
     reason: str = ""
     version: int | None = None
 

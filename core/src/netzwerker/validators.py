@@ -1,0 +1,24 @@
+"""attrs validators the core and plugins share; the strict converter reports their message
+at the field's path (``plugins.debt.settings.crisis_days: must be at least 1, got 0``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+
+def positive(instance: Any, attribute: attrs.Attribute, value: int) -> None:
+    if value < 1:
+        raise ValueError(f"must be at least 1, got {value}")
+
+
+def not_negative(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+    """Also for optional values: ``None`` passes."""
+    if value is not None and value < 0:
+        raise ValueError(f"must not be negative, got {value}")
+
+
+def not_blank(instance: Any, attribute: attrs.Attribute, value: str) -> None:
+    if not value.strip():
+        raise ValueError("must not be empty")
