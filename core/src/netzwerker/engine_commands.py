@@ -289,7 +289,7 @@ def indicators() -> None:
 
 
 def _period(loaded: Any, start: datetime | None, end: datetime | None) -> Any:
-    from netzwerker.domain.indicators.controllers import period_of
+    from netzwerker.domain.indicators.services import period_of
 
     return period_of(start and start.date(), end and end.date(), loaded.today())
 

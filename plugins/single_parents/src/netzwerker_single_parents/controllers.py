@@ -8,11 +8,11 @@ import attrs
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from netzwerker.domain.indicators.controllers import From, To, period_of
+from netzwerker.domain.indicators.services import period_of
 from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
-from netzwerker.http.params import CurrentActor, CurrentDeployment
+from netzwerker.http.params import CurrentActor, CurrentDeployment, From, To
 from netzwerker_single_parents import services
 from netzwerker_single_parents.services import BarrierDraft, HouseholdDraft, SponsorshipDraft
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import attrs
 from litestar import get
 
-from netzwerker.domain.indicators.controllers import From, To, period_of
-from netzwerker.http.params import CurrentDeployment
+from netzwerker.domain.indicators.services import period_of
+from netzwerker.http.params import CurrentDeployment, From, To
 from netzwerker_transnational.indicators import by_country
 
 

@@ -9,7 +9,7 @@ import attrs
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from netzwerker.contributions import Indicator, Period
+from netzwerker.contributions import Indicator
 from netzwerker.deployment import Contributed
 from netzwerker.domain.indicators.services import (
     GoalReading,
@@ -18,21 +18,20 @@ from netzwerker.domain.indicators.services import (
     Scope,
     compute_readings,
     goal_readings,
+    period_of,
     record_value,
     series,
     store_readings,
 )
 from netzwerker.domain.users import permissions
-from netzwerker.errors import InvalidInput, NotFound, Problem
+from netzwerker.errors import NotFound
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
-from netzwerker.http.params import CurrentActor, CurrentDeployment
+from netzwerker.http.params import CurrentActor, CurrentDeployment, From, To
 
 Every = Annotated[
     str | None, QueryParameter(pattern="^(month|quarter|year)$", description="one value per …")
 ]
-From = Annotated[date | None, QueryParameter(name="from", description="first day (default: 1 Jan)")]
-To = Annotated[date | None, QueryParameter(name="to", description="last day (default: today)")]
 
 
 @attrs.frozen
@@ -116,15 +115,6 @@ class ValueOut(Answer):
     note: str
     recorded_by: str
     recorded_at: datetime
-
-
-def period_of(start: date | None, end: date | None, today: date) -> Period:
-    """The period asked for; by default the year so far."""
-    end = end or today
-    start = start or date(end.year, 1, 1)
-    if end < start:
-        raise InvalidInput([Problem("to", f"ends ({end}) before it starts ({start})")])
-    return Period(start, end)
 
 
 class IndicatorController(Controller):

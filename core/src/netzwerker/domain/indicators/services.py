@@ -82,6 +82,15 @@ class GoalReading:
     reached: bool | None
 
 
+def period_of(start: date | None, end: date | None, today: date) -> Period:
+    """The period asked for; by default the year so far."""
+    end = end or today
+    start = start or date(end.year, 1, 1)
+    if end < start:
+        raise InvalidInput([Problem("to", f"ends ({end}) before it starts ({start})")])
+    return Period(start, end)
+
+
 def split_period(period: Period, every: str | None) -> list[Period]:
     """The months, quarters or years that ``period`` touches, clipped to it (None: as is)."""
     if every is None:

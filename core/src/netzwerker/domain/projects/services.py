@@ -23,7 +23,6 @@ from sqlmodel import Session, select
 from netzwerker.clock import utcnow
 from netzwerker.deployment import Deployment
 from netzwerker.domain.audit.services import record
-from netzwerker.domain.fields.models import WorkingFieldRecord
 from netzwerker.domain.partners.models import Partner
 from netzwerker.domain.projects.lifecycle import FUNDING_WORKFLOW, PROJECT_WORKFLOW
 from netzwerker.domain.projects.models import (
@@ -32,6 +31,7 @@ from netzwerker.domain.projects.models import (
     ProjectPartner,
     ProjectTargetGroup,
 )
+from netzwerker.domain.references import field_problems
 from netzwerker.domain.workflows.models import WorkflowInstance
 from netzwerker.domain.workflows.services import InstanceDraft, Move, advance, start_instance
 from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, require_version
@@ -140,13 +140,8 @@ def _problems(session: Session, deployment: Deployment, values: dict[str, Any]) 
             problems.extend(exc.problems)
         if values["working_field"] is None:
             values["working_field"] = project_type.value.working_field
-    field_key = values["working_field"]
-    if field_key is not None:
-        field = session.get(WorkingFieldRecord, field_key)
-        if field is None or not field.active:
-            problems.append(
-                Problem("working_field", f"unknown or inactive working field {field_key!r}")
-            )
+    if values["working_field"] is not None:
+        problems.extend(field_problems(session, values["working_field"]))
     seen: set[int] = set()
     leads = 0
     for index, member in enumerate(values["partners"]):

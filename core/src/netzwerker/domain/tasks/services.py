@@ -13,8 +13,9 @@ from netzwerker.clock import utcnow
 from netzwerker.db import next_in_history
 from netzwerker.deployment import emit
 from netzwerker.domain.circles.models import Circle
-from netzwerker.domain.fields.models import Goal, WorkingFieldRecord
+from netzwerker.domain.fields.models import Goal
 from netzwerker.domain.partners.models import Partner, Person
+from netzwerker.domain.references import field_problems, partner_problems
 from netzwerker.domain.tasks.models import Task, TaskEvent, TaskParty
 from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
 from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused, require_version
@@ -67,20 +68,10 @@ def _reference_problems(session: Session, values: dict[str, Any]) -> list[Proble
     problems: list[Problem] = []
     if not str(values.get("title", "")).strip():
         problems.append(Problem("title", "must not be empty"))
-    field = session.get(WorkingFieldRecord, values["working_field"])
-    if field is None or not field.active:
-        problems.append(
-            Problem(
-                "working_field", f"unknown or inactive working field {values['working_field']!r}"
-            )
-        )
-    partner = session.get(Partner, values["responsible_partner_id"])
-    if partner is None:
-        problems.append(
-            Problem("responsible_partner_id", f"no partner {values['responsible_partner_id']!r}")
-        )
-    elif not partner.active:
-        problems.append(Problem("responsible_partner_id", f"partner {partner.name!r} is inactive"))
+    problems.extend(field_problems(session, values["working_field"]))
+    problems.extend(
+        partner_problems(session, values["responsible_partner_id"], "responsible_partner_id")
+    )
     person_id = values.get("responsible_person_id")
     if person_id is not None:
         person = session.get(Person, person_id)

@@ -21,8 +21,8 @@ from sqlmodel import Session, select
 from netzwerker.clock import utcnow
 from netzwerker.db import contains_text, next_in_history
 from netzwerker.deployment import Deployment, emit
-from netzwerker.domain.fields.models import WorkingFieldRecord
-from netzwerker.domain.partners.models import Partner, Person
+from netzwerker.domain.partners.models import Person
+from netzwerker.domain.references import field_problems, partner_problems
 from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
 from netzwerker.errors import (
     Conflict,
@@ -80,9 +80,12 @@ class Step:
     reason: str = ""
 
     def data(self) -> Any:
-        if self.workflow.data is None:
-            return None
-        return structure(make_converter(), self.instance.data, self.workflow.data)
+        return typed_data(self.workflow, self.instance.data)
+
+
+def typed_data(workflow: Workflow, data: dict[str, Any]) -> Any:
+    """Stored (already validated) data as the workflow's attrs class; ``None`` without one."""
+    return None if workflow.data is None else structure(make_converter(), data, workflow.data)
 
 
 def workflow_of(deployment: Deployment, key: str) -> Workflow:
@@ -98,19 +101,11 @@ def _references(
 ) -> list[Problem]:
     problems = []
     if partner_id is not None:
-        partner = session.get(Partner, partner_id)
-        if partner is None:
-            problems.append(Problem("partner_id", f"no partner {partner_id!r}"))
-        elif not partner.active:
-            problems.append(Problem("partner_id", f"partner {partner.name!r} is inactive"))
+        problems.extend(partner_problems(session, partner_id, "partner_id"))
     if person_id is not None and session.get(Person, person_id) is None:
         problems.append(Problem("person_id", f"no person {person_id!r}"))
     if working_field is not None:
-        field = session.get(WorkingFieldRecord, working_field)
-        if field is None or not field.active:
-            problems.append(
-                Problem("working_field", f"unknown or inactive working field {working_field!r}")
-            )
+        problems.extend(field_problems(session, working_field))
     return problems
 
 
@@ -183,10 +178,8 @@ def start_instance(
     if problems:
         raise InvalidInput(problems)
     priority = draft.priority
-    if workflow.priority is not None and workflow.data is not None:
-        priority = max(
-            priority, workflow.priority(structure(make_converter(), data, workflow.data))
-        )
+    if workflow.priority is not None:
+        priority = max(priority, workflow.priority(typed_data(workflow, data)))
     instance = WorkflowInstance(
         workflow=workflow.key,
         state=workflow.initial,
@@ -242,33 +235,33 @@ def advance(
     now = now or utcnow()
     today = today or deployment.today()
     instance = get_instance(session, instance_id, expected_version)
-    if instance.workflow not in deployment.registry.workflows:
+    contributed = deployment.registry.workflows.get(instance.workflow)
+    if contributed is None:
         raise Refused(
             f"workflow {instance.workflow!r} is not enabled in this deployment; "
             "its instances are kept but cannot move"
         )
-    workflow = workflow_of(deployment, instance.workflow)
+    workflow = contributed.value
     transition = workflow.transition(move.action)
     problems = _references(session, move.partner_id, move.person_id, None)
     if transition.hands_over and move.partner_id is None:
         problems.append(
             Problem("partner_id", f"{move.action!r} hands the case over: name the partner")
         )
-    changes: dict[str, Any] = {}
+    merged = instance.data
     if move.data is not None:
         try:
             merged = validated_json({**instance.data, **move.data}, workflow.data, prefix="data")
         except InvalidInput as exc:
             problems.extend(exc.problems)
-        else:
-            changes["data"] = {k: v for k, v in merged.items() if instance.data.get(k) != v}
     if problems:
         raise InvalidInput(problems)
-    old_state = instance.state
-    if changes.get("data"):
+    changes: dict[str, Any] = {}
+    added = {key: value for key, value in merged.items() if instance.data.get(key) != value}
+    if added:
+        changes["data"] = added
         instance.data = merged  # the data given with the move is what its guard judges
-    else:
-        changes.pop("data", None)
+    old_state = instance.state
     step = Step(session, deployment, workflow, instance, transition, actor, now, today, move.reason)
     new_state = workflow.apply(old_state, move.action, reason=move.reason, subject=step)
     if move.partner_id is not None and move.partner_id != instance.partner_id:
