@@ -220,36 +220,62 @@ def compute_readings(
     ]
 
 
+ValueKey = tuple[str, str, date, date]
+
+
+def _keep(
+    session: Session,
+    stored: dict[ValueKey, IndicatorValue],
+    key: ValueKey,
+    value: float | None,
+    *,
+    source: str,
+    actor: str,
+    note: str = "",
+) -> IndicatorValue:
+    """Write one value of a series, replacing the one of the same period, scope and source."""
+    row = stored.get(key)
+    if row is None:
+        indicator, scope, start, end = key
+        row = IndicatorValue(
+            indicator=indicator, scope=scope, period_start=start, period_end=end, source=source
+        )
+        session.add(row)
+        stored[key] = row
+    row.value = value
+    row.note = note
+    row.recorded_by = actor
+    row.recorded_at = utcnow()
+    return row
+
+
+def _stored(session: Session, source: str, keys: list[ValueKey]) -> dict[ValueKey, IndicatorValue]:
+    """The stored values for these keys, in one query."""
+    if not keys:
+        return {}
+    rows = session.exec(
+        select(IndicatorValue).where(
+            IndicatorValue.source == source,
+            IndicatorValue.indicator.in_({key[0] for key in keys}),  # type: ignore[attr-defined]
+            IndicatorValue.scope.in_({key[1] for key in keys}),  # type: ignore[attr-defined]
+            IndicatorValue.period_start >= min(key[2] for key in keys),
+            IndicatorValue.period_end <= max(key[3] for key in keys),
+        )
+    )
+    wanted = set(keys)
+    found = {(row.indicator, row.scope, row.period_start, row.period_end): row for row in rows}
+    return {key: row for key, row in found.items() if key in wanted}
+
+
 def store_readings(session: Session, readings: Iterable[Reading], *, actor: str) -> int:
     """Keep computed readings in the time series, replacing an earlier computation."""
-    stored = 0
-    for reading in readings:
-        if reading.manual or reading.error:
-            continue
-        existing = session.exec(
-            select(IndicatorValue).where(
-                IndicatorValue.indicator == reading.indicator,
-                IndicatorValue.scope == reading.scope,
-                IndicatorValue.period_start == reading.period_start,
-                IndicatorValue.period_end == reading.period_end,
-                IndicatorValue.source == "computed",
-            )
-        ).first()
-        if existing is None:
-            existing = IndicatorValue(
-                indicator=reading.indicator,
-                scope=reading.scope,
-                period_start=reading.period_start,
-                period_end=reading.period_end,
-                source="computed",
-            )
-            session.add(existing)
-        existing.value = reading.value
-        existing.recorded_by = actor
-        existing.recorded_at = utcnow()
-        stored += 1
+    keep = [reading for reading in readings if not reading.manual and not reading.error]
+    keys: list[ValueKey] = [(r.indicator, r.scope, r.period_start, r.period_end) for r in keep]
+    stored = _stored(session, "computed", keys)
+    for key, reading in zip(keys, keep, strict=True):
+        _keep(session, stored, key, reading.value, source="computed", actor=actor)
     session.flush()
-    return stored
+    return len(keep)
 
 
 @attrs.frozen
@@ -274,30 +300,12 @@ def record_value(
         raise Refused(f"indicator {key!r} is computed from stored data; it cannot be entered")
     if entry.end < entry.start:
         raise InvalidInput([Problem("end", f"ends ({entry.end}) before it starts ({entry.start})")])
-    scope = manual_scope(contributed.value, entry.scope)
-    existing = session.exec(
-        select(IndicatorValue).where(
-            IndicatorValue.indicator == key,
-            IndicatorValue.scope == scope,
-            IndicatorValue.period_start == entry.start,
-            IndicatorValue.period_end == entry.end,
-            IndicatorValue.source == "manual",
-        )
-    ).first()
-    before = None if existing is None else existing.value
-    if existing is None:
-        existing = IndicatorValue(
-            indicator=key,
-            scope=scope,
-            period_start=entry.start,
-            period_end=entry.end,
-            source="manual",
-        )
-        session.add(existing)
-    existing.value = entry.value
-    existing.note = entry.note
-    existing.recorded_by = actor
-    existing.recorded_at = utcnow()
+    value_key = (key, manual_scope(contributed.value, entry.scope), entry.start, entry.end)
+    stored = _stored(session, "manual", [value_key])
+    before = stored[value_key].value if value_key in stored else None
+    existing = _keep(
+        session, stored, value_key, entry.value, source="manual", actor=actor, note=entry.note
+    )
     session.flush()
     record(
         session,
