@@ -55,6 +55,10 @@ class Period:
             raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
 
 
+#: How an indicator is computed: ``compute(session, period, scope) -> value | None``.
+Compute = Callable[[Any, "Period", dict[str, Any]], float | None]
+
+
 @attrs.frozen
 class Indicator:
     """A measurable quantity of a working field.
@@ -72,7 +76,7 @@ class Indicator:
     label: str
     unit: str
     working_field: str | None = None
-    compute: Callable[..., float | None] | None = None
+    compute: Compute | None = None
     target: float | None = None
     description: str = ""
     aggregate: str = attrs.field(default="sum", validator=attrs.validators.in_(("sum", "last")))

@@ -1,15 +1,18 @@
 """SQL building blocks for indicators, the same on SQLite and PostgreSQL.
 
 An indicator should be one aggregate the database computes, never rows loaded into Python.
-These pieces cover what workflow indicators need: when an instance first reached a state,
-the days between two moments, the median of a column, and instances started in a period.
+The pieces: when an instance first reached a state (``entered``), the days between two
+moments, the median of a column, instances started in a period, an indicator's scope. Built
+from them, the shapes most working fields measure: cases reaching a state
+(``cases_reaching``), the median days until they did (``median_days_to``), and the share
+that did so in time (``share_reaching_within``).
 
-Example (median days from the start of a referral to the first contact)::
+Example (median days from the referral to the first contact)::
 
-    contact = entered("health_addiction_chain", "first_contact")
-    days = days_between(WorkflowInstance.started_at, contact.c.at)
-    query = select(days).join(contact, contact.c.instance_id == WorkflowInstance.id)
-    return session.scalar(median(query.where(started_in(period))))
+    def days_to_first_contact(session, period, scope):
+        return median_days_to(
+            session, "health_addiction_chain", "first_contact", period, scope, since="referred"
+        )
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+from sqlmodel import Session
 
 from netzwerker.contributions import Period
 from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
@@ -107,3 +111,72 @@ def in_scope(scope: dict[str, Any]) -> list[sa.ColumnElement[bool]]:
     if scope.get("partner_id") is not None:
         clauses.append(WorkflowInstance.partner_id == scope["partner_id"])
     return clauses
+
+
+# --------------------------------------------------------------------------------------------
+# Whole indicators over a workflow's cases: the shapes most working fields measure
+# --------------------------------------------------------------------------------------------
+
+
+def cases_reaching(
+    session: Session, workflow: str, state: str, period: Period, scope: dict[str, Any]
+) -> float:
+    """Cases that reached ``state`` for the first time within the period."""
+    step = entered(workflow, state)
+    count = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(step)
+        .join(WorkflowInstance, WorkflowInstance.id == step.c.instance_id)
+        .where(within(step.c.at, period), *in_scope(scope))
+    )
+    return float(count or 0)
+
+
+def median_days_to(
+    session: Session,
+    workflow: str,
+    state: str,
+    period: Period,
+    scope: dict[str, Any],
+    *,
+    since: str | None = None,
+) -> float | None:
+    """Median days until cases reached ``state`` (within the period), counted from their
+    start or from when they reached the state ``since``."""
+    reached = entered(workflow, state)
+    before = None if since is None else entered(workflow, since)
+    start = WorkflowInstance.started_at if before is None else before.c.at
+    days = (
+        sa.select(days_between(start, reached.c.at))
+        .select_from(reached)
+        .join(WorkflowInstance, WorkflowInstance.id == reached.c.instance_id)
+        .where(within(reached.c.at, period), *in_scope(scope))
+    )
+    if before is not None:
+        days = days.join(before, before.c.instance_id == reached.c.instance_id)
+    value = session.scalar(median(days))
+    return None if value is None else round(float(value), 1)
+
+
+def share_reaching_within(
+    session: Session,
+    workflow: str,
+    state: str,
+    days: int,
+    period: Period,
+    scope: dict[str, Any],
+    *where: sa.ColumnElement[bool],
+) -> float | None:
+    """Per cent of the cases started in the period (and matching ``where``) that reached
+    ``state`` within ``days`` of their start; ``None`` when none started."""
+    reached = entered(workflow, state)
+    in_time = sa.func.count(reached.c.at).filter(
+        days_between(WorkflowInstance.started_at, reached.c.at) <= days
+    )
+    total, on_time = session.execute(
+        sa.select(sa.func.count(WorkflowInstance.id), in_time)
+        .select_from(WorkflowInstance)
+        .outerjoin(reached, reached.c.instance_id == WorkflowInstance.id)
+        .where(started_in(period, workflow), *in_scope(scope), *where)
+    ).one()
+    return None if not total else round(100 * on_time / total, 1)

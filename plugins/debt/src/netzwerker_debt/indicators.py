@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from netzwerker.contributions import Indicator, Period
+from netzwerker.contributions import Compute, Indicator, Period
 from netzwerker.domain.workflows.models import WorkflowInstance
-from netzwerker.measuring import days_between, entered, in_scope, median, started_in, within
+from netzwerker.measuring import (
+    cases_reaching,
+    in_scope,
+    median_days_to,
+    share_reaching_within,
+)
 from netzwerker_debt.settings import DebtSettings
 from netzwerker_debt.workflows import COUNSELLING
-
-Compute = Callable[[Session, Period, dict[str, Any]], float | None]
 
 TIERS = {
     "pre_sorting": "Vorsortierung",
@@ -29,31 +31,16 @@ def days_to_first_appointment(
     session: Session, period: Period, scope: dict[str, Any]
 ) -> float | None:
     """Median days from the request to the first appointment, for appointments in the period."""
-    appointment = entered(COUNSELLING, "counselling")
-    days = (
-        sa.select(days_between(WorkflowInstance.started_at, appointment.c.at))
-        .select_from(appointment)
-        .join(WorkflowInstance, WorkflowInstance.id == appointment.c.instance_id)
-        .where(within(appointment.c.at, period), *in_scope(scope))
-    )
-    value = session.scalar(median(days))
-    return None if value is None else round(float(value), 1)
+    return median_days_to(session, COUNSELLING, "counselling", period, scope)
 
 
 def crises_in_time(crisis_days: int) -> Compute:
     def compute(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
         """Per cent of the crises raised in the period taken up within ``crisis_days``."""
-        crisis = entered(COUNSELLING, "crisis_intervention")
-        in_time = sa.func.count(crisis.c.at).filter(
-            days_between(WorkflowInstance.started_at, crisis.c.at) <= crisis_days
+        crisis = WorkflowInstance.priority > 0
+        return share_reaching_within(
+            session, COUNSELLING, "crisis_intervention", crisis_days, period, scope, crisis
         )
-        total, handled = session.execute(
-            sa.select(sa.func.count(WorkflowInstance.id), in_time)
-            .select_from(WorkflowInstance)
-            .outerjoin(crisis, crisis.c.instance_id == WorkflowInstance.id)
-            .where(started_in(period, COUNSELLING), WorkflowInstance.priority > 0, *in_scope(scope))
-        ).one()
-        return None if not total else round(100 * handled / total, 1)
 
     return compute
 
@@ -75,14 +62,7 @@ def cases_in(state: str) -> Compute:
 
 def settlements(session: Session, period: Period, scope: dict[str, Any]) -> float:
     """Out-of-court settlements reached within the period."""
-    settled = entered(COUNSELLING, "settled")
-    count = session.scalar(
-        sa.select(sa.func.count())
-        .select_from(settled)
-        .join(WorkflowInstance, WorkflowInstance.id == settled.c.instance_id)
-        .where(within(settled.c.at, period), *in_scope(scope))
-    )
-    return float(count or 0)
+    return cases_reaching(session, COUNSELLING, "settled", period, scope)
 
 
 def indicators(settings: DebtSettings) -> list[Indicator]:

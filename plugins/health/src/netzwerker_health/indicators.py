@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from netzwerker.contributions import Indicator, Period
+from netzwerker.contributions import Compute, Indicator, Period
 from netzwerker.domain.projects.models import Project
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
-from netzwerker.domain.workflows.models import WorkflowInstance
-from netzwerker.measuring import days_between, entered, in_scope, median, within
+from netzwerker.measuring import cases_reaching, median_days_to
 from netzwerker_health.models import HealthTraining
 from netzwerker_health.projects import PREVENTION_TYPES
 from netzwerker_health.settings import HealthSettings
 from netzwerker_health.workflows import CHAIN
-
-Compute = Callable[[Session, Period, dict[str, Any]], float | None]
 
 
 def staff_trained(session: Session, period: Period, scope: dict[str, Any]) -> float:
@@ -54,31 +50,14 @@ def reached_step(state: str) -> Compute:
     """Chain cases that reached ``state`` for the first time within the period."""
 
     def compute(session: Session, period: Period, scope: dict[str, Any]) -> float:
-        step = entered(CHAIN, state)
-        count = session.scalar(
-            sa.select(sa.func.count())
-            .select_from(step)
-            .join(WorkflowInstance, WorkflowInstance.id == step.c.instance_id)
-            .where(within(step.c.at, period), *in_scope(scope))
-        )
-        return float(count or 0)
+        return cases_reaching(session, CHAIN, state, period, scope)
 
     return compute
 
 
 def days_to_first_contact(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
     """Median days from the referral to the first contact, for first contacts in the period."""
-    referred = entered(CHAIN, "referred")
-    contact = entered(CHAIN, "first_contact")
-    days = (
-        sa.select(days_between(referred.c.at, contact.c.at))
-        .select_from(contact)
-        .join(referred, referred.c.instance_id == contact.c.instance_id)
-        .join(WorkflowInstance, WorkflowInstance.id == contact.c.instance_id)
-        .where(within(contact.c.at, period), *in_scope(scope))
-    )
-    value = session.scalar(median(days))
-    return None if value is None else round(float(value), 1)
+    return median_days_to(session, CHAIN, "first_contact", period, scope, since="referred")
 
 
 def prevention_participants(session: Session, period: Period, scope: dict[str, Any]) -> float:

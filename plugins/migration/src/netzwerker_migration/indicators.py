@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from netzwerker.contributions import Indicator, Period
+from netzwerker.contributions import Compute, Indicator, Period
 from netzwerker.domain.projects.models import Project, ProjectPartner
 from netzwerker.domain.workflows.models import WorkflowInstance
-from netzwerker.measuring import days_between, entered, in_scope, started_in
+from netzwerker.measuring import in_scope, share_reaching_within, started_in
 from netzwerker_migration.settings import MigrationSettings
 from netzwerker_migration.workflows import MEDIATION
-
-Compute = Callable[[Session, Period, dict[str, Any]], float | None]
 
 #: Project types whose partners count as institutions trained in intercultural opening.
 OPENING_TYPES = ("intercultural_opening",)
@@ -24,17 +21,7 @@ OPENING_TYPES = ("intercultural_opening",)
 def fulfilled_in_time(days: int) -> Compute:
     def compute(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
         """Per cent of the requests made in the period whose appointment took place in time."""
-        held = entered(MEDIATION, "appointment_held")
-        in_time = sa.func.count(held.c.at).filter(
-            days_between(WorkflowInstance.started_at, held.c.at) <= days
-        )
-        total, fulfilled = session.execute(
-            sa.select(sa.func.count(WorkflowInstance.id), in_time)
-            .select_from(WorkflowInstance)
-            .outerjoin(held, held.c.instance_id == WorkflowInstance.id)
-            .where(started_in(period, MEDIATION), *in_scope(scope))
-        ).one()
-        return None if not total else round(100 * fulfilled / total, 1)
+        return share_reaching_within(session, MEDIATION, "appointment_held", days, period, scope)
 
     return compute
 

@@ -9,23 +9,13 @@ from sqlmodel import Session
 
 from netzwerker.contributions import Indicator, Period
 from netzwerker.domain.workflows.models import WorkflowInstance
-from netzwerker.measuring import entered, in_scope, within
+from netzwerker.measuring import cases_reaching, entered, in_scope, within
 from netzwerker_transnational.workflows import EXCHANGE, PLACED
-
-
-def _departures(period: Period, scope: dict[str, Any]) -> sa.Select:
-    abroad = entered(EXCHANGE, "abroad")
-    return (
-        sa.select(WorkflowInstance.id, WorkflowInstance.data)
-        .join(abroad, abroad.c.instance_id == WorkflowInstance.id)
-        .where(within(abroad.c.at, period), *in_scope(scope))
-    )
 
 
 def participants(session: Session, period: Period, scope: dict[str, Any]) -> float:
     """Participants who went abroad in the period."""
-    departed = _departures(period, scope).subquery()
-    return float(session.scalar(sa.select(sa.func.count()).select_from(departed)) or 0)
+    return cases_reaching(session, EXCHANGE, "abroad", period, scope)
 
 
 def countries(session: Session, period: Period, scope: dict[str, Any]) -> float:
