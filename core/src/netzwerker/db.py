@@ -93,3 +93,13 @@ def next_in_history(
             sa.select(sa.func.max(seq_column), sa.func.max(at_column)).where(owner)
         ).one()
     return (last_seq or 0) + 1, max(now, last_at) if last_at else now
+
+
+def flush_or_conflict(session: Any, what: str) -> None:
+    """Write pending changes; a stale version means someone else changed ``what`` first."""
+    from netzwerker.errors import Conflict
+
+    try:
+        session.flush()
+    except sa.orm.exc.StaleDataError:
+        raise Conflict(f"{what} was changed meanwhile") from None

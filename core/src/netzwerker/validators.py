@@ -3,6 +3,7 @@ at the field's path (``plugins.debt.settings.crisis_days: must be at least 1, go
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -22,3 +23,14 @@ def not_negative(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
 def not_blank(instance: Any, attribute: attrs.Attribute, value: str) -> None:
     if not value.strip():
         raise ValueError("must not be empty")
+
+
+#: The key of a stored record (a partner, a project): what URLs and data files name it by.
+RECORD_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def record_key(instance: Any, attribute: attrs.Attribute, value: str) -> None:
+    if not RECORD_KEY.match(value):
+        raise ValueError(
+            f"{value!r} is not a key: lowercase letters, digits, '-' and '_' (e.g. demenzhelfer)"
+        )

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
 from netzwerker.config import GoalConfig
+from netzwerker.db import flush_or_conflict
 from netzwerker.deployment import Deployment, Registry, goal_references
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.fields.models import Goal, WorkingFieldRecord
-from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused, require_version
+from netzwerker.errors import InvalidInput, NotFound, Problem, Refused, require_version
 
 
 @attrs.frozen
@@ -170,8 +170,5 @@ def update_goal(
             object_id=goal.key,
             changes=diff,
         )
-        try:
-            session.flush()
-        except StaleDataError:
-            raise Conflict(f"goal {goal.key!r} was changed meanwhile") from None
+        flush_or_conflict(session, f"goal {goal.key!r}")
     return goal

@@ -31,12 +31,13 @@ from netzwerker.domain.partners.models import (
     Person,
 )
 from netzwerker.structuring import InvalidInput, Problem, make_converter, structure
+from netzwerker.validators import RECORD_KEY
 
 Email = NewType("Email", str)
 PartnerKey = NewType("PartnerKey", str)
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PARTNER_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+PARTNER_KEY = RECORD_KEY
 TRUE_WORDS = {"ja", "j", "yes", "y", "true", "wahr", "1", "x", "aktiv"}
 FALSE_WORDS = {"nein", "n", "no", "false", "falsch", "0", "inaktiv"}
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
-from netzwerker.db import contains_text
+from netzwerker.db import contains_text, flush_or_conflict
 from netzwerker.deployment import Registry
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.partners.importing import (
@@ -32,7 +32,7 @@ from netzwerker.domain.partners.models import (
     Person,
 )
 from netzwerker.domain.tasks.models import Task, TaskParty
-from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused, require_version
+from netzwerker.errors import InvalidInput, NotFound, Problem, Refused, require_version
 from netzwerker.structuring import make_converter
 from netzwerker.validators import not_blank
 
@@ -181,15 +181,8 @@ def update_partner(
         object_id=partner.key,
         changes=diff,
     )
-    _flush(session, f"partner {partner.key!r}")
+    flush_or_conflict(session, f"partner {partner.key!r}")
     return partner
-
-
-def _flush(session: Session, what: str) -> None:
-    try:
-        session.flush()
-    except sa.orm.exc.StaleDataError:
-        raise Conflict(f"{what} was changed meanwhile") from None
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,6 @@ history and hooks are those of every workflow.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,10 +16,10 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
+from netzwerker.db import flush_or_conflict
 from netzwerker.deployment import Deployment
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.partners.models import Partner
@@ -34,11 +33,9 @@ from netzwerker.domain.projects.models import (
 from netzwerker.domain.references import field_problems
 from netzwerker.domain.workflows.models import WorkflowInstance
 from netzwerker.domain.workflows.services import InstanceDraft, Move, advance, start_instance
-from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, require_version
+from netzwerker.errors import InvalidInput, NotFound, Problem, require_version
 from netzwerker.structuring import validated_json
-from netzwerker.validators import not_blank, not_negative
-
-PROJECT_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+from netzwerker.validators import not_blank, not_negative, record_key
 
 
 class ProjectRole(StrEnum):
@@ -58,13 +55,6 @@ class FundingSource(StrEnum):
     JOBCENTER = "jobcenter"
     FOUNDATION = "foundation"
     OTHER = "other"
-
-
-def _project_key(instance: Any, attribute: attrs.Attribute, value: str) -> None:
-    if not PROJECT_KEY.match(value):
-        raise ValueError(
-            f"{value!r} is not a key: lowercase letters, digits, '-' and '_' (e.g. demenzhelfer)"
-        )
 
 
 @attrs.frozen
@@ -92,7 +82,7 @@ class ProjectChanges:
 class ProjectDraft(ProjectChanges):
     """What it takes to record a project idea."""
 
-    key: str = attrs.field(kw_only=True, validator=_project_key)
+    key: str = attrs.field(kw_only=True, validator=record_key)
     project_type: str = attrs.field(kw_only=True)
 
 
@@ -272,10 +262,7 @@ def update_project(
         object_id=project_id,
         changes={"fields": sorted(changes)},
     )
-    try:
-        session.flush()
-    except StaleDataError:
-        raise Conflict(f"project {project_id} was changed meanwhile") from None
+    flush_or_conflict(session, f"project {project_id}")
     return project
 
 
@@ -293,10 +280,7 @@ def move_project(
     project = get_project(session, project_id, expected_version)
     advance(session, deployment, project.lifecycle_id, Move(action, reason), actor=actor)
     project.updated_at = utcnow()
-    try:
-        session.flush()
-    except StaleDataError:
-        raise Conflict(f"project {project_id} was changed meanwhile") from None
+    flush_or_conflict(session, f"project {project_id}")
     return project
 
 
@@ -472,8 +456,5 @@ def decide_funding(
         object_id=funding_id,
         changes={"status": [old_status, status], "granted": str(granted) if granted else None},
     )
-    try:
-        session.flush()
-    except StaleDataError:
-        raise Conflict(f"funding application {funding_id} was changed meanwhile") from None
+    flush_or_conflict(session, f"funding application {funding_id}")
     return application

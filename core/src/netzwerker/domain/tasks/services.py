@@ -6,11 +6,10 @@ from datetime import date, datetime
 from typing import Any
 
 import attrs
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
-from netzwerker.db import next_in_history
+from netzwerker.db import flush_or_conflict, next_in_history
 from netzwerker.deployment import emit
 from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.fields.models import Goal
@@ -18,7 +17,7 @@ from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.references import field_problems, partner_problems
 from netzwerker.domain.tasks.models import Task, TaskEvent, TaskParty
 from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
-from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused, require_version
+from netzwerker.errors import InvalidInput, NotFound, Problem, Refused, require_version
 
 PARTY_ROLES = ("consulted", "informed")
 
@@ -197,10 +196,7 @@ def _move(task: Task, action: str, *, reason: str, now: datetime, today: date | 
 def _save(session: Session, task: Task, event: TaskEvent, old_status: str) -> None:
     """Write the change (a stale version is a Conflict) and announce a new status."""
     task_id = task.id  # read before the flush: a failed flush expires the task
-    try:
-        session.flush()
-    except StaleDataError:
-        raise Conflict(f"task {task_id} was changed meanwhile") from None
+    flush_or_conflict(session, f"task {task_id}")
     if task.status != old_status:
         emit(
             session,

@@ -15,17 +15,15 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
-from netzwerker.db import contains_text, next_in_history
+from netzwerker.db import contains_text, flush_or_conflict, next_in_history
 from netzwerker.deployment import Deployment, emit
 from netzwerker.domain.partners.models import Person
 from netzwerker.domain.references import field_problems, partner_problems
 from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
 from netzwerker.errors import (
-    Conflict,
     InvalidInput,
     NotFound,
     Problem,
@@ -281,10 +279,7 @@ def advance(
         reason=move.reason,
         changes=changes,
     )
-    try:
-        session.flush()
-    except StaleDataError:
-        raise Conflict(f"workflow instance {instance_id} was changed meanwhile") from None
+    flush_or_conflict(session, f"workflow instance {instance_id}")
     for action in transition.actions:
         action(step)
     emit(
