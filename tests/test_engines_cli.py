@@ -9,17 +9,7 @@ from netzwerker.app import create_app
 from netzwerker.cli import cli
 from netzwerker.deployment import load
 from netzwerker.domain.workflows.models import WorkflowInstance
-from netzwerker.testing import sample_network
-
-ALL = """
-[deployment]
-name = "Jobcenter Alle Felder"
-[plugins.health]
-[plugins.debt]
-[plugins.migration]
-[plugins.single_parents]
-[plugins.transnational]
-"""
+from netzwerker.testing import ALL_PLUGINS_CONFIG, sample_network
 
 
 def _run(*args: str):
@@ -28,7 +18,7 @@ def _run(*args: str):
 
 
 def test_all_five_plugins_pass_check_together(make_deployment) -> None:
-    deployment = make_deployment(toml=ALL)
+    deployment = make_deployment(toml=ALL_PLUGINS_CONFIG)
     result = _run("check", str(deployment.folder))
     assert result.exit_code == 0, result.output
     sources = {item.source for item in deployment.registry.workflows.values()}
@@ -36,7 +26,7 @@ def test_all_five_plugins_pass_check_together(make_deployment) -> None:
 
 
 def test_cases_projects_and_indicators_from_the_command_line(make_deployment) -> None:
-    deployment = make_deployment(toml=ALL, migrate=True)
+    deployment = make_deployment(toml=ALL_PLUGINS_CONFIG, migrate=True)
     folder = str(deployment.folder)
     with deployment.transaction() as session:
         sample_network(session)
@@ -97,12 +87,14 @@ def test_cases_projects_and_indicators_from_the_command_line(make_deployment) ->
 
 
 def test_disabling_a_plugin_keeps_its_data_and_removes_its_routes(make_deployment) -> None:
-    deployment = make_deployment(toml=ALL, migrate=True)
+    deployment = make_deployment(toml=ALL_PLUGINS_CONFIG, migrate=True)
     folder = str(deployment.folder)
     _run(
         "workflow", "start", folder, "transnational_exchange", "T-1", "--data", '{"country": "ES"}'
     )
-    disabled = ALL.replace("[plugins.transnational]", "[plugins.transnational]\nenabled = false")
+    disabled = ALL_PLUGINS_CONFIG.replace(
+        "[plugins.transnational]", "[plugins.transnational]\nenabled = false"
+    )
     (deployment.folder / "deployment.toml").write_text(disabled, encoding="utf-8")
     assert _run("migrate", folder).exit_code == 0
     reloaded = load(deployment.folder, database_url=deployment.database_url)

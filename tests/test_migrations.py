@@ -13,26 +13,17 @@ import netzwerker.models  # noqa: F401
 import netzwerker_health.models  # noqa: F401
 import netzwerker_single_parents.models  # noqa: F401
 from netzwerker import schema
-from netzwerker.testing import MINIMAL_CONFIG, migrate_deployment
+from netzwerker.testing import ALL_PLUGINS_CONFIG, MINIMAL_CONFIG, migrate_deployment
 
 VERSION_TABLES = {
     "alembic_version",
     "alembic_version_health",
     "alembic_version_single_parents",
 }
-ALL_PLUGINS = """
-[deployment]
-name = "Jobcenter Alle Felder"
-[plugins.health]
-[plugins.debt]
-[plugins.migration]
-[plugins.single_parents]
-[plugins.transnational]
-"""
 
 
 def test_migrations_match_the_models(make_deployment) -> None:
-    deployment = make_deployment(toml=ALL_PLUGINS, migrate=True)
+    deployment = make_deployment(toml=ALL_PLUGINS_CONFIG, migrate=True)
     with deployment.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diff = compare_metadata(context, SQLModel.metadata)

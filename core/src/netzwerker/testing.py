@@ -48,6 +48,17 @@ key = "debt"
 name = "Schulden"
 """
 
+#: A deployment with all five built-in plugins enabled together.
+ALL_PLUGINS_CONFIG = """
+[deployment]
+name = "Jobcenter Alle Felder"
+[plugins.health]
+[plugins.debt]
+[plugins.migration]
+[plugins.single_parents]
+[plugins.transnational]
+"""
+
 
 def server_url() -> str | None:
     """The PostgreSQL server the suite runs against, if the environment names one."""
