@@ -93,12 +93,28 @@ class DataFile:
     path: str
 
 
+#: Roles that may be allowed to read a case's direct identifiers (never partner members).
+STAFF_ROLES = ("admin", "coordinator", "viewer")
+
+
+@attrs.frozen
+class PrivacyConfig:
+    """``[privacy]``: who may read the direct identifiers of a case (name, address…).
+
+    Cases are pseudonymised; where a deployment must keep identifiers, only these roles read
+    them, and every read is written to the audit log.
+    """
+
+    identity_readers: list[str] = attrs.Factory(lambda: ["coordinator"])
+
+
 @attrs.frozen
 class DeploymentConfig:
     deployment: DeploymentInfo
     database: DatabaseConfig = DatabaseConfig()
     plugins: dict[str, PluginConfig] = attrs.Factory(dict)
     escalation: EscalationConfig = EscalationConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
     working_fields: list[WorkingFieldConfig] = attrs.Factory(list)
     goals: list[GoalConfig] = attrs.Factory(list)
     imports: list[DataFile] = attrs.Factory(list)
@@ -196,6 +212,14 @@ def config_problems(config: DeploymentConfig) -> list[Problem]:
         if days < -1:
             problems.append(
                 Problem(f"escalation.{field.name}", f"must be 0 or more, or -1 (off), got {days}")
+            )
+    for index, role in enumerate(config.privacy.identity_readers):
+        if role not in STAFF_ROLES:
+            problems.append(
+                Problem(
+                    f"privacy.identity_readers[{index}]",
+                    f"{role!r} cannot read identifiers (one of {', '.join(STAFF_ROLES)})",
+                )
             )
     seen: set[str] = set()
     for index, field_config in enumerate(config.working_fields):

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from netzwerker.contributions import Indicator, PartnerKind, ProjectType, WorkingField
     from netzwerker.deployment import Deployment
+    from netzwerker.domain.cases.models import Referral
     from netzwerker.domain.tasks.models import Task, TaskEvent
     from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
     from netzwerker.workflow import Workflow
@@ -359,4 +360,22 @@ def workflow_transitioned(
         def workflow_transitioned(instance, new_state):
             if new_state == "first_contact":
                 notify_referring_partner(instance)
+    """
+
+
+@hookspec
+def referral_changed(referral: Referral, action: str, deployment: Deployment) -> None:
+    """A referral was sent (``action == "send"``) or moved (accept, record_first_contact,
+    close, decline, withdraw).
+
+    Called after the commit, with the referral as it was stored. This is where a plugin
+    tells the referring partner's own system that the person arrived (closed loop), or
+    transfers the consented data to the receiving partner's system.
+
+    Example::
+
+        @hookimpl
+        def referral_changed(referral, action):
+            if action == "record_first_contact":
+                send_feedback(referral.from_partner_id, referral.id)
     """

@@ -69,6 +69,25 @@ def median(values: sa.Select) -> sa.Select:
     return sa.select(sa.func.avg(ranked.c.value)).where(middle)
 
 
+def median_by(values: sa.Select) -> sa.Select:
+    """``(group, median)`` rows: the median of the second column of ``values`` per value of
+    its first (groups whose values are all NULL are left out)."""
+    inner = values.subquery()
+    group, value = list(inner.c)[:2]
+    ranked = (
+        sa.select(
+            group.label("grp"),
+            value.label("value"),
+            sa.func.row_number().over(partition_by=group, order_by=value).label("rank"),
+            sa.func.count().over(partition_by=group).label("total"),
+        )
+        .where(value.is_not(None))
+        .subquery()
+    )
+    middle = ranked.c.rank.between((ranked.c.total + 1) // 2, (ranked.c.total + 2) // 2)
+    return sa.select(ranked.c.grp, sa.func.avg(ranked.c.value)).where(middle).group_by(ranked.c.grp)
+
+
 def entered(workflow: str, state: str) -> sa.Subquery:
     """``(instance_id, at)``: when each instance of ``workflow`` first entered ``state``."""
     return (

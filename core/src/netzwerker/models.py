@@ -1,9 +1,21 @@
 """Every table of the core, imported in one place so the metadata is complete."""
 
 from netzwerker.domain.audit.models import AuditEvent
-from netzwerker.domain.circles.models import Circle
+from netzwerker.domain.cases.models import (
+    Case,
+    CaseIdentity,
+    CaseTargetGroup,
+    CaseWorker,
+    Consent,
+    Referral,
+)
+from netzwerker.domain.catalogue.models import Need, Offer, OfferTerm
+from netzwerker.domain.chains.models import ChainAgreement, ChainInstance, ChainStep, ServiceChain
+from netzwerker.domain.circles.models import Circle, CirclePartner, CirclePerson
+from netzwerker.domain.conferences.models import Conference, Registration
 from netzwerker.domain.fields.models import Goal, WorkingFieldRecord
 from netzwerker.domain.indicators.models import IndicatorValue
+from netzwerker.domain.meetings.models import Decision, Meeting, MeetingParticipant
 from netzwerker.domain.partners.models import (
     Partner,
     PartnerLegalDomain,
@@ -23,11 +35,28 @@ from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "Case",
+    "CaseIdentity",
+    "CaseTargetGroup",
+    "CaseWorker",
+    "ChainAgreement",
+    "ChainInstance",
+    "ChainStep",
     "Circle",
+    "CirclePartner",
+    "CirclePerson",
+    "Conference",
+    "Consent",
+    "Decision",
     "Escalation",
     "FundingApplication",
     "Goal",
     "IndicatorValue",
+    "Meeting",
+    "MeetingParticipant",
+    "Need",
+    "Offer",
+    "OfferTerm",
     "Partner",
     "PartnerLegalDomain",
     "PartnerWorkingField",
@@ -35,6 +64,9 @@ __all__ = [
     "Project",
     "ProjectPartner",
     "ProjectTargetGroup",
+    "Referral",
+    "Registration",
+    "ServiceChain",
     "Task",
     "TaskEvent",
     "TaskParty",

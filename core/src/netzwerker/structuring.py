@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import attrs
 import cattrs
@@ -112,6 +113,25 @@ def _structure_date(value: Any, _: type) -> date:
     raise ValueError(f"expected a date (YYYY-MM-DD), got {_describe(value)}")
 
 
+def _structure_datetime(value: Any, _: type) -> datetime:
+    """ISO 8601; without an offset it is the deployment's local time (see :func:`localized`)."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date and time (YYYY-MM-DDTHH:MM), got {_describe(value)}")
+
+
+def localized(moment: datetime, timezone: str) -> datetime:
+    """An aware UTC datetime; a naive one is read as local time in ``timezone``."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(timezone))
+    return moment.astimezone(UTC)
+
+
 def _structure_decimal(value: Any, _: type) -> Decimal:
     if isinstance(value, int | float | str) and not isinstance(value, bool):
         try:
@@ -140,6 +160,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(float, _structure_float)
     converter.register_structure_hook(date, _structure_date)
+    converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_structure_hook(Decimal, _structure_decimal)
     converter.register_unstructure_hook(date, lambda d: d.isoformat())
     converter.register_unstructure_hook(datetime, lambda d: d.isoformat())

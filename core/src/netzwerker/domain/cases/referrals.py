@@ -1,0 +1,255 @@
+"""Referrals between partners (Verweisberatung), closed-loop and consent-based.
+
+A referral is sent, accepted, the first contact is recorded, and it is closed, or declined
+with a reason, or withdrawn by the referring side; each step keeps its time. Sending and
+accepting check consent: the receiving partner takes the person's data only with it. The
+referring partner sees every step, so it knows whether the person arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import attrs
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from netzwerker.clock import utcnow
+from netzwerker.db import flush_or_conflict
+from netzwerker.deployment import emit
+from netzwerker.domain.audit.services import record
+from netzwerker.domain.cases.models import Referral
+from netzwerker.domain.cases.services import DataCategory, get_case, require_consent
+from netzwerker.domain.catalogue.models import Offer
+from netzwerker.domain.references import fetch, partner_problems
+from netzwerker.errors import InvalidInput, Problem, Refused
+from netzwerker.workflow import Transition, Workflow
+
+REFERRAL_WORKFLOW = Workflow(
+    key="referral",
+    name="Verweisung",
+    internal=True,
+    states=["sent", "accepted", "first_contact", "closed", "declined", "withdrawn"],
+    initial="sent",
+    final=["closed", "declined", "withdrawn"],
+    transitions=[
+        Transition("accept", ["sent"], "accepted", label="Annehmen"),
+        Transition(
+            "record_first_contact", ["accepted"], "first_contact", label="Erstkontakt erfolgt"
+        ),
+        Transition("close", ["first_contact"], "closed", label="Abschließen"),
+        Transition(
+            "decline", ["sent", "accepted"], "declined", requires_reason=True, label="Ablehnen"
+        ),
+        Transition(
+            "withdraw",
+            ["sent", "accepted"],
+            "withdrawn",
+            requires_reason=True,
+            label="Zurückziehen",
+        ),
+    ],
+    labels={
+        "sent": "gesendet",
+        "accepted": "angenommen",
+        "first_contact": "Erstkontakt",
+        "closed": "abgeschlossen",
+        "declined": "abgelehnt",
+        "withdrawn": "zurückgezogen",
+    },
+)
+
+#: When each state was reached.
+STAMPS = {
+    "accepted": "accepted_at",
+    "first_contact": "first_contact_at",
+    "closed": "closed_at",
+    "declined": "declined_at",
+    "withdrawn": "withdrawn_at",
+}
+#: Moves the receiving partner makes; ``withdraw`` is the referring side's.
+RECEIVER_ACTIONS = frozenset({"accept", "record_first_contact", "close", "decline"})
+OPEN_STATES = ("sent", "accepted", "first_contact")
+
+
+@attrs.frozen
+class ReferralDraft:
+    case_id: int
+    from_partner_id: int
+    to_partner_id: int
+    offer_id: int | None = None
+    data_categories: list[DataCategory] = attrs.Factory(lambda: [DataCategory.BASIC])
+    message: str = ""
+
+
+@attrs.frozen
+class ReferralMove:
+    reason: str = ""
+    outcome: str = ""
+    version: int | None = None
+
+
+def send_referral(
+    session: Session,
+    draft: ReferralDraft,
+    *,
+    today: date,
+    actor: str,
+    now: datetime | None = None,
+    chain_instance_id: int | None = None,
+    step: int | None = None,
+) -> Referral:
+    """Refer a case; refused without the person's consent for the receiving partner."""
+    now = now or utcnow()
+    case = get_case(session, draft.case_id)
+    problems = [
+        *partner_problems(session, draft.from_partner_id, "from_partner_id"),
+        *partner_problems(session, draft.to_partner_id, "to_partner_id"),
+    ]
+    if draft.from_partner_id == draft.to_partner_id:
+        problems.append(Problem("to_partner_id", "a partner does not refer to itself"))
+    if draft.offer_id is not None:
+        offer = session.get(Offer, draft.offer_id)
+        if offer is None:
+            problems.append(Problem("offer_id", f"no offer {draft.offer_id!r}"))
+        elif offer.partner_id != draft.to_partner_id:
+            problems.append(Problem("offer_id", "the offer is not the receiving partner's"))
+    if problems:
+        raise InvalidInput(problems)
+    if case.closed_on is not None:
+        raise Refused(f"case {case.pseudonym} is closed")
+    categories = sorted({DataCategory.BASIC, *draft.data_categories})
+    consent = require_consent(
+        session,
+        case.id,
+        draft.to_partner_id,
+        categories,
+        today,
+        "referral",  # type: ignore[arg-type]
+    )
+    if consent is None:
+        # The receiving partner holds the case already: nothing to transfer, nothing to refer.
+        raise Refused("the receiving partner works on this case already")
+    referral = Referral(
+        case_id=case.id,
+        from_partner_id=draft.from_partner_id,
+        to_partner_id=draft.to_partner_id,
+        offer_id=draft.offer_id,
+        chain_instance_id=chain_instance_id,
+        step=step,
+        consent_id=consent.id,
+        data_categories=[str(category) for category in categories],
+        message=draft.message,
+        status=REFERRAL_WORKFLOW.initial,
+        sent_at=now,
+        sent_by=actor,
+    )
+    session.add(referral)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="referral.send",
+        object_type="referral",
+        object_id=referral.id,
+        changes={"case_id": case.id, "to_partner_id": draft.to_partner_id},
+    )
+    emit(session, "referral_changed", referral=referral, action="send")
+    return referral
+
+
+def get_referral(
+    session: Session, referral_id: int, expected_version: int | None = None
+) -> Referral:
+    return fetch(session, Referral, referral_id, "referral", expected_version)
+
+
+def move_referral(
+    session: Session,
+    referral_id: int,
+    action: str,
+    request: ReferralMove,
+    *,
+    today: date,
+    actor: str,
+    now: datetime | None = None,
+) -> Referral:
+    """Accept, record the first contact, close, decline or withdraw a referral. Accepting
+    checks the consent again: it may have been revoked since the referral was sent."""
+    now = now or utcnow()
+    referral = get_referral(session, referral_id, request.version)
+    target = REFERRAL_WORKFLOW.apply(referral.status, action, reason=request.reason)
+    if action == "accept":
+        require_consent(
+            session,
+            referral.case_id,
+            referral.to_partner_id,
+            referral.data_categories,
+            today,
+            "referral",
+        )
+    referral.status = target
+    setattr(referral, STAMPS[target], now)
+    if request.reason.strip():
+        referral.reason = request.reason.strip()
+    if request.outcome.strip():
+        referral.outcome = request.outcome.strip()[:300]
+    record(
+        session,
+        actor=actor,
+        action=f"referral.{action}",
+        object_type="referral",
+        object_id=referral_id,
+        changes={"status": target, "reason": referral.reason} if request.reason else None,
+    )
+    flush_or_conflict(session, f"referral {referral_id}")
+    emit(session, "referral_changed", referral=referral, action=action)
+    return referral
+
+
+@attrs.frozen
+class ReferralFilter:
+    case_id: int | None = None
+    from_partner_id: int | None = None
+    to_partner_id: int | None = None
+    partner_id: int | None = None
+    status: Sequence[str] = ()
+    chain_instance_id: int | None = None
+
+    def clauses(self) -> list[sa.ColumnElement[bool]]:
+        clauses: list[sa.ColumnElement[bool]] = []
+        for column, value in (
+            (Referral.case_id, self.case_id),
+            (Referral.from_partner_id, self.from_partner_id),
+            (Referral.to_partner_id, self.to_partner_id),
+            (Referral.chain_instance_id, self.chain_instance_id),
+        ):
+            if value is not None:
+                clauses.append(column == value)
+        if self.partner_id is not None:
+            clauses.append(involving(self.partner_id))
+        if self.status:
+            clauses.append(Referral.status.in_(self.status))  # type: ignore[attr-defined]
+        return clauses
+
+
+def involving(partner_id: int) -> sa.ColumnElement[bool]:
+    """Referrals a partner sent or received."""
+    return sa.or_(Referral.from_partner_id == partner_id, Referral.to_partner_id == partner_id)
+
+
+def find_referrals(
+    session: Session,
+    referral_filter: ReferralFilter,
+    *,
+    visible: sa.ColumnElement[bool] | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Referral], int]:
+    clauses = referral_filter.clauses()
+    if visible is not None:
+        clauses.append(visible)
+    total = session.scalar(select(sa.func.count()).select_from(Referral).where(*clauses)) or 0
+    query = select(Referral).where(*clauses).order_by(Referral.sent_at.desc(), Referral.id.desc())  # type: ignore[attr-defined]
+    return list(session.exec(query.limit(limit).offset(offset))), total

@@ -1,0 +1,79 @@
+"""The service catalogue (Leistungskatalog): partners' offers, and the needs they should meet."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from netzwerker.clock import utcnow
+from netzwerker.db import version_column
+
+_offer_version = version_column()
+_need_version = version_column()
+
+
+class Offer(SQLModel, table=True):
+    """A partner's service. Its target groups, problem areas and social areas are
+    :class:`OfferTerm` rows; an offer without social areas serves the whole region."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=80)
+    partner_id: int = Field(foreign_key="partner.id", index=True)
+    title: str = Field(max_length=300)
+    description: str = ""
+    working_field: str | None = Field(default=None, foreign_key="working_field.key", max_length=60)
+    legal_domain: str | None = Field(default=None, max_length=10)
+    capacity: int | None = Field(default=None, description="people served per year")
+    access_conditions: str = ""
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int | None = Field(default=None, sa_column=_offer_version)
+
+    __mapper_args__ = {"version_id_col": _offer_version}
+
+
+class OfferTerm(SQLModel, table=True):
+    """One value of one of an offer's dimensions: a target group, a problem area or a social
+    area. ``term`` is the value normalised (:func:`netzwerker.domain.catalogue.services.term`),
+    which coverage and overlap compare."""
+
+    __tablename__ = "offer_term"
+    __table_args__ = (sa.Index("ix_offer_term_match", "dimension", "term"),)
+
+    offer_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("offer.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    dimension: str = Field(primary_key=True, max_length=20)
+    term: str = Field(primary_key=True, max_length=120)
+    value: str = Field(max_length=120)
+
+
+class Need(SQLModel, table=True):
+    """A need the jobcenter (or another source) reports; an empty social area means the
+    whole region."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(default="", max_length=300)
+    target_group: str = Field(max_length=120)
+    problem_area: str = Field(max_length=120)
+    social_area: str = Field(default="", max_length=120)
+    #: The three values normalised as :class:`OfferTerm` terms are, for matching in SQL.
+    target_group_term: str = Field(max_length=120, index=True)
+    problem_area_term: str = Field(max_length=120)
+    social_area_term: str = Field(default="", max_length=120)
+    people: int
+    period_start: date
+    period_end: date
+    source: str = Field(default="", max_length=200)
+    working_field: str | None = Field(default=None, foreign_key="working_field.key", max_length=60)
+    note: str = ""
+    recorded_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    version: int | None = Field(default=None, sa_column=_need_version)
+
+    __mapper_args__ = {"version_id_col": _need_version}

@@ -1,0 +1,549 @@
+"""The service catalogue: offers and needs, and what the database finds between them.
+
+* A need is **covered** by the active offers that serve its target group and problem area in
+  its social area (an offer without social areas serves the whole region; a need without
+  one concerns the whole region). A need with no such offer is a **gap**; one whose
+  offers' known capacity is below the people in need is **short**.
+* Two active offers of different partners form a **duplicate structure** when they share a
+  target group, a problem area and a social area. The degree of overlap is the share of the
+  smaller offer's combinations (target group × problem area × social area) that the other
+  offer serves too; the shared values explain it.
+
+Values are compared as :func:`term` normalises them (case and spacing do not matter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from netzwerker.clock import utcnow
+from netzwerker.db import flush_or_conflict
+from netzwerker.domain.audit.services import record
+from netzwerker.domain.catalogue.models import Need, Offer, OfferTerm
+from netzwerker.domain.partners.models import LegalDomain
+from netzwerker.domain.references import fetch, field_problems, partner_problems
+from netzwerker.errors import InvalidInput, Problem
+from netzwerker.validators import not_blank, not_negative, positive, record_key
+
+#: Separates values that the database aggregates into one string.
+_SEPARATOR = "\x1f"
+
+
+class Dimension(StrEnum):
+    TARGET_GROUP = "target_group"
+    PROBLEM_AREA = "problem_area"
+    SOCIAL_AREA = "social_area"
+
+
+#: Which list of an offer draft fills which dimension.
+LISTS = {
+    "target_groups": Dimension.TARGET_GROUP,
+    "problem_areas": Dimension.PROBLEM_AREA,
+    "social_areas": Dimension.SOCIAL_AREA,
+}
+
+
+def term(value: str) -> str:
+    """A value as coverage compares it: spacing collapsed, case folded."""
+    return " ".join(value.split()).casefold()[:120]
+
+
+@attrs.frozen
+class OfferChanges:
+    title: str = attrs.field(validator=not_blank)
+    partner_id: int
+    target_groups: list[str] = attrs.Factory(list)
+    problem_areas: list[str] = attrs.Factory(list)
+    social_areas: list[str] = attrs.Factory(list)
+    description: str = ""
+    working_field: str | None = None
+    legal_domain: LegalDomain | None = None
+    capacity: int | None = attrs.field(default=None, validator=not_negative)
+    access_conditions: str = ""
+    active: bool = True
+
+
+@attrs.frozen
+class OfferDraft(OfferChanges):
+    key: str = attrs.field(kw_only=True, validator=record_key)
+
+
+EDITABLE_OFFER = tuple(field.name for field in attrs.fields(OfferChanges))
+
+
+@attrs.frozen
+class NeedDraft:
+    target_group: str = attrs.field(validator=not_blank)
+    problem_area: str = attrs.field(validator=not_blank)
+    people: int = attrs.field(validator=positive)
+    period_start: date
+    period_end: date
+    social_area: str = ""
+    title: str = ""
+    source: str = ""
+    working_field: str | None = None
+    note: str = ""
+
+
+EDITABLE_NEED = tuple(field.name for field in attrs.fields(NeedDraft))
+
+
+@attrs.frozen
+class Coverage:
+    need: Need
+    offer_ids: list[int]
+    capacity: int
+    unknown_capacity: int
+    status: str  # gap, short, covered, unknown
+
+
+@attrs.frozen
+class Overlap:
+    """Two offers of different partners that serve the same people for the same problem in
+    the same area: a possible duplicate structure."""
+
+    first_offer_id: int
+    second_offer_id: int
+    target_groups: list[str]
+    problem_areas: list[str]
+    social_areas: list[str]  # empty: both serve the whole region
+    degree: float
+    explanation: str
+
+
+def _offer_problems(session: Session, values: dict[str, Any]) -> list[Problem]:
+    problems = partner_problems(session, values["partner_id"], "partner_id")
+    if values["working_field"] is not None:
+        problems.extend(field_problems(session, values["working_field"]))
+    for name in LISTS:
+        for index, value in enumerate(values[name]):
+            if not value.strip() or len(value) > 120:
+                problems.append(Problem(f"{name}[{index}]", "must be 1 to 120 characters"))
+    for name in ("target_groups", "problem_areas"):
+        if not values[name]:
+            problems.append(Problem(name, "name at least one: coverage depends on it"))
+    return problems
+
+
+def _replace_terms(session: Session, offer: Offer, values: dict[str, Any]) -> None:
+    session.execute(sa.delete(OfferTerm).where(OfferTerm.offer_id == offer.id))
+    for name, dimension in LISTS.items():
+        normalised = {term(value): " ".join(value.split()) for value in values[name]}
+        session.add_all(
+            OfferTerm(offer_id=offer.id, dimension=dimension, term=key, value=value)
+            for key, value in normalised.items()
+        )
+
+
+def create_offer(
+    session: Session, draft: OfferDraft, *, actor: str, now: datetime | None = None
+) -> Offer:
+    now = now or utcnow()
+    values = attrs.asdict(draft, recurse=False)
+    problems = _offer_problems(session, values)
+    if session.scalar(select(Offer.id).where(Offer.key == draft.key)) is not None:
+        problems.insert(0, Problem("key", f"an offer {draft.key!r} exists already"))
+    if problems:
+        raise InvalidInput(problems)
+    columns = {key: value for key, value in values.items() if key not in LISTS}
+    if columns["legal_domain"] is not None:
+        columns["legal_domain"] = str(columns["legal_domain"])
+    offer = Offer(**columns, created_at=now, updated_at=now)
+    session.add(offer)
+    session.flush()
+    _replace_terms(session, offer, values)
+    record(session, actor=actor, action="offer.create", object_type="offer", object_id=offer.id)
+    session.flush()
+    return offer
+
+
+def get_offer(session: Session, offer_id: int, expected_version: int | None = None) -> Offer:
+    return fetch(session, Offer, offer_id, "offer", expected_version)
+
+
+def terms_of(session: Session, offer_ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
+    """Each offer's target groups, problem areas and social areas, in one query."""
+    found = {offer_id: {name: [] for name in LISTS} for offer_id in offer_ids}
+    by_dimension = {dimension: name for name, dimension in LISTS.items()}
+    if offer_ids:
+        for row in session.exec(
+            select(OfferTerm)
+            .where(OfferTerm.offer_id.in_(offer_ids))  # type: ignore[attr-defined]
+            .order_by(OfferTerm.offer_id, OfferTerm.dimension, OfferTerm.value)
+        ):
+            found[row.offer_id][by_dimension[Dimension(row.dimension)]].append(row.value)
+    return found
+
+
+def update_offer(
+    session: Session,
+    offer_id: int,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    expected_version: int | None = None,
+) -> Offer:
+    offer = get_offer(session, offer_id, expected_version)
+    current: dict[str, Any] = {
+        key: getattr(offer, key) for key in EDITABLE_OFFER if key not in LISTS
+    }
+    current.update(terms_of(session, [offer_id])[offer_id])
+    values = {**current, **changes}
+    problems = _offer_problems(session, values)
+    if problems:
+        raise InvalidInput(problems)
+    for key in EDITABLE_OFFER:
+        if key not in LISTS:
+            value = values[key]
+            setattr(offer, key, str(value) if key == "legal_domain" and value else value)
+    offer.updated_at = utcnow()
+    if set(changes) & set(LISTS):
+        _replace_terms(session, offer, values)
+    record(
+        session,
+        actor=actor,
+        action="offer.update",
+        object_type="offer",
+        object_id=offer_id,
+        changes={"fields": sorted(changes)},
+    )
+    flush_or_conflict(session, f"offer {offer_id}")
+    return offer
+
+
+@attrs.frozen
+class OfferFilter:
+    partner_id: int | None = None
+    working_field: str | None = None
+    target_group: str | None = None
+    problem_area: str | None = None
+    social_area: str | None = None
+    legal_domain: str | None = None
+    active: bool | None = True
+
+    def clauses(self) -> list[sa.ColumnElement[bool]]:
+        clauses: list[sa.ColumnElement[bool]] = []
+        for column, value in (
+            (Offer.partner_id, self.partner_id),
+            (Offer.working_field, self.working_field),
+            (Offer.legal_domain, self.legal_domain),
+            (Offer.active, self.active),
+        ):
+            if value is not None:
+                clauses.append(column == value)
+        for dimension, value in (
+            (Dimension.TARGET_GROUP, self.target_group),
+            (Dimension.PROBLEM_AREA, self.problem_area),
+            (Dimension.SOCIAL_AREA, self.social_area),
+        ):
+            if value is not None:
+                clauses.append(_serves(Offer.id, dimension, term(value)))
+        return clauses
+
+
+def _serves(offer_id: Any, dimension: str, value: Any) -> sa.ColumnElement[bool]:
+    return sa.exists().where(
+        OfferTerm.offer_id == offer_id, OfferTerm.dimension == dimension, OfferTerm.term == value
+    )
+
+
+def find_offers(
+    session: Session, offer_filter: OfferFilter, *, limit: int = 50, offset: int = 0
+) -> tuple[list[Offer], int]:
+    clauses = offer_filter.clauses()
+    total = session.scalar(select(sa.func.count()).select_from(Offer).where(*clauses)) or 0
+    query = select(Offer).where(*clauses).order_by(Offer.title, Offer.id)
+    return list(session.exec(query.limit(limit).offset(offset))), total
+
+
+# Needs ------------------------------------------------------------------------------------
+
+
+def _need_problems(session: Session, values: dict[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    if values["working_field"] is not None:
+        problems.extend(field_problems(session, values["working_field"]))
+    if values["period_end"] < values["period_start"]:
+        problems.append(Problem("period_end", "ends before the period starts"))
+    for name in ("target_group", "problem_area", "social_area"):
+        if len(values[name]) > 120:
+            problems.append(Problem(name, "at most 120 characters"))
+    return problems
+
+
+def _need_terms(values: dict[str, Any]) -> dict[str, str]:
+    return {
+        f"{name}_term": term(values[name])
+        for name in ("target_group", "problem_area", "social_area")
+    }
+
+
+def record_need(
+    session: Session, draft: NeedDraft, *, actor: str, now: datetime | None = None
+) -> Need:
+    values = attrs.asdict(draft)
+    problems = _need_problems(session, values)
+    if problems:
+        raise InvalidInput(problems)
+    need = Need(**values, **_need_terms(values), recorded_by=actor, created_at=now or utcnow())
+    session.add(need)
+    session.flush()
+    record(session, actor=actor, action="need.create", object_type="need", object_id=need.id)
+    return need
+
+
+def update_need(
+    session: Session,
+    need_id: int,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    expected_version: int | None = None,
+) -> Need:
+    need = fetch(session, Need, need_id, "need", expected_version)
+    values = {**{key: getattr(need, key) for key in EDITABLE_NEED}, **changes}
+    problems = _need_problems(session, values)
+    if problems:
+        raise InvalidInput(problems)
+    for key, value in {**values, **_need_terms(values)}.items():
+        setattr(need, key, value)
+    record(
+        session,
+        actor=actor,
+        action="need.update",
+        object_type="need",
+        object_id=need_id,
+        changes={"fields": sorted(changes)},
+    )
+    flush_or_conflict(session, f"need {need_id}")
+    return need
+
+
+def _period_clauses(
+    period_start: date | None, period_end: date | None
+) -> list[sa.ColumnElement[bool]]:
+    clauses: list[sa.ColumnElement[bool]] = []
+    if period_end is not None:
+        clauses.append(Need.period_start <= period_end)
+    if period_start is not None:
+        clauses.append(Need.period_end >= period_start)
+    return clauses
+
+
+def find_needs(
+    session: Session,
+    *,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    working_field: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Need], int]:
+    clauses = _period_clauses(period_start, period_end)
+    if working_field is not None:
+        clauses.append(Need.working_field == working_field)
+    total = session.scalar(select(sa.func.count()).select_from(Need).where(*clauses)) or 0
+    query = select(Need).where(*clauses).order_by(Need.period_start.desc(), Need.id)  # type: ignore[attr-defined]
+    return list(session.exec(query.limit(limit).offset(offset))), total
+
+
+# Coverage ---------------------------------------------------------------------------------
+
+
+def matches_need() -> sa.ColumnElement[bool]:
+    """An active offer serves the need's target group and problem area in its area."""
+    return sa.and_(
+        Offer.active.is_(True),  # type: ignore[attr-defined]
+        _serves(Offer.id, Dimension.TARGET_GROUP, Need.target_group_term),
+        _serves(Offer.id, Dimension.PROBLEM_AREA, Need.problem_area_term),
+        sa.or_(
+            Need.social_area_term == "",
+            ~sa.exists().where(
+                OfferTerm.offer_id == Offer.id, OfferTerm.dimension == Dimension.SOCIAL_AREA
+            ),
+            _serves(Offer.id, Dimension.SOCIAL_AREA, Need.social_area_term),
+        ),
+    )
+
+
+def coverage(
+    session: Session,
+    *,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    working_field: str | None = None,
+    only_uncovered: bool = False,
+) -> list[Coverage]:
+    """Every need of the period with the offers that meet it, gaps first."""
+    clauses = _period_clauses(period_start, period_end)
+    if working_field is not None:
+        clauses.append(Need.working_field == working_field)
+    rows = session.execute(
+        select(
+            Need,
+            sa.func.count(Offer.id),
+            sa.func.coalesce(sa.func.sum(Offer.capacity), 0),
+            sa.func.count(Offer.id) - sa.func.count(Offer.capacity),
+            sa.func.aggregate_strings(sa.cast(Offer.id, sa.String), _SEPARATOR),
+        )
+        .select_from(Need)
+        .outerjoin(Offer, matches_need())
+        .where(*clauses)
+        .group_by(Need.id)
+        .order_by(sa.func.count(Offer.id), Need.period_start, Need.id)
+    ).all()
+    found = []
+    for need, offers, capacity, unknown, ids in rows:
+        if offers == 0:
+            status = "gap"
+        elif capacity >= need.people:
+            status = "covered"
+        elif unknown:
+            status = "unknown"
+        else:
+            status = "short"
+        if only_uncovered and status == "covered":
+            continue
+        offer_ids = sorted(int(value) for value in ids.split(_SEPARATOR)) if ids else []
+        found.append(Coverage(need, offer_ids, int(capacity), int(unknown), status))
+    return found
+
+
+def overlaps(
+    session: Session, *, working_field: str | None = None, minimum_degree: float = 0.0
+) -> list[Overlap]:
+    """Possible duplicate structures: pairs of active offers of different partners that share
+    a target group, a problem area and a social area, the largest overlap first."""
+    first, second = aliased(OfferTerm), aliased(OfferTerm)
+    offer_a, offer_b = aliased(Offer), aliased(Offer)
+    offer_clauses = [
+        offer_a.active.is_(True),  # type: ignore[attr-defined]
+        offer_b.active.is_(True),  # type: ignore[attr-defined]
+        offer_a.partner_id != offer_b.partner_id,
+    ]
+    if working_field is not None:
+        offer_clauses += [
+            offer_a.working_field == working_field,
+            offer_b.working_field == working_field,
+        ]
+    shared = (
+        select(
+            first.offer_id.label("a"),
+            second.offer_id.label("b"),
+            first.dimension.label("dimension"),
+            sa.func.count().label("shared"),
+            sa.func.aggregate_strings(first.value, _SEPARATOR).label("values"),
+        )
+        .join(
+            second,
+            sa.and_(
+                first.dimension == second.dimension,
+                first.term == second.term,
+                first.offer_id < second.offer_id,
+            ),
+        )
+        .join(offer_a, offer_a.id == first.offer_id)
+        .join(offer_b, offer_b.id == second.offer_id)
+        .where(*offer_clauses)
+        .group_by(first.offer_id, second.offer_id, first.dimension)
+    ).subquery()
+    sizes = (
+        select(
+            OfferTerm.offer_id.label("offer_id"),
+            OfferTerm.dimension.label("dimension"),
+            sa.func.count().label("size"),
+        ).group_by(OfferTerm.offer_id, OfferTerm.dimension)
+    ).subquery()
+
+    def pivot(column: Any, dimension: Dimension) -> Any:
+        return sa.func.max(sa.case((shared.c.dimension == dimension, column)))
+
+    pairs = (
+        select(
+            shared.c.a,
+            shared.c.b,
+            *(pivot(shared.c.shared, dimension).label(f"{dimension}_n") for dimension in Dimension),
+            *(pivot(shared.c["values"], dimension).label(dimension) for dimension in Dimension),
+        )
+        .group_by(shared.c.a, shared.c.b)
+        .having(
+            pivot(shared.c.shared, Dimension.TARGET_GROUP) > 0,
+            pivot(shared.c.shared, Dimension.PROBLEM_AREA) > 0,
+        )
+    ).subquery()
+
+    def size(offer: Any, dimension: Dimension) -> Any:
+        return (
+            select(sizes.c.size)
+            .where(sizes.c.offer_id == offer, sizes.c.dimension == dimension)
+            .scalar_subquery()
+        )
+
+    rows = session.execute(
+        select(
+            pairs,
+            *(size(pairs.c.a, dimension).label(f"a_{dimension}") for dimension in Dimension),
+            *(size(pairs.c.b, dimension).label(f"b_{dimension}") for dimension in Dimension),
+        ).where(
+            # Social areas overlap, or one of the two serves the whole region.
+            sa.or_(
+                pairs.c[f"{Dimension.SOCIAL_AREA}_n"] > 0,
+                size(pairs.c.a, Dimension.SOCIAL_AREA).is_(None),
+                size(pairs.c.b, Dimension.SOCIAL_AREA).is_(None),
+            )
+        )
+    ).mappings()
+    found = [_overlap(row) for row in rows]
+    found = [overlap for overlap in found if overlap.degree >= minimum_degree]
+    return sorted(found, key=lambda o: (-o.degree, o.first_offer_id, o.second_offer_id))
+
+
+def _overlap(row: Any) -> Overlap:
+    values = {
+        dimension: sorted(row[dimension].split(_SEPARATOR)) if row[dimension] else []
+        for dimension in Dimension
+    }
+    area_a, area_b = row[f"a_{Dimension.SOCIAL_AREA}"], row[f"b_{Dimension.SOCIAL_AREA}"]
+    # An offer without social areas serves the whole region, so it serves every area of
+    # the other offer: compare both on the other's areas.
+    if area_a is None or area_b is None:
+        areas_a = areas_b = shared_areas = area_a or area_b or 1
+    else:
+        areas_a, areas_b, shared_areas = area_a, area_b, row[f"{Dimension.SOCIAL_AREA}_n"]
+    # The share of the smaller offer's combinations that the other serves too.
+    smaller = min(
+        row[f"a_{Dimension.TARGET_GROUP}"] * row[f"a_{Dimension.PROBLEM_AREA}"] * areas_a,
+        row[f"b_{Dimension.TARGET_GROUP}"] * row[f"b_{Dimension.PROBLEM_AREA}"] * areas_b,
+    )
+    common = row[f"{Dimension.TARGET_GROUP}_n"] * row[f"{Dimension.PROBLEM_AREA}_n"] * shared_areas
+    degree = round(common / smaller, 2)
+    areas = values[Dimension.SOCIAL_AREA]
+    if area_a is None and area_b is None:
+        where = "beide im ganzen Gebiet"
+    elif area_a is None or area_b is None:
+        where = "eines im ganzen Gebiet, das andere in einem Teil davon"
+    else:
+        where = "Sozialraum " + ", ".join(areas)
+    explanation = (
+        f"Gleiche Zielgruppe: {', '.join(values[Dimension.TARGET_GROUP])}; "
+        f"gleiche Problemlage: {', '.join(values[Dimension.PROBLEM_AREA])}; {where}. "
+        f"{round(100 * degree)} % der Kombinationen des kleineren Angebots deckt auch das "
+        "andere ab."
+    )
+    return Overlap(
+        row["a"],
+        row["b"],
+        values[Dimension.TARGET_GROUP],
+        values[Dimension.PROBLEM_AREA],
+        areas,
+        degree,
+        explanation,
+    )
