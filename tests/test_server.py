@@ -2,66 +2,22 @@
 
 from __future__ import annotations
 
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
 import pytest
 
-from netzwerker.testing import Api
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from netzwerker.testing import Api, running_server
 
 
 @pytest.fixture
 def server(api: Api) -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "netzwerker",
-            "serve",
-            str(api.deployment.folder),
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    address = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            if process.poll() is not None:
-                pytest.fail(f"the server stopped: {process.stdout.read()}")  # type: ignore[union-attr]
-            try:
-                if httpx.get(f"{address}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not answer within 10 s")
-        yield address
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            output, _ = process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
+    with running_server(api.deployment.folder) as process:
+        yield process.address
     # One JSON line per request, without the partner's search words or the token.
-    assert '"path": "/api/partners"' in output
-    assert "Tafel" not in output and api.tokens["coordinator"] not in output
+    assert '"path": "/api/partners"' in process.output
+    assert "Tafel" not in process.output and api.tokens["coordinator"] not in process.output
 
 
 def test_a_real_server_process_serves_the_api(api: Api, server: str) -> None:

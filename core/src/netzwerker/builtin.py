@@ -156,6 +156,8 @@ def register_indicators() -> list[Indicator]:
 def register_routes() -> list[Any]:
     """The core's API: imported here so that the command line never loads Litestar."""
     from netzwerker.domain.audit.controllers import read_audit_log
+    from netzwerker.domain.circles.controllers import CircleController
+    from netzwerker.domain.conferences.controllers import ConferenceController
     from netzwerker.domain.fields.controllers import (
         create_goal,
         list_goals,
@@ -164,6 +166,7 @@ def register_routes() -> list[Any]:
         update_goal,
     )
     from netzwerker.domain.indicators.controllers import IndicatorController
+    from netzwerker.domain.meetings.controllers import MeetingController
     from netzwerker.domain.partners.controllers import PartnerController
     from netzwerker.domain.projects.controllers import ProjectController, list_project_types
     from netzwerker.domain.tasks.controllers import ReportController, TaskController
@@ -190,4 +193,7 @@ def register_routes() -> list[Any]:
         list_project_types,
         ProjectController,
         IndicatorController,
+        CircleController,
+        MeetingController,
+        ConferenceController,
     ]

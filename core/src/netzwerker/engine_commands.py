@@ -6,9 +6,7 @@ Like every command, these only translate: arguments in, a service call, lines ou
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +14,7 @@ import click
 
 from netzwerker.cli import cli_actor, date_option_type, deployment_argument, open_deployment
 from netzwerker.errors import InvalidInput, Problem
+from netzwerker.tables import to_csv
 
 
 def _json_object(value: str | None, option: str) -> dict[str, Any]:
@@ -335,12 +334,12 @@ def indicators_report(
         goals = goal_readings(session, loaded, working_field=working_field, today=loaded.today())
         stored = store_readings(session, readings, actor=cli_actor()) if store else 0
     if fmt == "csv":
-        writer = csv.writer(sys.stdout, delimiter=";")
-        writer.writerow(["indicator", "label", "from", "to", "value", "unit", "target"])
-        for r in readings:
-            writer.writerow(
-                [r.indicator, r.label, r.period_start, r.period_end, r.value, r.unit, r.target]
-            )
+        header = ["indicator", "label", "from", "to", "value", "unit", "target"]
+        rows = [
+            [r.indicator, r.label, r.period_start, r.period_end, r.value, r.unit, r.target]
+            for r in readings
+        ]
+        click.echo(to_csv(header, rows), nl=False)
         return
     click.echo(f"Indikatoren {period.start:%d.%m.%Y} – {period.end:%d.%m.%Y}")
     for r in readings:

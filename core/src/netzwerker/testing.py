@@ -22,6 +22,7 @@ import sys
 import textwrap
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -329,3 +330,54 @@ def check_workflow_walks(workflow: Any) -> None:
             assert workflow.reachable(state) & workflow.final, f"no way out of {state!r}"
 
     walk()
+
+
+@attrs.define
+class ServerProcess:
+    """A ``netzwerker serve`` process; ``output`` holds its log once it has stopped."""
+
+    address: str
+    output: str = ""
+
+
+@contextmanager
+def running_server(folder: Path) -> Iterator[ServerProcess]:
+    """Start ``netzwerker serve`` for a deployment on a free loopback port, wait until it
+    answers, and stop it afterwards. Used for tests that need real, parallel requests."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "netzwerker", "serve", str(folder), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    server = ServerProcess(f"http://127.0.0.1:{port}")
+    try:
+        for _ in range(100):
+            if process.poll() is not None:
+                pytest.fail(f"the server stopped: {process.stdout.read()}")  # type: ignore[union-attr]
+            try:
+                if httpx.get(f"{server.address}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the server did not answer within 10 s")
+        yield server
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            server.output, _ = process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            server.output, _ = process.communicate()

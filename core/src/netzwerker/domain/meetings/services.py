@@ -220,7 +220,9 @@ def update_meeting(
 ) -> Meeting:
     """Change a meeting: reschedule it, take attendance, write the minutes, mark it held."""
     meeting = get_meeting(session, meeting_id, expected_version)
-    current: dict[str, Any] = {key: getattr(meeting, key) for key in EDITABLE}
+    current: dict[str, Any] = {
+        key: getattr(meeting, key) for key in EDITABLE if key != "participants"
+    }
     current["participants"] = participants_of(session, [meeting_id])[meeting_id]
     values = {**current, **changes}
     if "starts_at" in changes or "ends_at" in changes:

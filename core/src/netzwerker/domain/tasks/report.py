@@ -12,8 +12,6 @@ One SQL aggregate per report; no task is loaded into Python. Definitions (also i
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from datetime import date
@@ -31,6 +29,7 @@ from netzwerker.domain.tasks.models import Escalation, Task
 from netzwerker.domain.tasks.queries import overdue
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 from netzwerker.errors import InvalidInput, Problem
+from netzwerker.tables import to_csv
 
 GROUPINGS = ("partner", "working_field", "accountable")
 COUNTS = (
@@ -209,13 +208,8 @@ def render_report(rows: Sequence[Any], fmt: str, by: str) -> str:
     if fmt == "json":
         return json.dumps({"by": by, "rows": records}, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        buffer = io.StringIO()
         columns = ["key", *REPORT_HEADINGS]
-        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for record in records:
-            writer.writerow({k: _safe_cell(v) for k, v in record.items()})
-        return buffer.getvalue()
+        return to_csv(columns, ([record[key] for key in columns] for record in records))
     headings = {**REPORT_HEADINGS, "label": _GROUP_HEADINGS[by]}
     table = [list(headings.values())]
     for record in records:
@@ -231,10 +225,3 @@ def render_report(rows: Sequence[Any], fmt: str, by: str) -> str:
         for row in table
     ]
     return "\n".join(lines) + "\n"
-
-
-def _safe_cell(value: Any) -> Any:
-    """Spreadsheets run cells that start with = + - @: neutralise them."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value

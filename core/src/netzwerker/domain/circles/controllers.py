@@ -1,0 +1,137 @@
+"""``/api/circles``: coordination circles, their members, and their meetings' calendar."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+from litestar import Controller, Response, get, patch, post
+from litestar.pagination import OffsetPagination
+from litestar.params import FromPath, FromQuery, JSONBody
+from sqlmodel import Session
+
+from netzwerker.domain.circles.models import Circle
+from netzwerker.domain.circles.services import (
+    CircleChanges,
+    CircleDraft,
+    create_circle,
+    find_circles,
+    get_circle,
+    members_of,
+    update_circle,
+)
+from netzwerker.domain.meetings.services import MeetingFilter, calendar_event, find_meetings
+from netzwerker.domain.users import permissions
+from netzwerker.http import bodies
+from netzwerker.http.answers import Answer
+from netzwerker.http.bodies import Update, etag
+from netzwerker.http.files import calendar_download
+from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
+from netzwerker.ical import calendar
+
+
+@attrs.frozen
+class CircleOut(Answer):
+    id: int
+    key: str
+    name: str
+    working_field: str | None
+    lead_partner_id: int | None
+    description: str
+    founded_on: date | None
+    active: bool
+    partners: list[int]
+    people: list[int]
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+def circle_answers(session: Session, circles: list[Circle]) -> list[CircleOut]:
+    members = members_of(session, [circle.id for circle in circles])  # type: ignore[misc]
+    return [
+        CircleOut.of(
+            circle,
+            partners=members[circle.id].partners,  # type: ignore[index]
+            people=members[circle.id].people,  # type: ignore[index]
+        )
+        for circle in circles
+    ]
+
+
+def _respond(body: CircleOut, status_code: int = 200) -> Response[CircleOut]:
+    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
+
+
+class CircleController(Controller):
+    path = "/api/circles"
+    tags = ("circles",)
+
+    @get("/", sync_to_thread=True, summary="Circles by name, filtered")
+    def list_circles(
+        self,
+        deployment: CurrentDeployment,
+        working_field: FromQuery[str | None] = None,
+        partner_id: FromQuery[int | None] = None,
+        active: FromQuery[bool | None] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> OffsetPagination[CircleOut]:
+        with deployment.session() as session:
+            circles, total = find_circles(
+                session,
+                working_field=working_field,
+                partner_id=partner_id,
+                active=active,
+                limit=limit,
+                offset=offset,
+            )
+            items = circle_answers(session, circles)
+        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+
+    @post("/", dto=bodies.Body[CircleDraft], return_dto=None, sync_to_thread=True)
+    def create(
+        self, data: JSONBody[CircleDraft], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[CircleOut]:
+        """Found a circle (coordinators); the lead partner is always a member."""
+        permissions.require_manager(actor, "found circles")
+        with deployment.transaction() as session:
+            body = circle_answers(session, [create_circle(session, data, actor=actor.username)])
+        return _respond(body[0], 201)
+
+    @get("/{circle_id:int}", sync_to_thread=True)
+    def read(self, circle_id: FromPath[int], deployment: CurrentDeployment) -> Response[CircleOut]:
+        with deployment.session() as session:
+            body = circle_answers(session, [get_circle(session, circle_id)])
+        return _respond(body[0])
+
+    @patch(
+        "/{circle_id:int}",
+        dto=bodies.Changes[CircleChanges],
+        return_dto=None,
+        sync_to_thread=True,
+    )
+    def update(
+        self,
+        circle_id: FromPath[int],
+        data: JSONBody[Update],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> Response[CircleOut]:
+        permissions.require_manager(actor, "change circles")
+        with deployment.transaction() as session:
+            circle = update_circle(
+                session, circle_id, data.values, actor=actor.username, expected_version=data.version
+            )
+            body = circle_answers(session, [circle])
+        return _respond(body[0])
+
+    @get("/{circle_id:int}/calendar.ics", sync_to_thread=True, summary="The circle's meetings")
+    def calendar(self, circle_id: FromPath[int], deployment: CurrentDeployment) -> Response[Any]:
+        """All meetings of the circle as an iCalendar file to subscribe to."""
+        with deployment.session() as session:
+            circle = get_circle(session, circle_id)
+            meetings, _ = find_meetings(session, MeetingFilter(circle_id=circle_id), limit=1000)
+        events = [calendar_event(meeting, deployment) for meeting in meetings]
+        return calendar_download(f"{circle.key}.ics", calendar(events, circle.name))

@@ -1,0 +1,297 @@
+"""``/api/conferences``: events, registrations with a waiting list, check-in, exports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import attrs
+from litestar import Controller, Response, get, patch, post
+from litestar.pagination import OffsetPagination
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from sqlmodel import Session
+
+from netzwerker.clock import utcnow
+from netzwerker.domain.conferences.models import Conference, Registration
+from netzwerker.domain.conferences.services import (
+    EXPORTS,
+    ConferenceChanges,
+    ConferenceDraft,
+    RegistrationDraft,
+    calendar_event,
+    cancel,
+    check_in,
+    create_conference,
+    export_rows,
+    find_conferences,
+    get_conference,
+    get_registration,
+    register,
+    registrations,
+    seats,
+    update_conference,
+)
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.models import Role
+from netzwerker.domain.users.services import Actor
+from netzwerker.errors import Forbidden
+from netzwerker.http import bodies
+from netzwerker.http.answers import Answer
+from netzwerker.http.bodies import Update, etag
+from netzwerker.http.files import calendar_download, csv_download
+from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
+from netzwerker.ical import calendar
+
+
+@attrs.frozen
+class ConferenceOut(Answer):
+    id: int
+    key: str
+    title: str
+    description: str
+    working_field: str | None
+    venue: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    registered: int
+    waitlisted: int
+    checked_in: int
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    cancelled: bool
+    version: int
+
+
+@attrs.frozen
+class RegistrationOut(Answer):
+    id: int
+    conference_id: int
+    name: str
+    email: str
+    organisation: str
+    partner_id: int | None
+    status: str
+    registered_at: datetime
+    seat_since: datetime | None
+    cancelled_at: datetime | None
+    checked_in_at: datetime | None
+    version: int
+
+
+@attrs.frozen
+class CancelOut:
+    cancelled: RegistrationOut
+    moved_up: RegistrationOut | None
+
+
+@attrs.frozen
+class CancelRequest:
+    version: int | None = None
+
+
+def conference_answers(session: Session, conferences: list[Conference]) -> list[ConferenceOut]:
+    counts = seats(session, [conference.id for conference in conferences])  # type: ignore[misc]
+    return [
+        ConferenceOut.of(conference, **attrs.asdict(counts[conference.id]))  # type: ignore[index]
+        for conference in conferences
+    ]
+
+
+def _respond(body: Any, status_code: int = 200) -> Response[Any]:
+    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
+
+
+def _own_registration(actor: Actor, registration: Registration) -> None:
+    """Partner members handle the registrations of their own partner only."""
+    if permissions.is_manager(actor):
+        return
+    if actor.role is not Role.PARTNER_MEMBER or registration.partner_id != actor.partner_id:
+        raise Forbidden(f"registration {registration.id} is not your partner's")
+
+
+class ConferenceController(Controller):
+    path = "/api/conferences"
+    tags = ("conferences",)
+
+    @get("/", sync_to_thread=True, summary="Conferences, latest first")
+    def list_conferences(
+        self,
+        deployment: CurrentDeployment,
+        working_field: FromQuery[str | None] = None,
+        upcoming: FromQuery[bool] = False,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> OffsetPagination[ConferenceOut]:
+        with deployment.session() as session:
+            conferences, total = find_conferences(
+                session,
+                working_field=working_field,
+                upcoming_from=utcnow() if upcoming else None,
+                limit=limit,
+                offset=offset,
+            )
+            items = conference_answers(session, conferences)
+        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+
+    @post("/", dto=bodies.Body[ConferenceDraft], return_dto=None, sync_to_thread=True)
+    def create(
+        self, data: JSONBody[ConferenceDraft], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[ConferenceOut]:
+        """Plan a conference (coordinators); times without an offset are local time."""
+        permissions.require_manager(actor, "plan conferences")
+        with deployment.transaction() as session:
+            conference = create_conference(session, deployment, data, actor=actor.username)
+            body = conference_answers(session, [conference])[0]
+        return _respond(body, 201)
+
+    @get("/{conference_id:int}", sync_to_thread=True)
+    def read(
+        self, conference_id: FromPath[int], deployment: CurrentDeployment
+    ) -> Response[ConferenceOut]:
+        with deployment.session() as session:
+            body = conference_answers(session, [get_conference(session, conference_id)])[0]
+        return _respond(body)
+
+    @patch(
+        "/{conference_id:int}",
+        dto=bodies.Changes[ConferenceChanges],
+        return_dto=None,
+        sync_to_thread=True,
+    )
+    def update(
+        self,
+        conference_id: FromPath[int],
+        data: JSONBody[Update],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> Response[ConferenceOut]:
+        """Change a conference; more seats move people up from the waiting list."""
+        permissions.require_manager(actor, "change conferences")
+        with deployment.transaction() as session:
+            conference = update_conference(
+                session,
+                deployment,
+                conference_id,
+                data.values,
+                actor=actor.username,
+                expected_version=data.version,
+            )
+            body = conference_answers(session, [conference])[0]
+        return _respond(body)
+
+    @get("/{conference_id:int}/registrations", sync_to_thread=True)
+    def list_registrations(
+        self,
+        conference_id: FromPath[int],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+        status: FromQuery[str | None] = None,
+    ) -> list[RegistrationOut]:
+        """Seats, then the waiting list in order; partner members see their partner's."""
+        with deployment.session() as session:
+            found = registrations(session, conference_id, status=status)
+        if actor.role is Role.PARTNER_MEMBER:
+            found = [item for item in found if item.partner_id == actor.partner_id]
+        return [RegistrationOut.of(item) for item in found]
+
+    @post(
+        "/{conference_id:int}/registrations",
+        dto=bodies.Body[RegistrationDraft],
+        return_dto=None,
+        sync_to_thread=True,
+        summary="Register: a seat if one is free, else the waiting list",
+    )
+    def register(
+        self,
+        conference_id: FromPath[int],
+        data: JSONBody[RegistrationDraft],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> Response[RegistrationOut]:
+        if actor.role is Role.VIEWER:
+            raise Forbidden("viewers cannot register participants")
+        if actor.role is Role.PARTNER_MEMBER:
+            if data.partner_id not in (None, actor.partner_id):
+                raise Forbidden("partner members register their own partner's people")
+            data = attrs.evolve(data, partner_id=actor.partner_id)
+        with deployment.transaction() as session:
+            body = RegistrationOut.of(register(session, conference_id, data, actor=actor.username))
+        return _respond(body, 201)
+
+    @post(
+        "/{conference_id:int}/registrations/{registration_id:int}/cancel",
+        dto=bodies.Body[CancelRequest],
+        return_dto=None,
+        sync_to_thread=True,
+        status_code=200,
+        summary="Cancel; the first on the waiting list moves up",
+    )
+    def cancel(
+        self,
+        conference_id: FromPath[int],
+        registration_id: FromPath[int],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+        data: JSONBody[CancelRequest | None] = None,
+    ) -> CancelOut:
+        with deployment.transaction() as session:
+            _own_registration(actor, get_registration(session, conference_id, registration_id))
+            cancelled, moved_up = cancel(
+                session,
+                conference_id,
+                registration_id,
+                actor=actor.username,
+                expected_version=data.version if data else None,
+            )
+            return CancelOut(
+                RegistrationOut.of(cancelled),
+                RegistrationOut.of(moved_up) if moved_up else None,
+            )
+
+    @post(
+        "/{conference_id:int}/registrations/{registration_id:int}/check-in",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Check a participant in at the door",
+    )
+    def check_in(
+        self,
+        conference_id: FromPath[int],
+        registration_id: FromPath[int],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> RegistrationOut:
+        permissions.require_manager(actor, "check participants in")
+        with deployment.transaction() as session:
+            return RegistrationOut.of(check_in(session, conference_id, registration_id))
+
+    @get("/{conference_id:int}/export.csv", sync_to_thread=True, summary="Lists as CSV")
+    def export(
+        self,
+        conference_id: FromPath[int],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+        list_: Annotated[
+            str,
+            QueryParameter(
+                name="list", pattern="^(participants|badges|attendance)$", required=False
+            ),
+        ] = "participants",
+    ) -> Response[Any]:
+        """``participants`` (with the waiting list), ``badges`` or ``attendance``."""
+        permissions.require_staff(actor, "export participant lists")
+        timezone = deployment.config.deployment.timezone
+        with deployment.session() as session:
+            conference = get_conference(session, conference_id)
+            rows = export_rows(session, conference_id, list_, timezone)
+        return csv_download(f"{conference.key}-{list_}.csv", EXPORTS[list_], rows)
+
+    @get("/{conference_id:int}/calendar.ics", sync_to_thread=True, summary="iCalendar file")
+    def calendar(
+        self, conference_id: FromPath[int], deployment: CurrentDeployment
+    ) -> Response[Any]:
+        with deployment.session() as session:
+            conference = get_conference(session, conference_id)
+        body = calendar([calendar_event(conference, deployment)], conference.title)
+        return calendar_download(f"{conference.key}.ics", body)

@@ -1,0 +1,207 @@
+"""``/api/meetings``: circle meetings and case conferences, their decisions, iCalendar."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import attrs
+from litestar import Controller, Response, get, patch, post
+from litestar.pagination import OffsetPagination
+from litestar.params import FromPath, FromQuery, JSONBody
+from sqlmodel import Session
+
+from netzwerker.domain.circles.models import CirclePartner
+from netzwerker.domain.meetings.models import Decision, Meeting
+from netzwerker.domain.meetings.services import (
+    DecisionDraft,
+    MeetingChanges,
+    MeetingDraft,
+    MeetingFilter,
+    ParticipantDraft,
+    add_decision,
+    calendar_event,
+    create_meeting,
+    decisions_of,
+    find_meetings,
+    get_meeting,
+    involving,
+    participants_of,
+    update_meeting,
+)
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.models import Role
+from netzwerker.domain.users.services import Actor
+from netzwerker.errors import Forbidden
+from netzwerker.http import bodies
+from netzwerker.http.answers import Answer
+from netzwerker.http.bodies import Update, etag
+from netzwerker.http.files import calendar_download
+from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
+from netzwerker.ical import calendar
+
+
+@attrs.frozen
+class DecisionOut(Answer):
+    id: int
+    seq: int
+    text: str
+    task_id: int | None
+    decided_at: datetime
+    recorded_by: str
+
+
+@attrs.frozen
+class MeetingOut(Answer):
+    id: int
+    circle_id: int | None
+    case_id: int | None
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str
+    agenda: list[str]
+    minutes: str
+    status: str
+    participants: list[ParticipantDraft]
+    decisions: list[DecisionOut]
+    created_by: str
+    version: int
+
+
+def meeting_answers(session: Session, meetings: list[Meeting]) -> list[MeetingOut]:
+    ids = [meeting.id for meeting in meetings]
+    participants = participants_of(session, ids)  # type: ignore[arg-type]
+    decisions = decisions_of(session, ids)  # type: ignore[arg-type]
+    return [
+        MeetingOut.of(
+            meeting,
+            participants=participants[meeting.id],  # type: ignore[index]
+            decisions=[DecisionOut.of(d) for d in decisions[meeting.id]],  # type: ignore[index]
+        )
+        for meeting in meetings
+    ]
+
+
+def _visible(session: Session, actor: Actor, meeting_id: int) -> Meeting:
+    """Partner members see the meetings their partner takes part in or whose circle it is in."""
+    meeting = get_meeting(session, meeting_id)
+    if actor.role is Role.PARTNER_MEMBER:
+        invited = {p.partner_id for p in participants_of(session, [meeting_id])[meeting_id]}
+        member = meeting.circle_id is not None and session.get(
+            CirclePartner, (meeting.circle_id, actor.partner_id)
+        )
+        if actor.partner_id not in invited and not member:
+            raise Forbidden(f"meeting {meeting_id} does not concern your partner")
+    return meeting
+
+
+def _respond(body: MeetingOut, status_code: int = 200) -> Response[MeetingOut]:
+    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
+
+
+class MeetingController(Controller):
+    path = "/api/meetings"
+    tags = ("meetings",)
+
+    @get("/", sync_to_thread=True, summary="Meetings and case conferences, latest first")
+    def list_meetings(
+        self,
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+        circle_id: FromQuery[int | None] = None,
+        case_id: FromQuery[int | None] = None,
+        partner_id: FromQuery[int | None] = None,
+        status: FromQuery[str | None] = None,
+        case_conferences: FromQuery[bool | None] = None,
+        since: FromQuery[datetime | None] = None,
+        until: FromQuery[datetime | None] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> OffsetPagination[MeetingOut]:
+        meeting_filter = MeetingFilter(
+            circle_id, case_id, partner_id, status, since, until, case_conferences
+        )
+        visible = involving(actor.partner_id) if actor.role is Role.PARTNER_MEMBER else None  # type: ignore[arg-type]
+        with deployment.session() as session:
+            meetings, total = find_meetings(
+                session, meeting_filter, visible=visible, limit=limit, offset=offset
+            )
+            items = meeting_answers(session, meetings)
+        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+
+    @post("/", dto=bodies.Body[MeetingDraft], return_dto=None, sync_to_thread=True)
+    def create(
+        self, data: JSONBody[MeetingDraft], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[MeetingOut]:
+        """Plan a circle's meeting or a case conference (coordinators). A case conference
+        is refused unless each participating partner holds the case or has consent."""
+        permissions.require_manager(actor, "plan meetings")
+        with deployment.transaction() as session:
+            meeting = create_meeting(session, deployment, data, actor=actor.username)
+            body = meeting_answers(session, [meeting])
+        return _respond(body[0], 201)
+
+    @get("/{meeting_id:int}", sync_to_thread=True)
+    def read(
+        self, meeting_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[MeetingOut]:
+        with deployment.session() as session:
+            body = meeting_answers(session, [_visible(session, actor, meeting_id)])
+        return _respond(body[0])
+
+    @patch(
+        "/{meeting_id:int}",
+        dto=bodies.Changes[MeetingChanges],
+        return_dto=None,
+        sync_to_thread=True,
+    )
+    def update(
+        self,
+        meeting_id: FromPath[int],
+        data: JSONBody[Update],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> Response[MeetingOut]:
+        """Reschedule, take attendance (``participants[].attended``), write the minutes,
+        mark it held or cancelled."""
+        permissions.require_manager(actor, "change meetings")
+        with deployment.transaction() as session:
+            meeting = update_meeting(
+                session,
+                deployment,
+                meeting_id,
+                data.values,
+                actor=actor.username,
+                expected_version=data.version,
+            )
+            body = meeting_answers(session, [meeting])
+        return _respond(body[0])
+
+    @post(
+        "/{meeting_id:int}/decisions",
+        dto=bodies.Body[DecisionDraft],
+        return_dto=None,
+        sync_to_thread=True,
+        summary="Record a decision; with a task, the task is proposed at once",
+    )
+    def decide(
+        self,
+        meeting_id: FromPath[int],
+        data: JSONBody[DecisionDraft],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> DecisionOut:
+        permissions.require_manager(actor, "record decisions")
+        with deployment.transaction() as session:
+            decision: Decision = add_decision(session, meeting_id, data, actor=actor.username)
+            return DecisionOut.of(decision)
+
+    @get("/{meeting_id:int}/calendar.ics", sync_to_thread=True, summary="iCalendar file")
+    def calendar(
+        self, meeting_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[Any]:
+        with deployment.session() as session:
+            meeting = _visible(session, actor, meeting_id)
+        body = calendar([calendar_event(meeting, deployment)], meeting.title)
+        return calendar_download(f"termin-{meeting_id}.ics", body)
