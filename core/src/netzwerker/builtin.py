@@ -156,6 +156,17 @@ def register_indicators() -> list[Indicator]:
 def register_routes() -> list[Any]:
     """The core's API: imported here so that the command line never loads Litestar."""
     from netzwerker.domain.audit.controllers import read_audit_log
+    from netzwerker.domain.cases.controllers import (
+        CaseController,
+        ReferralController,
+        list_caseloads,
+    )
+    from netzwerker.domain.catalogue.controllers import (
+        CatalogueController,
+        NeedController,
+        OfferController,
+    )
+    from netzwerker.domain.chains.controllers import ChainController, ChainInstanceController
     from netzwerker.domain.circles.controllers import CircleController
     from netzwerker.domain.conferences.controllers import ConferenceController
     from netzwerker.domain.fields.controllers import (
@@ -196,4 +207,12 @@ def register_routes() -> list[Any]:
         CircleController,
         MeetingController,
         ConferenceController,
+        OfferController,
+        NeedController,
+        CatalogueController,
+        CaseController,
+        ReferralController,
+        list_caseloads,
+        ChainController,
+        ChainInstanceController,
     ]

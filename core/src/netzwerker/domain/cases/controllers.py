@@ -1,0 +1,544 @@
+"""``/api/cases``, ``/api/referrals`` and ``/api/caseloads``: pseudonymised cases, their
+workers, identifiers and consent; referrals between partners; coaches' caseloads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import attrs
+from litestar import Controller, Response, get, patch, post, put
+from litestar.pagination import OffsetPagination
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from sqlmodel import Session, select
+
+from netzwerker.domain.cases import services as cases
+from netzwerker.domain.cases.models import Case, CaseWorker, Consent, Referral
+from netzwerker.domain.cases.referrals import (
+    RECEIVER_ACTIONS,
+    REFERRAL_WORKFLOW,
+    ReferralDraft,
+    ReferralFilter,
+    ReferralMove,
+    find_referrals,
+    get_referral,
+    move_referral,
+    send_referral,
+)
+from netzwerker.domain.cases.referrals import involving as referral_involving
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.models import Role
+from netzwerker.domain.users.services import Actor
+from netzwerker.errors import Forbidden
+from netzwerker.http import bodies
+from netzwerker.http.answers import Answer
+from netzwerker.http.bodies import Update, etag
+from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
+
+
+@attrs.frozen
+class WorkerOut(Answer):
+    id: int
+    person_id: int
+    role: str
+    since: date
+    until: date | None
+
+
+@attrs.frozen
+class CaseOut(Answer):
+    id: int
+    pseudonym: str
+    kind: str
+    working_field: str | None
+    target_groups: list[str]
+    workers: list[WorkerOut]
+    opened_on: date
+    closed_on: date | None
+    note: str
+    version: int
+
+
+@attrs.frozen
+class ConsentOut(Answer):
+    id: int
+    partner_id: int
+    categories: list[str]
+    purpose: str
+    given_on: date
+    valid_until: date | None
+    revoked_on: date | None
+    revoked_reason: str
+    recorded_by: str
+    recorded_at: datetime
+    valid_today: bool
+    version: int
+
+
+@attrs.frozen
+class IdentityOut:
+    name: str
+    birth_date: date | None
+    address: str
+    phone: str
+    email: str
+    customer_number: str
+
+
+@attrs.frozen
+class ReferralOut(Answer):
+    id: int
+    case_id: int
+    pseudonym: str
+    from_partner_id: int
+    to_partner_id: int
+    offer_id: int | None
+    chain_instance_id: int | None
+    step: int | None
+    data_categories: list[str]
+    message: str
+    status: str
+    status_label: str
+    allowed: list[str]
+    reason: str
+    outcome: str
+    sent_at: datetime
+    accepted_at: datetime | None
+    first_contact_at: datetime | None
+    closed_at: datetime | None
+    declined_at: datetime | None
+    withdrawn_at: datetime | None
+    sent_by: str
+    version: int
+
+
+@attrs.frozen
+class Revocation:
+    reason: str
+    version: int | None = None
+
+
+@attrs.frozen
+class WorkerEnd:
+    until: date | None = None
+
+
+def case_answers(session: Session, found: list[Case]) -> list[CaseOut]:
+    ids = [case.id for case in found]
+    groups = cases.target_groups_of(session, ids)  # type: ignore[arg-type]
+    workers = cases.workers_of(session, ids)  # type: ignore[arg-type]
+    return [
+        CaseOut.of(
+            case,
+            target_groups=groups[case.id],  # type: ignore[index]
+            workers=[WorkerOut.of(worker) for worker in workers[case.id]],  # type: ignore[index]
+        )
+        for case in found
+    ]
+
+
+def referral_answers(session: Session, found: list[Referral]) -> list[ReferralOut]:
+    pseudonyms = dict(
+        session.execute(
+            select(Case.id, Case.pseudonym).where(Case.id.in_({r.case_id for r in found}))  # type: ignore[union-attr]
+        ).all()
+    )
+    return [
+        ReferralOut.of(
+            referral,
+            pseudonym=pseudonyms[referral.case_id],
+            status_label=REFERRAL_WORKFLOW.label(referral.status),
+            allowed=[t.name for t in REFERRAL_WORKFLOW.allowed(referral.status)],
+        )
+        for referral in found
+    ]
+
+
+def _respond(body: Any, status_code: int = 200) -> Response[Any]:
+    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
+
+
+def _readable_case(session: Session, deployment: Any, actor: Actor, case_id: int) -> Case:
+    """A partner member reads a case its partner holds, or one it has consent to receive."""
+    case = cases.get_case(session, case_id)
+    if actor.role is Role.PARTNER_MEMBER:
+        cases.require_consent(
+            session,
+            case_id,
+            actor.partner_id,  # type: ignore[arg-type]
+            [cases.DataCategory.BASIC],
+            deployment.today(),
+            "reading the case",
+        )
+    return case
+
+
+class CaseController(Controller):
+    path = "/api/cases"
+    tags = ("cases",)
+
+    @get("/", sync_to_thread=True, summary="Cases, newest first, filtered")
+    def list_cases(
+        self,
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+        working_field: FromQuery[str | None] = None,
+        target_group: FromQuery[str | None] = None,
+        person_id: FromQuery[int | None] = None,
+        partner_id: FromQuery[int | None] = None,
+        open: FromQuery[bool | None] = None,
+        pseudonym: FromQuery[str | None] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> OffsetPagination[CaseOut]:
+        """A partner member lists the cases its partner holds or referred or received."""
+        case_filter = cases.CaseFilter(
+            working_field, target_group, person_id, partner_id, open, pseudonym
+        )
+        visible = (
+            cases.involving(actor.partner_id)  # type: ignore[arg-type]
+            if actor.role is Role.PARTNER_MEMBER
+            else None
+        )
+        with deployment.session() as session:
+            found, total = cases.find_cases(
+                session, case_filter, visible=visible, limit=limit, offset=offset
+            )
+            items = case_answers(session, found)
+        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+
+    @post("/", dto=bodies.Body[cases.CaseDraft], return_dto=None, sync_to_thread=True)
+    def create(
+        self, data: JSONBody[cases.CaseDraft], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[CaseOut]:
+        """Open a case under a pseudonym (coordinators); never a name or an address."""
+        permissions.require_manager(actor, "open cases")
+        with deployment.transaction() as session:
+            case = cases.create_case(session, data, today=deployment.today(), actor=actor.username)
+            body = case_answers(session, [case])[0]
+        return _respond(body, 201)
+
+    @get("/{case_id:int}", sync_to_thread=True)
+    def read(
+        self, case_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[CaseOut]:
+        with deployment.session() as session:
+            body = case_answers(session, [_readable_case(session, deployment, actor, case_id)])
+        return _respond(body[0])
+
+    @patch(
+        "/{case_id:int}",
+        dto=bodies.Changes[cases.CaseChanges],
+        return_dto=None,
+        sync_to_thread=True,
+    )
+    def update(
+        self,
+        case_id: FromPath[int],
+        data: JSONBody[Update],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> Response[CaseOut]:
+        permissions.require_manager(actor, "change cases")
+        with deployment.transaction() as session:
+            case = cases.update_case(
+                session, case_id, data.values, actor=actor.username, expected_version=data.version
+            )
+            body = case_answers(session, [case])[0]
+        return _respond(body)
+
+    @post(
+        "/{case_id:int}/workers",
+        dto=bodies.Body[cases.WorkerDraft],
+        return_dto=None,
+        sync_to_thread=True,
+        summary="A coach or scout takes the case on",
+    )
+    def assign(
+        self,
+        case_id: FromPath[int],
+        data: JSONBody[cases.WorkerDraft],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> WorkerOut:
+        permissions.require_manager(actor, "assign coaches and scouts")
+        with deployment.transaction() as session:
+            worker: CaseWorker = cases.assign_worker(
+                session, case_id, data, today=deployment.today(), actor=actor.username
+            )
+            return WorkerOut.of(worker)
+
+    @post(
+        "/{case_id:int}/workers/{worker_id:int}/end",
+        dto=bodies.Body[WorkerEnd],
+        return_dto=None,
+        sync_to_thread=True,
+        status_code=200,
+        summary="A coach or scout leaves the case",
+    )
+    def unassign(
+        self,
+        case_id: FromPath[int],
+        worker_id: FromPath[int],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+        data: JSONBody[WorkerEnd | None] = None,
+    ) -> WorkerOut:
+        permissions.require_manager(actor, "end assignments")
+        until = (data.until if data else None) or deployment.today()
+        with deployment.transaction() as session:
+            worker = cases.end_assignment(
+                session, case_id, worker_id, until=until, actor=actor.username
+            )
+            return WorkerOut.of(worker)
+
+    @get("/{case_id:int}/identity", sync_to_thread=True, summary="Direct identifiers (audited)")
+    def read_identity(
+        self, case_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> IdentityOut | None:
+        _require_identity_reader(deployment, actor)
+        with deployment.transaction() as session:
+            identity = cases.read_identity(session, case_id, actor=actor.username)
+            return IdentityOut(**_identity_values(identity)) if identity else None
+
+    @put(
+        "/{case_id:int}/identity",
+        dto=bodies.Body[cases.IdentityDraft],
+        return_dto=None,
+        sync_to_thread=True,
+        summary="Keep the direct identifiers of a case apart from it",
+    )
+    def write_identity(
+        self,
+        case_id: FromPath[int],
+        data: JSONBody[cases.IdentityDraft],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> IdentityOut:
+        _require_identity_reader(deployment, actor)
+        if actor.role is Role.VIEWER:
+            raise Forbidden("viewers change nothing")
+        with deployment.transaction() as session:
+            cases.set_identity(session, case_id, data, actor=actor.username)
+        return IdentityOut(**attrs.asdict(data))
+
+    @get("/{case_id:int}/consents", sync_to_thread=True, summary="Every consent, revoked too")
+    def consents(
+        self, case_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> list[ConsentOut]:
+        permissions.require_staff(actor, "read consents")
+        today = deployment.today()
+        with deployment.session() as session:
+            cases.get_case(session, case_id)
+            return [_consent_out(c, today) for c in cases.consents_of(session, case_id)]
+
+    @post(
+        "/{case_id:int}/consents",
+        dto=bodies.Body[cases.ConsentDraft],
+        return_dto=None,
+        sync_to_thread=True,
+        summary="Record a person's consent for a partner",
+    )
+    def give_consent(
+        self,
+        case_id: FromPath[int],
+        data: JSONBody[cases.ConsentDraft],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> Response[ConsentOut]:
+        permissions.require_manager(actor, "record consent")
+        today = deployment.today()
+        with deployment.transaction() as session:
+            consent = cases.give_consent(session, case_id, data, today=today, actor=actor.username)
+            body = _consent_out(consent, today)
+        return _respond(body, 201)
+
+    @post(
+        "/{case_id:int}/consents/{consent_id:int}/revoke",
+        dto=bodies.Body[Revocation],
+        return_dto=None,
+        sync_to_thread=True,
+        status_code=200,
+        summary="Revoke a consent from today on",
+    )
+    def revoke_consent(
+        self,
+        case_id: FromPath[int],
+        consent_id: FromPath[int],
+        data: JSONBody[Revocation],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> ConsentOut:
+        permissions.require_manager(actor, "record revocations")
+        today = deployment.today()
+        with deployment.transaction() as session:
+            consent = cases.revoke_consent(
+                session,
+                case_id,
+                consent_id,
+                reason=data.reason,
+                today=today,
+                actor=actor.username,
+                expected_version=data.version,
+            )
+            return _consent_out(consent, today)
+
+
+def _consent_out(consent: Consent, today: date) -> ConsentOut:
+    return ConsentOut.of(consent, valid_today=cases.consent_is_valid(consent, today))
+
+
+def _identity_values(identity: Any) -> dict[str, Any]:
+    return {field.name: getattr(identity, field.name) for field in attrs.fields(IdentityOut)}
+
+
+def _require_identity_reader(deployment: Any, actor: Actor) -> None:
+    readers = deployment.config.privacy.identity_readers
+    if actor.role.value not in readers:
+        raise Forbidden(
+            "direct identifiers are for "
+            + ", ".join(readers)
+            + " only (deployment.toml: [privacy] identity_readers)"
+        )
+
+
+class ReferralController(Controller):
+    path = "/api/referrals"
+    tags = ("cases",)
+
+    @get("/", sync_to_thread=True, summary="Referrals, newest first, with their loop")
+    def list_referrals(
+        self,
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+        case_id: FromQuery[int | None] = None,
+        from_partner_id: FromQuery[int | None] = None,
+        to_partner_id: FromQuery[int | None] = None,
+        partner_id: FromQuery[int | None] = None,
+        status: Annotated[list[str] | None, QueryParameter(description="repeatable")] = None,
+        chain_instance_id: FromQuery[int | None] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> OffsetPagination[ReferralOut]:
+        """A partner member sees the referrals its partner sent or received."""
+        referral_filter = ReferralFilter(
+            case_id,
+            from_partner_id,
+            to_partner_id,
+            partner_id,
+            tuple(status or ()),
+            chain_instance_id,
+        )
+        visible = (
+            referral_involving(actor.partner_id)  # type: ignore[arg-type]
+            if actor.role is Role.PARTNER_MEMBER
+            else None
+        )
+        with deployment.session() as session:
+            found, total = find_referrals(
+                session, referral_filter, visible=visible, limit=limit, offset=offset
+            )
+            items = referral_answers(session, found)
+        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+
+    @post("/", dto=bodies.Body[ReferralDraft], return_dto=None, sync_to_thread=True)
+    def send(
+        self, data: JSONBody[ReferralDraft], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[ReferralOut]:
+        """Refer a case to a partner; refused (409) without the person's consent."""
+        if actor.role is Role.VIEWER:
+            raise Forbidden("viewers cannot refer cases")
+        with deployment.transaction() as session:
+            if actor.role is Role.PARTNER_MEMBER:
+                if data.from_partner_id != actor.partner_id:
+                    raise Forbidden("partner members refer from their own partner")
+                _readable_case(session, deployment, actor, data.case_id)
+            referral = send_referral(session, data, today=deployment.today(), actor=actor.username)
+            body = referral_answers(session, [referral])[0]
+        return _respond(body, 201)
+
+    @get("/{referral_id:int}", sync_to_thread=True)
+    def read(
+        self, referral_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[ReferralOut]:
+        with deployment.session() as session:
+            referral = get_referral(session, referral_id)
+            _check_party(actor, referral)
+            body = referral_answers(session, [referral])[0]
+        return _respond(body)
+
+    @post(
+        "/{referral_id:int}/{action:str}",
+        dto=bodies.Body[ReferralMove],
+        return_dto=None,
+        sync_to_thread=True,
+        status_code=200,
+        summary="accept, record_first_contact, close, decline (with reason), withdraw",
+    )
+    def move(
+        self,
+        referral_id: FromPath[int],
+        action: FromPath[str],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+        data: JSONBody[ReferralMove | None] = None,
+    ) -> Response[ReferralOut]:
+        with deployment.transaction() as session:
+            referral = get_referral(session, referral_id)
+            _check_move(actor, referral, action)
+            referral = move_referral(
+                session,
+                referral_id,
+                action,
+                data or ReferralMove(),
+                today=deployment.today(),
+                actor=actor.username,
+            )
+            body = referral_answers(session, [referral])[0]
+        return _respond(body)
+
+
+def _check_party(actor: Actor, referral: Referral) -> None:
+    if actor.role is Role.PARTNER_MEMBER and actor.partner_id not in (
+        referral.from_partner_id,
+        referral.to_partner_id,
+    ):
+        raise Forbidden(f"referral {referral.id} does not concern your partner")
+
+
+def _check_move(actor: Actor, referral: Referral, action: str) -> None:
+    """The receiving partner accepts, records contact, closes or declines; the referring
+    partner withdraws; coordinators may do either."""
+    if permissions.is_manager(actor):
+        return
+    if actor.role is not Role.PARTNER_MEMBER:
+        raise Forbidden("viewers cannot move referrals")
+    side = referral.to_partner_id if action in RECEIVER_ACTIONS else referral.from_partner_id
+    if actor.partner_id != side:
+        who = "receiving" if action in RECEIVER_ACTIONS else "referring"
+        raise Forbidden(f"only the {who} partner may {action} this referral")
+
+
+@attrs.frozen
+class CaseloadOut:
+    person_id: int
+    name: str
+    partner_id: int
+    role: str
+    open_cases: int
+
+
+@get("/api/caseloads", tags=["cases"], sync_to_thread=True, summary="Open cases per coach")
+def list_caseloads(
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    partner_id: FromQuery[int | None] = None,
+    role: FromQuery[str | None] = None,
+) -> list[CaseloadOut]:
+    """Open cases per coach or scout and role, the most loaded first. Partner members see
+    their own partner's people."""
+    if actor.role is Role.PARTNER_MEMBER:
+        partner_id = actor.partner_id
+    with deployment.session() as session:
+        loads = cases.caseloads(session, partner_id=partner_id, role=role)
+    return [CaseloadOut(**attrs.asdict(load)) for load in loads]

@@ -1,0 +1,283 @@
+"""``/api/offers``, ``/api/needs`` and ``/api/catalogue``: the service catalogue, its
+coverage of the needs, duplicate structures, and the HSDS export."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import attrs
+from litestar import Controller, Response, get, patch, post
+from litestar.pagination import OffsetPagination
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from sqlmodel import Session
+
+from netzwerker.domain.catalogue.hsds import export_directory
+from netzwerker.domain.catalogue.models import Need, Offer
+from netzwerker.domain.catalogue.services import (
+    NeedDraft,
+    OfferChanges,
+    OfferDraft,
+    OfferFilter,
+    Overlap,
+    coverage,
+    create_offer,
+    find_needs,
+    find_offers,
+    get_offer,
+    overlaps,
+    record_need,
+    terms_of,
+    update_need,
+    update_offer,
+)
+from netzwerker.domain.references import fetch
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.models import Role
+from netzwerker.domain.users.services import Actor
+from netzwerker.errors import Forbidden
+from netzwerker.http import bodies
+from netzwerker.http.answers import Answer
+from netzwerker.http.bodies import Update, etag
+from netzwerker.http.files import download
+from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
+
+
+@attrs.frozen
+class OfferOut(Answer):
+    id: int
+    key: str
+    partner_id: int
+    title: str
+    description: str
+    working_field: str | None
+    legal_domain: str | None
+    target_groups: list[str]
+    problem_areas: list[str]
+    social_areas: list[str]
+    capacity: int | None
+    access_conditions: str
+    active: bool
+    updated_at: datetime
+    version: int
+
+
+@attrs.frozen
+class NeedOut(Answer):
+    id: int
+    title: str
+    target_group: str
+    problem_area: str
+    social_area: str
+    people: int
+    period_start: date
+    period_end: date
+    source: str
+    working_field: str | None
+    note: str
+    recorded_by: str
+    version: int
+
+
+@attrs.frozen
+class CoverageOut:
+    need: NeedOut
+    status: str
+    offer_ids: list[int]
+    capacity: int
+    unknown_capacity: int
+
+
+def offer_answers(session: Session, offers: list[Offer]) -> list[OfferOut]:
+    terms = terms_of(session, [offer.id for offer in offers])  # type: ignore[misc]
+    return [OfferOut.of(offer, **terms[offer.id]) for offer in offers]  # type: ignore[index]
+
+
+def _respond(body: Any, status_code: int = 200) -> Response[Any]:
+    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
+
+
+def _may_keep(actor: Actor, partner_id: int) -> None:
+    """Coordinators keep every offer; a partner member its own partner's."""
+    if permissions.is_manager(actor):
+        return
+    if actor.role is not Role.PARTNER_MEMBER or actor.partner_id != partner_id:
+        raise Forbidden("you may keep only your own partner's offers")
+
+
+class OfferController(Controller):
+    path = "/api/offers"
+    tags = ("catalogue",)
+
+    @get("/", sync_to_thread=True, summary="The service catalogue, filtered")
+    def list_offers(
+        self,
+        deployment: CurrentDeployment,
+        partner_id: FromQuery[int | None] = None,
+        working_field: FromQuery[str | None] = None,
+        target_group: FromQuery[str | None] = None,
+        problem_area: FromQuery[str | None] = None,
+        social_area: FromQuery[str | None] = None,
+        legal_domain: FromQuery[str | None] = None,
+        active: FromQuery[bool | None] = True,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> OffsetPagination[OfferOut]:
+        offer_filter = OfferFilter(
+            partner_id, working_field, target_group, problem_area, social_area, legal_domain, active
+        )
+        with deployment.session() as session:
+            offers, total = find_offers(session, offer_filter, limit=limit, offset=offset)
+            items = offer_answers(session, offers)
+        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+
+    @post("/", dto=bodies.Body[OfferDraft], return_dto=None, sync_to_thread=True)
+    def create(
+        self, data: JSONBody[OfferDraft], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[OfferOut]:
+        """Add an offer (coordinators, or a partner member for its own partner)."""
+        _may_keep(actor, data.partner_id)
+        with deployment.transaction() as session:
+            body = offer_answers(session, [create_offer(session, data, actor=actor.username)])
+        return _respond(body[0], 201)
+
+    @get("/{offer_id:int}", sync_to_thread=True)
+    def read(self, offer_id: FromPath[int], deployment: CurrentDeployment) -> Response[OfferOut]:
+        with deployment.session() as session:
+            body = offer_answers(session, [get_offer(session, offer_id)])
+        return _respond(body[0])
+
+    @patch(
+        "/{offer_id:int}", dto=bodies.Changes[OfferChanges], return_dto=None, sync_to_thread=True
+    )
+    def update(
+        self,
+        offer_id: FromPath[int],
+        data: JSONBody[Update],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> Response[OfferOut]:
+        with deployment.transaction() as session:
+            _may_keep(actor, get_offer(session, offer_id).partner_id)
+            if "partner_id" in data.values:
+                _may_keep(actor, data.values["partner_id"])
+            offer = update_offer(
+                session, offer_id, data.values, actor=actor.username, expected_version=data.version
+            )
+            body = offer_answers(session, [offer])
+        return _respond(body[0])
+
+
+class NeedController(Controller):
+    path = "/api/needs"
+    tags = ("catalogue",)
+
+    @get("/", sync_to_thread=True, summary="Needs whose period overlaps the one asked for")
+    def list_needs(
+        self,
+        deployment: CurrentDeployment,
+        start: Annotated[date | None, QueryParameter(name="from")] = None,
+        end: Annotated[date | None, QueryParameter(name="to")] = None,
+        working_field: FromQuery[str | None] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> OffsetPagination[NeedOut]:
+        with deployment.session() as session:
+            needs, total = find_needs(
+                session,
+                period_start=start,
+                period_end=end,
+                working_field=working_field,
+                limit=limit,
+                offset=offset,
+            )
+        items = [NeedOut.of(need) for need in needs]
+        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+
+    @post("/", dto=bodies.Body[NeedDraft], return_dto=None, sync_to_thread=True)
+    def create(
+        self, data: JSONBody[NeedDraft], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[NeedOut]:
+        """Record a need, e.g. from the jobcenter's market and integration unit."""
+        permissions.require_manager(actor, "record needs")
+        with deployment.transaction() as session:
+            body = NeedOut.of(record_need(session, data, actor=actor.username))
+        return _respond(body, 201)
+
+    @get("/{need_id:int}", sync_to_thread=True)
+    def read(self, need_id: FromPath[int], deployment: CurrentDeployment) -> Response[NeedOut]:
+        with deployment.session() as session:
+            body = NeedOut.of(fetch(session, Need, need_id, "need"))
+        return _respond(body)
+
+    @patch("/{need_id:int}", dto=bodies.Changes[NeedDraft], return_dto=None, sync_to_thread=True)
+    def update(
+        self,
+        need_id: FromPath[int],
+        data: JSONBody[Update],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> Response[NeedOut]:
+        permissions.require_manager(actor, "change needs")
+        with deployment.transaction() as session:
+            need = update_need(
+                session, need_id, data.values, actor=actor.username, expected_version=data.version
+            )
+            body = NeedOut.of(need)
+        return _respond(body)
+
+
+class CatalogueController(Controller):
+    path = "/api/catalogue"
+    tags = ("catalogue",)
+
+    @get("/coverage", sync_to_thread=True, summary="Needs and the offers that meet them")
+    def coverage(
+        self,
+        deployment: CurrentDeployment,
+        start: Annotated[date | None, QueryParameter(name="from")] = None,
+        end: Annotated[date | None, QueryParameter(name="to")] = None,
+        working_field: FromQuery[str | None] = None,
+        uncovered: Annotated[bool, QueryParameter(description="gaps and shortfalls only")] = False,
+    ) -> list[CoverageOut]:
+        """Each need with its status: ``gap`` (no offer), ``short`` (too little capacity),
+        ``unknown`` (some capacity not known) or ``covered``; gaps first."""
+        with deployment.session() as session:
+            found = coverage(
+                session,
+                period_start=start,
+                period_end=end,
+                working_field=working_field,
+                only_uncovered=uncovered,
+            )
+        return [
+            CoverageOut(
+                NeedOut.of(item.need),
+                item.status,
+                item.offer_ids,
+                item.capacity,
+                item.unknown_capacity,
+            )
+            for item in found
+        ]
+
+    @get("/duplicates", sync_to_thread=True, summary="Possible duplicate structures")
+    def duplicates(
+        self,
+        deployment: CurrentDeployment,
+        working_field: FromQuery[str | None] = None,
+        minimum: Annotated[float, QueryParameter(ge=0, le=1, description="least degree")] = 0.0,
+    ) -> list[Overlap]:
+        """Offers of different partners for the same target group, problem area and social
+        area, with the degree of overlap and what they share."""
+        with deployment.session() as session:
+            return overlaps(session, working_field=working_field, minimum_degree=minimum)
+
+    @get("/hsds", sync_to_thread=True, summary="The directory as Open Referral HSDS 3.0")
+    def hsds(self, deployment: CurrentDeployment) -> Response[Any]:
+        """Partners as organizations, offers as services, with locations and taxonomies."""
+        with deployment.session() as session:
+            document = export_directory(session, deployment.name)
+        body = json.dumps(document, ensure_ascii=False, indent=2)
+        return download(body, "application/json", "hsds.json")

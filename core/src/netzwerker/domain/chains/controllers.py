@@ -1,0 +1,317 @@
+"""``/api/service-chains`` and ``/api/chain-instances``: chains, agreements, the people on
+them, and the report of waiting times and drop-outs per step."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+from litestar import Controller, Response, get, patch, post
+from litestar.pagination import OffsetPagination
+from litestar.params import FromPath, FromQuery, JSONBody
+from sqlmodel import Session
+
+from netzwerker.domain.chains.models import ChainInstance, ServiceChain
+from netzwerker.domain.chains.services import (
+    AgreementDraft,
+    ChainChanges,
+    ChainDraft,
+    ChainStart,
+    Handover,
+    StepFigures,
+    advance_instance,
+    agreements_of,
+    chain_report,
+    create_chain,
+    drop_out,
+    find_chains,
+    get_chain,
+    get_instance,
+    instances_of,
+    missing_agreements,
+    record_agreement,
+    start_instance,
+    steps_of,
+    update_chain,
+)
+from netzwerker.domain.users import permissions
+from netzwerker.http import bodies
+from netzwerker.http.answers import Answer
+from netzwerker.http.bodies import Update, etag
+from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
+
+
+@attrs.frozen
+class StepOut(Answer):
+    position: int
+    title: str
+    partner_id: int
+    offer_id: int | None
+    legal_domain: str
+    handover_criteria: str
+    max_wait_days: int | None
+
+
+@attrs.frozen
+class AgreementOut(Answer):
+    partner_id: int
+    agreed_on: date
+    agreed_by: str
+    recorded_by: str
+
+
+@attrs.frozen
+class ChainOut(Answer):
+    id: int
+    key: str
+    name: str
+    target_group: str
+    working_field: str | None
+    description: str
+    active: bool
+    steps: list[StepOut]
+    agreements: list[AgreementOut]
+    agreed: bool
+    awaiting_agreement: list[int]
+    version: int
+
+
+@attrs.frozen
+class InstanceOut(Answer):
+    id: int
+    chain_id: int
+    case_id: int
+    step: int
+    status: str
+    started_at: datetime
+    ended_at: datetime | None
+    reason: str
+    version: int
+
+
+@attrs.frozen
+class InstanceRequest(Handover):
+    """Hand on to the next step, or leave the chain (``reason``)."""
+
+    reason: str = ""
+    version: int | None = None
+
+
+@attrs.frozen
+class ChainReportOut:
+    chain_id: int
+    steps: list[StepFigures]
+
+
+def chain_answers(session: Session, chains: list[ServiceChain]) -> list[ChainOut]:
+    ids = [chain.id for chain in chains]
+    steps = steps_of(session, ids)  # type: ignore[arg-type]
+    agreements = agreements_of(session, ids)  # type: ignore[arg-type]
+    answers = []
+    for chain in chains:
+        missing = missing_agreements(session, chain.id)  # type: ignore[arg-type]
+        answers.append(
+            ChainOut.of(
+                chain,
+                steps=[StepOut.of(step) for step in steps[chain.id]],  # type: ignore[index]
+                agreements=[AgreementOut.of(a) for a in agreements[chain.id]],  # type: ignore[index]
+                agreed=not missing,
+                awaiting_agreement=missing,
+            )
+        )
+    return answers
+
+
+def _respond(body: Any, status_code: int = 200) -> Response[Any]:
+    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
+
+
+class ChainController(Controller):
+    path = "/api/service-chains"
+    tags = ("service chains",)
+
+    @get("/", sync_to_thread=True, summary="Service chains, filtered")
+    def list_chains(
+        self,
+        deployment: CurrentDeployment,
+        working_field: FromQuery[str | None] = None,
+        partner_id: FromQuery[int | None] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> OffsetPagination[ChainOut]:
+        with deployment.session() as session:
+            chains, total = find_chains(
+                session,
+                working_field=working_field,
+                partner_id=partner_id,
+                limit=limit,
+                offset=offset,
+            )
+            items = chain_answers(session, chains)
+        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+
+    @post("/", dto=bodies.Body[ChainDraft], return_dto=None, sync_to_thread=True)
+    def create(
+        self, data: JSONBody[ChainDraft], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[ChainOut]:
+        permissions.require_manager(actor, "build service chains")
+        with deployment.transaction() as session:
+            body = chain_answers(session, [create_chain(session, data, actor=actor.username)])
+        return _respond(body[0], 201)
+
+    @get("/{chain_id:int}", sync_to_thread=True)
+    def read(self, chain_id: FromPath[int], deployment: CurrentDeployment) -> Response[ChainOut]:
+        with deployment.session() as session:
+            body = chain_answers(session, [get_chain(session, chain_id)])
+        return _respond(body[0])
+
+    @patch(
+        "/{chain_id:int}", dto=bodies.Changes[ChainChanges], return_dto=None, sync_to_thread=True
+    )
+    def update(
+        self,
+        chain_id: FromPath[int],
+        data: JSONBody[Update],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> Response[ChainOut]:
+        """Change a chain; new steps void the agreements given to the old ones."""
+        permissions.require_manager(actor, "change service chains")
+        with deployment.transaction() as session:
+            chain = update_chain(
+                session, chain_id, data.values, actor=actor.username, expected_version=data.version
+            )
+            body = chain_answers(session, [chain])
+        return _respond(body[0])
+
+    @post(
+        "/{chain_id:int}/agreements",
+        dto=bodies.Body[AgreementDraft],
+        return_dto=None,
+        sync_to_thread=True,
+        summary="Record a step partner's agreement to the chain",
+    )
+    def agree(
+        self,
+        chain_id: FromPath[int],
+        data: JSONBody[AgreementDraft],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> AgreementOut:
+        permissions.require_manager(actor, "record agreements")
+        with deployment.transaction() as session:
+            agreement = record_agreement(
+                session, chain_id, data, today=deployment.today(), actor=actor.username
+            )
+            return AgreementOut.of(agreement)
+
+    @get("/{chain_id:int}/report", sync_to_thread=True, summary="Waiting and drop-outs per step")
+    def report(self, chain_id: FromPath[int], deployment: CurrentDeployment) -> ChainReportOut:
+        with deployment.session() as session:
+            get_chain(session, chain_id)
+            steps = chain_report(session, chain_id, today=deployment.today())
+        return ChainReportOut(chain_id, steps)
+
+    @get("/{chain_id:int}/instances", sync_to_thread=True, summary="The people on the chain")
+    def instances(
+        self,
+        chain_id: FromPath[int],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+        status: FromQuery[str | None] = None,
+    ) -> list[InstanceOut]:
+        permissions.require_staff(actor, "list the cases on a chain")
+        with deployment.session() as session:
+            get_chain(session, chain_id)
+            return [InstanceOut.of(i) for i in instances_of(session, chain_id, status=status)]
+
+    @post(
+        "/{chain_id:int}/instances",
+        dto=bodies.Body[ChainStart],
+        return_dto=None,
+        sync_to_thread=True,
+        summary="Put a case on the chain: it is referred to the first step",
+    )
+    def start(
+        self,
+        chain_id: FromPath[int],
+        data: JSONBody[ChainStart],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> Response[InstanceOut]:
+        permissions.require_manager(actor, "put cases on chains")
+        with deployment.transaction() as session:
+            instance = start_instance(
+                session, chain_id, data, today=deployment.today(), actor=actor.username
+            )
+            body = InstanceOut.of(instance)
+        return _respond(body, 201)
+
+
+class ChainInstanceController(Controller):
+    path = "/api/chain-instances"
+    tags = ("service chains",)
+
+    @get("/{instance_id:int}", sync_to_thread=True)
+    def read(
+        self, instance_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> InstanceOut:
+        permissions.require_staff(actor, "read chain instances")
+        with deployment.session() as session:
+            return InstanceOut.of(get_instance(session, instance_id))
+
+    @post(
+        "/{instance_id:int}/advance",
+        dto=bodies.Body[InstanceRequest],
+        return_dto=None,
+        sync_to_thread=True,
+        status_code=200,
+        summary="Hand the person on to the next step (after the first contact)",
+    )
+    def advance(
+        self,
+        instance_id: FromPath[int],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+        data: JSONBody[InstanceRequest | None] = None,
+    ) -> InstanceOut:
+        permissions.require_manager(actor, "move people along chains")
+        request = data or InstanceRequest()
+        with deployment.transaction() as session:
+            instance: ChainInstance = advance_instance(
+                session,
+                instance_id,
+                request,
+                today=deployment.today(),
+                actor=actor.username,
+                expected_version=request.version,
+            )
+            return InstanceOut.of(instance)
+
+    @post(
+        "/{instance_id:int}/drop-out",
+        dto=bodies.Body[InstanceRequest],
+        return_dto=None,
+        sync_to_thread=True,
+        status_code=200,
+        summary="The person left the chain (reason required)",
+    )
+    def drop_out(
+        self,
+        instance_id: FromPath[int],
+        data: JSONBody[InstanceRequest],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> InstanceOut:
+        permissions.require_manager(actor, "record drop-outs")
+        with deployment.transaction() as session:
+            instance = drop_out(
+                session,
+                instance_id,
+                data.reason,
+                today=deployment.today(),
+                actor=actor.username,
+                expected_version=data.version,
+            )
+            return InstanceOut.of(instance)
