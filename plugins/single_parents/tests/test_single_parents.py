@@ -63,6 +63,13 @@ def test_the_caseload_limit_refuses_a_third_household(api) -> None:
         }
     ]
     assert api.get("/api/single_parents/caseloads", "partner_member").status_code == 403
+    # The households are core cases: the core's caseloads and case list show them.
+    core = api.get("/api/caseloads", params={"role": "coach"}).json()
+    assert [(load["person_id"], load["open_cases"]) for load in core] == [
+        (api.network.coordinator.id, 2)
+    ]
+    listed = api.get("/api/cases", params={"pseudonym": "BG-1"}).json()["items"]
+    assert listed[0]["kind"] == "household" and listed[0]["working_field"] == "single_parents"
     duplicate = _household(api, "BG-1", coach_person_id=999)
     assert {p["field"] for p in duplicate.json()["problems"]} == {"reference", "coach_person_id"}
 

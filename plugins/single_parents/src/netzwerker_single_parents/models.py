@@ -1,7 +1,9 @@
 """Tables of the single-parents plugin, prefixed ``single_parents_``.
 
 A household (Bedarfsgemeinschaft) is pseudonymised: a reference, the town, how many children;
-never names. Its coaching is a workflow instance whose person is the coach.
+never names. It is a core case (kind ``household``, the reference its pseudonym) whose coach
+is a case worker, so the core's caseloads count it; its coaching is a workflow instance whose
+person is the coach.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class Household(SQLModel, table=True):
     youngest_child_age: int | None = None
     coach_person_id: int = Field(foreign_key="person.id", index=True)
     coaching_id: int = Field(foreign_key="workflow_instance.id", unique=True)
+    case_id: int | None = Field(default=None, foreign_key="case_record.id", unique=True)
     over_caseload: bool = False
     left_benefits_on: date | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow)

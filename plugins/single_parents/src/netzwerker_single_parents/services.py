@@ -11,8 +11,9 @@ from sqlmodel import Session, select
 
 from netzwerker.deployment import Deployment
 from netzwerker.domain.audit.services import record
+from netzwerker.domain.cases import services as cases
+from netzwerker.domain.cases.models import Case
 from netzwerker.domain.partners.models import Person
-from netzwerker.domain.workflows.models import WorkflowInstance
 from netzwerker.domain.workflows.services import InstanceDraft, start_instance
 from netzwerker.errors import InvalidInput, NotFound, Problem, Refused
 from netzwerker.validators import not_negative
@@ -75,26 +76,14 @@ def settings_of(deployment: Deployment) -> SingleParentsSettings:
     return deployment.plugin_settings("single_parents") or SingleParentsSettings()
 
 
-def open_households(coach_person_id: int | None = None) -> sa.Select:
-    """Households whose coaching is still open (optionally of one coach)."""
-    query = (
-        select(Household.coach_person_id, sa.func.count(Household.id))
-        .join(WorkflowInstance, WorkflowInstance.id == Household.coaching_id)
-        .where(WorkflowInstance.closed_at.is_(None))  # type: ignore[union-attr]
-        .group_by(Household.coach_person_id)
-    )
-    if coach_person_id is not None:
-        query = query.where(Household.coach_person_id == coach_person_id)
-    return query
-
-
 def caseloads(session: Session, deployment: Deployment) -> list[Caseload]:
+    """The coaches' open cases, from the core's caseloads, against the plugin's limit."""
     limit = settings_of(deployment).max_households_per_coach
-    counts = dict(session.execute(open_households()).all())
-    people = session.exec(
-        select(Person).where(Person.id.in_(counts)).order_by(Person.name)  # type: ignore[union-attr]
+    loads = cases.caseloads(session, role=cases.WorkerRole.COACH)
+    return sorted(
+        (Caseload(load.person_id, load.name, load.open_cases, limit) for load in loads),
+        key=lambda load: load.coach,
     )
-    return [Caseload(person.id, person.name, counts[person.id], limit) for person in people]  # type: ignore[index, arg-type]
 
 
 def add_household(
@@ -105,14 +94,13 @@ def add_household(
     problems = []
     if not draft.reference.strip():
         problems.append(Problem("reference", "must not be empty"))
-    elif session.scalar(select(Household.id).where(Household.reference == draft.reference)):
+    elif session.scalar(select(Case.id).where(Case.pseudonym == draft.reference)):
         problems.append(Problem("reference", f"a household {draft.reference!r} exists already"))
     if session.get(Person, draft.coach_person_id) is None:
         problems.append(Problem("coach_person_id", f"no person {draft.coach_person_id!r}"))
     if problems:
         raise InvalidInput(problems)
-    current = session.execute(open_households(draft.coach_person_id)).first()
-    households = current[1] if current else 0
+    households = cases.open_cases_of(session, draft.coach_person_id, cases.WorkerRole.COACH)
     over = households >= settings.max_households_per_coach
     if over and settings.over_limit is OverLimit.REFUSE:
         raise Refused(
@@ -126,7 +114,20 @@ def add_household(
         InstanceDraft(subject=draft.reference, person_id=draft.coach_person_id),
         actor=actor,
     )
+    case = cases.create_case(
+        session,
+        cases.CaseDraft(
+            working_field="single_parents",
+            target_groups=["Alleinerziehende"],
+            pseudonym=draft.reference,
+            kind=cases.CaseKind.HOUSEHOLD,
+            workers=[cases.WorkerDraft(draft.coach_person_id, cases.WorkerRole.COACH)],
+        ),
+        today=deployment.today(),
+        actor=actor,
+    )
     household = Household(
+        case_id=case.id,
         reference=draft.reference,
         town=draft.town,
         children=draft.children,

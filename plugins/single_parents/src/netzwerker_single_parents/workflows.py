@@ -6,10 +6,15 @@ steps (childcare, qualification, work) → follow-up for sustainability → exit
 
 from __future__ import annotations
 
-import attrs
+from typing import Any
 
+import attrs
+from sqlmodel import select
+
+from netzwerker.domain.cases.models import Case
 from netzwerker.domain.workflows.actions import request_case_conference
 from netzwerker.workflow import Transition, Workflow
+from netzwerker_single_parents.models import Household
 from netzwerker_single_parents.settings import SingleParentsSettings
 
 COACHING = "single_parents_coaching"
@@ -23,6 +28,18 @@ class CoachingSteps:
     qualification_started: bool = False
     employment_started: bool = False
     note: str = ""
+
+
+def close_case(step: Any) -> None:
+    """A workflow action: when the coaching ends, the household's case closes, and it no
+    longer counts towards its coach's caseload."""
+    household = step.session.exec(
+        select(Household).where(Household.coaching_id == step.instance.id)
+    ).first()
+    if household is not None and household.case_id is not None:
+        case = step.session.get(Case, household.case_id)
+        if case is not None and case.closed_on is None:
+            case.closed_on = step.today
 
 
 def coaching(settings: SingleParentsSettings) -> Workflow:
@@ -61,13 +78,14 @@ def coaching(settings: SingleParentsSettings) -> Workflow:
             Transition("plan", ["case_consultation"], "plan", label="Förderplan"),
             Transition("activate", ["plan"], "activation", label="Aktivierung"),
             Transition("follow_up", ["activation"], "follow_up", label="Nachbetreuung"),
-            Transition("exit", ["follow_up"], "exit", label="Abschluss"),
+            Transition("exit", ["follow_up"], "exit", label="Abschluss", actions=[close_case]),
             Transition(
                 "drop",
                 ["intake", "resource_analysis", "case_consultation", "plan", "activation"],
                 "dropped",
                 requires_reason=True,
                 label="Abgebrochen",
+                actions=[close_case],
             ),
         ],
         labels={
