@@ -215,3 +215,27 @@ def test_the_directory_exports_as_hsds(api) -> None:
     assert service["service_at_locations"][0]["location_id"] == counselling["locations"][0]["id"]
     # Stable identifiers: a second export names everything alike.
     assert api.get("/api/catalogue/hsds").json()["services"][0]["id"] == service["id"]
+
+
+def test_the_command_line_reports_coverage_duplicates_and_writes_hsds(api, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from netzwerker.cli import cli
+
+    net = api.network
+    _offer(api, "a", net.counselling, ["Alleinerziehende"], ["Schulden"], ["Nord"], 5)
+    _offer(api, "b", net.clinic, ["Alleinerziehende"], ["Schulden"], [])
+    _need(api, "Jugendliche", "Sucht", "Nord")
+    folder = str(api.deployment.folder)
+    runner = CliRunner()
+    coverage = runner.invoke(cli, ["catalogue", "coverage", folder, "--uncovered"])
+    assert coverage.exit_code == 0, coverage.output
+    assert "gap      Jugendliche / Sucht / Nord" in coverage.output
+    as_csv = runner.invoke(cli, ["catalogue", "coverage", folder, "--format", "csv"])
+    assert as_csv.output.splitlines()[1].startswith("gap,Jugendliche,Sucht,Nord,10,0,0")
+    duplicates = runner.invoke(cli, ["catalogue", "duplicates", folder])
+    assert "100%  A ↔ B" in duplicates.output and "1 mögliche Doppelstrukturen" in duplicates.output
+    target = tmp_path / "hsds.json"
+    written = runner.invoke(cli, ["catalogue", "hsds", folder, "--output", str(target)])
+    assert written.exit_code == 0 and "2 services" in written.output
+    assert '"hsds_version": "3.0"' in target.read_text(encoding="utf-8")

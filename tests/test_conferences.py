@@ -248,3 +248,21 @@ def test_seats_always_match_the_registrations(deployment, capacity, steps) -> No
                 if found is not None:
                     cancel(session, conference.id, found, actor="test")
         _assert_consistent(deployment, conference.id)
+
+
+def test_the_registration_desk_exports_from_the_command_line(api) -> None:
+    from click.testing import CliRunner
+
+    from netzwerker.cli import cli
+
+    conference = _conference(api, capacity=1)
+    path = f"/api/conferences/{conference['id']}/registrations"
+    api.post(path, json={**_person(1), "organisation": "Tafel"})
+    api.post(path, json=_person(2))
+    folder = str(api.deployment.folder)
+    badges = CliRunner().invoke(
+        cli, ["conference", "export", folder, "fachtag-sucht", "--list", "badges"]
+    )
+    assert badges.exit_code == 0 and badges.output == "Name,Organisation\nTeilnehmerin 1,Tafel\n"
+    unknown = CliRunner().invoke(cli, ["conference", "export", folder, "gibt-es-nicht"])
+    assert unknown.exit_code == 1 and "gibt-es-nicht" in unknown.output

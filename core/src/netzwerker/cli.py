@@ -513,9 +513,9 @@ def new_plugin(name: str, folder: Path | None) -> None:
 
 
 def _add_engine_commands() -> None:
-    from netzwerker.engine_commands import COMMANDS
+    from netzwerker import engine_commands, network_commands
 
-    for command in COMMANDS:
+    for command in [*engine_commands.COMMANDS, *network_commands.COMMANDS]:
         cli.add_command(command)
 
 

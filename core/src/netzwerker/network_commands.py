@@ -1,0 +1,144 @@
+"""``netzwerker catalogue|conference …``: the network artefacts an IT team handles from the
+command line: the coverage and duplicate-structure analysis, the HSDS export of the
+directory, and a conference's lists for the registration desk."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from netzwerker.cli import date_option_type, deployment_argument, open_deployment
+from netzwerker.tables import to_csv
+
+
+@click.group()
+def catalogue() -> None:
+    """The service catalogue: coverage of the needs, duplicate structures, HSDS."""
+
+
+@catalogue.command("coverage")
+@deployment_argument
+@click.option("--from", "start", type=date_option_type, help="first day of the period")
+@click.option("--to", "end", type=date_option_type, help="last day of the period")
+@click.option("--uncovered", is_flag=True, help="only gaps and shortfalls")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text")
+def catalogue_coverage(
+    deployment: str, start: datetime | None, end: datetime | None, uncovered: bool, fmt: str
+) -> None:
+    """Each need with the offers that meet it: gap, short, unknown or covered."""
+    from netzwerker.domain.catalogue.services import coverage
+
+    loaded = open_deployment(deployment)
+    with loaded.session() as session:
+        found = coverage(
+            session,
+            period_start=start.date() if start else None,
+            period_end=end.date() if end else None,
+            only_uncovered=uncovered,
+        )
+    rows = [
+        [
+            item.status,
+            item.need.target_group,
+            item.need.problem_area,
+            item.need.social_area or "gesamt",
+            item.need.people,
+            item.capacity,
+            len(item.offer_ids),
+        ]
+        for item in found
+    ]
+    header = ["Status", "Zielgruppe", "Problemlage", "Sozialraum", "Personen", "Plätze", "Angebote"]
+    if fmt == "csv":
+        click.echo(to_csv(header, rows), nl=False)
+        return
+    for row in rows:
+        status, group, problem, area, people, capacity, offers = row
+        click.echo(
+            f"{status:<8} {group} / {problem} / {area}: {people} Personen, "
+            f"{offers} Angebote, {capacity} Plätze"
+        )
+    gaps = sum(1 for item in found if item.status == "gap")
+    click.echo(f"{len(found)} Bedarfe, davon {gaps} ohne Angebot")
+
+
+@catalogue.command("duplicates")
+@deployment_argument
+@click.option("--minimum", type=click.FloatRange(0, 1), default=0.0, help="least degree")
+def catalogue_duplicates(deployment: str, minimum: float) -> None:
+    """Offers of different partners that overlap: possible duplicate structures."""
+    from sqlmodel import select
+
+    from netzwerker.domain.catalogue.models import Offer
+    from netzwerker.domain.catalogue.services import overlaps
+
+    loaded = open_deployment(deployment)
+    with loaded.session() as session:
+        found = overlaps(session, minimum_degree=minimum)
+        titles = dict(session.execute(select(Offer.id, Offer.title)).all())
+    for overlap in found:
+        first, second = titles[overlap.first_offer_id], titles[overlap.second_offer_id]
+        click.echo(f"{overlap.degree:>4.0%}  {first} ↔ {second}")
+        click.echo(f"      {overlap.explanation}")
+    click.echo(f"{len(found)} mögliche Doppelstrukturen")
+
+
+@catalogue.command("hsds")
+@deployment_argument
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="file (default: stdout)"
+)
+def catalogue_hsds(deployment: str, output: Path | None) -> None:
+    """The partner and offer directory as Open Referral HSDS 3.0 JSON."""
+    from netzwerker.domain.catalogue.hsds import export_directory
+
+    loaded = open_deployment(deployment)
+    with loaded.session() as session:
+        document = export_directory(session, loaded.name)
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(
+            f"wrote {output}: {len(document['organizations'])} organizations, "
+            f"{len(document['services'])} services"
+        )
+
+
+@click.group()
+def conference() -> None:
+    """Conferences: their lists for the registration desk."""
+
+
+@conference.command("export")
+@deployment_argument
+@click.argument("key")
+@click.option(
+    "--list",
+    "kind",
+    type=click.Choice(["participants", "badges", "attendance"]),
+    default="participants",
+    show_default=True,
+)
+def conference_export(deployment: str, key: str, kind: str) -> None:
+    """A conference's participant list, badges or attendance list as CSV."""
+    from sqlmodel import select
+
+    from netzwerker.domain.conferences.models import Conference
+    from netzwerker.domain.conferences.services import EXPORTS, export_rows
+    from netzwerker.errors import NotFound
+
+    loaded = open_deployment(deployment)
+    with loaded.session() as session:
+        conference_id = session.scalar(select(Conference.id).where(Conference.key == key))
+        if conference_id is None:
+            raise NotFound("conference", key)
+        rows = export_rows(session, conference_id, kind, loaded.config.deployment.timezone)
+    click.echo(to_csv(EXPORTS[kind], rows), nl=False)
+
+
+COMMANDS = [catalogue, conference]
