@@ -92,6 +92,13 @@ def test_a_referral_needs_consent_and_closes_the_loop(api) -> None:
     assert api.get(f"/api/cases/{case['id']}", "other_member").status_code == 409
     assert api.get("/api/cases", "other_member").json()["total"] == 0
 
+    # The loop is measured: two referrals tried, one sent and arrived, waiting under a day.
+    today = api.deployment.today().isoformat()
+    report = api.get("/api/indicators/report", params={"from": today, "to": today}).json()
+    values = {r["indicator"]: r["value"] for r in report["readings"]}
+    assert values["referrals_sent"] == 1 and values["referrals_arrived"] == 1
+    assert 0 <= values["referral_wait_days"] < 1
+
 
 def test_a_declined_referral_says_why_and_revoked_consent_stops_acceptance(api) -> None:
     net = api.network
@@ -323,3 +330,11 @@ def test_a_service_chain_is_binding_once_agreed_and_reports_waits_and_drop_outs(
     # the agreements.
     changed = api.patch(path, json={"steps": [], "version": chain["version"]})
     assert changed.status_code == 422
+
+
+def test_the_referral_workflow_always_reaches_an_end() -> None:
+    from netzwerker.domain.cases.referrals import REFERRAL_WORKFLOW
+    from netzwerker.testing import check_workflow_walks
+
+    assert REFERRAL_WORKFLOW.problems() == []
+    check_workflow_walks(REFERRAL_WORKFLOW)

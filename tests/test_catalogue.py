@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import uuid
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from netzwerker.testing import snapshot
 
 
@@ -239,3 +242,12 @@ def test_the_command_line_reports_coverage_duplicates_and_writes_hsds(api, tmp_p
     written = runner.invoke(cli, ["catalogue", "hsds", folder, "--output", str(target)])
     assert written.exit_code == 0 and "2 services" in written.output
     assert '"hsds_version": "3.0"' in target.read_text(encoding="utf-8")
+
+
+@given(st.text(max_size=60))
+def test_normalised_terms_are_stable(value: str) -> None:
+    """Normalising twice changes nothing, and spacing or case never tell two terms apart."""
+    from netzwerker.domain.catalogue.services import term
+
+    assert term(term(value)) == term(value)
+    assert term(f"  {value.upper()} ") == term(value.upper())

@@ -55,6 +55,11 @@ def test_a_circle_keeps_its_lead_among_its_members(api) -> None:
     )
     assert changed.status_code == 200, changed.text
     assert sorted(changed.json()["partners"]) == sorted([net.jobcenter.id, net.clinic.id])
+    report = api.get(
+        "/api/indicators/report", params={"from": "2026-01-01", "to": "2026-12-31"}
+    ).json()
+    values = {r["indicator"]: r["value"] for r in report["readings"]}
+    assert values["circles_founded"] == 1
 
 
 def test_bad_circles_are_refused_with_every_problem_and_nothing_stored(api) -> None:

@@ -129,6 +129,12 @@ def test_registration_window_check_in_and_exports(api) -> None:
     assert api.get(f"{path}/export.csv", "partner_member").status_code == 403
     assert api.get(f"{path}/export.csv", params={"list": "x"}).status_code == 400
 
+    start = conference["starts_at"][:10]
+    report = api.get("/api/indicators/report", params={"from": start, "to": start}).json()
+    values = {r["indicator"]: r["value"] for r in report["readings"]}
+    # Both conferences of this test start that day; one participant was checked in.
+    assert values["conferences_held"] == 2 and values["conference_attendance"] == 1
+
     ics = api.get(f"{path}/calendar.ics")
     event = icalendar.Calendar.from_ical(ics.content).walk("VEVENT")[0]
     assert str(event["location"]) == "Kurfürstliches Schloss Koblenz"

@@ -14,13 +14,17 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from netzwerker.contributions import Indicator, PartnerKind, Period
+from netzwerker.domain.cases.models import Case, Referral
+from netzwerker.domain.cases.referrals import REFERRAL_WORKFLOW
+from netzwerker.domain.circles.models import Circle
+from netzwerker.domain.conferences.models import Conference, Registration
 from netzwerker.domain.projects.lifecycle import PROJECT_WORKFLOW
 from netzwerker.domain.projects.models import FundingApplication, Project
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.report import count_columns, on_time_share, task_filters
 from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
 from netzwerker.hookspecs import hookimpl
-from netzwerker.measuring import within
+from netzwerker.measuring import days_between, median, within
 from netzwerker.workflow import Workflow
 
 PARTNER_KINDS = [
@@ -100,6 +104,73 @@ def people_reached(session: Session, period: Period, scope: dict[str, Any]) -> f
     return float(session.scalar(query) or 0)
 
 
+def circles_founded(session: Session, period: Period, scope: dict[str, Any]) -> float:
+    """Coordination circles founded within the period."""
+    query = sa.select(sa.func.count(Circle.id)).where(
+        Circle.founded_on.between(period.start, period.end)  # type: ignore[union-attr]
+    )
+    if scope.get("working_field") is not None:
+        query = query.where(Circle.working_field == scope["working_field"])
+    return float(session.scalar(query) or 0)
+
+
+def _conferences_held(period: Period, scope: dict[str, Any]) -> list[sa.ColumnElement[bool]]:
+    clauses = [within(Conference.starts_at, period), Conference.cancelled.is_(False)]  # type: ignore[attr-defined]
+    if scope.get("working_field") is not None:
+        clauses.append(Conference.working_field == scope["working_field"])
+    return clauses
+
+
+def conferences_held(session: Session, period: Period, scope: dict[str, Any]) -> float:
+    """Conferences that took place within the period (not cancelled)."""
+    query = sa.select(sa.func.count(Conference.id)).where(*_conferences_held(period, scope))
+    return float(session.scalar(query) or 0)
+
+
+def conference_attendance(session: Session, period: Period, scope: dict[str, Any]) -> float:
+    """Participants checked in at the conferences held within the period."""
+    query = (
+        sa.select(sa.func.count(Registration.checked_in_at))
+        .join(Conference, Conference.id == Registration.conference_id)
+        .where(*_conferences_held(period, scope), Registration.status == "registered")
+    )
+    return float(session.scalar(query) or 0)
+
+
+def _referrals(period: Period, scope: dict[str, Any], column: Any) -> sa.Select:
+    query = sa.select(sa.func.count(Referral.id)).where(within(column, period))
+    if scope.get("working_field") is not None:
+        query = query.join(Case, Case.id == Referral.case_id).where(
+            Case.working_field == scope["working_field"]
+        )
+    if scope.get("partner_id") is not None:
+        query = query.where(Referral.to_partner_id == scope["partner_id"])
+    return query
+
+
+def referrals_sent(session: Session, period: Period, scope: dict[str, Any]) -> float:
+    """Referrals sent within the period."""
+    return float(session.scalar(_referrals(period, scope, Referral.sent_at)) or 0)
+
+
+def referrals_arrived(session: Session, period: Period, scope: dict[str, Any]) -> float:
+    """Referrals whose person had the first contact within the period (the closed loop)."""
+    return float(session.scalar(_referrals(period, scope, Referral.first_contact_at)) or 0)
+
+
+def referral_wait_days(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
+    """Median days from a referral to the first contact, of those reached in the period."""
+    waits = sa.select(days_between(Referral.sent_at, Referral.first_contact_at)).where(
+        within(Referral.first_contact_at, period)
+    )
+    if scope.get("working_field") is not None:
+        waits = waits.join(Case, Case.id == Referral.case_id).where(
+            Case.working_field == scope["working_field"]
+        )
+    value = session.scalar(median(waits))
+    return None if value is None else round(float(value), 1)
+
+
 @hookimpl
 def register_partner_kinds() -> list[PartnerKind]:
     return PARTNER_KINDS
@@ -107,7 +178,7 @@ def register_partner_kinds() -> list[PartnerKind]:
 
 @hookimpl
 def register_workflows() -> list[Workflow]:
-    return [TASK_WORKFLOW, PROJECT_WORKFLOW]
+    return [TASK_WORKFLOW, PROJECT_WORKFLOW, REFERRAL_WORKFLOW]
 
 
 @hookimpl
@@ -148,6 +219,49 @@ def register_indicators() -> list[Indicator]:
             "Personen",
             compute=people_reached,
             description="Teilnehmende der Projekte, die im Zeitraum liefen",
+        ),
+        Indicator(
+            "circles_founded",
+            "Gegründete Koordinierungskreise",
+            "Anzahl",
+            compute=circles_founded,
+            description="Kreise mit Gründungsdatum im Zeitraum",
+        ),
+        Indicator(
+            "conferences_held",
+            "Durchgeführte Tagungen",
+            "Anzahl",
+            compute=conferences_held,
+            description="Nicht abgesagte Tagungen, die im Zeitraum begannen",
+        ),
+        Indicator(
+            "conference_attendance",
+            "Teilnehmende an Tagungen",
+            "Personen",
+            compute=conference_attendance,
+            description="Eingecheckte Teilnehmende der Tagungen im Zeitraum",
+        ),
+        Indicator(
+            "referrals_sent",
+            "Verweisungen",
+            "Anzahl",
+            compute=referrals_sent,
+            description="Im Zeitraum gesendete Verweisungen",
+        ),
+        Indicator(
+            "referrals_arrived",
+            "Angekommene Verweisungen",
+            "Anzahl",
+            compute=referrals_arrived,
+            description="Verweisungen mit Erstkontakt im Zeitraum (geschlossener Kreis)",
+        ),
+        Indicator(
+            "referral_wait_days",
+            "Wartezeit bis zum Erstkontakt",
+            "Tage (Median)",
+            compute=referral_wait_days,
+            description="Median der Tage von der Verweisung bis zum Erstkontakt",
+            higher_is_better=False,
         ),
     ]
 
