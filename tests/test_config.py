@@ -93,6 +93,7 @@ def test_semantic_problems() -> None:
             },
         ],
         "imports": [{"kind": "tasks", "path": "x.csv"}],
+        "privacy": {"identity_readers": ["coordinator", "partner_member"]},
     }
     try:
         parse_config(data)
@@ -105,6 +106,9 @@ def test_semantic_problems() -> None:
     assert "goals[0].end: 2026-01-01 is before start 2026-02-01" in found
     assert any(p.startswith("goals[0].status: unknown status 'maybe'") for p in found)
     assert any(p.startswith("imports[0].kind: unknown kind 'tasks'") for p in found)
+    assert any(
+        p.startswith("privacy.identity_readers[1]: 'partner_member' cannot read") for p in found
+    )
 
 
 def test_database_url_precedence(tmp_path: Path, monkeypatch) -> None:
