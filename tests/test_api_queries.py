@@ -68,3 +68,110 @@ def test_task_and_partner_lists_run_a_fixed_number_of_queries(api: Api) -> None:
             large = _statements(api, path, 50, role)
             assert small == large, f"{path} as {role}: {small} vs {large} statements"
             assert large <= 6, f"{path}: {large} statements"
+
+
+def _grow_network(api: Api, count: int = 55) -> None:
+    """Circles, meetings, conferences, offers, needs, cases, referrals and chains, each
+    more than a page of 50."""
+    from datetime import date, datetime
+
+    from netzwerker.clock import utcnow
+    from netzwerker.domain.cases.models import Case, CaseTargetGroup, CaseWorker, Consent, Referral
+    from netzwerker.domain.catalogue.models import Need, Offer, OfferTerm
+    from netzwerker.domain.chains.models import ChainStep, ServiceChain
+    from netzwerker.domain.circles.models import Circle, CirclePartner
+    from netzwerker.domain.conferences.models import Conference, Registration
+    from netzwerker.domain.meetings.models import Meeting, MeetingParticipant
+
+    net = api.network
+    now = utcnow()
+    with api.deployment.transaction() as session:
+        for n in range(count):
+            circle = Circle(key=f"kreis-{n}", name=f"Kreis {n}")
+            conference = Conference(
+                key=f"tagung-{n}", title="T", starts_at=now, ends_at=now, capacity=10
+            )
+            offer = Offer(key=f"angebot-{n}", partner_id=net.counselling.id, title=f"A {n}")
+            case = Case(pseudonym=f"F-{n}", opened_on=date(2026, 1, 1), created_by="t")
+            chain = ServiceChain(key=f"kette-{n}", name="K", target_group="G")
+            session.add_all([circle, conference, offer, case, chain])
+            session.flush()
+            meeting = Meeting(
+                circle_id=circle.id, title="S", starts_at=now, ends_at=now, created_by="t"
+            )
+            consent = Consent(
+                case_id=case.id,
+                partner_id=net.counselling.id,
+                purpose="p",
+                given_on=date(2026, 1, 1),
+                recorded_by="t",
+            )
+            session.add_all([meeting, consent])
+            session.flush()
+            session.add_all(
+                [
+                    CirclePartner(circle_id=circle.id, partner_id=net.counselling.id),
+                    MeetingParticipant(meeting_id=meeting.id, partner_id=net.counselling.id),
+                    Registration(
+                        conference_id=conference.id,
+                        name="N",
+                        email=f"n{n}@x.de",
+                        status="waitlisted",
+                        registered_at=now,
+                        registered_by="t",
+                    ),
+                    OfferTerm(offer_id=offer.id, dimension="target_group", term="a", value="A"),
+                    Need(
+                        target_group="A",
+                        problem_area="B",
+                        target_group_term="a",
+                        problem_area_term="b",
+                        people=1,
+                        period_start=date(2026, 1, 1),
+                        period_end=date(2026, 12, 31),
+                        recorded_by="t",
+                    ),
+                    CaseTargetGroup(case_id=case.id, target_group="A"),
+                    CaseWorker(
+                        case_id=case.id,
+                        person_id=net.counsellor.id,
+                        role="coach",
+                        since=date(2026, 1, 1),
+                    ),
+                    Referral(
+                        case_id=case.id,
+                        from_partner_id=net.jobcenter.id,
+                        to_partner_id=net.counselling.id,
+                        consent_id=consent.id,
+                        sent_at=datetime.now(tz=now.tzinfo),
+                        sent_by="t",
+                    ),
+                    ChainStep(
+                        chain_id=chain.id,
+                        position=1,
+                        title="S",
+                        partner_id=net.counselling.id,
+                        legal_domain="SGB II",
+                    ),
+                ]
+            )
+
+
+def test_the_network_lists_run_a_fixed_number_of_queries(api: Api) -> None:
+    _grow_network(api)
+    paths = [
+        "/api/circles",
+        "/api/meetings",
+        "/api/conferences",
+        "/api/offers",
+        "/api/needs",
+        "/api/cases",
+        "/api/referrals",
+        "/api/service-chains",
+    ]
+    for path in paths:
+        for role in ("coordinator", "partner_member"):
+            small = _statements(api, path, 5, role)
+            large = _statements(api, path, 50, role)
+            assert small == large, f"{path} as {role}: {small} vs {large} statements"
+            assert large <= 6, f"{path}: {large} statements"

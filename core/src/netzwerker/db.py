@@ -103,3 +103,19 @@ def flush_or_conflict(session: Any, what: str) -> None:
         session.flush()
     except sa.orm.exc.StaleDataError:
         raise Conflict(f"{what} was changed meanwhile") from None
+
+
+def page_of(
+    session: Any,
+    model: type,
+    clauses: list[Any],
+    order_by: list[Any],
+    *,
+    limit: int,
+    offset: int,
+) -> tuple[list[Any], int]:
+    """One page of ``model``'s records matching ``clauses``, and how many match in all:
+    the two queries every list endpoint makes."""
+    total = session.scalar(sa.select(sa.func.count()).select_from(model).where(*clauses))
+    query = sa.select(model).where(*clauses).order_by(*order_by).limit(limit).offset(offset)
+    return list(session.scalars(query)), total or 0

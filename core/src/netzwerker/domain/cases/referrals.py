@@ -13,10 +13,10 @@ from datetime import date, datetime
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from netzwerker.clock import utcnow
-from netzwerker.db import flush_or_conflict
+from netzwerker.db import flush_or_conflict, page_of
 from netzwerker.deployment import emit
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.cases.models import Referral
@@ -250,6 +250,11 @@ def find_referrals(
     clauses = referral_filter.clauses()
     if visible is not None:
         clauses.append(visible)
-    total = session.scalar(select(sa.func.count()).select_from(Referral).where(*clauses)) or 0
-    query = select(Referral).where(*clauses).order_by(Referral.sent_at.desc(), Referral.id.desc())  # type: ignore[attr-defined]
-    return list(session.exec(query.limit(limit).offset(offset))), total
+    return page_of(
+        session,
+        Referral,
+        clauses,
+        [Referral.sent_at.desc(), Referral.id.desc()],
+        limit=limit,
+        offset=offset,
+    )

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
-from netzwerker.db import flush_or_conflict
+from netzwerker.db import flush_or_conflict, page_of
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.cases.models import (
     Case,
@@ -570,6 +570,4 @@ def find_cases(
     clauses = case_filter.clauses()
     if visible is not None:
         clauses.append(visible)
-    total = session.scalar(select(sa.func.count()).select_from(Case).where(*clauses)) or 0
-    query = select(Case).where(*clauses).order_by(Case.id.desc())  # type: ignore[union-attr]
-    return list(session.exec(query.limit(limit).offset(offset))), total
+    return page_of(session, Case, clauses, [Case.id.desc()], limit=limit, offset=offset)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
-from netzwerker.db import flush_or_conflict
+from netzwerker.db import flush_or_conflict, page_of
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.catalogue.models import Need, Offer, OfferTerm
 from netzwerker.domain.partners.models import LegalDomain
@@ -259,9 +259,7 @@ def find_offers(
     session: Session, offer_filter: OfferFilter, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[Offer], int]:
     clauses = offer_filter.clauses()
-    total = session.scalar(select(sa.func.count()).select_from(Offer).where(*clauses)) or 0
-    query = select(Offer).where(*clauses).order_by(Offer.title, Offer.id)
-    return list(session.exec(query.limit(limit).offset(offset))), total
+    return page_of(session, Offer, clauses, [Offer.title, Offer.id], limit=limit, offset=offset)
 
 
 # Needs ------------------------------------------------------------------------------------
@@ -350,9 +348,9 @@ def find_needs(
     clauses = _period_clauses(period_start, period_end)
     if working_field is not None:
         clauses.append(Need.working_field == working_field)
-    total = session.scalar(select(sa.func.count()).select_from(Need).where(*clauses)) or 0
-    query = select(Need).where(*clauses).order_by(Need.period_start.desc(), Need.id)  # type: ignore[attr-defined]
-    return list(session.exec(query.limit(limit).offset(offset))), total
+    return page_of(
+        session, Need, clauses, [Need.period_start.desc(), Need.id], limit=limit, offset=offset
+    )
 
 
 # Coverage ---------------------------------------------------------------------------------

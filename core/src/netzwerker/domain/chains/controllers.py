@@ -22,6 +22,7 @@ from netzwerker.domain.chains.services import (
     StepFigures,
     advance_instance,
     agreements_of,
+    awaiting,
     chain_report,
     create_chain,
     drop_out,
@@ -29,7 +30,6 @@ from netzwerker.domain.chains.services import (
     get_chain,
     get_instance,
     instances_of,
-    missing_agreements,
     record_agreement,
     start_instance,
     steps_of,
@@ -110,7 +110,7 @@ def chain_answers(session: Session, chains: list[ServiceChain]) -> list[ChainOut
     agreements = agreements_of(session, ids)  # type: ignore[arg-type]
     answers = []
     for chain in chains:
-        missing = missing_agreements(session, chain.id)  # type: ignore[arg-type]
+        missing = awaiting(steps[chain.id], agreements[chain.id])  # type: ignore[index]
         answers.append(
             ChainOut.of(
                 chain,

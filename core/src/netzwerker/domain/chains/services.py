@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
-from netzwerker.db import flush_or_conflict
+from netzwerker.db import flush_or_conflict, page_of
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.cases.models import Referral
 from netzwerker.domain.cases.referrals import (
@@ -189,9 +189,15 @@ def agreements_of(session: Session, chain_ids: Sequence[int]) -> dict[int, list[
 
 def missing_agreements(session: Session, chain_id: int) -> list[int]:
     """The step partners that have not agreed to the chain (yet)."""
-    needed = dict.fromkeys(step.partner_id for step in steps_of(session, [chain_id])[chain_id])
-    agreed = {agreement.partner_id for agreement in agreements_of(session, [chain_id])[chain_id]}
-    return [partner_id for partner_id in needed if partner_id not in agreed]
+    return awaiting(
+        steps_of(session, [chain_id])[chain_id], agreements_of(session, [chain_id])[chain_id]
+    )
+
+
+def awaiting(steps: Sequence[ChainStep], agreements: Sequence[ChainAgreement]) -> list[int]:
+    """The partners of ``steps`` without an agreement among ``agreements``, in step order."""
+    agreed = {agreement.partner_id for agreement in agreements}
+    return [pid for pid in dict.fromkeys(step.partner_id for step in steps) if pid not in agreed]
 
 
 def update_chain(
@@ -535,9 +541,14 @@ def find_chains(
                 select(ChainStep.chain_id).where(ChainStep.partner_id == partner_id)
             )
         )
-    total = session.scalar(select(sa.func.count()).select_from(ServiceChain).where(*clauses))
-    query = select(ServiceChain).where(*clauses).order_by(ServiceChain.name, ServiceChain.id)
-    return list(session.exec(query.limit(limit).offset(offset))), total or 0
+    return page_of(
+        session,
+        ServiceChain,
+        clauses,
+        [ServiceChain.name, ServiceChain.id],
+        limit=limit,
+        offset=offset,
+    )
 
 
 def instances_of(

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
-from netzwerker.db import flush_or_conflict
+from netzwerker.db import flush_or_conflict, page_of
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.circles.models import Circle, CirclePartner, CirclePerson
 from netzwerker.domain.references import fetch, field_problems, partner_problems, person_problems
@@ -178,6 +178,4 @@ def find_circles(
                 select(CirclePartner.circle_id).where(CirclePartner.partner_id == partner_id)
             )
         )
-    total = session.scalar(select(sa.func.count()).select_from(Circle).where(*clauses)) or 0
-    query = select(Circle).where(*clauses).order_by(Circle.name, Circle.id)
-    return list(session.exec(query.limit(limit).offset(offset))), total
+    return page_of(session, Circle, clauses, [Circle.name, Circle.id], limit=limit, offset=offset)

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
-from netzwerker.db import flush_or_conflict
+from netzwerker.db import flush_or_conflict, page_of
 from netzwerker.deployment import Deployment
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.conferences.models import Conference, Registration
@@ -405,9 +405,9 @@ def find_conferences(
         clauses.append(Conference.working_field == working_field)
     if upcoming_from is not None:
         clauses.append(Conference.ends_at >= upcoming_from)
-    total = session.scalar(select(sa.func.count()).select_from(Conference).where(*clauses)) or 0
-    query = select(Conference).where(*clauses).order_by(Conference.starts_at.desc())  # type: ignore[attr-defined]
-    return list(session.exec(query.limit(limit).offset(offset))), total
+    return page_of(
+        session, Conference, clauses, [Conference.starts_at.desc()], limit=limit, offset=offset
+    )
 
 
 #: The lists a conference exports, and their columns.

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
-from netzwerker.db import flush_or_conflict
+from netzwerker.db import flush_or_conflict, page_of
 from netzwerker.deployment import Deployment
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.cases import services as cases
@@ -418,9 +418,14 @@ def find_meetings(
     clauses = meeting_filter.clauses()
     if visible is not None:
         clauses.append(visible)
-    total = session.scalar(select(sa.func.count()).select_from(Meeting).where(*clauses)) or 0
-    query = select(Meeting).where(*clauses).order_by(Meeting.starts_at.desc(), Meeting.id.desc())  # type: ignore[attr-defined]
-    return list(session.exec(query.limit(limit).offset(offset))), total
+    return page_of(
+        session,
+        Meeting,
+        clauses,
+        [Meeting.starts_at.desc(), Meeting.id.desc()],
+        limit=limit,
+        offset=offset,
+    )
 
 
 def calendar_event(meeting: Meeting, deployment: Deployment) -> CalendarEvent:
