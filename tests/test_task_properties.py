@@ -47,7 +47,12 @@ operations = st.lists(
             st.sampled_from(["", "weil"]),
         ),
         st.tuples(st.just("postpone"), st.integers(-2, 2), st.sampled_from(["", "weil"])),
-        st.tuples(st.just("retitle"), st.text(max_size=5), st.just("")),
+        # Services get text the strict converter passed, which refuses NUL characters.
+        st.tuples(
+            st.just("retitle"),
+            st.text(st.characters(exclude_characters="\x00"), max_size=5),
+            st.just(""),
+        ),
     ),
     max_size=12,
 )
