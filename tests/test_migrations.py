@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -68,3 +68,59 @@ def test_disabling_a_plugin_keeps_its_data_and_enabling_continues(make_deploymen
             sa.text("SELECT active FROM working_field WHERE key = 'health'")
         ).scalar()
         assert connection.execute(sa.text("SELECT count(*) FROM health_training")).scalar() == 1
+
+
+def test_existing_households_become_cases_when_the_plugin_upgrades(make_deployment) -> None:
+    """single_parents_0002 gives every household a case, its coach a case worker, and a
+    household whose coaching ended a closed case."""
+    from alembic import command
+
+    from netzwerker.domain.fields.services import sync_reference_data
+
+    deployment = make_deployment(toml=ALL_PLUGINS_CONFIG)
+    histories = {history.owner: history for history in schema.histories(deployment)}
+    with deployment.engine.begin() as connection:
+        for owner, history in histories.items():
+            target = "single_parents_0001" if owner == "single_parents" else "heads"
+            command.upgrade(schema._config(history, connection), target)
+    with deployment.transaction() as session:
+        sync_reference_data(session, deployment)
+    statements = [
+        "INSERT INTO partner (key, name, kind, region, social_area, email, phone, website, "
+        "address, description, active, created_at, updated_at, version) VALUES ('anna', "
+        "'ANNA', 'charity', '', '', '', '', '', '', '', true, :at, :at, 1)",
+        "INSERT INTO person (partner_id, name, role, email, phone, active) "
+        "VALUES (1, 'Coach', '', '', '', true)",
+    ]
+    instance = (
+        "INSERT INTO workflow_instance (workflow, state, subject, priority, data, started_at, "
+        "state_since, closed_at, created_by, version) VALUES ('single_parents_coaching', "
+        ":state, :subject, 0, '{}', :at, :at, :closed, 't', 1)"
+    )
+    household = (
+        "INSERT INTO single_parents_household (reference, town, children, coach_person_id, "
+        "coaching_id, over_caseload, created_at) VALUES (:subject, 'Ahlen', 1, 1, :coaching, "
+        "false, :at)"
+    )
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with deployment.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(sa.text(statement), {"at": at})
+        for number, closed in enumerate([None, datetime(2026, 6, 1, tzinfo=UTC)], 1):
+            state = "intake" if closed is None else "exit"
+            values = {"subject": f"BG-{number}", "at": at, "closed": closed, "state": state}
+            connection.execute(sa.text(instance), values)
+            connection.execute(sa.text(household), {**values, "coaching": number})
+    schema.upgrade(deployment)
+    with deployment.engine.connect() as connection:
+        cases = connection.execute(
+            sa.text(
+                "SELECT c.pseudonym, c.kind, c.opened_on, c.closed_on, w.role, w.person_id "
+                "FROM single_parents_household h JOIN case_record c ON c.id = h.case_id "
+                "JOIN case_worker w ON w.case_id = c.id ORDER BY c.pseudonym"
+            )
+        ).all()
+    assert [(c[0], c[1], str(c[2]), c[3] and str(c[3]), c[4], c[5]) for c in cases] == [
+        ("BG-1", "household", "2026-03-02", None, "coach", 1),
+        ("BG-2", "household", "2026-03-02", "2026-06-01", "coach", 1),
+    ]
