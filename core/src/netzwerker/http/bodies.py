@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 import cattrs
+from litestar import Response
 from litestar.dto import AbstractDTO, DTOFieldDefinition
 from litestar.openapi.spec import Reference, Schema
 from litestar.typing import FieldDefinition
@@ -158,3 +159,8 @@ def _if_match(header: str | None) -> int | None:
 
 def etag(version: int | None) -> str:
     return f'"{version}"'
+
+
+def versioned(body: Any, status_code: int = 200) -> Response[Any]:
+    """An answer carrying the record's version as its ETag, for the next update's If-Match."""
+    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})

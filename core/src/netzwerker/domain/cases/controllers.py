@@ -32,7 +32,7 @@ from netzwerker.domain.users.services import Actor
 from netzwerker.errors import Forbidden
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
-from netzwerker.http.bodies import Update, etag
+from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 
 
@@ -154,10 +154,6 @@ def referral_answers(session: Session, found: list[Referral]) -> list[ReferralOu
     ]
 
 
-def _respond(body: Any, status_code: int = 200) -> Response[Any]:
-    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
-
-
 def _readable_case(session: Session, deployment: Any, actor: Actor, case_id: int) -> Case:
     """A partner member reads a case its partner holds, or one it has consent to receive."""
     case = cases.get_case(session, case_id)
@@ -216,7 +212,7 @@ class CaseController(Controller):
         with deployment.transaction() as session:
             case = cases.create_case(session, data, today=deployment.today(), actor=actor.username)
             body = case_answers(session, [case])[0]
-        return _respond(body, 201)
+        return versioned(body, 201)
 
     @get("/{case_id:int}", sync_to_thread=True)
     def read(
@@ -224,7 +220,7 @@ class CaseController(Controller):
     ) -> Response[CaseOut]:
         with deployment.session() as session:
             body = case_answers(session, [_readable_case(session, deployment, actor, case_id)])
-        return _respond(body[0])
+        return versioned(body[0])
 
     @patch(
         "/{case_id:int}",
@@ -245,7 +241,7 @@ class CaseController(Controller):
                 session, case_id, data.values, actor=actor.username, expected_version=data.version
             )
             body = case_answers(session, [case])[0]
-        return _respond(body)
+        return versioned(body)
 
     @post(
         "/{case_id:int}/workers",
@@ -351,7 +347,7 @@ class CaseController(Controller):
         with deployment.transaction() as session:
             consent = cases.give_consent(session, case_id, data, today=today, actor=actor.username)
             body = _consent_out(consent, today)
-        return _respond(body, 201)
+        return versioned(body, 201)
 
     @post(
         "/{case_id:int}/consents/{consent_id:int}/revoke",
@@ -455,7 +451,7 @@ class ReferralController(Controller):
                 _readable_case(session, deployment, actor, data.case_id)
             referral = send_referral(session, data, today=deployment.today(), actor=actor.username)
             body = referral_answers(session, [referral])[0]
-        return _respond(body, 201)
+        return versioned(body, 201)
 
     @get("/{referral_id:int}", sync_to_thread=True)
     def read(
@@ -465,7 +461,7 @@ class ReferralController(Controller):
             referral = get_referral(session, referral_id)
             _check_party(actor, referral)
             body = referral_answers(session, [referral])[0]
-        return _respond(body)
+        return versioned(body)
 
     @post(
         "/{referral_id:int}/{action:str}",
@@ -495,7 +491,7 @@ class ReferralController(Controller):
                 actor=actor.username,
             )
             body = referral_answers(session, [referral])[0]
-        return _respond(body)
+        return versioned(body)
 
 
 def _check_party(actor: Actor, referral: Referral) -> None:

@@ -39,7 +39,7 @@ from netzwerker.domain.users.services import Actor
 from netzwerker.errors import Forbidden
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
-from netzwerker.http.bodies import Update, etag
+from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.files import download
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 
@@ -94,10 +94,6 @@ def offer_answers(session: Session, offers: list[Offer]) -> list[OfferOut]:
     return [OfferOut.of(offer, **terms[offer.id]) for offer in offers]  # type: ignore[index]
 
 
-def _respond(body: Any, status_code: int = 200) -> Response[Any]:
-    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
-
-
 def _may_keep(actor: Actor, partner_id: int) -> None:
     """Coordinators keep every offer; a partner member its own partner's."""
     if permissions.is_manager(actor):
@@ -140,13 +136,13 @@ class OfferController(Controller):
         _may_keep(actor, data.partner_id)
         with deployment.transaction() as session:
             body = offer_answers(session, [create_offer(session, data, actor=actor.username)])
-        return _respond(body[0], 201)
+        return versioned(body[0], 201)
 
     @get("/{offer_id:int}", sync_to_thread=True)
     def read(self, offer_id: FromPath[int], deployment: CurrentDeployment) -> Response[OfferOut]:
         with deployment.session() as session:
             body = offer_answers(session, [get_offer(session, offer_id)])
-        return _respond(body[0])
+        return versioned(body[0])
 
     @patch(
         "/{offer_id:int}", dto=bodies.Changes[OfferChanges], return_dto=None, sync_to_thread=True
@@ -166,7 +162,7 @@ class OfferController(Controller):
                 session, offer_id, data.values, actor=actor.username, expected_version=data.version
             )
             body = offer_answers(session, [offer])
-        return _respond(body[0])
+        return versioned(body[0])
 
 
 class NeedController(Controller):
@@ -203,13 +199,13 @@ class NeedController(Controller):
         permissions.require_manager(actor, "record needs")
         with deployment.transaction() as session:
             body = NeedOut.of(record_need(session, data, actor=actor.username))
-        return _respond(body, 201)
+        return versioned(body, 201)
 
     @get("/{need_id:int}", sync_to_thread=True)
     def read(self, need_id: FromPath[int], deployment: CurrentDeployment) -> Response[NeedOut]:
         with deployment.session() as session:
             body = NeedOut.of(fetch(session, Need, need_id, "need"))
-        return _respond(body)
+        return versioned(body)
 
     @patch("/{need_id:int}", dto=bodies.Changes[NeedDraft], return_dto=None, sync_to_thread=True)
     def update(
@@ -225,7 +221,7 @@ class NeedController(Controller):
                 session, need_id, data.values, actor=actor.username, expected_version=data.version
             )
             body = NeedOut.of(need)
-        return _respond(body)
+        return versioned(body)
 
 
 class CatalogueController(Controller):

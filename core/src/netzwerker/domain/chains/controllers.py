@@ -4,7 +4,6 @@ them, and the report of waiting times and drop-outs per step."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 import attrs
 from litestar import Controller, Response, get, patch, post
@@ -38,7 +37,7 @@ from netzwerker.domain.chains.services import (
 from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
-from netzwerker.http.bodies import Update, etag
+from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 
 
@@ -123,10 +122,6 @@ def chain_answers(session: Session, chains: list[ServiceChain]) -> list[ChainOut
     return answers
 
 
-def _respond(body: Any, status_code: int = 200) -> Response[Any]:
-    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
-
-
 class ChainController(Controller):
     path = "/api/service-chains"
     tags = ("service chains",)
@@ -158,13 +153,13 @@ class ChainController(Controller):
         permissions.require_manager(actor, "build service chains")
         with deployment.transaction() as session:
             body = chain_answers(session, [create_chain(session, data, actor=actor.username)])
-        return _respond(body[0], 201)
+        return versioned(body[0], 201)
 
     @get("/{chain_id:int}", sync_to_thread=True)
     def read(self, chain_id: FromPath[int], deployment: CurrentDeployment) -> Response[ChainOut]:
         with deployment.session() as session:
             body = chain_answers(session, [get_chain(session, chain_id)])
-        return _respond(body[0])
+        return versioned(body[0])
 
     @patch(
         "/{chain_id:int}", dto=bodies.Changes[ChainChanges], return_dto=None, sync_to_thread=True
@@ -183,7 +178,7 @@ class ChainController(Controller):
                 session, chain_id, data.values, actor=actor.username, expected_version=data.version
             )
             body = chain_answers(session, [chain])
-        return _respond(body[0])
+        return versioned(body[0])
 
     @post(
         "/{chain_id:int}/agreements",
@@ -246,7 +241,7 @@ class ChainController(Controller):
                 session, chain_id, data, today=deployment.today(), actor=actor.username
             )
             body = InstanceOut.of(instance)
-        return _respond(body, 201)
+        return versioned(body, 201)
 
 
 class ChainInstanceController(Controller):

@@ -25,7 +25,7 @@ from netzwerker.domain.meetings.services import MeetingFilter, calendar_event, f
 from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
-from netzwerker.http.bodies import Update, etag
+from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.files import calendar_download
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 from netzwerker.ical import calendar
@@ -58,10 +58,6 @@ def circle_answers(session: Session, circles: list[Circle]) -> list[CircleOut]:
         )
         for circle in circles
     ]
-
-
-def _respond(body: CircleOut, status_code: int = 200) -> Response[CircleOut]:
-    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
 
 
 class CircleController(Controller):
@@ -98,13 +94,13 @@ class CircleController(Controller):
         permissions.require_manager(actor, "found circles")
         with deployment.transaction() as session:
             body = circle_answers(session, [create_circle(session, data, actor=actor.username)])
-        return _respond(body[0], 201)
+        return versioned(body[0], 201)
 
     @get("/{circle_id:int}", sync_to_thread=True)
     def read(self, circle_id: FromPath[int], deployment: CurrentDeployment) -> Response[CircleOut]:
         with deployment.session() as session:
             body = circle_answers(session, [get_circle(session, circle_id)])
-        return _respond(body[0])
+        return versioned(body[0])
 
     @patch(
         "/{circle_id:int}",
@@ -125,7 +121,7 @@ class CircleController(Controller):
                 session, circle_id, data.values, actor=actor.username, expected_version=data.version
             )
             body = circle_answers(session, [circle])
-        return _respond(body[0])
+        return versioned(body[0])
 
     @get("/{circle_id:int}/calendar.ics", sync_to_thread=True, summary="The circle's meetings")
     def calendar(self, circle_id: FromPath[int], deployment: CurrentDeployment) -> Response[Any]:

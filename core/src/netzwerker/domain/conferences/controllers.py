@@ -37,7 +37,7 @@ from netzwerker.domain.users.services import Actor
 from netzwerker.errors import Forbidden
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
-from netzwerker.http.bodies import Update, etag
+from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.files import calendar_download, csv_download
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 from netzwerker.ical import calendar
@@ -98,10 +98,6 @@ def conference_answers(session: Session, conferences: list[Conference]) -> list[
     ]
 
 
-def _respond(body: Any, status_code: int = 200) -> Response[Any]:
-    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
-
-
 def _own_registration(actor: Actor, registration: Registration) -> None:
     """Partner members handle the registrations of their own partner only."""
     if permissions.is_manager(actor):
@@ -143,7 +139,7 @@ class ConferenceController(Controller):
         with deployment.transaction() as session:
             conference = create_conference(session, deployment, data, actor=actor.username)
             body = conference_answers(session, [conference])[0]
-        return _respond(body, 201)
+        return versioned(body, 201)
 
     @get("/{conference_id:int}", sync_to_thread=True)
     def read(
@@ -151,7 +147,7 @@ class ConferenceController(Controller):
     ) -> Response[ConferenceOut]:
         with deployment.session() as session:
             body = conference_answers(session, [get_conference(session, conference_id)])[0]
-        return _respond(body)
+        return versioned(body)
 
     @patch(
         "/{conference_id:int}",
@@ -178,7 +174,7 @@ class ConferenceController(Controller):
                 expected_version=data.version,
             )
             body = conference_answers(session, [conference])[0]
-        return _respond(body)
+        return versioned(body)
 
     @get("/{conference_id:int}/registrations", sync_to_thread=True)
     def list_registrations(
@@ -217,7 +213,7 @@ class ConferenceController(Controller):
             data = attrs.evolve(data, partner_id=actor.partner_id)
         with deployment.transaction() as session:
             body = RegistrationOut.of(register(session, conference_id, data, actor=actor.username))
-        return _respond(body, 201)
+        return versioned(body, 201)
 
     @post(
         "/{conference_id:int}/registrations/{registration_id:int}/cancel",

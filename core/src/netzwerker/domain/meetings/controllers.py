@@ -35,7 +35,7 @@ from netzwerker.domain.users.services import Actor
 from netzwerker.errors import Forbidden
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
-from netzwerker.http.bodies import Update, etag
+from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.files import calendar_download
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 from netzwerker.ical import calendar
@@ -96,10 +96,6 @@ def _visible(session: Session, actor: Actor, meeting_id: int) -> Meeting:
     return meeting
 
 
-def _respond(body: MeetingOut, status_code: int = 200) -> Response[MeetingOut]:
-    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
-
-
 class MeetingController(Controller):
     path = "/api/meetings"
     tags = ("meetings",)
@@ -140,7 +136,7 @@ class MeetingController(Controller):
         with deployment.transaction() as session:
             meeting = create_meeting(session, deployment, data, actor=actor.username)
             body = meeting_answers(session, [meeting])
-        return _respond(body[0], 201)
+        return versioned(body[0], 201)
 
     @get("/{meeting_id:int}", sync_to_thread=True)
     def read(
@@ -148,7 +144,7 @@ class MeetingController(Controller):
     ) -> Response[MeetingOut]:
         with deployment.session() as session:
             body = meeting_answers(session, [_visible(session, actor, meeting_id)])
-        return _respond(body[0])
+        return versioned(body[0])
 
     @patch(
         "/{meeting_id:int}",
@@ -176,7 +172,7 @@ class MeetingController(Controller):
                 expected_version=data.version,
             )
             body = meeting_answers(session, [meeting])
-        return _respond(body[0])
+        return versioned(body[0])
 
     @post(
         "/{meeting_id:int}/decisions",

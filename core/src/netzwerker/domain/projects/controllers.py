@@ -38,7 +38,7 @@ from netzwerker.domain.workflows.controllers import WorkflowEventOut
 from netzwerker.domain.workflows.services import instance_history
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
-from netzwerker.http.bodies import Update, etag
+from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 
 
@@ -156,10 +156,6 @@ def project_out(session: Session, project: Project) -> ProjectOut:
     return project_answers(session, [(project, project_state(session, project))])[0]
 
 
-def _respond(body: Any, status_code: int = 200) -> Response[Any]:
-    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
-
-
 @get("/api/project-types", tags=["projects"], sync_to_thread=True)
 def list_project_types(deployment: CurrentDeployment) -> list[ProjectTypeOut]:
     """The project types of the enabled plugins, with the fields of their details."""
@@ -199,7 +195,7 @@ class ProjectController(Controller):
         with deployment.transaction() as session:
             project = create_project(session, deployment, data, actor=actor.username)
             body = project_out(session, project)
-        return _respond(body, 201)
+        return versioned(body, 201)
 
     @get("/{project_id:int}", sync_to_thread=True)
     def read(
@@ -207,7 +203,7 @@ class ProjectController(Controller):
     ) -> Response[ProjectOut]:
         with deployment.session() as session:
             body = project_out(session, get_project(session, project_id))
-        return _respond(body)
+        return versioned(body)
 
     @patch(
         "/{project_id:int}",
@@ -233,7 +229,7 @@ class ProjectController(Controller):
                 expected_version=data.version,
             )
             body = project_out(session, project)
-        return _respond(body)
+        return versioned(body)
 
     @get("/{project_id:int}/history", sync_to_thread=True, summary="The project's lifecycle")
     def history(
@@ -266,7 +262,7 @@ class ProjectController(Controller):
                 session, project_id, data, actor=actor.username
             )
             body = FundingOut.of(application)
-        return _respond(body, 201)
+        return versioned(body, 201)
 
     @post(
         "/{project_id:int}/funding/{funding_id:int}",
@@ -295,7 +291,7 @@ class ProjectController(Controller):
                 actor=actor.username,
             )
             body = FundingOut.of(application)
-        return _respond(body)
+        return versioned(body)
 
     @post(
         "/{project_id:int}/{action:str}",
@@ -326,4 +322,4 @@ class ProjectController(Controller):
                 expected_version=request.version,
             )
             body = project_out(session, project)
-        return _respond(body)
+        return versioned(body)

@@ -44,7 +44,7 @@ from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
 from netzwerker.domain.users import permissions
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.http import bodies
-from netzwerker.http.bodies import Update, etag
+from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 
 #: Transitions a client may ask for; ``repropose`` follows from an update, never on its own.
@@ -75,10 +75,6 @@ def task_answers(
 
 def task_out(session: Session, task: Task, today: date) -> TaskOut:
     return task_answers(session, [task], today)[0]
-
-
-def _respond(body: TaskOut, status_code: int = 200) -> Response[TaskOut]:
-    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
 
 
 def _visible_task(session: Session, actor: CurrentActor, task_id: FromPath[int]) -> Task:
@@ -152,7 +148,7 @@ class TaskController(Controller):
         with deployment.transaction() as session:
             task = create_task(session, data, actor=actor.username)
             body = task_out(session, task, deployment.today())
-        return _respond(body, 201)
+        return versioned(body, 201)
 
     @get("/{task_id:int}", sync_to_thread=True)
     def read(
@@ -160,7 +156,7 @@ class TaskController(Controller):
     ) -> Response[TaskOut]:
         with deployment.session() as session:
             body = task_out(session, _visible_task(session, actor, task_id), deployment.today())
-        return _respond(body)
+        return versioned(body)
 
     @patch("/{task_id:int}", dto=bodies.Changes[TaskChanges], return_dto=None, sync_to_thread=True)
     def update(
@@ -184,7 +180,7 @@ class TaskController(Controller):
                 expected_version=data.version,
             )
             body = task_out(session, task, deployment.today())
-        return _respond(body)
+        return versioned(body)
 
     @post(
         "/{task_id:int}/{action:str}",
@@ -218,7 +214,7 @@ class TaskController(Controller):
                 expected_version=request.version,
             )
             body = task_out(session, task, today)
-        return _respond(body)
+        return versioned(body)
 
     @get("/{task_id:int}/history", sync_to_thread=True, summary="Who did what, when and why")
     def history(

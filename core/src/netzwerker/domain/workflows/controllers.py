@@ -30,7 +30,7 @@ from netzwerker.domain.workflows.services import (
 )
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
-from netzwerker.http.bodies import etag
+from netzwerker.http.bodies import versioned
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 from netzwerker.workflow import Workflow
 
@@ -153,10 +153,6 @@ def instance_out(deployment: Deployment, instance: WorkflowInstance) -> Instance
     )
 
 
-def _respond(body: InstanceOut, status_code: int = 200) -> Response[InstanceOut]:
-    return Response(body, status_code=status_code, headers={"ETag": etag(body.version)})
-
-
 def _visible(session: Session, actor: CurrentActor, instance_id: int) -> WorkflowInstance:
     instance = get_instance(session, instance_id)
     permissions.check_instance_visible(actor, handled_by(session, instance))
@@ -195,7 +191,7 @@ class WorkflowController(Controller):
         with deployment.transaction() as session:
             instance = start_instance(session, deployment, key, data, actor=actor.username)
             body = instance_out(deployment, instance)
-        return _respond(body, 201)
+        return versioned(body, 201)
 
 
 class InstanceController(Controller):
@@ -244,7 +240,7 @@ class InstanceController(Controller):
     ) -> Response[InstanceOut]:
         with deployment.session() as session:
             body = instance_out(deployment, _visible(session, actor, instance_id))
-        return _respond(body)
+        return versioned(body)
 
     @get("/{instance_id:int}/history", sync_to_thread=True, summary="Who moved it, when, why")
     def history(
@@ -285,4 +281,4 @@ class InstanceController(Controller):
                 expected_version=request.version,
             )
             body = instance_out(deployment, instance)
-        return _respond(body)
+        return versioned(body)
