@@ -171,3 +171,20 @@ def test_meetings_export_to_icalendar_and_partner_members_see_their_own(api) -> 
     assert api.get("/api/meetings", "other_member").json()["total"] == 0
     assert api.get("/api/meetings", "partner_member").json()["total"] == 1
     assert api.post("/api/meetings", "partner_member", json={}).status_code in (403, 422)
+
+
+def test_a_moved_meeting_keeps_its_length(api) -> None:
+    circle = _circle(api).json()
+    meeting = _meeting(api, circle["id"], ends_at="2026-12-03T17:00").json()
+    moved = api.patch(
+        f"/api/meetings/{meeting['id']}",
+        json={"starts_at": "2026-12-10T09:00", "version": meeting["version"]},
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["starts_at"].startswith("2026-12-10T08:00")
+    assert moved.json()["ends_at"].startswith("2026-12-10T11:00")
+    early = api.patch(
+        f"/api/meetings/{meeting['id']}",
+        json={"ends_at": "2026-12-10T07:00", "version": moved.json()["version"]},
+    )
+    assert early.status_code == 422 and early.json()["problems"][0]["field"] == "ends_at"

@@ -157,12 +157,15 @@ def _replace_participants(
     )
 
 
-def _normalise_times(deployment: Deployment, values: dict[str, Any]) -> None:
+def _normalise_times(
+    deployment: Deployment, values: dict[str, Any], length: timedelta = DEFAULT_LENGTH
+) -> None:
+    """Times in UTC (local if given without an offset); without an end, ``length`` long."""
     timezone = deployment.config.deployment.timezone
     values["starts_at"] = localized(values["starts_at"], timezone)
     ends_at = values["ends_at"]
     values["ends_at"] = (
-        values["starts_at"] + DEFAULT_LENGTH if ends_at is None else localized(ends_at, timezone)
+        values["starts_at"] + length if ends_at is None else localized(ends_at, timezone)
     )
 
 
@@ -225,14 +228,9 @@ def update_meeting(
     }
     current["participants"] = participants_of(session, [meeting_id])[meeting_id]
     values = {**current, **changes}
-    if "starts_at" in changes or "ends_at" in changes:
-        if "ends_at" not in changes:
-            values["ends_at"] = None  # moved: keep the length it had
-            length = meeting.ends_at - meeting.starts_at
-            _normalise_times(deployment, values)
-            values["ends_at"] = values["starts_at"] + length
-        else:
-            _normalise_times(deployment, values)
+    if "starts_at" in changes and "ends_at" not in changes:
+        values["ends_at"] = None  # moved: it keeps its length
+    _normalise_times(deployment, values, meeting.ends_at - meeting.starts_at)
     values["participants"] = values["participants"] or []
     problems = _problems(session, values)
     if problems:
