@@ -204,8 +204,13 @@ def test_parallel_registrations_never_overbook(api) -> None:
 
         with ThreadPoolExecutor(max_workers=5) as pool:
             assert list(pool.map(withdraw, seated[:5])) == [200] * 5
+
+        # One address, six times at once: one registration, five refusals, no error.
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            same = list(pool.map(lambda _: attempt(999), range(6)))
+        assert sorted(same) == [201] + [409] * 5
     statuses = [r["status"] for r in api.get(path).json()]
-    assert statuses.count("registered") == 50 and statuses.count("waitlisted") == 5
+    assert statuses.count("registered") == 50 and statuses.count("waitlisted") == 6
     _assert_consistent(api.deployment, conference["id"])
 
 

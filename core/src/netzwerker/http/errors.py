@@ -94,6 +94,12 @@ def _unstorable(_: Request, exc: Exception) -> Response[Any]:
     return error_response(HTTP_422_UNPROCESSABLE_ENTITY, "a value is out of range for the database")
 
 
+def _taken(_: Request, exc: Exception) -> Response[Any]:
+    # Two requests created the same unique record at once (a key, a conference registration
+    # for one address); the checks before saw neither. The later one is rolled back.
+    return error_response(HTTP_409_CONFLICT, "a record with these values was stored meanwhile")
+
+
 def reject_nul(request: Request) -> None:
     """``before_request``: NUL characters cannot be stored or searched in PostgreSQL."""
     if "\x00" in request.scope["path"] or b"%00" in request.scope.get("query_string", b""):
@@ -115,6 +121,7 @@ EXCEPTION_HANDLERS: dict[type[Exception], Callable[..., Response[Any]]] = {
     PreconditionRequired: _simple(HTTP_428_PRECONDITION_REQUIRED),
     HTTPException: _http,
     sa_exc.DataError: _unstorable,
+    sa_exc.IntegrityError: _taken,
     OverflowError: _unstorable,
     Exception: _unexpected,
 }

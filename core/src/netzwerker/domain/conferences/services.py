@@ -239,31 +239,22 @@ def register(
     """Register a participant: a seat if one is free, else a place on the waiting list.
     Someone who cancelled may register again (at the end of the queue)."""
     now = now or utcnow()
-    # The seat is claimed first: on SQLite the write lock is taken before anything is read.
-    conference_exists = session.scalar(select(Conference.id).where(Conference.id == conference_id))
-    if conference_exists is None:
-        fetch(session, Conference, conference_id, "conference")
-    email = draft.email.strip().lower()
+    conference = get_conference(session, conference_id)
+    _check_window(conference, now)
     if draft.partner_id is not None:
         problems = partner_problems(session, draft.partner_id, "partner_id")
         if problems:
             raise InvalidInput(problems)
+    email = draft.email.strip().lower()
+    registration = session.exec(
+        select(Registration).where(
+            Registration.conference_id == conference_id, Registration.email == email
+        )
+    ).first()
+    if registration is not None and registration.status != RegistrationStatus.CANCELLED:
+        raise Refused(f"{email} is registered already ({registration.status})")
+    # Two requests for one address at once: the unique constraint refuses the later (409).
     seated = take_seat(session, conference_id)
-    conference = get_conference(session, conference_id)
-    session.refresh(conference)
-    try:
-        _check_window(conference, now)
-        registration = session.exec(
-            select(Registration).where(
-                Registration.conference_id == conference_id, Registration.email == email
-            )
-        ).first()
-        if registration is not None and registration.status != RegistrationStatus.CANCELLED:
-            raise Refused(f"{email} is registered already ({registration.status})")
-    except Refused:
-        if seated:
-            _free_seat(session, conference_id)
-        raise
     status = RegistrationStatus.REGISTERED if seated else RegistrationStatus.WAITLISTED
     values = {
         "name": draft.name.strip(),
