@@ -1,7 +1,8 @@
 """The web application of a deployment: ``create_app(deployment)``.
 
-Routes come from the plugins' ``register_routes`` hook; the core answers it too (through its
-built-in plugin), so core and plugin routes are wired the same way.
+Routes come from the plugins' ``register_routes`` hook (the API) and ``register_web_routes``
+hook (the web interface); the core answers both too (through its built-in plugin), so core and
+plugin routes are wired the same way.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from litestar.middleware import DefineMiddleware
 
 from netzwerker.deployment import Deployment, load
 from netzwerker.domain.users.services import Actor
-from netzwerker.http.auth import PUBLIC_PATHS, TokenAuthentication
+from netzwerker.http.auth import NOT_API, TokenAuthentication
 from netzwerker.http.errors import EXCEPTION_HANDLERS, reject_nul
 from netzwerker.http.logging import RequestLogging
 from netzwerker.http.system import openapi_config, swagger_assets
 from netzwerker.plugins import call_each
+from netzwerker.web.interface import web_interface
 
 #: The environment variable through which server workers find their deployment.
 DEPLOYMENT_VARIABLE = "NETZWERKER_DEPLOYMENT"
@@ -39,16 +41,19 @@ def create_app(deployment: Deployment) -> Litestar:
     handlers: list[Any] = [swagger_assets()]
     for _, routes in call_each(deployment.manager, "register_routes", deployment=deployment):
         handlers.extend(routes or [])
+    web = web_interface(deployment)
     return Litestar(
-        route_handlers=handlers,
-        state=State({"deployment": deployment}),
+        route_handlers=[*handlers, *web.handlers],
+        template_config=web.template_config,
+        stores=web.stores,
+        state=State({"deployment": deployment, **web.state}),
         dependencies={
             "deployment": Provide(_deployment, sync_to_thread=False),
             "actor": Provide(_actor, sync_to_thread=False),
         },
         middleware=[
             RequestLogging,
-            DefineMiddleware(TokenAuthentication, exclude=PUBLIC_PATHS),
+            DefineMiddleware(TokenAuthentication, exclude=NOT_API),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=reject_nul,

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from netzwerker.contributions import Indicator, PartnerKind, Period
+from netzwerker.contributions import Indicator, NavigationEntry, PartnerKind, Period
 from netzwerker.domain.cases.models import Case, Referral
 from netzwerker.domain.cases.referrals import REFERRAL_WORKFLOW
 from netzwerker.domain.circles.models import Circle
@@ -190,6 +190,7 @@ def register_indicators() -> list[Indicator]:
             "%",
             compute=on_time_rate,
             description="Anteil der fälligen Aufgaben, die bis zum Termin erledigt wurden",
+            aggregate="last",
         ),
         Indicator(
             "tasks_overdue",
@@ -198,6 +199,7 @@ def register_indicators() -> list[Indicator]:
             compute=overdue_tasks,
             description="Offene Aufgaben, deren Termin verstrichen ist",
             higher_is_better=False,
+            aggregate="last",
         ),
         Indicator(
             "funds_acquired",
@@ -262,6 +264,7 @@ def register_indicators() -> list[Indicator]:
             compute=referral_wait_days,
             description="Median der Tage von der Verweisung bis zum Erstkontakt",
             higher_is_better=False,
+            aggregate="last",
         ),
     ]
 
@@ -329,4 +332,22 @@ def register_routes() -> list[Any]:
         list_caseloads,
         ChainController,
         ChainInstanceController,
+    ]
+
+
+@hookimpl
+def register_web_routes() -> list[Any]:
+    """The core's pages: imported here so that the command line never loads Litestar."""
+    from netzwerker.web.pages import PAGES
+
+    return PAGES
+
+
+@hookimpl
+def register_navigation() -> list[NavigationEntry]:
+    # Labels are the interface's source text; the catalogues translate them.
+    return [
+        NavigationEntry("start", "Overview", "/", order=10),
+        NavigationEntry("tasks", "Tasks", "/tasks", order=20),
+        NavigationEntry("partners", "Partners", "/partners", order=30),
     ]

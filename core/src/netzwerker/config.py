@@ -109,12 +109,28 @@ class PrivacyConfig:
 
 
 @attrs.frozen
+class WebConfig:
+    """``[web]``: the coordinators' web interface.
+
+    A signed-in browser session ends after ``session_minutes`` without a request, and after
+    ``session_hours`` in any case. ``secure_cookies`` sends the session cookie over HTTPS only:
+    switch it on behind a TLS-terminating reverse proxy.
+    """
+
+    session_minutes: int = 60
+    session_hours: int = 10
+    secure_cookies: bool = False
+    language: str = "de"
+
+
+@attrs.frozen
 class DeploymentConfig:
     deployment: DeploymentInfo
     database: DatabaseConfig = DatabaseConfig()
     plugins: dict[str, PluginConfig] = attrs.Factory(dict)
     escalation: EscalationConfig = EscalationConfig()
     privacy: PrivacyConfig = PrivacyConfig()
+    web: WebConfig = WebConfig()
     working_fields: list[WorkingFieldConfig] = attrs.Factory(list)
     goals: list[GoalConfig] = attrs.Factory(list)
     imports: list[DataFile] = attrs.Factory(list)
@@ -221,6 +237,20 @@ def config_problems(config: DeploymentConfig) -> list[Problem]:
                     f"{role!r} cannot read identifiers (one of {', '.join(STAFF_ROLES)})",
                 )
             )
+    from netzwerker.web.i18n import available_languages
+
+    if config.web.language not in available_languages():
+        problems.append(
+            Problem(
+                "web.language",
+                f"no catalogue for {config.web.language!r} "
+                f"(one of {', '.join(available_languages())})",
+            )
+        )
+    if config.web.session_minutes < 1:
+        problems.append(Problem("web.session_minutes", "must be at least 1"))
+    if config.web.session_hours < 1:
+        problems.append(Problem("web.session_hours", "must be at least 1"))
     seen: set[str] = set()
     for index, field_config in enumerate(config.working_fields):
         path = f"working_fields[{index}].key"

@@ -68,7 +68,9 @@ class Indicator:
     ``scope`` holds ``today`` and may narrow it (``working_field``, ``partner_id``).
     A manual indicator (``compute=None``) is entered by a coordinator, per period; over a
     longer period its entries are summed (``aggregate="sum"``, e.g. funds acquired) or the
-    latest counts (``aggregate="last"``, e.g. a satisfaction score).
+    latest counts (``aggregate="last"``, e.g. a satisfaction score). ``aggregate`` also tells
+    what a value is: a count or sum that grows over a goal's period (``"sum"``, judged pro rata
+    while the period runs) or a rate or level (``"last"``, judged as it stands).
     ``higher_is_better`` says which side of a goal's target is reached.
     """
 
@@ -100,3 +102,23 @@ class ProjectType:
     details: type | None = None
     working_field: str | None = None
     description: str = ""
+
+
+#: Every role; a navigation entry shows to these unless it names fewer.
+ALL_ROLES = ("admin", "coordinator", "viewer", "partner_member")
+
+
+@attrs.frozen
+class NavigationEntry:
+    """An entry in the web interface's navigation, leading to one of the plugin's pages.
+
+    ``label`` is translated through the catalogues (core and plugins); text that no catalogue
+    knows is shown as written, so a plugin may simply give it in German. Entries are sorted by
+    ``order``, then label; an entry is shown only to the ``roles`` named.
+    """
+
+    key: str = attrs.field(validator=_key)
+    label: str
+    path: str
+    order: int = 100
+    roles: tuple[str, ...] = attrs.field(default=ALL_ROLES, converter=tuple)

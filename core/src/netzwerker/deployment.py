@@ -18,7 +18,13 @@ from sqlmodel import Session
 
 from netzwerker.clock import today_in
 from netzwerker.config import DeploymentConfig, parse_config_partially, read_config_data
-from netzwerker.contributions import Indicator, PartnerKind, ProjectType, WorkingField
+from netzwerker.contributions import (
+    Indicator,
+    NavigationEntry,
+    PartnerKind,
+    ProjectType,
+    WorkingField,
+)
 from netzwerker.db import make_engine, normalise_url
 from netzwerker.plugins import call_each, call_impl, load_plugins
 from netzwerker.structuring import InvalidInput, Problem, make_converter, structure
@@ -48,6 +54,7 @@ class Registry:
     indicators: dict[str, Contributed[Indicator]] = attrs.Factory(dict)
     project_types: dict[str, Contributed[ProjectType]] = attrs.Factory(dict)
     workflows: dict[str, Contributed[Workflow]] = attrs.Factory(dict)
+    navigation: dict[str, Contributed[NavigationEntry]] = attrs.Factory(dict)
 
     def contributions_of(self, source: str) -> dict[str, list[str]]:
         """What one source contributes, per kind of contribution: for ``netzwerker plugins``."""
@@ -64,6 +71,7 @@ _REGISTRY_HOOKS = {
     "indicators": ("register_indicators", "indicator"),
     "project_types": ("register_project_types", "project type"),
     "workflows": ("register_workflows", "workflow"),
+    "navigation": ("register_navigation", "navigation entry"),
 }
 
 

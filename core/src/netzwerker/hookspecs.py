@@ -31,7 +31,13 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from netzwerker.contributions import Indicator, PartnerKind, ProjectType, WorkingField
+    from netzwerker.contributions import (
+        Indicator,
+        NavigationEntry,
+        PartnerKind,
+        ProjectType,
+        WorkingField,
+    )
     from netzwerker.deployment import Deployment
     from netzwerker.domain.cases.models import Referral
     from netzwerker.domain.tasks.models import Task, TaskEvent
@@ -91,6 +97,24 @@ def register_migrations() -> Path | str | None:
         @hookimpl
         def register_migrations():
             return Path(__file__).parent / "migrations"
+    """
+
+
+@hookspec(firstresult=True)
+def register_web_assets() -> Path | str | None:
+    """The folder of the plugin's web templates, catalogues and static files, or ``None``.
+
+    Called when the app is built. The folder may hold ``templates/`` (reachable as
+    ``<plugin>/<file>.html`` and free to extend the core's ``base.html``), ``locale/`` (Babel
+    catalogues, ``<language>/LC_MESSAGES/messages.po``, used where the core's have no
+    translation) and ``static/`` (served under ``/static/<plugin>/``). Stops at the first
+    non-None result.
+
+    Example::
+
+        @hookimpl
+        def register_web_assets():
+            return Path(__file__).parent / "web"
     """
 
 
@@ -221,6 +245,48 @@ def register_routes(deployment: Deployment) -> list[Any]:
         @hookimpl
         def register_routes():
             return [trainings]
+    """
+
+
+@hookspec
+def register_web_routes(deployment: Deployment) -> list[Any]:
+    """Pages this plugin adds to the web interface: Litestar route handlers or controllers.
+
+    Called when the app is built. Paths start with ``/<plugin>/``. Every page requires a
+    signed-in user (its actor is the ``actor`` dependency, as in the API), every form post a
+    CSRF token (``{{ csrf_input }}`` in the form), and a :class:`netzwerker.errors.Forbidden`
+    or :class:`netzwerker.errors.NotFound` is shown as the interface's German error page.
+    Render with ``netzwerker.web.pages.page(request, "<plugin>/<file>.html", **context)``.
+
+    :returns: a list of Litestar route handlers or ``Controller`` classes.
+
+    Example::
+
+        @get("/single_parents/caseloads", sync_to_thread=True)
+        def caseloads(request: Request, deployment: CurrentDeployment) -> Template:
+            return page(request, "single_parents/caseloads.html", rows=...)
+
+        @hookimpl
+        def register_web_routes():
+            return [caseloads]
+    """
+
+
+@hookspec
+def register_navigation(deployment: Deployment) -> list[NavigationEntry]:
+    """Entries this plugin adds to the web interface's navigation.
+
+    Called when a deployment is loaded; a key contributed twice is an error naming both
+    plugins. The core's own entries come through this hook as well.
+
+    :returns: a list of :class:`netzwerker.contributions.NavigationEntry`.
+
+    Example::
+
+        @hookimpl
+        def register_navigation():
+            return [NavigationEntry("caseloads", "Fallzahlen", "/single_parents/caseloads",
+                                    order=60, roles=("admin", "coordinator", "viewer"))]
     """
 
 

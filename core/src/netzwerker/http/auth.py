@@ -10,8 +10,9 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from netzwerker.deployment import Deployment
 from netzwerker.domain.users.services import Actor, user_for_token
 
-#: Paths anyone may reach: liveness and readiness probes, the API's documentation.
-PUBLIC_PATHS = ["^/health$", "^/ready$", "^/schema", "^/static/"]
+#: Only the API takes tokens. Outside it are the probes, the API's documentation and static
+#: files, which anyone may reach, and the web interface, which signs in with a session.
+NOT_API = ["^/(?!api/)"]
 
 
 def _actor_for(deployment: Deployment, secret: str) -> Actor | None:

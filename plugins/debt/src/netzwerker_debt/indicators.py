@@ -75,6 +75,7 @@ def indicators(settings: DebtSettings) -> list[Indicator]:
             compute=days_to_first_appointment,
             target=settings.first_appointment_days,
             higher_is_better=False,
+            aggregate="last",
         ),
         Indicator(
             "debt_crises_in_time",
@@ -83,6 +84,7 @@ def indicators(settings: DebtSettings) -> list[Indicator]:
             "debt",
             compute=crises_in_time(settings.crisis_days),
             target=100,
+            aggregate="last",
         ),
         *(
             Indicator(

@@ -112,6 +112,7 @@ def indicators(settings: HealthSettings) -> list[Indicator]:
             compute=days_to_first_contact,
             target=settings.chain_max_days.referred,
             higher_is_better=False,
+            aggregate="last",
         ),
         Indicator(
             "health_case_conferences",

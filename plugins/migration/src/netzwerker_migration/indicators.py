@@ -64,6 +64,7 @@ def indicators(settings: MigrationSettings) -> list[Indicator]:
             "migration",
             compute=fulfilled_in_time(settings.fulfil_within_days),
             target=90,
+            aggregate="last",
         ),
         Indicator(
             "migration_languages_not_covered",

@@ -9,7 +9,13 @@ import attrs
 import click
 
 from netzwerker import hookimpl
-from netzwerker.contributions import Indicator, PartnerKind, ProjectType, WorkingField
+from netzwerker.contributions import (
+    Indicator,
+    NavigationEntry,
+    PartnerKind,
+    ProjectType,
+    WorkingField,
+)
 from netzwerker.deployment import Deployment
 from netzwerker.workflow import Workflow
 from netzwerker_single_parents import indicators
@@ -105,3 +111,23 @@ def register_commands(cli: click.Group) -> None:
     from netzwerker_single_parents.commands import single_parents
 
     cli.add_command(single_parents)
+
+
+@hookimpl
+def register_web_assets() -> Path:
+    return Path(__file__).parent / "web"
+
+
+@hookimpl
+def register_web_routes() -> list[Any]:
+    from netzwerker_single_parents.pages import caseload_page
+
+    return [caseload_page]
+
+
+@hookimpl
+def register_navigation() -> list[NavigationEntry]:
+    staff = ("admin", "coordinator", "viewer")
+    return [
+        NavigationEntry("caseloads", "Fallzahlen", "/single_parents/caseloads", 60, staff),
+    ]

@@ -95,6 +95,7 @@ INDICATORS = [
         "transnational",
         compute=completion_rate,
         target=85,
+        aggregate="last",
     ),
     Indicator(
         "transnational_placed_after_return",
@@ -103,5 +104,6 @@ INDICATORS = [
         "transnational",
         compute=placed_after_return,
         target=50,
+        aggregate="last",
     ),
 ]

@@ -80,6 +80,28 @@ class GoalReading:
     target: float | None
     value: float | None
     reached: bool | None
+    #: False when the goal will be missed at this pace (see :func:`on_track`); None: unknown.
+    on_track: bool | None = None
+
+
+def on_track(
+    indicator: Indicator, value: float | None, target: float | None, period: Period, today: date
+) -> bool | None:
+    """Whether a goal is reached, or still on its way to be.
+
+    A count or sum (``aggregate="sum"``, higher is better) grows over the goal's period, so
+    it is on track while it keeps pace with the target: 40 of 80 half-way through the year.
+    A rate, a level or a lower-is-better figure is judged as it stands.
+    """
+    if value is None or target is None:
+        return None
+    reached = value >= target if indicator.higher_is_better else value <= target
+    if reached or today >= period.end:
+        return reached
+    if indicator.aggregate != "sum" or not indicator.higher_is_better:
+        return reached
+    elapsed = max(0, (today - period.start).days + 1) / ((period.end - period.start).days + 1)
+    return value >= target * elapsed
 
 
 def period_of(start: date | None, end: date | None, today: date) -> Period:
@@ -369,6 +391,7 @@ def goal_readings(
         if reading.value is not None and target is not None:
             higher = contributed.value.higher_is_better
             reached = reading.value >= target if higher else reading.value <= target
+        period = Period(goal.period_start, goal.period_end)
         readings.append(
             GoalReading(
                 goal=goal.key,
@@ -381,6 +404,7 @@ def goal_readings(
                 target=target,
                 value=reading.value,
                 reached=reached,
+                on_track=on_track(contributed.value, reading.value, target, period, today),
             )
         )
     return readings

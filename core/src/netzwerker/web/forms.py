@@ -1,0 +1,121 @@
+"""Reading HTML forms: typed values, what the user typed, and German messages per field.
+
+A page declares its fields; :func:`read_form` turns the posted strings into values or
+messages, and :func:`add_problems` puts the services' own problems beside the field they
+concern, so a form is shown again with everything the user typed and every reason at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+import attrs
+from litestar import Request
+from litestar.datastructures import FormMultiDict
+from litestar.di import NamedDependency
+
+from netzwerker.structuring import Problem
+from netzwerker.web.i18n import mark
+from netzwerker.web.rendering import translate
+
+#: A page handler's posted form (``form: PostedForm``), read once by the web router.
+PostedForm = NamedDependency[FormMultiDict]
+
+REQUIRED = mark("Please fill in this field.")
+NOT_A_NUMBER = mark("Please enter a whole number.")
+NOT_A_DATE = mark("Please enter a date (DD.MM.YYYY).")
+NOT_A_CHOICE = mark("Please choose one of the options.")
+
+
+@attrs.frozen
+class FormField:
+    """``kind``: text, int, date, choice (one of ``choices``) or ints (several ids)."""
+
+    name: str
+    kind: str = "text"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+@attrs.define
+class Form:
+    """A posted form: parsed ``values``, the ``raw`` text to show again, and ``errors``."""
+
+    values: dict[str, Any] = attrs.Factory(dict)
+    raw: dict[str, Any] = attrs.Factory(dict)
+    errors: dict[str, str] = attrs.Factory(dict)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    @classmethod
+    def showing(cls, raw: Mapping[str, Any]) -> Form:
+        """A form filled with ``raw`` (the values of an existing record, or defaults)."""
+        return cls(raw={key: "" if value is None else value for key, value in raw.items()})
+
+
+def parse_date(text: str) -> date:
+    """``22.11.2026`` as a German writes it, or ``2026-11-22`` as a date input sends it."""
+    if "." in text:
+        day, month, year = text.split(".")
+        return date(int(year), int(month), int(day))
+    return date.fromisoformat(text)
+
+
+def _parse(field: FormField, text: str) -> Any:
+    if field.kind == "int":
+        return int(text)
+    if field.kind == "date":
+        return parse_date(text)
+    if field.kind == "choice" and field.choices and text not in field.choices:
+        raise ValueError(text)
+    return text
+
+
+_MESSAGES = {"int": NOT_A_NUMBER, "date": NOT_A_DATE, "choice": NOT_A_CHOICE}
+
+
+def read_form(
+    request: Request[Any, Any, Any], data: FormMultiDict, fields: Iterable[FormField]
+) -> Form:
+    form = Form()
+    for field in fields:
+        if field.kind == "ints":
+            texts = [text.strip() for text in data.getall(field.name, []) if text.strip()]
+            form.raw[field.name] = texts
+            try:
+                form.values[field.name] = tuple(int(text) for text in texts)
+            except ValueError:
+                form.errors[field.name] = translate(request, NOT_A_CHOICE)
+            continue
+        text = str(data.get(field.name, "") or "").strip()
+        form.raw[field.name] = text
+        if not text:
+            if field.required:
+                form.errors[field.name] = translate(request, REQUIRED)
+            form.values[field.name] = None if field.kind != "text" else ""
+            continue
+        try:
+            form.values[field.name] = _parse(field, text)
+        except ValueError:
+            form.errors[field.name] = translate(request, _MESSAGES.get(field.kind, NOT_A_CHOICE))
+    return form
+
+
+def add_problems(
+    request: Request[Any, Any, Any],
+    form: Form,
+    problems: Iterable[Problem],
+    aliases: Mapping[str, str] | None = None,
+) -> None:
+    """The services' problems beside their fields (``aliases``: problem path → field name);
+    a problem no field shows goes under ``""``, the form's own message."""
+    for problem in problems:
+        name = (aliases or {}).get(problem.path, problem.path)
+        if name not in form.raw:
+            name = ""
+        message = translate(request, problem.message)
+        form.errors[name] = f"{form.errors[name]} {message}" if name in form.errors else message

@@ -1,0 +1,249 @@
+"""The coordinators' web interface, assembled for one deployment.
+
+Pages are server-rendered (Jinja2), with htmx where a partial update spares a reload; every
+script, style and font is shipped in ``static/``, so the interface works inside an intranet
+without any outside request. The pages live on one Litestar router that brings the browser's
+needs: a session cookie, CSRF protection for every form, and German error pages. The API
+(``/api``) keeps its tokens and JSON errors and never accepts the session cookie.
+"""
+
+from __future__ import annotations
+
+import gettext
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import attrs
+import jinja2
+from litestar import Request, Response, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import FormMultiDict
+from litestar.di import Provide
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.plugins.flash import get_flashes
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from litestar.stores.base import Store
+from litestar.template import TemplateConfig
+
+from netzwerker.deployment import Deployment
+from netzwerker.errors import Conflict, Forbidden, InvalidInput, NotFound, Refused
+from netzwerker.plugins import call_each
+from netzwerker.web.i18n import Formats, mark, translations
+from netzwerker.web.rendering import TRANSLATIONS, page, translate
+from netzwerker.web.sessions import SESSION_STORE, secret_key, session_auth, session_store
+from netzwerker.workflow import TransitionRefused
+
+log = logging.getLogger("netzwerker.web")
+
+WEB_FOLDER = Path(__file__).parent
+CSRF_COOKIE = "netzwerker_csrf"
+
+
+@attrs.frozen
+class WebInterface:
+    """What :func:`netzwerker.app.create_app` adds to the app for the web interface."""
+
+    handlers: list[Any]
+    template_config: TemplateConfig
+    stores: dict[str, Store]
+    state: dict[str, Any]
+
+
+def _plugin_folders(deployment: Deployment) -> dict[str, Path]:
+    return {
+        name: Path(folder)
+        for name, folder in call_each(deployment.manager, "register_web_assets")
+        if name != "core"
+    }
+
+
+def catalogue_of(deployment: Deployment, folders: dict[str, Path]) -> gettext.NullTranslations:
+    """The deployment's language: the core's catalogue, then the plugins'."""
+    extra = tuple(folder / "locale" for folder in folders.values())
+    return translations(deployment.config.web.language, extra)
+
+
+def environment(
+    deployment: Deployment, catalogue: gettext.NullTranslations, folders: dict[str, Path]
+) -> jinja2.Environment:
+    """Core templates by name, a plugin's as ``<plugin>/<name>``; German by default."""
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(WEB_FOLDER / "templates"),
+            jinja2.PrefixLoader(
+                {
+                    name: jinja2.FileSystemLoader(folder / "templates")
+                    for name, folder in folders.items()
+                }
+            ),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    language = deployment.config.web.language
+    env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(Formats(language, deployment.config.deployment.timezone).filters())
+    env.filters["dict_without"] = lambda mapping, *keys: {
+        key: value for key, value in mapping.items() if key not in keys
+    }
+    env.globals["language"] = language
+    return env
+
+
+async def _form(request: Request[Any, Any, Any]) -> FormMultiDict:
+    return await request.form()
+
+
+def _wants_page(request: Request[Any, Any, Any]) -> bool:
+    return not request.url.path.startswith("/api/")
+
+
+def _error_page(
+    request: Request[Any, Any, Any], status: int, title: str, message: str = ""
+) -> Response[Any]:
+    return page(
+        request, "error.html", status=status, title=translate(request, title), message=message
+    )
+
+
+def _sign_in_first(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    location = "/login?" + urlencode({"next": target})
+    if request.headers.get("hx-request"):
+        return Response(b"", status_code=200, headers={"HX-Redirect": location})
+    return Redirect(location, status_code=HTTP_303_SEE_OTHER)
+
+
+FORBIDDEN = mark("You may not do this")
+NOT_FOUND = mark("Not found")
+REFUSED = mark("Not possible")
+BAD_REQUEST = mark("The request is not valid")
+SESSION_EXPIRED = mark(
+    "The form has expired or was sent from another page. Please load the page again."
+)
+BROKEN = mark("Something went wrong")
+
+
+def _forbidden(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, PermissionDeniedException):
+        return _error_page(request, 403, FORBIDDEN, translate(request, SESSION_EXPIRED))
+    return _error_page(request, 403, FORBIDDEN, translate(request, str(exc)))
+
+
+def _not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    return _error_page(request, 404, NOT_FOUND)
+
+
+def _refused(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    message = exc.message if isinstance(exc, TransitionRefused) else str(exc)
+    return _error_page(request, 409, REFUSED, translate(request, message))
+
+
+def _bad_request(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, InvalidInput):
+        message = "; ".join(f"{p.path}: {translate(request, p.message)}" for p in exc.problems)
+    elif isinstance(exc, ValidationException) and isinstance(exc.extra, list):
+        message = "; ".join(
+            f"{item.get('key', '')}: {item.get('message', '')}"
+            for item in exc.extra
+            if isinstance(item, dict)
+        )
+    else:
+        message = ""
+    return _error_page(request, 400, BAD_REQUEST, message)
+
+
+def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    return _error_page(request, exc.status_code, BROKEN, exc.detail)
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unexpected error in %s %s", request.method, request.scope["path"])
+    return _error_page(request, 500, BROKEN)
+
+
+PAGE_ERRORS: dict[type[Exception], Any] = {
+    NotAuthorizedException: _sign_in_first,
+    PermissionDeniedException: _forbidden,
+    Forbidden: _forbidden,
+    NotFound: _not_found,
+    NotFoundException: _not_found,
+    Conflict: _refused,
+    Refused: _refused,
+    TransitionRefused: _refused,
+    InvalidInput: _bad_request,
+    ValidationException: _bad_request,
+    HTTPException: _http,
+    Exception: _unexpected,
+}
+
+
+def web_interface(deployment: Deployment) -> WebInterface:
+    folders = _plugin_folders(deployment)
+    catalogue = catalogue_of(deployment, folders)
+    env = environment(deployment, catalogue, folders)
+    engine = JinjaTemplateEngine.from_environment(env)
+    engine.register_template_callable("get_flashes", get_flashes)
+    web = deployment.config.web
+    pages: list[Any] = []
+    for _, routes in call_each(deployment.manager, "register_web_routes", deployment=deployment):
+        pages.extend(routes or [])
+    csrf = CSRFConfig(
+        secret=secret_key(deployment.folder),
+        cookie_name=CSRF_COOKIE,
+        cookie_secure=web.secure_cookies,
+        cookie_samesite="strict",
+    )
+    router = Router(
+        path="/",
+        route_handlers=pages,
+        middleware=[
+            DefineMiddleware(CSRFMiddleware, config=csrf),
+            session_auth(deployment).middleware,
+        ],
+        dependencies={"form": Provide(_form)},
+        exception_handlers=PAGE_ERRORS,
+        include_in_schema=False,
+    )
+    static = [
+        create_static_files_router(
+            path="/static/web", directories=[WEB_FOLDER / "static"], include_in_schema=False
+        )
+    ]
+    for name, folder in folders.items():
+        if (folder / "static").is_dir():
+            static.append(
+                create_static_files_router(
+                    path=f"/static/{name}",
+                    directories=[folder / "static"],
+                    include_in_schema=False,
+                    name=f"static_{name}",
+                )
+            )
+    return WebInterface(
+        handlers=[router, *static],
+        template_config=TemplateConfig(instance=engine),
+        stores={SESSION_STORE: session_store(deployment)},
+        state={TRANSLATIONS: catalogue},
+    )

@@ -1,0 +1,9 @@
+"""The core's pages, one module per part of the network; :data:`PAGES` lists their routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netzwerker.web.pages import account, partners, start, tasks
+
+PAGES: list[Any] = [*account.ROUTES, *start.ROUTES, *tasks.ROUTES, *partners.ROUTES]

@@ -1,0 +1,134 @@
+"""The partner directory: search and filters, and a partner's page with its record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from litestar import Request, get
+from litestar.params import FromPath
+from litestar.response import Template
+
+from netzwerker.domain.catalogue.models import Offer
+from netzwerker.domain.fields.models import WorkingFieldRecord
+from netzwerker.domain.partners.models import LegalDomain, Partner
+from netzwerker.domain.partners.services import (
+    PartnerFilter,
+    contacts_of,
+    find_partners,
+    get_partner,
+    partner_lists,
+)
+from netzwerker.domain.tasks.models import Task
+from netzwerker.domain.tasks.overview import task_lines
+from netzwerker.domain.tasks.report import accountability_report
+from netzwerker.domain.users import permissions
+from netzwerker.http.params import CurrentActor, CurrentDeployment
+from netzwerker.web.pages.tasks import status_labels
+from netzwerker.web.rendering import page
+
+PAGE_SIZE = 50
+#: How many of a partner's tasks its page lists (the newest due first).
+PARTNER_TASKS = 100
+
+
+def kind_names(request: Request[Any, Any, Any]) -> dict[str, str]:
+    registry = request.app.state.deployment.registry
+    return {key: item.value.name for key, item in registry.partner_kinds.items()}
+
+
+@get("/partners", sync_to_thread=True, name="partners")
+def partner_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -> Template:
+    query = dict(request.query_params)
+    legal_domain = query.get("legal_domain") or None
+    if legal_domain not in {domain.value for domain in LegalDomain}:
+        legal_domain = None
+    partner_filter = PartnerFilter(
+        text=query.get("q") or None,
+        kind=query.get("kind") or None,
+        working_field=query.get("working_field") or None,
+        legal_domain=legal_domain,
+        social_area=query.get("social_area") or None,
+        active=None if query.get("inactive") else True,
+    )
+    offset = int(query["offset"]) if query.get("offset", "").isdigit() else 0
+    with deployment.session() as session:
+        partners, total = find_partners(session, partner_filter, limit=PAGE_SIZE, offset=offset)
+        lists = partner_lists(session, [partner.id for partner in partners])  # type: ignore[misc]
+        fields = list(
+            session.execute(
+                sa.select(WorkingFieldRecord.key, WorkingFieldRecord.name).order_by(
+                    WorkingFieldRecord.name
+                )
+            )
+        )
+        areas = list(
+            session.scalars(
+                sa.select(Partner.social_area)
+                .where(Partner.social_area != "")
+                .distinct()
+                .order_by(Partner.social_area)
+            )
+        )
+    partial = request.headers.get("hx-target") == "results"
+    return page(
+        request,
+        "partners/list.html",
+        partial=partial,
+        partners=partners,
+        lists=lists,
+        total=total,
+        offset=offset,
+        limit=PAGE_SIZE,
+        query=query,
+        kinds=kind_names(request),
+        fields=fields,
+        field_names=dict(fields),
+        legal_domains=[domain.value for domain in LegalDomain],
+        social_areas=areas,
+    )
+
+
+@get("/partners/{key:str}", sync_to_thread=True, name="partner")
+def partner_page(
+    request: Request[Any, Any, Any],
+    key: FromPath[str],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    today = deployment.today()
+    with deployment.session() as session:
+        partner = get_partner(session, key)
+        lists = partner_lists(session, [partner.id])[partner.id]  # type: ignore[list-item,index]
+        contacts = contacts_of(session, [partner.id])[partner.id]  # type: ignore[list-item,index]
+        offers = list(
+            session.scalars(
+                sa.select(Offer).where(Offer.partner_id == partner.id).order_by(Offer.title)
+            )
+        )
+        where = [Task.responsible_partner_id == partner.id]
+        visible = permissions.task_visibility(actor)
+        if visible is not None:
+            where.append(visible)
+        tasks = task_lines(session, *where, today=today, limit=PARTNER_TASKS)
+        record = accountability_report(session, by="partner", today=today, partner_id=partner.id)
+        fields = dict(
+            session.execute(sa.select(WorkingFieldRecord.key, WorkingFieldRecord.name)).all()
+        )
+    return page(
+        request,
+        "partners/detail.html",
+        partner=partner,
+        lists=lists,
+        contacts=contacts,
+        offers=offers,
+        tasks=tasks,
+        record=record[0] if record else None,
+        kinds=kind_names(request),
+        field_names=fields,
+        statuses=status_labels(),
+        may_edit=permissions.is_manager(actor) or actor.partner_id == partner.id,
+    )
+
+
+ROUTES = [partner_list, partner_page]

@@ -1,0 +1,33 @@
+"""The start page: at a glance, what needs a coordinator's attention today."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get
+from litestar.response import Template
+
+from netzwerker.domain.tasks.overview import overview
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.models import Role
+from netzwerker.http.params import CurrentActor, CurrentDeployment
+from netzwerker.web.pages.tasks import status_labels
+from netzwerker.web.rendering import page
+
+
+@get("/", sync_to_thread=True, name="start")
+def start_page(
+    request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
+) -> Template:
+    with deployment.session() as session:
+        summary = overview(
+            session,
+            deployment,
+            today=deployment.today(),
+            visible=permissions.task_visibility(actor),
+            show_goals=actor.role is not Role.PARTNER_MEMBER,
+        )
+    return page(request, "start.html", overview=summary, statuses=status_labels())
+
+
+ROUTES = [start_page]

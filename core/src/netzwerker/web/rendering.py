@@ -1,0 +1,80 @@
+"""What every page handler needs: render a template with the common context, redirect,
+translate a message, and tell the user what happened."""
+
+from __future__ import annotations
+
+import gettext
+from typing import Any
+
+from litestar import Request
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from netzwerker.contributions import NavigationEntry
+from netzwerker.domain.users.services import Actor
+from netzwerker.web.i18n import mark
+
+#: Where the app keeps the interface's translations (``app.state``).
+TRANSLATIONS = "web_translations"
+ROLE_LABELS = {
+    "admin": mark("Administrator"),
+    "coordinator": mark("Coordinator"),
+    "viewer": mark("Viewer"),
+    "partner_member": mark("Partner member"),
+}
+
+
+def translations(request: Request[Any, Any, Any]) -> gettext.NullTranslations:
+    return request.app.state[TRANSLATIONS]
+
+
+def translate(request: Request[Any, Any, Any], message: str, **values: Any) -> str:
+    """``message`` in the interface's language, with ``%(name)s`` placeholders filled."""
+    text = translations(request).gettext(message)
+    return text % values if values else text
+
+
+def notify(
+    request: Request[Any, Any, Any], message: str, category: str = "success", **values: Any
+) -> None:
+    """A message shown once on the next page (after a redirect)."""
+    flash(request, translate(request, message, **values), category)
+
+
+def navigation(request: Request[Any, Any, Any], actor: Actor | None) -> list[NavigationEntry]:
+    if actor is None:
+        return []
+    entries = [
+        contributed.value
+        for contributed in request.app.state.deployment.registry.navigation.values()
+        if actor.role.value in contributed.value.roles
+    ]
+    return sorted(entries, key=lambda entry: (entry.order, entry.label))
+
+
+def page(
+    request: Request[Any, Any, Any], template: str, *, status: int = 200, **context: Any
+) -> Template:
+    """Render ``template`` with the signed-in actor and the navigation beside ``context``."""
+    actor = request.scope.get("user")
+    actor = actor if isinstance(actor, Actor) else None
+    return Template(
+        template_name=template,
+        status_code=status,
+        context={
+            "actor": actor,
+            "user_name": request.session.get("name", "") if "session" in request.scope else "",
+            "navigation": navigation(request, actor),
+            "role_labels": ROLE_LABELS,
+            "path": request.url.path,
+            "deployment_name": request.app.state.deployment.name,
+            **context,
+        },
+    )
+
+
+def redirect(request: Request[Any, Any, Any], path: str) -> Redirect:
+    """After a successful form: see the result (303), also from an htmx request."""
+    headers = {"HX-Redirect": path} if request.headers.get("hx-request") else None
+    return Redirect(path, status_code=HTTP_303_SEE_OTHER, headers=headers)

@@ -1,0 +1,129 @@
+"""Signing in with a browser: a server-side session behind an HttpOnly cookie.
+
+The cookie holds only a random session id; the session (who, since when) lives in a store
+in the deployment folder, so every server worker sees it. A session ends after ``[web]
+session_minutes`` without a request (each answer renews it) and after ``session_hours`` in
+any case; signing in starts a fresh session id, so an id planted before cannot be taken over.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
+from litestar.connection import ASGIConnection
+from litestar.middleware.session.server_side import (
+    ServerSideSessionBackend,
+    ServerSideSessionConfig,
+)
+from litestar.security.session_auth import SessionAuth
+from litestar.stores.file import FileStore
+
+from netzwerker.clock import utcnow
+from netzwerker.deployment import Deployment
+from netzwerker.domain.users.models import User
+from netzwerker.domain.users.services import Actor
+
+#: The environment variable that may hold the secret signing the CSRF tokens.
+SECRET_VARIABLE = "NETZWERKER_SECRET_KEY"
+SECRET_FILE = ".netzwerker-secret"
+SESSION_FOLDER = ".sessions"
+SESSION_STORE = "web_sessions"
+SESSION_COOKIE = "netzwerker_session"
+_ROTATE = "netzwerker.rotate_session"
+_NEW_ID = "netzwerker.new_session_id"
+
+
+def secret_key(folder: Path) -> str:
+    """The deployment's secret: from the environment, else a file made once in its folder.
+
+    Server workers start together, so the file is written aside and linked into place: the
+    first link wins and every worker reads the same secret.
+    """
+    from_environment = os.environ.get(SECRET_VARIABLE, "").strip()
+    if from_environment:
+        return from_environment
+    path = folder / SECRET_FILE
+    if not path.exists():
+        with tempfile.NamedTemporaryFile("w", dir=folder, delete=False) as draft:
+            draft.write(secrets.token_hex(32))
+        os.chmod(draft.name, 0o600)
+        try:
+            os.link(draft.name, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft.name)
+    return path.read_text().strip()
+
+
+class _RotatingBackend(ServerSideSessionBackend):
+    def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+        state = connection.scope["state"]
+        if state.get(_ROTATE):
+            if _NEW_ID not in state:
+                state[_NEW_ID] = self.generate_session_id()
+            return str(state[_NEW_ID])
+        return super().get_session_id(connection)
+
+
+class _RotatingConfig(ServerSideSessionConfig):
+    _backend_class = _RotatingBackend
+
+
+def start_session(connection: ASGIConnection[Any, Any, Any, Any], user: User) -> None:
+    """Sign ``user`` in: a new session under a new id."""
+    connection.scope["state"][_ROTATE] = True
+    connection.set_session(
+        {
+            "user_id": user.id,
+            "name": user.display_name or user.username,
+            "since": utcnow().isoformat(),
+        }
+    )
+
+
+def end_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    connection.clear_session()
+
+
+def session_store(deployment: Deployment) -> FileStore:
+    return FileStore(deployment.folder / SESSION_FOLDER, create_directories=True)
+
+
+def _actor_of(deployment: Deployment, user_id: int) -> Actor | None:
+    with deployment.session() as session:
+        user = session.get(User, user_id)
+        return Actor.of(user) if user is not None and user.active else None
+
+
+def session_auth(deployment: Deployment) -> SessionAuth[Actor, ServerSideSessionConfig]:
+    web = deployment.config.web
+
+    async def retrieve_actor(
+        session: dict[str, Any], connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> Actor | None:
+        user_id, since = session.get("user_id"), session.get("since")
+        if not isinstance(user_id, int) or not isinstance(since, str):
+            return None
+        if utcnow() - datetime.fromisoformat(since) > timedelta(hours=web.session_hours):
+            return None
+        return await anyio.to_thread.run_sync(_actor_of, deployment, user_id)
+
+    return SessionAuth[Actor, ServerSideSessionConfig](
+        retrieve_user_handler=retrieve_actor,
+        session_backend_config=_RotatingConfig(
+            key=SESSION_COOKIE,
+            max_age=web.session_minutes * 60,
+            secure=web.secure_cookies,
+            httponly=True,
+            samesite="lax",
+            store=SESSION_STORE,
+        ),
+        exclude_opt_key="public",
+    )
