@@ -14,6 +14,7 @@ from typing import Any
 from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.middleware import DefineMiddleware
 
 from netzwerker.deployment import Deployment, load
@@ -23,7 +24,7 @@ from netzwerker.http.errors import EXCEPTION_HANDLERS, reject_nul
 from netzwerker.http.logging import RequestLogging
 from netzwerker.http.system import openapi_config, swagger_assets
 from netzwerker.plugins import call_each
-from netzwerker.web.interface import web_interface
+from netzwerker.web.interface import not_found_anywhere, web_interface
 
 #: The environment variable through which server workers find their deployment.
 DEPLOYMENT_VARIABLE = "NETZWERKER_DEPLOYMENT"
@@ -55,7 +56,7 @@ def create_app(deployment: Deployment) -> Litestar:
             RequestLogging,
             DefineMiddleware(TokenAuthentication, exclude=NOT_API),
         ],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: not_found_anywhere},
         before_request=reject_nul,
         openapi_config=openapi_config(deployment),
         signature_namespace={"Deployment": Deployment, "Actor": Actor},

@@ -381,3 +381,126 @@ def running_server(folder: Path) -> Iterator[ServerProcess]:
         except subprocess.TimeoutExpired:
             process.kill()
             server.output, _ = process.communicate()
+
+
+#: The password of every user the ``web`` fixture signs in.
+WEB_PASSWORD = "ein-langes-testpasswort"
+
+
+@attrs.define
+class WebClient:
+    """A browser-like test client: keeps cookies and sends the CSRF token with every form."""
+
+    client: Any
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.client.get(path, **kw)
+
+    def post(self, path: str, data: dict[str, Any] | None = None, **kw: Any) -> Any:
+        if self.client.cookies.get("netzwerker_csrf") is None:
+            self.client.get("/login")
+        form = {"_csrf_token": self.client.cookies.get("netzwerker_csrf"), **(data or {})}
+        return self.client.post(path, data=form, **kw)
+
+
+@attrs.define
+class Web:
+    """The web interface of a deployment with the sample network, a user per role (password
+    :data:`WEB_PASSWORD`) and two tasks: ``overdue_task_id`` for the counselling service (five
+    days overdue) and ``clinic_task_id`` for the clinic."""
+
+    app: Any
+    deployment: Deployment
+    network: Network
+    overdue_task_id: int
+    clinic_task_id: int
+    _clients: list[Any] = attrs.Factory(list)
+
+    def anonymous(self) -> WebClient:
+        from litestar.testing import TestClient
+
+        # One app serves every client; only the first runs its lifespan.
+        client = TestClient(self.app)
+        if not self._clients:
+            client.__enter__()
+        self._clients.append(client)
+        return WebClient(client)
+
+    def sign_in(self, role: str = "coordinator") -> WebClient:
+        """A client signed in as the test user of ``role`` (one of :data:`ROLES`)."""
+        browser = self.anonymous()
+        answer = browser.post(
+            "/login",
+            {"username": role.replace("_", "-"), "password": WEB_PASSWORD, "next": "/"},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303, answer.text
+        return browser
+
+    def close(self) -> None:
+        if self._clients:
+            self._clients[0].__exit__(None, None, None)
+
+
+def add_web_users(session: Session) -> None:
+    """A user per role of :data:`ROLES` with :data:`WEB_PASSWORD` (needs the sample network)."""
+    from netzwerker.domain.users.models import Role
+    from netzwerker.domain.users.services import UserDraft, add_user
+
+    partners = {"partner_member": "suchtberatung", "other_member": "klinik"}
+    for name in ROLES:
+        role = Role.PARTNER_MEMBER if name in partners else Role(name)
+        draft = UserDraft(
+            name.replace("_", "-"),
+            role,
+            display_name=name.replace("_", " ").title(),
+            partner=partners.get(name),
+            password=WEB_PASSWORD,
+        )
+        add_user(session, draft, actor="test")
+
+
+def web_network(deployment: Deployment) -> tuple[Network, int, int]:
+    """Store the sample network, the web users and the two tasks of :class:`Web`."""
+    from datetime import timedelta
+
+    from netzwerker.domain.tasks.services import TaskDraft, create_task
+
+    today = deployment.today()
+    with deployment.transaction() as session:
+        network = sample_network(session)
+        add_web_users(session)
+        field = network.circle.working_field or _any_field(session)
+        overdue = create_task(
+            session,
+            TaskDraft(
+                title="Erstgespräche innerhalb von 14 Tagen anbieten",
+                working_field=field,
+                responsible_partner_id=network.counselling.id,
+                accountable_person_id=network.coordinator.id,
+                due_date=today - timedelta(days=5),
+            ),
+            actor="test",
+        )
+        clinic = create_task(
+            session,
+            TaskDraft(
+                title="Entlassmanagement mit dem Jobcenter abstimmen",
+                working_field=field,
+                responsible_partner_id=network.clinic.id,
+                accountable_circle_id=network.circle.id,
+                due_date=today + timedelta(days=3),
+            ),
+            actor="test",
+        )
+    return network, overdue.id, clinic.id  # type: ignore[return-value]
+
+
+@pytest.fixture
+def web(deployment: Deployment) -> Iterator[Web]:
+    from netzwerker.app import create_app
+
+    network, overdue_id, clinic_id = web_network(deployment)
+    site = Web(create_app(deployment), deployment, network, overdue_id, clinic_id)
+    yield site
+    site.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -40,6 +41,7 @@ from litestar.template import TemplateConfig
 
 from netzwerker.deployment import Deployment
 from netzwerker.errors import Conflict, Forbidden, InvalidInput, NotFound, Refused
+from netzwerker.http.errors import EXCEPTION_HANDLERS
 from netzwerker.plugins import call_each
 from netzwerker.web.i18n import Formats, mark, translations
 from netzwerker.web.rendering import TRANSLATIONS, page, translate
@@ -107,6 +109,19 @@ def environment(
     }
     env.globals["language"] = language
     return env
+
+
+def _flashes(context: Mapping[str, Any]) -> Any:
+    # An error page outside the pages' router (an unknown path) has no session.
+    request = context.get("request")
+    return get_flashes(context) if request is not None and "session" in request.scope else []
+
+
+def not_found_anywhere(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A path no route matches: the API answers in JSON, the interface with its page."""
+    if request.url.path.startswith(("/api/", "/schema")):
+        return EXCEPTION_HANDLERS[HTTPException](request, exc)
+    return _not_found(request, exc)
 
 
 async def _form(request: Request[Any, Any, Any]) -> FormMultiDict:
@@ -204,7 +219,7 @@ def web_interface(deployment: Deployment) -> WebInterface:
     catalogue = catalogue_of(deployment, folders)
     env = environment(deployment, catalogue, folders)
     engine = JinjaTemplateEngine.from_environment(env)
-    engine.register_template_callable("get_flashes", get_flashes)
+    engine.register_template_callable("get_flashes", _flashes)
     web = deployment.config.web
     pages: list[Any] = []
     for _, routes in call_each(deployment.manager, "register_web_routes", deployment=deployment):
@@ -218,9 +233,10 @@ def web_interface(deployment: Deployment) -> WebInterface:
     router = Router(
         path="/",
         route_handlers=pages,
+        # The session comes first, so that even a refused form gets the German error page.
         middleware=[
-            DefineMiddleware(CSRFMiddleware, config=csrf),
             session_auth(deployment).middleware,
+            DefineMiddleware(CSRFMiddleware, config=csrf),
         ],
         dependencies={"form": Provide(_form)},
         exception_handlers=PAGE_ERRORS,

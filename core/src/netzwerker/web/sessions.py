@@ -23,6 +23,7 @@ from litestar.middleware.session.server_side import (
 )
 from litestar.security.session_auth import SessionAuth
 from litestar.stores.file import FileStore
+from litestar.types import Empty, Message, ScopeSession
 
 from netzwerker.clock import utcnow
 from netzwerker.deployment import Deployment
@@ -63,6 +64,21 @@ def secret_key(folder: Path) -> str:
 
 
 class _RotatingBackend(ServerSideSessionBackend):
+    """Litestar's server-side sessions, with a new id at sign-in and nothing stored (no file,
+    no cookie) for a visitor who has not signed in."""
+
+    async def store_in_message(
+        self,
+        scope_session: ScopeSession,
+        message: Message,
+        connection: ASGIConnection[Any, Any, Any, Any],
+    ) -> None:
+        if scope_session is not Empty and not scope_session:
+            if connection.cookies.get(self.config.key) in (None, "null"):
+                return
+            scope_session = Empty
+        await super().store_in_message(scope_session, message, connection)
+
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
         state = connection.scope["state"]
         if state.get(_ROTATE):

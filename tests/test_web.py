@@ -1,0 +1,318 @@
+"""The web interface through a test client: signing in, CSRF, roles, forms and their errors."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from sqlmodel import select
+
+from netzwerker.clock import utcnow
+from netzwerker.domain.tasks.models import Task
+from netzwerker.testing import ALL_PLUGINS_CONFIG, WEB_PASSWORD, snapshot
+from netzwerker.web import i18n
+from netzwerker.web.sessions import SESSION_COOKIE
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def deployment(make_deployment):
+    """All five plugins, so that their pages and navigation entries are there too."""
+    return make_deployment(toml=ALL_PLUGINS_CONFIG, migrate=True)
+
+
+def results(page: str) -> str:
+    return page.split('id="results"')[1]
+
+
+def test_pages_need_a_session(web):
+    browser = web.anonymous()
+    answer = browser.get("/tasks?status=open", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/login?next=%2Ftasks%3Fstatus%3Dopen"
+    assert browser.get("/login").status_code == 200
+
+
+def test_signing_in_goes_where_the_user_wanted_and_never_elsewhere(web):
+    browser = web.anonymous()
+    sent = {"username": "coordinator", "password": WEB_PASSWORD}
+    answer = browser.post("/login", {**sent, "next": "/partners"}, follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (303, "/partners")
+    other = web.anonymous()
+    answer = other.post("/login", {**sent, "next": "//evil.example"}, follow_redirects=False)
+    assert answer.headers["location"] == "/"
+
+
+def test_a_wrong_password_is_refused_in_german_and_keeps_the_name(web):
+    browser = web.anonymous()
+    answer = browser.post("/login", {"username": "coordinator", "password": "falsch-falsch"})
+    assert answer.status_code == 401
+    assert "Benutzername oder Passwort sind falsch" in answer.text
+    assert 'value="coordinator"' in answer.text
+    assert "falsch-falsch" not in answer.text
+    assert (
+        SESSION_COOKIE not in browser.client.cookies
+        or browser.client.cookies[SESSION_COOKIE] == "null"
+    )
+
+
+def test_an_empty_login_names_each_field(web):
+    answer = web.anonymous().post("/login", {"username": "", "password": ""})
+    assert answer.status_code == 422
+    assert answer.text.count("Bitte ausfüllen.") == 2
+
+
+def test_a_form_without_the_csrf_token_is_refused(web):
+    browser = web.sign_in("coordinator")
+    answer = browser.client.post(
+        f"/tasks/{web.overdue_task_id}/cancel", data={"reason": "Doppelstruktur"}
+    )
+    assert answer.status_code == 403
+    assert "Das Formular ist abgelaufen" in answer.text
+    with web.deployment.session() as session:
+        assert session.get(Task, web.overdue_task_id).status == "proposed"
+
+
+def test_signing_in_starts_a_new_session_id(web):
+    browser = web.anonymous()
+    browser.client.cookies.set(SESSION_COOKIE, "a" * 64, domain="testserver.local")
+    browser.post("/login", {"username": "coordinator", "password": WEB_PASSWORD})
+    assert browser.client.cookies[SESSION_COOKIE] != "a" * 64
+    assert browser.get("/", follow_redirects=False).status_code == 200
+
+
+def test_the_session_cookie_is_http_only_and_same_site(web):
+    browser = web.anonymous()
+    answer = browser.post(
+        "/login",
+        {"username": "coordinator", "password": WEB_PASSWORD},
+        follow_redirects=False,
+    )
+    cookie = next(c for c in answer.headers.get_list("set-cookie") if c.startswith(SESSION_COOKIE))
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert f"Max-Age={60 * 60}" in cookie  # [web] session_minutes = 60 by default
+
+
+def test_signing_out_ends_the_session(web):
+    browser = web.sign_in("coordinator")
+    answer = browser.post("/logout", follow_redirects=False)
+    assert answer.headers["location"] == "/login?signed_out=1"
+    assert "Sie sind abgemeldet." in browser.get("/login?signed_out=1").text
+    assert browser.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_session_ends_after_its_hours_even_when_used(web, monkeypatch):
+    browser = web.sign_in("coordinator")
+    later = utcnow() + timedelta(hours=10, minutes=1)
+    monkeypatch.setattr("netzwerker.web.sessions.utcnow", lambda: later)
+    assert browser.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_disabled_user_is_signed_out(web):
+    from netzwerker.domain.users.models import User
+
+    browser = web.sign_in("coordinator")
+    with web.deployment.transaction() as session:
+        user = session.exec(select(User).where(User.username == "coordinator")).one()
+        user.active = False
+    assert browser.get("/", follow_redirects=False).status_code == 303
+
+
+def test_the_api_never_accepts_the_session_cookie(web):
+    browser = web.sign_in("coordinator")
+    assert browser.get("/api/tasks").status_code == 401
+
+
+def test_the_start_page_shows_what_is_overdue_for_whom(web):
+    page = web.sign_in("coordinator").get("/").text
+    assert "Übersicht" in page
+    overdue = page.split('id="overdue"')[1].split("</section>")[0]
+    assert "Suchtberatung Teststadt" in overdue
+    assert "Erstgespräche innerhalb von 14 Tagen anbieten" in overdue
+    assert "5 Tage überfällig" in overdue
+    week = page.split('id="week-heading"')[1].split("</section>")[0]
+    assert "Entlassmanagement mit dem Jobcenter abstimmen" in week
+
+
+def test_a_partner_member_sees_only_its_partners_tasks(web):
+    browser = web.sign_in("other_member")
+    page = browser.get("/").text
+    assert "Entlassmanagement" in page and "Erstgespräche" not in page
+    tasks = browser.get("/tasks").text
+    assert "Entlassmanagement" in tasks and "Erstgespräche" not in tasks
+    answer = browser.get(f"/tasks/{web.overdue_task_id}")
+    assert answer.status_code == 403
+    assert "Keine Berechtigung" in answer.text
+
+
+def test_only_coordinators_propose_tasks(web):
+    answer = web.sign_in("partner_member").get("/tasks/new")
+    assert answer.status_code == 403
+    assert "Keine Berechtigung" in answer.text
+    before = snapshot(web.deployment)
+    answer = web.sign_in("viewer").post("/tasks", {"title": "Nicht erlaubt"})
+    assert answer.status_code == 403
+    assert snapshot(web.deployment)["task"] == before["task"]
+
+
+def test_a_task_form_keeps_what_was_typed_and_names_each_problem(web):
+    browser = web.sign_in("coordinator")
+    answer = browser.post(
+        "/tasks",
+        {
+            "title": "Sprechstunde im Jobcenter",
+            "working_field": "health",
+            "responsible_partner_id": str(web.network.counselling.id),
+            "due_date": "31.02.2027",
+            "informed": [str(web.network.clinic.id)],
+        },
+    )
+    assert answer.status_code == 422
+    assert 'value="Sprechstunde im Jobcenter"' in answer.text
+    assert "Bitte ein Datum angeben (TT.MM.JJJJ)." in answer.text
+    assert "Bitte entweder eine Koordinatorin" in answer.text
+    assert re.search(rf'<option value="{web.network.clinic.id}" selected>', answer.text)
+    with web.deployment.session() as session:
+        assert (
+            session.exec(select(Task).where(Task.title == "Sprechstunde im Jobcenter")).first()
+            is None
+        )
+
+
+def test_proposing_a_task_through_the_form(web):
+    browser = web.sign_in("coordinator")
+    answer = browser.post(
+        "/tasks",
+        {
+            "title": "Sprechstunde im Jobcenter",
+            "working_field": "health",
+            "responsible_partner_id": str(web.network.counselling.id),
+            "due_date": "2027-03-01",
+            "accountable_circle_id": str(web.network.circle.id),
+            "consulted": [str(web.network.clinic.id)],
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    page = browser.get(answer.headers["location"]).text
+    assert "Die Aufgabe wurde dem verantwortlichen Partner vorgeschlagen." in page
+    assert "01.03.2027" in page and "Fachklinik Teststadt" in page
+
+
+def test_a_refusal_without_reason_is_shown_at_its_field(web):
+    browser = web.sign_in("partner_member")
+    answer = browser.post(f"/tasks/{web.overdue_task_id}/decline", {"reason": ""})
+    assert answer.status_code == 422
+    assert 'id="reason-decline-error"' in answer.text
+    answer = browser.post(
+        f"/tasks/{web.overdue_task_id}/decline",
+        {"reason": "Keine Kapazitäten"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    page = browser.get(f"/tasks/{web.overdue_task_id}").text
+    assert "abgelehnt" in page and "Keine Kapazitäten" in page
+
+
+def test_a_stale_form_tells_that_the_task_changed(web):
+    browser = web.sign_in("partner_member")
+    page = browser.get(f"/tasks/{web.overdue_task_id}").text
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    browser.post(f"/tasks/{web.overdue_task_id}/commit", {"version": version})
+    answer = browser.post(f"/tasks/{web.overdue_task_id}/start", {"version": version})
+    assert "inzwischen von jemand anderem geändert" in answer.text
+    with web.deployment.session() as session:
+        assert session.get(Task, web.overdue_task_id).status == "committed"
+
+
+def test_unknown_things_get_the_german_404_page(web):
+    browser = web.sign_in("coordinator")
+    for path in ("/tasks/999999", "/partners/gibt-es-nicht", "/nirgendwo"):
+        answer = browser.get(path)
+        assert answer.status_code == 404, path
+        assert "Nicht gefunden" in answer.text
+
+
+def test_the_partner_directory_filters(web):
+    browser = web.sign_in("viewer")
+    page = results(browser.get("/partners?q=sucht").text)
+    assert "Suchtberatung Teststadt" in page and "Fachklinik Teststadt" not in page
+    page = results(browser.get("/partners?kind=clinic").text)
+    assert "Fachklinik Teststadt" in page and "Suchtberatung Teststadt" not in page
+    partner = browser.get("/partners/suchtberatung").text
+    assert "Tom Hilfe" in partner and "Erstgespräche" in partner
+
+
+def test_htmx_filters_get_the_same_results(web):
+    browser = web.sign_in("coordinator")
+    answer = browser.get(
+        "/tasks?overdue=yes", headers={"HX-Request": "true", "HX-Target": "results"}
+    )
+    assert answer.status_code == 200
+    assert 'id="results"' in answer.text and "Erstgespräche" in answer.text
+    assert "Entlassmanagement" not in answer.text
+
+
+def test_navigation_follows_the_role(web):
+    coordinator = web.sign_in("coordinator").get("/").text
+    member = web.sign_in("partner_member").get("/").text
+    assert 'href="/single_parents/caseloads"' in coordinator
+    assert 'href="/single_parents/caseloads"' not in member
+    assert web.sign_in("partner_member").get("/single_parents/caseloads").status_code == 403
+
+
+def test_no_page_refers_to_another_server(web):
+    browser = web.sign_in("coordinator")
+    for path in ("/", "/tasks", "/tasks/board", "/tasks/new", "/partners", "/partners/klinik"):
+        page = browser.get(path).text
+        for reference in re.findall(r'(?:src|href|action)="([^"]*)"', page):
+            assert reference.startswith(("/", "#", "?", "mailto:")), (path, reference)
+
+
+def test_every_text_of_the_interface_is_in_the_german_catalogue():
+    method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+    options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "mark": None}
+    web_folder = ROOT / "core" / "src" / "netzwerker" / "web"
+    found = {
+        message[2] if isinstance(message[2], str) else message[2][0]
+        for message in extract_from_dir(web_folder, method_map, options, keywords=keywords)
+    }
+    with (i18n.LOCALE_FOLDER / "de" / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        catalogue = read_po(source)
+    translated = {
+        (m.id if isinstance(m.id, str) else m.id[0])
+        for m in catalogue
+        if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string)
+    }
+    assert sorted(found - translated) == []
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_interface_language_is_configurable(make_deployment, language):
+    from litestar.testing import TestClient
+
+    from netzwerker.app import create_app
+    from netzwerker.testing import MINIMAL_CONFIG, WebClient
+
+    deployment = make_deployment(
+        toml=MINIMAL_CONFIG + f'\n[web]\nlanguage = "{language}"\n', migrate=True
+    )
+    with TestClient(create_app(deployment)) as client:
+        page = WebClient(client).get("/login").text
+    assert ("Anmelden" in page) == (language == "de")
+    assert ("Sign in" in page) == (language == "en")
+
+
+def test_an_unknown_language_is_a_config_problem(make_deployment):
+    from netzwerker.config import parse_config
+    from netzwerker.structuring import InvalidInput
+
+    with pytest.raises(InvalidInput) as raised:
+        parse_config({"deployment": {"name": "X"}, "web": {"language": "tlh"}})
+    assert raised.value.problems[0].path == "web.language"
