@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from litestar import Litestar, Request
+from litestar import Litestar, Request, Router
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
@@ -19,7 +19,7 @@ from litestar.middleware import DefineMiddleware
 
 from netzwerker.deployment import Deployment, load
 from netzwerker.domain.users.services import Actor
-from netzwerker.http.auth import NOT_API, TokenAuthentication
+from netzwerker.http.auth import PROBES, TokenAuthentication
 from netzwerker.http.errors import EXCEPTION_HANDLERS, reject_nul
 from netzwerker.http.logging import RequestLogging
 from netzwerker.http.system import openapi_config, swagger_assets
@@ -39,12 +39,17 @@ def _actor(request: Request[Any, Any, Any]) -> Actor:
 
 
 def create_app(deployment: Deployment) -> Litestar:
-    handlers: list[Any] = [swagger_assets()]
+    handlers: list[Any] = []
     for _, routes in call_each(deployment.manager, "register_routes", deployment=deployment):
         handlers.extend(routes or [])
+    api = Router(
+        path="/",
+        route_handlers=handlers,
+        middleware=[DefineMiddleware(TokenAuthentication, exclude=PROBES)],
+    )
     web = web_interface(deployment)
     return Litestar(
-        route_handlers=[*handlers, *web.handlers],
+        route_handlers=[api, swagger_assets(), *web.handlers],
         template_config=web.template_config,
         stores=web.stores,
         state=State({"deployment": deployment, **web.state}),
@@ -52,10 +57,7 @@ def create_app(deployment: Deployment) -> Litestar:
             "deployment": Provide(_deployment, sync_to_thread=False),
             "actor": Provide(_actor, sync_to_thread=False),
         },
-        middleware=[
-            RequestLogging,
-            DefineMiddleware(TokenAuthentication, exclude=NOT_API),
-        ],
+        middleware=[RequestLogging],
         exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: not_found_anywhere},
         before_request=reject_nul,
         openapi_config=openapi_config(deployment),

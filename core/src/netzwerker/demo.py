@@ -157,7 +157,9 @@ def run_demo(
     with deployment.transaction() as session:
         logins = create_logins(session)
     echo("")
-    echo(f"API: {address}/api   Dokumentation: {address}/schema/swagger")
+    echo(
+        f"Weboberfläche: {address}/   API: {address}/api   Dokumentation: {address}/schema/swagger"
+    )
     echo("Anmeldungen (Passwort für die Weboberfläche, Token für die API):")
     for login in logins:
         echo(f"  {login.username:<16} {login.role:<15} Passwort {login.password}")

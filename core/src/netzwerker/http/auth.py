@@ -10,9 +10,10 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from netzwerker.deployment import Deployment
 from netzwerker.domain.users.services import Actor, user_for_token
 
-#: Only the API takes tokens. Outside it are the probes, the API's documentation and static
-#: files, which anyone may reach, and the web interface, which signs in with a session.
-NOT_API = ["^/(?!api/)"]
+#: The API's routes that anyone may reach: the liveness and readiness probes. (The API's
+#: documentation and static files lie outside the API's router, the web interface signs in
+#: with a session.)
+PROBES = ["^/health$", "^/ready$"]
 
 
 def _actor_for(deployment: Deployment, secret: str) -> Actor | None:

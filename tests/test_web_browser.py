@@ -1,0 +1,180 @@
+"""The web interface in a real browser: Debian's Chromium driven by Playwright against a real
+``netzwerker serve``. Each test photographs its pages into ``screenshots/`` (or the folder
+``NETZWERKER_SCREENSHOTS`` names) for a reviewer.
+
+Without Chromium the tests are skipped, unless ``NETZWERKER_BROWSER_REQUIRED`` is set (as CI
+does), which makes a missing browser a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from netzwerker.testing import ALL_PLUGINS_CONFIG, WEB_PASSWORD, running_server, web_network
+
+CHROMIUM = os.environ.get("NETZWERKER_CHROMIUM", "/usr/bin/chromium")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path(
+    os.environ.get("NETZWERKER_SCREENSHOTS", Path(__file__).resolve().parents[1] / "screenshots")
+)
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("NETZWERKER_BROWSER_REQUIRED"):
+        raise RuntimeError(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(make_deployment):
+    deployment = make_deployment(toml=ALL_PLUGINS_CONFIG, migrate=True)
+    network, *_ = web_network(deployment)
+    with running_server(deployment.folder) as server:
+        yield server, network
+
+
+@pytest.fixture
+def page(chromium, site) -> Iterator[object]:
+    """A fresh browser context that records every request it makes."""
+    server, _ = site
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    tab = context.new_page()
+    tab.requests = []  # type: ignore[attr-defined]
+    tab.on("request", lambda request: tab.requests.append(request.url))
+    tab.address = server.address  # type: ignore[attr-defined]
+    yield tab
+    outside = [url for url in tab.requests if not url.startswith(server.address)]
+    context.close()
+    assert outside == [], "requests left the machine"
+
+
+def shoot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, username: str) -> None:
+    page.goto(page.address + "/")
+    assert "/login" in page.url
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(WEB_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(page.address + "/")
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Abmelden").click()
+    page.wait_for_url(re.compile(r".*/login.*"))
+
+
+def overdue_section(page):
+    return page.locator("section#overdue")
+
+
+def test_a_coordinator_proposes_a_task_and_a_partner_commits_and_delivers(page, site):
+    _, network = site
+    page.goto(page.address + "/")
+    shoot(page, "01-anmeldung")
+    sign_in(page, "coordinator")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Übersicht")
+    assert "Erstgespräche innerhalb von 14 Tagen anbieten" in overdue_section(page).inner_text()
+    shoot(page, "02-uebersicht")
+
+    # The form keeps what was typed and says what is missing, in German.
+    page.get_by_role("link", name="Aufgaben", exact=True).click()
+    shoot(page, "03-aufgaben-liste")
+    page.get_by_role("link", name="Aufgabe vorschlagen").first.click()
+    page.get_by_label("Titel").fill("Sprechstunde Sucht im Jobcenter anbieten")
+    page.get_by_label("Arbeitsfeld").select_option("health")
+    page.get_by_label("Verantwortlicher Partner").select_option(str(network.counselling.id))
+    page.get_by_role("button", name="Vorschlagen").click()
+    assert page.get_by_label("Titel").input_value() == "Sprechstunde Sucht im Jobcenter anbieten"
+    assert "Bitte ausfüllen." in page.locator(".field", has=page.locator("#due_date")).inner_text()
+    shoot(page, "04-aufgabe-formularfehler")
+    page.get_by_label("Fällig am").fill("2020-03-02")
+    page.get_by_label("Koordination").select_option(str(network.coordinator.id))
+    page.get_by_role("button", name="Vorschlagen").click()
+    page.wait_for_url(re.compile(r".*/tasks/\d+$"))
+    new_task = page.url.rsplit("/", 1)[1]
+    assert "vorgeschlagen" in page.locator(".task-state").inner_text()
+    shoot(page, "05-aufgabe-vorgeschlagen")
+    page.goto(page.address + "/")
+    assert "Sprechstunde Sucht im Jobcenter anbieten" in overdue_section(page).inner_text()
+    sign_out(page)
+
+    # The partner's member commits, then delivers: the task leaves the overdue list.
+    sign_in(page, "partner-member")
+    page.goto(f"{page.address}/tasks/{new_task}")
+    page.get_by_role("button", name="Ablehnen").click()
+    assert page.locator("#reason-decline-error").is_visible()
+    page.get_by_role("button", name="Zusage geben").click()
+    assert "zugesagt" in page.locator(".task-state").inner_text()
+    assert "Gespeichert" in page.locator(".flash").inner_text()
+    shoot(page, "06-aufgabe-zugesagt")
+    page.get_by_role("button", name="Erledigt").click()
+    assert "erledigt" in page.locator(".task-state").inner_text()
+    page.goto(page.address + "/")
+    overdue = overdue_section(page).inner_text()
+    assert "Sprechstunde Sucht im Jobcenter anbieten" not in overdue
+    assert "Erstgespräche innerhalb von 14 Tagen anbieten" in overdue
+    shoot(page, "07-uebersicht-partner")
+
+    # A page the role does not allow: the German 403 page.
+    response = page.goto(page.address + "/tasks/new")
+    assert response.status == 403
+    assert page.get_by_role("heading", level=1).inner_text() == "Keine Berechtigung"
+    shoot(page, "08-keine-berechtigung")
+
+
+def test_the_directory_the_board_and_a_plugin_page(page, site):
+    sign_in(page, "coordinator")
+    page.get_by_role("link", name="Partner", exact=True).click()
+    page.get_by_label("Suche").fill("sucht")
+    page.wait_for_function("!document.querySelector('#results').innerText.includes('Fachklinik')")
+    assert "Suchtberatung Teststadt" in page.locator("#results").inner_text()
+    assert "q=sucht" in page.url
+    shoot(page, "09-partner-suche")
+    page.get_by_role("link", name="Suchtberatung Teststadt").click()
+    assert "Verlässlichkeit der Zusagen" in page.content()
+    shoot(page, "10-partner-seite")
+    page.goto(page.address + "/tasks/board")
+    assert page.get_by_role("heading", name=re.compile("vorgeschlagen")).is_visible()
+    shoot(page, "11-aufgaben-tafel")
+    page.get_by_role("link", name="Fallzahlen").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Fallzahlen der Coaches"
+    shoot(page, "12-fallzahlen-plugin")
+
+
+def test_the_keyboard_reaches_the_content_first(page, site):
+    sign_in(page, "coordinator")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Zum Inhalt springen"
+
+
+def teardown_module() -> None:
+    # Keep only pictures; a browser may leave its crash folder beside them.
+    for leftover in SHOTS.glob("*") if SHOTS.exists() else []:
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
