@@ -316,3 +316,68 @@ def test_an_unknown_language_is_a_config_problem(make_deployment):
     with pytest.raises(InvalidInput) as raised:
         parse_config({"deployment": {"name": "X"}, "web": {"language": "tlh"}})
     assert raised.value.problems[0].path == "web.language"
+
+
+def _plan_meeting(browser, circle_id, **fields):
+    return browser.post(
+        f"/circles/{circle_id}/meetings",
+        {"title": "Sitzung Suchtarbeitskreis", "day": "2027-02-03", "starts": "14:00", **fields},
+        follow_redirects=False,
+    )
+
+
+def test_a_circle_plans_a_meeting_and_its_decision_becomes_a_task(web):
+    from netzwerker.domain.circles.models import CirclePartner
+
+    circle = web.network.circle
+    with web.deployment.transaction() as session:
+        session.add(CirclePartner(circle_id=circle.id, partner_id=web.network.counselling.id))
+    browser = web.sign_in("coordinator")
+    answer = _plan_meeting(browser, circle.id, agenda="Wartezeiten\nFachtag")
+    assert answer.status_code == 303
+    meeting = answer.headers["location"]
+    page = browser.get(meeting).text
+    assert "Wartezeiten" in page and "Suchtberatung Teststadt" in page
+
+    answer = browser.post(
+        f"{meeting}/decisions",
+        {"text": "Erstgespräche binnen 14 Tagen", "task_title": "Termine freihalten"},
+    )
+    assert answer.status_code == 422
+    assert "Eine Aufgabe braucht einen Titel" in answer.text
+    assert "Erstgespräche binnen 14 Tagen" in answer.text
+
+    answer = browser.post(
+        f"{meeting}/decisions",
+        {
+            "text": "Erstgespräche binnen 14 Tagen",
+            "task_title": "Termine freihalten",
+            "responsible_partner_id": str(web.network.counselling.id),
+            "due_date": "2027-03-01",
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    with web.deployment.session() as session:
+        task = session.exec(select(Task).where(Task.title == "Termine freihalten")).one()
+    assert task.accountable_circle_id == circle.id
+    assert task.origin == f"meeting:{meeting.rsplit('/', 1)[1]}"
+    assert "Termine freihalten" in browser.get(meeting).text
+
+    answer = browser.post(
+        f"{meeting}/minutes",
+        {"minutes": "Alle einverstanden.", "attended": [str(web.network.counselling.id)]},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    page = web.sign_in("partner_member").get(meeting).text
+    assert "Alle einverstanden." in page and "teilgenommen" in page
+
+
+def test_a_meeting_form_names_its_problems_and_only_coordinators_plan(web):
+    circle = web.network.circle
+    answer = _plan_meeting(web.sign_in("coordinator"), circle.id, day="morgen", starts="14 Uhr")
+    assert answer.status_code == 422
+    assert "Bitte ein Datum angeben" in answer.text and "Bitte eine Uhrzeit angeben" in answer.text
+    assert _plan_meeting(web.sign_in("partner_member"), circle.id).status_code == 403
+    assert web.sign_in("other_member").get("/circles").status_code == 200

@@ -350,4 +350,6 @@ def register_navigation() -> list[NavigationEntry]:
         NavigationEntry("start", "Overview", "/", order=10),
         NavigationEntry("tasks", "Tasks", "/tasks", order=20),
         NavigationEntry("partners", "Partners", "/partners", order=30),
+        NavigationEntry("fields", "Working fields", "/fields", order=40),
+        NavigationEntry("circles", "Circles", "/circles", order=50),
     ]

@@ -8,7 +8,7 @@ concern, so a form is shown again with everything the user typed and every reaso
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 import attrs
@@ -27,11 +27,12 @@ REQUIRED = mark("Please fill in this field.")
 NOT_A_NUMBER = mark("Please enter a whole number.")
 NOT_A_DATE = mark("Please enter a date (DD.MM.YYYY).")
 NOT_A_CHOICE = mark("Please choose one of the options.")
+NOT_A_TIME = mark("Please enter a time (HH:MM).")
 
 
 @attrs.frozen
 class FormField:
-    """``kind``: text, int, date, choice (one of ``choices``) or ints (several ids)."""
+    """``kind``: text, int, date, time, choice (one of ``choices``) or ints (several ids)."""
 
     name: str
     kind: str = "text"
@@ -70,12 +71,14 @@ def _parse(field: FormField, text: str) -> Any:
         return int(text)
     if field.kind == "date":
         return parse_date(text)
+    if field.kind == "time":
+        return time.fromisoformat(text)
     if field.kind == "choice" and field.choices and text not in field.choices:
         raise ValueError(text)
     return text
 
 
-_MESSAGES = {"int": NOT_A_NUMBER, "date": NOT_A_DATE, "choice": NOT_A_CHOICE}
+_MESSAGES = {"int": NOT_A_NUMBER, "date": NOT_A_DATE, "time": NOT_A_TIME, "choice": NOT_A_CHOICE}
 
 
 def read_form(

@@ -11,6 +11,7 @@ from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlmodel import Session
 
+from netzwerker.deployment import Deployment
 from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.circles.services import (
     CircleChanges,
@@ -126,8 +127,13 @@ class CircleController(Controller):
     @get("/{circle_id:int}/calendar.ics", sync_to_thread=True, summary="The circle's meetings")
     def calendar(self, circle_id: FromPath[int], deployment: CurrentDeployment) -> Response[Any]:
         """All meetings of the circle as an iCalendar file to subscribe to."""
-        with deployment.session() as session:
-            circle = get_circle(session, circle_id)
-            meetings, _ = find_meetings(session, MeetingFilter(circle_id=circle_id), limit=1000)
-        events = [calendar_event(meeting, deployment) for meeting in meetings]
-        return calendar_download(f"{circle.key}.ics", calendar(events, circle.name))
+        return circle_calendar(deployment, circle_id)
+
+
+def circle_calendar(deployment: Deployment, circle_id: int) -> Response[Any]:
+    """A circle's meetings as an iCalendar download (for the API and the web interface)."""
+    with deployment.session() as session:
+        circle = get_circle(session, circle_id)
+        meetings, _ = find_meetings(session, MeetingFilter(circle_id=circle_id), limit=1000)
+    events = [calendar_event(meeting, deployment) for meeting in meetings]
+    return calendar_download(f"{circle.key}.ics", calendar(events, circle.name))

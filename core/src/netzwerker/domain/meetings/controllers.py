@@ -11,7 +11,6 @@ from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlmodel import Session
 
-from netzwerker.domain.circles.models import CirclePartner
 from netzwerker.domain.meetings.models import Decision, Meeting
 from netzwerker.domain.meetings.services import (
     DecisionDraft,
@@ -24,15 +23,12 @@ from netzwerker.domain.meetings.services import (
     create_meeting,
     decisions_of,
     find_meetings,
-    get_meeting,
-    involving,
+    meeting_visibility,
     participants_of,
     update_meeting,
+    visible_meeting,
 )
 from netzwerker.domain.users import permissions
-from netzwerker.domain.users.models import Role
-from netzwerker.domain.users.services import Actor
-from netzwerker.errors import Forbidden
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update, versioned
@@ -83,19 +79,6 @@ def meeting_answers(session: Session, meetings: list[Meeting]) -> list[MeetingOu
     ]
 
 
-def _visible(session: Session, actor: Actor, meeting_id: int) -> Meeting:
-    """Partner members see the meetings their partner takes part in or whose circle it is in."""
-    meeting = get_meeting(session, meeting_id)
-    if actor.role is Role.PARTNER_MEMBER:
-        invited = {p.partner_id for p in participants_of(session, [meeting_id])[meeting_id]}
-        member = meeting.circle_id is not None and session.get(
-            CirclePartner, (meeting.circle_id, actor.partner_id)
-        )
-        if actor.partner_id not in invited and not member:
-            raise Forbidden(f"meeting {meeting_id} does not concern your partner")
-    return meeting
-
-
 class MeetingController(Controller):
     path = "/api/meetings"
     tags = ("meetings",)
@@ -118,7 +101,7 @@ class MeetingController(Controller):
         meeting_filter = MeetingFilter(
             circle_id, case_id, partner_id, status, since, until, case_conferences
         )
-        visible = involving(actor.partner_id) if actor.role is Role.PARTNER_MEMBER else None  # type: ignore[arg-type]
+        visible = meeting_visibility(actor)
         with deployment.session() as session:
             meetings, total = find_meetings(
                 session, meeting_filter, visible=visible, limit=limit, offset=offset
@@ -143,7 +126,7 @@ class MeetingController(Controller):
         self, meeting_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[MeetingOut]:
         with deployment.session() as session:
-            body = meeting_answers(session, [_visible(session, actor, meeting_id)])
+            body = meeting_answers(session, [visible_meeting(session, actor, meeting_id)])
         return versioned(body[0])
 
     @patch(
@@ -198,6 +181,6 @@ class MeetingController(Controller):
         self, meeting_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[Any]:
         with deployment.session() as session:
-            meeting = _visible(session, actor, meeting_id)
+            meeting = visible_meeting(session, actor, meeting_id)
         body = calendar([calendar_event(meeting, deployment)], meeting.title)
         return calendar_download(f"termin-{meeting_id}.ics", body)

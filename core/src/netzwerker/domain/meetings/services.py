@@ -28,7 +28,9 @@ from netzwerker.domain.meetings.models import Decision, Meeting, MeetingParticip
 from netzwerker.domain.partners.models import Person
 from netzwerker.domain.references import fetch, partner_problems, person_problems
 from netzwerker.domain.tasks import services as tasks
-from netzwerker.errors import InvalidInput, Problem, Refused
+from netzwerker.domain.users.models import Role
+from netzwerker.domain.users.services import Actor
+from netzwerker.errors import Forbidden, InvalidInput, Problem, Refused
 from netzwerker.ical import CalendarEvent
 from netzwerker.structuring import localized
 from netzwerker.validators import not_blank
@@ -402,6 +404,27 @@ def involving(partner_id: int) -> sa.ColumnElement[bool]:
             select(CirclePartner.circle_id).where(CirclePartner.partner_id == partner_id)
         ),
     )
+
+
+def visible_meeting(session: Session, actor: Actor, meeting_id: int) -> Meeting:
+    """The meeting, if the actor may see it: partner members see the meetings their partner
+    takes part in or whose circle it is in."""
+    meeting = get_meeting(session, meeting_id)
+    if actor.role is Role.PARTNER_MEMBER:
+        invited = {p.partner_id for p in participants_of(session, [meeting_id])[meeting_id]}
+        member = meeting.circle_id is not None and session.get(
+            CirclePartner, (meeting.circle_id, actor.partner_id)
+        )
+        if actor.partner_id not in invited and not member:
+            raise Forbidden(f"meeting {meeting_id} does not concern your partner")
+    return meeting
+
+
+def meeting_visibility(actor: Actor) -> sa.ColumnElement[bool] | None:
+    """A WHERE clause limiting meetings to those the actor may see; None: all of them."""
+    if actor.role is Role.PARTNER_MEMBER:
+        return involving(actor.partner_id)  # type: ignore[arg-type]
+    return None
 
 
 def find_meetings(

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from netzwerker.web.pages import account, partners, start, tasks
+from netzwerker.web.pages import account, circles, fields, partners, start, tasks
 
-PAGES: list[Any] = [*account.ROUTES, *start.ROUTES, *tasks.ROUTES, *partners.ROUTES]
+PAGES: list[Any] = [
+    *account.ROUTES,
+    *start.ROUTES,
+    *tasks.ROUTES,
+    *partners.ROUTES,
+    *fields.ROUTES,
+    *circles.ROUTES,
+]
