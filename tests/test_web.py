@@ -381,3 +381,62 @@ def test_a_meeting_form_names_its_problems_and_only_coordinators_plan(web):
     assert "Bitte ein Datum angeben" in answer.text and "Bitte eine Uhrzeit angeben" in answer.text
     assert _plan_meeting(web.sign_in("partner_member"), circle.id).status_code == 403
     assert web.sign_in("other_member").get("/circles").status_code == 200
+
+
+def _conference(web, capacity=1):
+    from netzwerker.domain.conferences.services import ConferenceDraft, create_conference
+
+    starts = utcnow() + timedelta(days=20)
+    draft = ConferenceDraft(
+        key="fachtag",
+        title="Fachtag Sucht und Arbeit",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=6),
+        capacity=capacity,
+        venue="Koblenz",
+    )
+    with web.deployment.transaction() as session:
+        return create_conference(session, web.deployment, draft, actor="test").id
+
+
+def test_a_conference_seats_queues_moves_up_and_checks_in(web):
+    conference = _conference(web)
+    coordinator = web.sign_in("coordinator")
+    path = f"/conferences/{conference}"
+    first = coordinator.post(
+        f"{path}/registrations", {"name": "Anna Erste", "email": "anna@example.org"}
+    )
+    assert "Anna Erste ist angemeldet und hat einen Platz." in first.text
+    member = web.sign_in("partner_member")
+    second = member.post(
+        f"{path}/registrations", {"name": "Ben Zweiter", "email": "ben@example.org"}
+    )
+    assert "Ben Zweiter steht auf der Warteliste." in second.text
+    # The partner member sees only its own partner's registrations.
+    assert "Anna Erste" not in member.get(path).text.split('id="registrations-heading"')[1]
+
+    page = coordinator.get(path).text
+    anna = re.search(r'id="registration-(\d+)">\s*<td>Anna Erste', page).group(1)
+    answer = coordinator.post(f"{path}/registrations/{anna}/cancel")
+    assert "Ben Zweiter ist von der Warteliste nachgerückt." in answer.text
+    ben = re.search(r'id="registration-(\d+)">\s*<td>Ben Zweiter', answer.text).group(1)
+    answer = coordinator.post(f"{path}/registrations/{ben}/check-in")
+    assert "Ben Zweiter ist eingecheckt." in answer.text
+    csv = coordinator.get(f"{path}/export.csv?list=attendance")
+    assert csv.status_code == 200 and "Ben Zweiter" in csv.text
+    assert member.get(f"{path}/export.csv?list=attendance").status_code == 403
+    assert member.post(f"{path}/registrations/{ben}/check-in").status_code == 403
+
+
+def test_a_registration_form_names_its_problems(web):
+    conference = _conference(web)
+    answer = web.sign_in("coordinator").post(
+        f"/conferences/{conference}/registrations", {"name": "Anna", "email": "keine adresse"}
+    )
+    assert answer.status_code == 422
+    assert "Bitte eine E-Mail-Adresse angeben." in answer.text
+    assert 'value="Anna"' in answer.text
+    viewer = web.sign_in("viewer").post(
+        f"/conferences/{conference}/registrations", {"name": "Anna", "email": "a@example.org"}
+    )
+    assert viewer.status_code == 403

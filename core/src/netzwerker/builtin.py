@@ -352,4 +352,5 @@ def register_navigation() -> list[NavigationEntry]:
         NavigationEntry("partners", "Partners", "/partners", order=30),
         NavigationEntry("fields", "Working fields", "/fields", order=40),
         NavigationEntry("circles", "Circles", "/circles", order=50),
+        NavigationEntry("conferences", "Conferences", "/conferences", order=55),
     ]

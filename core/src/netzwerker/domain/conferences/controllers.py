@@ -12,7 +12,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlmodel import Session
 
 from netzwerker.clock import utcnow
-from netzwerker.domain.conferences.models import Conference, Registration
+from netzwerker.deployment import Deployment
+from netzwerker.domain.conferences.models import Conference
 from netzwerker.domain.conferences.services import (
     EXPORTS,
     ConferenceChanges,
@@ -32,9 +33,8 @@ from netzwerker.domain.conferences.services import (
     update_conference,
 )
 from netzwerker.domain.users import permissions
-from netzwerker.domain.users.models import Role
 from netzwerker.domain.users.services import Actor
-from netzwerker.errors import Forbidden
+from netzwerker.errors import InvalidInput, Problem
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update, versioned
@@ -98,12 +98,18 @@ def conference_answers(session: Session, conferences: list[Conference]) -> list[
     ]
 
 
-def _own_registration(actor: Actor, registration: Registration) -> None:
-    """Partner members handle the registrations of their own partner only."""
-    if permissions.is_manager(actor):
-        return
-    if actor.role is not Role.PARTNER_MEMBER or registration.partner_id != actor.partner_id:
-        raise Forbidden(f"registration {registration.id} is not your partner's")
+def conference_list_file(
+    deployment: Deployment, actor: Actor, conference_id: int, kind: str
+) -> Response[Any]:
+    """One of a conference's lists as a CSV download (for the API and the web interface)."""
+    permissions.require_staff(actor, "export participant lists")
+    if kind not in EXPORTS:
+        raise InvalidInput([Problem("list", f"one of {', '.join(EXPORTS)}")])
+    timezone = deployment.config.deployment.timezone
+    with deployment.session() as session:
+        conference = get_conference(session, conference_id)
+        rows = export_rows(session, conference_id, kind, timezone)
+    return csv_download(f"{conference.key}-{kind}.csv", EXPORTS[kind], rows)
 
 
 class ConferenceController(Controller):
@@ -187,9 +193,10 @@ class ConferenceController(Controller):
         """Seats, then the waiting list in order; partner members see their partner's."""
         with deployment.session() as session:
             found = registrations(session, conference_id, status=status)
-        if actor.role is Role.PARTNER_MEMBER:
-            found = [item for item in found if item.partner_id == actor.partner_id]
-        return [RegistrationOut.of(item) for item in found]
+        visible = [
+            item for item in found if permissions.registrations_visible(actor, item.partner_id)
+        ]
+        return [RegistrationOut.of(item) for item in visible]
 
     @post(
         "/{conference_id:int}/registrations",
@@ -205,12 +212,8 @@ class ConferenceController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> Response[RegistrationOut]:
-        if actor.role is Role.VIEWER:
-            raise Forbidden("viewers cannot register participants")
-        if actor.role is Role.PARTNER_MEMBER:
-            if data.partner_id not in (None, actor.partner_id):
-                raise Forbidden("partner members register their own partner's people")
-            data = attrs.evolve(data, partner_id=actor.partner_id)
+        partner_id = permissions.registering_partner(actor, data.partner_id)
+        data = attrs.evolve(data, partner_id=partner_id)
         with deployment.transaction() as session:
             body = RegistrationOut.of(register(session, conference_id, data, actor=actor.username))
         return versioned(body, 201)
@@ -232,7 +235,8 @@ class ConferenceController(Controller):
         data: JSONBody[CancelRequest | None] = None,
     ) -> CancelOut:
         with deployment.transaction() as session:
-            _own_registration(actor, get_registration(session, conference_id, registration_id))
+            registration = get_registration(session, conference_id, registration_id)
+            permissions.check_own_registration(actor, registration_id, registration.partner_id)
             cancelled, moved_up = cancel(
                 session,
                 conference_id,
@@ -276,12 +280,7 @@ class ConferenceController(Controller):
         ] = "participants",
     ) -> Response[Any]:
         """``participants`` (with the waiting list), ``badges`` or ``attendance``."""
-        permissions.require_staff(actor, "export participant lists")
-        timezone = deployment.config.deployment.timezone
-        with deployment.session() as session:
-            conference = get_conference(session, conference_id)
-            rows = export_rows(session, conference_id, list_, timezone)
-        return csv_download(f"{conference.key}-{list_}.csv", EXPORTS[list_], rows)
+        return conference_list_file(deployment, actor, conference_id, list_)
 
     @get("/{conference_id:int}/calendar.ics", sync_to_thread=True, summary="iCalendar file")
     def calendar(

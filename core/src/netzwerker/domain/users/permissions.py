@@ -149,3 +149,28 @@ def require_staff(actor: Actor, what: str) -> None:
     """Coordinators, admins and viewers: the jobcenter's own people, not partner members."""
     if actor.role is Role.PARTNER_MEMBER:
         raise Forbidden(f"partner members may not {what}")
+
+
+def registering_partner(actor: Actor, partner_id: int | None) -> int | None:
+    """The partner a conference registration is made for: partner members register their own
+    partner's people, viewers nobody."""
+    if actor.role is Role.VIEWER:
+        raise Forbidden("viewers cannot register participants")
+    if actor.role is Role.PARTNER_MEMBER:
+        if partner_id not in (None, actor.partner_id):
+            raise Forbidden("partner members register their own partner's people")
+        return actor.partner_id
+    return partner_id
+
+
+def check_own_registration(actor: Actor, registration_id: int, partner_id: int | None) -> None:
+    """Partner members handle the registrations of their own partner only."""
+    if is_manager(actor):
+        return
+    if actor.role is not Role.PARTNER_MEMBER or partner_id != actor.partner_id:
+        raise Forbidden(f"registration {registration_id} is not your partner's")
+
+
+def registrations_visible(actor: Actor, partner_id: int | None) -> bool:
+    """Staff see every registration, partner members their own partner's."""
+    return actor.role is not Role.PARTNER_MEMBER or partner_id == actor.partner_id

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from netzwerker.web.pages import account, circles, fields, partners, start, tasks
+from netzwerker.web.pages import (
+    account,
+    circles,
+    conferences,
+    fields,
+    partners,
+    start,
+    tasks,
+)
 
 PAGES: list[Any] = [
     *account.ROUTES,
@@ -13,4 +21,5 @@ PAGES: list[Any] = [
     *partners.ROUTES,
     *fields.ROUTES,
     *circles.ROUTES,
+    *conferences.ROUTES,
 ]

@@ -1,0 +1,190 @@
+"""Conferences: seats and the waiting list, registering participants, check-in at the door."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+
+from netzwerker.clock import utcnow
+from netzwerker.domain.conferences.controllers import conference_list_file
+from netzwerker.domain.conferences.services import (
+    RegistrationDraft,
+    cancel,
+    check_in,
+    find_conferences,
+    get_conference,
+    get_registration,
+    register,
+    registrations,
+    seats,
+)
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.models import Role
+from netzwerker.errors import InvalidInput, Problem, Refused
+from netzwerker.http.params import CurrentActor, CurrentDeployment
+from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, read_form
+from netzwerker.web.i18n import mark
+from netzwerker.web.rendering import notify, page, redirect, translate
+
+REGISTRATION_FIELDS = (
+    FormField("name", required=True),
+    FormField("email", required=True),
+    FormField("organisation"),
+)
+SEATED = mark("%(name)s is registered and has a seat.")
+WAITING = mark("The conference is full: %(name)s is on the waiting list.")
+CANCELLED = mark("The registration of %(name)s is cancelled.")
+MOVED_UP = mark("%(name)s moved up from the waiting list.")
+NOT_AN_ADDRESS = mark("Please enter an e-mail address.")
+CHECKED_IN = mark("%(name)s is checked in.")
+REGISTRATION_STATUSES = {
+    "registered": mark("seat"),
+    "waitlisted": mark("waiting list"),
+    "cancelled": mark("cancelled"),
+}
+
+
+@get("/conferences", sync_to_thread=True, name="conferences")
+def conference_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -> Template:
+    with deployment.session() as session:
+        conferences, _ = find_conferences(session, limit=200)
+        figures = seats(session, [c.id for c in conferences])  # type: ignore[misc]
+    return page(request, "conferences/list.html", conferences=conferences, seats=figures)
+
+
+def _conference_page(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    conference_id: int,
+    form: Form | None = None,
+    status: int = 200,
+) -> Template:
+    with deployment.session() as session:
+        conference = get_conference(session, conference_id)
+        figures = seats(session, [conference_id])[conference_id]
+        listed = [
+            registration
+            for registration in registrations(session, conference_id)
+            if permissions.registrations_visible(actor, registration.partner_id)
+        ]
+    waiting = [r.id for r in listed if r.status == "waitlisted"]
+    return page(
+        request,
+        "conferences/detail.html",
+        status=status,
+        conference=conference,
+        seats=figures,
+        registrations=listed,
+        waiting_position={rid: index for index, rid in enumerate(waiting, 1)},
+        registration_statuses=REGISTRATION_STATUSES,
+        may_register=actor.role is not Role.VIEWER and not conference.cancelled,
+        may_manage=permissions.is_manager(actor),
+        may_export=actor.role is not Role.PARTNER_MEMBER,
+        form=form or Form.showing({"name": "", "email": "", "organisation": ""}),
+    )
+
+
+@get("/conferences/{conference_id:int}", sync_to_thread=True, name="conference")
+def conference_page(
+    request: Request[Any, Any, Any],
+    conference_id: FromPath[int],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    return _conference_page(request, deployment, actor, conference_id)
+
+
+@post("/conferences/{conference_id:int}/registrations", sync_to_thread=True)
+def register_participant(
+    request: Request[Any, Any, Any],
+    conference_id: FromPath[int],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template | Redirect:
+    partner_id = permissions.registering_partner(actor, None)
+    entered = read_form(request, form, REGISTRATION_FIELDS)
+    if entered.valid:
+        try:
+            with deployment.transaction() as session:
+                draft = RegistrationDraft(
+                    name=entered.values["name"],
+                    email=entered.values["email"],
+                    organisation=entered.values["organisation"],
+                    partner_id=partner_id,
+                )
+                registration = register(session, conference_id, draft, actor=actor.username)
+        except ValueError:  # the draft's own check: an address that is none
+            add_problems(request, entered, [Problem("email", NOT_AN_ADDRESS)])
+        except InvalidInput as exc:
+            add_problems(request, entered, exc.problems)
+        except Refused as exc:
+            entered.errors[""] = translate(request, str(exc))
+        else:
+            seated = registration.status == "registered"
+            notify(request, SEATED if seated else WAITING, name=registration.name)
+            return redirect(request, f"/conferences/{conference_id}")
+    return _conference_page(request, deployment, actor, conference_id, entered, status=422)
+
+
+@get("/conferences/{conference_id:int}/export.csv", sync_to_thread=True)
+def conference_export(
+    conference_id: FromPath[int],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    list_: Annotated[str, QueryParameter(name="list")] = "participants",
+) -> Response[Any]:
+    return conference_list_file(deployment, actor, conference_id, list_)
+
+
+@post(
+    "/conferences/{conference_id:int}/registrations/{registration_id:int}/cancel",
+    sync_to_thread=True,
+)
+def cancel_registration(
+    request: Request[Any, Any, Any],
+    conference_id: FromPath[int],
+    registration_id: FromPath[int],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Redirect:
+    with deployment.transaction() as session:
+        registration = get_registration(session, conference_id, registration_id)
+        permissions.check_own_registration(actor, registration_id, registration.partner_id)
+        cancelled, moved_up = cancel(session, conference_id, registration_id, actor=actor.username)
+    notify(request, CANCELLED, name=cancelled.name)
+    if moved_up is not None:
+        notify(request, MOVED_UP, name=moved_up.name)
+    return redirect(request, f"/conferences/{conference_id}")
+
+
+@post(
+    "/conferences/{conference_id:int}/registrations/{registration_id:int}/check-in",
+    sync_to_thread=True,
+)
+def check_participant_in(
+    request: Request[Any, Any, Any],
+    conference_id: FromPath[int],
+    registration_id: FromPath[int],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Redirect:
+    permissions.require_manager(actor, "check participants in")
+    with deployment.transaction() as session:
+        registration = check_in(session, conference_id, registration_id, now=utcnow())
+    notify(request, CHECKED_IN, name=registration.name)
+    return redirect(request, f"/conferences/{conference_id}#registration-{registration_id}")
+
+
+ROUTES = [
+    conference_list,
+    conference_page,
+    conference_export,
+    register_participant,
+    cancel_registration,
+    check_participant_in,
+]
