@@ -164,6 +164,23 @@ def test_the_directory_the_board_and_a_plugin_page(page, site):
     page.get_by_role("link", name="Fallzahlen").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Fallzahlen der Coaches"
     shoot(page, "12-fallzahlen-plugin")
+    page.get_by_role("link", name="Arbeitsfelder").click()
+    page.get_by_role("link", name="Gesundheit").first.click()
+    assert page.locator("figure.chart svg").count() >= 1
+    shoot(page, "13-arbeitsfeld-kennzahlen")
+    page.get_by_role("link", name="Kreise", exact=True).click()
+    page.get_by_role("link", name="Suchtarbeitskreis").click()
+    page.locator("#day").fill("2027-02-03")
+    page.locator("#starts").fill("14:00")
+    page.get_by_role("button", name="Planen").click()
+    page.wait_for_url(re.compile(r".*/meetings/\d+$"))
+    page.get_by_label("Beschluss", exact=True).fill("Erstgespräche binnen 14 Tagen")
+    page.get_by_label("Aufgabe", exact=True).fill("Termine für Erstgespräche freihalten")
+    page.get_by_label("Verantwortlicher Partner").select_option(label="Suchtberatung Teststadt")
+    page.get_by_label("Fällig am").fill("2027-03-01")
+    page.get_by_role("button", name="Beschluss erfassen").click()
+    assert "Termine für Erstgespräche freihalten" in page.locator("#decisions").inner_text()
+    shoot(page, "14-sitzung-beschluss")
 
 
 def test_the_keyboard_reaches_the_content_first(page, site):
