@@ -160,18 +160,20 @@ def test_only_coordinators_propose_tasks(web):
     assert snapshot(web.deployment)["task"] == before["task"]
 
 
+def _task_form(web, **fields):
+    """The task form as a coordinator fills it in for the counselling service."""
+    return {
+        "title": "Sprechstunde im Jobcenter",
+        "working_field": "health",
+        "responsible_partner_id": str(web.network.counselling.id),
+        **fields,
+    }
+
+
 def test_a_task_form_keeps_what_was_typed_and_names_each_problem(web):
     browser = web.sign_in("coordinator")
-    answer = browser.post(
-        "/tasks",
-        {
-            "title": "Sprechstunde im Jobcenter",
-            "working_field": "health",
-            "responsible_partner_id": str(web.network.counselling.id),
-            "due_date": "31.02.2027",
-            "informed": [str(web.network.clinic.id)],
-        },
-    )
+    form = _task_form(web, due_date="31.02.2027", informed=[str(web.network.clinic.id)])
+    answer = browser.post("/tasks", form)
     assert answer.status_code == 422
     assert 'value="Sprechstunde im Jobcenter"' in answer.text
     assert "Bitte ein Datum angeben (TT.MM.JJJJ)." in answer.text
@@ -186,18 +188,13 @@ def test_a_task_form_keeps_what_was_typed_and_names_each_problem(web):
 
 def test_proposing_a_task_through_the_form(web):
     browser = web.sign_in("coordinator")
-    answer = browser.post(
-        "/tasks",
-        {
-            "title": "Sprechstunde im Jobcenter",
-            "working_field": "health",
-            "responsible_partner_id": str(web.network.counselling.id),
-            "due_date": "2027-03-01",
-            "accountable_circle_id": str(web.network.circle.id),
-            "consulted": [str(web.network.clinic.id)],
-        },
-        follow_redirects=False,
+    form = _task_form(
+        web,
+        due_date="2027-03-01",
+        accountable_circle_id=str(web.network.circle.id),
+        consulted=[str(web.network.clinic.id)],
     )
+    answer = browser.post("/tasks", form, follow_redirects=False)
     assert answer.status_code == 303
     page = browser.get(answer.headers["location"]).text
     assert "Die Aufgabe wurde dem verantwortlichen Partner vorgeschlagen." in page

@@ -208,6 +208,28 @@ def sample_network(session: Session) -> Network:
 ROLES = ("admin", "coordinator", "partner_member", "viewer", "other_member")
 
 
+def add_test_users(session: Session, password: str | None = None) -> dict[str, Any]:
+    """A user per role of :data:`ROLES`, named like it (``partner-member``…), on the sample
+    network: ``partner_member`` works for the counselling service, ``other_member`` for the
+    clinic. Without a password they sign in with API tokens only."""
+    from netzwerker.domain.users.models import Role
+    from netzwerker.domain.users.services import UserDraft, add_user
+
+    partners = {"partner_member": "suchtberatung", "other_member": "klinik"}
+    users = {}
+    for name in ROLES:
+        role = Role.PARTNER_MEMBER if name in partners else Role(name)
+        draft = UserDraft(
+            name.replace("_", "-"),
+            role,
+            display_name=name.replace("_", " ").title(),
+            partner=partners.get(name),
+            password=password,
+        )
+        users[name] = add_user(session, draft, actor="test")
+    return users
+
+
 @attrs.define
 class Api:
     """A test client signed in per role: ``partner_member`` works for the counselling
@@ -244,21 +266,14 @@ def api(deployment: Deployment) -> Iterator[Api]:
 
     from netzwerker.app import create_app
     from netzwerker.domain.tasks.services import TaskDraft, create_task
-    from netzwerker.domain.users.models import Role
-    from netzwerker.domain.users.services import UserDraft, add_user, create_token
+    from netzwerker.domain.users.services import create_token
 
-    tokens: dict[str, str] = {}
     with deployment.transaction() as session:
         network = sample_network(session)
-        partners = {"partner_member": "suchtberatung", "other_member": "klinik"}
-        for name in ROLES:
-            role = Role.PARTNER_MEMBER if name in partners else Role(name)
-            user = add_user(
-                session,
-                UserDraft(name.replace("_", "-"), role, partner=partners.get(name)),
-                actor="test",
-            )
-            tokens[name] = create_token(session, user, "test", actor="test").secret
+        tokens = {
+            name: create_token(session, user, "test", actor="test").secret
+            for name, user in add_test_users(session).items()
+        }
         task = create_task(
             session,
             TaskDraft(
@@ -442,24 +457,6 @@ class Web:
             self._clients[0].__exit__(None, None, None)
 
 
-def add_web_users(session: Session) -> None:
-    """A user per role of :data:`ROLES` with :data:`WEB_PASSWORD` (needs the sample network)."""
-    from netzwerker.domain.users.models import Role
-    from netzwerker.domain.users.services import UserDraft, add_user
-
-    partners = {"partner_member": "suchtberatung", "other_member": "klinik"}
-    for name in ROLES:
-        role = Role.PARTNER_MEMBER if name in partners else Role(name)
-        draft = UserDraft(
-            name.replace("_", "-"),
-            role,
-            display_name=name.replace("_", " ").title(),
-            partner=partners.get(name),
-            password=WEB_PASSWORD,
-        )
-        add_user(session, draft, actor="test")
-
-
 def web_network(deployment: Deployment) -> tuple[Network, int, int]:
     """Store the sample network, the web users and the two tasks of :class:`Web`."""
     from datetime import timedelta
@@ -469,7 +466,7 @@ def web_network(deployment: Deployment) -> tuple[Network, int, int]:
     today = deployment.today()
     with deployment.transaction() as session:
         network = sample_network(session)
-        add_web_users(session)
+        add_test_users(session, WEB_PASSWORD)
         field = network.circle.working_field or _any_field(session)
         overdue = create_task(
             session,

@@ -74,16 +74,20 @@ def _simple(status: int) -> Callable[[Request, Exception], Response[Any]]:
     return handler
 
 
+def validation_problems(exc: HTTPException) -> list[Problem]:
+    """The parameters Litestar refused (a query parameter of the wrong type), as problems."""
+    if not isinstance(exc, ValidationException) or not isinstance(exc.extra, list):
+        return []
+    return [
+        Problem(str(item.get("key", "")), str(item.get("message", "")))
+        for item in exc.extra
+        if isinstance(item, dict)
+    ]
+
+
 def _http(_: Request, exc: HTTPException) -> Response[Any]:
-    problems = None
-    if isinstance(exc, ValidationException) and isinstance(exc.extra, list):
-        problems = [
-            Problem(str(item.get("key", "")), str(item.get("message", "")))
-            for item in exc.extra
-            if isinstance(item, dict)
-        ]
     headers = dict(exc.headers or {})
-    response = error_response(exc.status_code, exc.detail, problems)
+    response = error_response(exc.status_code, exc.detail, validation_problems(exc) or None)
     response.headers.update(headers)
     return response
 

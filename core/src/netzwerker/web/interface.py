@@ -33,18 +33,16 @@ from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.plugins.flash import get_flashes
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
-from litestar.status_codes import HTTP_303_SEE_OTHER
 from litestar.stores.base import Store
 from litestar.template import TemplateConfig
 
 from netzwerker.deployment import Deployment
 from netzwerker.errors import Conflict, Forbidden, InvalidInput, NotFound, Refused
-from netzwerker.http.errors import EXCEPTION_HANDLERS
+from netzwerker.http.errors import EXCEPTION_HANDLERS, validation_problems
 from netzwerker.plugins import call_each
 from netzwerker.web.i18n import Formats, mark, translations
-from netzwerker.web.rendering import TRANSLATIONS, page, translate
+from netzwerker.web.rendering import TRANSLATIONS, page, redirect, translate
 from netzwerker.web.sessions import SESSION_STORE, secret_key, session_auth, session_store
 from netzwerker.workflow import TransitionRefused
 
@@ -128,10 +126,6 @@ async def _form(request: Request[Any, Any, Any]) -> FormMultiDict:
     return await request.form()
 
 
-def _wants_page(request: Request[Any, Any, Any]) -> bool:
-    return not request.url.path.startswith("/api/")
-
-
 def _error_page(
     request: Request[Any, Any, Any], status: int, title: str, message: str = ""
 ) -> Response[Any]:
@@ -144,10 +138,7 @@ def _sign_in_first(request: Request[Any, Any, Any], _: Exception) -> Response[An
     target = request.url.path
     if request.url.query:
         target += "?" + request.url.query
-    location = "/login?" + urlencode({"next": target})
-    if request.headers.get("hx-request"):
-        return Response(b"", status_code=200, headers={"HX-Redirect": location})
-    return Redirect(location, status_code=HTTP_303_SEE_OTHER)
+    return redirect(request, "/login?" + urlencode({"next": target}))
 
 
 FORBIDDEN = mark("You may not do this")
@@ -176,16 +167,8 @@ def _refused(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
 
 
 def _bad_request(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    if isinstance(exc, InvalidInput):
-        message = "; ".join(f"{p.path}: {translate(request, p.message)}" for p in exc.problems)
-    elif isinstance(exc, ValidationException) and isinstance(exc.extra, list):
-        message = "; ".join(
-            f"{item.get('key', '')}: {item.get('message', '')}"
-            for item in exc.extra
-            if isinstance(item, dict)
-        )
-    else:
-        message = ""
+    problems = exc.problems if isinstance(exc, InvalidInput) else validation_problems(exc)  # type: ignore[arg-type]
+    message = "; ".join(f"{p.path}: {translate(request, p.message)}" for p in problems)
     return _error_page(request, 400, BAD_REQUEST, message)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gettext
 from typing import Any
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
@@ -74,7 +74,10 @@ def page(
     )
 
 
-def redirect(request: Request[Any, Any, Any], path: str) -> Redirect:
-    """After a successful form: see the result (303), also from an htmx request."""
-    headers = {"HX-Redirect": path} if request.headers.get("hx-request") else None
-    return Redirect(path, status_code=HTTP_303_SEE_OTHER, headers=headers)
+def redirect(request: Request[Any, Any, Any], path: str) -> Response[Any]:
+    """Go on to ``path`` (303). An htmx request would follow a redirect inside its own
+    request and swap the page it finds into a part of the current one, so it is told to load
+    ``path`` as a whole page instead (``HX-Redirect``)."""
+    if request.headers.get("hx-request"):
+        return Response(b"", headers={"HX-Redirect": path})
+    return Redirect(path, status_code=HTTP_303_SEE_OTHER)

@@ -40,17 +40,14 @@ from netzwerker.domain.tasks.services import (
     transition_task,
     update_task,
 )
-from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
+from netzwerker.domain.tasks.workflow import REQUESTED_ACTIONS, TASK_WORKFLOW
 from netzwerker.domain.users import permissions
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.http import bodies
 from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 
-#: Transitions a client may ask for; ``repropose`` follows from an update, never on its own.
-TaskAction = StrEnum(  # type: ignore[misc]
-    "TaskAction", {t.name: t.name for t in TASK_WORKFLOW.transitions if t.name != "repropose"}
-)
+TaskAction = StrEnum("TaskAction", {name: name for name in REQUESTED_ACTIONS})  # type: ignore[misc]
 Grouping = StrEnum("Grouping", {name: name for name in GROUPINGS})  # type: ignore[misc]
 
 

@@ -62,7 +62,11 @@ class Overview:
 
 
 def task_lines(
-    session: Session, *where: sa.ColumnElement[bool], today: date, limit: int = LISTED
+    session: Session,
+    *where: sa.ColumnElement[bool],
+    today: date,
+    limit: int = LISTED,
+    offset: int = 0,
 ) -> list[TaskLine]:
     """Tasks with their partner, accountable party and escalation step, by due date: one query."""
     step_rank = sa.case(
@@ -93,6 +97,7 @@ def task_lines(
         .where(*where)
         .order_by(Task.due_date, Task.id)
         .limit(limit)
+        .offset(offset)
     )
     lines = []
     for row in session.execute(query):

@@ -60,3 +60,6 @@ TASK_WORKFLOW = Workflow(
         "cancelled": "abgebrochen",
     },
 )
+
+#: Transitions a user may ask for; ``repropose`` follows from an update, never on its own.
+REQUESTED_ACTIONS = tuple(t.name for t in TASK_WORKFLOW.transitions if t.name != "repropose")

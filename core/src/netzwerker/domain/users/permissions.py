@@ -21,9 +21,11 @@ from sqlmodel import select
 
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.models import Task, TaskParty
+from netzwerker.domain.tasks.workflow import REQUESTED_ACTIONS, TASK_WORKFLOW
 from netzwerker.domain.users.models import Role
 from netzwerker.domain.users.services import Actor
 from netzwerker.errors import Forbidden
+from netzwerker.workflow import Transition
 
 MANAGERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 #: Transitions a partner member may make on tasks its partner is responsible for.
@@ -92,6 +94,20 @@ def check_task_action(actor: Actor, task: Task, action: str) -> None:
     _require_responsible(actor, task, action)
 
 
+def task_actions(actor: Actor, task: Task) -> list[Transition]:
+    """The transitions the actor may make on the task now (for offering them)."""
+    allowed = []
+    for transition in TASK_WORKFLOW.allowed(task.status):
+        if transition.name not in REQUESTED_ACTIONS:
+            continue
+        try:
+            check_task_action(actor, task, transition.name)
+        except Forbidden:
+            continue
+        allowed.append(transition)
+    return allowed
+
+
 def check_task_update(actor: Actor, task: Task, fields: Iterable[str]) -> None:
     if is_manager(actor):
         return
@@ -145,16 +161,25 @@ def check_instance_move(actor: Actor, partner_id: int | None) -> None:
         raise Forbidden("only the partner now responsible may move this case")
 
 
-def require_staff(actor: Actor, what: str) -> None:
+def is_staff(actor: Actor) -> bool:
     """Coordinators, admins and viewers: the jobcenter's own people, not partner members."""
-    if actor.role is Role.PARTNER_MEMBER:
+    return actor.role is not Role.PARTNER_MEMBER
+
+
+def require_staff(actor: Actor, what: str) -> None:
+    if not is_staff(actor):
         raise Forbidden(f"partner members may not {what}")
+
+
+def may_register(actor: Actor) -> bool:
+    """Whether the actor registers people for conferences (everyone but viewers)."""
+    return actor.role is not Role.VIEWER
 
 
 def registering_partner(actor: Actor, partner_id: int | None) -> int | None:
     """The partner a conference registration is made for: partner members register their own
     partner's people, viewers nobody."""
-    if actor.role is Role.VIEWER:
+    if not may_register(actor):
         raise Forbidden("viewers cannot register participants")
     if actor.role is Role.PARTNER_MEMBER:
         if partner_id not in (None, actor.partner_id):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
-from litestar.response import Redirect, Template
+from litestar import Request, Response, get, post
+from litestar.response import Template
 
 from netzwerker.domain.users.services import authenticate
 from netzwerker.http.params import CurrentDeployment
@@ -41,7 +41,7 @@ def login_form(
 @post("/login", opt={"public": True}, sync_to_thread=True)
 def login(
     request: Request[Any, Any, Any], form: PostedForm, deployment: CurrentDeployment
-) -> Template | Redirect:
+) -> Response[Any]:
     entered = read_form(request, form, LOGIN_FIELDS)
     if entered.valid:
         with deployment.transaction() as session:
@@ -56,7 +56,7 @@ def login(
 
 
 @post("/logout", sync_to_thread=False)
-def logout(request: Request[Any, Any, Any]) -> Redirect:
+def logout(request: Request[Any, Any, Any]) -> Response[Any]:
     end_session(request)
     return redirect(request, "/login?signed_out=1")
 

@@ -9,8 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
-from sqlmodel import Session
+from litestar.response import Template
 
 from netzwerker.clock import utcnow
 from netzwerker.domain.circles.controllers import circle_calendar
@@ -39,6 +38,7 @@ from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 from netzwerker.domain.users import permissions
 from netzwerker.errors import Conflict, InvalidInput, Refused
 from netzwerker.http.params import CurrentActor, CurrentDeployment
+from netzwerker.web.choices import names, partner_choices
 from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, read_form
 from netzwerker.web.i18n import mark
 from netzwerker.web.pages.tasks import status_labels
@@ -79,18 +79,12 @@ MEETING_STATUSES = {
 }
 
 
-def _names(session: Session, model: Any, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(session.execute(sa.select(model.id, model.name).where(model.id.in_(ids))).all())
-
-
 @get("/circles", sync_to_thread=True, name="circles")
 def circle_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -> Template:
     with deployment.session() as session:
         circles, total = find_circles(session, active=True, limit=500)
         members = members_of(session, [circle.id for circle in circles])  # type: ignore[misc]
-        leads = _names(session, Partner, {c.lead_partner_id for c in circles if c.lead_partner_id})
+        leads = names(session, Partner, (circle.lead_partner_id for circle in circles))
         upcoming = dict(
             session.execute(
                 sa.select(Meeting.circle_id, sa.func.min(Meeting.starts_at))
@@ -120,8 +114,8 @@ def _circle_page(
     with deployment.session() as session:
         circle = get_circle(session, circle_id)
         members = members_of(session, [circle_id])[circle_id]
-        partners = _names(session, Partner, set(members.partners))
-        people = _names(session, Person, set(members.people))
+        partners = names(session, Partner, members.partners)
+        people = names(session, Person, members.people)
         meetings, _ = find_meetings(
             session,
             MeetingFilter(circle_id=circle_id),
@@ -173,7 +167,7 @@ def plan_meeting(
     form: PostedForm,
     deployment: CurrentDeployment,
     actor: CurrentActor,
-) -> Template | Redirect:
+) -> Response[Any]:
     permissions.require_manager(actor, "plan meetings")
     entered = read_form(request, form, MEETING_FIELDS)
     if entered.valid:
@@ -211,18 +205,14 @@ def _meeting_page(
         circle = session.get(Circle, meeting.circle_id) if meeting.circle_id else None
         participants = participants_of(session, [meeting_id])[meeting_id]
         decisions = decisions_of(session, [meeting_id])[meeting_id]
-        partner_names = _names(session, Partner, {p.partner_id for p in participants})
+        partner_names = names(session, Partner, (p.partner_id for p in participants))
         tasks = {
             task.id: task
             for task in session.scalars(
                 sa.select(Task).where(Task.id.in_([d.task_id for d in decisions if d.task_id]))  # type: ignore[union-attr]
             )
         }
-        all_partners = list(
-            session.execute(
-                sa.select(Partner.id, Partner.name).where(Partner.active).order_by(Partner.name)
-            )
-        )
+        all_partners = partner_choices(session)
     return page(
         request,
         "circles/meeting.html",
@@ -258,7 +248,7 @@ def record_decision(
     form: PostedForm,
     deployment: CurrentDeployment,
     actor: CurrentActor,
-) -> Template | Redirect:
+) -> Response[Any]:
     permissions.require_manager(actor, "record decisions")
     entered = read_form(request, form, DECISION_FIELDS)
     values = entered.values
@@ -301,7 +291,7 @@ def record_minutes(
     form: PostedForm,
     deployment: CurrentDeployment,
     actor: CurrentActor,
-) -> Redirect:
+) -> Response[Any]:
     permissions.require_manager(actor, "write minutes")
     entered = read_form(request, form, MINUTES_FIELDS)
     attended = set(entered.values["attended"] or ())

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, QueryParameter
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from netzwerker.clock import utcnow
 from netzwerker.domain.conferences.controllers import conference_list_file
@@ -22,7 +22,6 @@ from netzwerker.domain.conferences.services import (
     seats,
 )
 from netzwerker.domain.users import permissions
-from netzwerker.domain.users.models import Role
 from netzwerker.errors import InvalidInput, Problem, Refused
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, read_form
@@ -81,9 +80,9 @@ def _conference_page(
         registrations=listed,
         waiting_position={rid: index for index, rid in enumerate(waiting, 1)},
         registration_statuses=REGISTRATION_STATUSES,
-        may_register=actor.role is not Role.VIEWER and not conference.cancelled,
+        may_register=permissions.may_register(actor) and not conference.cancelled,
         may_manage=permissions.is_manager(actor),
-        may_export=actor.role is not Role.PARTNER_MEMBER,
+        may_export=permissions.is_staff(actor),
         form=form or Form.showing({"name": "", "email": "", "organisation": ""}),
     )
 
@@ -105,7 +104,7 @@ def register_participant(
     form: PostedForm,
     deployment: CurrentDeployment,
     actor: CurrentActor,
-) -> Template | Redirect:
+) -> Response[Any]:
     partner_id = permissions.registering_partner(actor, None)
     entered = read_form(request, form, REGISTRATION_FIELDS)
     if entered.valid:
@@ -151,7 +150,7 @@ def cancel_registration(
     registration_id: FromPath[int],
     deployment: CurrentDeployment,
     actor: CurrentActor,
-) -> Redirect:
+) -> Response[Any]:
     with deployment.transaction() as session:
         registration = get_registration(session, conference_id, registration_id)
         permissions.check_own_registration(actor, registration_id, registration.partner_id)
@@ -172,7 +171,7 @@ def check_participant_in(
     registration_id: FromPath[int],
     deployment: CurrentDeployment,
     actor: CurrentActor,
-) -> Redirect:
+) -> Response[Any]:
     permissions.require_manager(actor, "check participants in")
     with deployment.transaction() as session:
         registration = check_in(session, conference_id, registration_id, now=utcnow())

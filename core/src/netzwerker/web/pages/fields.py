@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import groupby
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from litestar.response import Template
 
 from netzwerker.contributions import Period
 from netzwerker.domain.fields.models import WorkingFieldRecord
-from netzwerker.domain.indicators.services import Scope, goal_readings, read, selected
+from netzwerker.domain.indicators.services import Scope, compute_readings, goal_readings
 from netzwerker.domain.partners.models import PartnerWorkingField
 from netzwerker.domain.tasks.report import accountability_report
 from netzwerker.errors import NotFound
@@ -25,16 +26,10 @@ from netzwerker.web.rendering import page
 MONTHS = 12
 
 
-def months_until(today: date, count: int = MONTHS) -> list[Period]:
+def past_months(today: date, count: int = MONTHS) -> Period:
     """The last ``count`` calendar months, the current one up to today."""
-    periods = []
-    year, month = today.year, today.month
-    for _ in range(count):
-        start = date(year, month, 1)
-        following = date(year + month // 12, month % 12 + 1, 1)
-        periods.append(Period(start, min(today, date.fromordinal(following.toordinal() - 1))))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return list(reversed(periods))
+    months = today.year * 12 + today.month - count  # the first month, counted from 0 AD
+    return Period(date(months // 12, months % 12 + 1, 1), today)
 
 
 @get("/fields", sync_to_thread=True, name="fields")
@@ -69,25 +64,28 @@ def field_page(
     request: Request[Any, Any, Any], key: FromPath[str], deployment: CurrentDeployment
 ) -> Template:
     today = deployment.today()
-    months = months_until(today)
     language = deployment.config.web.language
-    labels = [format_date(month.start, "MMM yy", locale=language) for month in months]
     with deployment.session() as session:
         field = session.get(WorkingFieldRecord, key)
         if field is None:
             raise NotFound("working field", key)
         goals = goal_readings(session, deployment, working_field=key, today=today)
+        readings = compute_readings(
+            session,
+            deployment,
+            past_months(today),
+            scope=Scope(working_field=key),
+            every="month",
+            today=today,
+        )
+        # Readings come per indicator, month by month: one chart each.
         charts = []
-        scope = Scope(working_field=key)
-        for contributed in selected(deployment.registry, working_field=key):
-            indicator = contributed.value
-            values = [read(session, contributed, month, scope, today).value for month in months]
-            charts.append(
-                (
-                    indicator,
-                    bar_chart(list(zip(labels, values, strict=True)), indicator.target),
-                )
-            )
+        for _, group in groupby(readings, key=lambda reading: reading.indicator):
+            months = list(group)
+            points = [
+                (format_date(r.period_start, "MMM yy", locale=language), r.value) for r in months
+            ]
+            charts.append((months[0], bar_chart(points, months[0].target)))
         record = accountability_report(session, by="working_field", today=today, working_field=key)
     return page(
         request,

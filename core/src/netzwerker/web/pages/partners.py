@@ -10,7 +10,6 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from netzwerker.domain.catalogue.models import Offer
-from netzwerker.domain.fields.models import WorkingFieldRecord
 from netzwerker.domain.partners.models import LegalDomain, Partner
 from netzwerker.domain.partners.services import (
     PartnerFilter,
@@ -23,7 +22,8 @@ from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.overview import task_lines
 from netzwerker.domain.tasks.report import accountability_report
 from netzwerker.domain.users import permissions
-from netzwerker.http.params import CurrentActor, CurrentDeployment
+from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
+from netzwerker.web.choices import field_choices
 from netzwerker.web.pages.tasks import status_labels
 from netzwerker.web.rendering import page
 
@@ -38,11 +38,14 @@ def kind_names(request: Request[Any, Any, Any]) -> dict[str, str]:
 
 
 @get("/partners", sync_to_thread=True, name="partners")
-def partner_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -> Template:
+def partner_list(
+    request: Request[Any, Any, Any], deployment: CurrentDeployment, offset: Offset = 0
+) -> Template:
     query = dict(request.query_params)
     legal_domain = query.get("legal_domain") or None
     if legal_domain not in {domain.value for domain in LegalDomain}:
         legal_domain = None
+    kinds = kind_names(request)
     partner_filter = PartnerFilter(
         text=query.get("q") or None,
         kind=query.get("kind") or None,
@@ -51,17 +54,10 @@ def partner_list(request: Request[Any, Any, Any], deployment: CurrentDeployment)
         social_area=query.get("social_area") or None,
         active=None if query.get("inactive") else True,
     )
-    offset = int(query["offset"]) if query.get("offset", "").isdigit() else 0
     with deployment.session() as session:
         partners, total = find_partners(session, partner_filter, limit=PAGE_SIZE, offset=offset)
         lists = partner_lists(session, [partner.id for partner in partners])  # type: ignore[misc]
-        fields = list(
-            session.execute(
-                sa.select(WorkingFieldRecord.key, WorkingFieldRecord.name).order_by(
-                    WorkingFieldRecord.name
-                )
-            )
-        )
+        fields = field_choices(session)
         areas = list(
             session.scalars(
                 sa.select(Partner.social_area)
@@ -70,22 +66,21 @@ def partner_list(request: Request[Any, Any, Any], deployment: CurrentDeployment)
                 .order_by(Partner.social_area)
             )
         )
-    partial = request.headers.get("hx-target") == "results"
     return page(
         request,
         "partners/list.html",
-        partial=partial,
         partners=partners,
         lists=lists,
         total=total,
         offset=offset,
         limit=PAGE_SIZE,
         query=query,
-        kinds=kind_names(request),
+        kinds=kinds,
+        kind_choices=sorted(kinds.items(), key=lambda kind: kind[1]),
         fields=fields,
         field_names=dict(fields),
-        legal_domains=[domain.value for domain in LegalDomain],
-        social_areas=areas,
+        legal_domains=[(domain.value, domain.value) for domain in LegalDomain],
+        social_areas=[(area, area) for area in areas],
     )
 
 
@@ -112,9 +107,7 @@ def partner_page(
             where.append(visible)
         tasks = task_lines(session, *where, today=today, limit=PARTNER_TASKS)
         record = accountability_report(session, by="partner", today=today, partner_id=partner.id)
-        fields = dict(
-            session.execute(sa.select(WorkingFieldRecord.key, WorkingFieldRecord.name)).all()
-        )
+        fields = dict(field_choices(session))
     return page(
         request,
         "partners/detail.html",

@@ -9,7 +9,6 @@ from litestar.response import Template
 
 from netzwerker.domain.tasks.overview import overview
 from netzwerker.domain.users import permissions
-from netzwerker.domain.users.models import Role
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 from netzwerker.web.pages.tasks import status_labels
 from netzwerker.web.rendering import page
@@ -19,15 +18,18 @@ from netzwerker.web.rendering import page
 def start_page(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
 ) -> Template:
+    show_goals = permissions.is_staff(actor)
     with deployment.session() as session:
         summary = overview(
             session,
             deployment,
             today=deployment.today(),
             visible=permissions.task_visibility(actor),
-            show_goals=actor.role is not Role.PARTNER_MEMBER,
+            show_goals=show_goals,
         )
-    return page(request, "start.html", overview=summary, statuses=status_labels())
+    return page(
+        request, "start.html", overview=summary, statuses=status_labels(), show_goals=show_goals
+    )
 
 
 ROUTES = [start_page]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from sqlmodel import Session
 
 from netzwerker.domain.circles.models import Circle
-from netzwerker.domain.fields.models import Goal, WorkingFieldRecord
+from netzwerker.domain.fields.models import Goal
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.overview import task_lines
@@ -23,10 +23,11 @@ from netzwerker.domain.tasks.services import (
     task_history,
     transition_task,
 )
-from netzwerker.domain.tasks.workflow import OPEN_STATUSES, TASK_WORKFLOW
+from netzwerker.domain.tasks.workflow import OPEN_STATUSES, REQUESTED_ACTIONS, TASK_WORKFLOW
 from netzwerker.domain.users import permissions
 from netzwerker.errors import Conflict, InvalidInput, Problem, TransitionRefused
-from netzwerker.http.params import CurrentActor, CurrentDeployment
+from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
+from netzwerker.web.choices import field_choices, names, partner_choices
 from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, read_form
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect, translate
@@ -80,33 +81,19 @@ def _filter_from(query: dict[str, str]) -> TaskFilter:
     )
 
 
-def _choices(session: Session) -> dict[str, Any]:
-    """What the filters and forms offer: fields, partners, people, circles, goals."""
+def _form_choices(session: Session) -> dict[str, Any]:
+    """What the task form offers: fields, partners, people, circles, goals."""
+    people = sa.select(Person.id, Person.name, Partner.name).join(
+        Partner, Partner.id == Person.partner_id
+    )
     return {
-        "fields": list(
-            session.execute(
-                sa.select(WorkingFieldRecord.key, WorkingFieldRecord.name).order_by(
-                    WorkingFieldRecord.name
-                )
-            )
-        ),
-        "partners": list(
-            session.execute(
-                sa.select(Partner.id, Partner.name).where(Partner.active).order_by(Partner.name)
-            )
-        ),
+        "fields": field_choices(session),
+        "partners": partner_choices(session),
         "people": list(
-            session.execute(
-                sa.select(Person.id, Person.name, Partner.name)
-                .join(Partner, Partner.id == Person.partner_id)
-                .where(Person.active)
-                .order_by(Partner.name, Person.name)
-            )
+            session.execute(people.where(Person.active).order_by(Partner.name, Person.name))
         ),
         "circles": list(session.execute(sa.select(Circle.id, Circle.name).order_by(Circle.name))),
-        "goals": list(
-            session.execute(sa.select(Goal.id, Goal.title, Goal.working_field).order_by(Goal.title))
-        ),
+        "goals": list(session.execute(sa.select(Goal.id, Goal.title).order_by(Goal.title))),
     }
 
 
@@ -116,57 +103,59 @@ def _task_list(
     actor: CurrentActor,
     template: str,
     limit: int,
+    offset: int,
 ) -> Template:
     query = dict(request.query_params)
-    task_filter = _filter_from(query)
     today = deployment.today()
-    offset = int(query["offset"]) if query.get("offset", "").isdigit() else 0
-    where = task_filter.clauses(today)
+    where = _filter_from(query).clauses(today)
     visible = permissions.task_visibility(actor)
     if visible is not None:
         where.append(visible)
     with deployment.session() as session:
         total = session.scalar(sa.select(sa.func.count()).select_from(Task).where(*where)) or 0
-        lines = task_lines(session, *where, today=today, limit=limit + offset)[offset:]
-        choices = _choices(session)
-    partial = (
-        bool(request.headers.get("hx-request")) and request.headers.get("hx-target") == "results"
-    )
+        lines = task_lines(session, *where, today=today, limit=limit, offset=offset)
+        fields, partners = field_choices(session), partner_choices(session)
     return page(
         request,
         template,
-        partial=partial,
         lines=lines,
         total=total,
         offset=offset,
         limit=limit,
         query=query,
         statuses=status_labels(),
-        columns=[state for state in TASK_WORKFLOW.states],
-        today=today,
-        **choices,
+        columns=TASK_WORKFLOW.states,
+        fields=fields,
+        partners=partners,
+        may_propose=permissions.is_manager(actor),
+        status_choices=[
+            (state, translate(request, label)) for state, label in status_labels().items()
+        ],
     )
 
 
 @get("/tasks", sync_to_thread=True, name="tasks")
 def task_list(
-    request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    offset: Offset = 0,
 ) -> Template:
-    return _task_list(request, deployment, actor, "tasks/list.html", PAGE_SIZE)
+    return _task_list(request, deployment, actor, "tasks/list.html", PAGE_SIZE, offset)
 
 
 @get("/tasks/board", sync_to_thread=True, name="task_board")
 def task_board(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
 ) -> Template:
-    return _task_list(request, deployment, actor, "tasks/board.html", BOARD_SIZE)
+    return _task_list(request, deployment, actor, "tasks/board.html", BOARD_SIZE, 0)
 
 
 def _new_form(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, form: Form, status: int = 200
 ) -> Template:
     with deployment.session() as session:
-        choices = _choices(session)
+        choices = _form_choices(session)
     return page(request, "tasks/new.html", status=status, form=form, **choices)
 
 
@@ -188,7 +177,7 @@ def propose_task(
     form: PostedForm,
     deployment: CurrentDeployment,
     actor: CurrentActor,
-) -> Template | Redirect:
+) -> Response[Any]:
     permissions.require_manager(actor, "propose tasks")
     entered = read_form(request, form, TASK_FIELDS)
     accountable = (entered.values["accountable_person_id"], entered.values["accountable_circle_id"])
@@ -221,27 +210,12 @@ def _detail(
         permissions.check_task_visible(actor, task, party_partners(session, task))
         line = task_lines(session, Task.id == task_id, today=today, limit=1)[0]
         parties = parties_of(session, [task_id])[task_id]
-        names = dict(
-            session.execute(
-                sa.select(Partner.id, Partner.name).where(
-                    Partner.id.in_(parties["consulted"] + parties["informed"])  # type: ignore[union-attr]
-                )
-            ).all()
-        )
+        partner_names = names(session, Partner, parties["consulted"] + parties["informed"])
         responsible_person = (
             session.get(Person, task.responsible_person_id) if task.responsible_person_id else None
         )
         history = task_history(session, task_id)
         goal = session.get(Goal, task.goal_id) if task.goal_id else None
-    actions = []
-    for transition in TASK_WORKFLOW.allowed(task.status):
-        if transition.name == "repropose":
-            continue
-        try:
-            permissions.check_task_action(actor, task, transition.name)
-        except Exception:
-            continue
-        actions.append(transition)
     return page(
         request,
         "tasks/detail.html",
@@ -249,12 +223,12 @@ def _detail(
         task=task,
         line=line,
         overdue=is_overdue(task, today),
-        consulted=[names.get(pid, str(pid)) for pid in parties["consulted"]],
-        informed=[names.get(pid, str(pid)) for pid in parties["informed"]],
+        consulted=[partner_names[pid] for pid in parties["consulted"]],
+        informed=[partner_names[pid] for pid in parties["informed"]],
         responsible_person=responsible_person,
         goal=goal,
         history=history,
-        actions=actions,
+        actions=permissions.task_actions(actor, task),
         statuses=status_labels(),
         action_labels=ACTION_LABELS,
         errors=errors or {},
@@ -279,8 +253,8 @@ def move_task(
     form: PostedForm,
     deployment: CurrentDeployment,
     actor: CurrentActor,
-) -> Template | Redirect:
-    if action not in ACTION_LABELS or action == "repropose":
+) -> Response[Any]:
+    if action not in REQUESTED_ACTIONS:
         raise InvalidInput([Problem("action", f"unknown action {action!r}")])
     entered = read_form(request, form, (FormField("reason"), FormField("version", "int")))
     today = deployment.today()
