@@ -437,3 +437,22 @@ def test_a_registration_form_names_its_problems(web):
         f"/conferences/{conference}/registrations", {"name": "Anna", "email": "a@example.org"}
     )
     assert viewer.status_code == 403
+
+
+def test_the_start_page_lists_escalated_tasks(web):
+    from netzwerker.domain.tasks.models import Escalation
+
+    browser = web.sign_in("coordinator")
+    assert "Keine Aufgabe ist eskaliert." in browser.get("/").text
+    with web.deployment.transaction() as session:
+        task = session.get(Task, web.overdue_task_id)
+        session.add(
+            Escalation(
+                task_id=task.id,
+                step="accountable",
+                due_date=task.due_date,
+                fired_on=web.deployment.today(),
+            )
+        )
+    section = browser.get("/").text.split('id="escalated-heading"')[1].split("</section>")[0]
+    assert "Erstgespräche innerhalb von 14 Tagen anbieten" in section

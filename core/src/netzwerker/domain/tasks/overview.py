@@ -18,6 +18,7 @@ from netzwerker.domain.indicators.services import GoalReading, goal_readings
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.models import Escalation, Task
 from netzwerker.domain.tasks.queries import overdue
+from netzwerker.domain.tasks.report import escalated
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 
 #: Escalation steps, from the mildest; a task shows its highest step for its current due date.
@@ -153,7 +154,7 @@ def overview(
         *seen,
         today=today,
     )
-    escalated = [line for line in late if line.escalation in ("accountable", "network")]
+    handed_on = task_lines(session, overdue(today), escalated(), *seen, today=today)
     goals = (
         [
             reading
@@ -169,6 +170,6 @@ def overview(
         awaiting_commitment=awaiting,
         overdue_by_partner=by_partner,
         due_this_week=week,
-        escalated=escalated,
+        escalated=handed_on,
         goals_off_track=goals,
     )

@@ -78,14 +78,18 @@ def _count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
-def count_columns(today: date) -> list[sa.ColumnElement[int]]:
-    """The report's aggregate columns over ``Task``, usable by any grouping or indicator."""
-    is_open = Task.status.in_(OPEN_STATUSES)
-    escalated = sa.exists().where(
+def escalated() -> sa.ColumnElement[bool]:
+    """Tasks handed to their accountable party or the network for their current due date."""
+    return sa.exists().where(
         Escalation.task_id == Task.id,
         Escalation.due_date == Task.due_date,
         Escalation.step.in_(("accountable", "network")),
     )
+
+
+def count_columns(today: date) -> list[sa.ColumnElement[int]]:
+    """The report's aggregate columns over ``Task``, usable by any grouping or indicator."""
+    is_open = Task.status.in_(OPEN_STATUSES)
     return [
         sa.func.count(Task.id).label("total"),
         _count(is_open & (Task.due_date >= today)).label("open"),
@@ -97,7 +101,7 @@ def count_columns(today: date) -> list[sa.ColumnElement[int]]:
         _count((Task.status == "done") & (Task.completed_on > Task.due_date)).label("done_late"),
         _count(Task.status == "declined").label("declined"),
         _count(Task.status == "cancelled").label("cancelled"),
-        _count(is_open & escalated).label("escalated"),
+        _count(is_open & escalated()).label("escalated"),
     ]
 
 
