@@ -456,3 +456,80 @@ def test_the_start_page_lists_escalated_tasks(web):
         )
     section = browser.get("/").text.split('id="escalated-heading"')[1].split("</section>")[0]
     assert "Erstgespräche innerhalb von 14 Tagen anbieten" in section
+
+
+def _project_id(answer) -> str:
+    return re.search(r'action="/projects/(\d+)/funding"', answer.text).group(1)
+
+
+def test_a_project_idea_form_asks_for_its_types_details_and_names_its_problems(web):
+    coordinator = web.sign_in("coordinator")
+    form = coordinator.get("/projects/new?project_type=budget_training&title=Budget")
+    assert 'name="details.sessions"' in form.text and 'value="Budget"' in form.text
+    answer = coordinator.post(
+        "/projects",
+        {
+            "key": "Kein Schlüssel",
+            "title": "",
+            "project_type": "budget_training",
+            "details.sessions": "drei",
+            "details.provider": "Schuldnerberatung",
+        },
+    )
+    assert answer.status_code == 422
+    assert "Bitte eine ganze Zahl angeben." in answer.text  # sessions
+    assert "Bitte ausfüllen." in answer.text  # title
+    assert 'value="Schuldnerberatung"' in answer.text
+    assert web.sign_in("viewer").get("/projects/new").status_code == 403
+
+
+def test_a_project_moves_through_its_lifecycle_with_funding(web):
+    coordinator = web.sign_in("coordinator")
+    answer = coordinator.post(
+        "/projects",
+        {
+            "key": "budget-2027",
+            "title": "Budgettraining 2027",
+            "project_type": "budget_training",
+            "details.sessions": "6",
+            "target_groups": "Alleinerziehende, Familien",
+            "lead_partner_id": str(web.network.counselling.id),
+            "partner_ids": [str(web.network.clinic.id)],
+        },
+    )
+    assert "Die Projektidee ist erfasst." in answer.text
+    project = _project_id(answer)
+    assert "Suchtberatung Teststadt (federführend)" in answer.text
+    assert "Alleinerziehende, Familien" in answer.text
+    answer = coordinator.post(f"/projects/{project}/conceive")
+    assert "jetzt „Konzept“" in answer.text
+    # The lifecycle's guard: no application submitted yet.
+    refused = coordinator.post(f"/projects/{project}/apply_for_funding")
+    assert refused.status_code == 409
+    answer = coordinator.post(
+        f"/projects/{project}/funding",
+        {"source": "esf", "requested": "12.500,50", "programme": "ESF Plus"},
+    )
+    assert "Der Förderantrag ist erfasst." in answer.text
+    assert "12.500,50\xa0€" in answer.text
+    funding = re.search(r'action="/projects/\d+/funding/(\d+)/submit"', answer.text).group(1)
+    base = f"/projects/{project}/funding/{funding}"
+    coordinator.post(f"{base}/submit")
+    partial = coordinator.post(f"{base}/grant_partially", {"granted": "20.000"})
+    assert partial.status_code == 422
+    assert f'id="granted-{funding}-grant_partially-error"' in partial.text
+    answer = coordinator.post(f"{base}/grant_partially", {"granted": "10.000"})
+    assert "jetzt „teilbewilligt“" in answer.text and "10.000,00\xa0€" in answer.text
+    answer = coordinator.post(f"/projects/{project}/apply_for_funding")
+    assert "jetzt „Förderung beantragt“" in answer.text
+    without_reason = coordinator.post(f"/projects/{project}/abandon", {"reason": ""})
+    assert without_reason.status_code == 422
+    assert "Bitte einen Grund für diesen Schritt angeben." in without_reason.text
+    listed = coordinator.get("/projects?status=funding_applied").text
+    assert "Budgettraining 2027" in results(listed)
+    assert "Budgettraining 2027" not in results(coordinator.get("/projects?status=idea").text)
+    # A partner member reads projects but does not move them.
+    member = web.sign_in("partner_member")
+    assert member.get(f"/projects/{project}").status_code == 200
+    assert member.post(f"/projects/{project}/launch").status_code == 403
+    assert member.post(f"{base}/withdraw", {"reason": "x"}).status_code == 403

@@ -350,7 +350,11 @@ def register_navigation() -> list[NavigationEntry]:
         NavigationEntry("start", "Overview", "/", order=10),
         NavigationEntry("tasks", "Tasks", "/tasks", order=20),
         NavigationEntry("partners", "Partners", "/partners", order=30),
+        NavigationEntry("network", "Network", "/network", order=35),
         NavigationEntry("fields", "Working fields", "/fields", order=40),
         NavigationEntry("circles", "Circles", "/circles", order=50),
         NavigationEntry("conferences", "Conferences", "/conferences", order=55),
+        NavigationEntry("projects", "Projects", "/projects", order=56),
+        NavigationEntry("catalogue", "Offers and needs", "/catalogue", order=57),
+        NavigationEntry("referrals", "Cases and referrals", "/referrals", order=58),
     ]

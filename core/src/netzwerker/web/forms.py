@@ -7,8 +7,10 @@ concern, so a form is shown again with everything the user typed and every reaso
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, time
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import attrs
@@ -19,6 +21,7 @@ from litestar.di import NamedDependency
 from netzwerker.structuring import Problem
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import translate
+from netzwerker.workflow import TransitionRefused
 
 #: A page handler's posted form (``form: PostedForm``), read once by the web router.
 PostedForm = NamedDependency[FormMultiDict]
@@ -28,11 +31,14 @@ NOT_A_NUMBER = mark("Please enter a whole number.")
 NOT_A_DATE = mark("Please enter a date (DD.MM.YYYY).")
 NOT_A_CHOICE = mark("Please choose one of the options.")
 NOT_A_TIME = mark("Please enter a time (HH:MM).")
+NOT_AN_AMOUNT = mark("Please enter a number, e.g. 1.250,50.")
+REASON_REQUIRED = mark("Please give a reason for this step.")
 
 
 @attrs.frozen
 class FormField:
-    """``kind``: text, int, date, time, choice (one of ``choices``) or ints (several ids)."""
+    """``kind``: text, int, decimal, date, time, choice (one of ``choices``), ints (several
+    ids) or list (text separated by commas)."""
 
     name: str
     kind: str = "text"
@@ -66,9 +72,29 @@ def parse_date(text: str) -> date:
     return date.fromisoformat(text)
 
 
+_THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
+
+
+def parse_decimal(text: str) -> Decimal:
+    """``1.250,50`` and ``20.000`` as a German writes them, or ``1250.50``."""
+    if "," in text or _THOUSANDS.fullmatch(text):
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
+
+
 def _parse(field: FormField, text: str) -> Any:
     if field.kind == "int":
         return int(text)
+    if field.kind == "decimal":
+        return parse_decimal(text)
+    if field.kind == "list":
+        return [item.strip() for item in text.split(",") if item.strip()]
     if field.kind == "date":
         return parse_date(text)
     if field.kind == "time":
@@ -78,7 +104,13 @@ def _parse(field: FormField, text: str) -> Any:
     return text
 
 
-_MESSAGES = {"int": NOT_A_NUMBER, "date": NOT_A_DATE, "time": NOT_A_TIME, "choice": NOT_A_CHOICE}
+_MESSAGES = {
+    "int": NOT_A_NUMBER,
+    "decimal": NOT_AN_AMOUNT,
+    "date": NOT_A_DATE,
+    "time": NOT_A_TIME,
+    "choice": NOT_A_CHOICE,
+}
 
 
 def read_form(
@@ -99,7 +131,7 @@ def read_form(
         if not text:
             if field.required:
                 form.errors[field.name] = translate(request, REQUIRED)
-            form.values[field.name] = None if field.kind != "text" else ""
+            form.values[field.name] = {"text": "", "list": []}.get(field.kind)
             continue
         try:
             form.values[field.name] = _parse(field, text)
@@ -122,3 +154,14 @@ def add_problems(
             name = ""
         message = translate(request, problem.message)
         form.errors[name] = f"{form.errors[name]} {message}" if name in form.errors else message
+
+
+def refusal(
+    request: Request[Any, Any, Any], action: str, exc: TransitionRefused
+) -> tuple[dict[str, str], int]:
+    """A refused workflow step as the errors of the ``transition_forms`` macro and its status:
+    a missing reason beside the step's reason field (422), anything else above the steps
+    (409)."""
+    if exc.field == "reason":
+        return {f"{action}.reason": translate(request, REASON_REQUIRED)}, 422
+    return {"": translate(request, exc.message)}, 409

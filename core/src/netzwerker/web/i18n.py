@@ -13,6 +13,7 @@ import gettext
 import io
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -91,8 +92,15 @@ class Formats:
             return "–"
         return numbers.format_percent(share, locale=self.locale)
 
+    def money(self, amount: Decimal | float | None) -> str:
+        """Euro amounts, as in funding applications."""
+        if amount is None:
+            return "–"
+        return numbers.format_currency(amount, "EUR", locale=self.locale)
+
     def filters(self) -> dict[str, Callable[..., Any]]:
         return {
+            "money": self.money,
             "date": self.date,
             "datetime": self.datetime,
             "number": self.number,

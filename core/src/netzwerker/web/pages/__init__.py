@@ -10,6 +10,7 @@ from netzwerker.web.pages import (
     conferences,
     fields,
     partners,
+    projects,
     start,
     tasks,
 )
@@ -22,4 +23,5 @@ PAGES: list[Any] = [
     *fields.ROUTES,
     *circles.ROUTES,
     *conferences.ROUTES,
+    *projects.ROUTES,
 ]

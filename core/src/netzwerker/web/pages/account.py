@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from netzwerker.domain.users.services import authenticate
@@ -32,7 +33,7 @@ def _local(target: str) -> str:
 
 @get("/login", opt={"public": True}, sync_to_thread=False, name="login")
 def login_form(
-    request: Request[Any, Any, Any], next: str = "/", signed_out: bool = False
+    request: Request[Any, Any, Any], next: FromQuery[str] = "/", signed_out: FromQuery[bool] = False
 ) -> Template:
     form = Form.showing({"username": "", "next": _local(next)})
     return page(request, "login.html", form=form, signed_out=signed_out)

@@ -28,7 +28,7 @@ from netzwerker.domain.users import permissions
 from netzwerker.errors import Conflict, InvalidInput, Problem, TransitionRefused
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
 from netzwerker.web.choices import field_choices, names, partner_choices
-from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, read_form
+from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, read_form, refusal
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect, translate
 
@@ -272,10 +272,7 @@ def move_task(
                 expected_version=entered.values["version"],
             )
     except TransitionRefused as exc:
-        # A missing reason is shown at the action's reason field, anything else above them.
-        where = f"{action}.reason" if exc.field == "reason" else ""
-        errors = {where: translate(request, exc.message)}
-        status = 422 if exc.field == "reason" else 409
+        errors, status = refusal(request, action, exc)
         return _detail(request, deployment, actor, task_id, errors=errors, status=status)
     except Conflict:
         notify(request, CHANGED_MEANWHILE, "warning")

@@ -1,0 +1,429 @@
+"""Projects and their funding: recording an idea, moving it through its lifecycle, and the
+applications for funds with what became of them."""
+
+from __future__ import annotations
+
+import typing
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+from litestar import Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Template
+
+from netzwerker.contributions import ProjectType
+from netzwerker.domain.partners.models import Partner
+from netzwerker.domain.projects.lifecycle import FUNDING_WORKFLOW, PROJECT_WORKFLOW
+from netzwerker.domain.projects.services import (
+    FundingDecision,
+    FundingDraft,
+    FundingSource,
+    ProjectDraft,
+    ProjectFilter,
+    ProjectPartnerDraft,
+    ProjectRole,
+    add_funding,
+    create_project,
+    decide_funding,
+    find_projects,
+    funding_of,
+    get_project,
+    move_project,
+    project_members,
+    project_state,
+)
+from netzwerker.domain.users import permissions
+from netzwerker.domain.workflows.services import instance_history
+from netzwerker.errors import Conflict, InvalidInput, Problem
+from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
+from netzwerker.web.choices import field_choices, names, partner_choices
+from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, read_form, refusal
+from netzwerker.web.i18n import mark
+from netzwerker.web.rendering import notify, page, redirect, translate
+from netzwerker.workflow import TransitionRefused
+
+PAGE_SIZE = 50
+PROJECT_FIELDS = (
+    FormField("key", required=True),
+    FormField("title", required=True),
+    FormField("project_type", required=True),
+    FormField("working_field"),
+    FormField("description"),
+    FormField("target_groups", "list"),
+    FormField("lead_partner_id", "int"),
+    FormField("partner_ids", "ints"),
+    FormField("start_on", "date"),
+    FormField("end_on", "date"),
+)
+FUNDING_FIELDS = (
+    FormField("source", "choice", required=True, choices=tuple(FundingSource)),
+    FormField("requested", "decimal", required=True),
+    FormField("programme"),
+    FormField("submitted_on", "date"),
+    FormField("note"),
+)
+DECISION_FIELDS = (
+    FormField("reason"),
+    FormField("granted", "decimal"),
+    FormField("version", "int"),
+)
+#: Where the project service's problems are shown in the form.
+PROJECT_PROBLEM_FIELDS = {"partners": "lead_partner_id"}
+RECORDED = mark("The project idea is recorded.")
+MOVED = mark("Saved: the project is now “%(status)s”.")
+FUNDING_RECORDED = mark("The funding application is recorded.")
+FUNDING_MOVED = mark("Saved: the application is now “%(status)s”.")
+CHANGED_MEANWHILE = mark("Someone changed it meanwhile; it is shown as it is now.")
+FUNDING_SOURCES = {
+    FundingSource.ESF: mark("European Social Fund (ESF)"),
+    FundingSource.FEDERAL: mark("Federal programme"),
+    FundingSource.STATE: mark("State"),
+    FundingSource.MUNICIPAL: mark("Municipality"),
+    FundingSource.JOBCENTER: mark("Jobcenter"),
+    FundingSource.FOUNDATION: mark("Foundation"),
+    FundingSource.OTHER: mark("Other"),
+}
+PROJECT_ROLES = {
+    ProjectRole.LEAD: mark("lead"),
+    ProjectRole.PARTNER: mark("partner"),
+    ProjectRole.ADVISOR: mark("advisor"),
+    ProjectRole.FUNDER: mark("funder"),
+}
+#: Form kinds of the types a project type's details declare; anything else is text.
+_DETAIL_KINDS = {int: "int", float: "decimal", date: "date", list: "list"}
+
+
+def detail_fields(project_type: ProjectType | None) -> list[FormField]:
+    """The form fields of a project type's details, named ``details.<field>``."""
+    if project_type is None or project_type.details is None:
+        return []
+    fields = attrs.fields(attrs.resolve_types(project_type.details))
+    return [
+        FormField(
+            f"details.{field.name}",
+            _DETAIL_KINDS.get(typing.get_origin(field.type) or field.type, "text"),  # type: ignore[arg-type]
+            required=field.default is attrs.NOTHING,
+        )
+        for field in fields
+    ]
+
+
+def _details(form: Form, fields: list[FormField]) -> dict[str, Any]:
+    """The entered details for the project type, leaving out what was left empty."""
+    details: dict[str, Any] = {}
+    for field in fields:
+        value = form.values.get(field.name)
+        if value in (None, "", []):
+            continue
+        details[field.name.removeprefix("details.")] = (
+            float(value) if isinstance(value, Decimal) else value
+        )
+    return details
+
+
+@get("/projects", sync_to_thread=True, name="projects")
+def project_list(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    offset: Offset = 0,
+) -> Template:
+    query = {key: value for key, value in request.query_params.items() if value}
+    project_filter = ProjectFilter(
+        project_type=query.get("project_type"),
+        working_field=query.get("working_field"),
+        status=(query["status"],) if "status" in query else (),
+    )
+    with deployment.session() as session:
+        rows, total = find_projects(session, project_filter, limit=PAGE_SIZE, offset=offset)
+        funding = funding_of(session, [project.id for project, _ in rows])  # type: ignore[misc]
+        fields = field_choices(session)
+    return page(
+        request,
+        "projects/list.html",
+        rows=rows,
+        total=total,
+        offset=offset,
+        limit=PAGE_SIZE,
+        query=query,
+        funding={pid: _funding_sums(items) for pid, items in funding.items()},
+        fields=fields,
+        types=_type_choices(deployment),
+        type_names=dict(_type_choices(deployment)),
+        states=[(state, PROJECT_WORKFLOW.label(state)) for state in PROJECT_WORKFLOW.states],
+        state_labels=PROJECT_WORKFLOW.labels,
+        may_record=permissions.is_manager(actor),
+    )
+
+
+def _type_choices(deployment: CurrentDeployment) -> list[tuple[str, str]]:
+    types = deployment.registry.project_types.values()
+    return sorted(((c.value.key, c.value.name) for c in types), key=lambda t: t[1])
+
+
+def _funding_sums(applications: list[Any]) -> dict[str, Decimal]:
+    """What a project asked for and what it was granted."""
+    return {
+        "requested": sum((a.requested for a in applications), Decimal(0)),
+        "granted": sum((a.granted or Decimal(0) for a in applications), Decimal(0)),
+    }
+
+
+def _new_form(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    form: Form,
+    status: int = 200,
+) -> Template:
+    chosen = deployment.registry.project_types.get(form.raw.get("project_type", ""))
+    with deployment.session() as session:
+        fields, partners = field_choices(session), partner_choices(session)
+    return page(
+        request,
+        "projects/new.html",
+        status=status,
+        form=form,
+        types=_type_choices(deployment),
+        fields=fields,
+        partners=partners,
+        details=detail_fields(chosen.value if chosen else None),
+    )
+
+
+@get("/projects/new", sync_to_thread=True)
+def new_project(
+    request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
+) -> Template:
+    """The form; choosing a project type shows the details that type asks for."""
+    permissions.require_manager(actor, "record projects")
+    query = request.query_params
+    shown = {field.name: query.get(field.name, "") for field in PROJECT_FIELDS}
+    chosen = deployment.registry.project_types.get(shown["project_type"])
+    shown.update((f.name, query.get(f.name, "")) for f in detail_fields(chosen and chosen.value))
+    shown["partner_ids"] = query.getall("partner_ids", [])
+    return _new_form(request, deployment, Form.showing(shown))
+
+
+@post("/projects", sync_to_thread=True)
+def record_project(
+    request: Request[Any, Any, Any],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    permissions.require_manager(actor, "record projects")
+    chosen = deployment.registry.project_types.get(str(form.get("project_type", "")))
+    details = detail_fields(chosen.value if chosen else None)
+    entered = read_form(request, form, (*PROJECT_FIELDS, *details))
+    if entered.valid:
+        values = entered.values
+        lead = values["lead_partner_id"]
+        members = [ProjectPartnerDraft(lead, ProjectRole.LEAD)] if lead else []
+        members += [ProjectPartnerDraft(pid) for pid in values["partner_ids"] if pid != lead]
+        try:
+            draft = ProjectDraft(
+                key=values["key"],
+                project_type=values["project_type"],
+                title=values["title"],
+                working_field=values["working_field"] or None,
+                description=values["description"],
+                target_groups=values["target_groups"],
+                partners=members,
+                details=_details(entered, details),
+                start_on=values["start_on"],
+                end_on=values["end_on"],
+            )
+            with deployment.transaction() as session:
+                project = create_project(session, deployment, draft, actor=actor.username)
+        except ValueError as exc:  # the draft's own checks: a key that is none
+            add_problems(request, entered, [Problem("key", str(exc))])
+        except InvalidInput as exc:
+            add_problems(request, entered, exc.problems, PROJECT_PROBLEM_FIELDS)
+        else:
+            notify(request, RECORDED)
+            return redirect(request, f"/projects/{project.id}")
+    return _new_form(request, deployment, entered, status=422)
+
+
+def _project_page(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    project_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    funding_form: Form | None = None,
+    status: int = 200,
+) -> Template:
+    with deployment.session() as session:
+        project = get_project(session, project_id)
+        state = project_state(session, project)
+        members = project_members(session, [project_id])[project_id]
+        partner_names = names(session, Partner, [pid for pid, _ in members["partners"]])
+        applications = funding_of(session, [project_id])[project_id]
+        history = instance_history(session, project.lifecycle_id)
+    manager = permissions.is_manager(actor)
+    project_type = deployment.registry.project_types.get(project.project_type)
+    return page(
+        request,
+        "projects/detail.html",
+        status=status,
+        project=project,
+        state=state,
+        state_labels=PROJECT_WORKFLOW.labels,
+        type_name=project_type.value.name if project_type else project.project_type,
+        partners=[(pid, partner_names[pid], role) for pid, role in members["partners"]],
+        roles=PROJECT_ROLES,
+        target_groups=members["target_groups"],
+        applications=applications,
+        sums=_funding_sums(applications),
+        funding_states=FUNDING_WORKFLOW.labels,
+        funding_steps={
+            a.id: FUNDING_WORKFLOW.allowed(a.status) if manager else [] for a in applications
+        },
+        sources=FUNDING_SOURCES,
+        source_choices=[(key, translate(request, label)) for key, label in FUNDING_SOURCES.items()],
+        history=history,
+        actions=PROJECT_WORKFLOW.allowed(state) if manager else [],
+        may_record=manager,
+        errors=errors or {},
+        funding_form=funding_form or Form.showing({field.name: "" for field in FUNDING_FIELDS}),
+    )
+
+
+@get("/projects/{project_id:int}", sync_to_thread=True, name="project")
+def project_detail(
+    request: Request[Any, Any, Any],
+    project_id: FromPath[int],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    return _project_page(request, deployment, actor, project_id)
+
+
+@post("/projects/{project_id:int}/funding", sync_to_thread=True)
+def record_funding(
+    request: Request[Any, Any, Any],
+    project_id: FromPath[int],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    permissions.require_manager(actor, "record funding")
+    entered = read_form(request, form, FUNDING_FIELDS)
+    if entered.valid:
+        try:
+            draft = FundingDraft(
+                source=FundingSource(entered.values["source"]),
+                requested=entered.values["requested"],
+                programme=entered.values["programme"],
+                submitted_on=entered.values["submitted_on"],
+                note=entered.values["note"],
+            )
+            with deployment.transaction() as session:
+                add_funding(session, project_id, draft, actor=actor.username)
+        except ValueError as exc:  # the draft's own check: a negative amount
+            add_problems(request, entered, [Problem("requested", str(exc))])
+        else:
+            notify(request, FUNDING_RECORDED)
+            return redirect(request, f"/projects/{project_id}#funding-heading")
+    return _project_page(request, deployment, actor, project_id, funding_form=entered, status=422)
+
+
+@post("/projects/{project_id:int}/funding/{funding_id:int}/{action:str}", sync_to_thread=True)
+def move_funding(
+    request: Request[Any, Any, Any],
+    project_id: FromPath[int],
+    funding_id: FromPath[int],
+    action: FromPath[str],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    permissions.require_manager(actor, "record funding decisions")
+    entered = read_form(request, form, DECISION_FIELDS)
+    step = f"{funding_id}-{action}"
+    if not entered.valid:
+        errors = {f"{step}.{name}": message for name, message in entered.errors.items()}
+        return _project_page(request, deployment, actor, project_id, errors=errors, status=422)
+    try:
+        decision = FundingDecision(
+            action=action,
+            granted=entered.values["granted"],
+            reason=entered.values["reason"],
+            version=entered.values["version"],
+        )
+        with deployment.transaction() as session:
+            application = decide_funding(
+                session,
+                project_id,
+                funding_id,
+                decision,
+                today=deployment.today(),
+                actor=actor.username,
+            )
+    except (InvalidInput, TransitionRefused, ValueError) as exc:
+        errors, status = _decision_refusal(request, step, exc)
+        return _project_page(request, deployment, actor, project_id, errors=errors, status=status)
+    except Conflict:
+        notify(request, CHANGED_MEANWHILE, "warning")
+        return redirect(request, f"/projects/{project_id}#funding-heading")
+    notify(request, FUNDING_MOVED, status=FUNDING_WORKFLOW.label(application.status))
+    return redirect(request, f"/projects/{project_id}#funding-heading")
+
+
+def _decision_refusal(
+    request: Request[Any, Any, Any], step: str, exc: Exception
+) -> tuple[dict[str, str], int]:
+    if isinstance(exc, TransitionRefused):
+        return refusal(request, step, exc)
+    if isinstance(exc, InvalidInput):
+        problem = exc.problems[0]
+        return {f"{step}.{problem.path}": translate(request, problem.message)}, 422
+    return {f"{step}.granted": translate(request, str(exc))}, 422
+
+
+@post("/projects/{project_id:int}/{action:str}", sync_to_thread=True)
+def move(
+    request: Request[Any, Any, Any],
+    project_id: FromPath[int],
+    action: FromPath[str],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    permissions.require_manager(actor, "move projects")
+    entered = read_form(request, form, (FormField("reason"), FormField("version", "int")))
+    try:
+        with deployment.transaction() as session:
+            project = move_project(
+                session,
+                deployment,
+                project_id,
+                action,
+                actor=actor.username,
+                reason=entered.values["reason"],
+                expected_version=entered.values["version"],
+            )
+            state = project_state(session, project)
+    except TransitionRefused as exc:
+        errors, status = refusal(request, action, exc)
+        return _project_page(request, deployment, actor, project_id, errors=errors, status=status)
+    except Conflict:
+        notify(request, CHANGED_MEANWHILE, "warning")
+        return redirect(request, f"/projects/{project_id}")
+    notify(request, MOVED, status=PROJECT_WORKFLOW.label(state))
+    return redirect(request, f"/projects/{project_id}")
+
+
+ROUTES = [
+    project_list,
+    new_project,
+    record_project,
+    project_detail,
+    record_funding,
+    move_funding,
+    move,
+]
