@@ -533,3 +533,73 @@ def test_a_project_moves_through_its_lifecycle_with_funding(web):
     assert member.get(f"/projects/{project}").status_code == 200
     assert member.post(f"/projects/{project}/launch").status_code == 403
     assert member.post(f"{base}/withdraw", {"reason": "x"}).status_code == 403
+
+
+def _offers(web) -> None:
+    from netzwerker.domain.catalogue.services import OfferDraft, create_offer
+
+    network = web.network
+    with web.deployment.transaction() as session:
+        for key, partner, capacity in (
+            ("sucht-beratung", network.counselling, 5),
+            ("klinik-sprechstunde", network.clinic, None),
+        ):
+            draft = OfferDraft(
+                key=key,
+                title=f"Angebot {key}",
+                partner_id=partner.id,
+                target_groups=["Langzeitarbeitslose"],
+                problem_areas=["Sucht"],
+                capacity=capacity,
+            )
+            create_offer(session, draft, actor="test")
+
+
+def test_the_catalogue_shows_gaps_coverage_and_duplicates(web):
+    _offers(web)
+    coordinator = web.sign_in("coordinator")
+    today = web.deployment.today()
+    need = {
+        "target_group": "Langzeitarbeitslose",
+        "problem_area": "Sucht",
+        "people": "10",
+        "period_start": today.isoformat(),
+        "period_end": (today + timedelta(days=365)).isoformat(),
+    }
+    answer = coordinator.post("/catalogue/needs", need)
+    assert "Der Bedarf ist erfasst." in answer.text
+    coordinator.post("/catalogue/needs", {**need, "problem_area": "Schulden", "title": "Schulden"})
+    page = coordinator.get("/catalogue").text
+    coverage = page.split('id="coverage-heading"')[1].split("</section>")[0]
+    assert "2 Bedarfe, 1 Lücke" in coverage
+    # The gap comes first; the addiction need is met by both offers, one of unknown capacity.
+    assert coverage.index("Schulden") < coverage.index("Angebot sucht-beratung")
+    assert "Kapazität unbekannt" in coverage and "Lücke" in coverage
+    duplicates = page.split('id="duplicates-heading"')[1].split("</section>")[0]
+    assert "Angebot klinik-sprechstunde" in duplicates and "100" in duplicates
+
+
+def test_a_need_form_names_its_problems_and_only_coordinators_record(web):
+    coordinator = web.sign_in("coordinator")
+    answer = coordinator.post(
+        "/catalogue/needs",
+        {"target_group": "Familien", "problem_area": "Wohnen", "people": "0", "period_start": "x"},
+    )
+    assert answer.status_code == 422
+    assert "Bitte ein Datum angeben (TT.MM.JJJJ)." in answer.text
+    assert 'value="Familien"' in answer.text
+    answer = coordinator.post(
+        "/catalogue/needs",
+        {
+            "target_group": "Familien",
+            "problem_area": "Wohnen",
+            "people": "0",
+            "period_start": "01.01.2027",
+            "period_end": "31.12.2026",
+        },
+    )
+    assert answer.status_code == 422
+    assert "Bitte 1 oder mehr angeben." in answer.text
+    web.sign_in("viewer").get("/catalogue").raise_for_status()
+    refused = web.sign_in("viewer").post("/catalogue/needs", {"target_group": "Familien"})
+    assert refused.status_code == 403

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from litestar import Request
@@ -19,9 +19,12 @@ from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 
 from netzwerker.structuring import Problem
+from netzwerker.validators import not_blank, not_negative, positive, record_key
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import translate
 from netzwerker.workflow import TransitionRefused
+
+T = TypeVar("T")
 
 #: A page handler's posted form (``form: PostedForm``), read once by the web router.
 PostedForm = NamedDependency[FormMultiDict]
@@ -33,6 +36,16 @@ NOT_A_CHOICE = mark("Please choose one of the options.")
 NOT_A_TIME = mark("Please enter a time (HH:MM).")
 NOT_AN_AMOUNT = mark("Please enter a number, e.g. 1.250,50.")
 REASON_REQUIRED = mark("Please give a reason for this step.")
+AT_LEAST_ONE = mark("Please enter 1 or more.")
+NOT_NEGATIVE = mark("Please enter no negative number.")
+NOT_A_KEY = mark("Only lower-case letters, digits, “-” and “_”, e.g. gesund-im-quartier.")
+#: The German message for a value one of the shared validators refuses.
+VALIDATOR_MESSAGES: dict[Any, str] = {
+    positive: AT_LEAST_ONE,
+    not_negative: NOT_NEGATIVE,
+    record_key: NOT_A_KEY,
+    not_blank: REQUIRED,
+}
 
 
 @attrs.frozen
@@ -165,3 +178,33 @@ def refusal(
     if exc.field == "reason":
         return {f"{action}.reason": translate(request, REASON_REQUIRED)}, 422
     return {"": translate(request, exc.message)}, 409
+
+
+def build(
+    request: Request[Any, Any, Any],
+    form: Form,
+    cls: type[T],
+    aliases: Mapping[str, str] | None = None,
+    messages: Mapping[str, str] | None = None,
+    **values: Any,
+) -> T | None:
+    """``cls(**values)``, a service's draft, or ``None`` with every value its validators
+    refuse put beside its field: in German where the validator is a shared one or
+    ``messages`` names the field (field → message), else the validator's own words."""
+    with attrs.validators.disabled():
+        draft = cls(**values)
+    problems = []
+    for field in attrs.fields(cls):  # type: ignore[misc]
+        if field.validator is None:
+            continue
+        try:
+            field.validator(draft, field, getattr(draft, field.name))
+        except (ValueError, TypeError) as exc:
+            message = (messages or {}).get(field.name) or VALIDATOR_MESSAGES.get(
+                field.validator, str(exc)
+            )
+            problems.append(Problem(field.name, message))
+    if problems:
+        add_problems(request, form, problems, aliases)
+        return None
+    return draft

@@ -6,6 +6,7 @@ from typing import Any
 
 from netzwerker.web.pages import (
     account,
+    catalogue,
     circles,
     conferences,
     fields,
@@ -24,4 +25,5 @@ PAGES: list[Any] = [
     *circles.ROUTES,
     *conferences.ROUTES,
     *projects.ROUTES,
+    *catalogue.ROUTES,
 ]

@@ -22,9 +22,9 @@ from netzwerker.domain.conferences.services import (
     seats,
 )
 from netzwerker.domain.users import permissions
-from netzwerker.errors import InvalidInput, Problem, Refused
+from netzwerker.errors import InvalidInput, Refused
 from netzwerker.http.params import CurrentActor, CurrentDeployment
-from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, read_form
+from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, build, read_form
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect, translate
 
@@ -107,18 +107,18 @@ def register_participant(
 ) -> Response[Any]:
     partner_id = permissions.registering_partner(actor, None)
     entered = read_form(request, form, REGISTRATION_FIELDS)
-    if entered.valid:
+    draft = entered.valid and build(
+        request,
+        entered,
+        RegistrationDraft,
+        messages={"email": NOT_AN_ADDRESS},
+        partner_id=partner_id,
+        **entered.values,
+    )
+    if draft:
         try:
             with deployment.transaction() as session:
-                draft = RegistrationDraft(
-                    name=entered.values["name"],
-                    email=entered.values["email"],
-                    organisation=entered.values["organisation"],
-                    partner_id=partner_id,
-                )
                 registration = register(session, conference_id, draft, actor=actor.username)
-        except ValueError:  # the draft's own check: an address that is none
-            add_problems(request, entered, [Problem("email", NOT_AN_ADDRESS)])
         except InvalidInput as exc:
             add_problems(request, entered, exc.problems)
         except Refused as exc:

@@ -36,10 +36,18 @@ from netzwerker.domain.projects.services import (
 )
 from netzwerker.domain.users import permissions
 from netzwerker.domain.workflows.services import instance_history
-from netzwerker.errors import Conflict, InvalidInput, Problem
+from netzwerker.errors import Conflict, InvalidInput
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
 from netzwerker.web.choices import field_choices, names, partner_choices
-from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, read_form, refusal
+from netzwerker.web.forms import (
+    Form,
+    FormField,
+    PostedForm,
+    add_problems,
+    build,
+    read_form,
+    refusal,
+)
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect, translate
 from netzwerker.workflow import TransitionRefused
@@ -206,6 +214,30 @@ def new_project(
     return _new_form(request, deployment, Form.showing(shown))
 
 
+def _project_draft(
+    request: Request[Any, Any, Any], entered: Form, details: list[FormField]
+) -> ProjectDraft | None:
+    values = entered.values
+    lead = values["lead_partner_id"]
+    members = [ProjectPartnerDraft(lead, ProjectRole.LEAD)] if lead else []
+    members += [ProjectPartnerDraft(pid) for pid in values["partner_ids"] if pid != lead]
+    return build(
+        request,
+        entered,
+        ProjectDraft,
+        key=values["key"],
+        project_type=values["project_type"],
+        title=values["title"],
+        working_field=values["working_field"] or None,
+        description=values["description"],
+        target_groups=values["target_groups"],
+        partners=members,
+        details=_details(entered, details),
+        start_on=values["start_on"],
+        end_on=values["end_on"],
+    )
+
+
 @post("/projects", sync_to_thread=True)
 def record_project(
     request: Request[Any, Any, Any],
@@ -217,28 +249,11 @@ def record_project(
     chosen = deployment.registry.project_types.get(str(form.get("project_type", "")))
     details = detail_fields(chosen.value if chosen else None)
     entered = read_form(request, form, (*PROJECT_FIELDS, *details))
-    if entered.valid:
-        values = entered.values
-        lead = values["lead_partner_id"]
-        members = [ProjectPartnerDraft(lead, ProjectRole.LEAD)] if lead else []
-        members += [ProjectPartnerDraft(pid) for pid in values["partner_ids"] if pid != lead]
+    draft = entered.valid and _project_draft(request, entered, details)
+    if draft:
         try:
-            draft = ProjectDraft(
-                key=values["key"],
-                project_type=values["project_type"],
-                title=values["title"],
-                working_field=values["working_field"] or None,
-                description=values["description"],
-                target_groups=values["target_groups"],
-                partners=members,
-                details=_details(entered, details),
-                start_on=values["start_on"],
-                end_on=values["end_on"],
-            )
             with deployment.transaction() as session:
                 project = create_project(session, deployment, draft, actor=actor.username)
-        except ValueError as exc:  # the draft's own checks: a key that is none
-            add_problems(request, entered, [Problem("key", str(exc))])
         except InvalidInput as exc:
             add_problems(request, entered, exc.problems, PROJECT_PROBLEM_FIELDS)
         else:
@@ -313,22 +328,17 @@ def record_funding(
 ) -> Response[Any]:
     permissions.require_manager(actor, "record funding")
     entered = read_form(request, form, FUNDING_FIELDS)
-    if entered.valid:
-        try:
-            draft = FundingDraft(
-                source=FundingSource(entered.values["source"]),
-                requested=entered.values["requested"],
-                programme=entered.values["programme"],
-                submitted_on=entered.values["submitted_on"],
-                note=entered.values["note"],
-            )
-            with deployment.transaction() as session:
-                add_funding(session, project_id, draft, actor=actor.username)
-        except ValueError as exc:  # the draft's own check: a negative amount
-            add_problems(request, entered, [Problem("requested", str(exc))])
-        else:
-            notify(request, FUNDING_RECORDED)
-            return redirect(request, f"/projects/{project_id}#funding-heading")
+    draft = entered.valid and build(
+        request,
+        entered,
+        FundingDraft,
+        **{**entered.values, "source": FundingSource(entered.values["source"])},
+    )
+    if draft:
+        with deployment.transaction() as session:
+            add_funding(session, project_id, draft, actor=actor.username)
+        notify(request, FUNDING_RECORDED)
+        return redirect(request, f"/projects/{project_id}#funding-heading")
     return _project_page(request, deployment, actor, project_id, funding_form=entered, status=422)
 
 

@@ -1,0 +1,172 @@
+"""The service catalogue: which needs the partners' offers meet, where gaps are, and which
+offers may duplicate each other."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from litestar import Request, Response, get, post
+from litestar.params import QueryParameter
+from litestar.response import Template
+from sqlmodel import Session
+
+from netzwerker.domain.catalogue.models import Offer
+from netzwerker.domain.catalogue.services import (
+    NeedDraft,
+    OfferFilter,
+    coverage,
+    find_offers,
+    overlaps,
+    record_need,
+    terms_of,
+)
+from netzwerker.domain.partners.models import Partner
+from netzwerker.domain.users import permissions
+from netzwerker.errors import InvalidInput
+from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
+from netzwerker.web.choices import field_choices
+from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, build, read_form
+from netzwerker.web.i18n import mark
+from netzwerker.web.rendering import notify, page, redirect
+
+PAGE_SIZE = 50
+NEED_FIELDS = (
+    FormField("target_group", required=True),
+    FormField("problem_area", required=True),
+    FormField("people", "int", required=True),
+    FormField("period_start", "date", required=True),
+    FormField("period_end", "date", required=True),
+    FormField("social_area"),
+    FormField("title"),
+    FormField("source"),
+    FormField("working_field"),
+    FormField("note"),
+)
+NEED_RECORDED = mark("The need is recorded.")
+COVERAGE_STATUSES = {
+    "gap": mark("gap"),
+    "short": mark("too little capacity"),
+    "unknown": mark("capacity unknown"),
+    "covered": mark("covered"),
+}
+
+
+def offer_lines(session: Session, offer_ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+    """``{offer id: (title, partner name, partner key)}``, in one query."""
+    wanted = set(offer_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        sa.select(Offer.id, Offer.title, Partner.name, Partner.key)
+        .join(Partner, Partner.id == Offer.partner_id)
+        .where(Offer.id.in_(wanted))  # type: ignore[union-attr]
+    )
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+
+def _catalogue_page(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    *,
+    working_field: str | None,
+    start: date | None,
+    end: date | None,
+    offset: int = 0,
+    form: Form | None = None,
+    status: int = 200,
+) -> Template:
+    with deployment.session() as session:
+        needs = coverage(session, period_start=start, period_end=end, working_field=working_field)
+        pairs = overlaps(session, working_field=working_field)
+        offers, total = find_offers(
+            session, OfferFilter(working_field=working_field), limit=PAGE_SIZE, offset=offset
+        )
+        terms = terms_of(session, [offer.id for offer in offers])  # type: ignore[misc]
+        mentioned = {oid for item in needs for oid in item.offer_ids}
+        mentioned |= {oid for pair in pairs for oid in (pair.first_offer_id, pair.second_offer_id)}
+        lines = offer_lines(session, mentioned | {offer.id for offer in offers})  # type: ignore[misc]
+        fields = field_choices(session)
+    query = {
+        key: value
+        for key, value in request.query_params.items()
+        if value and key in ("working_field", "from", "to")
+    }
+    return page(
+        request,
+        "catalogue/overview.html",
+        status=status,
+        query=query,
+        fields=fields,
+        needs=needs,
+        gaps=sum(item.status == "gap" for item in needs),
+        statuses=COVERAGE_STATUSES,
+        pairs=pairs,
+        offers=offers,
+        terms=terms,
+        lines=lines,
+        total=total,
+        offset=offset,
+        limit=PAGE_SIZE,
+        may_record=permissions.is_manager(actor),
+        form=form or Form.showing({field.name: "" for field in NEED_FIELDS}),
+    )
+
+
+@get("/catalogue", sync_to_thread=True, name="catalogue")
+def catalogue_overview(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    working_field: Annotated[str | None, QueryParameter()] = None,
+    start: Annotated[date | None, QueryParameter(name="from")] = None,
+    end: Annotated[date | None, QueryParameter(name="to")] = None,
+    offset: Offset = 0,
+) -> Template:
+    return _catalogue_page(
+        request,
+        deployment,
+        actor,
+        working_field=working_field or None,
+        start=start,
+        end=end,
+        offset=offset,
+    )
+
+
+@post("/catalogue/needs", sync_to_thread=True)
+def record_a_need(
+    request: Request[Any, Any, Any],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    permissions.require_manager(actor, "record needs")
+    entered = read_form(request, form, NEED_FIELDS)
+    values = {**entered.values, "working_field": entered.values.get("working_field") or None}
+    draft = entered.valid and build(request, entered, NeedDraft, **values)
+    if draft:
+        try:
+            with deployment.transaction() as session:
+                record_need(session, draft, actor=actor.username)
+        except InvalidInput as exc:
+            add_problems(request, entered, exc.problems)
+        else:
+            notify(request, NEED_RECORDED)
+            return redirect(request, "/catalogue")
+    return _catalogue_page(
+        request,
+        deployment,
+        actor,
+        working_field=None,
+        start=None,
+        end=None,
+        form=entered,
+        status=422,
+    )
+
+
+ROUTES = [catalogue_overview, record_a_need]
