@@ -15,7 +15,6 @@ from sqlmodel import Session, select
 from netzwerker.domain.cases import services as cases
 from netzwerker.domain.cases.models import Case, CaseWorker, Consent, Referral
 from netzwerker.domain.cases.referrals import (
-    RECEIVER_ACTIONS,
     REFERRAL_WORKFLOW,
     ReferralDraft,
     ReferralFilter,
@@ -25,10 +24,8 @@ from netzwerker.domain.cases.referrals import (
     move_referral,
     send_referral,
 )
-from netzwerker.domain.cases.referrals import involving as referral_involving
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.models import Role
-from netzwerker.domain.users.services import Actor
 from netzwerker.errors import Forbidden
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
@@ -154,21 +151,6 @@ def referral_answers(session: Session, found: list[Referral]) -> list[ReferralOu
     ]
 
 
-def _readable_case(session: Session, deployment: Any, actor: Actor, case_id: int) -> Case:
-    """A partner member reads a case its partner holds, or one it has consent to receive."""
-    case = cases.get_case(session, case_id)
-    if actor.role is Role.PARTNER_MEMBER:
-        cases.require_consent(
-            session,
-            case_id,
-            actor.partner_id,  # type: ignore[arg-type]
-            [cases.DataCategory.BASIC],
-            deployment.today(),
-            "reading the case",
-        )
-    return case
-
-
 class CaseController(Controller):
     path = "/api/cases"
     tags = ("cases",)
@@ -191,11 +173,7 @@ class CaseController(Controller):
         case_filter = cases.CaseFilter(
             working_field, target_group, person_id, partner_id, open, pseudonym
         )
-        visible = (
-            cases.involving(actor.partner_id)  # type: ignore[arg-type]
-            if actor.role is Role.PARTNER_MEMBER
-            else None
-        )
+        visible = permissions.case_visibility(actor)
         with deployment.session() as session:
             found, total = cases.find_cases(
                 session, case_filter, visible=visible, limit=limit, offset=offset
@@ -219,7 +197,9 @@ class CaseController(Controller):
         self, case_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[CaseOut]:
         with deployment.session() as session:
-            body = case_answers(session, [_readable_case(session, deployment, actor, case_id)])
+            body = case_answers(
+                session, [permissions.readable_case(session, actor, case_id, deployment.today())]
+            )
         return versioned(body[0])
 
     @patch(
@@ -292,7 +272,7 @@ class CaseController(Controller):
     def read_identity(
         self, case_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> IdentityOut | None:
-        _require_identity_reader(deployment, actor)
+        permissions.require_identity_reader(actor, deployment.config.privacy.identity_readers)
         with deployment.transaction() as session:
             identity = cases.read_identity(session, case_id, actor=actor.username)
             return IdentityOut(**_identity_values(identity)) if identity else None
@@ -311,7 +291,7 @@ class CaseController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> IdentityOut:
-        _require_identity_reader(deployment, actor)
+        permissions.require_identity_reader(actor, deployment.config.privacy.identity_readers)
         if actor.role is Role.VIEWER:
             raise Forbidden("viewers change nothing")
         with deployment.transaction() as session:
@@ -388,16 +368,6 @@ def _identity_values(identity: Any) -> dict[str, Any]:
     return {field.name: getattr(identity, field.name) for field in attrs.fields(IdentityOut)}
 
 
-def _require_identity_reader(deployment: Any, actor: Actor) -> None:
-    readers = deployment.config.privacy.identity_readers
-    if actor.role.value not in readers:
-        raise Forbidden(
-            "direct identifiers are for "
-            + ", ".join(readers)
-            + " only (deployment.toml: [privacy] identity_readers)"
-        )
-
-
 class ReferralController(Controller):
     path = "/api/referrals"
     tags = ("cases",)
@@ -425,11 +395,7 @@ class ReferralController(Controller):
             tuple(status or ()),
             chain_instance_id,
         )
-        visible = (
-            referral_involving(actor.partner_id)  # type: ignore[arg-type]
-            if actor.role is Role.PARTNER_MEMBER
-            else None
-        )
+        visible = permissions.referral_visibility(actor)
         with deployment.session() as session:
             found, total = find_referrals(
                 session, referral_filter, visible=visible, limit=limit, offset=offset
@@ -442,13 +408,9 @@ class ReferralController(Controller):
         self, data: JSONBody[ReferralDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[ReferralOut]:
         """Refer a case to a partner; refused (409) without the person's consent."""
-        if actor.role is Role.VIEWER:
-            raise Forbidden("viewers cannot refer cases")
+        permissions.check_referral_sender(actor, data.from_partner_id)
         with deployment.transaction() as session:
-            if actor.role is Role.PARTNER_MEMBER:
-                if data.from_partner_id != actor.partner_id:
-                    raise Forbidden("partner members refer from their own partner")
-                _readable_case(session, deployment, actor, data.case_id)
+            permissions.readable_case(session, actor, data.case_id, deployment.today())
             referral = send_referral(session, data, today=deployment.today(), actor=actor.username)
             body = referral_answers(session, [referral])[0]
         return versioned(body, 201)
@@ -459,7 +421,7 @@ class ReferralController(Controller):
     ) -> Response[ReferralOut]:
         with deployment.session() as session:
             referral = get_referral(session, referral_id)
-            _check_party(actor, referral)
+            permissions.check_referral_party(actor, referral)
             body = referral_answers(session, [referral])[0]
         return versioned(body)
 
@@ -481,7 +443,7 @@ class ReferralController(Controller):
     ) -> Response[ReferralOut]:
         with deployment.transaction() as session:
             referral = get_referral(session, referral_id)
-            _check_move(actor, referral, action)
+            permissions.check_referral_move(actor, referral, action)
             referral = move_referral(
                 session,
                 referral_id,
@@ -492,27 +454,6 @@ class ReferralController(Controller):
             )
             body = referral_answers(session, [referral])[0]
         return versioned(body)
-
-
-def _check_party(actor: Actor, referral: Referral) -> None:
-    if actor.role is Role.PARTNER_MEMBER and actor.partner_id not in (
-        referral.from_partner_id,
-        referral.to_partner_id,
-    ):
-        raise Forbidden(f"referral {referral.id} does not concern your partner")
-
-
-def _check_move(actor: Actor, referral: Referral, action: str) -> None:
-    """The receiving partner accepts, records contact, closes or declines; the referring
-    partner withdraws; coordinators may do either."""
-    if permissions.is_manager(actor):
-        return
-    if actor.role is not Role.PARTNER_MEMBER:
-        raise Forbidden("viewers cannot move referrals")
-    side = referral.to_partner_id if action in RECEIVER_ACTIONS else referral.from_partner_id
-    if actor.partner_id != side:
-        who = "receiving" if action in RECEIVER_ACTIONS else "referring"
-        raise Forbidden(f"only the {who} partner may {action} this referral")
 
 
 @attrs.frozen

@@ -15,10 +15,14 @@ Each check raises :class:`Forbidden` with the reason; handlers call them before 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from netzwerker.domain.cases import referrals
+from netzwerker.domain.cases import services as cases
+from netzwerker.domain.cases.models import Case, Referral
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.models import Task, TaskParty
 from netzwerker.domain.tasks.workflow import REQUESTED_ACTIONS, TASK_WORKFLOW
@@ -199,3 +203,90 @@ def check_own_registration(actor: Actor, registration_id: int, partner_id: int |
 def registrations_visible(actor: Actor, partner_id: int | None) -> bool:
     """Staff see every registration, partner members their own partner's."""
     return actor.role is not Role.PARTNER_MEMBER or partner_id == actor.partner_id
+
+
+# Cases and referrals ------------------------------------------------------------------------
+
+
+def case_visibility(actor: Actor) -> sa.ColumnElement[bool] | None:
+    """Partner members see the cases their partner holds or referred or received."""
+    if actor.role is not Role.PARTNER_MEMBER:
+        return None
+    return cases.involving(actor.partner_id)  # type: ignore[arg-type]
+
+
+def referral_visibility(actor: Actor) -> sa.ColumnElement[bool] | None:
+    """Partner members see the referrals their partner sent or received."""
+    if actor.role is not Role.PARTNER_MEMBER:
+        return None
+    return referrals.involving(actor.partner_id)  # type: ignore[arg-type]
+
+
+def readable_case(session: Session, actor: Actor, case_id: int, today: date) -> Case:
+    """A case the actor may read: staff any; a partner member one its partner holds or has
+    the person's consent to receive (a :class:`ConsentMissing` otherwise)."""
+    case = cases.get_case(session, case_id)
+    if actor.role is Role.PARTNER_MEMBER:
+        cases.require_consent(
+            session,
+            case_id,
+            actor.partner_id,  # type: ignore[arg-type]
+            [cases.DataCategory.BASIC],
+            today,
+            "reading the case",
+        )
+    return case
+
+
+def require_identity_reader(actor: Actor, readers: Iterable[str]) -> None:
+    """Direct identifiers are for the roles the deployment names (``[privacy]``)."""
+    readers = list(readers)
+    if actor.role.value not in readers:
+        raise Forbidden(
+            "direct identifiers are for "
+            + ", ".join(readers)
+            + " only (deployment.toml: [privacy] identity_readers)"
+        )
+
+
+def check_referral_sender(actor: Actor, from_partner_id: int) -> None:
+    """Viewers refer nobody; partner members refer from their own partner."""
+    if actor.role is Role.VIEWER:
+        raise Forbidden("viewers cannot refer cases")
+    if actor.role is Role.PARTNER_MEMBER and from_partner_id != actor.partner_id:
+        raise Forbidden("partner members refer from their own partner")
+
+
+def check_referral_party(actor: Actor, referral: Referral) -> None:
+    if actor.role is Role.PARTNER_MEMBER and actor.partner_id not in (
+        referral.from_partner_id,
+        referral.to_partner_id,
+    ):
+        raise Forbidden(f"referral {referral.id} does not concern your partner")
+
+
+def check_referral_move(actor: Actor, referral: Referral, action: str) -> None:
+    """The receiving partner accepts, records contact, closes or declines; the referring
+    partner withdraws; coordinators may do either."""
+    if is_manager(actor):
+        return
+    if actor.role is not Role.PARTNER_MEMBER:
+        raise Forbidden("viewers cannot move referrals")
+    side = (
+        referral.to_partner_id if action in referrals.RECEIVER_ACTIONS else referral.from_partner_id
+    )
+    if actor.partner_id != side:
+        who = "receiving" if action in referrals.RECEIVER_ACTIONS else "referring"
+        raise Forbidden(f"only the {who} partner may {action} this referral")
+
+
+def referral_actions(actor: Actor, referral: Referral) -> list[Transition]:
+    """The steps the actor may take on a referral now."""
+    allowed = []
+    for transition in referrals.REFERRAL_WORKFLOW.allowed(referral.status):
+        try:
+            check_referral_move(actor, referral, transition.name)
+        except Forbidden:
+            continue
+        allowed.append(transition)
+    return allowed
