@@ -603,3 +603,80 @@ def test_a_need_form_names_its_problems_and_only_coordinators_record(web):
     web.sign_in("viewer").get("/catalogue").raise_for_status()
     refused = web.sign_in("viewer").post("/catalogue/needs", {"target_group": "Familien"})
     assert refused.status_code == 403
+
+
+def test_a_case_is_referred_with_consent_and_the_loop_closes(web):
+    coordinator = web.sign_in("coordinator")
+    refused = coordinator.post("/cases", {"pseudonym": "mit Leerzeichen"})
+    assert refused.status_code == 422
+    assert "1 bis 60 Zeichen ohne Leerzeichen" in refused.text
+    answer = coordinator.post("/cases", {"pseudonym": "F-2026-017", "target_groups": "Suchtkranke"})
+    assert "Der Fall ist eröffnet." in answer.text
+    case = re.search(r'action="/cases/(\d+)/referrals"', answer.text).group(1)
+    referral = {
+        "from_partner_id": str(web.network.counselling.id),
+        "to_partner_id": str(web.network.clinic.id),
+        "data_categories": ["basic", "health"],
+        "message": "Bitte um Aufnahme zur Entgiftung",
+    }
+    without = coordinator.post(f"/cases/{case}/referrals", referral)
+    assert without.status_code == 422
+    assert "nicht eingewilligt" in without.text
+    assert "Bitte um Aufnahme zur Entgiftung" in without.text  # kept as typed
+    answer = coordinator.post(
+        f"/cases/{case}/consents",
+        {
+            "partner_id": str(web.network.clinic.id),
+            "purpose": "Entgiftung",
+            "categories": ["basic"],
+        },
+    )
+    assert "Die Einwilligung ist erfasst." in answer.text
+    # Health data were not consented to.
+    assert coordinator.post(f"/cases/{case}/referrals", referral).status_code == 422
+    answer = coordinator.post(
+        f"/cases/{case}/referrals", {**referral, "data_categories": ["basic"]}
+    )
+    assert "Die Verweisung ist gesendet" in answer.text
+    path = re.search(r'action="(/referrals/\d+)/withdraw"', answer.text).group(1)
+
+    clinic = web.sign_in("other_member")
+    assert "F-2026-017" in results(clinic.get("/referrals").text)
+    counselling = web.sign_in("partner_member")
+    assert counselling.post(f"{path}/accept").status_code == 403  # the receiving side's step
+    assert "jetzt „angenommen“" in clinic.post(f"{path}/accept").text
+    clinic.post(f"{path}/record_first_contact")
+    answer = clinic.post(f"{path}/close", {"outcome": "Aufgenommen am Montag"})
+    assert "jetzt „abgeschlossen“" in answer.text and "Aufgenommen am Montag" in answer.text
+    # The referring partner sees the loop closed.
+    assert "abgeschlossen" in results(counselling.get("/referrals?status=closed").text)
+    viewer = web.sign_in("viewer")
+    assert viewer.get(f"/cases/{case}").status_code == 200
+    assert viewer.post(f"/cases/{case}/referrals", referral).status_code == 403
+    assert "Einwilligung erfassen" not in viewer.get(f"/cases/{case}").text
+
+
+def test_a_revoked_consent_stops_the_next_referral(web):
+    coordinator = web.sign_in("coordinator")
+    answer = coordinator.post("/cases", {"pseudonym": "F-2026-018"})
+    case = re.search(r'action="/cases/(\d+)/referrals"', answer.text).group(1)
+    answer = coordinator.post(
+        f"/cases/{case}/consents",
+        {"partner_id": str(web.network.clinic.id), "purpose": "Reha", "categories": ["basic"]},
+    )
+    consent = re.search(rf'action="/cases/{case}/consents/(\d+)/revoke"', answer.text).group(1)
+    without_reason = coordinator.post(f"/cases/{case}/consents/{consent}/revoke", {"reason": ""})
+    assert without_reason.status_code == 422
+    assert f'id="reason-{consent}-revoke-error"' in without_reason.text
+    answer = coordinator.post(
+        f"/cases/{case}/consents/{consent}/revoke", {"reason": "Widerruf per Telefon"}
+    )
+    assert "Die Einwilligung ist ab heute widerrufen." in answer.text
+    refused = coordinator.post(
+        f"/cases/{case}/referrals",
+        {
+            "from_partner_id": str(web.network.counselling.id),
+            "to_partner_id": str(web.network.clinic.id),
+        },
+    )
+    assert refused.status_code == 422 and "nicht eingewilligt" in refused.text

@@ -35,6 +35,7 @@ NOT_A_DATE = mark("Please enter a date (DD.MM.YYYY).")
 NOT_A_CHOICE = mark("Please choose one of the options.")
 NOT_A_TIME = mark("Please enter a time (HH:MM).")
 NOT_AN_AMOUNT = mark("Please enter a number, e.g. 1.250,50.")
+CHANGED_MEANWHILE = mark("Someone changed it meanwhile; it is shown as it is now.")
 REASON_REQUIRED = mark("Please give a reason for this step.")
 AT_LEAST_ONE = mark("Please enter 1 or more.")
 NOT_NEGATIVE = mark("Please enter no negative number.")
@@ -50,8 +51,8 @@ VALIDATOR_MESSAGES: dict[Any, str] = {
 
 @attrs.frozen
 class FormField:
-    """``kind``: text, int, decimal, date, time, choice (one of ``choices``), ints (several
-    ids) or list (text separated by commas)."""
+    """``kind``: text, int, decimal, date, time, choice (one of ``choices``), choices
+    (several of them), ints (several ids) or list (text separated by commas)."""
 
     name: str
     kind: str = "text"
@@ -131,13 +132,18 @@ def read_form(
 ) -> Form:
     form = Form()
     for field in fields:
-        if field.kind == "ints":
+        if field.kind in ("ints", "choices"):
             texts = [text.strip() for text in data.getall(field.name, []) if text.strip()]
             form.raw[field.name] = texts
             try:
-                form.values[field.name] = tuple(int(text) for text in texts)
+                form.values[field.name] = tuple(
+                    _parse(FormField(field.name, field.kind[:-1], choices=field.choices), text)
+                    for text in texts
+                )
             except ValueError:
                 form.errors[field.name] = translate(request, NOT_A_CHOICE)
+            if field.required and not texts:
+                form.errors[field.name] = translate(request, REQUIRED)
             continue
         text = str(data.get(field.name, "") or "").strip()
         form.raw[field.name] = text

@@ -6,6 +6,7 @@ from typing import Any
 
 from netzwerker.web.pages import (
     account,
+    cases,
     catalogue,
     circles,
     conferences,
@@ -26,4 +27,5 @@ PAGES: list[Any] = [
     *conferences.ROUTES,
     *projects.ROUTES,
     *catalogue.ROUTES,
+    *cases.ROUTES,
 ]

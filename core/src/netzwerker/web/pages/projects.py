@@ -40,6 +40,7 @@ from netzwerker.errors import Conflict, InvalidInput
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
 from netzwerker.web.choices import field_choices, names, partner_choices
 from netzwerker.web.forms import (
+    CHANGED_MEANWHILE,
     Form,
     FormField,
     PostedForm,
@@ -83,7 +84,6 @@ RECORDED = mark("The project idea is recorded.")
 MOVED = mark("Saved: the project is now “%(status)s”.")
 FUNDING_RECORDED = mark("The funding application is recorded.")
 FUNDING_MOVED = mark("Saved: the application is now “%(status)s”.")
-CHANGED_MEANWHILE = mark("Someone changed it meanwhile; it is shown as it is now.")
 FUNDING_SOURCES = {
     FundingSource.ESF: mark("European Social Fund (ESF)"),
     FundingSource.FEDERAL: mark("Federal programme"),
