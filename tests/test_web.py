@@ -680,3 +680,43 @@ def test_a_revoked_consent_stops_the_next_referral(web):
         },
     )
     assert refused.status_code == 422 and "nicht eingewilligt" in refused.text
+
+
+def test_the_network_picture_shows_partners_and_what_connects_them(web):
+    from netzwerker.domain.circles.models import CirclePartner
+
+    with web.deployment.transaction() as session:
+        for partner in (web.network.counselling, web.network.clinic):
+            session.add(CirclePartner(circle_id=web.network.circle.id, partner_id=partner.id))
+    coordinator = web.sign_in("coordinator")
+    page = coordinator.get("/network").text
+    svg = page.split("<svg")[1].split("</svg>")[0]
+    assert f'href="/circles/{web.network.circle.id}"' in svg
+    assert svg.count('class="edge edge-circle"') == 2
+    assert 'href="/partners/klinik"' in svg and 'href="/partners/jobcenter"' in svg
+    # The jobcenter is in no circle yet: listed as not yet connected.
+    assert "Jobcenter Teststadt" in page.split("Noch nicht verbunden")[1]
+    # A field's picture leaves out partners of other fields (none of these has one).
+    health = coordinator.get("/network?working_field=health").text
+    assert "<svg" not in results(health) and "0 Partner," in results(health)
+    assert web.sign_in("partner_member").get("/network").status_code == 200
+
+
+def test_the_network_map_connects_partners_through_circles_projects_and_chains(deployment):
+    from netzwerker.domain.circles.models import CirclePartner
+    from netzwerker.domain.network.services import network_map
+    from netzwerker.domain.partners.models import PartnerWorkingField
+    from netzwerker.testing import sample_network
+
+    with deployment.transaction() as session:
+        network = sample_network(session)
+        session.add(CirclePartner(circle_id=network.circle.id, partner_id=network.clinic.id))
+        session.add(PartnerWorkingField(partner_id=network.clinic.id, working_field="health"))
+    with deployment.session() as session:
+        everything = network_map(session)
+        health = network_map(session, "health")
+    assert len(everything.partners) == 3
+    (circle,) = [c for c in everything.connectors if c.kind == "circle"]
+    assert circle.partner_ids == (network.clinic.id,)
+    assert set(everything.unconnected) == {network.jobcenter.id, network.counselling.id}
+    assert list(health.partners) == [network.clinic.id]

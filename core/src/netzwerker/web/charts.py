@@ -3,9 +3,12 @@ table beside each chart."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import attrs
+
+from netzwerker.domain.network.services import NetworkMap
 
 WIDTH = 640
 HEIGHT = 200
@@ -71,3 +74,102 @@ def bar_chart(points: Sequence[tuple[str, float | None]], target: float | None =
     ]
     ticks = [(top * share, y_of(top * share)) for share in (0, 0.5, 1)]
     return BarChart(bars, ticks, y_of(target) if target is not None else None)
+
+
+# The network as a picture ------------------------------------------------------------------
+
+#: Room for a partner's name outside the ring.
+LABEL_ROOM = 190
+#: Arc length a partner's name needs on the ring.
+LABEL_PITCH = 15.0
+
+
+@attrs.frozen
+class Node:
+    kind: str  # partner, circle, project, chain
+    label: str
+    href: str | None
+    x: float
+    y: float
+    #: Where the label goes: its rotation and anchor, so names on a ring read outwards.
+    rotate: float = 0.0
+    anchor: str = "start"
+    links: int = 0
+
+
+@attrs.frozen
+class Edge:
+    kind: str
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+@attrs.frozen
+class NetworkChart:
+    """Partners on a ring, ordered so that those sharing a circle, project or chain sit
+    together; each connector inside the ring, towards its partners, with a line to each."""
+
+    size: int
+    partners: list[Node]
+    connectors: list[Node]
+    edges: list[Edge]
+
+
+_HREFS = {"circle": "/circles/{id}", "project": "/projects/{id}"}
+
+
+def network_chart(network: NetworkMap) -> NetworkChart:
+    order: list[int] = []
+    for connector in sorted(network.connectors, key=lambda c: -len(c.partner_ids)):
+        order += [pid for pid in connector.partner_ids if pid not in order]
+    order += [pid for pid in network.partners if pid not in order]
+    radius = max(160.0, len(order) * LABEL_PITCH / (2 * math.pi))
+    centre = radius + LABEL_ROOM
+    angles = {pid: 2 * math.pi * index / max(len(order), 1) for index, pid in enumerate(order)}
+
+    def point(angle: float, distance: float) -> tuple[float, float]:
+        return (
+            round(centre + distance * math.sin(angle), 1),
+            round(centre - distance * math.cos(angle), 1),
+        )
+
+    links = {pid: 0 for pid in order}
+    connectors, edges = [], []
+    for index, connector in enumerate(network.connectors):
+        members = [angles[pid] for pid in connector.partner_ids]
+        if members:
+            # The circular mean: the direction the connector's partners lie in.
+            angle = math.atan2(sum(math.sin(a) for a in members), sum(math.cos(a) for a in members))
+        else:
+            angle = 2 * math.pi * index / len(network.connectors)
+        x, y = point(angle, radius * (0.25 + 0.2 * (index % 3)))
+        href = _HREFS.get(connector.kind, "").format(id=connector.id) or None
+        connectors.append(
+            Node(connector.kind, connector.name, href, x, y, links=len(connector.partner_ids))
+        )
+        for pid in connector.partner_ids:
+            links[pid] += 1
+            px, py = point(angles[pid], radius)
+            edges.append(Edge(connector.kind, x, y, px, py))
+    partners = []
+    for pid in order:
+        key, name, _ = network.partners[pid]
+        angle = angles[pid]
+        x, y = point(angle, radius)
+        degrees = math.degrees(angle) - 90
+        left = math.sin(angle) < 0
+        partners.append(
+            Node(
+                "partner",
+                name,
+                f"/partners/{key}",
+                x,
+                y,
+                rotate=round(degrees + 180 if left else degrees, 1),
+                anchor="end" if left else "start",
+                links=links[pid],
+            )
+        )
+    return NetworkChart(round(2 * centre), partners, connectors, edges)

@@ -1,0 +1,117 @@
+"""The network as a whole: which partners the circles, projects and service chains connect."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from netzwerker.domain.chains.models import ChainStep, ServiceChain
+from netzwerker.domain.circles.models import Circle, CirclePartner
+from netzwerker.domain.partners.models import Partner, PartnerWorkingField
+from netzwerker.domain.projects.models import Project, ProjectPartner
+from netzwerker.domain.workflows.models import WorkflowInstance
+
+
+@attrs.frozen
+class Connector:
+    """A circle, project or service chain, and the partners it brings together."""
+
+    kind: str  # circle, project, chain
+    id: int
+    key: str
+    name: str
+    partner_ids: tuple[int, ...]
+
+
+@attrs.frozen
+class NetworkMap:
+    """The partners (``{id: (key, name, kind)}``) and what connects them."""
+
+    partners: dict[int, tuple[str, str, str]]
+    connectors: list[Connector]
+
+    @property
+    def unconnected(self) -> list[int]:
+        """Partners no circle, project or chain connects."""
+        connected = {pid for connector in self.connectors for pid in connector.partner_ids}
+        return [pid for pid in self.partners if pid not in connected]
+
+
+def _connectors(
+    session: Session, kind: str, query: sa.Select[Any], links: sa.Select[Any]
+) -> list[Connector]:
+    members: dict[int, list[int]] = {}
+    for owner, partner_id in session.execute(links):
+        members.setdefault(owner, []).append(partner_id)
+    return [
+        Connector(kind, ident, key, name, tuple(dict.fromkeys(members.get(ident, []))))
+        for ident, key, name in session.execute(query)
+    ]
+
+
+def network_map(session: Session, working_field: str | None = None) -> NetworkMap:
+    """Active partners and the active circles, projects (not ended) and service chains
+    connecting them,
+    limited to one working field if asked: partners of that field, and what belongs to it.
+    Four queries for partners and links, whatever the size of the network."""
+
+    def in_field(column: Any) -> list[Any]:
+        return [column == working_field] if working_field else []
+
+    partner_query = sa.select(Partner.id, Partner.key, Partner.name, Partner.kind).where(
+        Partner.active
+    )
+    if working_field:
+        partner_query = partner_query.where(
+            Partner.id.in_(  # type: ignore[union-attr]
+                sa.select(PartnerWorkingField.partner_id).where(
+                    PartnerWorkingField.working_field == working_field
+                )
+            )
+        )
+    partners = {
+        row[0]: (row[1], row[2], row[3])
+        for row in session.execute(partner_query.order_by(Partner.name))
+    }
+    connectors = [
+        *_connectors(
+            session,
+            "circle",
+            sa.select(Circle.id, Circle.key, Circle.name)
+            .where(Circle.active, *in_field(Circle.working_field))
+            .order_by(Circle.name),
+            sa.select(CirclePartner.circle_id, CirclePartner.partner_id),
+        ),
+        *_connectors(
+            session,
+            "project",
+            sa.select(Project.id, Project.key, Project.title)
+            .join(WorkflowInstance, WorkflowInstance.id == Project.lifecycle_id)
+            .where(WorkflowInstance.state != "ended", *in_field(Project.working_field))
+            .order_by(Project.title),
+            sa.select(ProjectPartner.project_id, ProjectPartner.partner_id),
+        ),
+        *_connectors(
+            session,
+            "chain",
+            sa.select(ServiceChain.id, ServiceChain.key, ServiceChain.name)
+            .where(ServiceChain.active, *in_field(ServiceChain.working_field))
+            .order_by(ServiceChain.name),
+            sa.select(ChainStep.chain_id, ChainStep.partner_id).order_by(
+                ChainStep.chain_id, ChainStep.position
+            ),
+        ),
+    ]
+    return NetworkMap(partners, [_within(c, partners) for c in connectors])
+
+
+def _within(connector: Connector, partners: Iterable[int]) -> Connector:
+    """The connector with the partners shown only (a field's picture leaves out the rest)."""
+    shown = set(partners)
+    return attrs.evolve(
+        connector, partner_ids=tuple(pid for pid in connector.partner_ids if pid in shown)
+    )
