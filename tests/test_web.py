@@ -465,7 +465,11 @@ def _project_id(answer) -> str:
 def test_a_project_idea_form_asks_for_its_types_details_and_names_its_problems(web):
     coordinator = web.sign_in("coordinator")
     form = coordinator.get("/projects/new?project_type=budget_training&title=Budget")
-    assert 'name="details.sessions"' in form.text and 'value="Budget"' in form.text
+    assert (
+        "Termine" in form.text
+        and 'name="details.sessions"' in form.text
+        and 'value="Budget"' in form.text
+    )
     answer = coordinator.post(
         "/projects",
         {

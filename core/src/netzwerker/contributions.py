@@ -94,7 +94,9 @@ class ProjectType:
     """A kind of project a working field develops, with the attrs class of its details.
 
     ``details`` is an attrs class; a project's details are structured into it with cattrs,
-    so a wrong value is reported with its path.
+    so a wrong value is reported with its path. A field's ``metadata={"label": "…"}`` is what
+    the web interface's form calls it; int, float, date and list[str] fields get inputs of
+    their kind (a list as text separated by commas).
     """
 
     key: str = attrs.field(validator=_key)

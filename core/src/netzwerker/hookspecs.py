@@ -170,8 +170,8 @@ def register_project_types(deployment: Deployment) -> list[ProjectType]:
 
         @attrs.frozen
         class PreventionDetails:
-            target_group: str
-            sessions: int = 1
+            target_group: str = attrs.field(metadata={"label": "Zielgruppe"})
+            sessions: int = attrs.field(default=1, metadata={"label": "Termine"})
 
         @hookimpl
         def register_project_types():

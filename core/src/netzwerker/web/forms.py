@@ -58,6 +58,8 @@ class FormField:
     kind: str = "text"
     required: bool = False
     choices: tuple[str, ...] = ()
+    #: What the form shows, for fields a page does not label itself (a project type's details).
+    label: str = ""
 
 
 @attrs.define

@@ -17,18 +17,18 @@ from netzwerker_debt.workflows import debt_counselling
 class PreSorterDetails:
     """Volunteer debt pre-sorters (Schuldenvorsortierer), e.g. from citizen work."""
 
-    volunteers: int = 0
-    hours_per_week: float = 0.0
-    locations: list[str] = attrs.Factory(list)
+    volunteers: int = attrs.field(default=0, metadata={"label": "Ehrenamtliche"})
+    hours_per_week: float = attrs.field(default=0.0, metadata={"label": "Stunden pro Woche"})
+    locations: list[str] = attrs.field(factory=list, metadata={"label": "Orte"})
 
 
 @attrs.frozen
 class TrainingDetails:
     """Budget training or energy-saving advice: sessions and places."""
 
-    sessions: int = 1
-    places: int = 0
-    provider: str = ""
+    sessions: int = attrs.field(default=1, metadata={"label": "Termine"})
+    places: int = attrs.field(default=0, metadata={"label": "Plätze"})
+    provider: str = attrs.field(default="", metadata={"label": "Träger"})
 
 
 @hookimpl

@@ -12,28 +12,32 @@ from netzwerker.validators import not_negative
 class PreventionDetails:
     """A prevention offer: topic, where it takes place, how many sessions and places."""
 
-    topic: str
-    setting: str = ""
-    sessions: int = attrs.field(default=1, validator=not_negative)
-    places: int = attrs.field(default=0, validator=not_negative)
+    topic: str = attrs.field(metadata={"label": "Thema"})
+    setting: str = attrs.field(default="", metadata={"label": "Setting (Ort, Einrichtung)"})
+    sessions: int = attrs.field(default=1, validator=not_negative, metadata={"label": "Termine"})
+    places: int = attrs.field(default=0, validator=not_negative, metadata={"label": "Plätze"})
 
 
 @attrs.frozen
 class OfferDetails:
     """A standing offer run by a partner: where, how many hours a week, which languages."""
 
-    location: str = ""
-    hours_per_week: float = attrs.field(default=0.0, validator=not_negative)
-    languages: list[str] = attrs.Factory(list)
+    location: str = attrs.field(default="", metadata={"label": "Ort"})
+    hours_per_week: float = attrs.field(
+        default=0.0, validator=not_negative, metadata={"label": "Stunden pro Woche"}
+    )
+    languages: list[str] = attrs.field(factory=list, metadata={"label": "Sprachen"})
 
 
 @attrs.frozen
 class TrainingDetails:
     """A training series for staff: topic, sessions, people planned."""
 
-    topic: str
-    sessions: int = attrs.field(default=1, validator=not_negative)
-    participants_planned: int = attrs.field(default=0, validator=not_negative)
+    topic: str = attrs.field(metadata={"label": "Thema"})
+    sessions: int = attrs.field(default=1, validator=not_negative, metadata={"label": "Termine"})
+    participants_planned: int = attrs.field(
+        default=0, validator=not_negative, metadata={"label": "Geplante Teilnehmende"}
+    )
 
 
 PROJECT_TYPES = [

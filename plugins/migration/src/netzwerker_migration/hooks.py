@@ -17,17 +17,17 @@ from netzwerker_migration.workflows import mediation
 class BridgeBuilderDetails:
     """A pool of bridge-builders: how many mediators, which languages, which settings."""
 
-    mediators: int = 0
-    languages: list[str] = attrs.Factory(list)
-    settings: list[str] = attrs.Factory(list)
+    mediators: int = attrs.field(default=0, metadata={"label": "Sprach- und Kulturmittler"})
+    languages: list[str] = attrs.field(factory=list, metadata={"label": "Sprachen"})
+    settings: list[str] = attrs.field(factory=list, metadata={"label": "Einsatzbereiche"})
 
 
 @attrs.frozen
 class OpeningDetails:
     """A training series in intercultural opening for institutions."""
 
-    sessions: int = 1
-    topics: list[str] = attrs.Factory(list)
+    sessions: int = attrs.field(default=1, metadata={"label": "Termine"})
+    topics: list[str] = attrs.field(factory=list, metadata={"label": "Themen"})
 
 
 @hookimpl

@@ -27,17 +27,17 @@ from netzwerker_single_parents.workflows import coaching
 class CoachingProjectDetails:
     """An intensive-coaching project: coaches, households, towns (ANNA: 3 coaches, 30)."""
 
-    coaches: int = 0
-    households_planned: int = 0
-    towns: list[str] = attrs.Factory(list)
+    coaches: int = attrs.field(default=0, metadata={"label": "Coaches"})
+    households_planned: int = attrs.field(default=0, metadata={"label": "Geplante Haushalte"})
+    towns: list[str] = attrs.field(factory=list, metadata={"label": "Orte"})
 
 
 @attrs.frozen
 class SponsorProgrammeDetails:
     """A sponsorship programme (Familienpaten): sponsors recruited, households matched."""
 
-    sponsors: int = 0
-    households_matched: int = 0
+    sponsors: int = attrs.field(default=0, metadata={"label": "Paten"})
+    households_matched: int = attrs.field(default=0, metadata={"label": "Vermittelte Haushalte"})
 
 
 def _settings(deployment: Deployment) -> SingleParentsSettings:

@@ -20,10 +20,10 @@ from netzwerker_transnational.workflows import exchange
 class ExchangeDetails:
     """An exchange programme: countries, host partners, places, the funding programme."""
 
-    countries: list[str] = attrs.Factory(list)
-    places: int = 0
-    weeks_abroad: int = 0
-    programme: str = ""
+    countries: list[str] = attrs.field(factory=list, metadata={"label": "Länder"})
+    places: int = attrs.field(default=0, metadata={"label": "Plätze"})
+    weeks_abroad: int = attrs.field(default=0, metadata={"label": "Wochen im Ausland"})
+    programme: str = attrs.field(default="", metadata={"label": "Förderprogramm"})
 
 
 @hookimpl

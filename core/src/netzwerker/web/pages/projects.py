@@ -104,7 +104,8 @@ _DETAIL_KINDS = {int: "int", float: "decimal", date: "date", list: "list"}
 
 
 def detail_fields(project_type: ProjectType | None) -> list[FormField]:
-    """The form fields of a project type's details, named ``details.<field>``."""
+    """The form fields of a project type's details, named ``details.<field>`` and labelled
+    with the field's ``metadata["label"]``."""
     if project_type is None or project_type.details is None:
         return []
     fields = attrs.fields(attrs.resolve_types(project_type.details))
@@ -113,6 +114,7 @@ def detail_fields(project_type: ProjectType | None) -> list[FormField]:
             f"details.{field.name}",
             _DETAIL_KINDS.get(typing.get_origin(field.type) or field.type, "text"),  # type: ignore[arg-type]
             required=field.default is attrs.NOTHING,
+            label=field.metadata.get("label") or field.name.replace("_", " ").capitalize(),
         )
         for field in fields
     ]
@@ -289,6 +291,10 @@ def _project_page(
         state=state,
         state_labels=PROJECT_WORKFLOW.labels,
         type_name=project_type.value.name if project_type else project.project_type,
+        detail_labels={
+            field.name.removeprefix("details."): field.label
+            for field in detail_fields(project_type.value if project_type else None)
+        },
         partners=[(pid, partner_names[pid], role) for pid, role in members["partners"]],
         roles=PROJECT_ROLES,
         target_groups=members["target_groups"],
