@@ -183,6 +183,62 @@ def test_the_directory_the_board_and_a_plugin_page(page, site):
     shoot(page, "14-sitzung-beschluss")
 
 
+def test_a_project_a_referral_the_catalogue_and_the_network_picture(page, site):
+    _, network = site
+    sign_in(page, "coordinator")
+    page.get_by_role("link", name="Projekte", exact=True).click()
+    page.get_by_role("link", name="Projektidee erfassen").click()
+    page.get_by_label("Projektart").select_option("budget_training")
+    # htmx shows the details the chosen type asks for.
+    page.get_by_label("Termine").fill("6")
+    page.get_by_label("Titel").fill("Budgettraining für Alleinerziehende")
+    page.get_by_label("Kürzel").fill("budget-alleinerziehende")
+    page.get_by_label("Federführender Partner").select_option(str(network.counselling.id))
+    page.get_by_role("button", name="Erfassen").click()
+    page.wait_for_url(re.compile(r".*/projects/\d+$"))
+    page.get_by_role("button", name="Konzept erstellt").click()
+    assert "Konzept" in page.locator(".task-state").inner_text()
+    page.get_by_label("Quelle").select_option("esf")
+    page.get_by_label("Beantragter Betrag (EUR)").fill("12.500")
+    page.get_by_role("button", name="Erfassen").click()
+    assert "12.500,00" in page.locator("#funding-heading + ul").inner_text()
+    shoot(page, "15-projekt-foerderung")
+
+    page.get_by_role("link", name="Fälle und Verweisungen").click()
+    page.get_by_role("link", name="Alle Fälle").click()
+    page.get_by_label("Pseudonym").fill("F-2026-042")
+    page.get_by_role("button", name="Eröffnen").click()
+    page.wait_for_url(re.compile(r".*/cases/\d+$"))
+    page.get_by_label("Partner, der die Daten erhalten darf").select_option(
+        str(network.clinic.id)
+    )
+    page.get_by_label("Zweck").fill("Entgiftung")
+    page.get_by_role("button", name="Erfassen").click()
+    page.get_by_label("Vom Partner").select_option(str(network.counselling.id))
+    page.get_by_label("An den Partner").select_option(str(network.clinic.id))
+    page.get_by_role("button", name="Verweisen").click()
+    page.wait_for_url(re.compile(r".*/referrals/\d+$"))
+    assert "gesendet" in page.locator(".task-state").inner_text()
+    shoot(page, "16-verweisung")
+    sign_out(page)
+    sign_in(page, "other-member")
+    page.get_by_role("link", name="Fälle und Verweisungen").click()
+    page.get_by_role("link", name="F-2026-042").click()
+    page.get_by_role("button", name="Annehmen").click()
+    assert "angenommen" in page.locator(".task-state").inner_text()
+    sign_out(page)
+
+    sign_in(page, "coordinator")
+    page.get_by_role("link", name="Angebote und Bedarfe").click()
+    assert page.get_by_role("heading", name="Mögliche Doppelstrukturen").is_visible()
+    shoot(page, "17-angebote-bedarfe")
+    page.get_by_role("link", name="Netzwerkbild").click()
+    picture = page.locator("figure.network svg")
+    assert picture.locator("a[href='/partners/suchtberatung']").count() == 1
+    assert picture.locator("line.edge-project").count() == 1
+    shoot(page, "18-netzwerkbild")
+
+
 def test_the_keyboard_reaches_the_content_first(page, site):
     sign_in(page, "coordinator")
     page.keyboard.press("Tab")

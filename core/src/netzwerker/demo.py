@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from netzwerker import schema
 from netzwerker.cli import fail
 from netzwerker.deployment import DATABASE_FILE, Deployment, default_database_url, load_problems
-from netzwerker.domain.circles.models import Circle
+from netzwerker.domain.circles.models import Circle, CirclePartner
 from netzwerker.domain.fields.services import sync_reference_data
 from netzwerker.domain.partners.importing import import_partners, parse_partners
 from netzwerker.domain.partners.models import Partner, PartnerWorkingField, Person
@@ -237,6 +237,12 @@ def generate_tasks(session: Session, rng: random.Random, today: date, count: int
     for link in session.exec(select(PartnerWorkingField)):
         if link.partner_id != jobcenter.id:
             members.setdefault(link.working_field, []).append(link.partner_id)
+    for circle in circles:
+        # A circle brings the jobcenter together with some partners of its field.
+        field_members = sorted(members.get(circle.working_field or "", []))
+        chosen = rng.sample(field_members, min(len(field_members), rng.randint(3, 7)))
+        for partner_id in [jobcenter.id, *chosen]:
+            session.add(CirclePartner(circle_id=circle.id, partner_id=partner_id))
     fields = [field for field in TITLES if members.get(field)]
     weights = [4 if field == "health" else 1 for field in fields]
     for _ in range(count):

@@ -136,12 +136,18 @@ def network_chart(network: NetworkMap) -> NetworkChart:
         )
 
     links = {pid: 0 for pid in order}
+    for connector in network.connectors:
+        for pid in connector.partner_ids:
+            links[pid] += 1
     connectors, edges = [], []
     for index, connector in enumerate(network.connectors):
-        members = [angles[pid] for pid in connector.partner_ids]
-        if members:
-            # The circular mean: the direction the connector's partners lie in.
-            angle = math.atan2(sum(math.sin(a) for a in members), sum(math.cos(a) for a in members))
+        if connector.partner_ids:
+            # The circular mean of its partners' directions; a partner in many connectors
+            # (the jobcenter) pulls each of them less, so they spread around the ring.
+            weights = [(angles[pid], 1 / links[pid]) for pid in connector.partner_ids]
+            angle = math.atan2(
+                sum(w * math.sin(a) for a, w in weights), sum(w * math.cos(a) for a, w in weights)
+            )
         else:
             angle = 2 * math.pi * index / len(network.connectors)
         x, y = point(angle, radius * (0.25 + 0.2 * (index % 3)))
@@ -150,7 +156,6 @@ def network_chart(network: NetworkMap) -> NetworkChart:
             Node(connector.kind, connector.name, href, x, y, links=len(connector.partner_ids))
         )
         for pid in connector.partner_ids:
-            links[pid] += 1
             px, py = point(angles[pid], radius)
             edges.append(Edge(connector.kind, x, y, px, py))
     partners = []
