@@ -14,7 +14,7 @@ Each check raises :class:`Forbidden` with the reason; handlers call them before 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 import sqlalchemy as sa
@@ -98,18 +98,22 @@ def check_task_action(actor: Actor, task: Task, action: str) -> None:
     _require_responsible(actor, task, action)
 
 
-def task_actions(actor: Actor, task: Task) -> list[Transition]:
-    """The transitions the actor may make on the task now (for offering them)."""
+def permitted(transitions: Iterable[Transition], check: Callable[[str], None]) -> list[Transition]:
+    """The transitions whose ``check(name)`` raises no :class:`Forbidden` (for offering them)."""
     allowed = []
-    for transition in TASK_WORKFLOW.allowed(task.status):
-        if transition.name not in REQUESTED_ACTIONS:
-            continue
+    for transition in transitions:
         try:
-            check_task_action(actor, task, transition.name)
+            check(transition.name)
         except Forbidden:
             continue
         allowed.append(transition)
     return allowed
+
+
+def task_actions(actor: Actor, task: Task) -> list[Transition]:
+    """The transitions the actor may make on the task now."""
+    requested = [t for t in TASK_WORKFLOW.allowed(task.status) if t.name in REQUESTED_ACTIONS]
+    return permitted(requested, lambda action: check_task_action(actor, task, action))
 
 
 def check_task_update(actor: Actor, task: Task, fields: Iterable[str]) -> None:
@@ -282,11 +286,7 @@ def check_referral_move(actor: Actor, referral: Referral, action: str) -> None:
 
 def referral_actions(actor: Actor, referral: Referral) -> list[Transition]:
     """The steps the actor may take on a referral now."""
-    allowed = []
-    for transition in referrals.REFERRAL_WORKFLOW.allowed(referral.status):
-        try:
-            check_referral_move(actor, referral, transition.name)
-        except Forbidden:
-            continue
-        allowed.append(transition)
-    return allowed
+    return permitted(
+        referrals.REFERRAL_WORKFLOW.allowed(referral.status),
+        lambda action: check_referral_move(actor, referral, action),
+    )
