@@ -209,9 +209,7 @@ def test_a_project_a_referral_the_catalogue_and_the_network_picture(page, site):
     page.get_by_label("Pseudonym").fill("F-2026-042")
     page.get_by_role("button", name="Eröffnen").click()
     page.wait_for_url(re.compile(r".*/cases/\d+$"))
-    page.get_by_label("Partner, der die Daten erhalten darf").select_option(
-        str(network.clinic.id)
-    )
+    page.get_by_label("Partner, der die Daten erhalten darf").select_option(str(network.clinic.id))
     page.get_by_label("Zweck").fill("Entgiftung")
     page.get_by_role("button", name="Erfassen").click()
     page.get_by_label("Vom Partner").select_option(str(network.counselling.id))
