@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from netzwerker import __version__, schema
+from netzwerker.clock import utcnow
 from netzwerker.config import DeploymentConfig, DeploymentInfo, PluginConfig
 from netzwerker.deployment import Deployment, assemble, load_problems
 from netzwerker.domain.tasks.report import render_report
@@ -300,6 +301,53 @@ host_option = click.option(
     "--host", default="127.0.0.1", show_default=True, help="address to bind (0.0.0.0: all)"
 )
 port_option = click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+
+
+@cli.command()
+@deployment_argument
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="the zip file to write (default: <deployment>/backups/<time>.zip)",
+)
+def backup(deployment: str, output: Path | None) -> None:
+    """Write every row of the database to a zip file (SQLite and PostgreSQL alike)."""
+    from netzwerker.backup import backup as write_backup
+
+    loaded = open_deployment(deployment)
+    summary = write_backup(loaded, output or _backup_file(loaded, loaded.folder.name))
+    click.echo(f"{summary.path}: {summary.total} rows in {len(summary.rows)} tables")
+
+
+def _backup_file(deployment: Deployment, name: str) -> Path:
+    """``<deployment>/backups/<name>-<UTC time>.zip``."""
+    folder = deployment.folder / "backups"
+    folder.mkdir(exist_ok=True)
+    return folder / f"{name}-{utcnow().strftime('%Y%m%d-%H%M%S')}.zip"
+
+
+@cli.command()
+@deployment_argument
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="delete what the database holds first")
+def restore(deployment: str, file: Path, replace: bool) -> None:
+    """Restore a backup into the deployment's database, then migrate it to the current schema.
+
+    A database that holds data is refused unless --replace is given; then what it holds is
+    backed up first, into <deployment>/backups/before-restore-<time>.zip.
+    """
+    from netzwerker.backup import backup as write_backup
+    from netzwerker.backup import read_manifest
+    from netzwerker.backup import restore as read_backup
+
+    loaded = open_deployment(deployment, migrated=False)
+    read_manifest(file)  # refuse what is no backup before touching anything
+    if replace:
+        kept = write_backup(loaded, _backup_file(loaded, "before-restore"))
+        click.echo(f"what the database held is kept in {kept.path} ({kept.total} rows)")
+    summary = read_backup(loaded, file, replace=replace)
+    click.echo(f"restored {summary.total} rows in {len(summary.rows)} tables from {file}")
 
 
 @cli.command()

@@ -63,6 +63,14 @@ def upgrade(deployment: Deployment) -> list[str]:
     return lines
 
 
+def upgrade_to(deployment: Deployment, revisions: dict[History, list[str]]) -> None:
+    """Bring each of these histories to the given revisions (a backup's), not to its head."""
+    with deployment.engine.begin() as connection:
+        for history, wanted in revisions.items():
+            for revision in wanted:
+                command.upgrade(_config(history, connection), revision)
+
+
 def _current(connection: Connection, history: History) -> str:
     context = MigrationContext.configure(connection, opts={"version_table": history.version_table})
     return ",".join(sorted(context.get_current_heads()))

@@ -69,9 +69,17 @@ def server_url() -> str | None:
 
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
+    with scratch_database(tmp_path) as url:
+        yield url
+
+
+@contextmanager
+def scratch_database(folder: Path, name: str = "test") -> Iterator[str]:
+    """An empty database for a test: a SQLite file in ``folder``, or a schema of its own on
+    the PostgreSQL server of ``DATABASE_URL``, dropped afterwards."""
     server = server_url()
     if server is None:
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+        yield f"sqlite:///{folder / f'{name}.db'}"
         return
     name = f"test_{uuid.uuid4().hex[:12]}"
     engine = sa.create_engine(normalise_url(server))

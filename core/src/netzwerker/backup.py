@@ -1,0 +1,263 @@
+"""Backup and restore of a deployment's database, the same for SQLite and PostgreSQL.
+
+A backup is a zip file: ``manifest.json`` (format, deployment, time, the schema revision of
+each migration history, rows per table) and ``tables/<table>.jsonl`` with one JSON object per
+row. Being independent of the database, it also moves a deployment from SQLite to PostgreSQL.
+
+Restoring builds the schema at the backup's revisions, inserts every row in the order of the
+foreign keys, sets PostgreSQL's id sequences past the highest id, and then migrates to the
+current heads — so a backup made by an older release restores into a newer one.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from netzwerker import schema
+from netzwerker.clock import utcnow
+from netzwerker.deployment import Deployment
+from netzwerker.errors import Refused
+
+FORMAT = 1
+VERSION_PREFIX = schema.CORE_VERSION_TABLE
+BATCH = 1000
+
+
+@attrs.frozen
+class Summary:
+    """What a backup holds or a restore wrote: rows per table and the schema revisions."""
+
+    path: Path
+    rows: dict[str, int]
+    versions: dict[str, list[str]]
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"cannot store {type(value).__name__} in a backup")
+
+
+def _aware(text: str) -> datetime:
+    """A time for a column with time zone; SQLite's times are UTC without one."""
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _decoder(column: sa.Column[Any]) -> Any:
+    """How to turn the JSON text of a column's value back into its Python value."""
+    kind = column.type
+    if isinstance(kind, sa.DateTime) and kind.timezone:
+        return _aware
+    if isinstance(kind, sa.DateTime):
+        return datetime.fromisoformat
+    if isinstance(kind, sa.Date):
+        return date.fromisoformat
+    if isinstance(kind, sa.Time):
+        return time.fromisoformat
+    if isinstance(kind, sa.Numeric) and not isinstance(kind, sa.Float):
+        return Decimal
+    if isinstance(kind, sa.LargeBinary):
+        return base64.b64decode
+    return None
+
+
+def _tables(connection: Connection) -> tuple[list[sa.Table], list[sa.Table]]:
+    """The data tables in foreign-key order, and the migration version tables."""
+    metadata = sa.MetaData()
+    metadata.reflect(connection)
+    data, versions = [], []
+    for table in metadata.sorted_tables:
+        (versions if table.name.startswith(VERSION_PREFIX) else data).append(table)
+    return data, versions
+
+
+def _versions(connection: Connection, tables: list[sa.Table]) -> dict[str, list[str]]:
+    return {
+        table.name: sorted(row[0] for row in connection.execute(sa.select(table.c.version_num)))
+        for table in tables
+    }
+
+
+def backup(deployment: Deployment, target: Path) -> Summary:
+    """Write every row of the deployment's database to ``target`` (a zip file)."""
+    engine = deployment.engine
+    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    rows: dict[str, int] = {}
+    partial = target.with_name(target.name + ".partial")
+    with engine.connect().execution_options(**options) as connection, connection.begin():
+        data, version_tables = _tables(connection)
+        versions = _versions(connection, version_tables)
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for table in data:
+                order = list(table.primary_key.columns) or list(table.columns)
+                with archive.open(f"tables/{table.name}.jsonl", "w") as out:
+                    count = 0
+                    for row in connection.execute(sa.select(table).order_by(*order)):
+                        line = json.dumps(dict(row._mapping), default=_encode, ensure_ascii=False)
+                        out.write(line.encode("utf-8") + b"\n")
+                        count += 1
+                rows[table.name] = count
+            manifest = {
+                "format": FORMAT,
+                "deployment": deployment.name,
+                "created_at": utcnow().isoformat(),
+                "database": engine.dialect.name,
+                "versions": versions,
+                "rows": rows,
+            }
+            archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+    partial.replace(target)  # a backup that is there is complete
+    return Summary(target, rows, versions)
+
+
+def read_manifest(source: Path) -> dict[str, Any]:
+    try:
+        with zipfile.ZipFile(source) as archive:
+            manifest = json.loads(archive.read("manifest.json"))
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError) as exc:
+        raise Refused(f"{source}: not a netzwerker backup ({exc})") from None
+    if manifest.get("format") != FORMAT:
+        raise Refused(f"{source}: backup format {manifest.get('format')!r}, expected {FORMAT}")
+    return manifest
+
+
+def _lines(archive: zipfile.ZipFile, table: str) -> Iterator[dict[str, Any]]:
+    with archive.open(f"tables/{table}.jsonl") as lines:
+        for line in lines:
+            yield json.loads(line)
+
+
+def _rows(archive: zipfile.ZipFile, table: sa.Table) -> Iterator[list[dict[str, Any]]]:
+    decoders = {column.name: _decoder(column) for column in table.columns}
+    batch: list[dict[str, Any]] = []
+    for row in _lines(archive, table.name):
+        for name, value in row.items():
+            decode = decoders.get(name)
+            if decode is not None and value is not None:
+                row[name] = decode(value)
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _filled(connection: Connection, tables: list[sa.Table]) -> dict[str, int]:
+    counts = {
+        table.name: connection.scalar(sa.select(sa.func.count()).select_from(table)) or 0
+        for table in tables
+    }
+    return {name: count for name, count in counts.items() if count}
+
+
+def _reset_sequences(connection: Connection, tables: list[sa.Table]) -> None:
+    """Let PostgreSQL's next id follow the highest restored one."""
+    for table in tables:
+        for column in table.primary_key.columns:
+            if not isinstance(column.type, sa.Integer):
+                continue
+            sequence = connection.scalar(
+                sa.text("SELECT pg_get_serial_sequence(:table, :column)"),
+                {"table": f'"{table.name}"', "column": column.name},
+            )
+            if sequence:
+                connection.execute(
+                    sa.text(
+                        f"SELECT setval('{sequence}', "
+                        f'COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 1), '
+                        f'(SELECT MAX("{column.name}") FROM "{table.name}") IS NOT NULL)'
+                    )
+                )
+
+
+def _drop_everything(connection: Connection) -> None:
+    """Drop every table, version tables too, and PostgreSQL's append-only trigger functions
+    (dropping a table is not refused by them, deleting its rows would be)."""
+    metadata = sa.MetaData()
+    metadata.reflect(connection)
+    metadata.drop_all(connection)
+    if connection.dialect.name == "postgresql":
+        for table in metadata.tables:
+            connection.execute(sa.text(f'DROP FUNCTION IF EXISTS "{table}_append_only"()'))
+
+
+def restore(deployment: Deployment, source: Path, *, replace: bool = False) -> Summary:
+    """Restore the backup ``source`` into the deployment's database.
+
+    A database that holds data is refused unless ``replace``: then every table is dropped and
+    the schema rebuilt at the backup's revisions (make a backup of it first; the command line
+    does).
+    """
+    manifest = read_manifest(source)
+    wanted: dict[str, list[str]] = manifest["versions"]
+    histories = {history.version_table: history for history in schema.histories(deployment)}
+    unknown = sorted(set(wanted) - set(histories))
+    if unknown:
+        raise Refused(
+            "the backup has schema histories this deployment does not enable: "
+            + ", ".join(unknown)
+            + " (enable their plugins in deployment.toml first)"
+        )
+    with deployment.engine.begin() as connection:
+        data, version_tables = _tables(connection)
+        present = _filled(connection, data)
+        if present and not replace:
+            raise Refused(
+                f"the database holds {sum(present.values())} rows in {len(present)} tables "
+                f"({', '.join(sorted(present))}); restore --replace deletes them first"
+            )
+        current = _versions(connection, version_tables)
+        if replace:
+            _drop_everything(connection)
+            current = {}
+    other = {
+        name: revisions
+        for name, revisions in current.items()
+        if revisions and wanted.get(name) and revisions != wanted[name]
+    }
+    if other:
+        raise Refused(
+            "the database's schema is at other revisions than the backup's "
+            f"({', '.join(f'{name}: {revs}' for name, revs in sorted(other.items()))}); "
+            "restore --replace rebuilds it"
+        )
+    schema.upgrade_to(deployment, {histories[name]: revs for name, revs in wanted.items()})
+    rows: dict[str, int] = {}
+    with zipfile.ZipFile(source) as archive, deployment.engine.begin() as connection:
+        data, _ = _tables(connection)
+        by_name = {table.name: table for table in data}
+        missing = sorted(set(manifest["rows"]) - set(by_name))
+        if missing:
+            raise Refused(f"the backup has tables the schema lacks: {', '.join(missing)}")
+        for table in data:
+            if table.name not in manifest["rows"]:
+                continue
+            rows[table.name] = 0
+            for batch in _rows(archive, table):
+                connection.execute(table.insert(), batch)
+                rows[table.name] += len(batch)
+        if connection.dialect.name == "postgresql":
+            _reset_sequences(connection, data)
+    schema.upgrade(deployment)
+    return Summary(source, rows, wanted)
