@@ -272,8 +272,13 @@ def test_no_page_refers_to_another_server(web):
 
 
 def test_every_text_of_the_interface_is_in_the_german_catalogue():
-    method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
-    options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    method_map = [
+        ("**.py", "python"),
+        ("**/templates/**.html", "jinja2"),
+        ("**/templates/**.md", "jinja2"),
+    ]
+    jinja = {"extensions": "jinja2.ext.i18n"}
+    options = {"**/templates/**.html": jinja, "**/templates/**.md": jinja}
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "mark": None}
     web_folder = ROOT / "core" / "src" / "netzwerker" / "web"
     found = {

@@ -286,6 +286,7 @@ def register_routes() -> list[Any]:
     from netzwerker.domain.chains.controllers import ChainController, ChainInstanceController
     from netzwerker.domain.circles.controllers import CircleController
     from netzwerker.domain.conferences.controllers import ConferenceController
+    from netzwerker.domain.evaluation.controllers import evaluation_report
     from netzwerker.domain.fields.controllers import (
         create_goal,
         list_goals,
@@ -304,6 +305,7 @@ def register_routes() -> list[Any]:
 
     return [
         *SYSTEM_ROUTES,
+        evaluation_report,
         list_working_fields,
         list_goals,
         create_goal,
@@ -357,4 +359,11 @@ def register_navigation() -> list[NavigationEntry]:
         NavigationEntry("projects", "Projects", "/projects", order=56),
         NavigationEntry("catalogue", "Offers and needs", "/catalogue", order=57),
         NavigationEntry("referrals", "Cases and referrals", "/referrals", order=58),
+        NavigationEntry(
+            "evaluation",
+            "Evaluation",
+            "/evaluation",
+            order=70,
+            roles=("admin", "coordinator", "viewer"),
+        ),
     ]

@@ -293,6 +293,35 @@ def _report(
     )
 
 
+@cli.command()
+@deployment_argument
+@click.option("--from", "start", type=date_option_type, help="first day (default: 1 January)")
+@click.option("--to", "end", type=date_option_type, help="last day (default: today)")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "html", "csv", "json"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path))
+def evaluate(
+    deployment: str, start: datetime | None, end: datetime | None, fmt: str, output: Path | None
+) -> None:
+    """The evaluation report: what the network achieved in a period, from the stored data."""
+    from netzwerker.domain.evaluation.services import evaluation_of
+    from netzwerker.web.evaluation import render_evaluation
+
+    loaded = open_deployment(deployment)
+    evaluation = evaluation_of(loaded, start.date() if start else None, end.date() if end else None)
+    text = render_evaluation(loaded, evaluation, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"{output}: {fmt}, {evaluation.period.start} to {evaluation.period.end}")
+
+
 # --------------------------------------------------------------------------------------------
 # Serving, users and tokens
 # --------------------------------------------------------------------------------------------

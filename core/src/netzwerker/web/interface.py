@@ -62,7 +62,7 @@ class WebInterface:
     state: dict[str, Any]
 
 
-def _plugin_folders(deployment: Deployment) -> dict[str, Path]:
+def plugin_folders(deployment: Deployment) -> dict[str, Path]:
     return {
         name: Path(folder)
         for name, folder in call_each(deployment.manager, "register_web_assets")
@@ -198,7 +198,7 @@ PAGE_ERRORS: dict[type[Exception], Any] = {
 
 
 def web_interface(deployment: Deployment) -> WebInterface:
-    folders = _plugin_folders(deployment)
+    folders = plugin_folders(deployment)
     catalogue = catalogue_of(deployment, folders)
     env = environment(deployment, catalogue, folders)
     engine = JinjaTemplateEngine.from_environment(env)

@@ -10,6 +10,7 @@ from netzwerker.web.pages import (
     catalogue,
     circles,
     conferences,
+    evaluation,
     fields,
     network,
     partners,
@@ -30,4 +31,5 @@ PAGES: list[Any] = [
     *projects.ROUTES,
     *catalogue.ROUTES,
     *cases.ROUTES,
+    *evaluation.ROUTES,
 ]

@@ -1,0 +1,182 @@
+"""The evaluation report: what the network achieved in a period, computed from stored data.
+
+It holds what MYKnetz's evaluation reported — funds acquired, project ideas initiated,
+circles founded, conferences held with their attendance, people reached — as the indicators
+of the core, beside those of each working field's plugin, the goals against their targets,
+the accountability figures per working field, and the conferences one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from netzwerker.contributions import Period
+from netzwerker.deployment import Deployment
+from netzwerker.domain.conferences.models import Conference, Registration
+from netzwerker.domain.indicators.services import (
+    GoalReading,
+    Reading,
+    compute_readings,
+    goal_readings,
+    period_of,
+)
+from netzwerker.domain.tasks.report import ReportRow, accountability_report
+from netzwerker.measuring import within
+
+#: Network indicators shown month by month as charts (sums a reader compares over time).
+CHARTED = ("funds_acquired", "people_reached", "conference_attendance", "referrals_sent")
+
+
+@attrs.frozen
+class ConferenceLine:
+    title: str
+    starts_on: date
+    venue: str
+    registered: int
+    checked_in: int
+
+
+@attrs.frozen
+class Evaluation:
+    """The report's figures; each list in the order it is shown."""
+
+    deployment: str
+    region: str
+    period: Period
+    today: date
+    network: list[Reading]
+    fields: list[tuple[str, list[Reading]]]  # (working field's name, its indicators)
+    goals: list[GoalReading]
+    accountability: list[ReportRow]  # by working field
+    conferences: list[ConferenceLine]
+    monthly: list[tuple[Reading, list[Reading]]]  # network indicator, its months
+    field_names: dict[str, str] = attrs.Factory(dict)
+
+
+def _conferences(session: Session, period: Period) -> list[ConferenceLine]:
+    checked_in = sa.func.count(Registration.checked_in_at)
+    registered = sa.func.count(Registration.id).filter(Registration.status == "registered")
+    rows = session.execute(
+        sa.select(Conference.title, Conference.starts_at, Conference.venue, registered, checked_in)
+        .outerjoin(Registration, Registration.conference_id == Conference.id)
+        .where(
+            Conference.cancelled.is_(False),  # type: ignore[attr-defined]
+            within(Conference.starts_at, period),
+        )
+        .group_by(Conference.id)
+        .order_by(Conference.starts_at)
+    )
+    return [
+        ConferenceLine(title, starts_at.date(), venue, registered, checked)
+        for title, starts_at, venue, registered, checked in rows
+    ]
+
+
+def evaluate(session: Session, deployment: Deployment, period: Period, today: date) -> Evaluation:
+    readings = compute_readings(session, deployment, period, today=today)
+    network = [reading for reading in readings if reading.working_field is None]
+    names = {key: item.value.name for key, item in deployment.registry.working_fields.items()}
+    fields = [
+        (names[key], [r for r in readings if r.working_field == key])
+        for key in names
+        if any(r.working_field == key for r in readings)
+    ]
+    charted = [r for r in network if r.indicator in CHARTED]
+    months = compute_readings(
+        session,
+        deployment,
+        period,
+        keys=[r.indicator for r in charted],
+        every="month",
+        today=today,
+    )
+    info = deployment.config.deployment
+    return Evaluation(
+        deployment=info.name,
+        region=info.region,
+        period=period,
+        today=today,
+        network=network,
+        fields=fields,
+        goals=goal_readings(session, deployment, today=today),
+        accountability=accountability_report(
+            session, by="working_field", today=today, period=period
+        ),
+        conferences=_conferences(session, period),
+        monthly=[(r, [m for m in months if m.indicator == r.indicator]) for r in charted],
+        field_names=names,
+    )
+
+
+CSV_COLUMNS = ["section", "working_field", "key", "label", "value", "unit", "target"]
+
+
+def figures(evaluation: Evaluation) -> Iterator[list[Any]]:
+    """The report as rows of :data:`CSV_COLUMNS`, for a spreadsheet."""
+    for reading in evaluation.network:
+        yield [
+            "network",
+            "",
+            reading.indicator,
+            reading.label,
+            reading.value,
+            reading.unit,
+            reading.target,
+        ]
+    for name, readings in evaluation.fields:
+        for reading in readings:
+            yield [
+                "working_field",
+                name,
+                reading.indicator,
+                reading.label,
+                reading.value,
+                reading.unit,
+                reading.target,
+            ]
+    for goal in evaluation.goals:
+        yield [
+            "goal",
+            goal.working_field,
+            goal.goal,
+            goal.title,
+            goal.value,
+            goal.unit,
+            goal.target,
+        ]
+    for row in evaluation.accountability:
+        for key in ("total", "done_on_time", "done_late", "overdue", "declined", "escalated"):
+            yield ["accountability", row.label, key, key, getattr(row, key), "", ""]
+        yield [
+            "accountability",
+            row.label,
+            "on_time_rate",
+            "on_time_rate",
+            row.on_time_rate,
+            "share",
+            "",
+        ]
+    for line in evaluation.conferences:
+        yield [
+            "conference",
+            "",
+            line.starts_on.isoformat(),
+            line.title,
+            line.checked_in,
+            "checked in",
+            line.registered,
+        ]
+
+
+def evaluation_of(deployment: Deployment, start: date | None, end: date | None) -> Evaluation:
+    """The report for ``start`` to ``end`` (by default the year so far), as of today."""
+    today = deployment.today()
+    period = period_of(start, end, today)
+    with deployment.session() as session:
+        return evaluate(session, deployment, period, today)
