@@ -359,6 +359,7 @@ def register_navigation() -> list[NavigationEntry]:
         NavigationEntry("projects", "Projects", "/projects", order=56),
         NavigationEntry("catalogue", "Offers and needs", "/catalogue", order=57),
         NavigationEntry("referrals", "Cases and referrals", "/referrals", order=58),
+        NavigationEntry("survey", "Survey", "/survey", order=65),
         NavigationEntry(
             "evaluation",
             "Evaluation",

@@ -531,6 +531,26 @@ def token_revoke(deployment: str, token_id: int) -> None:
     click.echo(f"token {token_id} revoked")
 
 
+@cli.group()
+def survey() -> None:
+    """The partner survey: how the partners rate the network."""
+
+
+@survey.command("import")
+@click.argument("deployment", type=click.Path(file_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def survey_import(deployment: str, file: Path) -> None:
+    """Answers from a CSV or XLSX file: survey, partner (key, or empty for an anonymous
+    answer), answered_on, exchange, synergies, effectiveness (1-5), comment. Nothing is
+    stored unless every row is valid."""
+    from netzwerker.domain.survey.importing import import_answers
+
+    loaded = open_deployment(deployment)
+    with loaded.transaction() as session:
+        count = import_answers(session, file, today=loaded.today(), actor=cli_actor())
+    click.echo(f"{count} answers imported from {file}")
+
+
 def cli_actor() -> str:
     """Who acts on the command line, for the audit log: the operating-system user."""
     import getpass

@@ -28,6 +28,7 @@ from netzwerker.domain.projects.models import (
     ProjectPartner,
     ProjectTargetGroup,
 )
+from netzwerker.domain.survey.models import SurveyAnswer
 from netzwerker.domain.tasks.models import Escalation, Task, TaskEvent, TaskParty
 from netzwerker.domain.users.models import ApiToken, User
 from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
@@ -67,6 +68,7 @@ __all__ = [
     "Referral",
     "Registration",
     "ServiceChain",
+    "SurveyAnswer",
     "Task",
     "TaskEvent",
     "TaskParty",

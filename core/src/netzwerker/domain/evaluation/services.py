@@ -3,7 +3,8 @@
 It holds what MYKnetz's evaluation reported — funds acquired, project ideas initiated,
 circles founded, conferences held with their attendance, people reached — as the indicators
 of the core, beside those of each working field's plugin, the goals against their targets,
-the accountability figures per working field, and the conferences one by one.
+the accountability figures per working field, the conferences one by one, and how the
+partners rated the network in the survey.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from netzwerker.domain.indicators.services import (
     goal_readings,
     period_of,
 )
+from netzwerker.domain.survey.services import SurveySummary, summarise
 from netzwerker.domain.tasks.report import ReportRow, accountability_report
 from netzwerker.measuring import within
 
@@ -57,6 +59,7 @@ class Evaluation:
     conferences: list[ConferenceLine]
     monthly: list[tuple[Reading, list[Reading]]]  # network indicator, its months
     field_names: dict[str, str] = attrs.Factory(dict)
+    survey: SurveySummary | None = None
 
 
 def _conferences(session: Session, period: Period) -> list[ConferenceLine]:
@@ -111,6 +114,7 @@ def evaluate(session: Session, deployment: Deployment, period: Period, today: da
         conferences=_conferences(session, period),
         monthly=[(r, [m for m in months if m.indicator == r.indicator]) for r in charted],
         field_names=names,
+        survey=summarise(session, period),
     )
 
 
@@ -162,6 +166,10 @@ def figures(evaluation: Evaluation) -> Iterator[list[Any]]:
             "share",
             "",
         ]
+    if evaluation.survey is not None:
+        for question in evaluation.survey.questions:
+            yield ["survey", "", question.key, question.question, question.mean, "1-5", ""]
+        yield ["survey", "", "answers", "answers", evaluation.survey.answers, "", ""]
     for line in evaluation.conferences:
         yield [
             "conference",

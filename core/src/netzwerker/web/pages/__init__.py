@@ -16,6 +16,7 @@ from netzwerker.web.pages import (
     partners,
     projects,
     start,
+    survey,
     tasks,
 )
 
@@ -32,4 +33,5 @@ PAGES: list[Any] = [
     *catalogue.ROUTES,
     *cases.ROUTES,
     *evaluation.ROUTES,
+    *survey.ROUTES,
 ]

@@ -1,0 +1,98 @@
+"""Answers of the partner survey from a spreadsheet (a paper or online questionnaire)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from netzwerker.domain.partners.importing import read_sheet
+from netzwerker.domain.partners.models import Partner
+from netzwerker.domain.survey.services import QUESTIONS, SCALE, AnswerDraft, give_answer
+from netzwerker.errors import InvalidInput, Problem
+
+COLUMNS = ("survey", "partner", "answered_on", *QUESTIONS, "comment")
+REQUIRED = ("survey", *QUESTIONS)
+
+
+def _day(text: str) -> date:
+    """``2026-11-22`` or ``22.11.2026``."""
+    if "." in text:
+        day, month, year = text.split(".")
+        return date(int(year), int(month), int(day))
+    return date.fromisoformat(text)
+
+
+def parse_answers(session: Session, path: Path) -> list[AnswerDraft]:
+    """Every row of the file as an answer; raises InvalidInput naming each bad cell."""
+    sheet = read_sheet(path)
+    problems = [
+        Problem(f"{path.name}, column {column!r}", f"unknown column (known: {', '.join(COLUMNS)})")
+        for column in sheet.header
+        if column and column not in COLUMNS
+    ]
+    problems.extend(
+        Problem(path.name, f"missing column {column!r}")
+        for column in REQUIRED
+        if column not in sheet.header
+    )
+    if problems:
+        raise InvalidInput(problems)
+    partners = {key: ident for key, ident in session.execute(sa.select(Partner.key, Partner.id))}
+    drafts: list[AnswerDraft] = []
+    first_row_of: dict[tuple[str, int], int] = {}
+    for number, cells in sheet.rows:
+        values = {key: (value or "").strip() for key, value in cells.items()}
+        found: list[Problem] = []
+        ratings: dict[str, int] = {}
+        for question in QUESTIONS:
+            text = values.get(question, "")
+            if text.isdigit() and int(text) in SCALE:
+                ratings[question] = int(text)
+            else:
+                found.append(Problem(question, f"a rating from 1 to 5, got {text!r}"))
+        if not values.get("survey"):
+            found.append(Problem("survey", "the round is missing, e.g. 2026"))
+        partner_id = None
+        if values.get("partner"):
+            partner_id = partners.get(values["partner"])
+            if partner_id is None:
+                found.append(Problem("partner", f"no partner {values['partner']!r}"))
+        answered_on = None
+        if values.get("answered_on"):
+            try:
+                answered_on = _day(values["answered_on"])
+            except ValueError:
+                found.append(Problem("answered_on", f"not a date: {values['answered_on']!r}"))
+        if partner_id is not None and not found:
+            seen = (values["survey"], partner_id)
+            if seen in first_row_of:
+                found.append(Problem("partner", f"answered already in row {first_row_of[seen]}"))
+            first_row_of.setdefault(seen, number)
+        if found:
+            problems.extend(
+                Problem(f"{path.name}, row {number}, {p.path}", p.message) for p in found
+            )
+            continue
+        drafts.append(
+            AnswerDraft(
+                survey=values["survey"],
+                partner_id=partner_id,
+                comment=values.get("comment", ""),
+                answered_on=answered_on,
+                **ratings,
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    return drafts
+
+
+def import_answers(session: Session, path: Path, *, today: date, actor: str) -> int:
+    """Store every answer of the file, or none if any row is bad."""
+    drafts = parse_answers(session, path)
+    for draft in drafts:
+        give_answer(session, draft, today=today, actor=actor)
+    return len(drafts)

@@ -1,0 +1,113 @@
+"""The partner survey: partners rate the network once a year; staff see the summary and
+record answers given on paper."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.response import Template
+
+from netzwerker.contributions import Period
+from netzwerker.domain.survey.services import (
+    QUESTIONS,
+    AnswerDraft,
+    answer_of,
+    give_answer,
+    summarise,
+)
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.models import Role
+from netzwerker.errors import Forbidden, InvalidInput
+from netzwerker.http.params import CurrentActor, CurrentDeployment
+from netzwerker.web.choices import partner_choices
+from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, build, read_form
+from netzwerker.web.i18n import mark
+from netzwerker.web.rendering import notify, page, redirect
+
+RATINGS = tuple(str(rating) for rating in range(1, 6))
+ANSWER_FIELDS = (
+    *(FormField(question, "choice", required=True, choices=RATINGS) for question in QUESTIONS),
+    FormField("comment"),
+    FormField("partner_id", "int"),
+)
+THANKS = mark("Thank you: your answer is saved.")
+RECORDED = mark("The answer is recorded.")
+
+
+def _round(today: date) -> str:
+    """The survey is asked once a year: the round is the year."""
+    return str(today.year)
+
+
+def _survey_page(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    form: Form | None = None,
+    status: int = 200,
+) -> Template:
+    today = deployment.today()
+    member = actor.role is Role.PARTNER_MEMBER
+    with deployment.session() as session:
+        summary = None if member else summarise(session, Period(date(today.year, 1, 1), today))
+        earlier = answer_of(session, _round(today), actor.partner_id) if member else None
+        partners = [] if member else partner_choices(session)
+    shown = {name: str(getattr(earlier, name)) for name in QUESTIONS} if earlier else {}
+    if earlier:
+        shown["comment"] = earlier.comment
+    return page(
+        request,
+        "survey.html",
+        status=status,
+        survey=_round(today),
+        questions=QUESTIONS,
+        summary=summary,
+        answered=earlier is not None,
+        may_answer=member or permissions.is_manager(actor),
+        member=member,
+        partners=partners,
+        form=form or Form.showing(shown),
+    )
+
+
+@get("/survey", sync_to_thread=True, name="survey")
+def survey_page(
+    request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
+) -> Template:
+    return _survey_page(request, deployment, actor)
+
+
+@post("/survey", sync_to_thread=True)
+def answer(
+    request: Request[Any, Any, Any],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    member = actor.role is Role.PARTNER_MEMBER
+    if not member and not permissions.is_manager(actor):
+        raise Forbidden("viewers do not answer the survey")
+    entered = read_form(request, form, ANSWER_FIELDS)
+    today = deployment.today()
+    values = {
+        **{question: int(entered.values.get(question) or 0) for question in QUESTIONS},
+        "comment": entered.values.get("comment", ""),
+        # A partner member answers for its partner; coordinators record paper answers.
+        "partner_id": actor.partner_id if member else entered.values.get("partner_id"),
+    }
+    draft = entered.valid and build(request, entered, AnswerDraft, survey=_round(today), **values)
+    if draft:
+        try:
+            with deployment.transaction() as session:
+                give_answer(session, draft, today=today, actor=actor.username)
+        except InvalidInput as exc:
+            add_problems(request, entered, exc.problems)
+        else:
+            notify(request, THANKS if member else RECORDED)
+            return redirect(request, "/survey")
+    return _survey_page(request, deployment, actor, entered, status=422)
+
+
+ROUTES = [survey_page, answer]
