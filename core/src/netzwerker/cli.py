@@ -322,6 +322,47 @@ def evaluate(
     click.echo(f"{output}: {fmt}, {evaluation.period.start} to {evaluation.period.end}")
 
 
+@cli.command("research-export")
+@deployment_argument
+@click.option("--from", "start", type=date_option_type, help="first day (default: 1 January)")
+@click.option("--to", "end", type=date_option_type, help="last day (default: today)")
+@click.option(
+    "--key-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="the key of the research ids: the same key links exports (written if missing)",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def research_export(
+    deployment: str,
+    start: datetime | None,
+    end: datetime | None,
+    key_file: Path | None,
+    output: Path,
+) -> None:
+    """A pseudonymised export of cases and referrals for a scientific evaluation: no
+    identifiers, no free text, documented columns (README.md in the zip)."""
+    import secrets
+
+    from netzwerker.domain.cases.research import research_export as export
+    from netzwerker.domain.indicators.services import period_of
+
+    loaded = open_deployment(deployment)
+    if key_file is None:
+        key = secrets.token_bytes(32)  # unlinkable to any other export
+    elif key_file.exists():
+        key = key_file.read_bytes()
+    else:
+        key = secrets.token_bytes(32)
+        key_file.write_bytes(key)
+        key_file.chmod(0o600)
+        click.echo(f"new key written to {key_file}: keep it apart from the exports")
+    period = period_of(start.date() if start else None, end.date() if end else None, loaded.today())
+    with loaded.session() as session:
+        counts = export(session, output, key=key, period=period, deployment=loaded.name)
+    rows = ", ".join(f"{name}: {count}" for name, count in counts.items())
+    click.echo(f"{output}: {rows}")
+
+
 # --------------------------------------------------------------------------------------------
 # Serving, users and tokens
 # --------------------------------------------------------------------------------------------
