@@ -592,6 +592,58 @@ def survey_import(deployment: str, file: Path) -> None:
     click.echo(f"{count} answers imported from {file}")
 
 
+@cli.group()
+def template() -> None:
+    """Network templates: service chains and circles to carry to another jobcenter."""
+
+
+@template.command("export")
+@deployment_argument
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--chain", "chains", multiple=True, help="a chain's key (default: every active)")
+@click.option("--circle", "circles", multiple=True, help="a circle's key (default: every active)")
+def template_export(
+    deployment: str, output: Path, chains: Sequence[str], circles: Sequence[str]
+) -> None:
+    """Write chains and circles as a TOML template, partners replaced by their kinds."""
+    from netzwerker.domain.network.templates import export_template, write_template
+
+    loaded = open_deployment(deployment)
+    with loaded.session() as session:
+        made = export_template(
+            session, source=loaded.name, today=loaded.today(), chains=chains, circles=circles
+        )
+    write_template(made, output)
+    click.echo(f"{output}: {len(made.chains)} service chains, {len(made.circles)} circles")
+
+
+@template.command("import")
+@deployment_argument
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--partner",
+    "partners",
+    multiple=True,
+    metavar="KIND=KEY",
+    help="the partner to take for a kind this deployment has several of (repeatable)",
+)
+def template_import(deployment: str, file: Path, partners: Sequence[str]) -> None:
+    """Create a template's chains and circles here, each kind resolved to a partner."""
+    from netzwerker.domain.network.templates import import_template, read_template
+
+    mapping = {}
+    for item in partners:
+        kind, _, key = item.partition("=")
+        if not kind or not key:
+            fail([Problem("--partner", f"expected KIND=KEY, got {item!r}")])
+        mapping[kind.strip()] = key.strip()
+    loaded = open_deployment(deployment)
+    made = read_template(file)
+    with loaded.transaction() as session:
+        chains, circles = import_template(session, made, actor=cli_actor(), partners=mapping)
+    click.echo(f"created {len(chains)} service chains and {len(circles)} circles from {file}")
+
+
 def cli_actor() -> str:
     """Who acts on the command line, for the audit log: the operating-system user."""
     import getpass
