@@ -325,3 +325,11 @@ def _structure_fields(
             except (ValueError, TypeError) as exc:
                 problems.append(Problem(path, str(exc)))
     return changes, problems
+
+
+def parse_date(text: str) -> date:
+    """``22.11.2026`` as a German writes it, or ``2026-11-22`` as a date input sends it."""
+    if "." in text:
+        day, month, year = text.split(".")
+        return date(int(year), int(month), int(day))
+    return date.fromisoformat(text)

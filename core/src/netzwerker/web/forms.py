@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, time
+from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -18,7 +18,7 @@ from litestar import Request
 from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 
-from netzwerker.structuring import Problem
+from netzwerker.structuring import Problem, parse_date
 from netzwerker.validators import not_blank, not_negative, positive, record_key
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import translate
@@ -78,14 +78,6 @@ class Form:
     def showing(cls, raw: Mapping[str, Any]) -> Form:
         """A form filled with ``raw`` (the values of an existing record, or defaults)."""
         return cls(raw={key: "" if value is None else value for key, value in raw.items()})
-
-
-def parse_date(text: str) -> date:
-    """``22.11.2026`` as a German writes it, or ``2026-11-22`` as a date input sends it."""
-    if "." in text:
-        day, month, year = text.split(".")
-        return date(int(year), int(month), int(day))
-    return date.fromisoformat(text)
 
 
 _THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NewType
 
@@ -142,8 +142,30 @@ class Sheet:
     rows: list[tuple[int, dict[str, str]]]
 
 
-def read_sheet(path: Path) -> Sheet:
-    """Read a CSV (``,`` ``;`` or tab separated, UTF-8) or the first sheet of an XLSX file."""
+def read_sheet(
+    path: Path, columns: Sequence[str] | None = None, required: Sequence[str] = ()
+) -> Sheet:
+    """Read a CSV (``,`` ``;`` or tab separated, UTF-8) or the first sheet of an XLSX file;
+    with ``columns``, refuse a header with unknown columns or without the ``required`` ones."""
+    sheet = _read_any(path)
+    if columns is None:
+        return sheet
+    problems = [
+        Problem(f"{path.name}, column {column!r}", f"unknown column (known: {', '.join(columns)})")
+        for column in sheet.header
+        if column and column not in columns
+    ]
+    problems.extend(
+        Problem(path.name, f"missing column {column!r}")
+        for column in required
+        if column not in sheet.header
+    )
+    if problems:
+        raise InvalidInput(problems)
+    return sheet
+
+
+def _read_any(path: Path) -> Sheet:
     if path.suffix.lower() == ".xlsx":
         return _read_xlsx(path)
     if path.suffix.lower() not in (".csv", ".txt"):
@@ -214,19 +236,8 @@ def _sheet(path: Path, numbered: Iterator[tuple[int, list[str]]]) -> Sheet:
 
 def parse_partners(path: Path, registry: Registry) -> list[tuple[int, PartnerRow]]:
     """Every row of a partner file, checked; raises InvalidInput with every bad row."""
-    sheet = read_sheet(path)
-    problems = [
-        Problem(f"{path.name}, column {column!r}", f"unknown column (known: {', '.join(COLUMNS)})")
-        for column in sheet.header
-        if column and column not in COLUMNS
-    ]
-    problems.extend(
-        Problem(path.name, f"missing column {column!r}")
-        for column in REQUIRED
-        if column not in sheet.header
-    )
-    if problems:
-        raise InvalidInput(problems)
+    sheet = read_sheet(path, COLUMNS, REQUIRED)
+    problems: list[Problem] = []
     converter = row_converter()
     parsed: list[tuple[int, PartnerRow]] = []
     first_row_of: dict[str, int] = {}

@@ -12,34 +12,16 @@ from netzwerker.domain.partners.importing import read_sheet
 from netzwerker.domain.partners.models import Partner
 from netzwerker.domain.survey.services import QUESTIONS, SCALE, AnswerDraft, give_answer
 from netzwerker.errors import InvalidInput, Problem
+from netzwerker.structuring import parse_date
 
 COLUMNS = ("survey", "partner", "answered_on", *QUESTIONS, "comment")
 REQUIRED = ("survey", *QUESTIONS)
 
 
-def _day(text: str) -> date:
-    """``2026-11-22`` or ``22.11.2026``."""
-    if "." in text:
-        day, month, year = text.split(".")
-        return date(int(year), int(month), int(day))
-    return date.fromisoformat(text)
-
-
 def parse_answers(session: Session, path: Path) -> list[AnswerDraft]:
     """Every row of the file as an answer; raises InvalidInput naming each bad cell."""
-    sheet = read_sheet(path)
-    problems = [
-        Problem(f"{path.name}, column {column!r}", f"unknown column (known: {', '.join(COLUMNS)})")
-        for column in sheet.header
-        if column and column not in COLUMNS
-    ]
-    problems.extend(
-        Problem(path.name, f"missing column {column!r}")
-        for column in REQUIRED
-        if column not in sheet.header
-    )
-    if problems:
-        raise InvalidInput(problems)
+    sheet = read_sheet(path, COLUMNS, REQUIRED)
+    problems: list[Problem] = []
     partners = {key: ident for key, ident in session.execute(sa.select(Partner.key, Partner.id))}
     drafts: list[AnswerDraft] = []
     first_row_of: dict[tuple[str, int], int] = {}
@@ -63,7 +45,7 @@ def parse_answers(session: Session, path: Path) -> list[AnswerDraft]:
         answered_on = None
         if values.get("answered_on"):
             try:
-                answered_on = _day(values["answered_on"])
+                answered_on = parse_date(values["answered_on"])
             except ValueError:
                 found.append(Problem("answered_on", f"not a date: {values['answered_on']!r}"))
         if partner_id is not None and not found:
