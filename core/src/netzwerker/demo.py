@@ -12,6 +12,7 @@ import random
 import secrets
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -141,6 +142,7 @@ def run_demo(
         echo(f"  {partners} partners imported")
         tasks = generate_tasks(session, random.Random(seed), today)
         echo(f"  {tasks} tasks generated, in every state")
+        echo("  " + generate_results(session, deployment, random.Random(seed), today))
     with deployment.transaction() as session:
         result = escalate(session, deployment.config.escalation, today=today)
     echo("  escalate: " + ", ".join(f"{step} {count}" for step, count in result.counts.items()))
@@ -206,6 +208,99 @@ def create_logins(session: Session) -> list[DemoLogin]:
         secret = create_token(session, added, "demo", actor="demo").secret
         logins.append(DemoLogin(username, role.value, password, secret))
     return logins
+
+
+def generate_results(
+    session: Session, deployment: Deployment, rng: random.Random, today: date
+) -> str:
+    """What the evaluation reports: a funded project, a conference held, survey answers."""
+    from netzwerker.domain.conferences.models import Conference, Registration
+    from netzwerker.domain.projects.services import (
+        FundingDecision,
+        FundingDraft,
+        FundingSource,
+        ProjectDraft,
+        add_funding,
+        create_project,
+        decide_funding,
+    )
+    from netzwerker.domain.survey.services import AnswerDraft, give_answer
+
+    start = date(today.year, 1, 1)
+    project = create_project(
+        session,
+        deployment,
+        ProjectDraft(
+            key="suchtpraevention",
+            project_type="prevention_offer",
+            title="Suchtprävention im Jobcenter",
+            details={"topic": "Alkohol im Beratungsgespräch", "sessions": 6, "places": 60},
+            start_on=start,
+            people_reached=rng.randint(40, 80),
+        ),
+        actor="demo",
+    )
+    application = add_funding(
+        session,
+        project.id,  # type: ignore[arg-type]
+        FundingDraft(FundingSource.ESF, Decimal("48000"), programme="ESF Plus", submitted_on=start),
+        actor="demo",
+    )
+    decide_funding(
+        session,
+        project.id,  # type: ignore[arg-type]
+        application.id,  # type: ignore[arg-type]
+        FundingDecision("grant", on=min(start + timedelta(days=45), today)),
+        today=today,
+        actor="demo",
+    )
+    held = _at(today - timedelta(days=rng.randint(20, 60)), rng).replace(hour=9, minute=0)
+    conference = Conference(
+        key="fachtag-gesundheit",
+        title="Fachtag Gesundheit und Arbeit",
+        working_field="health",
+        venue="Kreishaus",
+        starts_at=held,
+        ends_at=held + timedelta(hours=7),
+        capacity=120,
+    )
+    session.add(conference)
+    session.flush()
+    attended = 0
+    for index in range(rng.randint(60, 110)):
+        came = rng.random() < 0.85
+        attended += came
+        session.add(
+            Registration(
+                conference_id=conference.id,  # type: ignore[arg-type]
+                name=f"Teilnehmende {index + 1}",
+                email=f"teilnahme{index + 1}@example.org",
+                status="registered",
+                registered_at=held - timedelta(days=30),
+                checked_in_at=held if came else None,
+                registered_by="demo",
+            )
+        )
+        conference.seats_taken += 1
+    partners = list(session.scalars(select(Partner.id).where(Partner.active).order_by(Partner.id)))
+    answered = rng.sample(partners, min(len(partners), 20))
+    for partner_id in answered:
+        give_answer(
+            session,
+            AnswerDraft(
+                survey=str(today.year),
+                partner_id=partner_id,
+                exchange=rng.choice([3, 4, 4, 5, 5]),
+                synergies=rng.choice([2, 3, 4, 4, 5]),
+                effectiveness=rng.choice([3, 3, 4, 4, 5]),
+            ),
+            today=today,
+            actor="demo",
+        )
+    return (
+        f"1 funded project, a conference with {attended} participants, "
+        f"{len(answered)} survey answers"
+    )
 
 
 def _at(day: date, rng: random.Random) -> datetime:
