@@ -408,7 +408,7 @@ class ReferralController(Controller):
         self, data: JSONBody[ReferralDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[ReferralOut]:
         """Refer a case to a partner; refused (409) without the person's consent."""
-        permissions.check_referral_sender(actor, data.from_partner_id)
+        permissions.acting_partner(actor, data.from_partner_id, "refer cases")
         with deployment.transaction() as session:
             permissions.readable_case(session, actor, data.case_id, deployment.today())
             referral = send_referral(session, data, today=deployment.today(), actor=actor.username)

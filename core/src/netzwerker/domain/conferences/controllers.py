@@ -212,7 +212,7 @@ class ConferenceController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> Response[RegistrationOut]:
-        partner_id = permissions.registering_partner(actor, data.partner_id)
+        partner_id = permissions.acting_partner(actor, data.partner_id, "register participants")
         data = attrs.evolve(data, partner_id=partner_id)
         with deployment.transaction() as session:
             body = RegistrationOut.of(register(session, conference_id, data, actor=actor.username))

@@ -179,19 +179,21 @@ def require_staff(actor: Actor, what: str) -> None:
         raise Forbidden(f"partner members may not {what}")
 
 
-def may_register(actor: Actor) -> bool:
-    """Whether the actor registers people for conferences (everyone but viewers)."""
+def acts_for_partners(actor: Actor) -> bool:
+    """Whether the actor acts for partners — registers people for conferences, refers cases,
+    answers the partner survey: everyone but viewers."""
     return actor.role is not Role.VIEWER
 
 
-def registering_partner(actor: Actor, partner_id: int | None) -> int | None:
-    """The partner a conference registration is made for: partner members register their own
-    partner's people, viewers nobody."""
-    if not may_register(actor):
-        raise Forbidden("viewers cannot register participants")
+def acting_partner(actor: Actor, partner_id: int | None, what: str) -> int | None:
+    """The partner the actor acts for when it does ``what``: a partner member for its own
+    partner only (named or not), a coordinator for the one it names (or none), a viewer for
+    nobody."""
+    if not acts_for_partners(actor):
+        raise Forbidden(f"viewers cannot {what}")
     if actor.role is Role.PARTNER_MEMBER:
         if partner_id not in (None, actor.partner_id):
-            raise Forbidden("partner members register their own partner's people")
+            raise Forbidden(f"partner members {what} for their own partner only")
         return actor.partner_id
     return partner_id
 
@@ -251,14 +253,6 @@ def require_identity_reader(actor: Actor, readers: Iterable[str]) -> None:
             + ", ".join(readers)
             + " only (deployment.toml: [privacy] identity_readers)"
         )
-
-
-def check_referral_sender(actor: Actor, from_partner_id: int) -> None:
-    """Viewers refer nobody; partner members refer from their own partner."""
-    if actor.role is Role.VIEWER:
-        raise Forbidden("viewers cannot refer cases")
-    if actor.role is Role.PARTNER_MEMBER and from_partner_id != actor.partner_id:
-        raise Forbidden("partner members refer from their own partner")
 
 
 def check_referral_party(actor: Actor, referral: Referral) -> None:

@@ -24,7 +24,6 @@ from netzwerker.domain.cases.referrals import (
 )
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.users import permissions
-from netzwerker.domain.users.models import Role
 from netzwerker.errors import Conflict, InvalidInput, Refused
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
 from netzwerker.web.choices import field_choices, names, partner_choices
@@ -122,6 +121,7 @@ def referral_list(
     return page(
         request,
         "cases/referrals.html",
+        filter_by_partner=permissions.is_staff(actor),
         referrals=found,
         total=total,
         offset=offset,
@@ -335,7 +335,7 @@ def _case_page(
         context = _referral_context(session, referrals)
         context["partner_names"] |= names(session, Partner, [c.partner_id for c in consents])
         partners = partner_choices(session)
-    own = actor.partner_id if actor.role is Role.PARTNER_MEMBER else None
+    own = None if permissions.is_staff(actor) else actor.partner_id
     return page(
         request,
         "cases/detail.html",
@@ -352,7 +352,7 @@ def _case_page(
         category_choices=_choices(request, CATEGORIES),
         partners=partners,
         senders=[p for p in partners if own is None or p[0] == own],
-        may_refer=actor.role is not Role.VIEWER and case.closed_on is None,
+        may_refer=permissions.acts_for_partners(actor) and case.closed_on is None,
         may_manage=permissions.is_manager(actor),
         errors=errors or {},
         referral_form=referral_form
@@ -382,7 +382,7 @@ def refer(
 ) -> Response[Any]:
     entered = read_form(request, form, REFERRAL_FIELDS)
     if entered.valid:
-        permissions.check_referral_sender(actor, entered.values["from_partner_id"])
+        permissions.acting_partner(actor, entered.values["from_partner_id"], "refer cases")
         draft = ReferralDraft(
             case_id=case_id,
             from_partner_id=entered.values["from_partner_id"],

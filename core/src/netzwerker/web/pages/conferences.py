@@ -80,7 +80,7 @@ def _conference_page(
         registrations=listed,
         waiting_position={rid: index for index, rid in enumerate(waiting, 1)},
         registration_statuses=REGISTRATION_STATUSES,
-        may_register=permissions.may_register(actor) and not conference.cancelled,
+        may_register=permissions.acts_for_partners(actor) and not conference.cancelled,
         may_manage=permissions.is_manager(actor),
         may_export=permissions.is_staff(actor),
         form=form or Form.showing({"name": "", "email": "", "organisation": ""}),
@@ -105,7 +105,7 @@ def register_participant(
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Response[Any]:
-    partner_id = permissions.registering_partner(actor, None)
+    partner_id = permissions.acting_partner(actor, None, "register participants")
     entered = read_form(request, form, REGISTRATION_FIELDS)
     draft = entered.valid and build(
         request,

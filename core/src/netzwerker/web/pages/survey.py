@@ -18,8 +18,7 @@ from netzwerker.domain.survey.services import (
     summarise,
 )
 from netzwerker.domain.users import permissions
-from netzwerker.domain.users.models import Role
-from netzwerker.errors import Forbidden, InvalidInput
+from netzwerker.errors import InvalidInput
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 from netzwerker.web.choices import partner_choices
 from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, build, read_form
@@ -49,7 +48,7 @@ def _survey_page(
     status: int = 200,
 ) -> Template:
     today = deployment.today()
-    member = actor.role is Role.PARTNER_MEMBER
+    member = not permissions.is_staff(actor)
     with deployment.session() as session:
         summary = None if member else summarise(session, Period(date(today.year, 1, 1), today))
         earlier = answer_of(session, _round(today), actor.partner_id) if member else None
@@ -65,7 +64,7 @@ def _survey_page(
         questions=QUESTIONS,
         summary=summary,
         answered=earlier is not None,
-        may_answer=member or permissions.is_manager(actor),
+        may_answer=permissions.acts_for_partners(actor),
         member=member,
         partners=partners,
         form=form or Form.showing(shown),
@@ -86,16 +85,16 @@ def answer(
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Response[Any]:
-    member = actor.role is Role.PARTNER_MEMBER
-    if not member and not permissions.is_manager(actor):
-        raise Forbidden("viewers do not answer the survey")
     entered = read_form(request, form, ANSWER_FIELDS)
+    # A partner member answers for its partner; coordinators record paper answers.
+    partner_id = permissions.acting_partner(
+        actor, entered.values.get("partner_id"), "answer the survey"
+    )
     today = deployment.today()
     values = {
         **{question: int(entered.values.get(question) or 0) for question in QUESTIONS},
         "comment": entered.values.get("comment", ""),
-        # A partner member answers for its partner; coordinators record paper answers.
-        "partner_id": actor.partner_id if member else entered.values.get("partner_id"),
+        "partner_id": partner_id,
     }
     draft = entered.valid and build(request, entered, AnswerDraft, survey=_round(today), **values)
     if draft:
@@ -105,7 +104,7 @@ def answer(
         except InvalidInput as exc:
             add_problems(request, entered, exc.problems)
         else:
-            notify(request, THANKS if member else RECORDED)
+            notify(request, RECORDED if permissions.is_staff(actor) else THANKS)
             return redirect(request, "/survey")
     return _survey_page(request, deployment, actor, entered, status=422)
 
