@@ -8,7 +8,7 @@ concern, so a form is shown again with everything the user typed and every reaso
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -18,6 +18,8 @@ from litestar import Request
 from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 
+from netzwerker.deployment import Deployment
+from netzwerker.errors import InvalidInput, Refused
 from netzwerker.structuring import Problem, parse_date
 from netzwerker.validators import not_blank, not_negative, positive, record_key
 from netzwerker.web.i18n import mark
@@ -208,3 +210,30 @@ def build(
         add_problems(request, form, problems, aliases)
         return None
     return draft
+
+
+def save(
+    request: Request[Any, Any, Any],
+    form: Form,
+    deployment: Deployment,
+    service: Callable[..., T],
+    *args: Any,
+    aliases: Mapping[str, str] | None = None,
+    messages: Mapping[type[Exception], str] | None = None,
+    **kwargs: Any,
+) -> T | None:
+    """``service(session, *args, **kwargs)`` in a transaction, or ``None`` with what the
+    service refused on the form: its problems beside their fields (``aliases`` as for
+    :func:`add_problems`), a refusal above them — in German where ``messages`` names its
+    kind of refusal."""
+    try:
+        with deployment.transaction() as session:
+            return service(session, *args, **kwargs)
+    except InvalidInput as exc:
+        add_problems(request, form, exc.problems, aliases)
+    except Refused as exc:
+        message = next(
+            (text for kind, text in (messages or {}).items() if isinstance(exc, kind)), str(exc)
+        )
+        form.errors[""] = translate(request, message)
+    return None

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
+from sqlmodel import Session
 
 from netzwerker.domain.cases import services as cases
 from netzwerker.domain.cases.models import Case, Referral
@@ -24,7 +25,7 @@ from netzwerker.domain.cases.referrals import (
 )
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.users import permissions
-from netzwerker.errors import Conflict, InvalidInput, Refused
+from netzwerker.errors import Conflict, Refused
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
 from netzwerker.web.choices import field_choices, names, partner_choices
 from netzwerker.web.forms import (
@@ -32,10 +33,10 @@ from netzwerker.web.forms import (
     Form,
     FormField,
     PostedForm,
-    add_problems,
     build,
     read_form,
     refusal,
+    save,
 )
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect, translate
@@ -293,17 +294,18 @@ def open_case(
     draft = entered.valid and build(
         request, entered, cases.CaseDraft, messages={"pseudonym": PSEUDONYM}, **values
     )
-    if draft:
-        try:
-            with deployment.transaction() as session:
-                case = cases.create_case(
-                    session, draft, today=deployment.today(), actor=actor.username
-                )
-        except InvalidInput as exc:
-            add_problems(request, entered, exc.problems)
-        else:
-            notify(request, CASE_OPENED)
-            return redirect(request, f"/cases/{case.id}")
+    case = draft and save(
+        request,
+        entered,
+        deployment,
+        cases.create_case,
+        draft,
+        today=deployment.today(),
+        actor=actor.username,
+    )
+    if case:
+        notify(request, CASE_OPENED)
+        return redirect(request, f"/cases/{case.id}")
     return _case_list(request, deployment, actor, form=entered, status=422)
 
 
@@ -390,19 +392,17 @@ def refer(
             data_categories=[cases.DataCategory(c) for c in entered.values["data_categories"]],
             message=entered.values["message"],
         )
-        try:
-            with deployment.transaction() as session:
-                permissions.readable_case(session, actor, case_id, deployment.today())
-                referral = send_referral(
-                    session, draft, today=deployment.today(), actor=actor.username
-                )
-        except InvalidInput as exc:
-            add_problems(request, entered, exc.problems)
-        except cases.ConsentMissing:
-            entered.errors[""] = translate(request, NO_CONSENT)
-        except Refused as exc:  # a closed case, a partner that holds it already
-            entered.errors[""] = translate(request, str(exc))
-        else:
+        today = deployment.today()
+
+        def refer_case(session: Session) -> Referral:
+            permissions.readable_case(session, actor, case_id, today)
+            return send_referral(session, draft, today=today, actor=actor.username)
+
+        # Refused besides: a closed case, a partner that holds it already.
+        referral = save(
+            request, entered, deployment, refer_case, messages={cases.ConsentMissing: NO_CONSENT}
+        )
+        if referral:
             notify(request, REFERRAL_SENT)
             return redirect(request, f"/referrals/{referral.id}")
     return _case_page(request, deployment, actor, case_id, referral_form=entered, status=422)
@@ -423,19 +423,19 @@ def record_consent(
         "categories": [cases.DataCategory(c) for c in entered.values.get("categories", ())],
     }
     draft = entered.valid and build(request, entered, cases.ConsentDraft, **values)
-    if draft:
-        try:
-            with deployment.transaction() as session:
-                cases.give_consent(
-                    session, case_id, draft, today=deployment.today(), actor=actor.username
-                )
-        except InvalidInput as exc:
-            add_problems(request, entered, exc.problems)
-        except Refused as exc:
-            entered.errors[""] = translate(request, str(exc))
-        else:
-            notify(request, CONSENT_RECORDED)
-            return redirect(request, f"/cases/{case_id}#consents-heading")
+    consent = draft and save(
+        request,
+        entered,
+        deployment,
+        cases.give_consent,
+        case_id,
+        draft,
+        today=deployment.today(),
+        actor=actor.username,
+    )
+    if consent:
+        notify(request, CONSENT_RECORDED)
+        return redirect(request, f"/cases/{case_id}#consents-heading")
     return _case_page(request, deployment, actor, case_id, consent_form=entered, status=422)
 
 

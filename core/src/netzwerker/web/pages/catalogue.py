@@ -25,10 +25,9 @@ from netzwerker.domain.catalogue.services import (
 )
 from netzwerker.domain.partners.models import Partner
 from netzwerker.domain.users import permissions
-from netzwerker.errors import InvalidInput
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
 from netzwerker.web.choices import field_choices
-from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, build, read_form
+from netzwerker.web.forms import Form, FormField, PostedForm, build, read_form, save
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect
 
@@ -148,15 +147,9 @@ def record_a_need(
     entered = read_form(request, form, NEED_FIELDS)
     values = {**entered.values, "working_field": entered.values.get("working_field") or None}
     draft = entered.valid and build(request, entered, NeedDraft, **values)
-    if draft:
-        try:
-            with deployment.transaction() as session:
-                record_need(session, draft, actor=actor.username)
-        except InvalidInput as exc:
-            add_problems(request, entered, exc.problems)
-        else:
-            notify(request, NEED_RECORDED)
-            return redirect(request, "/catalogue")
+    if draft and save(request, entered, deployment, record_need, draft, actor=actor.username):
+        notify(request, NEED_RECORDED)
+        return redirect(request, "/catalogue")
     return _catalogue_page(
         request,
         deployment,

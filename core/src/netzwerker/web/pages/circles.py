@@ -36,10 +36,10 @@ from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 from netzwerker.domain.users import permissions
-from netzwerker.errors import Conflict, InvalidInput, Refused
+from netzwerker.errors import Conflict
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 from netzwerker.web.choices import names, partner_choices
-from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, read_form
+from netzwerker.web.forms import Form, FormField, PostedForm, read_form, save
 from netzwerker.web.i18n import mark
 from netzwerker.web.pages.tasks import status_labels
 from netzwerker.web.rendering import notify, page, redirect, translate
@@ -181,12 +181,17 @@ def plan_meeting(
             agenda=[line.strip() for line in values["agenda"].splitlines() if line.strip()],
             circle_id=circle_id,
         )
-        try:
-            with deployment.transaction() as session:
-                meeting = create_meeting(session, deployment, draft, actor=actor.username)
-        except InvalidInput as exc:
-            add_problems(request, entered, exc.problems, {"ends_at": "ends", "starts_at": "starts"})
-        else:
+        meeting = save(
+            request,
+            entered,
+            deployment,
+            create_meeting,
+            deployment,
+            draft,
+            actor=actor.username,
+            aliases={"ends_at": "ends", "starts_at": "starts"},
+        )
+        if meeting:
             notify(request, MEETING_PLANNED)
             return redirect(request, f"/meetings/{meeting.id}")
     return _circle_page(request, deployment, actor, circle_id, entered, status=422)
@@ -266,19 +271,17 @@ def record_decision(
             if wants_task
             else None
         )
-        try:
-            with deployment.transaction() as session:
-                add_decision(
-                    session,
-                    meeting_id,
-                    DecisionDraft(values["text"], task),
-                    actor=actor.username,
-                )
-        except InvalidInput as exc:
-            add_problems(request, entered, exc.problems, DECISION_PROBLEM_FIELDS)
-        except Refused as exc:
-            entered.errors[""] = translate(request, str(exc))
-        else:
+        decision = save(
+            request,
+            entered,
+            deployment,
+            add_decision,
+            meeting_id,
+            DecisionDraft(values["text"], task),
+            actor=actor.username,
+            aliases=DECISION_PROBLEM_FIELDS,
+        )
+        if decision:
             notify(request, DECISION_WITH_TASK if task else DECISION_RECORDED)
             return redirect(request, f"/meetings/{meeting_id}#decisions")
     return _meeting_page(request, deployment, actor, meeting_id, entered, status=422)

@@ -22,11 +22,10 @@ from netzwerker.domain.conferences.services import (
     seats,
 )
 from netzwerker.domain.users import permissions
-from netzwerker.errors import InvalidInput, Refused
 from netzwerker.http.params import CurrentActor, CurrentDeployment
-from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, build, read_form
+from netzwerker.web.forms import Form, FormField, PostedForm, build, read_form, save
 from netzwerker.web.i18n import mark
-from netzwerker.web.rendering import notify, page, redirect, translate
+from netzwerker.web.rendering import notify, page, redirect
 
 REGISTRATION_FIELDS = (
     FormField("name", required=True),
@@ -115,18 +114,13 @@ def register_participant(
         partner_id=partner_id,
         **entered.values,
     )
-    if draft:
-        try:
-            with deployment.transaction() as session:
-                registration = register(session, conference_id, draft, actor=actor.username)
-        except InvalidInput as exc:
-            add_problems(request, entered, exc.problems)
-        except Refused as exc:
-            entered.errors[""] = translate(request, str(exc))
-        else:
-            seated = registration.status == "registered"
-            notify(request, SEATED if seated else WAITING, name=registration.name)
-            return redirect(request, f"/conferences/{conference_id}")
+    registration = draft and save(
+        request, entered, deployment, register, conference_id, draft, actor=actor.username
+    )
+    if registration:
+        seated = registration.status == "registered"
+        notify(request, SEATED if seated else WAITING, name=registration.name)
+        return redirect(request, f"/conferences/{conference_id}")
     return _conference_page(request, deployment, actor, conference_id, entered, status=422)
 
 

@@ -44,10 +44,10 @@ from netzwerker.web.forms import (
     Form,
     FormField,
     PostedForm,
-    add_problems,
     build,
     read_form,
     refusal,
+    save,
 )
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect, translate
@@ -252,15 +252,19 @@ def record_project(
     details = detail_fields(chosen.value if chosen else None)
     entered = read_form(request, form, (*PROJECT_FIELDS, *details))
     draft = entered.valid and _project_draft(request, entered, details)
-    if draft:
-        try:
-            with deployment.transaction() as session:
-                project = create_project(session, deployment, draft, actor=actor.username)
-        except InvalidInput as exc:
-            add_problems(request, entered, exc.problems, PROJECT_PROBLEM_FIELDS)
-        else:
-            notify(request, RECORDED)
-            return redirect(request, f"/projects/{project.id}")
+    project = draft and save(
+        request,
+        entered,
+        deployment,
+        create_project,
+        deployment,
+        draft,
+        actor=actor.username,
+        aliases=PROJECT_PROBLEM_FIELDS,
+    )
+    if project:
+        notify(request, RECORDED)
+        return redirect(request, f"/projects/{project.id}")
     return _new_form(request, deployment, entered, status=422)
 
 

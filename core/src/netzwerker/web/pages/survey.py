@@ -18,10 +18,9 @@ from netzwerker.domain.survey.services import (
     summarise,
 )
 from netzwerker.domain.users import permissions
-from netzwerker.errors import InvalidInput
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 from netzwerker.web.choices import partner_choices
-from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, build, read_form
+from netzwerker.web.forms import Form, FormField, PostedForm, build, read_form, save
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect
 
@@ -97,15 +96,11 @@ def answer(
         "partner_id": partner_id,
     }
     draft = entered.valid and build(request, entered, AnswerDraft, survey=_round(today), **values)
-    if draft:
-        try:
-            with deployment.transaction() as session:
-                give_answer(session, draft, today=today, actor=actor.username)
-        except InvalidInput as exc:
-            add_problems(request, entered, exc.problems)
-        else:
-            notify(request, RECORDED if permissions.is_staff(actor) else THANKS)
-            return redirect(request, "/survey")
+    if draft and save(
+        request, entered, deployment, give_answer, draft, today=today, actor=actor.username
+    ):
+        notify(request, RECORDED if permissions.is_staff(actor) else THANKS)
+        return redirect(request, "/survey")
     return _survey_page(request, deployment, actor, entered, status=422)
 
 

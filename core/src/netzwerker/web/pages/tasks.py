@@ -28,7 +28,7 @@ from netzwerker.domain.users import permissions
 from netzwerker.errors import Conflict, InvalidInput, Problem, TransitionRefused
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
 from netzwerker.web.choices import field_choices, names, partner_choices
-from netzwerker.web.forms import Form, FormField, PostedForm, add_problems, read_form, refusal
+from netzwerker.web.forms import Form, FormField, PostedForm, read_form, refusal, save
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect, translate
 
@@ -183,15 +183,18 @@ def propose_task(
     accountable = (entered.values["accountable_person_id"], entered.values["accountable_circle_id"])
     if accountable.count(None) != 1:
         entered.errors["accountable_person_id"] = translate(request, ONE_ACCOUNTABLE)
-    if entered.valid:
-        try:
-            with deployment.transaction() as session:
-                task = create_task(session, TaskDraft(**entered.values), actor=actor.username)
-        except InvalidInput as exc:
-            add_problems(request, entered, exc.problems, TASK_PROBLEM_FIELDS)
-        else:
-            notify(request, PROPOSED)
-            return redirect(request, f"/tasks/{task.id}")
+    task = entered.valid and save(
+        request,
+        entered,
+        deployment,
+        create_task,
+        TaskDraft(**entered.values),
+        actor=actor.username,
+        aliases=TASK_PROBLEM_FIELDS,
+    )
+    if task:
+        notify(request, PROPOSED)
+        return redirect(request, f"/tasks/{task.id}")
     return _new_form(request, deployment, entered, status=422)
 
 
