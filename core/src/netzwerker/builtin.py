@@ -18,6 +18,7 @@ from netzwerker.domain.cases.models import Case, Referral
 from netzwerker.domain.cases.referrals import REFERRAL_WORKFLOW
 from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.conferences.models import Conference, Registration
+from netzwerker.domain.conferences.services import conferences_held_in
 from netzwerker.domain.projects.lifecycle import PROJECT_WORKFLOW
 from netzwerker.domain.projects.models import FundingApplication, Project
 from netzwerker.domain.tasks.models import Task
@@ -114,16 +115,9 @@ def circles_founded(session: Session, period: Period, scope: dict[str, Any]) -> 
     return float(session.scalar(query) or 0)
 
 
-def _conferences_held(period: Period, scope: dict[str, Any]) -> list[sa.ColumnElement[bool]]:
-    clauses = [within(Conference.starts_at, period), Conference.cancelled.is_(False)]  # type: ignore[attr-defined]
-    if scope.get("working_field") is not None:
-        clauses.append(Conference.working_field == scope["working_field"])
-    return clauses
-
-
 def conferences_held(session: Session, period: Period, scope: dict[str, Any]) -> float:
     """Conferences that took place within the period (not cancelled)."""
-    query = sa.select(sa.func.count(Conference.id)).where(*_conferences_held(period, scope))
+    query = sa.select(sa.func.count(Conference.id)).where(*conferences_held_in(period, scope))
     return float(session.scalar(query) or 0)
 
 
@@ -132,7 +126,7 @@ def conference_attendance(session: Session, period: Period, scope: dict[str, Any
     query = (
         sa.select(sa.func.count(Registration.checked_in_at))
         .join(Conference, Conference.id == Registration.conference_id)
-        .where(*_conferences_held(period, scope), Registration.status == "registered")
+        .where(*conferences_held_in(period, scope), Registration.status == "registered")
     )
     return float(session.scalar(query) or 0)
 

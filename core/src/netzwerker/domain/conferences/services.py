@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
+from netzwerker.contributions import Period
 from netzwerker.db import flush_or_conflict, page_of
 from netzwerker.deployment import Deployment
 from netzwerker.domain.audit.services import record
@@ -28,6 +29,7 @@ from netzwerker.domain.conferences.models import Conference, Registration
 from netzwerker.domain.references import fetch, field_problems, partner_problems
 from netzwerker.errors import InvalidInput, Problem, Refused
 from netzwerker.ical import CalendarEvent
+from netzwerker.measuring import within
 from netzwerker.structuring import localized
 from netzwerker.validators import not_blank, positive, record_key
 
@@ -340,6 +342,14 @@ def check_in(
         registration.checked_in_at = now or utcnow()
         flush_or_conflict(session, f"registration {registration_id}")
     return registration
+
+
+def conferences_held_in(period: Period, scope: dict[str, Any]) -> list[sa.ColumnElement[bool]]:
+    """Conferences that took place within the period (not cancelled), in the scope's field."""
+    clauses = [within(Conference.starts_at, period), Conference.cancelled.is_(False)]  # type: ignore[attr-defined]
+    if scope.get("working_field") is not None:
+        clauses.append(Conference.working_field == scope["working_field"])
+    return clauses
 
 
 def seats(session: Session, conference_ids: list[int]) -> dict[int, Seats]:

@@ -19,7 +19,8 @@ from sqlmodel import Session
 
 from netzwerker.contributions import Period
 from netzwerker.deployment import Deployment
-from netzwerker.domain.conferences.models import Conference, Registration
+from netzwerker.domain.conferences.models import Conference
+from netzwerker.domain.conferences.services import conferences_held_in, seats
 from netzwerker.domain.indicators.services import (
     GoalReading,
     Reading,
@@ -29,7 +30,6 @@ from netzwerker.domain.indicators.services import (
 )
 from netzwerker.domain.survey.services import SurveySummary, summarise
 from netzwerker.domain.tasks.report import ReportRow, accountability_report
-from netzwerker.measuring import within
 
 #: Network indicators shown month by month as charts (sums a reader compares over time).
 CHARTED = ("funds_acquired", "people_reached", "conference_attendance", "referrals_sent")
@@ -63,21 +63,20 @@ class Evaluation:
 
 
 def _conferences(session: Session, period: Period) -> list[ConferenceLine]:
-    checked_in = sa.func.count(Registration.checked_in_at)
-    registered = sa.func.count(Registration.id).filter(Registration.status == "registered")
-    rows = session.execute(
-        sa.select(Conference.title, Conference.starts_at, Conference.venue, registered, checked_in)
-        .outerjoin(Registration, Registration.conference_id == Conference.id)
-        .where(
-            Conference.cancelled.is_(False),  # type: ignore[attr-defined]
-            within(Conference.starts_at, period),
-        )
-        .group_by(Conference.id)
-        .order_by(Conference.starts_at)
-    )
+    """The conferences held, with what :func:`seats` counts for each."""
+    held = session.scalars(
+        sa.select(Conference).where(*conferences_held_in(period, {})).order_by(Conference.starts_at)
+    ).all()
+    figures = seats(session, [conference.id for conference in held])  # type: ignore[misc]
     return [
-        ConferenceLine(title, starts_at.date(), venue, registered, checked)
-        for title, starts_at, venue, registered, checked in rows
+        ConferenceLine(
+            c.title,
+            c.starts_at.date(),
+            c.venue,
+            figures[c.id].registered,  # type: ignore[index]
+            figures[c.id].checked_in,  # type: ignore[index]
+        )
+        for c in held
     ]
 
 
