@@ -310,11 +310,11 @@ def evaluate(
 ) -> None:
     """The evaluation report: what the network achieved in a period, from the stored data."""
     from netzwerker.domain.evaluation.services import evaluation_of
-    from netzwerker.web.evaluation import render_evaluation
+    from netzwerker.web.evaluation import render_evaluation, report_environment
 
     loaded = open_deployment(deployment)
     evaluation = evaluation_of(loaded, start.date() if start else None, end.date() if end else None)
-    text = render_evaluation(loaded, evaluation, fmt)
+    text = render_evaluation(loaded, evaluation, fmt, report_environment(loaded))
     if output is None:
         click.echo(text, nl=False)
         return

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from typing import Any
 
 import attrs
-from litestar import Response
+import jinja2
+from litestar import Request, Response
 
 from netzwerker.deployment import Deployment
 from netzwerker.domain.evaluation.services import CSV_COLUMNS, Evaluation, figures
@@ -39,7 +41,22 @@ def monthly_charts(deployment: Deployment, evaluation: Evaluation) -> list[tuple
     ]
 
 
-def render_evaluation(deployment: Deployment, evaluation: Evaluation, fmt: str) -> str:
+def report_environment(deployment: Deployment) -> jinja2.Environment:
+    """The interface's templates, language and formats, for a report made off the server."""
+    folders = plugin_folders(deployment)
+    return environment(deployment, catalogue_of(deployment, folders), folders)
+
+
+@functools.cache
+def _stylesheet() -> str:
+    return (WEB_FOLDER / "static" / "netzwerker.css").read_text(encoding="utf-8")
+
+
+def render_evaluation(
+    deployment: Deployment, evaluation: Evaluation, fmt: str, env: jinja2.Environment
+) -> str:
+    """The report in ``fmt``; ``env`` renders Markdown and HTML (the app's own, on the
+    server; :func:`report_environment` on the command line)."""
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
@@ -48,25 +65,26 @@ def render_evaluation(deployment: Deployment, evaluation: Evaluation, fmt: str) 
         return out.getvalue()
     if fmt == "json":
         return json.dumps(attrs.asdict(evaluation), default=str, ensure_ascii=False, indent=2)
-    folders = plugin_folders(deployment)
-    env = environment(deployment, catalogue_of(deployment, folders), folders)
     template = {"markdown": "evaluation/report.md", "html": "evaluation/report.html"}[fmt]
     return env.get_template(template).render(
         evaluation=evaluation,
         charts=monthly_charts(deployment, evaluation),
-        css=(WEB_FOLDER / "static" / "netzwerker.css").read_text(encoding="utf-8"),
+        css=_stylesheet(),
     )
 
 
-def evaluation_file(deployment: Deployment, evaluation: Evaluation, fmt: str) -> Response[Any]:
-    """The report in ``fmt`` as a download named after the deployment and period."""
+def evaluation_file(
+    request: Request[Any, Any, Any], deployment: Deployment, evaluation: Evaluation, fmt: str
+) -> Response[Any]:
+    """The report in ``fmt`` as a download named after the period, rendered by the app's
+    templates."""
     if fmt not in FORMATS:
         raise InvalidInput([Problem("format", f"expected one of {', '.join(FORMATS)}")])
     period = evaluation.period
     name = f"auswertung-{period.start.isoformat()}-{period.end.isoformat()}.{SUFFIXES[fmt]}"
     disposition = "inline" if fmt == "json" else f'attachment; filename="{name}"'
     return Response(
-        render_evaluation(deployment, evaluation, fmt),
+        render_evaluation(deployment, evaluation, fmt, request.app.template_engine.engine),
         media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": disposition},
     )

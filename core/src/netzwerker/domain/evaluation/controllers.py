@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Response, get
+from litestar import Request, Response, get
 from litestar.params import QueryParameter
 
 from netzwerker.domain.evaluation.services import evaluation_of
@@ -16,6 +16,7 @@ from netzwerker.web.evaluation import FORMATS, evaluation_file
 
 @get("/api/evaluation", tags=["evaluation"], sync_to_thread=True)
 def evaluation_report(
+    request: Request[Any, Any, Any],
     deployment: CurrentDeployment,
     actor: CurrentActor,
     start: Annotated[date | None, QueryParameter(name="from")] = None,
@@ -25,4 +26,4 @@ def evaluation_report(
     """What the network achieved from ``from`` to ``to`` (by default the year so far):
     indicators, goals, kept commitments, conferences. Staff only."""
     permissions.require_staff(actor, "read the evaluation")
-    return evaluation_file(deployment, evaluation_of(deployment, start, end), format)
+    return evaluation_file(request, deployment, evaluation_of(deployment, start, end), format)

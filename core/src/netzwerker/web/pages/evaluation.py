@@ -40,6 +40,7 @@ def evaluation_page(
 
 @get("/evaluation/{file_name:str}", sync_to_thread=True)
 def evaluation_download(
+    request: Request[Any, Any, Any],
     file_name: FromPath[str],
     deployment: CurrentDeployment,
     actor: CurrentActor,
@@ -50,7 +51,7 @@ def evaluation_download(
     """``report.html``, ``report.md`` or ``report.csv``."""
     suffix = file_name.removeprefix("report.")
     fmt = FILE_FORMATS.get(suffix, suffix)
-    return evaluation_file(deployment, evaluation_of(deployment, start, end), fmt)
+    return evaluation_file(request, deployment, evaluation_of(deployment, start, end), fmt)
 
 
 ROUTES = [evaluation_page, evaluation_download]
