@@ -105,6 +105,31 @@ class ProjectType:
     working_field: str | None = None
     description: str = ""
 
+    def detail_fields(self) -> list[DetailField]:
+        """The fields of ``details``, in their order."""
+        if self.details is None:
+            return []
+        return [
+            DetailField(
+                name=field.name,
+                type=field.type,
+                required=field.default is attrs.NOTHING,
+                label=field.metadata.get("label") or field.name.replace("_", " ").capitalize(),
+            )
+            for field in attrs.fields(attrs.resolve_types(self.details))
+        ]
+
+
+@attrs.frozen
+class DetailField:
+    """One field of a project type's details: its type, whether it must be given, and what
+    a form calls it (``metadata={"label": …}``, else the name)."""
+
+    name: str
+    type: Any
+    required: bool
+    label: str
+
 
 #: Every role; a navigation entry shows to these unless it names fewer.
 ALL_ROLES = ("admin", "coordinator", "viewer", "partner_member")

@@ -61,9 +61,6 @@ class ProjectTypeOut:
     @classmethod
     def of(cls, contributed: Contributed[ProjectType]) -> ProjectTypeOut:
         project_type = contributed.value
-        fields = (
-            attrs.fields(attrs.resolve_types(project_type.details)) if project_type.details else ()
-        )
         return cls(
             key=project_type.key,
             name=project_type.name,
@@ -72,11 +69,9 @@ class ProjectTypeOut:
             source=contributed.source,
             details=[
                 DetailFieldOut(
-                    field.name,
-                    getattr(field.type, "__name__", str(field.type)),
-                    field.default is attrs.NOTHING,
+                    field.name, getattr(field.type, "__name__", str(field.type)), field.required
                 )
-                for field in fields
+                for field in project_type.detail_fields()
             ],
         )
 

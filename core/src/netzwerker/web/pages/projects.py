@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import attrs
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
@@ -106,17 +105,16 @@ _DETAIL_KINDS = {int: "int", float: "decimal", date: "date", list: "list"}
 def detail_fields(project_type: ProjectType | None) -> list[FormField]:
     """The form fields of a project type's details, named ``details.<field>`` and labelled
     with the field's ``metadata["label"]``."""
-    if project_type is None or project_type.details is None:
+    if project_type is None:
         return []
-    fields = attrs.fields(attrs.resolve_types(project_type.details))
     return [
         FormField(
             f"details.{field.name}",
-            _DETAIL_KINDS.get(typing.get_origin(field.type) or field.type, "text"),  # type: ignore[arg-type]
-            required=field.default is attrs.NOTHING,
-            label=field.metadata.get("label") or field.name.replace("_", " ").capitalize(),
+            _DETAIL_KINDS.get(typing.get_origin(field.type) or field.type, "text"),
+            required=field.required,
+            label=field.label,
         )
-        for field in fields
+        for field in project_type.detail_fields()
     ]
 
 
