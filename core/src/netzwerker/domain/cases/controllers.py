@@ -10,7 +10,7 @@ import attrs
 from litestar import Controller, Response, get, patch, post, put
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from netzwerker.domain.cases import services as cases
 from netzwerker.domain.cases.models import Case, CaseWorker, Consent, Referral
@@ -135,11 +135,7 @@ def case_answers(session: Session, found: list[Case]) -> list[CaseOut]:
 
 
 def referral_answers(session: Session, found: list[Referral]) -> list[ReferralOut]:
-    pseudonyms = dict(
-        session.execute(
-            select(Case.id, Case.pseudonym).where(Case.id.in_({r.case_id for r in found}))  # type: ignore[union-attr]
-        ).all()
-    )
+    pseudonyms = cases.pseudonyms_of(session, [r.case_id for r in found])
     return [
         ReferralOut.of(
             referral,

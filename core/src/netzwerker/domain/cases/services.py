@@ -213,6 +213,15 @@ def update_case(
     return case
 
 
+def pseudonyms_of(session: Session, case_ids: Iterable[int]) -> dict[int, str]:
+    """``{case id: pseudonym}``, in one query."""
+    wanted = set(case_ids)
+    if not wanted:
+        return {}
+    query = select(Case.id, Case.pseudonym).where(Case.id.in_(wanted))  # type: ignore[union-attr]
+    return {case_id: pseudonym for case_id, pseudonym in session.exec(query)}  # type: ignore[misc]
+
+
 def target_groups_of(session: Session, case_ids: Sequence[int]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {case_id: [] for case_id in case_ids}
     if case_ids:

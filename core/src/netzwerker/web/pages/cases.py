@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 from sqlmodel import Session
 
 from netzwerker.domain.cases import services as cases
-from netzwerker.domain.cases.models import Case, Referral
+from netzwerker.domain.cases.models import Referral
 from netzwerker.domain.cases.referrals import (
     REFERRAL_WORKFLOW,
     ReferralDraft,
@@ -137,17 +136,9 @@ def referral_list(
 def _referral_context(session: Any, found: list[Referral]) -> dict[str, Any]:
     """The names a list of referrals shows: partners and pseudonyms."""
     partner_ids = {r.from_partner_id for r in found} | {r.to_partner_id for r in found}
-    pseudonyms = {
-        case_id: pseudonym
-        for case_id, pseudonym in session.execute(
-            sa.select(Case.id, Case.pseudonym).where(
-                Case.id.in_({r.case_id for r in found})  # type: ignore[union-attr]
-            )
-        )
-    }
     return {
         "partner_names": names(session, Partner, partner_ids),
-        "pseudonyms": pseudonyms,
+        "pseudonyms": cases.pseudonyms_of(session, [r.case_id for r in found]),
         "state_labels": REFERRAL_WORKFLOW.labels,
     }
 
