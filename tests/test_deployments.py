@@ -70,3 +70,54 @@ def test_warendorf_three_coaches_ten_households_each_and_no_eleventh(shipped):
             services.add_household(session, deployment, draft, actor="test")
     finally:
         deployment.dispose()
+
+
+def test_leverkusen_the_chain_spans_six_books_and_a_referral_needs_consent(shipped):
+    from datetime import date
+
+    from netzwerker.domain.cases.models import Case, Referral
+    from netzwerker.domain.cases.services import ConsentDraft, ConsentMissing, give_consent
+    from netzwerker.domain.chains import services as chains
+    from netzwerker.domain.chains.models import ServiceChain
+    from netzwerker.domain.circles.models import CirclePerson
+
+    deployment = shipped("leverkusen")
+    day = date(2024, 3, 4)
+    try:
+        with deployment.session() as session:
+            chain = session.scalar(
+                sa.select(ServiceChain).where(ServiceChain.key == "sucht_arbeit")
+            )
+            steps = chains.steps_of(session, [chain.id])[chain.id]
+            books = {str(step.legal_domain) for step in steps}
+            assert books == {f"SGB {book}" for book in ("II", "III", "V", "VIII", "IX", "XII")}
+            assert chains.missing_agreements(session, chain.id) == []
+            scouts = session.scalar(sa.select(sa.func.count()).select_from(CirclePerson))
+            assert scouts == 6
+            ids = {p.key: p.id for p in session.scalars(sa.select(Partner))}
+            cases = {c.pseudonym: c.id for c in session.scalars(sa.select(Case))}
+
+        def start(pseudonym: str) -> None:
+            with deployment.transaction() as session:
+                chains.start_instance(
+                    session,
+                    chain.id,
+                    chains.ChainStart(from_partner_id=ids["jobcenter"], case_id=cases[pseudonym]),
+                    today=day,
+                    actor="scout",
+                )
+
+        with pytest.raises(ConsentMissing, match="LEV-2024-002"):
+            start("LEV-2024-002")
+        start("LEV-2024-001")  # consented to the addiction counselling
+        with deployment.transaction() as session:
+            draft = ConsentDraft(ids["suchthilfe"], "Übergabe in die Unterstützungskette")
+            give_consent(session, cases["LEV-2024-002"], draft, today=day, actor="scout")
+        start("LEV-2024-002")
+        with deployment.session() as session:
+            referred = session.scalars(
+                sa.select(Referral.case_id).where(Referral.to_partner_id == ids["suchthilfe"])
+            ).all()
+            assert sorted(referred) == sorted([cases["LEV-2024-001"], cases["LEV-2024-002"]])
+    finally:
+        deployment.dispose()

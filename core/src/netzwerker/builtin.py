@@ -13,7 +13,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from netzwerker.contributions import Indicator, NavigationEntry, PartnerKind, Period
+from netzwerker.contributions import (
+    DataSection,
+    Indicator,
+    NavigationEntry,
+    PartnerKind,
+    Period,
+    ProjectType,
+)
+from netzwerker.datasections import core_sections
 from netzwerker.domain.cases.models import Case, Referral
 from netzwerker.domain.cases.referrals import REFERRAL_WORKFLOW
 from netzwerker.domain.circles.models import Circle
@@ -168,6 +176,13 @@ def referral_wait_days(session: Session, period: Period, scope: dict[str, Any]) 
 @hookimpl
 def register_partner_kinds() -> list[PartnerKind]:
     return PARTNER_KINDS
+
+
+@hookimpl
+def register_project_types() -> list[ProjectType]:
+    # A project of the whole network, no working field's own: a model project (rehapro), a
+    # pilot measure of a social region, a network office.
+    return [ProjectType("network_project", "Netzwerk- / Modellprojekt")]
 
 
 @hookimpl
@@ -362,3 +377,8 @@ def register_navigation() -> list[NavigationEntry]:
             roles=("admin", "coordinator", "viewer"),
         ),
     ]
+
+
+@hookimpl
+def register_data_sections() -> list[DataSection]:
+    return core_sections()

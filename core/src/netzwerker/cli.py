@@ -197,29 +197,33 @@ def plugins(deployment: str | None) -> None:
 @deployment_argument
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, exists=True, path_type=Path))
 def import_(deployment: str, files: Sequence[Path]) -> None:
-    """Import partner files (CSV or XLSX): each whole, or nothing of it.
+    """Import data files: partners (CSV or XLSX) and network files (TOML), each whole or
+    nothing of it.
 
-    Without FILES, the data files listed under [[imports]] in deployment.toml are imported.
+    Without FILES, the data files listed under [[imports]] in deployment.toml are imported,
+    in their order. docs/data-files.md describes both kinds.
     """
-    from netzwerker.domain.partners.importing import import_partners, parse_partners
+    from netzwerker.datafiles import entries_in, in_file, kind_of, listed_files, load_data_file
 
     loaded = open_deployment(deployment)
-    paths = list(files) or [loaded.folder / item.path for item in loaded.config.imports]
-    if not paths:
+    chosen = [(path, kind_of(path)) for path in files] or listed_files(loaded)
+    if not chosen:
         fail(["nothing to import: name a file, or list [[imports]] in deployment.toml"])
-    for path in paths:
+    for path, kind in chosen:
         try:
-            rows = parse_partners(path, loaded.registry)
+            with (
+                loaded.transaction() as session,
+                click.progressbar(
+                    length=entries_in(path, kind), label=path.name, file=sys.stderr
+                ) as bar,
+            ):
+                result = load_data_file(
+                    session, loaded, path, kind, actor=cli_actor(), progress=bar.update
+                )
         except InvalidInput as exc:
-            fail(exc.problems, f"{path}: nothing imported, {len(exc.problems)} problem(s):")
-        with (
-            loaded.transaction() as session,
-            click.progressbar(length=len(rows), label=f"{path.name}", file=sys.stderr) as bar,
-        ):
-            result = import_partners(
-                session, rows, progress=bar.update, actor=cli_actor(), file=path.name
-            )
-        click.echo(f"{path}: {result.created} partners created, {result.updated} updated")
+            problems = in_file(path, exc.problems)
+            fail(problems, f"{path}: nothing imported, {len(problems)} problem(s):")
+        click.echo(f"{path}: {result.summary()}")
 
 
 @cli.command()

@@ -22,7 +22,7 @@ from netzwerker.structuring import InvalidInput, Problem, make_converter, struct
 
 CONFIG_FILE = "deployment.toml"
 GOAL_STATUSES = ("active", "achieved", "missed", "dropped")
-IMPORT_KINDS = ("partners",)
+IMPORT_KINDS = ("partners", "network")
 
 
 @attrs.frozen

@@ -149,3 +149,19 @@ class NavigationEntry:
     path: str
     order: int = 100
     roles: tuple[str, ...] = attrs.field(default=ALL_ROLES, converter=tuple)
+
+
+#: How a data section loads one entry: ``load(loader, entry)``; the loader
+#: (:class:`netzwerker.datafiles.Loader`) resolves keys and names and structures drafts.
+LoadEntry = Callable[[Any, dict[str, Any]], object]
+
+
+@attrs.frozen
+class DataSection:
+    """A section of a deployment's network data file (``[[households]]``), and how one of its
+    entries becomes records. ``load`` raises InvalidInput or Refused for an entry it cannot
+    take; the import then writes nothing."""
+
+    key: str = attrs.field(validator=_key)
+    load: LoadEntry
+    description: str = ""

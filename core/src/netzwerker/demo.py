@@ -21,10 +21,10 @@ from sqlmodel import Session, select
 
 from netzwerker import schema
 from netzwerker.cli import fail
+from netzwerker.datafiles import load_listed_files
 from netzwerker.deployment import DATABASE_FILE, Deployment, default_database_url, load_problems
 from netzwerker.domain.circles.models import Circle, CirclePartner
 from netzwerker.domain.fields.services import sync_reference_data
-from netzwerker.domain.partners.importing import import_partners, parse_partners
 from netzwerker.domain.partners.models import Partner, PartnerWorkingField, Person
 from netzwerker.domain.tasks.escalation import escalate
 from netzwerker.domain.tasks.models import Task
@@ -132,14 +132,11 @@ def run_demo(
     today = deployment.today()
     with deployment.transaction() as session:
         sync_reference_data(session, deployment)
-        partners = 0
-        for data_file in deployment.config.imports:
-            try:
-                rows = parse_partners(folder / data_file.path, deployment.registry)
-            except InvalidInput as exc:
-                fail(exc.problems, f"{data_file.path}: {len(exc.problems)} problem(s):")
-            partners += import_partners(session, rows, actor="demo", file=data_file.path).created
-        echo(f"  {partners} partners imported")
+        try:
+            for loaded in load_listed_files(session, deployment, actor="demo"):
+                echo(f"  {loaded.path.name}: {loaded.summary()}")
+        except InvalidInput as exc:
+            fail(exc.problems, f"{folder}: the data files have {len(exc.problems)} problem(s):")
         tasks = generate_tasks(session, random.Random(seed), today)
         echo(f"  {tasks} tasks generated, in every state")
         echo("  " + generate_results(session, deployment, random.Random(seed), today))

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from netzwerker.clock import today_in
 from netzwerker.config import DeploymentConfig, parse_config_partially, read_config_data
 from netzwerker.contributions import (
+    DataSection,
     Indicator,
     NavigationEntry,
     PartnerKind,
@@ -55,6 +56,7 @@ class Registry:
     project_types: dict[str, Contributed[ProjectType]] = attrs.Factory(dict)
     workflows: dict[str, Contributed[Workflow]] = attrs.Factory(dict)
     navigation: dict[str, Contributed[NavigationEntry]] = attrs.Factory(dict)
+    data_sections: dict[str, Contributed[DataSection]] = attrs.Factory(dict)
 
     def contributions_of(self, source: str) -> dict[str, list[str]]:
         """What one source contributes, per kind of contribution: for ``netzwerker plugins``."""
@@ -72,6 +74,7 @@ _REGISTRY_HOOKS = {
     "project_types": ("register_project_types", "project type"),
     "workflows": ("register_workflows", "workflow"),
     "navigation": ("register_navigation", "navigation entry"),
+    "data_sections": ("register_data_sections", "data section"),
 }
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import click
 
     from netzwerker.contributions import (
+        DataSection,
         Indicator,
         NavigationEntry,
         PartnerKind,
@@ -287,6 +288,31 @@ def register_navigation(deployment: Deployment) -> list[NavigationEntry]:
         def register_navigation():
             return [NavigationEntry("caseloads", "Fallzahlen", "/single_parents/caseloads",
                                     order=60, roles=("admin", "coordinator", "viewer"))]
+    """
+
+
+@hookspec
+def register_data_sections(deployment: Deployment) -> list[DataSection]:
+    """Sections this plugin adds to a deployment's network data files.
+
+    Called when a deployment is loaded; ``netzwerker import`` (and the rehearsal of
+    ``netzwerker check``) calls a section's ``load(loader, entry)`` once per entry, inside the
+    import's transaction. ``loader.draft(entry, Draft, {"coach": ("coach_person_id",
+    Person)})`` resolves the file's keys and names to ids and structures the plugin's draft,
+    reporting every problem with its place in the file. The core's sections (people, circles,
+    projects …) come through this hook as well.
+
+    :returns: a list of :class:`netzwerker.contributions.DataSection`.
+
+    Example::
+
+        def load_household(loader, entry):
+            draft = loader.draft(entry, HouseholdDraft, {"coach": ("coach_person_id", Person)})
+            add_household(loader.session, loader.deployment, draft, actor=loader.actor)
+
+        @hookimpl
+        def register_data_sections():
+            return [DataSection("households", load_household, "Bedarfsgemeinschaften")]
     """
 
 

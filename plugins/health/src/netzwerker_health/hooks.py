@@ -8,7 +8,13 @@ from typing import Any
 import click
 
 from netzwerker import hookimpl
-from netzwerker.contributions import Indicator, PartnerKind, ProjectType, WorkingField
+from netzwerker.contributions import (
+    DataSection,
+    Indicator,
+    PartnerKind,
+    ProjectType,
+    WorkingField,
+)
 from netzwerker.deployment import Deployment
 from netzwerker.workflow import Workflow
 from netzwerker_health import indicators
@@ -91,3 +97,16 @@ def register_commands(cli: click.Group) -> None:
     from netzwerker_health.commands import health
 
     cli.add_command(health)
+
+
+def load_training(loader: Any, entry: dict[str, Any]) -> None:
+    """``[[trainings]]``: a staff training, as ``POST /api/health/trainings`` takes it."""
+    from netzwerker_health.services import TrainingDraft, add_training
+
+    draft = loader.draft(entry, TrainingDraft, {})
+    add_training(loader.session, draft, actor=loader.actor)
+
+
+@hookimpl
+def register_data_sections() -> list[DataSection]:
+    return [DataSection("trainings", load_training, "Fortbildungen für Jobcenter-Beschäftigte")]

@@ -10,6 +10,7 @@ import click
 
 from netzwerker import hookimpl
 from netzwerker.contributions import (
+    DataSection,
     Indicator,
     NavigationEntry,
     PartnerKind,
@@ -131,3 +132,10 @@ def register_navigation() -> list[NavigationEntry]:
     return [
         NavigationEntry("caseloads", "Fallzahlen", "/single_parents/caseloads", 60, staff),
     ]
+
+
+@hookimpl
+def register_data_sections() -> list[DataSection]:
+    from netzwerker_single_parents.data import load_household
+
+    return [DataSection("households", load_household, "Bedarfsgemeinschaften im Coaching")]

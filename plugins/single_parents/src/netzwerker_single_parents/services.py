@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from enum import StrEnum
 
 import attrs
@@ -16,6 +16,7 @@ from netzwerker.domain.cases.models import Case
 from netzwerker.domain.partners.models import Person
 from netzwerker.domain.workflows.services import InstanceDraft, start_instance
 from netzwerker.errors import InvalidInput, NotFound, Problem, Refused
+from netzwerker.structuring import localized
 from netzwerker.validators import not_negative
 from netzwerker_single_parents.models import Barrier, Household, Sponsorship
 from netzwerker_single_parents.settings import OverLimit, SingleParentsSettings
@@ -36,13 +37,15 @@ class BarrierKind(StrEnum):
 
 @attrs.frozen
 class HouseholdDraft:
-    """A household taken into coaching: a reference (never a name) and its coach."""
+    """A household taken into coaching: a reference (never a name) and its coach;
+    ``started_on`` is the first day of coaching (today if not given)."""
 
     reference: str
     coach_person_id: int
     town: str = ""
     children: int = attrs.field(default=1, validator=not_negative)
     youngest_child_age: int | None = attrs.field(default=None, validator=not_negative)
+    started_on: date | None = None
 
 
 @attrs.frozen
@@ -107,12 +110,16 @@ def add_household(
             f"coach {draft.coach_person_id} already coaches {households} households "
             f"(limit {settings.max_households_per_coach}); choose another coach"
         )
+    started_on = draft.started_on or deployment.today()
     coaching = start_instance(
         session,
         deployment,
         COACHING,
         InstanceDraft(subject=draft.reference, person_id=draft.coach_person_id),
         actor=actor,
+        now=localized(
+            datetime.combine(started_on, time(12)), deployment.config.deployment.timezone
+        ),
     )
     case = cases.create_case(
         session,
@@ -121,9 +128,10 @@ def add_household(
             target_groups=["Alleinerziehende"],
             pseudonym=draft.reference,
             kind=cases.CaseKind.HOUSEHOLD,
-            workers=[cases.WorkerDraft(draft.coach_person_id, cases.WorkerRole.COACH)],
+            opened_on=started_on,
+            workers=[cases.WorkerDraft(draft.coach_person_id, cases.WorkerRole.COACH, started_on)],
         ),
-        today=deployment.today(),
+        today=started_on,
         actor=actor,
     )
     household = Household(

@@ -1,0 +1,273 @@
+"""A deployment's data files: the partner directory and what the network has built.
+
+``[[imports]]`` in deployment.toml lists them, in the order ``netzwerker import`` loads them:
+
+* ``kind = "partners"``: a CSV or XLSX file of partners
+  (:mod:`~netzwerker.domain.partners.importing`); importing it again updates the partners.
+* ``kind = "network"``: a TOML file of sections — ``[[people]]``, ``[[circles]]``,
+  ``[[chains]]``, ``[[conferences]]``, ``[[projects]]`` … and those the plugins add (the
+  single-parents plugin's ``[[households]]``). Each entry is what the API takes to create the
+  record, except that it names partners, circles, goals and projects by key and people by
+  name instead of by id. Sections are loaded in the order the file gives, so a circle may name
+  the people an earlier ``[[people]]`` section added.
+
+A file is loaded whole or not at all: every problem is reported with its place in the file
+(``circles[2].partners[0]: no partner 'caritas'``) and the caller's transaction writes
+nothing. A network file adds records; loading it a second time is refused, because its keys
+exist already.
+
+``netzwerker check`` rehearses the whole import in a scratch SQLite database
+(:func:`rehearse`), so a wrong key is found before the deployment runs.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from netzwerker.deployment import Deployment, load
+from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused
+from netzwerker.structuring import localized, make_converter, structure
+from netzwerker.workflow import TransitionRefused
+
+T = TypeVar("T")
+
+#: What a service may refuse an entry with; each becomes a problem at the entry.
+REFUSALS = (Refused, NotFound, Conflict, TransitionRefused, ValueError)
+
+
+@attrs.define
+class Loader:
+    """What a section's ``load`` works with: the session, the deployment and the lookups that
+    turn a file's keys and names into ids."""
+
+    session: Session
+    deployment: Deployment
+    actor: str
+    converter: cattrs.Converter = attrs.Factory(make_converter)
+
+    def find(self, model: type, reference: Any, path: str) -> int:
+        """The id of the ``model`` record a file names (a key; a person's name; a case's
+        pseudonym). Raises :class:`InvalidInput` naming ``path``."""
+        column = _REFERENCE_COLUMNS.get(model.__name__, "key")
+        noun = model.__tablename__.replace("_", " ")  # type: ignore[attr-defined]
+        if not isinstance(reference, str) or not reference.strip():
+            raise InvalidInput([Problem(path, f"expected the {column} of a {noun}")])
+        found = self.session.scalars(
+            sa.select(model.id).where(getattr(model, column) == reference.strip()).limit(2)  # type: ignore[attr-defined]
+        ).all()
+        if not found:
+            raise InvalidInput([Problem(path, f"no {noun} {reference!r}")])
+        if len(found) > 1:
+            raise InvalidInput([Problem(path, f"{reference!r} names more than one {noun}")])
+        return found[0]
+
+    def resolve(
+        self, entry: Mapping[str, Any], references: Mapping[str, tuple[str, type]], path: str = ""
+    ) -> dict[str, Any]:
+        """``entry`` with each reference field (``"lead": ("lead_partner_id", Partner)``)
+        replaced by the id field it names; a list of references becomes a list of ids."""
+        values = dict(entry)
+        problems: list[Problem] = []
+        for name, (target, model) in references.items():
+            if name not in values:
+                continue
+            reference = values.pop(name)
+            place = f"{path}.{name}" if path else name
+            try:
+                if isinstance(reference, list):
+                    ids = []
+                    for index, item in enumerate(reference):
+                        try:
+                            ids.append(self.find(model, item, f"{place}[{index}]"))
+                        except InvalidInput as exc:
+                            problems.extend(exc.problems)
+                    values[target] = ids
+                else:
+                    values[target] = self.find(model, reference, place)
+            except InvalidInput as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise InvalidInput(problems)
+        return values
+
+    def draft(
+        self,
+        entry: Mapping[str, Any],
+        cls: type[T],
+        references: Mapping[str, tuple[str, type]],
+        path: str = "",
+    ) -> T:
+        """The service's draft for an entry (or a table inside it, at ``path``), its
+        references resolved."""
+        return structure(self.converter, self.resolve(entry, references, path), cls, path)
+
+    def value(self, entry: Mapping[str, Any], name: str, cls: type[T], default: T) -> T:
+        """One extra value of an entry (not part of the draft), structured as ``cls``."""
+        if name not in entry:
+            return default
+        return structure(self.converter, entry[name], cls, prefix=name)
+
+    def moment(self, day: date | datetime | None) -> datetime | None:
+        """When something a file dates happened: noon of the day, the deployment's time."""
+        if day is None:
+            return None
+        if not isinstance(day, datetime):
+            day = datetime.combine(day, time(12))
+        return localized(day, self.deployment.config.deployment.timezone)
+
+
+_REFERENCE_COLUMNS = {"Person": "name", "Case": "pseudonym"}
+
+
+@attrs.frozen
+class Loaded:
+    """What one data file added or changed, per section: ``{"circles": 6, …}``."""
+
+    path: Path
+    counts: dict[str, int]
+
+    def summary(self) -> str:
+        return ", ".join(f"{count} {section}" for section, count in self.counts.items())
+
+
+def read_network_file(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """The sections of a network file, in the file's order."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidInput([Problem(path.name, f"not a readable TOML file: {exc}")]) from None
+    problems = [
+        Problem(name, "expected a list of tables ([[" + name + "]])")
+        for name, entries in data.items()
+        if not (isinstance(entries, list) and all(isinstance(item, dict) for item in entries))
+    ]
+    if problems:
+        raise InvalidInput(problems)
+    return data
+
+
+def load_network_file(
+    session: Session,
+    deployment: Deployment,
+    path: Path,
+    *,
+    actor: str,
+    progress: Callable[[int], object] | None = None,
+) -> Loaded:
+    """Load every section of a network file; raises :class:`InvalidInput` with every
+    problem, and the caller's transaction then writes nothing."""
+    sections = read_network_file(path)
+    known = deployment.registry.data_sections
+    problems = [
+        Problem(name, f"unknown section (one of {', '.join(sorted(known))})")
+        for name in sections
+        if name not in known
+    ]
+    if problems:
+        raise InvalidInput(problems)
+    loader = Loader(session, deployment, actor)
+    counts: dict[str, int] = {}
+    for name, entries in sections.items():
+        load_entry = known[name].value.load
+        for index, entry in enumerate(entries):
+            place = f"{name}[{index}]"
+            try:
+                with session.begin_nested():
+                    load_entry(loader, entry)
+            except InvalidInput as exc:
+                problems.extend(problem.within(place) for problem in exc.problems)
+            except REFUSALS as exc:
+                problems.append(Problem(place, str(exc)))
+            if progress:
+                progress(1)
+        counts[name] = len(entries)
+    if problems:
+        raise InvalidInput(problems)
+    return Loaded(path, counts)
+
+
+def entries_in(path: Path, kind: str) -> int:
+    """How many entries a data file holds, for a progress bar (rows of a partner file)."""
+    if kind == "network":
+        return sum(len(entries) for entries in read_network_file(path).values())
+    from netzwerker.domain.partners.importing import read_sheet
+
+    return len(read_sheet(path).rows)
+
+
+def load_data_file(
+    session: Session,
+    deployment: Deployment,
+    path: Path,
+    kind: str,
+    *,
+    actor: str,
+    progress: Callable[[int], object] | None = None,
+) -> Loaded:
+    """Load one data file of either kind; all of it, or nothing and :class:`InvalidInput`."""
+    if kind == "network":
+        return load_network_file(session, deployment, path, actor=actor, progress=progress)
+    from netzwerker.domain.partners.importing import import_partners, parse_partners
+
+    rows = parse_partners(path, deployment.registry)
+    result = import_partners(session, rows, progress=progress, actor=actor, file=path.name)
+    return Loaded(path, {"partners created": result.created, "partners updated": result.updated})
+
+
+def kind_of(path: Path) -> str:
+    """The kind of a file named on the command line: TOML is a network file."""
+    return "network" if path.suffix.lower() == ".toml" else "partners"
+
+
+def listed_files(deployment: Deployment) -> list[tuple[Path, str]]:
+    """The data files deployment.toml lists, with their kinds, in order."""
+    return [(deployment.folder / item.path, item.kind) for item in deployment.config.imports]
+
+
+def in_file(path: Path, problems: Iterable[Problem]) -> list[Problem]:
+    """Problems of a data file, each naming the file first."""
+    return [Problem(f"{path.name} {problem.path}".strip(), problem.message) for problem in problems]
+
+
+def load_listed_files(session: Session, deployment: Deployment, *, actor: str) -> list[Loaded]:
+    """Load the listed data files in one transaction; a problem in one names its file."""
+    loaded = []
+    for path, kind in listed_files(deployment):
+        try:
+            loaded.append(load_data_file(session, deployment, path, kind, actor=actor))
+        except InvalidInput as exc:
+            raise InvalidInput(in_file(path, exc.problems)) from None
+    return loaded
+
+
+def rehearse(deployment: Deployment) -> list[Problem]:
+    """Every problem of the listed data files, found by loading them into a scratch SQLite
+    database with the deployment's schema; the deployment's own database is not touched."""
+    from netzwerker import schema
+    from netzwerker.domain.fields.services import sync_reference_data
+
+    with tempfile.TemporaryDirectory(prefix="netzwerker-check-") as scratch:
+        rehearsal = load(deployment.folder, f"sqlite:///{Path(scratch) / 'rehearsal.db'}")
+        try:
+            schema.upgrade(rehearsal)
+            with rehearsal.session() as session:
+                sync_reference_data(session, rehearsal)
+                try:
+                    load_listed_files(session, rehearsal, actor="check")
+                except InvalidInput as exc:
+                    return exc.problems
+                finally:
+                    session.rollback()
+        finally:
+            rehearsal.dispose()
+    return []

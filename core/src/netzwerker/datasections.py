@@ -1,0 +1,295 @@
+"""The core's sections of a network data file (see :mod:`netzwerker.datafiles`).
+
+Each entry is the draft the API takes, with references by key or name; a few entries carry
+what happened to the record since (``recorded_on``, a project's ``funding`` and ``moves``, a
+task's ``moves``, a registration's ``checked_in``), so a deployment can start from its
+network's history. ``docs/data-files.md`` lists every section with an example.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from netzwerker.contributions import DataSection
+from netzwerker.datafiles import Loader
+from netzwerker.domain.cases import services as cases
+from netzwerker.domain.cases.models import Case
+from netzwerker.domain.catalogue import services as catalogue
+from netzwerker.domain.catalogue.models import Offer
+from netzwerker.domain.chains import services as chains
+from netzwerker.domain.circles import services as circles
+from netzwerker.domain.circles.models import Circle
+from netzwerker.domain.conferences import services as conferences
+from netzwerker.domain.conferences.models import Conference
+from netzwerker.domain.fields.models import Goal
+from netzwerker.domain.meetings import services as meetings
+from netzwerker.domain.partners import services as partners
+from netzwerker.domain.partners.models import Partner, Person
+from netzwerker.domain.projects import services as projects
+from netzwerker.domain.tasks import services as tasks
+from netzwerker.errors import InvalidInput, Problem
+
+PARTNER = {"partner": ("partner_id", Partner)}
+
+
+@attrs.frozen
+class Move:
+    """A step a record took, for ``moves = ["commit", {action = "complete", on = …}]``."""
+
+    action: str
+    on: date | None = None
+    reason: str = ""
+
+
+@attrs.frozen
+class Funding:
+    """A funding application and, if decided, its decision."""
+
+    source: projects.FundingSource
+    requested: Decimal
+    programme: str = ""
+    submitted_on: date | None = None
+    note: str = ""
+    decision: str | None = None  # grant, grant_partially, reject, withdraw
+    decided_on: date | None = None
+    granted: Decimal | None = None
+    reason: str = ""
+
+
+def _split(entry: dict[str, Any], *names: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The entry without ``names``, and those names' values."""
+    extras = {name: entry[name] for name in names if name in entry}
+    return {k: v for k, v in entry.items() if k not in names}, extras
+
+
+def _moves(loader: Loader, extras: dict[str, Any]) -> list[Move]:
+    raw = [{"action": item} if isinstance(item, str) else item for item in extras.get("moves", [])]
+    return loader.value({"moves": raw}, "moves", list[Move], [])
+
+
+def _nested(
+    loader: Loader, items: Any, name: str, references: dict[str, tuple[str, type]]
+) -> list[dict[str, Any]]:
+    """A list of tables inside an entry, each with its references resolved."""
+    if not isinstance(items, list):
+        raise InvalidInput([Problem(name, "expected a list of tables")])
+    resolved, problems = [], []
+    for index, item in enumerate(items):
+        try:
+            resolved.append(loader.resolve(item, references, f"{name}[{index}]"))
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InvalidInput(problems)
+    return resolved
+
+
+def load_person(loader: Loader, entry: dict[str, Any]) -> None:
+    values, extras = _split(entry, "partner")
+    if "partner" not in extras:
+        raise InvalidInput([Problem("partner", "required, but missing")])
+    partner_id = loader.find(Partner, extras["partner"], "partner")
+    draft = loader.draft(values, partners.ContactDraft, {})
+    if loader.session.scalar(
+        sa.select(Person.id).where(Person.partner_id == partner_id, Person.name == draft.name)
+    ):
+        raise InvalidInput([Problem("name", f"{extras['partner']} has a {draft.name!r} already")])
+    partner = partners.get_partner_by_id(loader.session, partner_id)
+    partners.add_contact(loader.session, partner, draft, actor=loader.actor)
+
+
+def load_circle(loader: Loader, entry: dict[str, Any]) -> None:
+    values, extras = _split(entry, "recorded_on")
+    draft = loader.draft(
+        values,
+        circles.CircleDraft,
+        {
+            "lead": ("lead_partner_id", Partner),
+            "partners": ("partners", Partner),
+            "people": ("people", Person),
+        },
+    )
+    when = loader.value(extras, "recorded_on", date, draft.founded_on)
+    circles.create_circle(loader.session, draft, actor=loader.actor, now=loader.moment(when))
+
+
+def load_chain(loader: Loader, entry: dict[str, Any]) -> None:
+    """A service chain; ``agreements`` are the step partners' agreements to it (a chain is
+    binding, and takes cases, once every step partner has agreed)."""
+    values, extras = _split(entry, "agreements")
+    if "steps" in values:
+        values["steps"] = _nested(
+            loader, values["steps"], "steps", {**PARTNER, "offer": ("offer_id", Offer)}
+        )
+    agreements = _nested(loader, extras.get("agreements", []), "agreements", PARTNER)
+    draft = loader.draft(values, chains.ChainDraft, {})
+    chain = chains.create_chain(loader.session, draft, actor=loader.actor)
+    for index, agreement in enumerate(agreements):
+        agreed = loader.draft(agreement, chains.AgreementDraft, {}, f"agreements[{index}]")
+        chains.record_agreement(
+            loader.session,
+            chain.id,
+            agreed,
+            today=agreed.agreed_on or loader.deployment.today(),
+            actor=loader.actor,
+        )
+
+
+def load_conference(loader: Loader, entry: dict[str, Any]) -> None:
+    draft = loader.draft(entry, conferences.ConferenceDraft, {})
+    conferences.create_conference(loader.session, loader.deployment, draft, actor=loader.actor)
+
+
+def load_registration(loader: Loader, entry: dict[str, Any]) -> None:
+    """A registration; ``registered_on`` defaults to the day before registration closed, and
+    ``checked_in = true`` records the person at the door."""
+    values, extras = _split(entry, "conference", "registered_on", "checked_in")
+    if "conference" not in extras:
+        raise InvalidInput([Problem("conference", "required, but missing")])
+    conference_id = loader.find(Conference, extras["conference"], "conference")
+    draft = loader.draft(values, conferences.RegistrationDraft, PARTNER)
+    conference = conferences.get_conference(loader.session, conference_id)
+    closes = conference.registration_closes_at or conference.starts_at
+    day = loader.value(extras, "registered_on", date, None)
+    when = loader.moment(day) if day else closes - timedelta(days=1)
+    registration = conferences.register(
+        loader.session, conference_id, draft, actor=loader.actor, now=when
+    )
+    if loader.value(extras, "checked_in", bool, False):
+        conferences.check_in(
+            loader.session, conference_id, registration.id, now=conference.starts_at
+        )
+
+
+def load_project(loader: Loader, entry: dict[str, Any]) -> None:
+    values, extras = _split(entry, "recorded_on", "funding", "moves")
+    if "partners" in values:
+        values["partners"] = _nested(loader, values["partners"], "partners", PARTNER)
+    draft = loader.draft(values, projects.ProjectDraft, {})
+    when = loader.value(extras, "recorded_on", date, None)
+    funding = loader.value(extras, "funding", list[Funding], [])
+    moves = _moves(loader, extras)
+    session, deployment, actor = loader.session, loader.deployment, loader.actor
+    project = projects.create_project(
+        session, deployment, draft, actor=actor, now=loader.moment(when)
+    )
+    for index, item in enumerate(funding):
+        application = projects.add_funding(
+            session,
+            project.id,
+            projects.FundingDraft(
+                item.source, item.requested, item.programme, item.submitted_on, item.note
+            ),
+            actor=actor,
+        )
+        if item.decision:
+            try:
+                projects.decide_funding(
+                    session,
+                    project.id,
+                    application.id,
+                    projects.FundingDecision(
+                        item.decision, item.decided_on, item.granted, item.reason
+                    ),
+                    today=deployment.today(),
+                    actor=actor,
+                )
+            except InvalidInput as exc:
+                raise InvalidInput([p.within(f"funding[{index}]") for p in exc.problems]) from None
+    for move in moves:
+        projects.move_project(
+            session, deployment, project.id, move.action, actor=actor, reason=move.reason
+        )
+
+
+def load_offer(loader: Loader, entry: dict[str, Any]) -> None:
+    draft = loader.draft(entry, catalogue.OfferDraft, PARTNER)
+    catalogue.create_offer(loader.session, draft, actor=loader.actor)
+
+
+def load_need(loader: Loader, entry: dict[str, Any]) -> None:
+    draft = loader.draft(entry, catalogue.NeedDraft, {})
+    catalogue.record_need(loader.session, draft, actor=loader.actor)
+
+
+TASK_REFERENCES = {
+    "responsible": ("responsible_partner_id", Partner),
+    "responsible_person": ("responsible_person_id", Person),
+    "accountable": ("accountable_person_id", Person),
+    "circle": ("accountable_circle_id", Circle),
+    "goal": ("goal_id", Goal),
+    "consulted": ("consulted", Partner),
+    "informed": ("informed", Partner),
+}
+
+
+def load_task(loader: Loader, entry: dict[str, Any]) -> None:
+    """A task, proposed on ``recorded_on``; ``moves`` are the steps it took since
+    (``commit``, ``start``, ``complete`` …), each on its day."""
+    values, extras = _split(entry, "recorded_on", "moves")
+    draft = loader.draft(values, tasks.TaskDraft, TASK_REFERENCES)
+    recorded = loader.value(extras, "recorded_on", date, None)
+    task = tasks.create_task(loader.session, draft, actor=loader.actor, now=loader.moment(recorded))
+    for move in _moves(loader, extras):
+        day = move.on or loader.deployment.today()
+        tasks.transition_task(
+            loader.session,
+            task.id,
+            move.action,
+            actor=loader.actor,
+            today=day,
+            reason=move.reason,
+            now=loader.moment(day),
+        )
+
+
+def load_meeting(loader: Loader, entry: dict[str, Any]) -> None:
+    values = dict(entry)
+    if values.get("participants") is not None:
+        values["participants"] = _nested(
+            loader,
+            values["participants"],
+            "participants",
+            {**PARTNER, "person": ("person_id", Person)},
+        )
+    draft = loader.draft(
+        values, meetings.MeetingDraft, {"circle": ("circle_id", Circle), "case": ("case_id", Case)}
+    )
+    meetings.create_meeting(loader.session, loader.deployment, draft, actor=loader.actor)
+
+
+def load_case(loader: Loader, entry: dict[str, Any]) -> None:
+    """A case by pseudonym with its workers and the consents the person gave."""
+    values, extras = _split(entry, "consents")
+    if "workers" in values:
+        values["workers"] = _nested(
+            loader, values["workers"], "workers", {"person": ("person_id", Person)}
+        )
+    consents = _nested(loader, extras.get("consents", []), "consents", PARTNER)
+    draft = loader.draft(values, cases.CaseDraft, {})
+    today = draft.opened_on or loader.deployment.today()
+    case = cases.create_case(loader.session, draft, today=today, actor=loader.actor)
+    for index, consent in enumerate(consents):
+        consent_draft = loader.draft(consent, cases.ConsentDraft, {}, f"consents[{index}]")
+        cases.give_consent(loader.session, case.id, consent_draft, today=today, actor=loader.actor)
+
+
+def core_sections() -> list[DataSection]:
+    return [
+        DataSection("people", load_person, "Ansprechpersonen der Partner"),
+        DataSection("circles", load_circle, "Koordinierungs- und Arbeitskreise"),
+        DataSection("chains", load_chain, "Dienstleistungs- und Unterstützungsketten"),
+        DataSection("conferences", load_conference, "Tagungen und Konferenzen"),
+        DataSection("registrations", load_registration, "Anmeldungen zu Tagungen"),
+        DataSection("projects", load_project, "Projekte mit Förderanträgen"),
+        DataSection("offers", load_offer, "Angebote (Leistungskatalog)"),
+        DataSection("needs", load_need, "Bedarfe"),
+        DataSection("tasks", load_task, "Aufgaben und Zusagen"),
+        DataSection("meetings", load_meeting, "Sitzungen und Fallkonferenzen"),
+        DataSection("cases", load_case, "Fälle mit Einwilligungen"),
+    ]
