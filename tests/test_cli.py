@@ -41,7 +41,7 @@ def test_demo_sets_up_the_example_and_shows_the_report(example_copy: Path, monke
     monkeypatch.delenv("DATABASE_URL", raising=False)
     result = run("demo", str(example_copy), "--no-serve")
     assert result.exit_code == 0, result.output
-    assert "37 partners imported" in result.output
+    assert "partners.csv: 37 partners created" in result.output
     assert "Rechenschaftsbericht nach Partner" in result.output
     assert (example_copy / "netzwerker.db").exists()
     # Every state of the machine appears, and some tasks are overdue.
@@ -60,7 +60,9 @@ def test_demo_sets_up_the_example_and_shows_the_report(example_copy: Path, monke
     }
     assert "überfällige Aufgaben" in result.output
     # Running it again starts from scratch instead of piling up data.
-    assert "37 partners imported" in run("demo", str(example_copy), "--no-serve").output
+    assert (
+        "partners.csv: 37 partners created" in run("demo", str(example_copy), "--no-serve").output
+    )
 
 
 def test_demo_refuses_a_database_that_holds_data(deployment, example_copy: Path) -> None:

@@ -45,28 +45,26 @@ def test_a_shipped_deployment_checks_migrates_and_imports(shipped, name):
 
 
 def test_warendorf_three_coaches_ten_households_each_and_no_eleventh(shipped):
+    from netzwerker.domain.cases.models import Referral
     from netzwerker.domain.partners.models import Person
     from netzwerker.errors import Refused
     from netzwerker_single_parents import services
+    from netzwerker_single_parents.models import Household
 
     deployment = shipped("warendorf")
     try:
-        with deployment.transaction() as session:
-            chance = session.scalar(sa.select(Partner).where(Partner.key == "chance"))
-            coaches = [Person(partner_id=chance.id, name=f"Coach {n}", role="Coach") for n in "ABC"]
-            session.add_all(coaches)
-            session.flush()
-            for index in range(30):
-                coach = coaches[index % 3]
-                town = ("Everswinkel", "Ennigerloh")[index % 2]
-                draft = services.HouseholdDraft(f"BG-{index + 1:02d}", coach.id, town, 1)
-                services.add_household(session, deployment, draft, actor="test")
-            coach_ids = [coach.id for coach in coaches]
         with deployment.session() as session:
-            loads = {load.coach_person_id: load for load in services.caseloads(session, deployment)}
-            assert [loads[cid].households for cid in coach_ids] == [10, 10, 10]
-        with pytest.raises(Refused), deployment.transaction() as session:
-            draft = services.HouseholdDraft("BG-31", coach_ids[0], "Everswinkel", 2)
+            loads = services.caseloads(session, deployment)
+            assert sorted(load.households for load in loads) == [10, 10, 10]
+            towns = session.execute(
+                sa.select(Household.town, sa.func.count()).group_by(Household.town)
+            ).all()
+            assert dict(towns) == {"Everswinkel": 15, "Ennigerloh": 15}
+            assert not session.scalar(sa.select(sa.func.count()).where(Household.over_caseload))
+            assert session.scalar(sa.select(sa.func.count(Referral.id))) > 0
+            coach = session.scalar(sa.select(Person.id).where(Person.name == "Katrin Westhoff"))
+        with pytest.raises(Refused, match="limit 10"), deployment.transaction() as session:
+            draft = services.HouseholdDraft("ANNA-E-16", coach, "Everswinkel", 2)
             services.add_household(session, deployment, draft, actor="test")
     finally:
         deployment.dispose()

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from netzwerker.contributions import DataSection
 from netzwerker.datafiles import Loader
+from netzwerker.domain.cases import referrals
 from netzwerker.domain.cases import services as cases
 from netzwerker.domain.cases.models import Case
 from netzwerker.domain.catalogue import services as catalogue
@@ -44,6 +45,7 @@ class Move:
     action: str
     on: date | None = None
     reason: str = ""
+    outcome: str = ""  # a referral's, when it is closed
 
 
 @attrs.frozen
@@ -141,28 +143,46 @@ def load_chain(loader: Loader, entry: dict[str, Any]) -> None:
 
 
 def load_conference(loader: Loader, entry: dict[str, Any]) -> None:
-    draft = loader.draft(entry, conferences.ConferenceDraft, {})
-    conferences.create_conference(loader.session, loader.deployment, draft, actor=loader.actor)
+    """A conference, with the ``registrations`` it had (each as ``[[registrations]]`` takes
+    it, without ``conference``)."""
+    values, extras = _split(entry, "registrations")
+    draft = loader.draft(values, conferences.ConferenceDraft, {})
+    conference = conferences.create_conference(
+        loader.session, loader.deployment, draft, actor=loader.actor
+    )
+    items = extras.get("registrations", [])
+    if not isinstance(items, list):
+        raise InvalidInput([Problem("registrations", "expected a list of tables")])
+    problems = []
+    for index, item in enumerate(items):
+        try:
+            _register(loader, conference, item)
+        except InvalidInput as exc:
+            problems.extend(p.within(f"registrations[{index}]") for p in exc.problems)
+    if problems:
+        raise InvalidInput(problems)
 
 
 def load_registration(loader: Loader, entry: dict[str, Any]) -> None:
+    values, extras = _split(entry, "conference")
+    conference_id = loader.find(Conference, extras.get("conference"), "conference")
+    _register(loader, conferences.get_conference(loader.session, conference_id), values)
+
+
+def _register(loader: Loader, conference: Conference, entry: dict[str, Any]) -> None:
     """A registration; ``registered_on`` defaults to the day before registration closed, and
     ``checked_in = true`` records the person at the door."""
-    values, extras = _split(entry, "conference", "registered_on", "checked_in")
-    if "conference" not in extras:
-        raise InvalidInput([Problem("conference", "required, but missing")])
-    conference_id = loader.find(Conference, extras["conference"], "conference")
+    values, extras = _split(entry, "registered_on", "checked_in")
     draft = loader.draft(values, conferences.RegistrationDraft, PARTNER)
-    conference = conferences.get_conference(loader.session, conference_id)
     closes = conference.registration_closes_at or conference.starts_at
     day = loader.value(extras, "registered_on", date, None)
     when = loader.moment(day) if day else closes - timedelta(days=1)
     registration = conferences.register(
-        loader.session, conference_id, draft, actor=loader.actor, now=when
+        loader.session, conference.id, draft, actor=loader.actor, now=when
     )
     if loader.value(extras, "checked_in", bool, False):
         conferences.check_in(
-            loader.session, conference_id, registration.id, now=conference.starts_at
+            loader.session, conference.id, registration.id, now=conference.starts_at
         )
 
 
@@ -279,6 +299,49 @@ def load_case(loader: Loader, entry: dict[str, Any]) -> None:
         cases.give_consent(loader.session, case.id, consent_draft, today=today, actor=loader.actor)
 
 
+def load_consent(loader: Loader, entry: dict[str, Any]) -> None:
+    """A consent a person gave for a case (by pseudonym) that exists already, e.g. a
+    household a plugin's section opened."""
+    values, extras = _split(entry, "case")
+    case_id = loader.find(Case, extras.get("case"), "case")
+    draft = loader.draft(values, cases.ConsentDraft, PARTNER)
+    today = draft.given_on or loader.deployment.today()
+    cases.give_consent(loader.session, case_id, draft, today=today, actor=loader.actor)
+
+
+def load_referral(loader: Loader, entry: dict[str, Any]) -> None:
+    """A referral sent on ``sent_on`` (refused without the person's consent, as in the API),
+    and the steps of its loop since: ``moves = ["accept", "record_first_contact", {action =
+    "close", outcome = "…"}]``."""
+    values, extras = _split(entry, "sent_on", "moves")
+    draft = loader.draft(
+        values,
+        referrals.ReferralDraft,
+        {
+            "case": ("case_id", Case),
+            "from": ("from_partner_id", Partner),
+            "to": ("to_partner_id", Partner),
+            "offer": ("offer_id", Offer),
+        },
+    )
+    sent_on = loader.value(extras, "sent_on", date, loader.deployment.today())
+    session, actor = loader.session, loader.actor
+    referral = referrals.send_referral(
+        session, draft, today=sent_on, actor=actor, now=loader.moment(sent_on)
+    )
+    for move in _moves(loader, extras):
+        day = move.on or sent_on
+        referrals.move_referral(
+            session,
+            referral.id,
+            move.action,
+            referrals.ReferralMove(reason=move.reason, outcome=move.outcome),
+            today=day,
+            actor=actor,
+            now=loader.moment(day),
+        )
+
+
 def core_sections() -> list[DataSection]:
     return [
         DataSection("people", load_person, "Ansprechpersonen der Partner"),
@@ -292,4 +355,6 @@ def core_sections() -> list[DataSection]:
         DataSection("tasks", load_task, "Aufgaben und Zusagen"),
         DataSection("meetings", load_meeting, "Sitzungen und Fallkonferenzen"),
         DataSection("cases", load_case, "Fälle mit Einwilligungen"),
+        DataSection("consents", load_consent, "Einwilligungen zu bestehenden Fällen"),
+        DataSection("referrals", load_referral, "Verweise zwischen Partnern"),
     ]
