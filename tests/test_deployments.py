@@ -3,6 +3,7 @@ SQLite and PostgreSQL, and holds the structure its source document describes."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -13,25 +14,29 @@ from click.testing import CliRunner
 from netzwerker.cli import cli
 from netzwerker.deployment import load
 from netzwerker.domain.partners.models import Partner
+from netzwerker.testing import scratch_database
 
 DEPLOYMENTS = Path(__file__).resolve().parents[1] / "deployments"
 SHIPPED = sorted(folder.name for folder in DEPLOYMENTS.iterdir() if folder.is_dir())
 
 
 @pytest.fixture
-def shipped(tmp_path, database_url):
-    """A copy of a shipped deployment on the test's database, migrated and imported."""
+def shipped(tmp_path):
+    """A copy of a shipped deployment, migrated and imported into a database of its own (on
+    the server the suite runs against); its ``database_url`` is that database."""
+    with contextlib.ExitStack() as stack:
 
-    def copy(name: str):
-        folder = tmp_path / name
-        shutil.copytree(DEPLOYMENTS / name, folder, ignore=shutil.ignore_patterns("*.db*"))
-        runner = CliRunner(env={"DATABASE_URL": database_url})
-        for command in ("check", "migrate", "import"):
-            answer = runner.invoke(cli, [command, str(folder)])
-            assert answer.exit_code == 0, f"{command}: {answer.output}"
-        return load(folder, database_url=database_url)
+        def copy(name: str):
+            folder = tmp_path / name
+            shutil.copytree(DEPLOYMENTS / name, folder, ignore=shutil.ignore_patterns("*.db*"))
+            url = stack.enter_context(scratch_database(tmp_path, name))
+            runner = CliRunner(env={"DATABASE_URL": url})
+            for command in ("check", "migrate", "import"):
+                answer = runner.invoke(cli, [command, str(folder)])
+                assert answer.exit_code == 0, f"{command}: {answer.output}"
+            return load(folder, database_url=url)
 
-    return copy
+        yield copy
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -119,3 +124,207 @@ def test_leverkusen_the_chain_spans_six_books_and_a_referral_needs_consent(shipp
             assert sorted(referred) == sorted([cases["LEV-2024-001"], cases["LEV-2024-002"]])
     finally:
         deployment.dispose()
+
+
+#: The period each deployment's source document reports on.
+PERIODS = {
+    "example": ("2025-01-01", "2026-12-31"),
+    "leverkusen": ("2019-01-01", "2024-12-31"),
+    "mayen-koblenz": ("2008-01-01", "2012-12-31"),
+    "warendorf": ("2020-08-01", "2022-10-31"),
+}
+
+
+def _stored_figures(session, start, end, timezone) -> dict[str, float]:
+    """The network figures, counted row by row in Python from what is stored."""
+    from datetime import UTC, date
+    from zoneinfo import ZoneInfo
+
+    from netzwerker.domain.cases.models import Referral
+    from netzwerker.domain.circles.models import Circle
+    from netzwerker.domain.conferences.models import Conference, Registration
+    from netzwerker.domain.projects.models import FundingApplication, Project
+
+    start, end = date.fromisoformat(start), date.fromisoformat(end)
+    zone = ZoneInfo(timezone)
+
+    def day(moment):
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return moment.astimezone(zone).date()
+
+    projects = session.scalars(sa.select(Project)).all()
+    funding = session.scalars(sa.select(FundingApplication)).all()
+    held = [
+        c
+        for c in session.scalars(sa.select(Conference)).all()
+        if not c.cancelled and start <= day(c.starts_at) <= end
+    ]
+    held_ids = {c.id for c in held}
+    registrations = session.scalars(sa.select(Registration)).all()
+    return {
+        "funds_acquired": float(
+            sum(
+                f.granted
+                for f in funding
+                if f.status in ("granted", "partially_granted") and start <= f.decided_on <= end
+            )
+        ),
+        "project_ideas": float(sum(start <= day(p.created_at) <= end for p in projects)),
+        "people_reached": float(
+            sum(
+                p.people_reached
+                for p in projects
+                if (p.start_on is None or p.start_on <= end)
+                and (p.end_on is None or p.end_on >= start)
+            )
+        ),
+        "circles_founded": float(
+            sum(
+                c.founded_on is not None and start <= c.founded_on <= end
+                for c in session.scalars(sa.select(Circle)).all()
+            )
+        ),
+        "conferences_held": float(len(held)),
+        "conference_attendance": float(
+            sum(
+                r.conference_id in held_ids
+                and r.checked_in_at is not None
+                and r.status == "registered"
+                for r in registrations
+            )
+        ),
+        "referrals_sent": float(
+            sum(start <= day(r.sent_at) <= end for r in session.scalars(sa.select(Referral)).all())
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_each_deployment_evaluation_report_matches_its_stored_data(shipped, name):
+    import json
+
+    deployment = shipped(name)
+    start, end = PERIODS[name]
+    runner = CliRunner(env={"DATABASE_URL": deployment.database_url})
+    try:
+        period = ["--from", start, "--to", end]
+        answer = runner.invoke(
+            cli, ["evaluate", str(deployment.folder), *period, "--format", "json"]
+        )
+        assert answer.exit_code == 0, answer.output
+        figures = {row["indicator"]: row["value"] for row in json.loads(answer.output)["network"]}
+        with deployment.session() as session:
+            stored = _stored_figures(session, start, end, deployment.config.deployment.timezone)
+        assert {key: figures[key] or 0.0 for key in stored} == stored
+        for fmt, marker in (
+            ("markdown", "# Auswertung"),
+            ("html", "<svg"),
+            ("csv", "section,working_field,key"),
+        ):
+            answer = runner.invoke(
+                cli, ["evaluate", str(deployment.folder), *period, "--format", fmt]
+            )
+            assert answer.exit_code == 0 and marker in answer.output, fmt
+    finally:
+        deployment.dispose()
+
+
+def test_mayen_koblenz_reports_the_results_of_its_evaluation(shipped):
+    """The document's results: about 10 million euros, 30 project ideas, five circles, five
+    large conferences of 50 to 300 participants, about 15,000 people reached."""
+    from datetime import date
+
+    from netzwerker.contributions import Period
+    from netzwerker.domain.evaluation.services import evaluate
+
+    deployment = shipped("mayen-koblenz")
+    try:
+        with deployment.session() as session:
+            period = Period(date(2008, 1, 1), date(2012, 12, 31))
+            report = evaluate(session, deployment, period, date(2013, 1, 1))
+        figures = {reading.indicator: reading.value for reading in report.network}
+        assert 9_000_000 <= figures["funds_acquired"] <= 11_000_000
+        assert figures["project_ideas"] == 30
+        assert figures["circles_founded"] == 5
+        assert figures["conferences_held"] == 5
+        assert 14_000 <= figures["people_reached"] <= 16_000
+        assert all(50 <= line.checked_in <= 300 for line in report.conferences)
+    finally:
+        deployment.dispose()
+
+
+TEMPLATE = DEPLOYMENTS / "leverkusen" / "templates" / "produktionsnetzwerk-sucht.toml"
+
+
+def test_the_production_network_template_moves_from_leverkusen_to_mayen_koblenz(shipped, tmp_path):
+    """NRW carried the production-network approach from one jobcenter to all: Leverkusen's
+    chain and circles, exported as a template, start Mayen-Koblenz's own."""
+    import tomllib
+
+    from netzwerker.domain.chains import services as chains
+    from netzwerker.domain.chains.models import ServiceChain
+
+    leverkusen = shipped("leverkusen")
+    runner = CliRunner(env={"DATABASE_URL": leverkusen.database_url})
+    exported = tmp_path / "template.toml"
+    answer = runner.invoke(
+        cli,
+        [
+            "template",
+            "export",
+            str(leverkusen.folder),
+            "--chain",
+            "sucht_arbeit",
+            "--circle",
+            "pnw",
+            "--circle",
+            "pnw_scouts",
+            "-o",
+            str(exported),
+        ],
+    )
+    leverkusen.dispose()
+    assert answer.exit_code == 0, answer.output
+    shipped_template = tomllib.loads(TEMPLATE.read_text(encoding="utf-8"))
+    fresh = tomllib.loads(exported.read_text(encoding="utf-8"))
+    for template in (shipped_template, fresh):
+        template.pop("exported_on")
+    assert fresh == shipped_template  # the shipped template is what Leverkusen exports
+
+    mayen = shipped("mayen-koblenz")  # a database of its own
+    runner = CliRunner(env={"DATABASE_URL": mayen.database_url})
+    try:
+        command = ["template", "import", str(mayen.folder), str(TEMPLATE)]
+        answer = runner.invoke(cli, command)
+        assert answer.exit_code == 1
+        assert "no active partner of kind 'social_psychiatric_centre'" in answer.output
+        assert "choose one with --partner charity=KEY" in answer.output
+        choices = {
+            "social_psychiatric_centre": "rhein_mosel_fachklinik",
+            "charity": "diakonie",
+            "labour_market_provider": "labour_market_provider_01",
+            "jobcenter": "myknetz",
+        }
+        for kind, key in choices.items():
+            command += ["--partner", f"{kind}={key}"]
+        answer = runner.invoke(cli, command)
+        assert answer.exit_code == 0, answer.output
+        with mayen.session() as session:
+            chain = session.scalar(
+                sa.select(ServiceChain).where(ServiceChain.key == "sucht_arbeit")
+            )
+            steps = chains.steps_of(session, [chain.id])[chain.id]
+            keys = {p.id: p.key for p in session.scalars(sa.select(Partner))}
+            assert [keys[step.partner_id] for step in steps] == [
+                "drogenberatung",
+                "krankenkassen",
+                "rhein_mosel_fachklinik",
+                "jugendamt",
+                "diakonie",
+                "agentur",
+                "labour_market_provider_01",
+            ]
+            # Mayen-Koblenz's partners have not agreed yet: the chain is not binding.
+            assert len(chains.missing_agreements(session, chain.id)) == 7
+    finally:
+        mayen.dispose()
