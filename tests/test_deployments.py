@@ -130,6 +130,7 @@ def test_leverkusen_the_chain_spans_six_books_and_a_referral_needs_consent(shipp
 PERIODS = {
     "example": ("2025-01-01", "2026-12-31"),
     "leverkusen": ("2019-01-01", "2024-12-31"),
+    "magdeburg": ("2010-01-01", "2012-12-31"),
     "mayen-koblenz": ("2008-01-01", "2012-12-31"),
     "warendorf": ("2020-08-01", "2022-10-31"),
 }
@@ -328,3 +329,43 @@ def test_the_production_network_template_moves_from_leverkusen_to_mayen_koblenz(
             assert len(chains.missing_agreements(session, chain.id)) == 7
     finally:
         mayen.dispose()
+
+
+def test_magdeburg_plan_catalogue_quality_resources_and_priorities(shipped):
+    """The steering group, the cross-provider project group with the named organisations,
+    the regional working groups, the milestone plan as tasks serving the four goals, the
+    five target groups' needs against the catalogue, and the appraisal the plan asks for."""
+    from netzwerker.domain.appraisal import services as appraisal
+    from netzwerker.domain.catalogue.services import coverage, overlaps
+    from netzwerker.domain.circles.models import Circle
+    from netzwerker.domain.circles.services import members_of
+    from netzwerker.domain.tasks.models import Task
+
+    deployment = shipped("magdeburg")
+    try:
+        with deployment.session() as session:
+            circles = {c.key: c for c in session.scalars(sa.select(Circle))}
+            assert {"steuerungsgruppe", "projektgruppe"} <= set(circles)
+            assert sum(key.startswith("ag_") for key in circles) == 3
+            keys = {p.id: p.key for p in session.scalars(sa.select(Partner))}
+            group = members_of(session, [circles["projektgruppe"].id])[circles["projektgruppe"].id]
+            named = {"jobcenter", "aqb", "gise", "paritaet", "awo", "diakonie", "caritas"}
+            named |= {"johanniter", "drk", "stadtmission", "spi", "ib", "hs_magdeburg", "ovgu"}
+            assert named <= {keys[pid] for pid in group.partners}
+            tasks = session.scalars(sa.select(Task)).all()
+            assert len(tasks) == 18 and all(t.goal_id for t in tasks)
+            assert {t.due_date.year for t in tasks} == {2010, 2011, 2012}
+            found = coverage(session)
+            groups = {item.need.target_group for item in found}
+            assert len(groups) == 5
+            assert any(item.status == "gap" for item in found)
+            assert overlaps(session)  # possible duplicate structures in the region
+            ranked = appraisal.priorities(session, deployment)
+            assert ranked[0].score >= ranked[-1].score and ranked[0].rank == 1
+            assert all(m.state in ("idea", "concept") for m in ranked)
+            quality = appraisal.offer_quality(session, deployment, year=2009)
+            assert quality[0].rank == 1 and quality[0].money > 0
+            by_partner = appraisal.resources(session, by="partner", year=2009)
+            assert "Sozial- und Wohnungsamt" in " ".join(item.name for item in by_partner)
+    finally:
+        deployment.dispose()

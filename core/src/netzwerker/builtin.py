@@ -281,6 +281,7 @@ def register_indicators() -> list[Indicator]:
 @hookimpl
 def register_routes() -> list[Any]:
     """The core's API: imported here so that the command line never loads Litestar."""
+    from netzwerker.domain.appraisal.controllers import AppraisalController
     from netzwerker.domain.audit.controllers import read_audit_log
     from netzwerker.domain.cases.controllers import (
         CaseController,
@@ -333,6 +334,7 @@ def register_routes() -> list[Any]:
         ProjectController,
         IndicatorController,
         CircleController,
+        AppraisalController,
         MeetingController,
         ConferenceController,
         OfferController,

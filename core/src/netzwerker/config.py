@@ -124,6 +124,34 @@ class WebConfig:
 
 
 @attrs.frozen
+class Criterion:
+    """One criterion of a rating scheme, with its weight in the weighted score."""
+
+    key: str
+    name: str
+    weight: float = 1.0
+    description: str = ""
+
+
+@attrs.frozen
+class RatingScheme:
+    """Criteria rated from 1 to ``scale`` (higher is better)."""
+
+    criteria: list[Criterion] = attrs.Factory(list)
+    scale: int = 5
+
+
+@attrs.frozen
+class AppraisalConfig:
+    """``[appraisal]``: the deployment's scheme for rating the quality of offers
+    (``[appraisal.quality]``, Systematik zur Qualitätsbewertung) and for setting priorities
+    among proposed measures (``[appraisal.priorities]``, Prioritätensetzung)."""
+
+    quality: RatingScheme | None = None
+    priorities: RatingScheme | None = None
+
+
+@attrs.frozen
 class DeploymentConfig:
     deployment: DeploymentInfo
     database: DatabaseConfig = DatabaseConfig()
@@ -131,6 +159,7 @@ class DeploymentConfig:
     escalation: EscalationConfig = EscalationConfig()
     privacy: PrivacyConfig = PrivacyConfig()
     web: WebConfig = WebConfig()
+    appraisal: AppraisalConfig = AppraisalConfig()
     working_fields: list[WorkingFieldConfig] = attrs.Factory(list)
     goals: list[GoalConfig] = attrs.Factory(list)
     imports: list[DataFile] = attrs.Factory(list)
@@ -229,6 +258,10 @@ def config_problems(config: DeploymentConfig) -> list[Problem]:
             problems.append(
                 Problem(f"escalation.{field.name}", f"must be 0 or more, or -1 (off), got {days}")
             )
+    for name in ("quality", "priorities"):
+        scheme = getattr(config.appraisal, name)
+        if scheme is not None:
+            problems.extend(_scheme_problems(scheme, f"appraisal.{name}"))
     for index, role in enumerate(config.privacy.identity_readers):
         if role not in STAFF_ROLES:
             problems.append(
@@ -284,4 +317,23 @@ def config_problems(config: DeploymentConfig) -> list[Problem]:
                     f"unknown kind {data_file.kind!r} (one of {', '.join(IMPORT_KINDS)})",
                 )
             )
+    return problems
+
+
+def _scheme_problems(scheme: RatingScheme, path: str) -> list[Problem]:
+    problems = []
+    if not 2 <= scheme.scale <= 10:
+        problems.append(Problem(f"{path}.scale", f"must be 2 to 10, got {scheme.scale}"))
+    if not scheme.criteria:
+        problems.append(Problem(f"{path}.criteria", "name at least one criterion"))
+    seen: set[str] = set()
+    for index, criterion in enumerate(scheme.criteria):
+        place = f"{path}.criteria[{index}]"
+        if not KEY_PATTERN.match(criterion.key):
+            problems.append(Problem(f"{place}.key", "lowercase letters, digits and '_'"))
+        elif criterion.key in seen:
+            problems.append(Problem(f"{place}.key", f"{criterion.key!r} is named twice"))
+        seen.add(criterion.key)
+        if criterion.weight <= 0:
+            problems.append(Problem(f"{place}.weight", "must be more than 0"))
     return problems

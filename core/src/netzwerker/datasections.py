@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from netzwerker.contributions import DataSection
 from netzwerker.datafiles import Loader
+from netzwerker.domain.appraisal import services as appraisal
 from netzwerker.domain.cases import referrals
 from netzwerker.domain.cases import services as cases
 from netzwerker.domain.cases.models import Case
@@ -32,6 +33,7 @@ from netzwerker.domain.meetings import services as meetings
 from netzwerker.domain.partners import services as partners
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.projects import services as projects
+from netzwerker.domain.projects.models import Project
 from netzwerker.domain.tasks import services as tasks
 from netzwerker.errors import InvalidInput, Problem
 
@@ -342,6 +344,36 @@ def load_referral(loader: Loader, entry: dict[str, Any]) -> None:
         )
 
 
+def load_rating(loader: Loader, entry: dict[str, Any]) -> None:
+    """Scores of an offer's quality (``offer = "key"``) or of a proposed measure's priority
+    (``project = "key"``): ``scores = { criterion = score, … }`` on ``rated_on``."""
+    values, extras = _split(entry, "offer", "project", "scores")
+    if ("offer" in extras) == ("project" in extras):
+        raise InvalidInput([Problem("offer", "name either an offer or a project")])
+    subject = appraisal.Subject.OFFER if "offer" in extras else appraisal.Subject.PROJECT
+    model = Offer if subject is appraisal.Subject.OFFER else Project
+    subject_id = loader.find(model, extras[subject.value], subject.value)
+    scores = loader.value(extras, "scores", dict[str, int], {})
+    common = loader.draft({"criterion": "", "score": 0, **values}, appraisal.RatingDraft, {})
+    drafts = [attrs.evolve(common, criterion=key, score=score) for key, score in scores.items()]
+    today = common.rated_on or loader.deployment.today()
+    appraisal.rate(
+        loader.session,
+        loader.deployment,
+        subject,
+        subject_id,
+        drafts,
+        today=today,
+        actor=loader.actor,
+    )
+
+
+def load_resource(loader: Loader, entry: dict[str, Any]) -> None:
+    """What a provider spent on an offer in a year (``offer``, ``partner`` by key)."""
+    draft = loader.draft(entry, appraisal.ResourceDraft, {"offer": ("offer_id", Offer), **PARTNER})
+    appraisal.spend(loader.session, draft, actor=loader.actor)
+
+
 def core_sections() -> list[DataSection]:
     return [
         DataSection("people", load_person, "Ansprechpersonen der Partner"),
@@ -356,5 +388,7 @@ def core_sections() -> list[DataSection]:
         DataSection("meetings", load_meeting, "Sitzungen und Fallkonferenzen"),
         DataSection("cases", load_case, "Fälle mit Einwilligungen"),
         DataSection("consents", load_consent, "Einwilligungen zu bestehenden Fällen"),
+        DataSection("ratings", load_rating, "Qualitätsbewertungen und Prioritäten"),
+        DataSection("resources", load_resource, "Mittel- und Ressourceneinsatz je Angebot"),
         DataSection("referrals", load_referral, "Verweise zwischen Partnern"),
     ]

@@ -1,5 +1,6 @@
 """Every table of the core, imported in one place so the metadata is complete."""
 
+from netzwerker.domain.appraisal.models import OfferResource, Rating
 from netzwerker.domain.audit.models import AuditEvent
 from netzwerker.domain.cases.models import (
     Case,
@@ -57,6 +58,7 @@ __all__ = [
     "MeetingParticipant",
     "Need",
     "Offer",
+    "OfferResource",
     "OfferTerm",
     "Partner",
     "PartnerLegalDomain",
@@ -65,6 +67,7 @@ __all__ = [
     "Project",
     "ProjectPartner",
     "ProjectTargetGroup",
+    "Rating",
     "Referral",
     "Registration",
     "ServiceChain",

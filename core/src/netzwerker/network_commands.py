@@ -86,6 +86,71 @@ def catalogue_duplicates(deployment: str, minimum: float) -> None:
     click.echo(f"{len(found)} mögliche Doppelstrukturen")
 
 
+def _appraisals(appraisals: list, fmt: str, money: bool) -> None:
+    header = ["Rang", "Titel", "Träger", "Punkte", "Kriterien"]
+    if money:
+        header += ["Mittel (EUR)", "Stunden", "EUR je Platz"]
+    rows = []
+    for item in appraisals:
+        row = [
+            item.rank or "",
+            item.title,
+            item.partner,
+            "" if item.score is None else f"{item.score:.2f}",
+            " ".join(f"{key}={score}" for key, score in sorted(item.scores.items())),
+        ]
+        if money:
+            row += [item.money, item.staff_hours, item.money_per_place or ""]
+        rows.append(row)
+    if fmt == "csv":
+        click.echo(to_csv(header, rows), nl=False)
+        return
+    for row in rows:
+        extra = f"  {row[5]} EUR, {row[6]} Std." if money else ""
+        click.echo(f"{row[0]!s:>3} {row[3]:>5}  {row[1]} ({row[2]}){extra}")
+
+
+@catalogue.command("quality")
+@deployment_argument
+@click.option("--year", type=int, help="resources spent in this year (default: all years)")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text")
+def catalogue_quality(deployment: str, year: int | None, fmt: str) -> None:
+    """Offers ranked by their quality score ([appraisal.quality]), with what they cost."""
+    from netzwerker.domain.appraisal.services import offer_quality
+
+    loaded = open_deployment(deployment)
+    with loaded.session() as session:
+        _appraisals(offer_quality(session, loaded, year=year), fmt, money=True)
+
+
+@catalogue.command("priorities")
+@deployment_argument
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text")
+def catalogue_priorities(deployment: str, fmt: str) -> None:
+    """Proposed measures (projects at idea or concept) in order of priority."""
+    from netzwerker.domain.appraisal.services import priorities
+
+    loaded = open_deployment(deployment)
+    with loaded.session() as session:
+        _appraisals(priorities(session, loaded), fmt, money=False)
+
+
+@catalogue.command("resources")
+@deployment_argument
+@click.option("--by", type=click.Choice(["offer", "partner"]), default="offer")
+@click.option("--year", type=int, help="only this year")
+def catalogue_resources(deployment: str, by: str, year: int | None) -> None:
+    """Money and staff hours spent, per offer or per provider."""
+    from netzwerker.domain.appraisal.services import resources
+
+    loaded = open_deployment(deployment)
+    with loaded.session() as session:
+        sums = resources(session, by=by, year=year)
+    for item in sums:
+        click.echo(f"{item.money:>12} EUR {item.staff_hours:>8} Std.  {item.name}")
+    click.echo(f"{sum(i.money for i in sums)} EUR, {sum(i.staff_hours for i in sums)} Std.")
+
+
 @catalogue.command("hsds")
 @deployment_argument
 @click.option(

@@ -1,0 +1,145 @@
+"""``/api/appraisal``: the quality of the offers, priorities among proposed measures, and the
+resources spent per offer and provider."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+import attrs
+from litestar import Controller, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from netzwerker.config import RatingScheme
+from netzwerker.domain.appraisal.services import (
+    Appraisal,
+    RatingDraft,
+    ResourceDraft,
+    ResourceSum,
+    Subject,
+    offer_quality,
+    priorities,
+    rate,
+    resources,
+    scheme_of,
+    spend,
+)
+from netzwerker.domain.users import permissions
+from netzwerker.http import bodies
+from netzwerker.http.params import CurrentActor, CurrentDeployment
+
+
+@attrs.frozen
+class AppraisalOut:
+    id: int
+    title: str
+    partner: str
+    scores: dict[str, int]
+    score: float | None
+    complete: bool
+    rank: int | None
+    state: str
+    capacity: int | None
+    money: Decimal
+    staff_hours: Decimal
+    money_per_place: Decimal | None
+
+    @classmethod
+    def of(cls, appraisal: Appraisal) -> AppraisalOut:
+        return cls(**attrs.asdict(appraisal), money_per_place=appraisal.money_per_place)
+
+
+@attrs.frozen
+class RatedOut:
+    subject: str
+    subject_id: int
+    criteria: list[str]
+
+
+@attrs.frozen
+class SpentOut:
+    offer_id: int
+    partner_id: int
+    year: int
+    money: Decimal
+    staff_hours: Decimal
+    source: str
+
+
+class AppraisalController(Controller):
+    path = "/api/appraisal"
+    tags = ("appraisal",)
+
+    @get("/schemes/{subject:str}", sync_to_thread=True, summary="A rating scheme's criteria")
+    def scheme(
+        self, subject: FromPath[Literal["offer", "project"]], deployment: CurrentDeployment
+    ) -> RatingScheme:
+        return scheme_of(deployment, Subject(subject))
+
+    @get("/quality", sync_to_thread=True, summary="Offers ranked by their quality score")
+    def quality(
+        self,
+        deployment: CurrentDeployment,
+        year: Annotated[int | None, QueryParameter(description="resources of this year")] = None,
+    ) -> list[AppraisalOut]:
+        """Each active offer's latest score per criterion, the weighted score and its rank,
+        with the money and staff hours spent on it and the money per place."""
+        with deployment.session() as session:
+            return [AppraisalOut.of(a) for a in offer_quality(session, deployment, year=year)]
+
+    @get("/priorities", sync_to_thread=True, summary="Proposed measures in order of priority")
+    def priorities(self, deployment: CurrentDeployment) -> list[AppraisalOut]:
+        """Projects still at idea or concept, ranked by their weighted priority score."""
+        with deployment.session() as session:
+            return [AppraisalOut.of(a) for a in priorities(session, deployment)]
+
+    @post(
+        "/{subject:str}/{subject_id:int}/ratings",
+        dto=None,
+        return_dto=None,
+        sync_to_thread=True,
+        status_code=201,
+    )
+    def rate(
+        self,
+        subject: FromPath[Literal["offer", "project"]],
+        subject_id: FromPath[int],
+        data: JSONBody[list[RatingDraft]],
+        deployment: CurrentDeployment,
+        actor: CurrentActor,
+    ) -> RatedOut:
+        """Rate an offer's quality or a proposed measure's priority (coordinators)."""
+        permissions.require_manager(actor, "rate offers and measures")
+        with deployment.transaction() as session:
+            saved = rate(
+                session,
+                deployment,
+                Subject(subject),
+                subject_id,
+                data,
+                today=deployment.today(),
+                actor=actor.username,
+            )
+        return RatedOut(subject, subject_id, [rating.criterion for rating in saved])
+
+    @get("/resources", sync_to_thread=True, summary="Money and staff hours per offer or provider")
+    def resources(
+        self,
+        deployment: CurrentDeployment,
+        by: FromQuery[Literal["offer", "partner"]] = "offer",
+        year: FromQuery[int | None] = None,
+    ) -> list[ResourceSum]:
+        with deployment.session() as session:
+            return resources(session, by=by, year=year)
+
+    @post("/resources", dto=bodies.Body[ResourceDraft], return_dto=None, sync_to_thread=True)
+    def spend(
+        self, data: JSONBody[ResourceDraft], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> SpentOut:
+        """Record what a provider spends on an offer in a year (coordinators)."""
+        permissions.require_manager(actor, "record resources")
+        with deployment.transaction() as session:
+            row = spend(session, data, actor=actor.username)
+            return SpentOut(
+                row.offer_id, row.partner_id, row.year, row.money, row.staff_hours, row.source
+            )
