@@ -45,10 +45,12 @@ class PartnerKind:
 
 @attrs.frozen
 class Period:
-    """A closed date interval, both ends included."""
+    """A closed date interval, both ends included. Its days are days in ``timezone`` (the
+    deployment's, where indicators are computed), so a timestamp counts on its local day."""
 
     start: date
     end: date
+    timezone: str = attrs.field(default="UTC", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:

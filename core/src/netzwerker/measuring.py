@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -103,9 +104,12 @@ def entered(workflow: str, state: str) -> sa.Subquery:
 
 
 def bounds(period: Period) -> tuple[datetime, datetime]:
-    """The period as UTC instants: from its first day's start to the day after its end."""
-    start = datetime.combine(period.start, time.min, tzinfo=UTC)
-    return start, datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=UTC)
+    """The period as UTC instants: from its first day's start to the day after its end, days
+    being those of the period's time zone."""
+    zone = ZoneInfo(period.timezone)
+    start = datetime.combine(period.start, time.min, tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=zone)
+    return start, end.astimezone(UTC)
 
 
 def within(column: Any, period: Period) -> sa.ColumnElement[bool]:

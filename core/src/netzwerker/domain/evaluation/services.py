@@ -26,6 +26,7 @@ from netzwerker.domain.indicators.services import (
     Reading,
     compute_readings,
     goal_readings,
+    in_zone,
     period_of,
 )
 from netzwerker.domain.survey.services import SurveySummary, summarise
@@ -81,6 +82,7 @@ def _conferences(session: Session, period: Period) -> list[ConferenceLine]:
 
 
 def evaluate(session: Session, deployment: Deployment, period: Period, today: date) -> Evaluation:
+    period = in_zone(period, deployment)
     readings = compute_readings(session, deployment, period, today=today)
     network = [reading for reading in readings if reading.working_field is None]
     names = {key: item.value.name for key, item in deployment.registry.working_fields.items()}

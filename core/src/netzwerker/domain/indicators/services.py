@@ -127,7 +127,11 @@ def split_period(period: Period, every: str | None) -> list[Period]:
         months = cursor.month - 1 + step
         following = date(cursor.year + months // 12, months % 12 + 1, 1)
         parts.append(
-            Period(max(cursor, period.start), min(following - timedelta(days=1), period.end))
+            Period(
+                max(cursor, period.start),
+                min(following - timedelta(days=1), period.end),
+                timezone=period.timezone,
+            )
         )
         cursor = following
     return parts
@@ -222,6 +226,11 @@ def read(
     )
 
 
+def in_zone(period: Period, deployment: Deployment) -> Period:
+    """The period's days as the deployment's local days."""
+    return attrs.evolve(period, timezone=deployment.config.deployment.timezone)
+
+
 def compute_readings(
     session: Session,
     deployment: Deployment,
@@ -234,6 +243,7 @@ def compute_readings(
 ) -> list[Reading]:
     """Every selected indicator for every part of the period, in that order."""
     today = today or deployment.today()
+    period = in_zone(period, deployment)
     indicators = selected(deployment.registry, keys, scope.working_field)
     return [
         read(session, item, part, scope, today)
@@ -382,7 +392,7 @@ def goal_readings(
         reading = read(
             session,
             contributed,
-            Period(goal.period_start, goal.period_end),
+            in_zone(Period(goal.period_start, goal.period_end), deployment),
             Scope(working_field=goal.working_field),
             today,
         )
