@@ -40,11 +40,19 @@ def shipped(tmp_path):
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_a_shipped_deployment_checks_migrates_and_imports(shipped, name):
+def test_a_shipped_deployment_checks_migrates_imports_and_serves(shipped, name):
+    from litestar.testing import TestClient
+
+    from netzwerker.app import create_app
+
     deployment = shipped(name)
     try:
         with deployment.session() as session:
             assert session.scalar(sa.select(sa.func.count(Partner.id))) > 0
+        with TestClient(create_app(deployment)) as client:  # it serves
+            assert client.get("/ready").status_code == 200
+            assert client.get("/api/partners").status_code == 401
+            assert client.get("/login").status_code == 200
     finally:
         deployment.dispose()
 
