@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import icalendar
@@ -129,7 +130,9 @@ def test_registration_window_check_in_and_exports(api) -> None:
     assert api.get(f"{path}/export.csv", "partner_member").status_code == 403
     assert api.get(f"{path}/export.csv", params={"list": "x"}).status_code == 400
 
-    start = conference["starts_at"][:10]
+    # The indicators count days of the deployment's time zone.
+    zone = ZoneInfo(api.deployment.config.deployment.timezone)
+    start = datetime.fromisoformat(conference["starts_at"]).astimezone(zone).date().isoformat()
     report = api.get("/api/indicators/report", params={"from": start, "to": start}).json()
     values = {r["indicator"]: r["value"] for r in report["readings"]}
     # Both conferences of this test start that day; one participant was checked in.

@@ -221,7 +221,7 @@ def load_data_file(
 
     rows = parse_partners(path, deployment.registry)
     result = import_partners(session, rows, progress=progress, actor=actor, file=path.name)
-    return Loaded(path, {"partners created": result.created, "partners updated": result.updated})
+    return Loaded(path, {"partners created": result.created, "updated": result.updated})
 
 
 def kind_of(path: Path) -> str:
