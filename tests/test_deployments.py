@@ -20,23 +20,32 @@ DEPLOYMENTS = Path(__file__).resolve().parents[1] / "deployments"
 SHIPPED = sorted(folder.name for folder in DEPLOYMENTS.iterdir() if folder.is_dir())
 
 
-@pytest.fixture
-def shipped(tmp_path):
-    """A copy of a shipped deployment, migrated and imported into a database of its own (on
-    the server the suite runs against); its ``database_url`` is that database."""
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory):
+    """A shipped deployment, copied, checked, migrated and imported into a database of its
+    own (on the server the suite runs against) once per test session; its ``database_url``
+    is that database. Tests that change its data keep to additions the others' assertions
+    allow for (the report test compares with whatever is stored)."""
+    made: dict[str, object] = {}
     with contextlib.ExitStack() as stack:
 
         def copy(name: str):
-            folder = tmp_path / name
-            shutil.copytree(DEPLOYMENTS / name, folder, ignore=shutil.ignore_patterns("*.db*"))
-            url = stack.enter_context(scratch_database(tmp_path, name))
-            runner = CliRunner(env={"DATABASE_URL": url})
-            for command in ("check", "migrate", "import"):
-                answer = runner.invoke(cli, [command, str(folder)])
-                assert answer.exit_code == 0, f"{command}: {answer.output}"
-            return load(folder, database_url=url)
+            if name not in made:
+                base = tmp_path_factory.mktemp(name)
+                folder = base / name
+                ignore = shutil.ignore_patterns("*.db*")
+                shutil.copytree(DEPLOYMENTS / name, folder, ignore=ignore)
+                url = stack.enter_context(scratch_database(base, name))
+                runner = CliRunner(env={"DATABASE_URL": url})
+                for command in ("check", "migrate", "import"):
+                    answer = runner.invoke(cli, [command, str(folder)])
+                    assert answer.exit_code == 0, f"{command}: {answer.output}"
+                made[name] = load(folder, database_url=url)
+            return made[name]
 
         yield copy
+        for deployment in made.values():
+            deployment.dispose()
 
 
 @pytest.mark.parametrize("name", SHIPPED)

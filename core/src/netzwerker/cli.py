@@ -143,13 +143,10 @@ def check(deployment: str) -> None:
 @deployment_argument
 def migrate(deployment: str) -> None:
     """Bring the database schema up to date and store working fields and goals."""
-    from netzwerker.domain.fields.services import sync_reference_data
-
     loaded = open_deployment(deployment, migrated=False)
-    for line in schema.upgrade(loaded):
+    lines, result = schema.migrate(loaded)
+    for line in lines:
         click.echo(f"schema {line}")
-    with loaded.transaction() as session:
-        result = sync_reference_data(session, loaded)
     click.echo(
         f"working fields: {len(loaded.registry.working_fields)} active "
         f"({result.fields_added} new, {result.fields_deactivated} deactivated); "
@@ -644,8 +641,11 @@ def template_import(deployment: str, file: Path, partners: Sequence[str]) -> Non
     loaded = open_deployment(deployment)
     made = read_template(file)
     with loaded.transaction() as session:
-        chains, circles = import_template(session, made, actor=cli_actor(), partners=mapping)
-    click.echo(f"created {len(chains)} service chains and {len(circles)} circles from {file}")
+        made_here = import_template(session, loaded, made, actor=cli_actor(), partners=mapping)
+    click.echo(
+        f"created {made_here['chains']} service chains and {made_here['circles']} circles "
+        f"from {file}"
+    )
 
 
 def cli_actor() -> str:

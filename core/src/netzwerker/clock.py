@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 
@@ -14,3 +14,9 @@ def utcnow() -> datetime:
 def today_in(timezone: str) -> date:
     """Today's date where the jobcenter is: due dates and overdue are judged locally."""
     return datetime.now(ZoneInfo(timezone)).date()
+
+
+def midday(day: date, timezone: str) -> datetime:
+    """Noon of ``day`` where the jobcenter is, as a UTC instant: when something known only
+    by its date happened (a household taken into coaching, a project recorded)."""
+    return datetime.combine(day, time(12), tzinfo=ZoneInfo(timezone)).astimezone(UTC)

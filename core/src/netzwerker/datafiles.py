@@ -25,7 +25,7 @@ from __future__ import annotations
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,6 +34,7 @@ import cattrs
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from netzwerker.clock import midday
 from netzwerker.deployment import Deployment, load
 from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused
 from netzwerker.structuring import localized, make_converter, structure
@@ -54,25 +55,33 @@ class Loader:
     deployment: Deployment
     actor: str
     converter: cattrs.Converter = attrs.Factory(make_converter)
+    #: Ids found so far: a file names the same partners hundreds of times. A record the
+    #: import has not yet made is looked up again, so later entries find it once it exists.
+    _found: dict[tuple[str, str], int] = attrs.Factory(dict)
 
     def find(self, model: type, reference: Any, path: str) -> int:
         """The id of the ``model`` record a file names (a key; a person's name; a case's
         pseudonym). Raises :class:`InvalidInput` naming ``path``."""
         column = _REFERENCE_COLUMNS.get(model.__name__, "key")
         noun = model.__tablename__.replace("_", " ")  # type: ignore[attr-defined]
+        if reference is None:
+            raise InvalidInput([Problem(path, "required, but missing")])
         if not isinstance(reference, str) or not reference.strip():
             raise InvalidInput([Problem(path, f"expected the {column} of a {noun}")])
-        found = self.session.scalars(
-            sa.select(model.id).where(getattr(model, column) == reference.strip()).limit(2)  # type: ignore[attr-defined]
-        ).all()
-        if not found:
-            raise InvalidInput([Problem(path, f"no {noun} {reference!r}")])
-        if len(found) > 1:
-            raise InvalidInput([Problem(path, f"{reference!r} names more than one {noun}")])
-        return found[0]
+        cache_key = (model.__name__, reference.strip())
+        if cache_key not in self._found:
+            found = self.session.scalars(
+                sa.select(model.id).where(getattr(model, column) == reference.strip()).limit(2)  # type: ignore[attr-defined]
+            ).all()
+            if not found:
+                raise InvalidInput([Problem(path, f"no {noun} {reference!r}")])
+            if len(found) > 1:
+                raise InvalidInput([Problem(path, f"{reference!r} names more than one {noun}")])
+            self._found[cache_key] = found[0]
+        return self._found[cache_key]
 
     def resolve(
-        self, entry: Mapping[str, Any], references: Mapping[str, tuple[str, type]], path: str = ""
+        self, entry: Mapping[str, Any], references: Mapping[str, tuple[str, type]]
     ) -> dict[str, Any]:
         """``entry`` with each reference field (``"lead": ("lead_partner_id", Partner)``)
         replaced by the id field it names; a list of references becomes a list of ids."""
@@ -82,34 +91,48 @@ class Loader:
             if name not in values:
                 continue
             reference = values.pop(name)
-            place = f"{path}.{name}" if path else name
-            try:
-                if isinstance(reference, list):
-                    ids = []
-                    for index, item in enumerate(reference):
-                        try:
-                            ids.append(self.find(model, item, f"{place}[{index}]"))
-                        except InvalidInput as exc:
-                            problems.extend(exc.problems)
-                    values[target] = ids
-                else:
-                    values[target] = self.find(model, reference, place)
-            except InvalidInput as exc:
-                problems.extend(exc.problems)
+            if isinstance(reference, list):
+                values[target] = self.each(
+                    reference, name, lambda item, model=model: self.find(model, item, ""), problems
+                )
+            else:
+                try:
+                    values[target] = self.find(model, reference, name)
+                except InvalidInput as exc:
+                    problems.extend(exc.problems)
         if problems:
             raise InvalidInput(problems)
         return values
 
     def draft(
-        self,
-        entry: Mapping[str, Any],
-        cls: type[T],
-        references: Mapping[str, tuple[str, type]],
-        path: str = "",
+        self, entry: Mapping[str, Any], cls: type[T], references: Mapping[str, tuple[str, type]]
     ) -> T:
-        """The service's draft for an entry (or a table inside it, at ``path``), its
-        references resolved."""
-        return structure(self.converter, self.resolve(entry, references, path), cls, path)
+        """The service's draft for an entry (or a table inside it), its references resolved."""
+        return structure(self.converter, self.resolve(entry, references), cls)
+
+    def each(
+        self,
+        items: Any,
+        name: str,
+        take: Callable[[Any], T],
+        problems: list[Problem] | None = None,
+    ) -> list[T]:
+        """``take`` of every item of the list ``name`` of an entry, each item's problems
+        located at ``name[index]``; they are raised together, or added to ``problems``."""
+        if not isinstance(items, list):
+            raise InvalidInput([Problem(name, "expected a list")])
+        collected: list[Problem] = []
+        taken = []
+        for index, item in enumerate(items):
+            try:
+                taken.append(take(item))
+            except InvalidInput as exc:
+                collected.extend(problem.within(f"{name}[{index}]") for problem in exc.problems)
+        if problems is not None:
+            problems.extend(collected)
+        elif collected:
+            raise InvalidInput(collected)
+        return taken
 
     def value(self, entry: Mapping[str, Any], name: str, cls: type[T], default: T) -> T:
         """One extra value of an entry (not part of the draft), structured as ``cls``."""
@@ -119,11 +142,12 @@ class Loader:
 
     def moment(self, day: date | datetime | None) -> datetime | None:
         """When something a file dates happened: noon of the day, the deployment's time."""
+        timezone = self.deployment.config.deployment.timezone
         if day is None:
             return None
-        if not isinstance(day, datetime):
-            day = datetime.combine(day, time(12))
-        return localized(day, self.deployment.config.deployment.timezone)
+        if isinstance(day, datetime):
+            return localized(day, timezone)
+        return midday(day, timezone)
 
 
 _REFERENCE_COLUMNS = {"Person": "name", "Case": "pseudonym"}
@@ -167,6 +191,22 @@ def load_network_file(
     """Load every section of a network file; raises :class:`InvalidInput` with every
     problem, and the caller's transaction then writes nothing."""
     sections = read_network_file(path)
+    return Loaded(
+        path, load_sections(session, deployment, sections, actor=actor, progress=progress)
+    )
+
+
+def load_sections(
+    session: Session,
+    deployment: Deployment,
+    sections: Mapping[str, list[dict[str, Any]]],
+    *,
+    actor: str,
+    progress: Callable[[int], object] | None = None,
+) -> dict[str, int]:
+    """Load the entries of each section, in order, each in a savepoint of its own so that
+    every problem is found; raises :class:`InvalidInput` with all of them. Returns how many
+    entries each section had."""
     known = deployment.registry.data_sections
     problems = [
         Problem(name, f"unknown section (one of {', '.join(sorted(known))})")
@@ -176,7 +216,6 @@ def load_network_file(
     if problems:
         raise InvalidInput(problems)
     loader = Loader(session, deployment, actor)
-    counts: dict[str, int] = {}
     for name, entries in sections.items():
         load_entry = known[name].value.load
         for index, entry in enumerate(entries):
@@ -190,10 +229,9 @@ def load_network_file(
                 problems.append(Problem(place, str(exc)))
             if progress:
                 progress(1)
-        counts[name] = len(entries)
     if problems:
         raise InvalidInput(problems)
-    return Loaded(path, counts)
+    return {name: len(entries) for name, entries in sections.items()}
 
 
 def entries_in(path: Path, kind: str) -> int:
@@ -254,14 +292,12 @@ def rehearse(deployment: Deployment) -> list[Problem]:
     """Every problem of the listed data files, found by loading them into a scratch SQLite
     database with the deployment's schema; the deployment's own database is not touched."""
     from netzwerker import schema
-    from netzwerker.domain.fields.services import sync_reference_data
 
     with tempfile.TemporaryDirectory(prefix="netzwerker-check-") as scratch:
         rehearsal = load(deployment.folder, f"sqlite:///{Path(scratch) / 'rehearsal.db'}")
         try:
-            schema.upgrade(rehearsal)
+            schema.migrate(rehearsal)
             with rehearsal.session() as session:
-                sync_reference_data(session, rehearsal)
                 try:
                     load_listed_files(session, rehearsal, actor="check")
                 except InvalidInput as exc:

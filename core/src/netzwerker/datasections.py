@@ -76,28 +76,16 @@ def _moves(loader: Loader, extras: dict[str, Any]) -> list[Move]:
     return loader.value({"moves": raw}, "moves", list[Move], [])
 
 
-def _nested(
+def _resolved(
     loader: Loader, items: Any, name: str, references: dict[str, tuple[str, type]]
 ) -> list[dict[str, Any]]:
     """A list of tables inside an entry, each with its references resolved."""
-    if not isinstance(items, list):
-        raise InvalidInput([Problem(name, "expected a list of tables")])
-    resolved, problems = [], []
-    for index, item in enumerate(items):
-        try:
-            resolved.append(loader.resolve(item, references, f"{name}[{index}]"))
-        except InvalidInput as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InvalidInput(problems)
-    return resolved
+    return loader.each(items, name, lambda item: loader.resolve(item, references))
 
 
 def load_person(loader: Loader, entry: dict[str, Any]) -> None:
     values, extras = _split(entry, "partner")
-    if "partner" not in extras:
-        raise InvalidInput([Problem("partner", "required, but missing")])
-    partner_id = loader.find(Partner, extras["partner"], "partner")
+    partner_id = loader.find(Partner, extras.get("partner"), "partner")
     draft = loader.draft(values, partners.ContactDraft, {})
     if loader.session.scalar(
         sa.select(Person.id).where(Person.partner_id == partner_id, Person.name == draft.name)
@@ -127,14 +115,17 @@ def load_chain(loader: Loader, entry: dict[str, Any]) -> None:
     binding, and takes cases, once every step partner has agreed)."""
     values, extras = _split(entry, "agreements")
     if "steps" in values:
-        values["steps"] = _nested(
+        values["steps"] = _resolved(
             loader, values["steps"], "steps", {**PARTNER, "offer": ("offer_id", Offer)}
         )
-    agreements = _nested(loader, extras.get("agreements", []), "agreements", PARTNER)
+    agreements = loader.each(
+        extras.get("agreements", []),
+        "agreements",
+        lambda item: loader.draft(item, chains.AgreementDraft, PARTNER),
+    )
     draft = loader.draft(values, chains.ChainDraft, {})
     chain = chains.create_chain(loader.session, draft, actor=loader.actor)
-    for index, agreement in enumerate(agreements):
-        agreed = loader.draft(agreement, chains.AgreementDraft, {}, f"agreements[{index}]")
+    for agreed in agreements:
         chains.record_agreement(
             loader.session,
             chain.id,
@@ -152,17 +143,11 @@ def load_conference(loader: Loader, entry: dict[str, Any]) -> None:
     conference = conferences.create_conference(
         loader.session, loader.deployment, draft, actor=loader.actor
     )
-    items = extras.get("registrations", [])
-    if not isinstance(items, list):
-        raise InvalidInput([Problem("registrations", "expected a list of tables")])
-    problems = []
-    for index, item in enumerate(items):
-        try:
-            _register(loader, conference, item)
-        except InvalidInput as exc:
-            problems.extend(p.within(f"registrations[{index}]") for p in exc.problems)
-    if problems:
-        raise InvalidInput(problems)
+    loader.each(
+        extras.get("registrations", []),
+        "registrations",
+        lambda item: _register(loader, conference, item),
+    )
 
 
 def load_registration(loader: Loader, entry: dict[str, Any]) -> None:
@@ -191,7 +176,7 @@ def _register(loader: Loader, conference: Conference, entry: dict[str, Any]) -> 
 def load_project(loader: Loader, entry: dict[str, Any]) -> None:
     values, extras = _split(entry, "recorded_on", "funding", "moves")
     if "partners" in values:
-        values["partners"] = _nested(loader, values["partners"], "partners", PARTNER)
+        values["partners"] = _resolved(loader, values["partners"], "partners", PARTNER)
     draft = loader.draft(values, projects.ProjectDraft, {})
     when = loader.value(extras, "recorded_on", date, None)
     funding = loader.value(extras, "funding", list[Funding], [])
@@ -200,7 +185,8 @@ def load_project(loader: Loader, entry: dict[str, Any]) -> None:
     project = projects.create_project(
         session, deployment, draft, actor=actor, now=loader.moment(when)
     )
-    for index, item in enumerate(funding):
+
+    def apply_for(item: Funding) -> None:
         application = projects.add_funding(
             session,
             project.id,
@@ -210,19 +196,14 @@ def load_project(loader: Loader, entry: dict[str, Any]) -> None:
             actor=actor,
         )
         if item.decision:
-            try:
-                projects.decide_funding(
-                    session,
-                    project.id,
-                    application.id,
-                    projects.FundingDecision(
-                        item.decision, item.decided_on, item.granted, item.reason
-                    ),
-                    today=deployment.today(),
-                    actor=actor,
-                )
-            except InvalidInput as exc:
-                raise InvalidInput([p.within(f"funding[{index}]") for p in exc.problems]) from None
+            decision = projects.FundingDecision(
+                item.decision, item.decided_on, item.granted, item.reason
+            )
+            projects.decide_funding(
+                session, project.id, application.id, decision, today=deployment.today(), actor=actor
+            )
+
+    loader.each(funding, "funding", apply_for)
     for move in moves:
         projects.move_project(
             session, deployment, project.id, move.action, actor=actor, reason=move.reason
@@ -273,7 +254,7 @@ def load_task(loader: Loader, entry: dict[str, Any]) -> None:
 def load_meeting(loader: Loader, entry: dict[str, Any]) -> None:
     values = dict(entry)
     if values.get("participants") is not None:
-        values["participants"] = _nested(
+        values["participants"] = _resolved(
             loader,
             values["participants"],
             "participants",
@@ -289,16 +270,19 @@ def load_case(loader: Loader, entry: dict[str, Any]) -> None:
     """A case by pseudonym with its workers and the consents the person gave."""
     values, extras = _split(entry, "consents")
     if "workers" in values:
-        values["workers"] = _nested(
+        values["workers"] = _resolved(
             loader, values["workers"], "workers", {"person": ("person_id", Person)}
         )
-    consents = _nested(loader, extras.get("consents", []), "consents", PARTNER)
+    consents = loader.each(
+        extras.get("consents", []),
+        "consents",
+        lambda item: loader.draft(item, cases.ConsentDraft, PARTNER),
+    )
     draft = loader.draft(values, cases.CaseDraft, {})
     today = draft.opened_on or loader.deployment.today()
     case = cases.create_case(loader.session, draft, today=today, actor=loader.actor)
-    for index, consent in enumerate(consents):
-        consent_draft = loader.draft(consent, cases.ConsentDraft, {}, f"consents[{index}]")
-        cases.give_consent(loader.session, case.id, consent_draft, today=today, actor=loader.actor)
+    for consent in consents:
+        cases.give_consent(loader.session, case.id, consent, today=today, actor=loader.actor)
 
 
 def load_consent(loader: Loader, entry: dict[str, Any]) -> None:

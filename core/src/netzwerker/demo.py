@@ -24,7 +24,6 @@ from netzwerker.cli import fail
 from netzwerker.datafiles import load_listed_files
 from netzwerker.deployment import DATABASE_FILE, Deployment, default_database_url, load_problems
 from netzwerker.domain.circles.models import Circle, CirclePartner
-from netzwerker.domain.fields.services import sync_reference_data
 from netzwerker.domain.partners.models import Partner, PartnerWorkingField, Person
 from netzwerker.domain.tasks.escalation import escalate
 from netzwerker.domain.tasks.models import Task
@@ -127,11 +126,10 @@ def run_demo(
         fail(problems, f"{folder}: the deployment has {len(problems)} problem(s):")
     _fresh_database(deployment)
     echo(f"Deployment: {deployment.name} ({folder})")
-    for line in schema.upgrade(deployment):
+    for line in schema.migrate(deployment)[0]:
         echo(f"  schema {line}")
     today = deployment.today()
     with deployment.transaction() as session:
-        sync_reference_data(session, deployment)
         try:
             for loaded in load_listed_files(session, deployment, actor="demo"):
                 echo(f"  {loaded.path.name}: {loaded.summary()}")

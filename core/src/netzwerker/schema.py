@@ -8,6 +8,7 @@ leaves its tables alone, enabling it again continues its history.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 from alembic import command
@@ -18,6 +19,9 @@ from sqlalchemy.engine import Connection
 
 from netzwerker.deployment import Deployment
 from netzwerker.plugins import call_each
+
+if TYPE_CHECKING:
+    from netzwerker.domain.fields.services import SyncResult
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 CORE_VERSION_TABLE = "alembic_version"
@@ -61,6 +65,16 @@ def upgrade(deployment: Deployment) -> list[str]:
             state = "up to date" if before == after else f"{before or 'empty'} -> {after}"
             lines.append(f"{history.owner}: {state}")
     return lines
+
+
+def migrate(deployment: Deployment) -> tuple[list[str], SyncResult]:
+    """What ``netzwerker migrate`` does: every history to its head, then the working fields
+    and goals of the deployment stored. Returns :func:`upgrade`'s lines and what was stored."""
+    from netzwerker.domain.fields.services import sync_reference_data
+
+    lines = upgrade(deployment)
+    with deployment.transaction() as session:
+        return lines, sync_reference_data(session, deployment)
 
 
 def upgrade_to(deployment: Deployment, revisions: dict[History, list[str]]) -> None:

@@ -133,11 +133,7 @@ def make_deployment(
 
 def migrate_deployment(deployment: Deployment) -> None:
     """What ``netzwerker migrate`` does: schema to head, working fields and goals stored."""
-    from netzwerker.domain.fields.services import sync_reference_data
-
-    schema.upgrade(deployment)
-    with deployment.transaction() as session:
-        sync_reference_data(session, deployment)
+    schema.migrate(deployment)
 
 
 @pytest.fixture

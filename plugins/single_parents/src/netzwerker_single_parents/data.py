@@ -26,8 +26,8 @@ from netzwerker_single_parents import services
 def load_household(loader: Loader, entry: dict[str, Any]) -> None:
     """A household in coaching, with its sponsorships, the barriers it met and, once it
     happened, the day it left benefit receipt; the caseload limit applies as in the API."""
-    values = {k: v for k, v in entry.items() if k not in ("sponsorships", "barriers")}
-    values.pop("left_benefits_on", None)
+    history = ("sponsorships", "barriers", "left_benefits_on")
+    values = {key: value for key, value in entry.items() if key not in history}
     draft = loader.draft(values, services.HouseholdDraft, {"coach": ("coach_person_id", Person)})
     sponsorships = loader.value(entry, "sponsorships", list[services.SponsorshipDraft], [])
     barriers = loader.value(entry, "barriers", list[services.BarrierDraft], [])

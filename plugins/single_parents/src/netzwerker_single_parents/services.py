@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from enum import StrEnum
 
 import attrs
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from netzwerker.clock import midday
 from netzwerker.deployment import Deployment
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.cases import services as cases
@@ -16,7 +17,6 @@ from netzwerker.domain.cases.models import Case
 from netzwerker.domain.partners.models import Person
 from netzwerker.domain.workflows.services import InstanceDraft, start_instance
 from netzwerker.errors import InvalidInput, NotFound, Problem, Refused
-from netzwerker.structuring import localized
 from netzwerker.validators import not_negative
 from netzwerker_single_parents.models import Barrier, Household, Sponsorship
 from netzwerker_single_parents.settings import OverLimit, SingleParentsSettings
@@ -117,9 +117,8 @@ def add_household(
         COACHING,
         InstanceDraft(subject=draft.reference, person_id=draft.coach_person_id),
         actor=actor,
-        now=localized(
-            datetime.combine(started_on, time(12)), deployment.config.deployment.timezone
-        ),
+        # A household recorded after the fact started at noon of its day; else it starts now.
+        now=draft.started_on and midday(draft.started_on, deployment.config.deployment.timezone),
     )
     case = cases.create_case(
         session,

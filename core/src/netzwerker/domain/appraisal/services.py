@@ -27,6 +27,7 @@ from netzwerker.domain.audit.services import record
 from netzwerker.domain.catalogue.models import Offer
 from netzwerker.domain.partners.models import Partner
 from netzwerker.domain.projects.models import Project, ProjectPartner
+from netzwerker.domain.projects.services import project_state
 from netzwerker.domain.references import fetch, partner_problems
 from netzwerker.domain.workflows.models import WorkflowInstance
 from netzwerker.errors import InvalidInput, Problem, Refused
@@ -125,9 +126,9 @@ def rate(
     """Record scores of an offer or a proposed measure; a criterion rated again on the same
     day replaces that day's score."""
     scheme = scheme_of(deployment, subject)
-    fetch(session, _subject_model(subject), subject_id, subject.value)
+    rated = fetch(session, _subject_model(subject), subject_id, subject.value)
     if subject is Subject.PROJECT:
-        state = _states(session, [subject_id]).get(subject_id)
+        state = project_state(session, rated)
         if state not in PROPOSED:
             raise Refused(f"project {subject_id} is {state}, no longer a proposed measure")
     criteria = {criterion.key for criterion in scheme.criteria}
@@ -205,15 +206,6 @@ def _ranked(appraisals: list[Appraisal]) -> list[Appraisal]:
         attrs.evolve(a, rank=None if a.score is None else place)
         for place, a in enumerate(ordered, start=1)
     ]
-
-
-def _states(session: Session, project_ids: Sequence[int]) -> dict[int, str]:
-    rows = session.execute(
-        sa.select(Project.id, WorkflowInstance.state)
-        .join(WorkflowInstance, WorkflowInstance.id == Project.lifecycle_id)
-        .where(Project.id.in_(project_ids))
-    )
-    return dict(rows.all())
 
 
 def offer_quality(

@@ -20,11 +20,11 @@ import sqlalchemy as sa
 import tomli_w
 from sqlmodel import Session
 
+from netzwerker.datafiles import load_sections
+from netzwerker.deployment import Deployment
 from netzwerker.domain.chains.models import ChainStep, ServiceChain
-from netzwerker.domain.chains.services import ChainDraft, StepDraft, create_chain
 from netzwerker.domain.circles.models import Circle, CirclePartner
-from netzwerker.domain.circles.services import CircleDraft, create_circle
-from netzwerker.domain.partners.models import LegalDomain, Partner
+from netzwerker.domain.partners.models import Partner
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.structuring import make_converter, structure
 
@@ -164,132 +164,88 @@ def read_template(path: Path) -> NetworkTemplate:
 
 def _resolver(
     session: Session, mapping: Mapping[str, str]
-) -> tuple[dict[str, list[tuple[int, str]]], list[Problem], dict[str, int]]:
-    """Active partners by kind, and the partners the importer named for kinds."""
-    by_kind: dict[str, list[tuple[int, str]]] = {}
-    keys: dict[str, int] = {}
-    for ident, key, kind in session.execute(
-        sa.select(Partner.id, Partner.key, Partner.kind).where(Partner.active).order_by(Partner.key)
+) -> tuple[dict[str, list[str]], list[Problem]]:
+    """The keys of the active partners by kind, and problems with the partners the importer
+    named for kinds."""
+    by_kind: dict[str, list[str]] = {}
+    for key, kind in session.execute(
+        sa.select(Partner.key, Partner.kind).where(Partner.active).order_by(Partner.key)
     ):
-        by_kind.setdefault(kind, []).append((ident, key))
-        keys[key] = ident
+        by_kind.setdefault(kind, []).append(key)
+    active = {key for keys in by_kind.values() for key in keys}
     problems = [
         Problem(f"--partner {kind}={key}", f"no active partner {key!r}")
         for kind, key in mapping.items()
-        if key not in keys
+        if key not in active
     ]
-    named = {kind: keys[key] for kind, key in mapping.items() if key in keys}
-    return by_kind, problems, named
+    return by_kind, problems
 
 
 def import_template(
     session: Session,
+    deployment: Deployment,
     template: NetworkTemplate,
     *,
     actor: str,
     partners: Mapping[str, str] | None = None,
-) -> tuple[list[ServiceChain], list[Circle]]:
-    """Create the template's chains and circles in this deployment, all or nothing.
+) -> dict[str, int]:
+    """Create the template's chains and circles in this deployment, all or nothing: each
+    kind is resolved to a partner here, then the chains and circles are loaded as a network
+    data file's sections would be. ``partners`` names the partner (by key) for a kind where
+    this deployment has several. Returns how many chains and circles were made."""
+    named = dict(partners or {})
+    by_kind, problems = _resolver(session, named)
 
-    ``partners`` names the partner (by key) for a kind where this deployment has several.
-    """
-    by_kind, problems, named = _resolver(session, partners or {})
-
-    def one(kind: str, path: str) -> int | None:
+    def one(kind: str, path: str) -> str | None:
         if kind in named:
             return named[kind]
         candidates = by_kind.get(kind, [])
         if len(candidates) == 1:
-            return candidates[0][0]
+            return candidates[0]
         if not candidates:
             problems.append(Problem(path, f"no active partner of kind {kind!r}"))
         else:
-            keys = ", ".join(key for _, key in candidates)
             problems.append(
                 Problem(
                     path,
-                    f"{len(candidates)} partners of kind {kind!r} ({keys}): "
+                    f"{len(candidates)} partners of kind {kind!r} ({', '.join(candidates)}): "
                     f"choose one with --partner {kind}=KEY",
                 )
             )
         return None
 
-    def every(kinds: Iterable[str]) -> list[int]:
+    def every(kinds: Iterable[str]) -> list[str]:
         return [
-            pid
+            key
             for kind in kinds
-            for pid in ([named[kind]] if kind in named else [i for i, _ in by_kind.get(kind, [])])
+            for key in ([named[kind]] if kind in named else by_kind.get(kind, []))
         ]
 
-    chain_drafts = []
+    chains = []
     for index, chain in enumerate(template.chains):
-        steps = []
-        for position, step in enumerate(chain.steps):
-            path = f"chains[{index}].steps[{position}].partner_kind"
-            partner_id = one(step.partner_kind, path)
-            if step.legal_domain not in LegalDomain.__members__.values():
-                problems.append(
-                    Problem(f"chains[{index}].steps[{position}].legal_domain", "unknown")
-                )
-                continue
-            if partner_id is not None:
-                steps.append(
-                    StepDraft(
-                        title=step.title,
-                        partner_id=partner_id,
-                        legal_domain=LegalDomain(step.legal_domain),
-                        handover_criteria=step.handover_criteria,
-                        max_wait_days=step.max_wait_days,
-                    )
-                )
-        chain_drafts.append((index, chain, steps))
-    circle_drafts = []
+        entry = attrs.asdict(chain)
+        entry["steps"] = [
+            {
+                "title": step.title,
+                "legal_domain": step.legal_domain,
+                "partner": one(
+                    step.partner_kind, f"chains[{index}].steps[{position}].partner_kind"
+                ),
+                "handover_criteria": step.handover_criteria,
+                "max_wait_days": step.max_wait_days,
+            }
+            for position, step in enumerate(chain.steps)
+        ]
+        chains.append(entry)
+    circles = []
     for index, circle in enumerate(template.circles):
-        lead = one(circle.lead_kind, f"circles[{index}].lead_kind") if circle.lead_kind else None
-        circle_drafts.append((index, circle, lead, every(circle.partner_kinds)))
+        entry = {
+            k: v for k, v in attrs.asdict(circle).items() if k not in ("lead_kind", "partner_kinds")
+        }
+        if circle.lead_kind:
+            entry["lead"] = one(circle.lead_kind, f"circles[{index}].lead_kind")
+        entry["partners"] = every(circle.partner_kinds)
+        circles.append(entry)
     if problems:
         raise InvalidInput(problems)
-    created_chains, created_circles = [], []
-    for index, chain, steps in chain_drafts:
-        try:
-            created_chains.append(
-                create_chain(
-                    session,
-                    ChainDraft(
-                        key=chain.key,
-                        name=chain.name,
-                        target_group=chain.target_group,
-                        working_field=chain.working_field,
-                        description=chain.description,
-                        steps=steps,
-                    ),
-                    actor=actor,
-                )
-            )
-        except InvalidInput as exc:
-            problems.extend(Problem(f"chains[{index}].{p.path}", p.message) for p in exc.problems)
-        except ValueError as exc:  # the draft's own checks (a key that is none)
-            problems.append(Problem(f"chains[{index}]", str(exc)))
-    for index, circle, lead, members in circle_drafts:
-        try:
-            created_circles.append(
-                create_circle(
-                    session,
-                    CircleDraft(
-                        key=circle.key,
-                        name=circle.name,
-                        working_field=circle.working_field,
-                        description=circle.description,
-                        lead_partner_id=lead,
-                        partners=members,
-                    ),
-                    actor=actor,
-                )
-            )
-        except InvalidInput as exc:
-            problems.extend(Problem(f"circles[{index}].{p.path}", p.message) for p in exc.problems)
-        except ValueError as exc:
-            problems.append(Problem(f"circles[{index}]", str(exc)))
-    if problems:
-        raise InvalidInput(problems)  # the caller's transaction writes none of it
-    return created_chains, created_circles
+    return load_sections(session, deployment, {"chains": chains, "circles": circles}, actor=actor)
