@@ -67,6 +67,21 @@ def server_url() -> str | None:
     return url if url and url.startswith(("postgres", "postgresql")) else None
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """Passwords in tests are hashed with argon2's least costly parameters: a web test signs
+    in five users, and the production cost (a tenth of a second each) adds up over a suite.
+    The parameters travel in each hash, so checking a password works the same way."""
+    from argon2 import PasswordHasher
+
+    from netzwerker.domain.users import services
+
+    production = services._hasher
+    services._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    services._hasher = production
+
+
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
     with scratch_database(tmp_path) as url:
