@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
+from netzwerker.contributions import Period
 from netzwerker.domain.tasks.models import Task, TaskEvent
+from netzwerker.domain.tasks.report import GROUPINGS, accountability_report
 from netzwerker.domain.tasks.services import TaskDraft, create_task, transition_task, update_task
 from netzwerker.errors import InvalidInput, Refused, TransitionRefused
 from netzwerker.testing import sample_network
@@ -87,6 +89,7 @@ def network(deployment) -> dict[str, int]:
             "counselling": network.counselling.id,
             "clinic": network.clinic.id,
             "circle": network.circle.id,
+            "coordinator": network.coordinator.id,
         }
 
 
@@ -156,3 +159,62 @@ def predict(kind, value, reason, status, changes, terms):
     if not withdraws or status == "proposed":
         return status
     return "proposed" if reason.strip() else None
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    tasks=st.lists(
+        st.tuples(
+            st.sampled_from(["clinic", "counselling"]),
+            st.booleans(),
+            st.integers(-5, 5),
+            operations,
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_the_tally_of_closed_tasks_keeps_the_report_exact(deployment, network, tasks) -> None:
+    """The report over all tasks reads open tasks and the tally the triggers keep; it always
+    equals the report that counts every task (a period from the first day to the last)."""
+    for partner, by_circle, due_in, ops in tasks:
+        with deployment.transaction() as session:
+            task_id = create_task(
+                session,
+                TaskDraft(
+                    title="Aufgabe",
+                    working_field="health" if by_circle else "debt",
+                    responsible_partner_id=network[partner],
+                    due_date=TODAY + timedelta(days=due_in),
+                    accountable_circle_id=network["circle"] if by_circle else None,
+                    accountable_person_id=None if by_circle else network["coordinator"],
+                ),
+                actor="x",
+            ).id
+        for kind, value, reason in ops:
+            changes = {}
+            if kind == "reassign":
+                changes = {"responsible_partner_id": network[value]}
+            elif kind == "postpone":
+                changes = {"due_date": TODAY + timedelta(days=value)}
+            elif kind == "retitle":
+                changes = {"title": value}
+            try:
+                with deployment.transaction() as session:
+                    if kind == "transition":
+                        day = TODAY + timedelta(days=len(reason))
+                        transition_task(
+                            session, task_id, value, actor="y", today=day, reason=reason
+                        )
+                    else:
+                        update_task(session, task_id, changes, actor="y", reason=reason)
+            except (TransitionRefused, Refused, InvalidInput):
+                pass
+    everything = Period(date.min, date.max)
+    with deployment.session() as session:
+        for by in GROUPINGS:
+            tallied = accountability_report(session, by=by, today=TODAY)
+            counted = accountability_report(session, by=by, today=TODAY, period=everything)
+            assert tallied == counted, by

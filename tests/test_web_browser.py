@@ -127,7 +127,7 @@ def test_a_coordinator_proposes_a_task_and_a_partner_commits_and_delivers(page, 
     sign_in(page, "partner-member")
     page.goto(f"{page.address}/tasks/{new_task}")
     page.get_by_role("button", name="Ablehnen").click()
-    assert page.locator("#reason-decline-error").is_visible()
+    playwright_api.expect(page.locator("#reason-decline-error")).to_be_visible()
     page.get_by_role("button", name="Zusage geben").click()
     assert "zugesagt" in page.locator(".task-state").inner_text()
     assert "Gespeichert" in page.locator(".flash").inner_text()
@@ -159,7 +159,9 @@ def test_the_directory_the_board_and_a_plugin_page(page, site):
     assert "Verlässlichkeit der Zusagen" in page.content()
     shoot(page, "10-partner-seite")
     page.goto(page.address + "/tasks/board")
-    assert page.get_by_role("heading", name=re.compile("vorgeschlagen")).is_visible()
+    playwright_api.expect(
+        page.get_by_role("heading", name=re.compile("vorgeschlagen"))
+    ).to_be_visible()
     shoot(page, "11-aufgaben-tafel")
     page.get_by_role("link", name="Fallzahlen").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Fallzahlen der Coaches"
@@ -228,7 +230,9 @@ def test_a_project_a_referral_the_catalogue_and_the_network_picture(page, site):
 
     sign_in(page, "coordinator")
     page.get_by_role("link", name="Angebote und Bedarfe").click()
-    assert page.get_by_role("heading", name="Mögliche Doppelstrukturen").is_visible()
+    playwright_api.expect(
+        page.get_by_role("heading", name="Mögliche Doppelstrukturen")
+    ).to_be_visible()
     shoot(page, "17-angebote-bedarfe")
     page.get_by_role("link", name="Netzwerkbild").click()
     picture = page.locator("figure.network svg")

@@ -81,12 +81,18 @@ def _decoder(column: sa.Column[Any]) -> Any:
     return None
 
 
+#: Tables the database derives from others by triggers; a restore rebuilds them.
+DERIVED = frozenset({"task_tally"})
+
+
 def _tables(connection: Connection) -> tuple[list[sa.Table], list[sa.Table]]:
     """The data tables in foreign-key order, and the migration version tables."""
     metadata = sa.MetaData()
     metadata.reflect(connection)
     data, versions = [], []
     for table in metadata.sorted_tables:
+        if table.name in DERIVED:
+            continue
         (versions if table.name.startswith(VERSION_PREFIX) else data).append(table)
     return data, versions
 
@@ -192,14 +198,21 @@ def _reset_sequences(connection: Connection, tables: list[sa.Table]) -> None:
 
 
 def _drop_everything(connection: Connection) -> None:
-    """Drop every table, version tables too, and PostgreSQL's append-only trigger functions
-    (dropping a table is not refused by them, deleting its rows would be)."""
+    """Drop every table, version tables too, and on PostgreSQL the trigger functions the
+    migrations made (append-only tables, the task tally): dropping a table is not refused
+    by them, deleting its rows would be, and the migrations create them again."""
     metadata = sa.MetaData()
     metadata.reflect(connection)
     metadata.drop_all(connection)
     if connection.dialect.name == "postgresql":
-        for table in metadata.tables:
-            connection.execute(sa.text(f'DROP FUNCTION IF EXISTS "{table}_append_only"()'))
+        functions = connection.execute(
+            sa.text(
+                "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                " WHERE n.nspname = current_schema() AND p.prorettype = 'trigger'::regtype"
+            )
+        ).scalars()
+        for function in list(functions):
+            connection.execute(sa.text(f'DROP FUNCTION "{function}"()'))
 
 
 def restore(deployment: Deployment, source: Path, *, replace: bool = False) -> Summary:

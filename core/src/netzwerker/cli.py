@@ -436,9 +436,9 @@ def serve(deployment: str, host: str, port: int, workers: int, log_level: str) -
     """Serve the API of a migrated deployment (uvicorn; one JSON log line per request)."""
     from netzwerker.server import serve as run
 
-    open_deployment(deployment)
+    loaded = open_deployment(deployment)
     click.echo(f"serving {deployment} on http://{host}:{port} (API page: /schema/swagger)")
-    run(Path(deployment), host=host, port=port, workers=workers, log_level=log_level)
+    run(loaded, host=host, port=port, workers=workers, log_level=log_level)
 
 
 @cli.group()
@@ -681,7 +681,7 @@ def demo(deployment: Path, seed: int, serve: bool, host: str, port: int) -> None
     if serve:
         from netzwerker.server import serve as run
 
-        run(deployment, host=host, port=port, workers=1)
+        run(open_deployment(deployment), host=host, port=port, workers=1)
 
 
 @cli.command("new-plugin")

@@ -32,10 +32,11 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from netzwerker.clock import midday
 from netzwerker.deployment import Deployment, load
+from netzwerker.domain.fields.models import WorkingFieldRecord
 from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused
 from netzwerker.structuring import localized, make_converter, structure
 from netzwerker.workflow import TransitionRefused
@@ -58,6 +59,12 @@ class Loader:
     #: Ids found so far: a file names the same partners hundreds of times. A record the
     #: import has not yet made is looked up again, so later entries find it once it exists.
     _found: dict[tuple[str, str], int] = attrs.Factory(dict)
+    #: The records found, held so the session's identity map keeps them (it holds records
+    #: weakly): the services look each one up again, and then need no query.
+    _held: list[Any] = attrs.Factory(list)
+
+    def __attrs_post_init__(self) -> None:
+        self._held.extend(self.session.exec(select(WorkingFieldRecord)))
 
     def find(self, model: type, reference: Any, path: str) -> int:
         """The id of the ``model`` record a file names (a key; a person's name; a case's
@@ -71,13 +78,14 @@ class Loader:
         cache_key = (model.__name__, reference.strip())
         if cache_key not in self._found:
             found = self.session.scalars(
-                sa.select(model.id).where(getattr(model, column) == reference.strip()).limit(2)  # type: ignore[attr-defined]
+                sa.select(model).where(getattr(model, column) == reference.strip()).limit(2)
             ).all()
             if not found:
                 raise InvalidInput([Problem(path, f"no {noun} {reference!r}")])
             if len(found) > 1:
                 raise InvalidInput([Problem(path, f"{reference!r} names more than one {noun}")])
-            self._found[cache_key] = found[0]
+            self._held.append(found[0])
+            self._found[cache_key] = found[0].id
         return self._found[cache_key]
 
     def resolve(

@@ -240,7 +240,7 @@ def register_routes(deployment: Deployment) -> list[Any]:
 
     Example::
 
-        @get("/api/health/trainings", sync_to_thread=True)
+        @get("/api/health/trainings", sync_to_thread=False)
         def trainings(deployment: CurrentDeployment) -> list[TrainingOut]: ...
 
         @hookimpl
@@ -263,7 +263,7 @@ def register_web_routes(deployment: Deployment) -> list[Any]:
 
     Example::
 
-        @get("/single_parents/caseloads", sync_to_thread=True)
+        @get("/single_parents/caseloads", sync_to_thread=False)
         def caseloads(request: Request, deployment: CurrentDeployment) -> Template:
             return page(request, "single_parents/caseloads.html", rows=...)
 

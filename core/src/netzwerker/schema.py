@@ -7,6 +7,7 @@ leaves its tables alone, enabling it again continues its history.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -90,7 +91,9 @@ def _current(connection: Connection, history: History) -> str:
     return ",".join(sorted(context.get_current_heads()))
 
 
+@functools.cache
 def _heads(history: History) -> str:
+    """The head revisions of a history's scripts; they change only with the installation."""
     return ",".join(sorted(ScriptDirectory.from_config(_config(history)).get_heads()))
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
-from netzwerker.app import DEPLOYMENT_VARIABLE
+from netzwerker.app import DEPLOYMENT_VARIABLE, serving_app
+from netzwerker.deployment import Deployment
 
 
 def log_config(level: str) -> dict[str, Any]:
@@ -27,14 +27,23 @@ def log_config(level: str) -> dict[str, Any]:
     }
 
 
-def serve(folder: Path, *, host: str, port: int, workers: int, log_level: str = "info") -> None:
-    """Serve until interrupted; each worker loads the deployment from the environment."""
+def serve(
+    deployment: Deployment, *, host: str, port: int, workers: int, log_level: str = "info"
+) -> None:
+    """Serve until interrupted. One worker serves the deployment already loaded; several
+    each load it from the environment in a process of their own."""
     import uvicorn
 
-    os.environ[DEPLOYMENT_VARIABLE] = str(folder.resolve())
+    os.environ[DEPLOYMENT_VARIABLE] = str(deployment.folder.resolve())
+    app: Any = (
+        serving_app(deployment) if workers == 1 else "netzwerker.app:create_app_from_environment"
+    )
     uvicorn.run(
-        "netzwerker.app:create_app_from_environment",
-        factory=True,
+        app,
+        factory=workers > 1,
+        # The fast event loop and HTTP parser; both are dependencies, so always there.
+        loop="uvloop",
+        http="httptools",
         host=host,
         port=port,
         workers=workers,

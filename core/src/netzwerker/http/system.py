@@ -36,7 +36,7 @@ def health() -> Health:
     return Health("ok", __version__)
 
 
-@get("/ready", tags=["system"], sync_to_thread=True, summary="Readiness: database and schema")
+@get("/ready", tags=["system"], sync_to_thread=False, summary="Readiness: database and schema")
 def ready(deployment: CurrentDeployment) -> Response[Readiness]:
     """503 while the database cannot be reached or a migration is pending."""
     try:

@@ -26,7 +26,7 @@ class TrainingOut(Answer):
     trainer_partner_id: int | None
 
 
-@get("/api/health/trainings", tags=["health"], sync_to_thread=True)
+@get("/api/health/trainings", tags=["health"], sync_to_thread=False)
 def list_trainings(deployment: CurrentDeployment) -> list[TrainingOut]:
     """Staff trainings on health topics, oldest first."""
     with deployment.session() as session:
@@ -38,7 +38,7 @@ def list_trainings(deployment: CurrentDeployment) -> list[TrainingOut]:
     tags=["health"],
     dto=bodies.Body[TrainingDraft],
     return_dto=None,
-    sync_to_thread=True,
+    sync_to_thread=False,
 )
 def create_training(
     data: JSONBody[TrainingDraft], deployment: CurrentDeployment, actor: CurrentActor

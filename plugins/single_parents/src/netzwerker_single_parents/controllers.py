@@ -78,7 +78,7 @@ class SingleParentsController(Controller):
     path = "/api/single_parents"
     tags = ("single parents",)
 
-    @get("/households", sync_to_thread=True)
+    @get("/households", sync_to_thread=False)
     def list_households(
         self,
         deployment: CurrentDeployment,
@@ -89,7 +89,7 @@ class SingleParentsController(Controller):
         with deployment.session() as session:
             return [HouseholdOut.of(h) for h in services.households(session, coach_person_id)]
 
-    @post("/households", dto=bodies.Body[HouseholdDraft], return_dto=None, sync_to_thread=True)
+    @post("/households", dto=bodies.Body[HouseholdDraft], return_dto=None, sync_to_thread=False)
     def add_household(
         self, data: JSONBody[HouseholdDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> HouseholdOut:
@@ -99,7 +99,7 @@ class SingleParentsController(Controller):
             household = services.add_household(session, deployment, data, actor=actor.username)
             return HouseholdOut.of(household)
 
-    @get("/caseloads", sync_to_thread=True, summary="Households per coach against the limit")
+    @get("/caseloads", sync_to_thread=False, summary="Households per coach against the limit")
     def caseloads(self, deployment: CurrentDeployment, actor: CurrentActor) -> list[CaseloadOut]:
         permissions.require_staff(actor, "see caseloads")
         with deployment.session() as session:
@@ -112,7 +112,7 @@ class SingleParentsController(Controller):
         "/households/{household_id:int}/sponsorships",
         dto=bodies.Body[SponsorshipDraft],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
     )
     def add_sponsorship(
         self,
@@ -129,7 +129,7 @@ class SingleParentsController(Controller):
         "/households/{household_id:int}/barriers",
         dto=bodies.Body[BarrierDraft],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
     )
     def add_barrier(
         self,
@@ -146,7 +146,7 @@ class SingleParentsController(Controller):
         "/households/{household_id:int}/left-benefits",
         dto=bodies.Body[LeftBenefits],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         status_code=200,
     )
     def left_benefits(
@@ -163,7 +163,7 @@ class SingleParentsController(Controller):
             )
             return HouseholdOut.of(household)
 
-    @get("/barriers", sync_to_thread=True, summary="Access barriers found, per kind")
+    @get("/barriers", sync_to_thread=False, summary="Access barriers found, per kind")
     def barriers(
         self,
         deployment: CurrentDeployment,

@@ -13,7 +13,7 @@ from netzwerker.web.rendering import page
 from netzwerker_single_parents import services
 
 
-@get("/single_parents/caseloads", sync_to_thread=True)
+@get("/single_parents/caseloads", sync_to_thread=False)
 def caseload_page(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
 ) -> Template:

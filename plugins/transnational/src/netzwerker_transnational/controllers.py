@@ -16,7 +16,7 @@ class CountryOut:
     participants: int
 
 
-@get("/api/transnational/countries", tags=["transnational"], sync_to_thread=True)
+@get("/api/transnational/countries", tags=["transnational"], sync_to_thread=False)
 def participants_by_country(
     deployment: CurrentDeployment, start: From = None, end: To = None
 ) -> list[CountryOut]:

@@ -70,13 +70,13 @@ class AppraisalController(Controller):
     path = "/api/appraisal"
     tags = ("appraisal",)
 
-    @get("/schemes/{subject:str}", sync_to_thread=True, summary="A rating scheme's criteria")
+    @get("/schemes/{subject:str}", sync_to_thread=False, summary="A rating scheme's criteria")
     def scheme(
         self, subject: FromPath[Literal["offer", "project"]], deployment: CurrentDeployment
     ) -> RatingScheme:
         return scheme_of(deployment, Subject(subject))
 
-    @get("/quality", sync_to_thread=True, summary="Offers ranked by their quality score")
+    @get("/quality", sync_to_thread=False, summary="Offers ranked by their quality score")
     def quality(
         self,
         deployment: CurrentDeployment,
@@ -87,7 +87,7 @@ class AppraisalController(Controller):
         with deployment.session() as session:
             return [AppraisalOut.of(a) for a in offer_quality(session, deployment, year=year)]
 
-    @get("/priorities", sync_to_thread=True, summary="Proposed measures in order of priority")
+    @get("/priorities", sync_to_thread=False, summary="Proposed measures in order of priority")
     def priorities(self, deployment: CurrentDeployment) -> list[AppraisalOut]:
         """Projects still at idea or concept, ranked by their weighted priority score."""
         with deployment.session() as session:
@@ -97,7 +97,7 @@ class AppraisalController(Controller):
         "/{subject:str}/{subject_id:int}/ratings",
         dto=None,
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         status_code=201,
     )
     def rate(
@@ -122,7 +122,7 @@ class AppraisalController(Controller):
             )
         return RatedOut(subject, subject_id, [rating.criterion for rating in saved])
 
-    @get("/resources", sync_to_thread=True, summary="Money and staff hours per offer or provider")
+    @get("/resources", sync_to_thread=False, summary="Money and staff hours per offer or provider")
     def resources(
         self,
         deployment: CurrentDeployment,
@@ -132,7 +132,7 @@ class AppraisalController(Controller):
         with deployment.session() as session:
             return resources(session, by=by, year=year)
 
-    @post("/resources", dto=bodies.Body[ResourceDraft], return_dto=None, sync_to_thread=True)
+    @post("/resources", dto=bodies.Body[ResourceDraft], return_dto=None, sync_to_thread=False)
     def spend(
         self, data: JSONBody[ResourceDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> SpentOut:

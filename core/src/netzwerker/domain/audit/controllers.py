@@ -26,7 +26,7 @@ class AuditEventOut(Answer):
     changes: dict[str, Any] | None
 
 
-@get("/api/audit", tags=["audit"], sync_to_thread=True, summary="Who changed what, newest first")
+@get("/api/audit", tags=["audit"], sync_to_thread=False, summary="Who changed what, newest first")
 def read_audit_log(
     deployment: CurrentDeployment,
     actor: CurrentActor,

@@ -151,7 +151,7 @@ class CaseController(Controller):
     path = "/api/cases"
     tags = ("cases",)
 
-    @get("/", sync_to_thread=True, summary="Cases, newest first, filtered")
+    @get("/", sync_to_thread=False, summary="Cases, newest first, filtered")
     def list_cases(
         self,
         deployment: CurrentDeployment,
@@ -177,7 +177,7 @@ class CaseController(Controller):
             items = case_answers(session, found)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[cases.CaseDraft], return_dto=None, sync_to_thread=True)
+    @post("/", dto=bodies.Body[cases.CaseDraft], return_dto=None, sync_to_thread=False)
     def create(
         self, data: JSONBody[cases.CaseDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[CaseOut]:
@@ -188,7 +188,7 @@ class CaseController(Controller):
             body = case_answers(session, [case])[0]
         return versioned(body, 201)
 
-    @get("/{case_id:int}", sync_to_thread=True)
+    @get("/{case_id:int}", sync_to_thread=False)
     def read(
         self, case_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[CaseOut]:
@@ -202,7 +202,7 @@ class CaseController(Controller):
         "/{case_id:int}",
         dto=bodies.Changes[cases.CaseChanges],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
     )
     def update(
         self,
@@ -223,7 +223,7 @@ class CaseController(Controller):
         "/{case_id:int}/workers",
         dto=bodies.Body[cases.WorkerDraft],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         summary="A coach or scout takes the case on",
     )
     def assign(
@@ -244,7 +244,7 @@ class CaseController(Controller):
         "/{case_id:int}/workers/{worker_id:int}/end",
         dto=bodies.Body[WorkerEnd],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         status_code=200,
         summary="A coach or scout leaves the case",
     )
@@ -264,7 +264,7 @@ class CaseController(Controller):
             )
             return WorkerOut.of(worker)
 
-    @get("/{case_id:int}/identity", sync_to_thread=True, summary="Direct identifiers (audited)")
+    @get("/{case_id:int}/identity", sync_to_thread=False, summary="Direct identifiers (audited)")
     def read_identity(
         self, case_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> IdentityOut | None:
@@ -277,7 +277,7 @@ class CaseController(Controller):
         "/{case_id:int}/identity",
         dto=bodies.Body[cases.IdentityDraft],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         summary="Keep the direct identifiers of a case apart from it",
     )
     def write_identity(
@@ -294,7 +294,7 @@ class CaseController(Controller):
             cases.set_identity(session, case_id, data, actor=actor.username)
         return IdentityOut(**attrs.asdict(data))
 
-    @get("/{case_id:int}/consents", sync_to_thread=True, summary="Every consent, revoked too")
+    @get("/{case_id:int}/consents", sync_to_thread=False, summary="Every consent, revoked too")
     def consents(
         self, case_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> list[ConsentOut]:
@@ -308,7 +308,7 @@ class CaseController(Controller):
         "/{case_id:int}/consents",
         dto=bodies.Body[cases.ConsentDraft],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         summary="Record a person's consent for a partner",
     )
     def give_consent(
@@ -329,7 +329,7 @@ class CaseController(Controller):
         "/{case_id:int}/consents/{consent_id:int}/revoke",
         dto=bodies.Body[Revocation],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         status_code=200,
         summary="Revoke a consent from today on",
     )
@@ -368,7 +368,7 @@ class ReferralController(Controller):
     path = "/api/referrals"
     tags = ("cases",)
 
-    @get("/", sync_to_thread=True, summary="Referrals, newest first, with their loop")
+    @get("/", sync_to_thread=False, summary="Referrals, newest first, with their loop")
     def list_referrals(
         self,
         deployment: CurrentDeployment,
@@ -399,7 +399,7 @@ class ReferralController(Controller):
             items = referral_answers(session, found)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[ReferralDraft], return_dto=None, sync_to_thread=True)
+    @post("/", dto=bodies.Body[ReferralDraft], return_dto=None, sync_to_thread=False)
     def send(
         self, data: JSONBody[ReferralDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[ReferralOut]:
@@ -411,7 +411,7 @@ class ReferralController(Controller):
             body = referral_answers(session, [referral])[0]
         return versioned(body, 201)
 
-    @get("/{referral_id:int}", sync_to_thread=True)
+    @get("/{referral_id:int}", sync_to_thread=False)
     def read(
         self, referral_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[ReferralOut]:
@@ -425,7 +425,7 @@ class ReferralController(Controller):
         "/{referral_id:int}/{action:str}",
         dto=bodies.Body[ReferralMove],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         status_code=200,
         summary="accept, record_first_contact, close, decline (with reason), withdraw",
     )
@@ -461,7 +461,7 @@ class CaseloadOut:
     open_cases: int
 
 
-@get("/api/caseloads", tags=["cases"], sync_to_thread=True, summary="Open cases per coach")
+@get("/api/caseloads", tags=["cases"], sync_to_thread=False, summary="Open cases per coach")
 def list_caseloads(
     deployment: CurrentDeployment,
     actor: CurrentActor,

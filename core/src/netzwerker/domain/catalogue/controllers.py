@@ -106,7 +106,7 @@ class OfferController(Controller):
     path = "/api/offers"
     tags = ("catalogue",)
 
-    @get("/", sync_to_thread=True, summary="The service catalogue, filtered")
+    @get("/", sync_to_thread=False, summary="The service catalogue, filtered")
     def list_offers(
         self,
         deployment: CurrentDeployment,
@@ -128,7 +128,7 @@ class OfferController(Controller):
             items = offer_answers(session, offers)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[OfferDraft], return_dto=None, sync_to_thread=True)
+    @post("/", dto=bodies.Body[OfferDraft], return_dto=None, sync_to_thread=False)
     def create(
         self, data: JSONBody[OfferDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[OfferOut]:
@@ -138,14 +138,14 @@ class OfferController(Controller):
             body = offer_answers(session, [create_offer(session, data, actor=actor.username)])
         return versioned(body[0], 201)
 
-    @get("/{offer_id:int}", sync_to_thread=True)
+    @get("/{offer_id:int}", sync_to_thread=False)
     def read(self, offer_id: FromPath[int], deployment: CurrentDeployment) -> Response[OfferOut]:
         with deployment.session() as session:
             body = offer_answers(session, [get_offer(session, offer_id)])
         return versioned(body[0])
 
     @patch(
-        "/{offer_id:int}", dto=bodies.Changes[OfferChanges], return_dto=None, sync_to_thread=True
+        "/{offer_id:int}", dto=bodies.Changes[OfferChanges], return_dto=None, sync_to_thread=False
     )
     def update(
         self,
@@ -169,7 +169,7 @@ class NeedController(Controller):
     path = "/api/needs"
     tags = ("catalogue",)
 
-    @get("/", sync_to_thread=True, summary="Needs whose period overlaps the one asked for")
+    @get("/", sync_to_thread=False, summary="Needs whose period overlaps the one asked for")
     def list_needs(
         self,
         deployment: CurrentDeployment,
@@ -191,7 +191,7 @@ class NeedController(Controller):
         items = [NeedOut.of(need) for need in needs]
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[NeedDraft], return_dto=None, sync_to_thread=True)
+    @post("/", dto=bodies.Body[NeedDraft], return_dto=None, sync_to_thread=False)
     def create(
         self, data: JSONBody[NeedDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[NeedOut]:
@@ -201,13 +201,13 @@ class NeedController(Controller):
             body = NeedOut.of(record_need(session, data, actor=actor.username))
         return versioned(body, 201)
 
-    @get("/{need_id:int}", sync_to_thread=True)
+    @get("/{need_id:int}", sync_to_thread=False)
     def read(self, need_id: FromPath[int], deployment: CurrentDeployment) -> Response[NeedOut]:
         with deployment.session() as session:
             body = NeedOut.of(fetch(session, Need, need_id, "need"))
         return versioned(body)
 
-    @patch("/{need_id:int}", dto=bodies.Changes[NeedDraft], return_dto=None, sync_to_thread=True)
+    @patch("/{need_id:int}", dto=bodies.Changes[NeedDraft], return_dto=None, sync_to_thread=False)
     def update(
         self,
         need_id: FromPath[int],
@@ -228,7 +228,7 @@ class CatalogueController(Controller):
     path = "/api/catalogue"
     tags = ("catalogue",)
 
-    @get("/coverage", sync_to_thread=True, summary="Needs and the offers that meet them")
+    @get("/coverage", sync_to_thread=False, summary="Needs and the offers that meet them")
     def coverage(
         self,
         deployment: CurrentDeployment,
@@ -258,7 +258,7 @@ class CatalogueController(Controller):
             for item in found
         ]
 
-    @get("/duplicates", sync_to_thread=True, summary="Possible duplicate structures")
+    @get("/duplicates", sync_to_thread=False, summary="Possible duplicate structures")
     def duplicates(
         self,
         deployment: CurrentDeployment,
@@ -270,7 +270,7 @@ class CatalogueController(Controller):
         with deployment.session() as session:
             return overlaps(session, working_field=working_field, minimum_degree=minimum)
 
-    @get("/hsds", sync_to_thread=True, summary="The directory as Open Referral HSDS 3.0")
+    @get("/hsds", sync_to_thread=False, summary="The directory as Open Referral HSDS 3.0")
     def hsds(self, deployment: CurrentDeployment) -> Response[Any]:
         """Partners as organizations, offers as services, with locations and taxonomies."""
         with deployment.session() as session:

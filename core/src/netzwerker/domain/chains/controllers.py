@@ -126,7 +126,7 @@ class ChainController(Controller):
     path = "/api/service-chains"
     tags = ("service chains",)
 
-    @get("/", sync_to_thread=True, summary="Service chains, filtered")
+    @get("/", sync_to_thread=False, summary="Service chains, filtered")
     def list_chains(
         self,
         deployment: CurrentDeployment,
@@ -146,7 +146,7 @@ class ChainController(Controller):
             items = chain_answers(session, chains)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[ChainDraft], return_dto=None, sync_to_thread=True)
+    @post("/", dto=bodies.Body[ChainDraft], return_dto=None, sync_to_thread=False)
     def create(
         self, data: JSONBody[ChainDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[ChainOut]:
@@ -155,14 +155,14 @@ class ChainController(Controller):
             body = chain_answers(session, [create_chain(session, data, actor=actor.username)])
         return versioned(body[0], 201)
 
-    @get("/{chain_id:int}", sync_to_thread=True)
+    @get("/{chain_id:int}", sync_to_thread=False)
     def read(self, chain_id: FromPath[int], deployment: CurrentDeployment) -> Response[ChainOut]:
         with deployment.session() as session:
             body = chain_answers(session, [get_chain(session, chain_id)])
         return versioned(body[0])
 
     @patch(
-        "/{chain_id:int}", dto=bodies.Changes[ChainChanges], return_dto=None, sync_to_thread=True
+        "/{chain_id:int}", dto=bodies.Changes[ChainChanges], return_dto=None, sync_to_thread=False
     )
     def update(
         self,
@@ -184,7 +184,7 @@ class ChainController(Controller):
         "/{chain_id:int}/agreements",
         dto=bodies.Body[AgreementDraft],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         summary="Record a step partner's agreement to the chain",
     )
     def agree(
@@ -201,14 +201,14 @@ class ChainController(Controller):
             )
             return AgreementOut.of(agreement)
 
-    @get("/{chain_id:int}/report", sync_to_thread=True, summary="Waiting and drop-outs per step")
+    @get("/{chain_id:int}/report", sync_to_thread=False, summary="Waiting and drop-outs per step")
     def report(self, chain_id: FromPath[int], deployment: CurrentDeployment) -> ChainReportOut:
         with deployment.session() as session:
             get_chain(session, chain_id)
             steps = chain_report(session, chain_id, today=deployment.today())
         return ChainReportOut(chain_id, steps)
 
-    @get("/{chain_id:int}/instances", sync_to_thread=True, summary="The people on the chain")
+    @get("/{chain_id:int}/instances", sync_to_thread=False, summary="The people on the chain")
     def instances(
         self,
         chain_id: FromPath[int],
@@ -225,7 +225,7 @@ class ChainController(Controller):
         "/{chain_id:int}/instances",
         dto=bodies.Body[ChainStart],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         summary="Put a case on the chain: it is referred to the first step",
     )
     def start(
@@ -248,7 +248,7 @@ class ChainInstanceController(Controller):
     path = "/api/chain-instances"
     tags = ("service chains",)
 
-    @get("/{instance_id:int}", sync_to_thread=True)
+    @get("/{instance_id:int}", sync_to_thread=False)
     def read(
         self, instance_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> InstanceOut:
@@ -260,7 +260,7 @@ class ChainInstanceController(Controller):
         "/{instance_id:int}/advance",
         dto=bodies.Body[InstanceRequest],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         status_code=200,
         summary="Hand the person on to the next step (after the first contact)",
     )
@@ -288,7 +288,7 @@ class ChainInstanceController(Controller):
         "/{instance_id:int}/drop-out",
         dto=bodies.Body[InstanceRequest],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         status_code=200,
         summary="The person left the chain (reason required)",
     )

@@ -65,7 +65,7 @@ class CircleController(Controller):
     path = "/api/circles"
     tags = ("circles",)
 
-    @get("/", sync_to_thread=True, summary="Circles by name, filtered")
+    @get("/", sync_to_thread=False, summary="Circles by name, filtered")
     def list_circles(
         self,
         deployment: CurrentDeployment,
@@ -87,7 +87,7 @@ class CircleController(Controller):
             items = circle_answers(session, circles)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[CircleDraft], return_dto=None, sync_to_thread=True)
+    @post("/", dto=bodies.Body[CircleDraft], return_dto=None, sync_to_thread=False)
     def create(
         self, data: JSONBody[CircleDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[CircleOut]:
@@ -97,7 +97,7 @@ class CircleController(Controller):
             body = circle_answers(session, [create_circle(session, data, actor=actor.username)])
         return versioned(body[0], 201)
 
-    @get("/{circle_id:int}", sync_to_thread=True)
+    @get("/{circle_id:int}", sync_to_thread=False)
     def read(self, circle_id: FromPath[int], deployment: CurrentDeployment) -> Response[CircleOut]:
         with deployment.session() as session:
             body = circle_answers(session, [get_circle(session, circle_id)])
@@ -107,7 +107,7 @@ class CircleController(Controller):
         "/{circle_id:int}",
         dto=bodies.Changes[CircleChanges],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
     )
     def update(
         self,
@@ -124,7 +124,7 @@ class CircleController(Controller):
             body = circle_answers(session, [circle])
         return versioned(body[0])
 
-    @get("/{circle_id:int}/calendar.ics", sync_to_thread=True, summary="The circle's meetings")
+    @get("/{circle_id:int}/calendar.ics", sync_to_thread=False, summary="The circle's meetings")
     def calendar(self, circle_id: FromPath[int], deployment: CurrentDeployment) -> Response[Any]:
         """All meetings of the circle as an iCalendar file to subscribe to."""
         return circle_calendar(deployment, circle_id)

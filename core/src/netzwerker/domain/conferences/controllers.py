@@ -116,7 +116,7 @@ class ConferenceController(Controller):
     path = "/api/conferences"
     tags = ("conferences",)
 
-    @get("/", sync_to_thread=True, summary="Conferences, latest first")
+    @get("/", sync_to_thread=False, summary="Conferences, latest first")
     def list_conferences(
         self,
         deployment: CurrentDeployment,
@@ -136,7 +136,7 @@ class ConferenceController(Controller):
             items = conference_answers(session, conferences)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[ConferenceDraft], return_dto=None, sync_to_thread=True)
+    @post("/", dto=bodies.Body[ConferenceDraft], return_dto=None, sync_to_thread=False)
     def create(
         self, data: JSONBody[ConferenceDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[ConferenceOut]:
@@ -147,7 +147,7 @@ class ConferenceController(Controller):
             body = conference_answers(session, [conference])[0]
         return versioned(body, 201)
 
-    @get("/{conference_id:int}", sync_to_thread=True)
+    @get("/{conference_id:int}", sync_to_thread=False)
     def read(
         self, conference_id: FromPath[int], deployment: CurrentDeployment
     ) -> Response[ConferenceOut]:
@@ -159,7 +159,7 @@ class ConferenceController(Controller):
         "/{conference_id:int}",
         dto=bodies.Changes[ConferenceChanges],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
     )
     def update(
         self,
@@ -182,7 +182,7 @@ class ConferenceController(Controller):
             body = conference_answers(session, [conference])[0]
         return versioned(body)
 
-    @get("/{conference_id:int}/registrations", sync_to_thread=True)
+    @get("/{conference_id:int}/registrations", sync_to_thread=False)
     def list_registrations(
         self,
         conference_id: FromPath[int],
@@ -202,7 +202,7 @@ class ConferenceController(Controller):
         "/{conference_id:int}/registrations",
         dto=bodies.Body[RegistrationDraft],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         summary="Register: a seat if one is free, else the waiting list",
     )
     def register(
@@ -222,7 +222,7 @@ class ConferenceController(Controller):
         "/{conference_id:int}/registrations/{registration_id:int}/cancel",
         dto=bodies.Body[CancelRequest],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         status_code=200,
         summary="Cancel; the first on the waiting list moves up",
     )
@@ -251,7 +251,7 @@ class ConferenceController(Controller):
 
     @post(
         "/{conference_id:int}/registrations/{registration_id:int}/check-in",
-        sync_to_thread=True,
+        sync_to_thread=False,
         status_code=200,
         summary="Check a participant in at the door",
     )
@@ -266,7 +266,7 @@ class ConferenceController(Controller):
         with deployment.transaction() as session:
             return RegistrationOut.of(check_in(session, conference_id, registration_id))
 
-    @get("/{conference_id:int}/export.csv", sync_to_thread=True, summary="Lists as CSV")
+    @get("/{conference_id:int}/export.csv", sync_to_thread=False, summary="Lists as CSV")
     def export(
         self,
         conference_id: FromPath[int],
@@ -282,7 +282,7 @@ class ConferenceController(Controller):
         """``participants`` (with the waiting list), ``badges`` or ``attendance``."""
         return conference_list_file(deployment, actor, conference_id, list_)
 
-    @get("/{conference_id:int}/calendar.ics", sync_to_thread=True, summary="iCalendar file")
+    @get("/{conference_id:int}/calendar.ics", sync_to_thread=False, summary="iCalendar file")
     def calendar(
         self, conference_id: FromPath[int], deployment: CurrentDeployment
     ) -> Response[Any]:

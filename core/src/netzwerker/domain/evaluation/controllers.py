@@ -14,7 +14,7 @@ from netzwerker.http.params import CurrentActor, CurrentDeployment
 from netzwerker.web.evaluation import FORMATS, evaluation_file
 
 
-@get("/api/evaluation", tags=["evaluation"], sync_to_thread=True)
+@get("/api/evaluation", tags=["evaluation"], sync_to_thread=False)
 def evaluation_report(
     request: Request[Any, Any, Any],
     deployment: CurrentDeployment,

@@ -42,13 +42,13 @@ class GoalOut(Answer):
     version: int
 
 
-@get("/api/working-fields", tags=["working fields"], sync_to_thread=True)
+@get("/api/working-fields", tags=["working fields"], sync_to_thread=False)
 def list_working_fields(deployment: CurrentDeployment) -> list[WorkingFieldOut]:
     with deployment.session() as session:
         return [WorkingFieldOut.of(field) for field in services.working_fields(session)]
 
 
-@get("/api/goals", tags=["working fields"], sync_to_thread=True)
+@get("/api/goals", tags=["working fields"], sync_to_thread=False)
 def list_goals(
     deployment: CurrentDeployment, working_field: FromQuery[str | None] = None
 ) -> list[GoalOut]:
@@ -61,7 +61,7 @@ def list_goals(
     tags=["working fields"],
     dto=bodies.Body[GoalConfig],
     return_dto=None,
-    sync_to_thread=True,
+    sync_to_thread=False,
 )
 def create_goal(
     data: JSONBody[GoalConfig], deployment: CurrentDeployment, actor: CurrentActor
@@ -74,7 +74,7 @@ def create_goal(
         )
 
 
-@get("/api/goals/{key:str}", tags=["working fields"], sync_to_thread=True)
+@get("/api/goals/{key:str}", tags=["working fields"], sync_to_thread=False)
 def read_goal(key: FromPath[str], deployment: CurrentDeployment) -> GoalOut:
     with deployment.session() as session:
         return GoalOut.of(services.get_goal(session, key))
@@ -85,7 +85,7 @@ def read_goal(key: FromPath[str], deployment: CurrentDeployment) -> GoalOut:
     tags=["working fields"],
     dto=bodies.Changes[GoalConfig],
     return_dto=None,
-    sync_to_thread=True,
+    sync_to_thread=False,
 )
 def update_goal(
     key: FromPath[str], data: JSONBody[Update], deployment: CurrentDeployment, actor: CurrentActor

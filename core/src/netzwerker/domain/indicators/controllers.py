@@ -121,11 +121,11 @@ class IndicatorController(Controller):
     path = "/api/indicators"
     tags = ("indicators",)
 
-    @get("/", sync_to_thread=True, summary="Indicators of the core and the enabled plugins")
+    @get("/", sync_to_thread=False, summary="Indicators of the core and the enabled plugins")
     def list_indicators(self, deployment: CurrentDeployment) -> list[IndicatorOut]:
         return [IndicatorOut.of(item) for item in deployment.registry.indicators.values()]
 
-    @get("/report", sync_to_thread=True, summary="Indicator values and goals against targets")
+    @get("/report", sync_to_thread=False, summary="Indicator values and goals against targets")
     def report(
         self,
         deployment: CurrentDeployment,
@@ -150,7 +150,7 @@ class IndicatorController(Controller):
         "/compute",
         dto=bodies.Body[ComputeRequest],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         status_code=200,
         summary="Compute indicators and keep the values in their time series",
     )
@@ -171,7 +171,7 @@ class IndicatorController(Controller):
             stored = store_readings(session, readings, actor=actor.username)
         return ComputedOut(stored, readings)
 
-    @get("/{key:str}/values", sync_to_thread=True, summary="The stored time series")
+    @get("/{key:str}/values", sync_to_thread=False, summary="The stored time series")
     def values(
         self,
         key: FromPath[str],
@@ -193,7 +193,7 @@ class IndicatorController(Controller):
         "/{key:str}/values",
         dto=bodies.Body[ValueIn],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         summary="Enter a manual indicator's value for a period",
     )
     def enter(

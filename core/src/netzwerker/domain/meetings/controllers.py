@@ -83,7 +83,7 @@ class MeetingController(Controller):
     path = "/api/meetings"
     tags = ("meetings",)
 
-    @get("/", sync_to_thread=True, summary="Meetings and case conferences, latest first")
+    @get("/", sync_to_thread=False, summary="Meetings and case conferences, latest first")
     def list_meetings(
         self,
         deployment: CurrentDeployment,
@@ -109,7 +109,7 @@ class MeetingController(Controller):
             items = meeting_answers(session, meetings)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[MeetingDraft], return_dto=None, sync_to_thread=True)
+    @post("/", dto=bodies.Body[MeetingDraft], return_dto=None, sync_to_thread=False)
     def create(
         self, data: JSONBody[MeetingDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[MeetingOut]:
@@ -121,7 +121,7 @@ class MeetingController(Controller):
             body = meeting_answers(session, [meeting])
         return versioned(body[0], 201)
 
-    @get("/{meeting_id:int}", sync_to_thread=True)
+    @get("/{meeting_id:int}", sync_to_thread=False)
     def read(
         self, meeting_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[MeetingOut]:
@@ -133,7 +133,7 @@ class MeetingController(Controller):
         "/{meeting_id:int}",
         dto=bodies.Changes[MeetingChanges],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
     )
     def update(
         self,
@@ -161,7 +161,7 @@ class MeetingController(Controller):
         "/{meeting_id:int}/decisions",
         dto=bodies.Body[DecisionDraft],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         summary="Record a decision; with a task, the task is proposed at once",
     )
     def decide(
@@ -176,7 +176,7 @@ class MeetingController(Controller):
             decision: Decision = add_decision(session, meeting_id, data, actor=actor.username)
             return DecisionOut.of(decision)
 
-    @get("/{meeting_id:int}/calendar.ics", sync_to_thread=True, summary="iCalendar file")
+    @get("/{meeting_id:int}/calendar.ics", sync_to_thread=False, summary="iCalendar file")
     def calendar(
         self, meeting_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[Any]:

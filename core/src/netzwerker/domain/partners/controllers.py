@@ -61,7 +61,7 @@ class PartnerController(Controller):
     path = "/api/partners"
     tags = ("partners",)
 
-    @get("/", sync_to_thread=True, summary="Search the partner directory")
+    @get("/", sync_to_thread=False, summary="Search the partner directory")
     def list_partners(
         self,
         deployment: CurrentDeployment,
@@ -82,7 +82,7 @@ class PartnerController(Controller):
             items = partner_answers(session, partners)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[PartnerDraft], return_dto=None, sync_to_thread=True)
+    @post("/", dto=bodies.Body[PartnerDraft], return_dto=None, sync_to_thread=False)
     def create(
         self, data: JSONBody[PartnerDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[PartnerOut]:
@@ -93,13 +93,13 @@ class PartnerController(Controller):
             body = partner_out(session, partner)
         return _with_etag(body, body.version, 201)
 
-    @get("/{key:str}", sync_to_thread=True, summary="A partner with its contacts")
+    @get("/{key:str}", sync_to_thread=False, summary="A partner with its contacts")
     def read(self, key: FromPath[str], deployment: CurrentDeployment) -> Response[PartnerOut]:
         with deployment.session() as session:
             body = partner_out(session, get_partner(session, key))
         return _with_etag(body, body.version)
 
-    @patch("/{key:str}", dto=bodies.Changes[PartnerDraft], return_dto=None, sync_to_thread=True)
+    @patch("/{key:str}", dto=bodies.Changes[PartnerDraft], return_dto=None, sync_to_thread=False)
     def update(
         self,
         key: FromPath[str],
@@ -126,7 +126,7 @@ class PartnerController(Controller):
         "/{key:str}/contacts",
         dto=bodies.Body[ContactDraft],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
     )
     def add_contact(
         self,
@@ -144,7 +144,7 @@ class PartnerController(Controller):
         "/{key:str}/contacts/{person_id:int}",
         dto=bodies.Partial[ContactDraft],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
     )
     def update_contact(
         self,
@@ -160,7 +160,7 @@ class PartnerController(Controller):
             person = update_contact(session, partner, person_id, data.values, actor=actor.username)
             return ContactOut.of(person)
 
-    @post("/import", sync_to_thread=True, summary="Import partners from CSV or XLSX")
+    @post("/import", sync_to_thread=False, summary="Import partners from CSV or XLSX")
     def import_file(
         self,
         data: MultipartBody[UploadFile],

@@ -151,7 +151,7 @@ def project_out(session: Session, project: Project) -> ProjectOut:
     return project_answers(session, [(project, project_state(session, project))])[0]
 
 
-@get("/api/project-types", tags=["projects"], sync_to_thread=True)
+@get("/api/project-types", tags=["projects"], sync_to_thread=False)
 def list_project_types(deployment: CurrentDeployment) -> list[ProjectTypeOut]:
     """The project types of the enabled plugins, with the fields of their details."""
     return [ProjectTypeOut.of(item) for item in deployment.registry.project_types.values()]
@@ -161,7 +161,7 @@ class ProjectController(Controller):
     path = "/api/projects"
     tags = ("projects",)
 
-    @get("/", sync_to_thread=True, summary="Projects, newest first, filtered")
+    @get("/", sync_to_thread=False, summary="Projects, newest first, filtered")
     def list_projects(
         self,
         deployment: CurrentDeployment,
@@ -181,7 +181,7 @@ class ProjectController(Controller):
             items = project_answers(session, rows)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[ProjectDraft], return_dto=None, sync_to_thread=True)
+    @post("/", dto=bodies.Body[ProjectDraft], return_dto=None, sync_to_thread=False)
     def create(
         self, data: JSONBody[ProjectDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[ProjectOut]:
@@ -192,7 +192,7 @@ class ProjectController(Controller):
             body = project_out(session, project)
         return versioned(body, 201)
 
-    @get("/{project_id:int}", sync_to_thread=True)
+    @get("/{project_id:int}", sync_to_thread=False)
     def read(
         self, project_id: FromPath[int], deployment: CurrentDeployment
     ) -> Response[ProjectOut]:
@@ -204,7 +204,7 @@ class ProjectController(Controller):
         "/{project_id:int}",
         dto=bodies.Changes[ProjectChanges],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
     )
     def update(
         self,
@@ -226,7 +226,7 @@ class ProjectController(Controller):
             body = project_out(session, project)
         return versioned(body)
 
-    @get("/{project_id:int}/history", sync_to_thread=True, summary="The project's lifecycle")
+    @get("/{project_id:int}/history", sync_to_thread=False, summary="The project's lifecycle")
     def history(
         self, project_id: FromPath[int], deployment: CurrentDeployment
     ) -> list[WorkflowEventOut]:
@@ -241,7 +241,7 @@ class ProjectController(Controller):
         "/{project_id:int}/funding",
         dto=bodies.Body[FundingDraft],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         summary="Record a funding application",
     )
     def add_funding(
@@ -263,7 +263,7 @@ class ProjectController(Controller):
         "/{project_id:int}/funding/{funding_id:int}",
         dto=bodies.Body[FundingDecision],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         status_code=200,
         summary="Submit, grant, partly grant, reject or withdraw an application",
     )
@@ -292,7 +292,7 @@ class ProjectController(Controller):
         "/{project_id:int}/{action:str}",
         dto=bodies.Body[ProjectMove],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         status_code=200,
         summary="Move a project: conceive, apply_for_funding, launch, evaluate, close, abandon",
     )

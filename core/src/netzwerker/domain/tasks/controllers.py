@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlmodel import Session
 
 from netzwerker.domain.tasks.models import Task
+from netzwerker.domain.tasks.overview import Overview, overview
 from netzwerker.domain.tasks.queries import (
     TaskFilter,
     find_tasks,
@@ -84,7 +85,7 @@ class TaskController(Controller):
     path = "/api/tasks"
     tags = ("tasks",)
 
-    @get("/", sync_to_thread=True, summary="Tasks by due date, filtered")
+    @get("/", sync_to_thread=False, summary="Tasks by due date, filtered")
     def list_tasks(
         self,
         deployment: CurrentDeployment,
@@ -136,7 +137,7 @@ class TaskController(Controller):
             items = task_answers(session, page.tasks, today, page.parties)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=page.total)
 
-    @post("/", dto=bodies.Body[TaskDraft], return_dto=None, sync_to_thread=True)
+    @post("/", dto=bodies.Body[TaskDraft], return_dto=None, sync_to_thread=False)
     def create(
         self, data: JSONBody[TaskDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[TaskOut]:
@@ -147,7 +148,7 @@ class TaskController(Controller):
             body = task_out(session, task, deployment.today())
         return versioned(body, 201)
 
-    @get("/{task_id:int}", sync_to_thread=True)
+    @get("/{task_id:int}", sync_to_thread=False)
     def read(
         self, task_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[TaskOut]:
@@ -155,7 +156,7 @@ class TaskController(Controller):
             body = task_out(session, _visible_task(session, actor, task_id), deployment.today())
         return versioned(body)
 
-    @patch("/{task_id:int}", dto=bodies.Changes[TaskChanges], return_dto=None, sync_to_thread=True)
+    @patch("/{task_id:int}", dto=bodies.Changes[TaskChanges], return_dto=None, sync_to_thread=False)
     def update(
         self,
         task_id: FromPath[int],
@@ -183,7 +184,7 @@ class TaskController(Controller):
         "/{task_id:int}/{action:str}",
         dto=bodies.Body[TransitionRequest],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         status_code=200,
     )
     def transition(
@@ -213,7 +214,7 @@ class TaskController(Controller):
             body = task_out(session, task, today)
         return versioned(body)
 
-    @get("/{task_id:int}/history", sync_to_thread=True, summary="Who did what, when and why")
+    @get("/{task_id:int}/history", sync_to_thread=False, summary="Who did what, when and why")
     def history(
         self, task_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> list[TaskEventOut]:
@@ -226,7 +227,21 @@ class ReportController(Controller):
     path = "/api/reports"
     tags = ("reports",)
 
-    @get("/accountability", sync_to_thread=True, summary="Who delivers what they promised")
+    @get("/overview", sync_to_thread=False, summary="What needs attention today")
+    def overview(self, deployment: CurrentDeployment, actor: CurrentActor) -> Overview:
+        """The start page's data: overdue tasks by partner, those due within a week, the
+        escalated ones and the goals off track. A partner member sees its partner's tasks."""
+        staff = permissions.is_staff(actor)
+        with deployment.session() as session:
+            return overview(
+                session,
+                deployment,
+                today=deployment.today(),
+                visible=permissions.task_visibility(actor),
+                show_goals=staff,
+            )
+
+    @get("/accountability", sync_to_thread=False, summary="Who delivers what they promised")
     def accountability(
         self,
         deployment: CurrentDeployment,

@@ -27,7 +27,19 @@ class Task(SQLModel, table=True):
             "(accountable_person_id IS NULL) <> (accountable_circle_id IS NULL)",
             name="task_one_accountable_party",
         ),
-        sa.Index("ix_task_status_due_date", "status", "due_date"),
+        # Open tasks by due date, with what the report groups them by (index-only reads).
+        sa.Index(
+            "ix_task_open_work",
+            "status",
+            "due_date",
+            "responsible_partner_id",
+            "working_field",
+            "accountable_person_id",
+            "accountable_circle_id",
+            "escalated_due",
+        ),
+        # A working field's tasks due in a period, for its indicators.
+        sa.Index("ix_task_field_due", "working_field", "due_date", "status", "completed_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -45,6 +57,9 @@ class Task(SQLModel, table=True):
     status_reason: str = ""
     committed_at: datetime | None = None
     completed_on: date | None = None
+    #: The due date for which the task was last handed to its accountable party or the
+    #: network; set by a trigger on ``escalation`` (migration ``0007_task_tally``).
+    escalated_due: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int | None = Field(default=None, sa_column=_task_version)
@@ -97,3 +112,22 @@ class Escalation(SQLModel, table=True):
     due_date: date
     fired_on: date
     at: datetime = Field(default_factory=utcnow)
+
+
+class TaskTally(SQLModel, table=True):
+    """How many closed tasks ended how, per responsible partner, working field, accountable
+    party and outcome (done_on_time, done_late, done without a day, declined, cancelled).
+
+    Kept by database triggers (migration ``0007_task_tally``) whatever writes a task, so the
+    accountability report reads these lines and the open tasks instead of every task. No
+    accountable person or circle is 0 here.
+    """
+
+    __tablename__ = "task_tally"
+
+    responsible_partner_id: int = Field(primary_key=True)
+    working_field: str = Field(primary_key=True, max_length=60)
+    accountable_person_id: int = Field(primary_key=True)
+    accountable_circle_id: int = Field(primary_key=True)
+    outcome: str = Field(primary_key=True, max_length=20)
+    tasks: int

@@ -25,7 +25,7 @@ from netzwerker.contributions import Period
 from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.fields.models import WorkingFieldRecord
 from netzwerker.domain.partners.models import Partner, Person
-from netzwerker.domain.tasks.models import Escalation, Task
+from netzwerker.domain.tasks.models import Task, TaskTally
 from netzwerker.domain.tasks.queries import overdue
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 from netzwerker.errors import InvalidInput, Problem
@@ -80,11 +80,7 @@ def _count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
 
 def escalated() -> sa.ColumnElement[bool]:
     """Tasks handed to their accountable party or the network for their current due date."""
-    return sa.exists().where(
-        Escalation.task_id == Task.id,
-        Escalation.due_date == Task.due_date,
-        Escalation.step.in_(("accountable", "network")),
-    )
+    return Task.escalated_due == Task.due_date
 
 
 def count_columns(today: date) -> list[sa.ColumnElement[int]]:
@@ -130,51 +126,130 @@ def accountability_report(
     working_field: str | None = None,
     partner_id: int | None = None,
 ) -> list[ReportRow]:
-    """Rows of the report grouped ``by`` partner, working_field or accountable party."""
+    """Rows of the report grouped ``by`` partner, working_field or accountable party.
+
+    For all tasks (no period) it reads the open tasks and the tally of closed ones, so its
+    cost follows the open work, not the history; for a period it counts the tasks due in it.
+    """
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r} (one of {', '.join(GROUPINGS)})")
-    key, label, group, joins = _grouping(by)
-    query = sa.select(key, label, *count_columns(today)).select_from(Task)
+    if period is None:
+        counted = _open_and_tallied(by, today, working_field, partner_id)
+    else:
+        counted = _counted_tasks(by, today, period, working_field, partner_id)
+    groups = [column for column in counted.c if column.name.startswith("group_")]
+    key, label, labels, joins = _labelled(by, groups)
+    query = sa.select(
+        key, label, *(sa.cast(sa.func.sum(counted.c[name]), sa.Integer) for name in COUNTS)
+    ).select_from(counted)
     for target, on in joins:
         query = query.outerjoin(target, on)
-    query = query.where(*task_filters(period, working_field, partner_id))
-    query = query.group_by(*group).order_by(label)
+    query = query.group_by(*groups, *labels).order_by(label)
     return [ReportRow(str(row[0]), row[1], *row[2:]) for row in session.execute(query)]
 
 
-def _grouping(by: str) -> tuple[Any, Any, tuple[Any, ...], list[tuple[Any, Any]]]:
-    """Key, label, GROUP BY columns and joins of one grouping."""
+def _group_columns(by: str, table: Any) -> list[sa.ColumnElement[Any]]:
+    """What a grouping groups ``Task`` or ``TaskTally`` by; no accountable party is 0."""
+    if by == "partner":
+        columns = [table.responsible_partner_id]
+    elif by == "working_field":
+        columns = [table.working_field]
+    else:
+        columns = [
+            sa.func.coalesce(table.accountable_person_id, 0),
+            sa.func.coalesce(table.accountable_circle_id, 0),
+        ]
+    return [column.label(f"group_{number}") for number, column in enumerate(columns)]
+
+
+def _counted_tasks(
+    by: str, today: date, period: Period, working_field: str | None, partner_id: int | None
+) -> sa.Subquery:
+    groups = _group_columns(by, Task)
+    return (
+        sa.select(*groups, *count_columns(today))
+        .where(*task_filters(period, working_field, partner_id))
+        .group_by(*groups)
+        .subquery()
+    )
+
+
+def _open_and_tallied(
+    by: str, today: date, working_field: str | None, partner_id: int | None
+) -> sa.Subquery:
+    """The open tasks counted one by one, and the closed ones from :class:`TaskTally`."""
+    live_groups = _group_columns(by, Task)
+    live = (
+        sa.select(
+            *live_groups,
+            sa.func.count(Task.id).label("total"),
+            _count(Task.due_date >= today).label("open"),
+            _count(Task.status == "proposed").label("awaiting_commitment"),
+            _count(Task.due_date < today).label("overdue"),
+            *(sa.literal(0).label(name) for name in CLOSED_COUNTS),
+            _count(escalated()).label("escalated"),
+        )
+        .where(
+            Task.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
+            *task_filters(None, working_field, partner_id),
+        )
+        .group_by(*live_groups)
+    )
+    tally_groups = _group_columns(by, TaskTally)
+    filters = []
+    if working_field is not None:
+        filters.append(TaskTally.working_field == working_field)
+    if partner_id is not None:
+        filters.append(TaskTally.responsible_partner_id == partner_id)
+    closed = (
+        sa.select(
+            *tally_groups,
+            sa.func.sum(TaskTally.tasks).label("total"),
+            *(sa.literal(0).label(name) for name in ("open", "awaiting_commitment", "overdue")),
+            *(
+                sa.func.sum(sa.case((TaskTally.outcome == name, TaskTally.tasks), else_=0)).label(
+                    name
+                )
+                for name in CLOSED_COUNTS
+            ),
+            sa.literal(0).label("escalated"),
+        )
+        .where(*filters)
+        .group_by(*tally_groups)
+    )
+    return sa.union_all(live, closed).subquery()
+
+
+#: The counts of closed tasks, each the name of its outcome in :class:`TaskTally`.
+CLOSED_COUNTS = ("done_on_time", "done_late", "declined", "cancelled")
+
+
+def _labelled(
+    by: str, groups: list[Any]
+) -> tuple[Any, Any, tuple[Any, ...], list[tuple[Any, Any]]]:
+    """Key, label, the label's GROUP BY columns and the joins of one grouping."""
     if by == "partner":
         return (
             Partner.key,
             Partner.name,
-            (Partner.id, Partner.key, Partner.name),
-            [(Partner, Partner.id == Task.responsible_partner_id)],
+            (Partner.key, Partner.name),
+            [(Partner, Partner.id == groups[0])],
         )
     if by == "working_field":
         return (
-            Task.working_field,
+            groups[0],
             WorkingFieldRecord.name,
-            (Task.working_field, WorkingFieldRecord.name),
-            [(WorkingFieldRecord, WorkingFieldRecord.key == Task.working_field)],
+            (WorkingFieldRecord.name,),
+            [(WorkingFieldRecord, WorkingFieldRecord.key == groups[0])],
         )
+    person, circle = groups
     key = sa.case(
-        (Task.accountable_circle_id.is_not(None), sa.literal("circle:") + Circle.key),
-        else_=sa.literal("person:") + sa.cast(Task.accountable_person_id, sa.String),
+        (circle != 0, sa.literal("circle:") + Circle.key),
+        else_=sa.literal("person:") + sa.cast(person, sa.String),
     )
     label = sa.func.coalesce(sa.literal("Kreis: ") + Circle.name, Person.name)
-    group = (
-        Task.accountable_person_id,
-        Task.accountable_circle_id,
-        Person.name,
-        Circle.key,
-        Circle.name,
-    )
-    joins = [
-        (Person, Person.id == Task.accountable_person_id),
-        (Circle, Circle.id == Task.accountable_circle_id),
-    ]
-    return key, label, group, joins
+    joins = [(Person, Person.id == person), (Circle, Circle.id == circle)]
+    return key, label, (Person.name, Circle.key, Circle.name), joins
 
 
 def report_period(start: date | None, end: date | None, end_name: str = "to") -> Period | None:

@@ -78,7 +78,7 @@ class NewTokenOut:
     secret: str
 
 
-@get("/api/me", tags=["users"], sync_to_thread=True, summary="The user making the request")
+@get("/api/me", tags=["users"], sync_to_thread=False, summary="The user making the request")
 def me(deployment: CurrentDeployment, actor: CurrentActor) -> UserOut:
     with deployment.session() as session:
         return UserOut.of(get_user(session, actor.user_id))  # type: ignore[arg-type]
@@ -88,13 +88,13 @@ class UserController(Controller):
     path = "/api/users"
     tags = ("users",)
 
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=False)
     def list_users(self, deployment: CurrentDeployment, actor: CurrentActor) -> list[UserOut]:
         permissions.require_admin(actor, "list users")
         with deployment.session() as session:
             return [UserOut.of(user) for user in list_users(session)]
 
-    @post("/", dto=bodies.Body[UserDraft], return_dto=None, sync_to_thread=True)
+    @post("/", dto=bodies.Body[UserDraft], return_dto=None, sync_to_thread=False)
     def add(
         self, data: JSONBody[UserDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> UserOut:
@@ -102,7 +102,7 @@ class UserController(Controller):
         with deployment.transaction() as session:
             return UserOut.of(add_user(session, data, actor=actor.username))
 
-    @patch("/{user_id:int}", dto=bodies.Changes[UserChanges], return_dto=None, sync_to_thread=True)
+    @patch("/{user_id:int}", dto=bodies.Changes[UserChanges], return_dto=None, sync_to_thread=False)
     def update(
         self,
         user_id: FromPath[int],
@@ -125,7 +125,7 @@ class TokenController(Controller):
     path = "/api/tokens"
     tags = ("users",)
 
-    @get("/", sync_to_thread=True, summary="Your tokens (admins: any user's)")
+    @get("/", sync_to_thread=False, summary="Your tokens (admins: any user's)")
     def list_tokens(
         self,
         deployment: CurrentDeployment,
@@ -136,7 +136,7 @@ class TokenController(Controller):
         with deployment.session() as session:
             return [TokenOut.of(t) for t in list_tokens(session, user_id or actor.user_id)]
 
-    @post("/", dto=bodies.Body[TokenRequest], return_dto=None, sync_to_thread=True)
+    @post("/", dto=bodies.Body[TokenRequest], return_dto=None, sync_to_thread=False)
     def create(
         self, data: JSONBody[TokenRequest], deployment: CurrentDeployment, actor: CurrentActor
     ) -> NewTokenOut:
@@ -149,7 +149,7 @@ class TokenController(Controller):
             )
             return NewTokenOut(TokenOut.of(new.token), new.secret)
 
-    @post("/{token_id:int}/revoke", sync_to_thread=True, status_code=200)
+    @post("/{token_id:int}/revoke", sync_to_thread=False, status_code=200)
     def revoke(
         self, token_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> TokenOut:

@@ -163,11 +163,11 @@ class WorkflowController(Controller):
     path = "/api/workflows"
     tags = ("workflows",)
 
-    @get("/", sync_to_thread=True, summary="Workflow definitions of the enabled plugins")
+    @get("/", sync_to_thread=False, summary="Workflow definitions of the enabled plugins")
     def list_workflows(self, deployment: CurrentDeployment) -> list[WorkflowOut]:
         return [WorkflowOut.of(item) for item in deployment.registry.workflows.values()]
 
-    @get("/{key:str}", sync_to_thread=True)
+    @get("/{key:str}", sync_to_thread=False)
     def read_workflow(self, key: FromPath[str], deployment: CurrentDeployment) -> WorkflowOut:
         public_workflow(deployment, key)
         return WorkflowOut.of(deployment.registry.workflows[key])
@@ -176,7 +176,7 @@ class WorkflowController(Controller):
         "/{key:str}/instances",
         dto=bodies.Body[InstanceDraft],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         summary="Start a case in this workflow",
     )
     def start(
@@ -198,7 +198,7 @@ class InstanceController(Controller):
     path = "/api/workflow-instances"
     tags = ("workflows",)
 
-    @get("/", sync_to_thread=True, summary="Cases, most urgent first")
+    @get("/", sync_to_thread=False, summary="Cases, most urgent first")
     def list_instances(
         self,
         deployment: CurrentDeployment,
@@ -234,7 +234,7 @@ class InstanceController(Controller):
             items = [instance_out(deployment, instance) for instance in page]
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @get("/{instance_id:int}", sync_to_thread=True)
+    @get("/{instance_id:int}", sync_to_thread=False)
     def read(
         self, instance_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[InstanceOut]:
@@ -242,7 +242,7 @@ class InstanceController(Controller):
             body = instance_out(deployment, _visible(session, actor, instance_id))
         return versioned(body)
 
-    @get("/{instance_id:int}/history", sync_to_thread=True, summary="Who moved it, when, why")
+    @get("/{instance_id:int}/history", sync_to_thread=False, summary="Who moved it, when, why")
     def history(
         self, instance_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> list[WorkflowEventOut]:
@@ -255,7 +255,7 @@ class InstanceController(Controller):
         "/{instance_id:int}/{action:str}",
         dto=bodies.Body[MoveRequest],
         return_dto=None,
-        sync_to_thread=True,
+        sync_to_thread=False,
         status_code=200,
         summary="Move a case: one of the transitions its state allows",
     )

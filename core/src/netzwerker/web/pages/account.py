@@ -39,7 +39,7 @@ def login_form(
     return page(request, "login.html", form=form, signed_out=signed_out)
 
 
-@post("/login", opt={"public": True}, sync_to_thread=True)
+@post("/login", opt={"public": True}, sync_to_thread=False)
 def login(
     request: Request[Any, Any, Any], form: PostedForm, deployment: CurrentDeployment
 ) -> Response[Any]:

@@ -95,7 +95,7 @@ def _choices(request: Request[Any, Any, Any], labels: dict[Any, str]) -> list[tu
 # Referrals ----------------------------------------------------------------------------------
 
 
-@get("/referrals", sync_to_thread=True, name="referrals")
+@get("/referrals", sync_to_thread=False, name="referrals")
 def referral_list(
     request: Request[Any, Any, Any],
     deployment: CurrentDeployment,
@@ -168,7 +168,7 @@ def _referral_page(
     )
 
 
-@get("/referrals/{referral_id:int}", sync_to_thread=True, name="referral")
+@get("/referrals/{referral_id:int}", sync_to_thread=False, name="referral")
 def referral_detail(
     request: Request[Any, Any, Any],
     referral_id: FromPath[int],
@@ -178,7 +178,7 @@ def referral_detail(
     return _referral_page(request, deployment, actor, referral_id)
 
 
-@post("/referrals/{referral_id:int}/{action:str}", sync_to_thread=True)
+@post("/referrals/{referral_id:int}/{action:str}", sync_to_thread=False)
 def move(
     request: Request[Any, Any, Any],
     referral_id: FromPath[int],
@@ -258,7 +258,7 @@ def _case_list(
     )
 
 
-@get("/cases", sync_to_thread=True, name="cases")
+@get("/cases", sync_to_thread=False, name="cases")
 def case_list(
     request: Request[Any, Any, Any],
     deployment: CurrentDeployment,
@@ -268,7 +268,7 @@ def case_list(
     return _case_list(request, deployment, actor, offset)
 
 
-@post("/cases", sync_to_thread=True)
+@post("/cases", sync_to_thread=False)
 def open_case(
     request: Request[Any, Any, Any],
     form: PostedForm,
@@ -355,7 +355,7 @@ def _case_page(
     )
 
 
-@get("/cases/{case_id:int}", sync_to_thread=True, name="case")
+@get("/cases/{case_id:int}", sync_to_thread=False, name="case")
 def case_detail(
     request: Request[Any, Any, Any],
     case_id: FromPath[int],
@@ -365,7 +365,7 @@ def case_detail(
     return _case_page(request, deployment, actor, case_id)
 
 
-@post("/cases/{case_id:int}/referrals", sync_to_thread=True)
+@post("/cases/{case_id:int}/referrals", sync_to_thread=False)
 def refer(
     request: Request[Any, Any, Any],
     case_id: FromPath[int],
@@ -399,7 +399,7 @@ def refer(
     return _case_page(request, deployment, actor, case_id, referral_form=entered, status=422)
 
 
-@post("/cases/{case_id:int}/consents", sync_to_thread=True)
+@post("/cases/{case_id:int}/consents", sync_to_thread=False)
 def record_consent(
     request: Request[Any, Any, Any],
     case_id: FromPath[int],
@@ -430,7 +430,7 @@ def record_consent(
     return _case_page(request, deployment, actor, case_id, consent_form=entered, status=422)
 
 
-@post("/cases/{case_id:int}/consents/{consent_id:int}/revoke", sync_to_thread=True)
+@post("/cases/{case_id:int}/consents/{consent_id:int}/revoke", sync_to_thread=False)
 def revoke(
     request: Request[Any, Any, Any],
     case_id: FromPath[int],

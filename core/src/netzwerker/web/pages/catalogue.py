@@ -115,7 +115,7 @@ def _catalogue_page(
     )
 
 
-@get("/catalogue", sync_to_thread=True, name="catalogue")
+@get("/catalogue", sync_to_thread=False, name="catalogue")
 def catalogue_overview(
     request: Request[Any, Any, Any],
     deployment: CurrentDeployment,
@@ -136,7 +136,7 @@ def catalogue_overview(
     )
 
 
-@post("/catalogue/needs", sync_to_thread=True)
+@post("/catalogue/needs", sync_to_thread=False)
 def record_a_need(
     request: Request[Any, Any, Any],
     form: PostedForm,

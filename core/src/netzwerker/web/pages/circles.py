@@ -79,7 +79,7 @@ MEETING_STATUSES = {
 }
 
 
-@get("/circles", sync_to_thread=True, name="circles")
+@get("/circles", sync_to_thread=False, name="circles")
 def circle_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -> Template:
     with deployment.session() as session:
         circles, total = find_circles(session, active=True, limit=500)
@@ -145,7 +145,7 @@ def _circle_page(
     )
 
 
-@get("/circles/{circle_id:int}", sync_to_thread=True, name="circle")
+@get("/circles/{circle_id:int}", sync_to_thread=False, name="circle")
 def circle_page(
     request: Request[Any, Any, Any],
     circle_id: FromPath[int],
@@ -155,12 +155,12 @@ def circle_page(
     return _circle_page(request, deployment, actor, circle_id)
 
 
-@get("/circles/{circle_id:int}/calendar.ics", sync_to_thread=True)
+@get("/circles/{circle_id:int}/calendar.ics", sync_to_thread=False)
 def circle_calendar_page(circle_id: FromPath[int], deployment: CurrentDeployment) -> Response[Any]:
     return circle_calendar(deployment, circle_id)
 
 
-@post("/circles/{circle_id:int}/meetings", sync_to_thread=True)
+@post("/circles/{circle_id:int}/meetings", sync_to_thread=False)
 def plan_meeting(
     request: Request[Any, Any, Any],
     circle_id: FromPath[int],
@@ -236,7 +236,7 @@ def _meeting_page(
     )
 
 
-@get("/meetings/{meeting_id:int}", sync_to_thread=True, name="meeting")
+@get("/meetings/{meeting_id:int}", sync_to_thread=False, name="meeting")
 def meeting_page(
     request: Request[Any, Any, Any],
     meeting_id: FromPath[int],
@@ -246,7 +246,7 @@ def meeting_page(
     return _meeting_page(request, deployment, actor, meeting_id)
 
 
-@post("/meetings/{meeting_id:int}/decisions", sync_to_thread=True)
+@post("/meetings/{meeting_id:int}/decisions", sync_to_thread=False)
 def record_decision(
     request: Request[Any, Any, Any],
     meeting_id: FromPath[int],
@@ -287,7 +287,7 @@ def record_decision(
     return _meeting_page(request, deployment, actor, meeting_id, entered, status=422)
 
 
-@post("/meetings/{meeting_id:int}/minutes", sync_to_thread=True)
+@post("/meetings/{meeting_id:int}/minutes", sync_to_thread=False)
 def record_minutes(
     request: Request[Any, Any, Any],
     meeting_id: FromPath[int],

@@ -45,7 +45,7 @@ REGISTRATION_STATUSES = {
 }
 
 
-@get("/conferences", sync_to_thread=True, name="conferences")
+@get("/conferences", sync_to_thread=False, name="conferences")
 def conference_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -> Template:
     with deployment.session() as session:
         conferences, _ = find_conferences(session, limit=200)
@@ -86,7 +86,7 @@ def _conference_page(
     )
 
 
-@get("/conferences/{conference_id:int}", sync_to_thread=True, name="conference")
+@get("/conferences/{conference_id:int}", sync_to_thread=False, name="conference")
 def conference_page(
     request: Request[Any, Any, Any],
     conference_id: FromPath[int],
@@ -96,7 +96,7 @@ def conference_page(
     return _conference_page(request, deployment, actor, conference_id)
 
 
-@post("/conferences/{conference_id:int}/registrations", sync_to_thread=True)
+@post("/conferences/{conference_id:int}/registrations", sync_to_thread=False)
 def register_participant(
     request: Request[Any, Any, Any],
     conference_id: FromPath[int],
@@ -124,7 +124,7 @@ def register_participant(
     return _conference_page(request, deployment, actor, conference_id, entered, status=422)
 
 
-@get("/conferences/{conference_id:int}/export.csv", sync_to_thread=True)
+@get("/conferences/{conference_id:int}/export.csv", sync_to_thread=False)
 def conference_export(
     conference_id: FromPath[int],
     deployment: CurrentDeployment,
@@ -136,7 +136,7 @@ def conference_export(
 
 @post(
     "/conferences/{conference_id:int}/registrations/{registration_id:int}/cancel",
-    sync_to_thread=True,
+    sync_to_thread=False,
 )
 def cancel_registration(
     request: Request[Any, Any, Any],
@@ -157,7 +157,7 @@ def cancel_registration(
 
 @post(
     "/conferences/{conference_id:int}/registrations/{registration_id:int}/check-in",
-    sync_to_thread=True,
+    sync_to_thread=False,
 )
 def check_participant_in(
     request: Request[Any, Any, Any],

@@ -20,7 +20,7 @@ To = Annotated[date | None, QueryParameter(name="to")]
 FILE_FORMATS = {"html": "html", "md": "markdown", "csv": "csv"}
 
 
-@get("/evaluation", sync_to_thread=True, name="evaluation")
+@get("/evaluation", sync_to_thread=False, name="evaluation")
 def evaluation_page(
     request: Request[Any, Any, Any],
     deployment: CurrentDeployment,
@@ -38,7 +38,7 @@ def evaluation_page(
     )
 
 
-@get("/evaluation/{file_name:str}", sync_to_thread=True)
+@get("/evaluation/{file_name:str}", sync_to_thread=False)
 def evaluation_download(
     request: Request[Any, Any, Any],
     file_name: FromPath[str],

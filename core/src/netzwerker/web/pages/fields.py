@@ -32,7 +32,7 @@ def past_months(today: date, count: int = MONTHS) -> Period:
     return Period(date(months // 12, months % 12 + 1, 1), today)
 
 
-@get("/fields", sync_to_thread=True, name="fields")
+@get("/fields", sync_to_thread=False, name="fields")
 def field_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -> Template:
     today = deployment.today()
     with deployment.session() as session:
@@ -59,7 +59,7 @@ def field_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -
     )
 
 
-@get("/fields/{key:str}", sync_to_thread=True, name="field")
+@get("/fields/{key:str}", sync_to_thread=False, name="field")
 def field_page(
     request: Request[Any, Any, Any], key: FromPath[str], deployment: CurrentDeployment
 ) -> Template:

@@ -23,7 +23,7 @@ CONNECTOR_KINDS = {
 }
 
 
-@get("/network", sync_to_thread=True, name="network")
+@get("/network", sync_to_thread=False, name="network")
 def network_picture(
     request: Request[Any, Any, Any],
     deployment: CurrentDeployment,

@@ -37,7 +37,7 @@ def kind_names(request: Request[Any, Any, Any]) -> dict[str, str]:
     return {key: item.value.name for key, item in registry.partner_kinds.items()}
 
 
-@get("/partners", sync_to_thread=True, name="partners")
+@get("/partners", sync_to_thread=False, name="partners")
 def partner_list(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, offset: Offset = 0
 ) -> Template:
@@ -84,7 +84,7 @@ def partner_list(
     )
 
 
-@get("/partners/{key:str}", sync_to_thread=True, name="partner")
+@get("/partners/{key:str}", sync_to_thread=False, name="partner")
 def partner_page(
     request: Request[Any, Any, Any],
     key: FromPath[str],

@@ -131,7 +131,7 @@ def _details(form: Form, fields: list[FormField]) -> dict[str, Any]:
     return details
 
 
-@get("/projects", sync_to_thread=True, name="projects")
+@get("/projects", sync_to_thread=False, name="projects")
 def project_list(
     request: Request[Any, Any, Any],
     deployment: CurrentDeployment,
@@ -200,7 +200,7 @@ def _new_form(
     )
 
 
-@get("/projects/new", sync_to_thread=True)
+@get("/projects/new", sync_to_thread=False)
 def new_project(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
 ) -> Template:
@@ -238,7 +238,7 @@ def _project_draft(
     )
 
 
-@post("/projects", sync_to_thread=True)
+@post("/projects", sync_to_thread=False)
 def record_project(
     request: Request[Any, Any, Any],
     form: PostedForm,
@@ -316,7 +316,7 @@ def _project_page(
     )
 
 
-@get("/projects/{project_id:int}", sync_to_thread=True, name="project")
+@get("/projects/{project_id:int}", sync_to_thread=False, name="project")
 def project_detail(
     request: Request[Any, Any, Any],
     project_id: FromPath[int],
@@ -326,7 +326,7 @@ def project_detail(
     return _project_page(request, deployment, actor, project_id)
 
 
-@post("/projects/{project_id:int}/funding", sync_to_thread=True)
+@post("/projects/{project_id:int}/funding", sync_to_thread=False)
 def record_funding(
     request: Request[Any, Any, Any],
     project_id: FromPath[int],
@@ -350,7 +350,7 @@ def record_funding(
     return _project_page(request, deployment, actor, project_id, funding_form=entered, status=422)
 
 
-@post("/projects/{project_id:int}/funding/{funding_id:int}/{action:str}", sync_to_thread=True)
+@post("/projects/{project_id:int}/funding/{funding_id:int}/{action:str}", sync_to_thread=False)
 def move_funding(
     request: Request[Any, Any, Any],
     project_id: FromPath[int],
@@ -403,7 +403,7 @@ def _decision_refusal(
     return {f"{step}.granted": translate(request, str(exc))}, 422
 
 
-@post("/projects/{project_id:int}/{action:str}", sync_to_thread=True)
+@post("/projects/{project_id:int}/{action:str}", sync_to_thread=False)
 def move(
     request: Request[Any, Any, Any],
     project_id: FromPath[int],

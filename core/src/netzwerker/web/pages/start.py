@@ -14,7 +14,7 @@ from netzwerker.web.pages.tasks import status_labels
 from netzwerker.web.rendering import page
 
 
-@get("/", sync_to_thread=True, name="start")
+@get("/", sync_to_thread=False, name="start")
 def start_page(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
 ) -> Template:

@@ -70,14 +70,14 @@ def _survey_page(
     )
 
 
-@get("/survey", sync_to_thread=True, name="survey")
+@get("/survey", sync_to_thread=False, name="survey")
 def survey_page(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
 ) -> Template:
     return _survey_page(request, deployment, actor)
 
 
-@post("/survey", sync_to_thread=True)
+@post("/survey", sync_to_thread=False)
 def answer(
     request: Request[Any, Any, Any],
     form: PostedForm,

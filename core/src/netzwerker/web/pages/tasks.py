@@ -134,7 +134,7 @@ def _task_list(
     )
 
 
-@get("/tasks", sync_to_thread=True, name="tasks")
+@get("/tasks", sync_to_thread=False, name="tasks")
 def task_list(
     request: Request[Any, Any, Any],
     deployment: CurrentDeployment,
@@ -144,7 +144,7 @@ def task_list(
     return _task_list(request, deployment, actor, "tasks/list.html", PAGE_SIZE, offset)
 
 
-@get("/tasks/board", sync_to_thread=True, name="task_board")
+@get("/tasks/board", sync_to_thread=False, name="task_board")
 def task_board(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
 ) -> Template:
@@ -159,7 +159,7 @@ def _new_form(
     return page(request, "tasks/new.html", status=status, form=form, **choices)
 
 
-@get("/tasks/new", sync_to_thread=True)
+@get("/tasks/new", sync_to_thread=False)
 def new_task(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
 ) -> Template:
@@ -171,7 +171,7 @@ def new_task(
     return _new_form(request, deployment, Form.showing(defaults))
 
 
-@post("/tasks", sync_to_thread=True)
+@post("/tasks", sync_to_thread=False)
 def propose_task(
     request: Request[Any, Any, Any],
     form: PostedForm,
@@ -238,7 +238,7 @@ def _detail(
     )
 
 
-@get("/tasks/{task_id:int}", sync_to_thread=True, name="task")
+@get("/tasks/{task_id:int}", sync_to_thread=False, name="task")
 def task_detail(
     request: Request[Any, Any, Any],
     task_id: FromPath[int],
@@ -248,7 +248,7 @@ def task_detail(
     return _detail(request, deployment, actor, task_id)
 
 
-@post("/tasks/{task_id:int}/{action:str}", sync_to_thread=True)
+@post("/tasks/{task_id:int}/{action:str}", sync_to_thread=False)
 def move_task(
     request: Request[Any, Any, Any],
     task_id: FromPath[int],
