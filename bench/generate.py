@@ -21,6 +21,7 @@ import attrs
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
+from netzwerker.domain.catalogue.duplicates import rebuild_overlaps
 from netzwerker.domain.catalogue.services import term
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 
@@ -377,6 +378,7 @@ def _offers_and_needs(
             )  # fmt: skip
     counts["offer"] = _insert(connection, "offer", offers)
     counts["offer_term"] = _insert(connection, "offer_term", terms)
+    counts["offer_overlap"] = rebuild_overlaps(connection)
     needs = []
     for need_id in range(1, scale.needs + 1):
         group, area, social = (

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import uuid
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netzwerker.testing import snapshot
+from netzwerker.testing import sample_network, snapshot
 
 
 def _offer(api, key, partner, groups, problems, areas=(), capacity=None, **extra):
@@ -77,7 +77,7 @@ def test_duplicate_structures_are_found_and_explained(api) -> None:
     whole = _offer(api, "e", net.jobcenter, ["Familien"], ["Schulden"], [])
     pairs = {
         (o["first_offer_id"], o["second_offer_id"]): o
-        for o in api.get("/api/catalogue/duplicates").json()
+        for o in api.get("/api/catalogue/duplicates").json()["items"]
     }
     ab = pairs[(a["id"], b["id"])]
     assert ab["target_groups"] == ["Alleinerziehende"] and ab["problem_areas"] == ["Schulden"]
@@ -91,7 +91,7 @@ def test_duplicate_structures_are_found_and_explained(api) -> None:
     assert (a["id"], c["id"]) not in pairs
     # Offers of the same partner are not duplicates of each other.
     assert (a["id"], d["id"]) not in pairs
-    strong = api.get("/api/catalogue/duplicates", params={"minimum": 0.9}).json()
+    strong = api.get("/api/catalogue/duplicates", params={"minimum": 0.9}).json()["items"]
     assert all(o["degree"] >= 0.9 for o in strong) and strong
 
 
@@ -251,3 +251,82 @@ def test_normalised_terms_are_stable(value: str) -> None:
 
     assert term(term(value)) == term(value)
     assert term(f"  {value.upper()} ") == term(value.upper())
+
+
+def test_duplicate_structures_come_a_page_at_a_time(api) -> None:
+    net = api.network
+    for number in range(4):
+        partner = net.clinic if number % 2 else net.counselling
+        _offer(api, f"o{number}", partner, ["Familien"], ["Schulden", f"P{number}"])
+    page = api.get("/api/catalogue/duplicates", params={"limit": 2}).json()
+    # Offers of different partners: 0–1, 0–3, 1–2, 2–3.
+    assert page["total"] == 4 and len(page["items"]) == 2 and page["limit"] == 2
+    rest = api.get("/api/catalogue/duplicates", params={"limit": 2, "offset": 2}).json()
+    everything = page["items"] + rest["items"]
+    pairs = {(o["first_offer_id"], o["second_offer_id"]) for o in everything}
+    assert len(pairs) == 4
+    degrees = [o["degree"] for o in everything]
+    assert degrees == sorted(degrees, reverse=True)
+    assert api.get("/api/catalogue/duplicates", params={"limit": 500}).status_code == 400
+
+
+OFFER_TERMS = st.lists(st.sampled_from(["a", "b", "c"]), max_size=3)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    writes=st.lists(
+        st.tuples(
+            st.integers(0, 4),  # which offer: a new one the first time, then a change
+            st.sampled_from(["jobcenter", "klinik", "suchtberatung"]),
+            OFFER_TERMS,
+            OFFER_TERMS,
+            OFFER_TERMS,
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_the_stored_duplicate_structures_are_those_of_every_pair(deployment, writes) -> None:
+    """Whatever offers are created and changed (partners, terms, active or not), the pairs
+    kept as they are written equal a comparison of every pair of offers."""
+    from itertools import combinations
+
+    import sqlalchemy as sa
+
+    from netzwerker.domain.catalogue.duplicates import _served, compare, overlaps
+    from netzwerker.domain.catalogue.models import Offer
+    from netzwerker.domain.catalogue.services import OfferDraft, create_offer, update_offer
+    from netzwerker.domain.partners.models import Partner
+
+    with deployment.transaction() as session:
+        session.execute(sa.delete(Offer))
+        if session.scalar(sa.select(sa.func.count()).select_from(Partner)) == 0:
+            sample_network(session)
+        partners = {p.key: p.id for p in session.scalars(sa.select(Partner))}
+        made: dict[int, int] = {}
+        for which, partner, groups, problems, areas, active in writes:
+            values = {
+                "partner_id": partners[partner],
+                "target_groups": groups or ["a"],
+                "problem_areas": problems or ["b"],
+                "social_areas": areas,
+                "active": active,
+            }
+            if which in made:
+                update_offer(session, made[which], values, actor="test")
+            else:
+                draft = OfferDraft(title="Angebot", key=f"angebot-{which}", **values)
+                made[which] = create_offer(session, draft, actor="test").id
+        stored, total = overlaps(session)
+        offers = _served(session)
+        expected = [
+            found
+            for first, second in combinations(sorted(offers), 2)
+            if (found := compare(first, offers[first], second, offers[second])) is not None
+        ]
+        key = lambda o: (o.first_offer_id, o.second_offer_id)  # noqa: E731
+        assert sorted(stored, key=key) == sorted(expected, key=key) and total == len(expected)

@@ -586,6 +586,11 @@ def test_the_catalogue_shows_gaps_coverage_and_duplicates(web):
     assert "Kapazität unbekannt" in coverage and "Lücke" in coverage
     duplicates = page.split('id="duplicates-heading"')[1].split("</section>")[0]
     assert "Angebot klinik-sprechstunde" in duplicates and "100" in duplicates
+    assert "1 mögliche Doppelstruktur" in duplicates
+    every = coordinator.get("/catalogue/duplicates")
+    assert every.status_code == 200 and "Angebot klinik-sprechstunde" in every.text
+    other_field = coordinator.get("/catalogue/duplicates", params={"working_field": "debt"})
+    assert "0 mögliche Doppelstrukturen" in other_field.text
 
 
 def test_a_need_form_names_its_problems_and_only_coordinators_record(web):

@@ -72,12 +72,12 @@ def catalogue_duplicates(deployment: str, minimum: float) -> None:
     """Offers of different partners that overlap: possible duplicate structures."""
     from sqlmodel import select
 
+    from netzwerker.domain.catalogue.duplicates import overlaps
     from netzwerker.domain.catalogue.models import Offer
-    from netzwerker.domain.catalogue.services import overlaps
 
     loaded = open_deployment(deployment)
     with loaded.session() as session:
-        found = overlaps(session, minimum_degree=minimum)
+        found, _ = overlaps(session, minimum_degree=minimum)
         titles = dict(session.execute(select(Offer.id, Offer.title)).all())
     for overlap in found:
         first, second = titles[overlap.first_offer_id], titles[overlap.second_offer_id]

@@ -13,6 +13,7 @@ from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlmodel import Session
 
+from netzwerker.domain.catalogue.duplicates import Overlap, overlaps
 from netzwerker.domain.catalogue.hsds import export_directory
 from netzwerker.domain.catalogue.models import Need, Offer
 from netzwerker.domain.catalogue.services import (
@@ -20,13 +21,11 @@ from netzwerker.domain.catalogue.services import (
     OfferChanges,
     OfferDraft,
     OfferFilter,
-    Overlap,
     coverage,
     create_offer,
     find_needs,
     find_offers,
     get_offer,
-    overlaps,
     record_need,
     terms_of,
     update_need,
@@ -264,11 +263,20 @@ class CatalogueController(Controller):
         deployment: CurrentDeployment,
         working_field: FromQuery[str | None] = None,
         minimum: Annotated[float, QueryParameter(ge=0, le=1, description="least degree")] = 0.0,
-    ) -> list[Overlap]:
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> OffsetPagination[Overlap]:
         """Offers of different partners for the same target group, problem area and social
-        area, with the degree of overlap and what they share."""
+        area, with the degree of overlap and what they share, the largest overlap first."""
         with deployment.session() as session:
-            return overlaps(session, working_field=working_field, minimum_degree=minimum)
+            found, total = overlaps(
+                session,
+                working_field=working_field,
+                minimum_degree=minimum,
+                limit=limit,
+                offset=offset,
+            )
+        return OffsetPagination(items=found, limit=limit, offset=offset, total=total)
 
     @get("/hsds", sync_to_thread=False, summary="The directory as Open Referral HSDS 3.0")
     def hsds(self, deployment: CurrentDeployment) -> Response[Any]:

@@ -77,3 +77,37 @@ class Need(SQLModel, table=True):
     version: int | None = Field(default=None, sa_column=_need_version)
 
     __mapper_args__ = {"version_id_col": _need_version}
+
+
+class OfferOverlap(SQLModel, table=True):
+    """A possible duplicate structure: two active offers of different partners that share a
+    target group, a problem area and a social area, with what they share and how much.
+
+    Derived from the offers and kept current by
+    :mod:`netzwerker.domain.catalogue.duplicates` whenever an offer is written, so that a
+    page of them, the largest overlap first, is read from an index.
+    """
+
+    __tablename__ = "offer_overlap"
+    __table_args__ = (
+        sa.Index("ix_offer_overlap_degree", "degree", "first_offer_id", "second_offer_id"),
+        sa.Index("ix_offer_overlap_second", "second_offer_id"),
+    )
+
+    first_offer_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("offer.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    second_offer_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("offer.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    #: The share of the smaller offer's combinations the other serves too (0 to 1).
+    degree: float
+    target_groups: list[str] = Field(sa_type=sa.JSON)
+    problem_areas: list[str] = Field(sa_type=sa.JSON)
+    #: Empty: both serve the whole region.
+    social_areas: list[str] = Field(sa_type=sa.JSON)
+    explanation: str

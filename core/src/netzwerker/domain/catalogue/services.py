@@ -5,9 +5,8 @@
   one concerns the whole region). A need with no such offer is a **gap**; one whose
   offers' known capacity is below the people in need is **short**.
 * Two active offers of different partners form a **duplicate structure** when they share a
-  target group, a problem area and a social area. The degree of overlap is the share of the
-  smaller offer's combinations (target group × problem area × social area) that the other
-  offer serves too; the shared values explain it.
+  target group, a problem area and a social area
+  (:mod:`~netzwerker.domain.catalogue.duplicates`, kept current as offers are written).
 
 Values are compared as :func:`term` normalises them (case and spacing do not matter).
 """
@@ -21,12 +20,12 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
 from netzwerker.db import flush_or_conflict, page_of
 from netzwerker.domain.audit.services import record
+from netzwerker.domain.catalogue.duplicates import refresh_overlaps
 from netzwerker.domain.catalogue.models import Need, Offer, OfferTerm
 from netzwerker.domain.partners.models import LegalDomain
 from netzwerker.domain.references import fetch, field_problems, partner_problems
@@ -105,20 +104,6 @@ class Coverage:
     status: str  # gap, short, covered, unknown
 
 
-@attrs.frozen
-class Overlap:
-    """Two offers of different partners that serve the same people for the same problem in
-    the same area: a possible duplicate structure."""
-
-    first_offer_id: int
-    second_offer_id: int
-    target_groups: list[str]
-    problem_areas: list[str]
-    social_areas: list[str]  # empty: both serve the whole region
-    degree: float
-    explanation: str
-
-
 def _offer_problems(session: Session, values: dict[str, Any]) -> list[Problem]:
     problems = partner_problems(session, values["partner_id"], "partner_id")
     if values["working_field"] is not None:
@@ -161,7 +146,7 @@ def create_offer(
     session.flush()
     _replace_terms(session, offer, values)
     record(session, actor=actor, action="offer.create", object_type="offer", object_id=offer.id)
-    session.flush()
+    refresh_overlaps(session, [offer.id])  # type: ignore[list-item]
     return offer
 
 
@@ -216,6 +201,7 @@ def update_offer(
         changes={"fields": sorted(changes)},
     )
     flush_or_conflict(session, f"offer {offer_id}")
+    refresh_overlaps(session, [offer_id])
     return offer
 
 
@@ -413,135 +399,3 @@ def coverage(
         offer_ids = sorted(int(value) for value in ids.split(_SEPARATOR)) if ids else []
         found.append(Coverage(need, offer_ids, int(capacity), int(unknown), status))
     return found
-
-
-def overlaps(
-    session: Session, *, working_field: str | None = None, minimum_degree: float = 0.0
-) -> list[Overlap]:
-    """Possible duplicate structures: pairs of active offers of different partners that share
-    a target group, a problem area and a social area, the largest overlap first."""
-    first, second = aliased(OfferTerm), aliased(OfferTerm)
-    offer_a, offer_b = aliased(Offer), aliased(Offer)
-    offer_clauses = [
-        offer_a.active.is_(True),  # type: ignore[attr-defined]
-        offer_b.active.is_(True),  # type: ignore[attr-defined]
-        offer_a.partner_id != offer_b.partner_id,
-    ]
-    if working_field is not None:
-        offer_clauses += [
-            offer_a.working_field == working_field,
-            offer_b.working_field == working_field,
-        ]
-    shared = (
-        select(
-            first.offer_id.label("a"),
-            second.offer_id.label("b"),
-            first.dimension.label("dimension"),
-            sa.func.count().label("shared"),
-            sa.func.aggregate_strings(first.value, _SEPARATOR).label("values"),
-        )
-        .join(
-            second,
-            sa.and_(
-                first.dimension == second.dimension,
-                first.term == second.term,
-                first.offer_id < second.offer_id,
-            ),
-        )
-        .join(offer_a, offer_a.id == first.offer_id)
-        .join(offer_b, offer_b.id == second.offer_id)
-        .where(*offer_clauses)
-        .group_by(first.offer_id, second.offer_id, first.dimension)
-    ).subquery()
-    sizes = (
-        select(
-            OfferTerm.offer_id.label("offer_id"),
-            OfferTerm.dimension.label("dimension"),
-            sa.func.count().label("size"),
-        ).group_by(OfferTerm.offer_id, OfferTerm.dimension)
-    ).subquery()
-
-    def pivot(column: Any, dimension: Dimension) -> Any:
-        return sa.func.max(sa.case((shared.c.dimension == dimension, column)))
-
-    pairs = (
-        select(
-            shared.c.a,
-            shared.c.b,
-            *(pivot(shared.c.shared, dimension).label(f"{dimension}_n") for dimension in Dimension),
-            *(pivot(shared.c["values"], dimension).label(dimension) for dimension in Dimension),
-        )
-        .group_by(shared.c.a, shared.c.b)
-        .having(
-            pivot(shared.c.shared, Dimension.TARGET_GROUP) > 0,
-            pivot(shared.c.shared, Dimension.PROBLEM_AREA) > 0,
-        )
-    ).subquery()
-
-    def size(offer: Any, dimension: Dimension) -> Any:
-        return (
-            select(sizes.c.size)
-            .where(sizes.c.offer_id == offer, sizes.c.dimension == dimension)
-            .scalar_subquery()
-        )
-
-    rows = session.execute(
-        select(
-            pairs,
-            *(size(pairs.c.a, dimension).label(f"a_{dimension}") for dimension in Dimension),
-            *(size(pairs.c.b, dimension).label(f"b_{dimension}") for dimension in Dimension),
-        ).where(
-            # Social areas overlap, or one of the two serves the whole region.
-            sa.or_(
-                pairs.c[f"{Dimension.SOCIAL_AREA}_n"] > 0,
-                size(pairs.c.a, Dimension.SOCIAL_AREA).is_(None),
-                size(pairs.c.b, Dimension.SOCIAL_AREA).is_(None),
-            )
-        )
-    ).mappings()
-    found = [_overlap(row) for row in rows]
-    found = [overlap for overlap in found if overlap.degree >= minimum_degree]
-    return sorted(found, key=lambda o: (-o.degree, o.first_offer_id, o.second_offer_id))
-
-
-def _overlap(row: Any) -> Overlap:
-    values = {
-        dimension: sorted(row[dimension].split(_SEPARATOR)) if row[dimension] else []
-        for dimension in Dimension
-    }
-    area_a, area_b = row[f"a_{Dimension.SOCIAL_AREA}"], row[f"b_{Dimension.SOCIAL_AREA}"]
-    # An offer without social areas serves the whole region, so it serves every area of
-    # the other offer: compare both on the other's areas.
-    if area_a is None or area_b is None:
-        areas_a = areas_b = shared_areas = area_a or area_b or 1
-    else:
-        areas_a, areas_b, shared_areas = area_a, area_b, row[f"{Dimension.SOCIAL_AREA}_n"]
-    # The share of the smaller offer's combinations that the other serves too.
-    smaller = min(
-        row[f"a_{Dimension.TARGET_GROUP}"] * row[f"a_{Dimension.PROBLEM_AREA}"] * areas_a,
-        row[f"b_{Dimension.TARGET_GROUP}"] * row[f"b_{Dimension.PROBLEM_AREA}"] * areas_b,
-    )
-    common = row[f"{Dimension.TARGET_GROUP}_n"] * row[f"{Dimension.PROBLEM_AREA}_n"] * shared_areas
-    degree = round(common / smaller, 2)
-    areas = values[Dimension.SOCIAL_AREA]
-    if area_a is None and area_b is None:
-        where = "beide im ganzen Gebiet"
-    elif area_a is None or area_b is None:
-        where = "eines im ganzen Gebiet, das andere in einem Teil davon"
-    else:
-        where = "Sozialraum " + ", ".join(areas)
-    explanation = (
-        f"Gleiche Zielgruppe: {', '.join(values[Dimension.TARGET_GROUP])}; "
-        f"gleiche Problemlage: {', '.join(values[Dimension.PROBLEM_AREA])}; {where}. "
-        f"{round(100 * degree)} % der Kombinationen des kleineren Angebots deckt auch das "
-        "andere ab."
-    )
-    return Overlap(
-        row["a"],
-        row["b"],
-        values[Dimension.TARGET_GROUP],
-        values[Dimension.PROBLEM_AREA],
-        areas,
-        degree,
-        explanation,
-    )

@@ -13,13 +13,13 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 from sqlmodel import Session
 
+from netzwerker.domain.catalogue.duplicates import overlaps
 from netzwerker.domain.catalogue.models import Offer
 from netzwerker.domain.catalogue.services import (
     NeedDraft,
     OfferFilter,
     coverage,
     find_offers,
-    overlaps,
     record_need,
     terms_of,
 )
@@ -32,6 +32,8 @@ from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect
 
 PAGE_SIZE = 50
+#: The largest overlaps the catalogue's page shows; the rest are a page of their own.
+PAIRS_SHOWN = 10
 NEED_FIELDS = (
     FormField("target_group", required=True),
     FormField("problem_area", required=True),
@@ -80,7 +82,7 @@ def _catalogue_page(
 ) -> Template:
     with deployment.session() as session:
         needs = coverage(session, period_start=start, period_end=end, working_field=working_field)
-        pairs = overlaps(session, working_field=working_field)
+        pairs, pair_total = overlaps(session, working_field=working_field, limit=PAIRS_SHOWN)
         offers, total = find_offers(
             session, OfferFilter(working_field=working_field), limit=PAGE_SIZE, offset=offset
         )
@@ -104,6 +106,7 @@ def _catalogue_page(
         gaps=sum(item.status == "gap" for item in needs),
         statuses=COVERAGE_STATUSES,
         pairs=pairs,
+        pair_total=pair_total,
         offers=offers,
         terms=terms,
         lines=lines,
@@ -162,4 +165,33 @@ def record_a_need(
     )
 
 
-ROUTES = [catalogue_overview, record_a_need]
+@get("/catalogue/duplicates", sync_to_thread=False, name="duplicates")
+def duplicate_structures(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    working_field: Annotated[str | None, QueryParameter()] = None,
+    offset: Offset = 0,
+) -> Template:
+    """Every possible duplicate structure, the largest overlap first, a page at a time."""
+    with deployment.session() as session:
+        pairs, total = overlaps(
+            session, working_field=working_field or None, limit=PAGE_SIZE, offset=offset
+        )
+        mentioned = {oid for pair in pairs for oid in (pair.first_offer_id, pair.second_offer_id)}
+        lines = offer_lines(session, mentioned)
+        fields = field_choices(session)
+    query = {"working_field": working_field} if working_field else {}
+    return page(
+        request,
+        "catalogue/duplicates.html",
+        query=query,
+        fields=fields,
+        pairs=pairs,
+        pair_total=total,
+        lines=lines,
+        offset=offset,
+        limit=PAGE_SIZE,
+    )
+
+
+ROUTES = [catalogue_overview, duplicate_structures, record_a_need]

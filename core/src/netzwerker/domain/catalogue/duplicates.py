@@ -1,0 +1,225 @@
+"""Possible duplicate structures (Doppelstrukturen), kept current as offers change.
+
+Two active offers of different partners form a duplicate structure when they share a target
+group, a problem area and a social area (an offer without social areas serves the whole
+region, so it shares every area). The degree of overlap is the share of the smaller offer's
+combinations (target group × problem area × social area) that the other offer serves too.
+
+Comparing every pair of offers takes seconds in a large catalogue, so the pairs are stored
+in ``offer_overlap``: :func:`refresh_overlaps` recomputes the pairs of the offers a write
+touched (creating or changing an offer calls it), :func:`rebuild_overlaps` all of them (after
+a bulk load). Reading a page of them, the largest overlap first, is then an index scan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from netzwerker.domain.catalogue.models import Offer, OfferOverlap, OfferTerm
+
+TARGET_GROUP, PROBLEM_AREA, SOCIAL_AREA = "target_group", "problem_area", "social_area"
+
+
+@attrs.frozen
+class Overlap:
+    """Two offers of different partners that serve the same people for the same problem in
+    the same area: a possible duplicate structure."""
+
+    first_offer_id: int
+    second_offer_id: int
+    target_groups: list[str]
+    problem_areas: list[str]
+    social_areas: list[str]  # empty: both serve the whole region
+    degree: float
+    explanation: str
+
+
+@attrs.frozen
+class ServedBy:
+    """An active offer as the comparison sees it: its partner, and per dimension its terms
+    with the values as the partner wrote them."""
+
+    partner_id: int
+    terms: Mapping[str, Mapping[str, str]]
+
+
+def compare(first_id: int, first: ServedBy, second_id: int, second: ServedBy) -> Overlap | None:
+    """The overlap of two offers, or None when they are no duplicate structure."""
+    if first.partner_id == second.partner_id:
+        return None
+    shared = {
+        dimension: sorted(first.terms.get(dimension, {}).keys() & second.terms.get(dimension, {}))
+        for dimension in (TARGET_GROUP, PROBLEM_AREA, SOCIAL_AREA)
+    }
+    if not shared[TARGET_GROUP] or not shared[PROBLEM_AREA]:
+        return None
+    area_a = len(first.terms.get(SOCIAL_AREA, {}))
+    area_b = len(second.terms.get(SOCIAL_AREA, {}))
+    if area_a and area_b and not shared[SOCIAL_AREA]:
+        return None
+    # An offer without social areas serves the whole region, so it serves every area of
+    # the other offer: compare both on the other's areas.
+    if not area_a or not area_b:
+        areas_a = areas_b = shared_areas = area_a or area_b or 1
+    else:
+        areas_a, areas_b, shared_areas = area_a, area_b, len(shared[SOCIAL_AREA])
+
+    def size(offer: ServedBy, areas: int) -> int:
+        return len(offer.terms[TARGET_GROUP]) * len(offer.terms[PROBLEM_AREA]) * areas
+
+    common = len(shared[TARGET_GROUP]) * len(shared[PROBLEM_AREA]) * shared_areas
+    degree = round(common / min(size(first, areas_a), size(second, areas_b)), 2)
+    values = {
+        dimension: sorted(first.terms[dimension][term] for term in terms)
+        for dimension, terms in shared.items()
+    }
+    if not area_a and not area_b:
+        where = "beide im ganzen Gebiet"
+    elif not area_a or not area_b:
+        where = "eines im ganzen Gebiet, das andere in einem Teil davon"
+    else:
+        where = "Sozialraum " + ", ".join(values[SOCIAL_AREA])
+    explanation = (
+        f"Gleiche Zielgruppe: {', '.join(values[TARGET_GROUP])}; "
+        f"gleiche Problemlage: {', '.join(values[PROBLEM_AREA])}; {where}. "
+        f"{round(100 * degree)} % der Kombinationen des kleineren Angebots deckt auch das "
+        "andere ab."
+    )
+    return Overlap(
+        first_id,
+        second_id,
+        values[TARGET_GROUP],
+        values[PROBLEM_AREA],
+        values[SOCIAL_AREA],
+        degree,
+        explanation,
+    )
+
+
+def find_overlaps(
+    offers: Mapping[int, ServedBy], touched: Iterable[int] | None = None
+) -> Iterator[Overlap]:
+    """Every overlap among ``offers`` (or only those of the ``touched`` ones), each pair once
+    with the smaller id first. Candidates share a target group and a problem area, found
+    through an index of both rather than by comparing every pair."""
+    with_group: dict[str, set[int]] = defaultdict(set)
+    with_problem: dict[str, set[int]] = defaultdict(set)
+    for offer_id, offer in offers.items():
+        for group in offer.terms.get(TARGET_GROUP, {}):
+            with_group[group].add(offer_id)
+        for problem in offer.terms.get(PROBLEM_AREA, {}):
+            with_problem[problem].add(offer_id)
+    chosen = set(offers if touched is None else touched) & offers.keys()
+    for offer_id in sorted(chosen):
+        offer = offers[offer_id]
+        candidates = set().union(*(with_group[g] for g in offer.terms.get(TARGET_GROUP, {})))
+        candidates &= set().union(*(with_problem[p] for p in offer.terms.get(PROBLEM_AREA, {})))
+        for other_id in sorted(candidates):
+            # Each pair once: from its smaller id, unless only the larger one was touched.
+            if other_id == offer_id or (other_id in chosen and other_id < offer_id):
+                continue
+            first_id, second_id = sorted((offer_id, other_id))
+            found = compare(first_id, offers[first_id], second_id, offers[second_id])
+            if found is not None:
+                yield found
+
+
+def _served(
+    database: Session | sa.Connection, offer_ids: Sequence[int] | None = None
+) -> dict[int, ServedBy]:
+    """The active offers (those sharing a target group with ``offer_ids``, when given) with
+    their terms: one query."""
+    query = (
+        sa.select(Offer.id, Offer.partner_id, OfferTerm.dimension, OfferTerm.term, OfferTerm.value)
+        .join(OfferTerm, OfferTerm.offer_id == Offer.id)
+        .where(Offer.active.is_(True))  # type: ignore[attr-defined]
+    )
+    if offer_ids is not None:
+        mine, theirs = aliased(OfferTerm), aliased(OfferTerm)
+        groups = (
+            sa.select(theirs.offer_id)
+            .join(mine, sa.and_(mine.dimension == theirs.dimension, mine.term == theirs.term))
+            .where(mine.offer_id.in_(offer_ids), mine.dimension == TARGET_GROUP)  # type: ignore[attr-defined]
+        )
+        query = query.where(Offer.id.in_(groups))  # type: ignore[union-attr]
+    partners: dict[int, int] = {}
+    terms: dict[int, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
+    for offer_id, partner_id, dimension, term, value in database.execute(query):
+        partners[offer_id] = partner_id
+        terms[offer_id][dimension][term] = value
+    return {offer_id: ServedBy(partners[offer_id], terms[offer_id]) for offer_id in partners}
+
+
+def _store(database: Session | sa.Connection, found: Iterable[Overlap]) -> int:
+    rows = [attrs.asdict(overlap) for overlap in found]
+    if rows:
+        database.execute(sa.insert(OfferOverlap), rows)
+    return len(rows)
+
+
+def refresh_overlaps(session: Session, offer_ids: Sequence[int]) -> int:
+    """Recompute the stored overlaps of the offers just created or changed; how many they
+    have now. Costs what those offers' candidates cost, not what the catalogue does."""
+    session.flush()
+    session.execute(
+        sa.delete(OfferOverlap).where(
+            sa.or_(
+                OfferOverlap.first_offer_id.in_(offer_ids),  # type: ignore[attr-defined]
+                OfferOverlap.second_offer_id.in_(offer_ids),  # type: ignore[attr-defined]
+            )
+        )
+    )
+    return _store(session, find_overlaps(_served(session, offer_ids), offer_ids))
+
+
+def rebuild_overlaps(database: Session | sa.Connection) -> int:
+    """Recompute every stored overlap (after offers were written in bulk); how many."""
+    database.execute(sa.delete(OfferOverlap))
+    return _store(database, find_overlaps(_served(database)))
+
+
+def overlaps(
+    session: Session,
+    *,
+    working_field: str | None = None,
+    minimum_degree: float = 0.0,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[Overlap], int]:
+    """A page of the possible duplicate structures, the largest overlap first, and how many
+    there are in all. With a working field, both offers belong to it."""
+    clauses: list[Any] = [OfferOverlap.degree >= minimum_degree]
+    if working_field is not None:
+        first, second = aliased(Offer), aliased(Offer)
+        clauses += [
+            sa.exists().where(
+                first.id == OfferOverlap.first_offer_id, first.working_field == working_field
+            ),
+            sa.exists().where(
+                second.id == OfferOverlap.second_offer_id, second.working_field == working_field
+            ),
+        ]
+    total = session.scalar(sa.select(sa.func.count()).select_from(OfferOverlap).where(*clauses))
+    query = (
+        sa.select(OfferOverlap)
+        .where(*clauses)
+        .order_by(
+            OfferOverlap.degree.desc(),  # type: ignore[attr-defined]
+            OfferOverlap.first_offer_id,
+            OfferOverlap.second_offer_id,
+        )
+        .limit(limit)
+        .offset(offset)
+    )
+    page = [
+        Overlap(**{field.name: getattr(row, field.name) for field in attrs.fields(Overlap)})
+        for row in session.scalars(query)
+    ]
+    return page, total or 0
