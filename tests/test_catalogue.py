@@ -290,16 +290,26 @@ OFFER_TERMS = st.lists(st.sampled_from(["a", "b", "c"]), max_size=3)
         max_size=8,
     )
 )
-def test_the_stored_duplicate_structures_are_those_of_every_pair(deployment, writes) -> None:
+def test_duplicates_and_coverage_are_those_of_every_pair(deployment, writes) -> None:
     """Whatever offers are created and changed (partners, terms, active or not), the pairs
-    kept as they are written equal a comparison of every pair of offers."""
-    from itertools import combinations
+    kept as they are written equal a comparison of every pair of offers, and each need is
+    met by exactly the offers that serve it."""
+    from datetime import date
+    from itertools import combinations, product
 
     import sqlalchemy as sa
 
-    from netzwerker.domain.catalogue.duplicates import _served, compare, overlaps
-    from netzwerker.domain.catalogue.models import Offer
-    from netzwerker.domain.catalogue.services import OfferDraft, create_offer, update_offer
+    from netzwerker.domain.catalogue.duplicates import compare, overlaps
+    from netzwerker.domain.catalogue.models import Need, Offer
+    from netzwerker.domain.catalogue.served import served_offers
+    from netzwerker.domain.catalogue.services import (
+        NeedDraft,
+        OfferDraft,
+        coverage,
+        create_offer,
+        record_need,
+        update_offer,
+    )
     from netzwerker.domain.partners.models import Partner
 
     with deployment.transaction() as session:
@@ -322,7 +332,7 @@ def test_the_stored_duplicate_structures_are_those_of_every_pair(deployment, wri
                 draft = OfferDraft(title="Angebot", key=f"angebot-{which}", **values)
                 made[which] = create_offer(session, draft, actor="test").id
         stored, total = overlaps(session)
-        offers = _served(session)
+        offers = served_offers(session)
         expected = [
             found
             for first, second in combinations(sorted(offers), 2)
@@ -330,3 +340,22 @@ def test_the_stored_duplicate_structures_are_those_of_every_pair(deployment, wri
         ]
         key = lambda o: (o.first_offer_id, o.second_offer_id)  # noqa: E731
         assert sorted(stored, key=key) == sorted(expected, key=key) and total == len(expected)
+        # Coverage: a need is met by the active offers for its group and problem, in its
+        # area or everywhere.
+        session.execute(sa.delete(Need))
+        for group, problem, area in product("ab", "bc", ("", "a")):
+            draft = NeedDraft(group, problem, 5, date(2026, 1, 1), date(2026, 12, 31), area)
+            record_need(session, draft, actor="test")
+        for item in coverage(session):
+            need = item.need
+            assert item.offer_ids == sorted(
+                offer_id
+                for offer_id, offer in offers.items()
+                if need.target_group in offer.terms_of("target_group")
+                and need.problem_area in offer.terms_of("problem_area")
+                and (
+                    not need.social_area
+                    or not offer.terms_of("social_area")
+                    or need.social_area in offer.terms_of("social_area")
+                )
+            )

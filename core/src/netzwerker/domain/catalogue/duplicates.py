@@ -13,7 +13,6 @@ a bulk load). Reading a page of them, the largest overlap first, is then an inde
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -22,9 +21,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from netzwerker.domain.catalogue.models import Offer, OfferOverlap, OfferTerm
+from netzwerker.domain.catalogue.models import Dimension, Offer, OfferOverlap
+from netzwerker.domain.catalogue.served import ServedBy, any_of, served_offers, serving
 
-TARGET_GROUP, PROBLEM_AREA, SOCIAL_AREA = "target_group", "problem_area", "social_area"
+TARGET_GROUP = Dimension.TARGET_GROUP
+PROBLEM_AREA = Dimension.PROBLEM_AREA
+SOCIAL_AREA = Dimension.SOCIAL_AREA
 
 
 @attrs.frozen
@@ -41,27 +43,17 @@ class Overlap:
     explanation: str
 
 
-@attrs.frozen
-class ServedBy:
-    """An active offer as the comparison sees it: its partner, and per dimension its terms
-    with the values as the partner wrote them."""
-
-    partner_id: int
-    terms: Mapping[str, Mapping[str, str]]
-
-
 def compare(first_id: int, first: ServedBy, second_id: int, second: ServedBy) -> Overlap | None:
     """The overlap of two offers, or None when they are no duplicate structure."""
     if first.partner_id == second.partner_id:
         return None
     shared = {
-        dimension: sorted(first.terms.get(dimension, {}).keys() & second.terms.get(dimension, {}))
+        dimension: sorted(first.terms_of(dimension).keys() & second.terms_of(dimension).keys())
         for dimension in (TARGET_GROUP, PROBLEM_AREA, SOCIAL_AREA)
     }
     if not shared[TARGET_GROUP] or not shared[PROBLEM_AREA]:
         return None
-    area_a = len(first.terms.get(SOCIAL_AREA, {}))
-    area_b = len(second.terms.get(SOCIAL_AREA, {}))
+    area_a, area_b = len(first.terms_of(SOCIAL_AREA)), len(second.terms_of(SOCIAL_AREA))
     if area_a and area_b and not shared[SOCIAL_AREA]:
         return None
     # An offer without social areas serves the whole region, so it serves every area of
@@ -109,18 +101,12 @@ def find_overlaps(
     """Every overlap among ``offers`` (or only those of the ``touched`` ones), each pair once
     with the smaller id first. Candidates share a target group and a problem area, found
     through an index of both rather than by comparing every pair."""
-    with_group: dict[str, set[int]] = defaultdict(set)
-    with_problem: dict[str, set[int]] = defaultdict(set)
-    for offer_id, offer in offers.items():
-        for group in offer.terms.get(TARGET_GROUP, {}):
-            with_group[group].add(offer_id)
-        for problem in offer.terms.get(PROBLEM_AREA, {}):
-            with_problem[problem].add(offer_id)
+    with_group, with_problem = serving(offers, TARGET_GROUP), serving(offers, PROBLEM_AREA)
     chosen = set(offers if touched is None else touched) & offers.keys()
     for offer_id in sorted(chosen):
         offer = offers[offer_id]
-        candidates = set().union(*(with_group[g] for g in offer.terms.get(TARGET_GROUP, {})))
-        candidates &= set().union(*(with_problem[p] for p in offer.terms.get(PROBLEM_AREA, {})))
+        candidates = any_of(with_group, offer.terms_of(TARGET_GROUP))
+        candidates &= any_of(with_problem, offer.terms_of(PROBLEM_AREA))
         for other_id in sorted(candidates):
             # Each pair once: from its smaller id, unless only the larger one was touched.
             if other_id == offer_id or (other_id in chosen and other_id < offer_id):
@@ -129,32 +115,6 @@ def find_overlaps(
             found = compare(first_id, offers[first_id], second_id, offers[second_id])
             if found is not None:
                 yield found
-
-
-def _served(
-    database: Session | sa.Connection, offer_ids: Sequence[int] | None = None
-) -> dict[int, ServedBy]:
-    """The active offers (those sharing a target group with ``offer_ids``, when given) with
-    their terms: one query."""
-    query = (
-        sa.select(Offer.id, Offer.partner_id, OfferTerm.dimension, OfferTerm.term, OfferTerm.value)
-        .join(OfferTerm, OfferTerm.offer_id == Offer.id)
-        .where(Offer.active.is_(True))  # type: ignore[attr-defined]
-    )
-    if offer_ids is not None:
-        mine, theirs = aliased(OfferTerm), aliased(OfferTerm)
-        groups = (
-            sa.select(theirs.offer_id)
-            .join(mine, sa.and_(mine.dimension == theirs.dimension, mine.term == theirs.term))
-            .where(mine.offer_id.in_(offer_ids), mine.dimension == TARGET_GROUP)  # type: ignore[attr-defined]
-        )
-        query = query.where(Offer.id.in_(groups))  # type: ignore[union-attr]
-    partners: dict[int, int] = {}
-    terms: dict[int, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
-    for offer_id, partner_id, dimension, term, value in database.execute(query):
-        partners[offer_id] = partner_id
-        terms[offer_id][dimension][term] = value
-    return {offer_id: ServedBy(partners[offer_id], terms[offer_id]) for offer_id in partners}
 
 
 def _store(database: Session | sa.Connection, found: Iterable[Overlap]) -> int:
@@ -176,13 +136,13 @@ def refresh_overlaps(session: Session, offer_ids: Sequence[int]) -> int:
             )
         )
     )
-    return _store(session, find_overlaps(_served(session, offer_ids), offer_ids))
+    return _store(session, find_overlaps(served_offers(session, offer_ids), offer_ids))
 
 
 def rebuild_overlaps(database: Session | sa.Connection) -> int:
     """Recompute every stored overlap (after offers were written in bulk); how many."""
     database.execute(sa.delete(OfferOverlap))
-    return _store(database, find_overlaps(_served(database)))
+    return _store(database, find_overlaps(served_offers(database)))
 
 
 def overlaps(

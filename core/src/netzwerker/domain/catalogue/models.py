@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -33,6 +34,14 @@ class Offer(SQLModel, table=True):
     version: int | None = Field(default=None, sa_column=_offer_version)
 
     __mapper_args__ = {"version_id_col": _offer_version}
+
+
+class Dimension(StrEnum):
+    """What an :class:`OfferTerm` names: whom an offer serves, for what, where."""
+
+    TARGET_GROUP = "target_group"
+    PROBLEM_AREA = "problem_area"
+    SOCIAL_AREA = "social_area"
 
 
 class OfferTerm(SQLModel, table=True):

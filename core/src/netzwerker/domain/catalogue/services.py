@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 import attrs
@@ -26,21 +25,12 @@ from netzwerker.clock import utcnow
 from netzwerker.db import flush_or_conflict, page_of
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.catalogue.duplicates import refresh_overlaps
-from netzwerker.domain.catalogue.models import Need, Offer, OfferTerm
+from netzwerker.domain.catalogue.models import Dimension, Need, Offer, OfferTerm
+from netzwerker.domain.catalogue.served import served_offers, serving
 from netzwerker.domain.partners.models import LegalDomain
 from netzwerker.domain.references import fetch, field_problems, partner_problems
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.validators import not_blank, not_negative, positive, record_key
-
-#: Separates values that the database aggregates into one string.
-_SEPARATOR = "\x1f"
-
-
-class Dimension(StrEnum):
-    TARGET_GROUP = "target_group"
-    PROBLEM_AREA = "problem_area"
-    SOCIAL_AREA = "social_area"
-
 
 #: Which list of an offer draft fills which dimension.
 LISTS = {
@@ -342,22 +332,6 @@ def find_needs(
 # Coverage ---------------------------------------------------------------------------------
 
 
-def matches_need() -> sa.ColumnElement[bool]:
-    """An active offer serves the need's target group and problem area in its area."""
-    return sa.and_(
-        Offer.active.is_(True),  # type: ignore[attr-defined]
-        _serves(Offer.id, Dimension.TARGET_GROUP, Need.target_group_term),
-        _serves(Offer.id, Dimension.PROBLEM_AREA, Need.problem_area_term),
-        sa.or_(
-            Need.social_area_term == "",
-            ~sa.exists().where(
-                OfferTerm.offer_id == Offer.id, OfferTerm.dimension == Dimension.SOCIAL_AREA
-            ),
-            _serves(Offer.id, Dimension.SOCIAL_AREA, Need.social_area_term),
-        ),
-    )
-
-
 def coverage(
     session: Session,
     *,
@@ -366,27 +340,35 @@ def coverage(
     working_field: str | None = None,
     only_uncovered: bool = False,
 ) -> list[Coverage]:
-    """Every need of the period with the offers that meet it, gaps first."""
+    """Every need of the period with the offers that meet it, gaps first.
+
+    An active offer meets a need when it serves the need's target group and problem area, in
+    the need's social area or in the whole region (an offer without social areas); a need
+    without a social area is met by an offer anywhere."""
     clauses = _period_clauses(period_start, period_end)
     if working_field is not None:
         clauses.append(Need.working_field == working_field)
-    rows = session.execute(
-        select(
-            Need,
-            sa.func.count(Offer.id),
-            sa.func.coalesce(sa.func.sum(Offer.capacity), 0),
-            sa.func.count(Offer.id) - sa.func.count(Offer.capacity),
-            sa.func.aggregate_strings(sa.cast(Offer.id, sa.String), _SEPARATOR),
-        )
-        .select_from(Need)
-        .outerjoin(Offer, matches_need())
-        .where(*clauses)
-        .group_by(Need.id)
-        .order_by(sa.func.count(Offer.id), Need.period_start, Need.id)
-    ).all()
+    needs = session.scalars(select(Need).where(*clauses)).all()
+    offers = served_offers(session)
+    groups, problems = (
+        serving(offers, Dimension.TARGET_GROUP),
+        serving(offers, Dimension.PROBLEM_AREA),
+    )
+    areas = serving(offers, Dimension.SOCIAL_AREA)
+    region_wide = {
+        offer_id for offer_id, offer in offers.items() if not offer.terms_of(Dimension.SOCIAL_AREA)
+    }
     found = []
-    for need, offers, capacity, unknown, ids in rows:
-        if offers == 0:
+    for need in needs:
+        meeting = groups.get(need.target_group_term, set()) & problems.get(
+            need.problem_area_term, set()
+        )
+        if need.social_area_term:
+            meeting &= areas.get(need.social_area_term, set()) | region_wide
+        capacities = [offers[offer_id].capacity for offer_id in meeting]
+        capacity = sum(value for value in capacities if value is not None)
+        unknown = capacities.count(None)
+        if not meeting:
             status = "gap"
         elif capacity >= need.people:
             status = "covered"
@@ -394,8 +376,7 @@ def coverage(
             status = "unknown"
         else:
             status = "short"
-        if only_uncovered and status == "covered":
-            continue
-        offer_ids = sorted(int(value) for value in ids.split(_SEPARATOR)) if ids else []
-        found.append(Coverage(need, offer_ids, int(capacity), int(unknown), status))
+        if not (only_uncovered and status == "covered"):
+            found.append(Coverage(need, sorted(meeting), capacity, unknown, status))
+    found.sort(key=lambda item: (len(item.offer_ids), item.need.period_start, item.need.id))
     return found
