@@ -140,7 +140,9 @@ def test_a_round_trip_loses_nothing(source, target, tmp_path):
     before, after = everything(source), everything(target)
     assert after == before
     # Not in the backup, rebuilt by the triggers as the tasks came back.
-    assert "task_tally" not in written.rows and after["task_tally"][0]["tasks"] == 1
+    assert "task_tally" not in written.rows
+    tally = after["task_tally"]
+    assert sum(line["done_on_time"] + line["done_late"] for line in tally) == 1
     assert after["funding_application"][0]["requested"] == Decimal("12500.50")
 
 

@@ -42,6 +42,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Reads straight from the mapped file instead of a copy per connection.
     cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
+    dbapi_connection.create_aggregate("median", 1, Median)
+
+
+class Median:
+    """SQLite's ``median(x)`` aggregate (PostgreSQL has ``percentile_cont``): the middle
+    value, or the mean of the two middle ones; NULLs are left out, no values give NULL."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+
+    def step(self, value: float | None) -> None:
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self) -> float | None:
+        if not self.values:
+            return None
+        ordered = sorted(self.values)
+        middle = len(ordered) // 2
+        if len(ordered) % 2:
+            return ordered[middle]
+        return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def version_column() -> sa.Column:

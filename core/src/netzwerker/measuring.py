@@ -53,40 +53,36 @@ def _days_default(element: days_between, compiler: Any, **kw: Any) -> str:
     )
 
 
+class median_of(FunctionElement):
+    """The median of a column, as an aggregate: ``percentile_cont(0.5)`` on PostgreSQL, the
+    ``median`` aggregate netzwerker registers on SQLite connections (:class:`db.Median`).
+    Either sorts only the values it aggregates, once."""
+
+    type = sa.Float()
+    inherit_cache = True
+
+
+@compiles(median_of, "postgresql")
+def _median_postgresql(element: median_of, compiler: Any, **kw: Any) -> str:
+    return f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(median_of)
+def _median_default(element: median_of, compiler: Any, **kw: Any) -> str:
+    return f"median({compiler.process(element.clauses, **kw)})"
+
+
 def median(values: sa.Select) -> sa.Select:
     """A select of the median of the first column of ``values`` (NULL when it is empty)."""
-    inner = values.subquery()
-    value = next(iter(inner.c))
-    ranked = (
-        sa.select(
-            value.label("value"),
-            sa.func.row_number().over(order_by=value).label("rank"),
-            sa.func.count().over().label("total"),
-        )
-        .where(value.is_not(None))
-        .subquery()
-    )
-    middle = ranked.c.rank.between((ranked.c.total + 1) // 2, (ranked.c.total + 2) // 2)
-    return sa.select(sa.func.avg(ranked.c.value)).where(middle)
+    value = next(iter(values.subquery().c))
+    return sa.select(median_of(value))
 
 
 def median_by(values: sa.Select) -> sa.Select:
     """``(group, median)`` rows: the median of the second column of ``values`` per value of
     its first (groups whose values are all NULL are left out)."""
-    inner = values.subquery()
-    group, value = list(inner.c)[:2]
-    ranked = (
-        sa.select(
-            group.label("grp"),
-            value.label("value"),
-            sa.func.row_number().over(partition_by=group, order_by=value).label("rank"),
-            sa.func.count().over(partition_by=group).label("total"),
-        )
-        .where(value.is_not(None))
-        .subquery()
-    )
-    middle = ranked.c.rank.between((ranked.c.total + 1) // 2, (ranked.c.total + 2) // 2)
-    return sa.select(ranked.c.grp, sa.func.avg(ranked.c.value)).where(middle).group_by(ranked.c.grp)
+    group, value = list(values.subquery().c)[:2]
+    return sa.select(group, median_of(value)).group_by(group).having(sa.func.count(value) > 0)
 
 
 def entered(workflow: str, state: str) -> sa.Subquery:

@@ -117,6 +117,9 @@ class Referral(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_referral_to_status", "to_partner_id", "status"),
         sa.Index("ix_referral_from_status", "from_partner_id", "status"),
+        # Referrals sent, and reached with their wait, in a period: the indicators' ranges.
+        sa.Index("ix_referral_sent_at", "sent_at"),
+        sa.Index("ix_referral_first_contact", "first_contact_at", "sent_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

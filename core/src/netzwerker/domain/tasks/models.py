@@ -38,8 +38,15 @@ class Task(SQLModel, table=True):
             "accountable_circle_id",
             "escalated_due",
         ),
-        # A working field's tasks due in a period, for its indicators.
-        sa.Index("ix_task_field_due", "working_field", "due_date", "status", "completed_on"),
+        # A working field's tasks due in a period, for its indicators and its report.
+        sa.Index(
+            "ix_task_field_due",
+            "working_field",
+            "due_date",
+            "status",
+            "completed_on",
+            "escalated_due",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -115,11 +122,12 @@ class Escalation(SQLModel, table=True):
 
 
 class TaskTally(SQLModel, table=True):
-    """How many closed tasks ended how, per responsible partner, working field, accountable
-    party and outcome (done_on_time, done_late, done without a day, declined, cancelled).
+    """How many tasks there are in each state, per responsible partner, working field and
+    accountable party: proposed, committed, in progress, blocked, done on time, done late,
+    done without a day, declined, cancelled.
 
     Kept by database triggers (migration ``0007_task_tally``) whatever writes a task, so the
-    accountability report reads these lines and the open tasks instead of every task. No
+    accountability report reads these lines and the overdue tasks instead of every task. No
     accountable person or circle is 0 here.
     """
 
@@ -129,5 +137,12 @@ class TaskTally(SQLModel, table=True):
     working_field: str = Field(primary_key=True, max_length=60)
     accountable_person_id: int = Field(primary_key=True)
     accountable_circle_id: int = Field(primary_key=True)
-    outcome: str = Field(primary_key=True, max_length=20)
-    tasks: int
+    proposed: int
+    committed: int
+    in_progress: int
+    blocked: int
+    done_on_time: int
+    done_late: int
+    done_undated: int
+    declined: int
+    cancelled: int

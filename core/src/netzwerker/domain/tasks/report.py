@@ -128,13 +128,14 @@ def accountability_report(
 ) -> list[ReportRow]:
     """Rows of the report grouped ``by`` partner, working_field or accountable party.
 
-    For all tasks (no period) it reads the open tasks and the tally of closed ones, so its
-    cost follows the open work, not the history; for a period it counts the tasks due in it.
+    For all tasks (no period) it reads the tally the database keeps and the overdue tasks,
+    so its cost follows the groups and the overdue work, not the history; for a period it
+    counts the tasks due in it.
     """
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r} (one of {', '.join(GROUPINGS)})")
     if period is None:
-        counted = _open_and_tallied(by, today, working_field, partner_id)
+        counted = _tallied_and_overdue(by, today, working_field, partner_id)
     else:
         counted = _counted_tasks(by, today, period, working_field, partner_id)
     groups = [column for column in counted.c if column.name.startswith("group_")]
@@ -144,7 +145,9 @@ def accountability_report(
     ).select_from(counted)
     for target, on in joins:
         query = query.outerjoin(target, on)
-    query = query.group_by(*groups, *labels).order_by(label)
+    # A tally line whose tasks all moved elsewhere counts nothing: no row for it.
+    query = query.group_by(*groups, *labels).having(sa.func.sum(counted.c.total) > 0)
+    query = query.order_by(label)
     return [ReportRow(str(row[0]), row[1], *row[2:]) for row in session.execute(query)]
 
 
@@ -174,54 +177,55 @@ def _counted_tasks(
     )
 
 
-def _open_and_tallied(
+def _tallied_and_overdue(
     by: str, today: date, working_field: str | None, partner_id: int | None
 ) -> sa.Subquery:
-    """The open tasks counted one by one, and the closed ones from :class:`TaskTally`."""
-    live_groups = _group_columns(by, Task)
-    live = (
-        sa.select(
-            *live_groups,
-            sa.func.count(Task.id).label("total"),
-            _count(Task.due_date >= today).label("open"),
-            _count(Task.status == "proposed").label("awaiting_commitment"),
-            _count(Task.due_date < today).label("overdue"),
-            *(sa.literal(0).label(name) for name in CLOSED_COUNTS),
-            _count(escalated()).label("escalated"),
-        )
-        .where(
-            Task.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
-            *task_filters(None, working_field, partner_id),
-        )
-        .group_by(*live_groups)
-    )
+    """Every task's state from :class:`TaskTally`, and the overdue ones read one by one (the
+    only count that depends on the day): they move from ``open`` to ``overdue``."""
     tally_groups = _group_columns(by, TaskTally)
     filters = []
     if working_field is not None:
         filters.append(TaskTally.working_field == working_field)
     if partner_id is not None:
         filters.append(TaskTally.responsible_partner_id == partner_id)
-    closed = (
+
+    def total(*states: str) -> Any:
+        return sa.func.sum(sum((getattr(TaskTally, state) for state in states), sa.literal(0)))
+
+    tallied = (
         sa.select(
             *tally_groups,
-            sa.func.sum(TaskTally.tasks).label("total"),
-            *(sa.literal(0).label(name) for name in ("open", "awaiting_commitment", "overdue")),
-            *(
-                sa.func.sum(sa.case((TaskTally.outcome == name, TaskTally.tasks), else_=0)).label(
-                    name
-                )
-                for name in CLOSED_COUNTS
-            ),
+            total(*TALLIED_STATES).label("total"),
+            total(*OPEN_STATUSES).label("open"),
+            total("proposed").label("awaiting_commitment"),
+            sa.literal(0).label("overdue"),
+            *(total(name).label(name) for name in CLOSED_COUNTS),
             sa.literal(0).label("escalated"),
         )
         .where(*filters)
         .group_by(*tally_groups)
     )
-    return sa.union_all(live, closed).subquery()
+    overdue_groups = _group_columns(by, Task)
+    late = (
+        sa.select(
+            *overdue_groups,
+            sa.literal(0).label("total"),
+            (-sa.func.count(Task.id)).label("open"),
+            sa.literal(0).label("awaiting_commitment"),
+            sa.func.count(Task.id).label("overdue"),
+            *(sa.literal(0).label(name) for name in CLOSED_COUNTS),
+            _count(escalated()).label("escalated"),
+        )
+        .where(overdue(today), *task_filters(None, working_field, partner_id))
+        .group_by(*overdue_groups)
+    )
+    return sa.union_all(tallied, late).subquery()
 
 
-#: The counts of closed tasks, each the name of its outcome in :class:`TaskTally`.
+#: The counts of closed tasks, each a column of :class:`TaskTally`.
 CLOSED_COUNTS = ("done_on_time", "done_late", "declined", "cancelled")
+#: Every column of :class:`TaskTally` that counts tasks.
+TALLIED_STATES = (*OPEN_STATUSES, *CLOSED_COUNTS, "done_undated")
 
 
 def _labelled(
