@@ -218,3 +218,80 @@ def test_the_tally_of_closed_tasks_keeps_the_report_exact(deployment, network, t
             tallied = accountability_report(session, by=by, today=TODAY)
             counted = accountability_report(session, by=by, today=TODAY, period=everything)
             assert tallied == counted, by
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    moves=st.lists(
+        st.tuples(st.integers(0, 9), st.sampled_from(["", "weil"]), st.integers(-2, 3)),
+        max_size=5,
+    ),
+    consulted=st.lists(st.sampled_from(["clinic", "counselling"]), max_size=3),
+)
+def test_tasks_written_together_are_those_written_one_by_one(
+    deployment, network, moves, consulted
+) -> None:
+    """An import writes many tasks at once (create_tasks); each ends as create_task and
+    transition_task would leave it: the same row, history and parties, or the same refusal."""
+    from netzwerker.domain.tasks.models import TaskParty
+    from netzwerker.domain.tasks.services import Step, TaskHistory, create_tasks
+
+    draft = TaskDraft(
+        title="Aufgabe",
+        working_field="health",
+        responsible_partner_id=network["counselling"],
+        due_date=TODAY,
+        accountable_person_id=network["coordinator"],
+        consulted=[network[name] for name in consulted],
+    )
+    # Mostly moves the oracle allows from where the task is, now and then any move.
+    status, steps = "proposed", []
+    for choice, reason, days in moves:
+        allowed = sorted(action for action, source in ORACLE if source == status)
+        any_move = ACTIONS[choice % len(ACTIONS)]
+        action = any_move if choice == 9 or not allowed else allowed[choice % len(allowed)]
+        status = ORACLE.get((action, status), status)
+        at = START + timedelta(days=max(days, 0))
+        steps.append(Step(action, TODAY + timedelta(days=days), at, reason))
+
+    def one_by_one(session) -> int:
+        task = create_task(session, draft, actor="import", now=START)
+        for step in steps:
+            transition_task(
+                session,
+                task.id,
+                step.action,
+                actor="import",
+                today=step.today,
+                reason=step.reason,
+                now=step.at,
+            )
+        return task.id
+
+    def together(session) -> int:
+        return create_tasks(session, [TaskHistory(draft, START, tuple(steps))], actor="import")[0]
+
+    def written(write) -> object:
+        try:
+            with deployment.transaction() as session:
+                task_id = write(session)
+        except (TransitionRefused, InvalidInput) as exc:
+            message = str(exc.problems[0].message if isinstance(exc, InvalidInput) else exc)
+            return message.removeprefix("[0]: ")
+        with deployment.session() as session:
+            task = session.get(Task, task_id).model_dump(exclude={"id"})
+            history = [
+                event.model_dump(exclude={"id", "task_id"})
+                for event in session.exec(
+                    select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(TaskEvent.seq)
+                )
+            ]
+            parties = sorted(
+                (party.partner_id, party.role)
+                for party in session.exec(select(TaskParty).where(TaskParty.task_id == task_id))
+            )
+        return task, history, parties
+
+    assert written(together) == written(one_by_one)

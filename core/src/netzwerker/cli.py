@@ -200,7 +200,13 @@ def import_(deployment: str, files: Sequence[Path]) -> None:
     Without FILES, the data files listed under [[imports]] in deployment.toml are imported,
     in their order. docs/data-files.md describes both kinds.
     """
-    from netzwerker.datafiles import entries_in, in_file, kind_of, listed_files, load_data_file
+    from netzwerker.datafiles import (
+        in_file,
+        kind_of,
+        listed_files,
+        load_data_file,
+        read_data_file,
+    )
 
     loaded = open_deployment(deployment)
     chosen = [(path, kind_of(path)) for path in files] or listed_files(loaded)
@@ -208,14 +214,13 @@ def import_(deployment: str, files: Sequence[Path]) -> None:
         fail(["nothing to import: name a file, or list [[imports]] in deployment.toml"])
     for path, kind in chosen:
         try:
+            data = read_data_file(loaded, path, kind)
             with (
                 loaded.transaction() as session,
-                click.progressbar(
-                    length=entries_in(path, kind), label=path.name, file=sys.stderr
-                ) as bar,
+                click.progressbar(length=data.entries, label=path.name, file=sys.stderr) as bar,
             ):
                 result = load_data_file(
-                    session, loaded, path, kind, actor=cli_actor(), progress=bar.update
+                    session, loaded, data, actor=cli_actor(), progress=bar.update
                 )
         except InvalidInput as exc:
             problems = in_file(path, exc.problems)

@@ -156,14 +156,26 @@ class NavigationEntry:
 #: How a data section loads one entry: ``load(loader, entry)``; the loader
 #: (:class:`netzwerker.datafiles.Loader`) resolves keys and names and structures drafts.
 LoadEntry = Callable[[Any, dict[str, Any]], object]
+#: How a data section loads all its entries at once: ``load_all(loader, entries)``.
+LoadEntries = Callable[[Any, list[dict[str, Any]]], object]
 
 
 @attrs.frozen
 class DataSection:
     """A section of a deployment's network data file (``[[households]]``), and how one of its
     entries becomes records. ``load`` raises InvalidInput or Refused for an entry it cannot
-    take; the import then writes nothing."""
+    take; the import then writes nothing.
+
+    A section whose files hold thousands of entries (tasks) may give ``load_all`` instead,
+    which checks every entry (calling ``loader.advance()`` for each, for the progress bar),
+    then writes them together; it raises InvalidInput with each problem under its entry's
+    index (``[3].responsible``)."""
 
     key: str = attrs.field(validator=_key)
-    load: LoadEntry
+    load: LoadEntry | None = None
     description: str = ""
+    load_all: LoadEntries | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.load is None) == (self.load_all is None):
+            raise ValueError(f"data section {self.key!r}: give either load or load_all")

@@ -56,6 +56,8 @@ class Loader:
     deployment: Deployment
     actor: str
     converter: cattrs.Converter = attrs.Factory(make_converter)
+    #: Told how many entries were dealt with, for a progress bar.
+    progress: Callable[[int], object] | None = None
     #: Ids found so far: a file names the same partners hundreds of times. A record the
     #: import has not yet made is looked up again, so later entries find it once it exists.
     _found: dict[tuple[str, str], int] = attrs.Factory(dict)
@@ -65,6 +67,11 @@ class Loader:
 
     def __attrs_post_init__(self) -> None:
         self._held.extend(self.session.exec(select(WorkingFieldRecord)))
+
+    def advance(self, entries: int = 1) -> None:
+        """Count entries as dealt with (a section's ``load_all`` does so as it goes)."""
+        if self.progress is not None:
+            self.progress(entries)
 
     def find(self, model: type, reference: Any, path: str) -> int:
         """The id of the ``model`` record a file names (a key; a person's name; a case's
@@ -188,22 +195,6 @@ def read_network_file(path: Path) -> dict[str, list[dict[str, Any]]]:
     return data
 
 
-def load_network_file(
-    session: Session,
-    deployment: Deployment,
-    path: Path,
-    *,
-    actor: str,
-    progress: Callable[[int], object] | None = None,
-) -> Loaded:
-    """Load every section of a network file; raises :class:`InvalidInput` with every
-    problem, and the caller's transaction then writes nothing."""
-    sections = read_network_file(path)
-    return Loaded(
-        path, load_sections(session, deployment, sections, actor=actor, progress=progress)
-    )
-
-
 def load_sections(
     session: Session,
     deployment: Deployment,
@@ -213,8 +204,9 @@ def load_sections(
     progress: Callable[[int], object] | None = None,
 ) -> dict[str, int]:
     """Load the entries of each section, in order, each in a savepoint of its own so that
-    every problem is found; raises :class:`InvalidInput` with all of them. Returns how many
-    entries each section had."""
+    every problem is found (a section that loads all its entries at once checks them all
+    first); raises :class:`InvalidInput` with all of them. Returns how many entries each
+    section had."""
     known = deployment.registry.data_sections
     problems = [
         Problem(name, f"unknown section (one of {', '.join(sorted(known))})")
@@ -223,9 +215,18 @@ def load_sections(
     ]
     if problems:
         raise InvalidInput(problems)
-    loader = Loader(session, deployment, actor)
+    loader = Loader(session, deployment, actor, progress=progress)
     for name, entries in sections.items():
-        load_entry = known[name].value.load
+        section = known[name].value
+        if section.load_all is not None:
+            try:
+                with session.begin_nested():
+                    section.load_all(loader, entries)
+            except InvalidInput as exc:
+                problems.extend(problem.within(name) for problem in exc.problems)
+            continue
+        load_entry = section.load
+        assert load_entry is not None
         for index, entry in enumerate(entries):
             place = f"{name}[{index}]"
             try:
@@ -235,39 +236,57 @@ def load_sections(
                 problems.extend(problem.within(place) for problem in exc.problems)
             except REFUSALS as exc:
                 problems.append(Problem(place, str(exc)))
-            if progress:
-                progress(1)
+            loader.advance()
     if problems:
         raise InvalidInput(problems)
     return {name: len(entries) for name, entries in sections.items()}
 
 
-def entries_in(path: Path, kind: str) -> int:
-    """How many entries a data file holds, for a progress bar (rows of a partner file)."""
-    if kind == "network":
-        return sum(len(entries) for entries in read_network_file(path).values())
-    from netzwerker.domain.partners.importing import read_sheet
+@attrs.frozen
+class DataFile:
+    """A data file, read and checked for its form: a network file's sections, or a partner
+    file's rows. Read once, it tells a progress bar its length and then loads."""
 
-    return len(read_sheet(path).rows)
+    path: Path
+    kind: str
+    content: Any
+
+    @property
+    def entries(self) -> int:
+        if self.kind == "network":
+            return sum(len(entries) for entries in self.content.values())
+        return len(self.content)
+
+
+def read_data_file(deployment: Deployment, path: Path, kind: str) -> DataFile:
+    """Read a data file of either kind; raises :class:`InvalidInput` with every problem of
+    its form (TOML syntax, a partner row's cells)."""
+    if kind == "network":
+        return DataFile(path, kind, read_network_file(path))
+    from netzwerker.domain.partners.importing import parse_partners
+
+    return DataFile(path, kind, parse_partners(path, deployment.registry))
 
 
 def load_data_file(
     session: Session,
     deployment: Deployment,
-    path: Path,
-    kind: str,
+    data: DataFile,
     *,
     actor: str,
     progress: Callable[[int], object] | None = None,
 ) -> Loaded:
-    """Load one data file of either kind; all of it, or nothing and :class:`InvalidInput`."""
-    if kind == "network":
-        return load_network_file(session, deployment, path, actor=actor, progress=progress)
-    from netzwerker.domain.partners.importing import import_partners, parse_partners
+    """Load one data file of either kind; all of it, or nothing and :class:`InvalidInput`
+    (the caller's transaction then writes nothing)."""
+    if data.kind == "network":
+        counts = load_sections(session, deployment, data.content, actor=actor, progress=progress)
+        return Loaded(data.path, counts)
+    from netzwerker.domain.partners.importing import import_partners
 
-    rows = parse_partners(path, deployment.registry)
-    result = import_partners(session, rows, progress=progress, actor=actor, file=path.name)
-    return Loaded(path, {"partners created": result.created, "updated": result.updated})
+    result = import_partners(
+        session, data.content, progress=progress, actor=actor, file=data.path.name
+    )
+    return Loaded(data.path, {"partners created": result.created, "updated": result.updated})
 
 
 def kind_of(path: Path) -> str:
@@ -290,7 +309,8 @@ def load_listed_files(session: Session, deployment: Deployment, *, actor: str) -
     loaded = []
     for path, kind in listed_files(deployment):
         try:
-            loaded.append(load_data_file(session, deployment, path, kind, actor=actor))
+            data = read_data_file(deployment, path, kind)
+            loaded.append(load_data_file(session, deployment, data, actor=actor))
         except InvalidInput as exc:
             raise InvalidInput(in_file(path, exc.problems)) from None
     return loaded

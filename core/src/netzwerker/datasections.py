@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
+from netzwerker.clock import utcnow
 from netzwerker.contributions import DataSection
 from netzwerker.datafiles import Loader
 from netzwerker.domain.appraisal import services as appraisal
@@ -231,24 +232,31 @@ TASK_REFERENCES = {
 }
 
 
-def load_task(loader: Loader, entry: dict[str, Any]) -> None:
-    """A task, proposed on ``recorded_on``; ``moves`` are the steps it took since
-    (``commit``, ``start``, ``complete`` …), each on its day."""
+def load_tasks(loader: Loader, entries: list[dict[str, Any]]) -> None:
+    """Tasks, each proposed on its ``recorded_on``; ``moves`` are the steps it took since
+    (``commit``, ``start``, ``complete`` …), each on its day. A network's history holds
+    tens of thousands of them: all are checked, then written together."""
+    histories, problems = [], []
+    for index, entry in enumerate(entries):
+        try:
+            histories.append(_task_history(loader, entry))
+        except InvalidInput as exc:
+            problems.extend(problem.within(f"[{index}]") for problem in exc.problems)
+        loader.advance()
+    if problems:
+        raise InvalidInput(problems)
+    tasks.create_tasks(loader.session, histories, actor=loader.actor)
+
+
+def _task_history(loader: Loader, entry: dict[str, Any]) -> tasks.TaskHistory:
     values, extras = _split(entry, "recorded_on", "moves")
     draft = loader.draft(values, tasks.TaskDraft, TASK_REFERENCES)
     recorded = loader.value(extras, "recorded_on", date, None)
-    task = tasks.create_task(loader.session, draft, actor=loader.actor, now=loader.moment(recorded))
+    steps = []
     for move in _moves(loader, extras):
         day = move.on or loader.deployment.today()
-        tasks.transition_task(
-            loader.session,
-            task.id,
-            move.action,
-            actor=loader.actor,
-            today=day,
-            reason=move.reason,
-            now=loader.moment(day),
-        )
+        steps.append(tasks.Step(move.action, day, loader.moment(day), move.reason))  # type: ignore[arg-type]
+    return tasks.TaskHistory(draft, loader.moment(recorded) or utcnow(), tuple(steps))
 
 
 def load_meeting(loader: Loader, entry: dict[str, Any]) -> None:
@@ -368,7 +376,7 @@ def core_sections() -> list[DataSection]:
         DataSection("projects", load_project, "Projekte mit Förderanträgen"),
         DataSection("offers", load_offer, "Angebote (Leistungskatalog)"),
         DataSection("needs", load_need, "Bedarfe"),
-        DataSection("tasks", load_task, "Aufgaben und Zusagen"),
+        DataSection("tasks", description="Aufgaben und Zusagen", load_all=load_tasks),
         DataSection("meetings", load_meeting, "Sitzungen und Fallkonferenzen"),
         DataSection("cases", load_case, "Fälle mit Einwilligungen"),
         DataSection("consents", load_consent, "Einwilligungen zu bestehenden Fällen"),

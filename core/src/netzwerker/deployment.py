@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 DATABASE_FILE = "netzwerker.db"
 _EVENTS = "netzwerker.events"
+#: The deployment a session belongs to, in its ``info``.
+_DEPLOYMENT = "netzwerker.deployment"
 
 
 @attrs.frozen
@@ -218,7 +220,7 @@ class Deployment:
 
     def session(self) -> Session:
         """A session whose events reach the plugins once, and only if, it commits."""
-        session = Session(self.engine, expire_on_commit=False)
+        session = Session(self.engine, expire_on_commit=False, info={_DEPLOYMENT: self})
         sa.event.listen(session, "after_commit", self._deliver_events)
         sa.event.listen(session, "after_rollback", lambda s: s.info.pop(_EVENTS, None))
         return session
@@ -251,6 +253,16 @@ class Deployment:
 def emit(session: Session, hook_name: str, **kwargs: Any) -> None:
     """Queue an event hook call; :class:`Deployment` delivers it after the commit."""
     session.info.setdefault(_EVENTS, []).append((hook_name, kwargs))
+
+
+def listens(session: Session, hook_name: str) -> bool:
+    """Whether an enabled plugin implements an event hook, so that a write of many records
+    reads back what it announces only when someone hears it (a session of no deployment:
+    assume so)."""
+    deployment = session.info.get(_DEPLOYMENT)
+    if deployment is None:
+        return True
+    return bool(getattr(deployment.manager.hook, hook_name).get_hookimpls())
 
 
 def default_database_url(folder: Path) -> str:

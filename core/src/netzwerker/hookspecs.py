@@ -300,7 +300,9 @@ def register_data_sections(deployment: Deployment) -> list[DataSection]:
     import's transaction. ``loader.draft(entry, Draft, {"coach": ("coach_person_id",
     Person)})`` resolves the file's keys and names to ids and structures the plugin's draft,
     reporting every problem with its place in the file. The core's sections (people, circles,
-    projects …) come through this hook as well.
+    projects …) come through this hook as well. A section of thousands of entries may give
+    ``load_all(loader, entries)`` instead, which checks them all, then writes them together
+    (the core's ``tasks`` does).
 
     :returns: a list of :class:`netzwerker.contributions.DataSection`.
 

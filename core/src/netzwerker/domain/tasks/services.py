@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 import attrs
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
 from netzwerker.db import flush_or_conflict, next_in_history
-from netzwerker.deployment import emit
+from netzwerker.deployment import emit, listens
 from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.fields.models import Goal
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.references import field_problems, partner_problems
 from netzwerker.domain.tasks.models import Task, TaskEvent, TaskParty
 from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
-from netzwerker.errors import InvalidInput, NotFound, Problem, Refused, require_version
+from netzwerker.errors import (
+    InvalidInput,
+    NotFound,
+    Problem,
+    Refused,
+    TransitionRefused,
+    require_version,
+)
 
 PARTY_ROLES = ("consulted", "informed")
 
@@ -143,17 +152,24 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
+def _draft_problems(session: Session, values: dict[str, Any]) -> list[Problem]:
+    """What is wrong with a draft's values: its references, and its consulted and informed
+    partners."""
+    problems = _reference_problems(session, values)
+    for role in PARTY_ROLES:
+        for index, partner_id in enumerate(values[role]):
+            if session.get(Partner, partner_id) is None:
+                problems.append(Problem(f"{role}[{index}]", f"no partner {partner_id!r}"))
+    return problems
+
+
 def create_task(
     session: Session, draft: TaskDraft, *, actor: str, now: datetime | None = None
 ) -> Task:
     """Propose a task to its responsible partner; it waits for that partner's commitment."""
     now = now or utcnow()
     values = attrs.asdict(draft)
-    problems = _reference_problems(session, values)
-    for role in PARTY_ROLES:
-        for index, partner_id in enumerate(values[role]):
-            if session.get(Partner, partner_id) is None:
-                problems.append(Problem(f"{role}[{index}]", f"no partner {partner_id!r}"))
+    problems = _draft_problems(session, values)
     if problems:
         raise InvalidInput(problems)
     parties = {role: values.pop(role) for role in PARTY_ROLES}
@@ -277,6 +293,157 @@ def update_task(
     )
     _save(session, task, event, old_status)
     return task
+
+
+@attrs.frozen
+class Step:
+    """A move a task took, as a record of the network's history gives it."""
+
+    action: str
+    today: date
+    at: datetime
+    reason: str = ""
+
+
+@attrs.frozen
+class TaskHistory:
+    """A task as a record of the network's history gives it: proposed at ``proposed_at``,
+    then moved by ``steps``."""
+
+    draft: TaskDraft
+    proposed_at: datetime
+    steps: tuple[Step, ...] = ()
+
+
+@attrs.define
+class _Moving:
+    """What :func:`_move` changes, for a task that is not written yet."""
+
+    status: str
+    status_reason: str = ""
+    updated_at: datetime | None = None
+    committed_at: datetime | None = None
+    completed_on: date | None = None
+
+
+def create_tasks(session: Session, histories: Sequence[TaskHistory], *, actor: str) -> list[int]:
+    """Create many tasks with their histories at once, as an import of a network's history
+    does: each checked as :func:`create_task` and :func:`transition_task` check it (the same
+    rules), then all written in a few bulk statements. Returns the new tasks' ids.
+
+    Raises :class:`InvalidInput` with every problem under its task's index
+    (``[3].responsible_partner_id``), and writes nothing then.
+    """
+    tasks: list[dict[str, Any]] = []
+    histories_of: list[list[dict[str, Any]]] = []
+    parties_of: list[dict[str, tuple[int, ...]]] = []
+    problems: list[Problem] = []
+    for index, history in enumerate(histories):
+        values = attrs.asdict(history.draft)
+        found = _draft_problems(session, values)
+        if found:
+            problems.extend(problem.within(f"[{index}]") for problem in found)
+            continue
+        parties_of.append({role: values.pop(role) for role in PARTY_ROLES})
+        snapshot = {key: _jsonable(value) for key, value in attrs.asdict(history.draft).items()}
+        at = history.proposed_at
+        state = _Moving(TASK_WORKFLOW.initial, updated_at=at)
+        events = [_event(actor, "create", at, None, state.status, changes=snapshot)]
+        try:
+            for step in history.steps:
+                old_status, at = state.status, max(step.at, at)
+                _move(state, step.action, reason=step.reason, now=step.at, today=step.today)  # type: ignore[arg-type]
+                events.append(_event(actor, step.action, at, old_status, state.status, step.reason))
+        except TransitionRefused as exc:
+            problems.append(Problem(f"[{index}]", str(exc)))
+            continue
+        tasks.append(
+            {
+                **values,
+                **attrs.asdict(state),
+                "escalated_due": None,
+                "created_at": history.proposed_at,
+                "version": len(events),
+            }
+        )
+        histories_of.append(events)
+    if problems:
+        raise InvalidInput(problems)
+    if not tasks:
+        return []
+    # Core statements on the tables: the ORM's bulk insert costs more than the database.
+    table = Task.__table__  # type: ignore[attr-defined]
+    ids = list(
+        session.execute(
+            sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), tasks
+        ).scalars()
+    )
+    session.execute(
+        sa.insert(TaskEvent.__table__),  # type: ignore[attr-defined]
+        [
+            {**event, "task_id": task_id, "seq": seq}
+            for task_id, events in zip(ids, histories_of, strict=True)
+            for seq, event in enumerate(events, start=1)
+        ],
+    )
+    parties = [
+        {"task_id": task_id, "partner_id": partner_id, "role": role}
+        for task_id, roles in zip(ids, parties_of, strict=True)
+        for role, partner_ids in roles.items()
+        for partner_id in dict.fromkeys(partner_ids)
+    ]
+    if parties:
+        session.execute(sa.insert(TaskParty.__table__), parties)  # type: ignore[attr-defined]
+    _announce(session, ids)
+    return ids
+
+
+def _event(
+    actor: str,
+    action: str,
+    at: datetime,
+    from_status: str | None,
+    to_status: str,
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "from_status": from_status,
+        "to_status": to_status,
+        "reason": reason,
+        "changes": changes,
+    }
+
+
+def _announce(session: Session, task_ids: list[int]) -> None:
+    """The events :func:`create_task` and :func:`transition_task` announce, for tasks
+    written in bulk; read back only if a plugin listens."""
+    if not (listens(session, "task_created") or listens(session, "task_status_changed")):
+        return
+    for chunk in range(0, len(task_ids), 500):
+        wanted = task_ids[chunk : chunk + 500]
+        found = {t.id: t for t in session.scalars(select(Task).where(Task.id.in_(wanted)))}  # type: ignore[union-attr]
+        history = session.scalars(
+            select(TaskEvent)
+            .where(TaskEvent.task_id.in_(wanted))  # type: ignore[attr-defined]
+            .order_by(TaskEvent.task_id, TaskEvent.seq)
+        )
+        for event in history:
+            task = found[event.task_id]
+            if event.action == "create":
+                emit(session, "task_created", task=task)
+            elif event.from_status != event.to_status:
+                emit(
+                    session,
+                    "task_status_changed",
+                    task=task,
+                    event=event,
+                    old_status=event.from_status,
+                    new_status=event.to_status,
+                )
 
 
 def task_history(session: Session, task_id: int) -> list[TaskEvent]:
