@@ -234,3 +234,32 @@ def test_core_indicators(deployment, network) -> None:
         assert overdue_tasks(session, period, {"today": TODAY}) == 1
         indicator = deployment.registry.indicators["health_waiting_too_long"].value
         assert indicator.compute(session, period, {"today": TODAY + timedelta(days=30)}) == 1
+
+
+def test_the_overview_counts_everything_and_lists_the_most_urgent(deployment, network) -> None:
+    """At any size the start page shows whole figures and the most urgent tasks and partners:
+    the partner with most overdue tasks first, the most overdue task first."""
+    from netzwerker.domain.tasks.overview import LISTED, overview
+
+    with deployment.transaction() as session:
+        for days in range(LISTED + 5):
+            add_task(session, network, -1 - days)
+        add_task(session, network, -3, partner=network.clinic)
+        add_task(session, network, 2, partner=network.clinic)
+        escalate(session, EscalationConfig(), today=TODAY)
+    with deployment.session() as session:
+        seen = overview(session, deployment, today=TODAY)
+    assert seen.overdue_count == LISTED + 6 and seen.partners_overdue == 2
+    assert seen.due_this_week_count == 1 and [t.due_date for t in seen.due_this_week] == [
+        TODAY + timedelta(days=2)
+    ]
+    assert len(seen.most_overdue) == LISTED
+    assert seen.most_overdue[0].due_date == TODAY - timedelta(days=LISTED + 5)
+    counselling, clinic = seen.overdue_by_partner
+    assert (counselling.partner_key, counselling.overdue) == ("suchtberatung", LISTED + 5)
+    # Its task is not among the most overdue: the page links to all of them instead.
+    assert (clinic.overdue, clinic.tasks) == (1, [])
+    assert counselling.tasks == seen.most_overdue
+    # Escalated to the accountable party (7 days overdue and more), counted whole.
+    assert seen.escalated_count == LISTED + 5 - 6
+    assert seen.escalated == [t for t in seen.most_overdue if t.days_overdue >= 7]

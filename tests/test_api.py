@@ -329,3 +329,18 @@ def test_goals_from_the_configuration_are_changed_there(api) -> None:
     version = api.get("/api/goals/aus_toml").json()["version"]
     refused = api.patch("/api/goals/aus_toml", json={"target": 1.0, "version": version})
     assert refused.status_code == 409 and "deployment.toml" in refused.json()["detail"]
+
+
+def test_the_start_pages_data_for_a_coordinator_and_a_partner(api) -> None:
+    """The overview answers with its figures and lists; a partner member's counts only the
+    tasks its partner is a party to, and it sees no goals (those are the coordinators')."""
+    due_soon = api.get("/api/reports/overview")
+    assert due_soon.status_code == 200
+    body = due_soon.json()
+    assert body["overdue_count"] == 0 and body["awaiting_commitment"] == 1
+    assert body["overdue_by_partner"] == [] and body["due_this_week"] == []
+    mine = api.get("/api/reports/overview", as_="partner_member").json()
+    assert mine["awaiting_commitment"] == 1
+    other = api.get("/api/reports/overview", as_="other_member").json()
+    assert other["awaiting_commitment"] == 0 and other["goals_off_track"] == []
+    assert api.get("/api/reports/overview", as_=None).status_code == 401

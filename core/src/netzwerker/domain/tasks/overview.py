@@ -1,7 +1,10 @@
 """The coordinator's overview: what is overdue and for whom, what is due this week, what was
 escalated, and which goals are off track, in a fixed number of queries.
 
-A partner member sees the same overview, limited to the tasks its partner is a party to.
+Every figure counts all tasks; the lists show the most urgent :data:`LISTED` of each kind
+(the most overdue first, the partners with the most overdue tasks first), so the start page
+costs what it shows whatever the size of the network. A partner member sees the same
+overview, limited to the tasks its partner is a party to.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 
 #: Escalation steps, from the mildest; a task shows its highest step for its current due date.
 ESCALATION_STEPS = ("reminder", "overdue", "accountable", "network")
-#: How many overdue tasks the overview lists (their count is always complete).
-LISTED = 200
+#: How many tasks of each kind, and partners with overdue tasks, the overview lists (their
+#: counts are always complete).
+LISTED = 50
 
 
 @attrs.frozen
@@ -46,8 +50,12 @@ class TaskLine:
 
 @attrs.frozen
 class PartnerOverdue:
+    """A partner with overdue tasks: how many, and those among the most overdue listed."""
+
     partner_id: int
+    partner_key: str
     partner: str
+    overdue: int
     tasks: list[TaskLine]
 
 
@@ -56,7 +64,13 @@ class Overview:
     today: date
     overdue_count: int
     awaiting_commitment: int
+    due_this_week_count: int
+    escalated_count: int
+    #: How many partners have overdue tasks; ``overdue_by_partner`` lists those with the most.
+    partners_overdue: int
     overdue_by_partner: list[PartnerOverdue]
+    #: The most overdue tasks, whoever is responsible.
+    most_overdue: list[TaskLine]
     due_this_week: list[TaskLine]
     escalated: list[TaskLine]
     goals_off_track: list[GoalReading]
@@ -130,32 +144,42 @@ def overview(
     show_goals: bool = True,
 ) -> Overview:
     seen = [visible] if visible is not None else []
-    overdue_count, awaiting = session.execute(
+    week = Task.due_date.between(today, today + timedelta(days=7))  # type: ignore[attr-defined]
+    late = overdue(today)
+    counts = session.execute(
         sa.select(
-            sa.func.count().filter(overdue(today)),
+            sa.func.count().filter(late),
             sa.func.count().filter(Task.status == "proposed"),
+            sa.func.count().filter(week),
+            sa.func.count().filter(late, escalated()),
         )
         .select_from(Task)
-        # Both counts are of open tasks: the index on (status, due_date) reads only those.
+        # Every count is of open tasks: the index on (status, due_date) reads only those.
         .where(Task.status.in_(OPEN_STATUSES), *seen)  # type: ignore[attr-defined]
     ).one()
-    late = task_lines(session, overdue(today), *seen, today=today)
-    groups: dict[int, PartnerOverdue] = {}
-    for line in late:
-        group = groups.setdefault(
-            line.responsible_partner_id,
-            PartnerOverdue(line.responsible_partner_id, line.responsible_partner, []),
-        )
-        group.tasks.append(line)
-    by_partner = sorted(groups.values(), key=lambda group: (-len(group.tasks), group.partner))
-    week = task_lines(
-        session,
-        Task.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
-        Task.due_date.between(today, today + timedelta(days=7)),  # type: ignore[attr-defined]
-        *seen,
-        today=today,
+    overdue_count, awaiting, this_week, handed_on = counts
+    most_overdue = task_lines(session, late, *seen, today=today)
+    by_partner = session.execute(
+        sa.select(Partner.id, Partner.key, Partner.name, sa.func.count(Task.id))
+        .join(Partner, Partner.id == Task.responsible_partner_id)
+        .where(late, *seen)
+        .group_by(Partner.id, Partner.key, Partner.name)
+        .order_by(sa.func.count(Task.id).desc(), Partner.name)
+        .limit(LISTED)
+    ).all()
+    partners_overdue = session.scalar(
+        sa.select(sa.func.count(sa.distinct(Task.responsible_partner_id))).where(late, *seen)
     )
-    handed_on = task_lines(session, overdue(today), escalated(), *seen, today=today)
+    groups = [
+        PartnerOverdue(
+            partner_id,
+            key,
+            name,
+            count,
+            [line for line in most_overdue if line.responsible_partner_id == partner_id],
+        )
+        for partner_id, key, name, count in by_partner
+    ]
     goals = (
         [
             reading
@@ -169,8 +193,18 @@ def overview(
         today=today,
         overdue_count=overdue_count,
         awaiting_commitment=awaiting,
-        overdue_by_partner=by_partner,
-        due_this_week=week,
-        escalated=handed_on,
+        due_this_week_count=this_week,
+        escalated_count=handed_on,
+        partners_overdue=partners_overdue or 0,
+        overdue_by_partner=groups,
+        most_overdue=most_overdue,
+        due_this_week=task_lines(
+            session,
+            Task.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
+            week,
+            *seen,
+            today=today,
+        ),
+        escalated=task_lines(session, late, escalated(), *seen, today=today),
         goals_off_track=goals,
     )
