@@ -13,6 +13,7 @@ from pathlib import Path
 import attrs
 
 from bench.generate import KINDS, PROBLEM_AREAS, TARGET_GROUPS
+from bench.server import SERVER_ENVIRONMENT
 
 COORDINATOR = "Sabine Netz"
 
@@ -45,7 +46,10 @@ def run_command(*arguments: str, folder: Path) -> CommandCost:
     """One ``netzwerker`` command; its wall time and its peak resident memory."""
     began = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-c", LAUNCH, *arguments, str(folder)], capture_output=True, text=True
+        [sys.executable, "-c", LAUNCH, *arguments, str(folder)],
+        capture_output=True,
+        text=True,
+        env=SERVER_ENVIRONMENT,
     )
     seconds = time.perf_counter() - began
     if result.returncode != 0:

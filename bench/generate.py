@@ -36,6 +36,12 @@ class Scale:
     conferences: int
     offers: int
     needs: int
+    #: A region of ten thousand partners has more social areas than one of a thousand.
+    social_areas: int = 6
+
+    def areas(self) -> tuple[str, ...]:
+        extra = (f"Sozialraum {number}" for number in range(1, self.social_areas - 5))
+        return (*SOCIAL_AREAS, *extra)[: self.social_areas]
 
 
 SCALES = {
@@ -44,7 +50,7 @@ SCALES = {
     "M": Scale("M", partners=1_000, tasks=50_000, cases=20_000, referrals=100_000,
                conferences=500, offers=1_500, needs=300),
     "L": Scale("L", partners=10_000, tasks=500_000, cases=200_000, referrals=1_000_000,
-               conferences=5_000, offers=15_000, needs=3_000),
+               conferences=5_000, offers=15_000, needs=3_000, social_areas=60),
 }  # fmt: skip
 
 #: Partner kinds, with the word a name begins with.
@@ -202,7 +208,7 @@ def _partners(scale: Scale, rng: random.Random, fields: list[str]) -> list[dict[
                 "name": "Jobcenter Benchkreis" if number == 1 else f"{KINDS[kind]} {number}",
                 "kind": kind,
                 "region": "Benchkreis",
-                "social_area": rng.choice(SOCIAL_AREAS),
+                "social_area": rng.choice(scale.areas()),
                 "email": f"info{number}@example.org",
                 "phone": "",
                 "website": "",
@@ -334,11 +340,11 @@ def _tasks(
     return in_progress
 
 
-def _terms(rng: random.Random) -> Iterator[tuple[str, str]]:
+def _terms(rng: random.Random, areas: tuple[str, ...]) -> Iterator[tuple[str, str]]:
     for dimension, values, most in (
         ("target_group", TARGET_GROUPS, 2),
         ("problem_area", PROBLEM_AREAS, 2),
-        ("social_area", SOCIAL_AREAS, 2),
+        ("social_area", areas, 2),
     ):
         for value in rng.sample(values, rng.randint(1, most)):
             yield dimension, value
@@ -371,7 +377,7 @@ def _offers_and_needs(
                 "version": 1,
             }
         )
-        for dimension, value in _terms(rng):
+        for dimension, value in _terms(rng, scale.areas()):
             terms.append(
                 {"offer_id": offer_id, "dimension": dimension, "term": term(value),
                  "value": value}
@@ -384,7 +390,7 @@ def _offers_and_needs(
         group, area, social = (
             rng.choice(TARGET_GROUPS),
             rng.choice(PROBLEM_AREAS),
-            rng.choice((None, *SOCIAL_AREAS)),
+            rng.choice((None, *scale.areas())),
         )
         needs.append(
             {
@@ -424,7 +430,9 @@ def _cases(
     referral_id = 0
     per_case = scale.referrals / scale.cases
     for case_id in range(1, scale.cases + 1):
-        opened = today - timedelta(days=rng.randint(10, 700))
+        # Opened early enough that its referrals (up to 60 days later) and their first
+        # contacts (9 days after) lie in the past.
+        opened = today - timedelta(days=rng.randint(70, 700))
         cases.append(
             {
                 "id": case_id,

@@ -63,6 +63,7 @@ def markdown(results: dict[str, Any]) -> str:
             + "."
         )
         lines.append("")
+    lines += targets(results)
     for block in results["commands"]:
         lines.append(
             f"Command line on {block['database']}, {block['partners']:,} partners and "
@@ -74,6 +75,59 @@ def markdown(results: dict[str, Any]) -> str:
             + "."
         )
     return "\n".join(lines).rstrip() + "\n"
+
+
+#: The targets at scale M (the benchmark's issue), each: what, which endpoints, the figure,
+#: the bound, whether the figure must stay below it, which databases.
+TARGETS = [
+    ("Start page data and accountability report, p50 under 10 ms",
+     ("overview", "accountability", "accountability_fields"), "p50_ms", 10, True, None),
+    ("Overdue tasks, one page: at least 2,000 requests/s", ("overdue",), "rps", 2000, False,
+     None),
+    ("Task transition: at least 500 requests/s on PostgreSQL", ("transition",), "rps", 500,
+     False, "postgresql"),
+    ("No endpoint's p99 over 100 ms", None, "p99_ms", 100, True, None),
+]  # fmt: skip
+
+
+def _figure(endpoint: dict[str, Any], figure: str) -> float:
+    return float(endpoint["load" if figure == "rps" else "latency"][figure])
+
+
+def targets(results: dict[str, Any]) -> list[str]:
+    """Each target at scale M, per database: the worst figure and whether the target holds."""
+    runs = {run["database"]: run for run in results["runs"] if run["scale"] == "M"}
+    if not runs:
+        return []
+    lines = ["**Targets at M**", "", "| target | " + " | ".join(runs) + " |",
+             "|---|" + "---|" * len(runs)]  # fmt: skip
+    for title, keys, figure, bound, below, only in TARGETS:
+        cells = [title]
+        for database, run in runs.items():
+            chosen = {k: v for k, v in run["endpoints"].items() if keys is None or k in keys}
+            if (only and database != only) or not chosen:
+                cells.append("–")
+                continue
+            values = {k: _figure(v, figure) for k, v in chosen.items()}
+            worst = max(values, key=values.get) if below else min(values, key=values.get)  # type: ignore[arg-type]
+            value = values[worst]
+            held = value < bound if below else value >= bound
+            shown = f"{value:.0f}" if figure == "rps" else _ms(value)
+            unit = " req/s" if figure == "rps" else " ms"
+            where = f" ({run['endpoints'][worst]['title']})" if len(values) > 1 else ""
+            cells.append(f"{'held' if held else 'missed'}: {shown}{unit}{where}")
+        lines.append("| " + " | ".join(cells) + " |")
+    startups = ", ".join(f"{db} {run['startup_seconds']:.2f} s" for db, run in runs.items())
+    lines += ["", f"Server start-up at M (target: under 2 s): {startups}."]
+    imports = ", ".join(
+        f"{block['database']} {cost['seconds']:.1f} s"
+        for block in results["commands"]
+        for cost in block["costs"]
+        if cost["command"] == "import"
+    )
+    if imports:
+        lines.append(f"Import of 1,000 partners and 50,000 tasks (target: under 20 s): {imports}.")
+    return [*lines, ""]
 
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"

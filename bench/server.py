@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -37,13 +38,18 @@ class Server:
         self.process.wait(timeout=30)
 
 
+#: The server's environment: as installed, Python keeps the bytecode of what it imports
+#: (a machine that forbids writing it would measure compiling every module at each start).
+SERVER_ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def start(folder: Path, log: Path) -> Server:
     port = free_port()
     began = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "netzwerker", "serve", str(folder), "--host", "127.0.0.1",
          "--port", str(port), "--workers", "1"],
-        stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        stdout=log.open("wb"), stderr=subprocess.STDOUT, env=SERVER_ENVIRONMENT,
     )  # fmt: skip
     while True:
         if process.poll() is not None:
