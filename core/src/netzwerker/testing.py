@@ -1,9 +1,11 @@
 """Pytest fixtures for netzwerker and for plugin authors (loaded through ``pytest11``).
 
 * ``database_url``: an empty database of its own for each test: a SQLite file, or, when the
-  environment names a PostgreSQL server in ``DATABASE_URL``, a fresh schema on it that is
+  environment names a PostgreSQL server in ``DATABASE_URL``, a fresh database on it that is
   dropped afterwards, so runs never see each other's data.
-* ``make_deployment(toml=…, files=…)``: writes a deployment folder and loads it on that database.
+* ``make_deployment(toml=…, files=…, migrate=…)``: writes a deployment folder and loads it on
+  that database; a migrated one starts from a copy of a database migrated once per
+  configuration in the session (``migrated_templates``).
 * ``deployment``: a migrated deployment with the ``health`` plugin, ready for services.
 * ``sample_network(session)``: a jobcenter, a coordinator, two partners and a circle.
 * ``install_plugin(name, source)``: installs a throwaway plugin distribution with an entry
@@ -16,8 +18,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
+import shutil
 import sys
 import textwrap
 import uuid
@@ -90,23 +94,104 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 
 @contextmanager
 def scratch_database(folder: Path, name: str = "test") -> Iterator[str]:
-    """An empty database for a test: a SQLite file in ``folder``, or a schema of its own on
+    """An empty database for a test: a SQLite file in ``folder``, or a database of its own on
     the PostgreSQL server of ``DATABASE_URL``, dropped afterwards."""
     server = server_url()
     if server is None:
         yield f"sqlite:///{folder / f'{name}.db'}"
         return
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(normalise_url(server))
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-    url = normalise_url(server).update_query_dict({"options": f"-csearch_path={name}"})
+    database = f"test_{uuid.uuid4().hex[:12]}"
+    with _server_admin(server) as admin:
+        admin.execute(sa.text(f'CREATE DATABASE "{database}"'))
     try:
-        yield url.render_as_string(hide_password=False)
+        yield normalise_url(server).set(database=database).render_as_string(hide_password=False)
     finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+        with _server_admin(server) as admin:
+            admin.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
+@contextmanager
+def _server_admin(server: str) -> Iterator[sa.Connection]:
+    """A connection to the PostgreSQL server that may create and drop databases."""
+    engine = sa.create_engine(normalise_url(server), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
         engine.dispose()
+
+
+@attrs.define
+class MigratedTemplates:
+    """Databases migrated once per configuration in a test session, and copied for each test
+    that asks for a migrated deployment: a SQLite file copied, a PostgreSQL database created
+    from its template. Migrating takes a second on PostgreSQL, copying a tenth of that."""
+
+    folder: Path
+    #: The PostgreSQL server of the session (tests point ``DATABASE_URL`` at their own
+    #: database), or None for SQLite.
+    server: str | None = attrs.Factory(server_url)
+    made: dict[str, str] = attrs.Factory(dict)
+
+    def migrate(self, deployment: Deployment) -> None:
+        """Give ``deployment`` (on an empty scratch database) the migrated database of its
+        configuration and enabled plugins."""
+        key = self._key(deployment)
+        if key not in self.made:
+            self.made[key] = self._make(deployment, key)
+        deployment.dispose()
+        target = sa.make_url(deployment.database_url)
+        if self.server is None:
+            shutil.copyfile(self.made[key], str(target.database))
+            return
+        with _server_admin(self.server) as admin:
+            admin.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+            admin.execute(
+                sa.text(f'CREATE DATABASE "{target.database}" TEMPLATE "{self.made[key]}"')
+            )
+
+    def drop(self) -> None:
+        if self.server is None:
+            return
+        with _server_admin(self.server) as admin:
+            for database in self.made.values():
+                admin.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+    @staticmethod
+    def _key(deployment: Deployment) -> str:
+        # The configuration, and where each enabled plugin's code lives: a plugin a test
+        # installed for itself is never shared.
+        plugins = sorted(
+            (name, str(getattr(module, "__file__", "")))
+            for name, module in deployment.manager.list_name_plugin()
+        )
+        text = (deployment.folder / "deployment.toml").read_text(encoding="utf-8")
+        return hashlib.sha256(repr((text, plugins)).encode()).hexdigest()[:16]
+
+    def _make(self, deployment: Deployment, key: str) -> str:
+        if self.server is None:
+            path = self.folder / f"{key}.db"
+            url = f"sqlite:///{path}"
+            made = str(path)
+        else:
+            made = f"template_{key}_{uuid.uuid4().hex[:6]}"
+            with _server_admin(self.server) as admin:
+                admin.execute(sa.text(f'CREATE DATABASE "{made}"'))
+            url = normalise_url(self.server).set(database=made)
+            url = url.render_as_string(hide_password=False)
+        template = load(deployment.folder, database_url=url)
+        try:
+            migrate_deployment(template)
+        finally:
+            template.dispose()
+        return made
+
+
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedTemplates]:
+    templates = MigratedTemplates(tmp_path_factory.mktemp("migrated"))
+    yield templates
+    templates.drop()
 
 
 MakeDeployment = Callable[..., Deployment]
@@ -114,7 +199,10 @@ MakeDeployment = Callable[..., Deployment]
 
 @pytest.fixture
 def make_deployment(
-    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    migrated_templates: MigratedTemplates,
 ) -> Iterator[MakeDeployment]:
     """Factory: ``make_deployment(toml=MINIMAL_CONFIG, files={"partners.csv": "…"})``.
 
@@ -138,7 +226,7 @@ def make_deployment(
         deployment = load(path, database_url=database_url)
         made.append(deployment)
         if migrate:
-            migrate_deployment(deployment)
+            migrated_templates.migrate(deployment)
         return deployment
 
     yield factory
