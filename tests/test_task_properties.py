@@ -295,3 +295,39 @@ def test_tasks_written_together_are_those_written_one_by_one(
         return task, history, parties
 
     assert written(together) == written(one_by_one)
+
+
+def test_tasks_written_together_announce_what_one_by_one_would(deployment, network) -> None:
+    """A plugin listening to task events hears of each task an import writes in bulk, and of
+    each change of its status, after the commit; without listeners nothing is read back."""
+    from netzwerker import hookimpl
+    from netzwerker.domain.tasks.services import Step, TaskHistory, create_tasks
+
+    heard: list[tuple] = []
+
+    class Listener:
+        @hookimpl
+        def task_created(self, task):
+            heard.append(("created", task.title))
+
+        @hookimpl
+        def task_status_changed(self, task, old_status, new_status, event):
+            heard.append((task.title, old_status, new_status, event.seq))
+
+    deployment.manager.register(Listener(), name="listener")
+    draft = TaskDraft(
+        title="Importiert",
+        working_field="health",
+        responsible_partner_id=network["clinic"],
+        due_date=TODAY,
+        accountable_person_id=network["coordinator"],
+    )
+    steps = (Step("commit", TODAY, START), Step("complete", TODAY, START + timedelta(hours=1)))
+    with deployment.transaction() as session:
+        create_tasks(session, [TaskHistory(draft, START, steps)], actor="import")
+        assert heard == []  # only once it is committed
+    assert heard == [
+        ("created", "Importiert"),
+        ("Importiert", "proposed", "committed", 2),
+        ("Importiert", "committed", "done", 3),
+    ]

@@ -224,9 +224,14 @@ def make_deployment(
         for name, content in (files or {}).items():
             (path / name).write_text(textwrap.dedent(content), encoding="utf-8")
         deployment = load(path, database_url=database_url)
+        # The test's database is empty until its first deployment: only then may it be a
+        # copy; a later deployment on it migrates what the earlier ones left.
+        fresh = not made
         made.append(deployment)
-        if migrate:
+        if migrate and fresh:
             migrated_templates.migrate(deployment)
+        elif migrate:
+            migrate_deployment(deployment)
         return deployment
 
     yield factory
