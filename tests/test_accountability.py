@@ -263,3 +263,34 @@ def test_the_overview_counts_everything_and_lists_the_most_urgent(deployment, ne
     # Escalated to the accountable party (7 days overdue and more), counted whole.
     assert seen.escalated_count == LISTED + 5 - 6
     assert seen.escalated == [t for t in seen.most_overdue if t.days_overdue >= 7]
+
+
+def test_a_failing_indicator_spoils_only_its_own_reading(deployment, network) -> None:
+    """A report reads its indicators together; a plugin's computation that fails (here a
+    statement the database refuses, which on PostgreSQL aborts the transaction) becomes a
+    reading with its error, and every other reading is still computed."""
+    import sqlalchemy as sa
+
+    from netzwerker.contributions import Indicator
+    from netzwerker.deployment import Contributed
+    from netzwerker.domain.indicators.services import compute_readings
+
+    def broken(session, period, scope):
+        return session.scalar(sa.text("SELECT count(*) FROM no_such_table"))
+
+    deployment.registry.indicators["broken"] = Contributed(
+        Indicator("broken", "Kaputt", "Anzahl", compute=broken), "test"
+    )
+    with deployment.transaction() as session:
+        add_task(session, network, -3, fate=[("commit", -10), ("complete", -5)])
+    with deployment.session() as session:
+        readings = compute_readings(
+            session,
+            deployment,
+            Period(TODAY - timedelta(days=30), TODAY),
+            keys=["broken", "tasks_on_time_rate"],
+            today=TODAY,
+        )
+    by_key = {reading.indicator: reading for reading in readings}
+    assert by_key["broken"].value is None and "no_such_table" in by_key["broken"].error
+    assert by_key["tasks_on_time_rate"].value == 100 and not by_key["tasks_on_time_rate"].error

@@ -53,6 +53,8 @@ class Registration(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("conference_id", "email", name="uq_registration_email"),
         sa.Index("ix_registration_queue", "conference_id", "status", "registered_at"),
+        # Seats taken and attendance per conference, from the index alone.
+        sa.Index("ix_registration_attendance", "conference_id", "status", "checked_in_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

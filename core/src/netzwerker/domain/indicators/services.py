@@ -194,13 +194,19 @@ def read(
     period: Period,
     scope: Scope,
     today: date,
+    *,
+    guarded: bool = True,
 ) -> Reading:
-    """One indicator's value; a plugin's failing computation is a reading with an error."""
+    """One indicator's value; a plugin's failing computation is a reading with an error
+    (``guarded=False``: the error is raised, for :func:`read_each`)."""
     indicator = contributed.value
     value: float | None = None
     error = ""
     if indicator.manual:
         value = manual_value(session, indicator, period, manual_scope(indicator, scope))
+    elif not guarded:
+        result = indicator.compute(session, period, scope.for_compute(today))  # type: ignore[misc]
+        value = None if result is None else float(result)
     else:
         try:
             # A savepoint: a failed statement must not spoil the rest of the report.
@@ -226,6 +232,21 @@ def read(
     )
 
 
+Wanted = tuple[Contributed[Indicator], Period, Scope]
+
+
+def read_each(session: Session, wanted: Iterable[Wanted], today: date) -> list[Reading]:
+    """The readings of many indicators: all in one savepoint (a report reads dozens, and a
+    savepoint each costs more than most of them); should one computation fail, each is
+    read again in a savepoint of its own, so a failing plugin spoils only its own reading."""
+    wanted = list(wanted)
+    try:
+        with session.begin_nested():
+            return [read(session, *item, today, guarded=False) for item in wanted]
+    except Exception:
+        return [read(session, *item, today) for item in wanted]
+
+
 def in_zone(period: Period, deployment: Deployment) -> Period:
     """The period's days as the deployment's local days."""
     return attrs.evolve(period, timezone=deployment.config.deployment.timezone)
@@ -245,11 +266,8 @@ def compute_readings(
     today = today or deployment.today()
     period = in_zone(period, deployment)
     indicators = selected(deployment.registry, keys, scope.working_field)
-    return [
-        read(session, item, part, scope, today)
-        for item in indicators
-        for part in split_period(period, every)
-    ]
+    parts = split_period(period, every)
+    return read_each(session, ((item, part, scope) for item in indicators for part in parts), today)
 
 
 ValueKey = tuple[str, str, date, date]
@@ -384,18 +402,24 @@ def goal_readings(
     query = select(Goal).where(Goal.indicator != "", Goal.status == "active")
     if working_field is not None:
         query = query.where(Goal.working_field == working_field)
-    readings = []
-    for goal in session.exec(query.order_by(Goal.working_field, Goal.key)):
-        contributed = deployment.registry.indicators.get(goal.indicator)
-        if contributed is None:
-            continue  # its plugin is disabled: the goal is kept, not measured
-        reading = read(
-            session,
+    measured = [
+        (goal, deployment.registry.indicators[goal.indicator])
+        for goal in session.exec(query.order_by(Goal.working_field, Goal.key))
+        # A goal whose plugin is disabled is kept, not measured.
+        if goal.indicator in deployment.registry.indicators
+    ]
+    wanted = [
+        (
             contributed,
             in_zone(Period(goal.period_start, goal.period_end), deployment),
             Scope(working_field=goal.working_field),
-            today,
         )
+        for goal, contributed in measured
+    ]
+    readings = []
+    for (goal, contributed), reading in zip(
+        measured, read_each(session, wanted, today), strict=True
+    ):
         target = goal.target if goal.target is not None else contributed.value.target
         reached = None
         if reading.value is not None and target is not None:

@@ -38,6 +38,10 @@ class Task(SQLModel, table=True):
             "accountable_circle_id",
             "escalated_due",
         ),
+        # The network's tasks due in a period, for its indicators and the evaluation.
+        sa.Index(
+            "ix_task_due", "due_date", "status", "completed_on", "escalated_due", "working_field"
+        ),
         # A working field's tasks due in a period, for its indicators and its report.
         sa.Index(
             "ix_task_field_due",
