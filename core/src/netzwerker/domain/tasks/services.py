@@ -344,7 +344,7 @@ def create_tasks(session: Session, histories: Sequence[TaskHistory], *, actor: s
         if found:
             problems.extend(problem.within(f"[{index}]") for problem in found)
             continue
-        parties_of.append({role: values.pop(role) for role in PARTY_ROLES})
+        parties = {role: values.pop(role) for role in PARTY_ROLES}
         snapshot = {key: _jsonable(value) for key, value in attrs.asdict(history.draft).items()}
         at = history.proposed_at
         state = _Moving(TASK_WORKFLOW.initial, updated_at=at)
@@ -367,6 +367,7 @@ def create_tasks(session: Session, histories: Sequence[TaskHistory], *, actor: s
             }
         )
         histories_of.append(events)
+        parties_of.append(parties)
     if problems:
         raise InvalidInput(problems)
     if not tasks:
