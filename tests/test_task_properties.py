@@ -61,6 +61,17 @@ operations = st.lists(
 clock_steps = st.lists(st.integers(-3600, 86400), min_size=12, max_size=12)
 
 
+def changes_of(kind: str, value: object, network: dict[str, int]) -> dict[str, object]:
+    """The fields an update operation of the strategy changes (none for a transition)."""
+    if kind == "reassign":
+        return {"responsible_partner_id": network[value]}  # type: ignore[index]
+    if kind == "postpone":
+        return {"due_date": TODAY + timedelta(days=value)}  # type: ignore[arg-type]
+    if kind == "retitle":
+        return {"title": value}
+    return {}
+
+
 def check_invariants(session, task_id: int, expected_status: str) -> None:
     task = session.get(Task, task_id)
     events = session.exec(
@@ -115,13 +126,7 @@ def test_no_sequence_of_operations_breaks_the_invariants(deployment, network, op
     terms = {"responsible_partner_id": network["counselling"], "due_date": TODAY}
     for (kind, value, reason), step in zip(ops, steps, strict=False):
         now += timedelta(seconds=step)  # sometimes backwards: clocks are not to be trusted
-        changes = {}
-        if kind == "reassign":
-            changes = {"responsible_partner_id": network[value]}
-        elif kind == "postpone":
-            changes = {"due_date": TODAY + timedelta(days=value)}
-        elif kind == "retitle":
-            changes = {"title": value}
+        changes = changes_of(kind, value, network)
         try:
             with deployment.transaction() as session:
                 if kind == "transition":
@@ -194,13 +199,7 @@ def test_the_tally_of_closed_tasks_keeps_the_report_exact(deployment, network, t
                 actor="x",
             ).id
         for kind, value, reason in ops:
-            changes = {}
-            if kind == "reassign":
-                changes = {"responsible_partner_id": network[value]}
-            elif kind == "postpone":
-                changes = {"due_date": TODAY + timedelta(days=value)}
-            elif kind == "retitle":
-                changes = {"title": value}
+            changes = changes_of(kind, value, network)
             try:
                 with deployment.transaction() as session:
                     if kind == "transition":
