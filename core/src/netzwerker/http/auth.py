@@ -7,7 +7,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
 from netzwerker.deployment import Deployment
-from netzwerker.domain.users.services import Actor, user_for_token
+from netzwerker.domain.users.services import Actor, actor_for_token
 
 #: The API's routes that anyone may reach: the liveness and readiness probes. (The API's
 #: documentation and static files lie outside the API's router, the web interface signs in
@@ -16,9 +16,8 @@ PROBES = ["^/health$", "^/ready$"]
 
 
 def _actor_for(deployment: Deployment, secret: str) -> Actor | None:
-    with deployment.session() as session:
-        user = user_for_token(session, secret)
-        return Actor.of(user) if user is not None else None
+    with deployment.engine.connect() as connection:
+        return actor_for_token(connection, secret)
 
 
 class TokenAuthentication(AbstractAuthenticationMiddleware):
