@@ -21,6 +21,7 @@ import attrs
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
+from netzwerker.db import refresh_statistics
 from netzwerker.domain.catalogue.duplicates import rebuild_overlaps
 from netzwerker.domain.catalogue.services import term
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
@@ -190,10 +191,13 @@ def generate(engine: sa.Engine, scale: Scale, *, today: date, seed: int = 8) -> 
             _advance_sequences(connection)
     if engine.dialect.name == "postgresql":
         # What autovacuum does within minutes of a bulk load: statistics for the planner,
-        # and the visibility map that lets index-only scans skip the table. (A SQLite
-        # deployment has no statistics, so the benchmark's has none either.)
+        # and the visibility map that lets index-only scans skip the table.
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(sa.text("VACUUM ANALYZE"))
+    else:
+        # What ``netzwerker import`` does after a bulk load (SQLite keeps no statistics of
+        # its own).
+        refresh_statistics(engine)
     return Generated(counts, in_progress, open_conference, fields, coordinators[0])
 
 

@@ -222,8 +222,9 @@ def test_csv_cells_cannot_run_formulas(deployment, network) -> None:
 
 
 def test_core_indicators(deployment, network) -> None:
-    from netzwerker.builtin import on_time_rate, overdue_tasks
-
+    indicators = deployment.registry.indicators
+    on_time_rate = indicators["tasks_on_time_rate"].value.measure
+    overdue_tasks = indicators["tasks_overdue"].value.measure
     with deployment.transaction() as session:
         add_task(session, network, -5, fate=[("commit", -10), ("complete", -6)])
         add_task(session, network, -5)
@@ -233,7 +234,7 @@ def test_core_indicators(deployment, network) -> None:
         assert overdue_tasks(session, period, {"today": TODAY, "working_field": "debt"}) == 0
         assert overdue_tasks(session, period, {"today": TODAY}) == 1
         indicator = deployment.registry.indicators["health_waiting_too_long"].value
-        assert indicator.compute(session, period, {"today": TODAY + timedelta(days=30)}) == 1
+        assert indicator.measure(session, period, {"today": TODAY + timedelta(days=30)}) == 1
 
 
 def test_the_overview_counts_everything_and_lists_the_most_urgent(deployment, network) -> None:
@@ -265,22 +266,26 @@ def test_the_overview_counts_everything_and_lists_the_most_urgent(deployment, ne
     assert seen.escalated == [t for t in seen.most_overdue if t.days_overdue >= 7]
 
 
-def test_a_failing_indicator_spoils_only_its_own_reading(deployment, network) -> None:
-    """A report reads its indicators together; a plugin's computation that fails (here a
-    statement the database refuses, which on PostgreSQL aborts the transaction) becomes a
-    reading with its error, and every other reading is still computed."""
+@pytest.mark.parametrize("form", ["compute", "query"])
+def test_a_failing_indicator_spoils_only_its_own_reading(deployment, network, form) -> None:
+    """A report reads its indicators together; a plugin's computation or query that fails
+    (here a statement the database refuses, which on PostgreSQL aborts the transaction)
+    becomes a reading with its error, and every other reading is still computed, those
+    asked together with the failing query included."""
     import sqlalchemy as sa
 
     from netzwerker.contributions import Indicator
     from netzwerker.deployment import Contributed
     from netzwerker.domain.indicators.services import compute_readings
 
-    def broken(session, period, scope):
-        return session.scalar(sa.text("SELECT count(*) FROM no_such_table"))
-
-    deployment.registry.indicators["broken"] = Contributed(
-        Indicator("broken", "Kaputt", "Anzahl", compute=broken), "test"
-    )
+    missing = sa.select(sa.func.count()).select_from(sa.table("no_such_table"))
+    if form == "compute":
+        indicator = Indicator(
+            "broken", "Kaputt", "Anzahl", compute=lambda session, *_: session.scalar(missing)
+        )
+    else:
+        indicator = Indicator("broken", "Kaputt", "Anzahl", query=lambda *_: missing)
+    deployment.registry.indicators["broken"] = Contributed(indicator, "test")
     with deployment.transaction() as session:
         add_task(session, network, -3, fate=[("commit", -10), ("complete", -5)])
     with deployment.session() as session:
@@ -288,9 +293,18 @@ def test_a_failing_indicator_spoils_only_its_own_reading(deployment, network) ->
             session,
             deployment,
             Period(TODAY - timedelta(days=30), TODAY),
-            keys=["broken", "tasks_on_time_rate"],
+            keys=["broken", "tasks_on_time_rate", "referral_wait_days"],
             today=TODAY,
         )
     by_key = {reading.indicator: reading for reading in readings}
     assert by_key["broken"].value is None and "no_such_table" in by_key["broken"].error
     assert by_key["tasks_on_time_rate"].value == 100 and not by_key["tasks_on_time_rate"].error
+    assert by_key["referral_wait_days"].value is None and not by_key["referral_wait_days"].error
+
+
+def test_an_indicator_is_computed_or_queried_not_both() -> None:
+    from netzwerker.contributions import Indicator
+
+    with pytest.raises(ValueError, match="compute or query, not both"):
+        Indicator("twice", "Doppelt", "Anzahl", compute=lambda *_: 1, query=lambda *_: None)
+    assert Indicator("by_hand", "Von Hand", "Anzahl").manual

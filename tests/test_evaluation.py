@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from netzwerker.cli import cli
 from netzwerker.domain.evaluation.services import evaluation_of
@@ -186,3 +188,40 @@ def test_the_api_gives_the_report_as_json_and_as_files(deployment):
         assert wrong.status_code == 422 and "format" in wrong.text
         member = {"Authorization": f"Bearer {tokens['partner-member']}"}
         assert client.get("/api/evaluation", headers=member).status_code == 403
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    start=st.integers(min_value=-400, max_value=10),
+    length=st.integers(min_value=0, max_value=420),
+    every=st.sampled_from([None, "month", "quarter"]),
+    field=st.sampled_from([None, "health", "debt"]),
+)
+def test_indicators_asked_together_read_as_each_alone(deployment, start, length, every, field):
+    """A report asks the indicators given as a query together, in one statement: each value
+    is the one the indicator has when read alone, for any period, its parts and scope."""
+    from netzwerker.contributions import Period
+    from netzwerker.domain.indicators.services import (
+        Scope,
+        read,
+        read_each,
+        selected,
+        split_period,
+    )
+
+    today = deployment.today()
+    period = Period(today + timedelta(days=start), today + timedelta(days=start + length))
+    scope = Scope(working_field=field)
+    wanted = [
+        (item, part, scope)
+        for item in selected(deployment.registry, working_field=field)
+        for part in split_period(period, every)
+    ]
+    assert any(item.value.query is not None for item, _, _ in wanted)
+    with deployment.session() as session:
+        together = read_each(session, wanted, today)
+        alone = [read(session, *item, today) for item in wanted]
+    assert together == alone
+    assert not any(reading.error for reading in together)

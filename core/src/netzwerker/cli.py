@@ -17,6 +17,7 @@ import click
 from netzwerker import __version__, schema
 from netzwerker.clock import utcnow
 from netzwerker.config import DeploymentConfig, DeploymentInfo, PluginConfig
+from netzwerker.db import refresh_statistics
 from netzwerker.deployment import Deployment, assemble, load_problems
 from netzwerker.domain.tasks.report import render_report
 from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused, TransitionRefused
@@ -226,6 +227,7 @@ def import_(deployment: str, files: Sequence[Path]) -> None:
             problems = in_file(path, exc.problems)
             fail(problems, f"{path}: nothing imported, {len(problems)} problem(s):")
         click.echo(f"{path}: {result.summary()}")
+    refresh_statistics(loaded.engine)
 
 
 @cli.command()

@@ -33,6 +33,15 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     return engine
 
 
+def refresh_statistics(engine: Engine) -> None:
+    """Tell the query planner what the data is like now (``ANALYZE``), after a migration or a
+    bulk load. SQLite keeps no statistics until asked; without them it may, say, sort every
+    open task for a page of fifty instead of reading them in order from the index made for
+    that. (PostgreSQL's autovacuum refreshes them too, but only some minutes later.)"""
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -186,7 +186,9 @@ def register_indicators(deployment: Deployment) -> list[Indicator]:
 
     Called when a deployment is loaded. A computed indicator's ``compute(session, period,
     scope)`` should be one SQL aggregate; ``scope`` holds ``today`` and may narrow the
-    computation (``working_field``, ``partner_id``).
+    computation (``working_field``, ``partner_id``). An indicator may give that aggregate as
+    ``query(period, scope)`` instead, the select unexecuted: reports then ask many indicators
+    and periods in one statement.
 
     :param deployment: the loaded deployment; an indicator may depend on the plugin's settings.
 
@@ -197,10 +199,15 @@ def register_indicators(deployment: Deployment) -> list[Indicator]:
         def referrals_completed(session, period, scope):
             return session.scalar(select(func.count()).where(...))
 
+        def staff_trained(period, scope):
+            return select(func.sum(HealthTraining.participants)).where(...)
+
         @hookimpl
         def register_indicators():
             return [Indicator("health_referrals", "Vermittlungen", "Anzahl", "health",
-                              compute=referrals_completed)]
+                              compute=referrals_completed),
+                    Indicator("health_staff_trained", "Geschulte", "Personen", "health",
+                              query=staff_trained)]
     """
 
 

@@ -18,6 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
+from netzwerker.db import refresh_statistics
 from netzwerker.deployment import Deployment
 from netzwerker.plugins import call_each
 
@@ -75,7 +76,9 @@ def migrate(deployment: Deployment) -> tuple[list[str], SyncResult]:
 
     lines = upgrade(deployment)
     with deployment.transaction() as session:
-        return lines, sync_reference_data(session, deployment)
+        stored = sync_reference_data(session, deployment)
+    refresh_statistics(deployment.engine)
+    return lines, stored
 
 
 def upgrade_to(deployment: Deployment, revisions: dict[History, list[str]]) -> None:

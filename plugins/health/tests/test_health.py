@@ -34,7 +34,7 @@ def test_staff_trained_indicator(deployment) -> None:
         )
     indicator = deployment.registry.indicators["health_staff_trained"].value
     with deployment.session() as session:
-        assert indicator.compute(session, YEAR, {}) == 20.0
+        assert indicator.measure(session, YEAR, {}) == 20.0
 
 
 def test_settings_shape_the_waiting_indicator(make_deployment) -> None:

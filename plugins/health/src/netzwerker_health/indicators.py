@@ -1,4 +1,5 @@
-"""Indicators of the health field, each one SQL aggregate."""
+"""Indicators of the health field, each one SQL aggregate (those given as a ``query`` are
+asked together with the others of a report, in one statement)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from netzwerker.contributions import Compute, Indicator, Period
+from netzwerker.contributions import Compute, Indicator, Period, Query
 from netzwerker.domain.projects.models import Project
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
@@ -19,31 +20,25 @@ from netzwerker_health.settings import HealthSettings
 from netzwerker_health.workflows import CHAIN
 
 
-def staff_trained(session: Session, period: Period, scope: dict[str, Any]) -> float:
+def staff_trained(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Jobcenter staff who took part in health trainings held in the period."""
-    total = session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(HealthTraining.participants), 0)).where(
-            HealthTraining.held_on.between(period.start, period.end)
-        )
+    return sa.select(sa.func.coalesce(sa.func.sum(HealthTraining.participants), 0)).where(
+        HealthTraining.held_on.between(period.start, period.end)
     )
-    return float(total or 0)
 
 
-def waiting_too_long(max_wait_days: int) -> Compute:
-    def compute(session: Session, period: Period, scope: dict[str, Any]) -> float:
+def waiting_too_long(max_wait_days: int) -> Query:
+    def query(period: Period, scope: dict[str, Any]) -> sa.Select:
         """Open health tasks due in the period and overdue by more than ``max_wait_days``."""
         today = scope.get("today") or date.today()
-        count = session.scalar(
-            sa.select(sa.func.count(Task.id)).where(
-                Task.working_field == "health",
-                Task.status.in_(OPEN_STATUSES),
-                Task.due_date.between(period.start, period.end),
-                Task.due_date < today - timedelta(days=max_wait_days),
-            )
+        return sa.select(sa.func.count(Task.id)).where(
+            Task.working_field == "health",
+            Task.status.in_(OPEN_STATUSES),
+            Task.due_date.between(period.start, period.end),
+            Task.due_date < today - timedelta(days=max_wait_days),
         )
-        return float(count or 0)
 
-    return compute
+    return query
 
 
 def reached_step(state: str) -> Compute:
@@ -60,16 +55,13 @@ def days_to_first_contact(session: Session, period: Period, scope: dict[str, Any
     return median_days_to(session, CHAIN, "first_contact", period, scope, since="referred")
 
 
-def prevention_participants(session: Session, period: Period, scope: dict[str, Any]) -> float:
+def prevention_participants(period: Period, scope: dict[str, Any]) -> sa.Select:
     """People reached by prevention and nutrition offers that ran during the period."""
-    total = session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(Project.people_reached), 0)).where(
-            Project.project_type.in_(PREVENTION_TYPES),
-            sa.or_(Project.start_on.is_(None), Project.start_on <= period.end),
-            sa.or_(Project.end_on.is_(None), Project.end_on >= period.start),
-        )
+    return sa.select(sa.func.coalesce(sa.func.sum(Project.people_reached), 0)).where(
+        Project.project_type.in_(PREVENTION_TYPES),
+        sa.or_(Project.start_on.is_(None), Project.start_on <= period.end),
+        sa.or_(Project.end_on.is_(None), Project.end_on >= period.start),
     )
-    return float(total or 0)
 
 
 def indicators(settings: HealthSettings) -> list[Indicator]:
@@ -79,14 +71,14 @@ def indicators(settings: HealthSettings) -> list[Indicator]:
             "Geschulte Jobcenter-Mitarbeitende (Gesundheit)",
             "Personen",
             "health",
-            compute=staff_trained,
+            query=staff_trained,
         ),
         Indicator(
             "health_waiting_too_long",
             f"Gesundheitsaufgaben mehr als {settings.max_wait_days} Tage überfällig",
             "Anzahl",
             "health",
-            compute=waiting_too_long(settings.max_wait_days),
+            query=waiting_too_long(settings.max_wait_days),
             target=0,
             higher_is_better=False,
         ),
@@ -126,7 +118,7 @@ def indicators(settings: HealthSettings) -> list[Indicator]:
             "Teilnehmende an Präventionsangeboten",
             "Personen",
             "health",
-            compute=prevention_participants,
+            query=prevention_participants,
         ),
         Indicator(
             "health_self_help_groups",

@@ -188,34 +188,23 @@ def manual_scope(indicator: Indicator, scope: Scope) -> str:
     return scope.key
 
 
-def read(
-    session: Session,
+def _value(
+    session: Session, contributed: Contributed[Indicator], period: Period, scope: Scope, today: date
+) -> float | None:
+    indicator = contributed.value
+    if indicator.manual:
+        return manual_value(session, indicator, period, manual_scope(indicator, scope))
+    return indicator.measure(session, period, scope.for_compute(today))
+
+
+def _reading(
     contributed: Contributed[Indicator],
     period: Period,
     scope: Scope,
-    today: date,
-    *,
-    guarded: bool = True,
+    value: float | None,
+    error: str = "",
 ) -> Reading:
-    """One indicator's value; a plugin's failing computation is a reading with an error
-    (``guarded=False``: the error is raised, for :func:`read_each`)."""
     indicator = contributed.value
-    value: float | None = None
-    error = ""
-    if indicator.manual:
-        value = manual_value(session, indicator, period, manual_scope(indicator, scope))
-    elif not guarded:
-        result = indicator.compute(session, period, scope.for_compute(today))  # type: ignore[misc]
-        value = None if result is None else float(result)
-    else:
-        try:
-            # A savepoint: a failed statement must not spoil the rest of the report.
-            with session.begin_nested():
-                result = indicator.compute(session, period, scope.for_compute(today))  # type: ignore[misc]
-            value = None if result is None else float(result)
-        except Exception as exc:
-            log.exception("indicator %r of %r failed", indicator.key, contributed.source)
-            error = f"{type(exc).__name__}: {exc}"
     return Reading(
         indicator=indicator.key,
         label=indicator.label,
@@ -232,19 +221,61 @@ def read(
     )
 
 
+def read(
+    session: Session,
+    contributed: Contributed[Indicator],
+    period: Period,
+    scope: Scope,
+    today: date,
+) -> Reading:
+    """One indicator's value; a plugin's failing computation is a reading with an error."""
+    try:
+        # A savepoint: a failed statement must not spoil the rest of the report.
+        with session.begin_nested():
+            value = _value(session, contributed, period, scope, today)
+    except Exception as exc:
+        log.exception("indicator %r of %r failed", contributed.value.key, contributed.source)
+        return _reading(contributed, period, scope, None, f"{type(exc).__name__}: {exc}")
+    return _reading(contributed, period, scope, value)
+
+
 Wanted = tuple[Contributed[Indicator], Period, Scope]
+
+#: How many indicators' queries one statement asks at most (SQLite bounds a statement).
+ASKED_TOGETHER = 50
+
+
+def _values(session: Session, wanted: list[Wanted], today: date) -> list[float | None]:
+    """Each wanted indicator's value: those given as a ``query`` asked together, as the
+    columns of one statement; the others one by one."""
+    values: list[float | None] = [None] * len(wanted)
+    together = []
+    for number, (contributed, period, scope) in enumerate(wanted):
+        query = contributed.value.query
+        if query is None:
+            values[number] = _value(session, contributed, period, scope, today)
+        else:
+            together.append((number, query(period, scope.for_compute(today)).scalar_subquery()))
+    for first in range(0, len(together), ASKED_TOGETHER):
+        chunk = together[first : first + ASKED_TOGETHER]
+        row = session.execute(sa.select(*(column for _, column in chunk))).one()
+        for (number, _), result in zip(chunk, row, strict=True):
+            values[number] = None if result is None else float(result)
+    return values
 
 
 def read_each(session: Session, wanted: Iterable[Wanted], today: date) -> list[Reading]:
     """The readings of many indicators: all in one savepoint (a report reads dozens, and a
-    savepoint each costs more than most of them); should one computation fail, each is
-    read again in a savepoint of its own, so a failing plugin spoils only its own reading."""
+    savepoint each costs more than most of them), the queries among them in one statement;
+    should one fail, each is read again in a savepoint of its own, so a failing plugin spoils
+    only its own reading."""
     wanted = list(wanted)
     try:
         with session.begin_nested():
-            return [read(session, *item, today, guarded=False) for item in wanted]
+            values = _values(session, wanted, today)
     except Exception:
         return [read(session, *item, today) for item in wanted]
+    return [_reading(*item, value) for item, value in zip(wanted, values, strict=True)]
 
 
 def in_zone(period: Period, deployment: Deployment) -> Period:

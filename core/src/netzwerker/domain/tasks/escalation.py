@@ -18,8 +18,8 @@ from netzwerker.clock import utcnow
 from netzwerker.config import EscalationConfig
 from netzwerker.deployment import emit
 from netzwerker.domain.tasks.models import Escalation, Task
+from netzwerker.domain.tasks.queries import is_open
 from netzwerker.domain.tasks.services import append_event
-from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 
 ACTOR = "netzwerker escalate"
 
@@ -68,7 +68,7 @@ def escalate(
             .where(Escalation.due_date == Task.due_date)
         )
         due = select(Task).where(
-            Task.status.in_(OPEN_STATUSES),
+            is_open(),
             Task.due_date <= cutoff,
             ~sa.exists(already),
         )

@@ -10,8 +10,12 @@ from sqlmodel import JSON, Field, SQLModel
 
 from netzwerker.clock import utcnow
 from netzwerker.db import version_column
+from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 
 _task_version = version_column()
+#: The condition of the partial index ``ix_task_open_due``; queries state it with the
+#: statuses written out (``queries.is_open``), so that the planners can match it.
+OPEN_CONDITION = sa.text(f"status IN ({', '.join(repr(status) for status in OPEN_STATUSES)})")
 
 
 class Task(SQLModel, table=True):
@@ -37,6 +41,15 @@ class Task(SQLModel, table=True):
             "accountable_person_id",
             "accountable_circle_id",
             "escalated_due",
+        ),
+        # Open tasks in due-date order: a page of overdue or upcoming work is read in order,
+        # without sorting every open task first.
+        sa.Index(
+            "ix_task_open_due",
+            "due_date",
+            "id",
+            sqlite_where=OPEN_CONDITION,
+            postgresql_where=OPEN_CONDITION,
         ),
         # The network's tasks due in a period, for its indicators and the evaluation.
         sa.Index(

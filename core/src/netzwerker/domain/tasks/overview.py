@@ -9,7 +9,9 @@ overview, limited to the tasks its partner is a party to.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
+from typing import Any
 
 import attrs
 import sqlalchemy as sa
@@ -20,7 +22,7 @@ from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.indicators.services import GoalReading, goal_readings
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.models import Escalation, Task
-from netzwerker.domain.tasks.queries import overdue
+from netzwerker.domain.tasks.queries import is_open, overdue
 from netzwerker.domain.tasks.report import escalated
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 
@@ -76,14 +78,9 @@ class Overview:
     goals_off_track: list[GoalReading]
 
 
-def task_lines(
-    session: Session,
-    *where: sa.ColumnElement[bool],
-    today: date,
-    limit: int = LISTED,
-    offset: int = 0,
-) -> list[TaskLine]:
-    """Tasks with their partner, accountable party and escalation step, by due date: one query."""
+@functools.cache
+def _lines_query() -> sa.Select[Any]:
+    """What a task line reads, built once: the start page asks for three lists each time."""
     step_rank = sa.case(
         *((Escalation.step == step, rank) for rank, step in enumerate(ESCALATION_STEPS)),
         else_=-1,
@@ -93,7 +90,7 @@ def task_lines(
         .where(Escalation.task_id == Task.id, Escalation.due_date == Task.due_date)
         .scalar_subquery()
     )
-    query = (
+    return (
         sa.select(
             Task.id,
             Task.title,
@@ -109,10 +106,19 @@ def task_lines(
         .join(Partner, Partner.id == Task.responsible_partner_id)
         .outerjoin(Person, Person.id == Task.accountable_person_id)
         .outerjoin(Circle, Circle.id == Task.accountable_circle_id)
-        .where(*where)
-        .order_by(Task.due_date, Task.id)
-        .limit(limit)
-        .offset(offset)
+    )
+
+
+def task_lines(
+    session: Session,
+    *where: sa.ColumnElement[bool],
+    today: date,
+    limit: int = LISTED,
+    offset: int = 0,
+) -> list[TaskLine]:
+    """Tasks with their partner, accountable party and escalation step, by due date: one query."""
+    query = (
+        _lines_query().where(*where).order_by(Task.due_date, Task.id).limit(limit).offset(offset)
     )
     lines = []
     for row in session.execute(query):
@@ -135,6 +141,10 @@ def task_lines(
     return lines
 
 
+def _count_of(*where: sa.ColumnElement[bool]) -> sa.ScalarSelect[int]:
+    return sa.select(sa.func.count()).select_from(Task).where(*where).scalar_subquery()
+
+
 def overview(
     session: Session,
     deployment: Deployment,
@@ -146,30 +156,40 @@ def overview(
     seen = [visible] if visible is not None else []
     week = Task.due_date.between(today, today + timedelta(days=7))  # type: ignore[attr-defined]
     late = overdue(today)
-    counts = session.execute(
+    # Each count reads its own range of an index on open tasks, all in one statement.
+    overdue_count, awaiting, this_week, handed_on = session.execute(
         sa.select(
-            sa.func.count().filter(late),
-            sa.func.count().filter(Task.status == "proposed"),
-            sa.func.count().filter(week),
-            sa.func.count().filter(late, escalated()),
+            _count_of(late, *seen),
+            _count_of(Task.status == "proposed", *seen),
+            _count_of(is_open(), week, *seen),
+            _count_of(late, escalated(), *seen),
         )
-        .select_from(Task)
-        # Every count is of open tasks: the index on (status, due_date) reads only those.
-        .where(Task.status.in_(OPEN_STATUSES), *seen)  # type: ignore[attr-defined]
     ).one()
-    overdue_count, awaiting, this_week, handed_on = counts
     most_overdue = task_lines(session, late, *seen, today=today)
-    by_partner = session.execute(
-        sa.select(Partner.id, Partner.key, Partner.name, sa.func.count(Task.id))
-        .join(Partner, Partner.id == Task.responsible_partner_id)
+    late_by_partner = (
+        sa.select(
+            Task.responsible_partner_id.label("partner_id"),
+            sa.func.count().label("overdue"),
+            # Counted after the grouping: how many partners have overdue tasks.
+            sa.func.count().over().label("partners"),
+        )
         .where(late, *seen)
-        .group_by(Partner.id, Partner.key, Partner.name)
-        .order_by(sa.func.count(Task.id).desc(), Partner.name)
+        .group_by(Task.responsible_partner_id)
+        .subquery()
+    )
+    by_partner = session.execute(
+        sa.select(
+            Partner.id,
+            Partner.key,
+            Partner.name,
+            late_by_partner.c.overdue,
+            late_by_partner.c.partners,
+        )
+        .join(late_by_partner, late_by_partner.c.partner_id == Partner.id)
+        .order_by(late_by_partner.c.overdue.desc(), Partner.name)
         .limit(LISTED)
     ).all()
-    partners_overdue = session.scalar(
-        sa.select(sa.func.count(sa.distinct(Task.responsible_partner_id))).where(late, *seen)
-    )
+    partners_overdue = by_partner[0].partners if by_partner else 0
     groups = [
         PartnerOverdue(
             partner_id,
@@ -178,7 +198,7 @@ def overview(
             count,
             [line for line in most_overdue if line.responsible_partner_id == partner_id],
         )
-        for partner_id, key, name, count in by_partner
+        for partner_id, key, name, count, _ in by_partner
     ]
     goals = (
         [
@@ -195,16 +215,10 @@ def overview(
         awaiting_commitment=awaiting,
         due_this_week_count=this_week,
         escalated_count=handed_on,
-        partners_overdue=partners_overdue or 0,
+        partners_overdue=partners_overdue,
         overdue_by_partner=groups,
         most_overdue=most_overdue,
-        due_this_week=task_lines(
-            session,
-            Task.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
-            week,
-            *seen,
-            today=today,
-        ),
+        due_this_week=task_lines(session, is_open(), week, *seen, today=today),
         escalated=task_lines(session, late, escalated(), *seen, today=today),
         goals_off_track=goals,
     )

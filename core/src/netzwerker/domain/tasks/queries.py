@@ -50,9 +50,19 @@ class TaskFilter:
         return clauses
 
 
+def is_open() -> sa.ColumnElement[bool]:
+    """Tasks in an open status, as SQL.
+
+    The statuses are written into the statement, not bound, so that the planners see the
+    condition of the partial index ``ix_task_open_due`` and read open tasks in due-date order.
+    """
+    statuses = sa.bindparam("open_statuses", OPEN_STATUSES, expanding=True, literal_execute=True)
+    return Task.status.in_(statuses)  # type: ignore[attr-defined]
+
+
 def overdue(today: date) -> sa.ColumnElement[bool]:
     """Tasks still open after their due date (as SQL; :func:`is_overdue` for one task)."""
-    return Task.status.in_(OPEN_STATUSES) & (Task.due_date < today)  # type: ignore[attr-defined]
+    return is_open() & (Task.due_date < today)
 
 
 def is_overdue(task: Task, today: date) -> bool:

@@ -12,8 +12,9 @@ One SQL aggregate per report; no task is loaded into Python. Definitions (also i
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -26,7 +27,7 @@ from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.fields.models import WorkingFieldRecord
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.models import Task, TaskTally
-from netzwerker.domain.tasks.queries import overdue
+from netzwerker.domain.tasks.queries import is_open, overdue
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.tables import to_csv
@@ -83,22 +84,31 @@ def escalated() -> sa.ColumnElement[bool]:
     return Task.escalated_due == Task.due_date
 
 
-def count_columns(today: date) -> list[sa.ColumnElement[int]]:
-    """The report's aggregate columns over ``Task``, usable by any grouping or indicator."""
-    is_open = Task.status.in_(OPEN_STATUSES)
-    return [
-        sa.func.count(Task.id).label("total"),
-        _count(is_open & (Task.due_date >= today)).label("open"),
-        _count(Task.status == "proposed").label("awaiting_commitment"),
-        _count(overdue(today)).label("overdue"),
-        _count((Task.status == "done") & (Task.completed_on <= Task.due_date)).label(
-            "done_on_time"
-        ),
-        _count((Task.status == "done") & (Task.completed_on > Task.due_date)).label("done_late"),
-        _count(Task.status == "declined").label("declined"),
-        _count(Task.status == "cancelled").label("cancelled"),
-        _count(is_open & escalated()).label("escalated"),
-    ]
+#: What each of the report's counts but ``total`` counts, as a condition on ``Task`` for a day.
+COUNTED: dict[str, Callable[[date], sa.ColumnElement[bool]]] = {
+    "open": lambda today: is_open() & (Task.due_date >= today),
+    "awaiting_commitment": lambda today: Task.status == "proposed",
+    "overdue": overdue,
+    "done_on_time": lambda today: (Task.status == "done") & (Task.completed_on <= Task.due_date),  # type: ignore[operator]
+    "done_late": lambda today: (Task.status == "done") & (Task.completed_on > Task.due_date),  # type: ignore[operator]
+    "declined": lambda today: Task.status == "declined",
+    "cancelled": lambda today: Task.status == "cancelled",
+    "escalated": lambda today: is_open() & escalated(),
+}
+
+
+@functools.lru_cache(maxsize=64)
+def count_columns(
+    today: date, names: tuple[str, ...] = COUNTS
+) -> tuple[sa.ColumnElement[int], ...]:
+    """The report's aggregate columns over ``Task`` (those named, by default all), usable by
+    any grouping or indicator; built once a day (every goal on the start page asks)."""
+    return tuple(
+        sa.func.count(Task.id).label(name)
+        if name == "total"
+        else _count(COUNTED[name](today)).label(name)
+        for name in names
+    )
 
 
 def task_filters(

@@ -34,7 +34,7 @@ from netzwerker.domain.meetings.services import (
 )
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.models import Task
-from netzwerker.domain.tasks.workflow import OPEN_STATUSES
+from netzwerker.domain.tasks.queries import is_open
 from netzwerker.domain.users import permissions
 from netzwerker.errors import Conflict
 from netzwerker.http.params import CurrentActor, CurrentDeployment
@@ -127,7 +127,7 @@ def _circle_page(
             .select_from(Task)
             .where(
                 Task.accountable_circle_id == circle_id,
-                Task.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
+                is_open(),
             )
         )
     return page(
