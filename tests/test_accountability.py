@@ -308,3 +308,45 @@ def test_an_indicator_is_computed_or_queried_not_both() -> None:
     with pytest.raises(ValueError, match="compute or query, not both"):
         Indicator("twice", "Doppelt", "Anzahl", compute=lambda *_: 1, query=lambda *_: None)
     assert Indicator("by_hand", "Von Hand", "Anzahl").manual
+
+
+def test_a_page_of_overdue_tasks_is_read_in_order_not_sorted(deployment, network) -> None:
+    """Once ``migrate`` or ``import`` has told SQLite's planner what the data is like, a page
+    of overdue tasks (and each list of the start page) reads open tasks in due-date order from
+    their partial index, instead of sorting all of them for the first fifty. (PostgreSQL
+    keeps its own statistics and decides by them.)"""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import sqlite
+
+    from netzwerker.db import refresh_statistics
+    from netzwerker.domain.tasks.models import Task
+    from netzwerker.domain.tasks.overview import task_lines
+    from netzwerker.domain.tasks.queries import TaskFilter, overdue
+
+    if deployment.engine.dialect.name != "sqlite":
+        pytest.skip("the plan asked for is SQLite's")
+    with deployment.transaction() as session:
+        done = [add_task(session, network, -day, fate=[("commit", -90), ("complete", -90)])
+                for day in range(1, 120)]  # fmt: skip
+        for day in range(1, 12):
+            add_task(session, network, -day)
+    assert len(done) == 119
+    refresh_statistics(deployment.engine)
+    page = (
+        sa.select(Task)
+        .where(*TaskFilter(overdue=True).clauses(TODAY))
+        .order_by(Task.due_date, Task.id)
+        .limit(50)
+    )
+    statements = [page, sa.select(Task.id).where(overdue(TODAY)).order_by(Task.due_date, Task.id)]
+    with deployment.engine.connect() as connection:
+        for statement in statements:
+            sql = str(
+                statement.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
+            )
+            plan = " ".join(
+                row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
+            )
+            assert "ix_task_open_due" in plan and "TEMP B-TREE" not in plan, plan
+    with deployment.session() as session:
+        assert len(task_lines(session, overdue(TODAY), today=TODAY)) == 11

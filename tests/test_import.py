@@ -201,3 +201,21 @@ def test_an_import_is_recorded_in_the_audit_log(deployment, tmp_path) -> None:
         (entry,) = audit_log(session, object_type="partner")
     assert (entry.actor, entry.action) == ("sabine", "partner.import")
     assert entry.changes == {"file": "partners.csv", "created": 2, "updated": 0}
+
+
+def test_an_import_tells_the_planner_what_it_wrote(deployment, tmp_path) -> None:
+    """``import`` ends with ``ANALYZE``: the planner knows the rows it just wrote."""
+    result = CliRunner().invoke(
+        cli, ["import", str(deployment.folder), str(write(tmp_path, "p.csv", GOOD))]
+    )
+    assert result.exit_code == 0, result.output
+    with deployment.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            known = connection.exec_driver_sql(
+                "SELECT stat FROM sqlite_stat1 WHERE tbl = 'partner' AND stat LIKE '2 %'"
+            ).first()
+        else:
+            known = connection.exec_driver_sql(
+                "SELECT reltuples FROM pg_class WHERE relname = 'partner' AND reltuples = 2"
+            ).first()
+    assert known is not None
