@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
 from netzwerker.contributions import (
     DataSection,
@@ -33,7 +32,7 @@ from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.report import count_columns, task_filters
 from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
 from netzwerker.hookspecs import hookimpl
-from netzwerker.measuring import days_between, median, within
+from netzwerker.measuring import days_between, median, per_cent, within
 from netzwerker.workflow import Workflow
 
 PARTNER_KINDS = [
@@ -71,8 +70,7 @@ def on_time_rate(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Per cent of tasks due in the period that were done on time (none due: NULL)."""
     counted = _counted(period, scope, "done_on_time", "done_late", "overdue").subquery()
     judged = counted.c.done_on_time + counted.c.done_late + counted.c.overdue
-    share = 100.0 * counted.c.done_on_time / sa.func.nullif(judged, 0)
-    return sa.select(sa.func.round(sa.cast(share, sa.Numeric), 1))
+    return sa.select(per_cent(counted.c.done_on_time, judged))
 
 
 def overdue_tasks(period: Period, scope: dict[str, Any]) -> sa.Select:
@@ -159,7 +157,7 @@ def referrals_arrived(period: Period, scope: dict[str, Any]) -> sa.Select:
     return _referrals(period, scope, Referral.first_contact_at)
 
 
-def referral_wait_days(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
+def referral_wait_days(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Median days from a referral to the first contact, of those reached in the period."""
     waits = sa.select(days_between(Referral.sent_at, Referral.first_contact_at)).where(
         within(Referral.first_contact_at, period)
@@ -168,8 +166,7 @@ def referral_wait_days(session: Session, period: Period, scope: dict[str, Any]) 
         waits = waits.join(Case, Case.id == Referral.case_id).where(
             Case.working_field == scope["working_field"]
         )
-    value = session.scalar(median(waits))
-    return None if value is None else round(float(value), 1)
+    return median(waits, places=1)
 
 
 @hookimpl
@@ -269,7 +266,7 @@ def register_indicators() -> list[Indicator]:
             "referral_wait_days",
             "Wartezeit bis zum Erstkontakt",
             "Tage (Median)",
-            compute=referral_wait_days,
+            query=referral_wait_days,
             description="Median der Tage von der Verweisung bis zum Erstkontakt",
             higher_is_better=False,
             aggregate="last",

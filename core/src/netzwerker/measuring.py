@@ -2,17 +2,20 @@
 
 An indicator should be one aggregate the database computes, never rows loaded into Python.
 The pieces: when an instance first reached a state (``entered``), the days between two
-moments, the median of a column, instances started in a period, an indicator's scope. Built
-from them, the shapes most working fields measure: cases reaching a state
-(``cases_reaching``), the median days until they did (``median_days_to``), and the share
-that did so in time (``share_reaching_within``).
+moments, the median of a column, instances started in a period, an indicator's scope, a
+rounded per cent. Built from them, the shapes most working fields measure, each the select
+an indicator's ``query`` returns: cases reaching a state (``cases_reaching``), the median
+days until they did (``median_days_to``), and the share that did so in time
+(``share_reaching_within``).
 
 Example (median days from the referral to the first contact)::
 
-    def days_to_first_contact(session, period, scope):
+    def days_to_first_contact(period, scope):
         return median_days_to(
-            session, "health_addiction_chain", "first_contact", period, scope, since="referred"
+            "health_addiction_chain", "first_contact", period, scope, since="referred"
         )
+
+    Indicator("health_days_to_first_contact", ..., query=days_to_first_contact)
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
-from sqlmodel import Session
 
 from netzwerker.contributions import Period
 from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
@@ -72,10 +74,11 @@ def _median_default(element: median_of, compiler: Any, **kw: Any) -> str:
     return f"median({compiler.process(element.clauses, **kw)})"
 
 
-def median(values: sa.Select) -> sa.Select:
-    """A select of the median of the first column of ``values`` (NULL when it is empty)."""
-    value = next(iter(values.subquery().c))
-    return sa.select(median_of(value))
+def median(values: sa.Select, places: int | None = None) -> sa.Select:
+    """A select of the median of the first column of ``values`` (NULL when it is empty),
+    rounded to ``places`` decimals if given."""
+    value = median_of(next(iter(values.subquery().c)))
+    return sa.select(value if places is None else rounded(value, places))
 
 
 def median_by(values: sa.Select) -> sa.Select:
@@ -137,31 +140,37 @@ def in_scope(scope: dict[str, Any]) -> list[sa.ColumnElement[bool]]:
 # --------------------------------------------------------------------------------------------
 
 
-def cases_reaching(
-    session: Session, workflow: str, state: str, period: Period, scope: dict[str, Any]
-) -> float:
+def rounded(value: sa.ColumnElement[Any], places: int = 1) -> sa.ColumnElement[Any]:
+    """A number rounded in SQL, the same on both databases (PostgreSQL rounds only numerics)."""
+    return sa.func.round(sa.cast(value, sa.Numeric), places)
+
+
+def per_cent(part: sa.ColumnElement[Any], whole: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """``part`` as a per cent of ``whole``, to one decimal; NULL when ``whole`` is 0."""
+    return rounded(100.0 * part / sa.func.nullif(whole, 0))
+
+
+def cases_reaching(workflow: str, state: str, period: Period, scope: dict[str, Any]) -> sa.Select:
     """Cases that reached ``state`` for the first time within the period."""
     step = entered(workflow, state)
-    count = session.scalar(
+    return (
         sa.select(sa.func.count())
         .select_from(step)
         .join(WorkflowInstance, WorkflowInstance.id == step.c.instance_id)
         .where(within(step.c.at, period), *in_scope(scope))
     )
-    return float(count or 0)
 
 
 def median_days_to(
-    session: Session,
     workflow: str,
     state: str,
     period: Period,
     scope: dict[str, Any],
     *,
     since: str | None = None,
-) -> float | None:
+) -> sa.Select:
     """Median days until cases reached ``state`` (within the period), counted from their
-    start or from when they reached the state ``since``."""
+    start or from when they reached the state ``since``; to one decimal."""
     reached = entered(workflow, state)
     before = None if since is None else entered(workflow, since)
     start = WorkflowInstance.started_at if before is None else before.c.at
@@ -173,29 +182,28 @@ def median_days_to(
     )
     if before is not None:
         days = days.join(before, before.c.instance_id == reached.c.instance_id)
-    value = session.scalar(median(days))
-    return None if value is None else round(float(value), 1)
+    return median(days, places=1)
 
 
 def share_reaching_within(
-    session: Session,
     workflow: str,
     state: str,
     days: int,
     period: Period,
     scope: dict[str, Any],
     *where: sa.ColumnElement[bool],
-) -> float | None:
+) -> sa.Select:
     """Per cent of the cases started in the period (and matching ``where``) that reached
-    ``state`` within ``days`` of their start; ``None`` when none started."""
+    ``state`` within ``days`` of their start; NULL when none started."""
     reached = entered(workflow, state)
     in_time = sa.func.count(reached.c.at).filter(
         days_between(WorkflowInstance.started_at, reached.c.at) <= days
     )
-    total, on_time = session.execute(
-        sa.select(sa.func.count(WorkflowInstance.id), in_time)
+    counted = (
+        sa.select(sa.func.count(WorkflowInstance.id).label("total"), in_time.label("in_time"))
         .select_from(WorkflowInstance)
         .outerjoin(reached, reached.c.instance_id == WorkflowInstance.id)
         .where(started_in(period, workflow), *in_scope(scope), *where)
-    ).one()
-    return None if not total else round(100 * on_time / total, 1)
+        .subquery()
+    )
+    return sa.select(per_cent(counted.c.in_time, counted.c.total))

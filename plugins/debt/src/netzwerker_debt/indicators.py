@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
-from netzwerker.contributions import Compute, Indicator, Period
+from netzwerker.contributions import Indicator, Period, Query
 from netzwerker.domain.workflows.models import WorkflowInstance
 from netzwerker.measuring import (
     cases_reaching,
@@ -27,42 +26,37 @@ TIERS = {
 }
 
 
-def days_to_first_appointment(
-    session: Session, period: Period, scope: dict[str, Any]
-) -> float | None:
+def days_to_first_appointment(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Median days from the request to the first appointment, for appointments in the period."""
-    return median_days_to(session, COUNSELLING, "counselling", period, scope)
+    return median_days_to(COUNSELLING, "counselling", period, scope)
 
 
-def crises_in_time(crisis_days: int) -> Compute:
-    def compute(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
+def crises_in_time(crisis_days: int) -> Query:
+    def query(period: Period, scope: dict[str, Any]) -> sa.Select:
         """Per cent of the crises raised in the period taken up within ``crisis_days``."""
         crisis = WorkflowInstance.priority > 0
         return share_reaching_within(
-            session, COUNSELLING, "crisis_intervention", crisis_days, period, scope, crisis
+            COUNSELLING, "crisis_intervention", crisis_days, period, scope, crisis
         )
 
-    return compute
+    return query
 
 
-def cases_in(state: str) -> Compute:
-    def compute(session: Session, period: Period, scope: dict[str, Any]) -> float:
+def cases_in(state: str) -> Query:
+    def query(period: Period, scope: dict[str, Any]) -> sa.Select:
         """Cases in this tier now (the figure a coordinator plans capacity with)."""
-        count = session.scalar(
-            sa.select(sa.func.count(WorkflowInstance.id)).where(
-                WorkflowInstance.workflow == COUNSELLING,
-                WorkflowInstance.state == state,
-                *in_scope(scope),
-            )
+        return sa.select(sa.func.count(WorkflowInstance.id)).where(
+            WorkflowInstance.workflow == COUNSELLING,
+            WorkflowInstance.state == state,
+            *in_scope(scope),
         )
-        return float(count or 0)
 
-    return compute
+    return query
 
 
-def settlements(session: Session, period: Period, scope: dict[str, Any]) -> float:
+def settlements(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Out-of-court settlements reached within the period."""
-    return cases_reaching(session, COUNSELLING, "settled", period, scope)
+    return cases_reaching(COUNSELLING, "settled", period, scope)
 
 
 def indicators(settings: DebtSettings) -> list[Indicator]:
@@ -72,7 +66,7 @@ def indicators(settings: DebtSettings) -> list[Indicator]:
             "Tage bis zum Erstgespräch Schuldnerberatung (Median)",
             "Tage",
             "debt",
-            compute=days_to_first_appointment,
+            query=days_to_first_appointment,
             target=settings.first_appointment_days,
             higher_is_better=False,
             aggregate="last",
@@ -82,7 +76,7 @@ def indicators(settings: DebtSettings) -> list[Indicator]:
             f"Krisenfälle innerhalb von {settings.crisis_days} Tagen aufgegriffen",
             "%",
             "debt",
-            compute=crises_in_time(settings.crisis_days),
+            query=crises_in_time(settings.crisis_days),
             target=100,
             aggregate="last",
         ),
@@ -92,7 +86,7 @@ def indicators(settings: DebtSettings) -> list[Indicator]:
                 f"Fälle in der Stufe {label}",
                 "Anzahl",
                 "debt",
-                compute=cases_in(state),
+                query=cases_in(state),
             )
             for state, label in TIERS.items()
         ),
@@ -101,6 +95,6 @@ def indicators(settings: DebtSettings) -> list[Indicator]:
             "Außergerichtliche Einigungen",
             "Anzahl",
             "debt",
-            compute=settlements,
+            query=settlements,
         ),
     ]

@@ -7,9 +7,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
-from netzwerker.contributions import Compute, Indicator, Period, Query
+from netzwerker.contributions import Indicator, Period, Query
 from netzwerker.domain.projects.models import Project
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
@@ -41,18 +40,18 @@ def waiting_too_long(max_wait_days: int) -> Query:
     return query
 
 
-def reached_step(state: str) -> Compute:
+def reached_step(state: str) -> Query:
     """Chain cases that reached ``state`` for the first time within the period."""
 
-    def compute(session: Session, period: Period, scope: dict[str, Any]) -> float:
-        return cases_reaching(session, CHAIN, state, period, scope)
+    def query(period: Period, scope: dict[str, Any]) -> sa.Select:
+        return cases_reaching(CHAIN, state, period, scope)
 
-    return compute
+    return query
 
 
-def days_to_first_contact(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
+def days_to_first_contact(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Median days from the referral to the first contact, for first contacts in the period."""
-    return median_days_to(session, CHAIN, "first_contact", period, scope, since="referred")
+    return median_days_to(CHAIN, "first_contact", period, scope, since="referred")
 
 
 def prevention_participants(period: Period, scope: dict[str, Any]) -> sa.Select:
@@ -87,21 +86,21 @@ def indicators(settings: HealthSettings) -> list[Indicator]:
             "Vermittlungen an die Suchtberatung",
             "Anzahl",
             "health",
-            compute=reached_step("referred"),
+            query=reached_step("referred"),
         ),
         Indicator(
             "health_referrals_arrived",
             "Vermittelte, die angekommen sind (Erstkontakt)",
             "Anzahl",
             "health",
-            compute=reached_step("first_contact"),
+            query=reached_step("first_contact"),
         ),
         Indicator(
             "health_days_to_first_contact",
             "Tage von der Vermittlung bis zum Erstkontakt (Median)",
             "Tage",
             "health",
-            compute=days_to_first_contact,
+            query=days_to_first_contact,
             target=settings.chain_max_days.referred,
             higher_is_better=False,
             aggregate="last",
@@ -111,7 +110,7 @@ def indicators(settings: HealthSettings) -> list[Indicator]:
             "Fallkonferenzen in der Suchthilfekette",
             "Anzahl",
             "health",
-            compute=reached_step("case_conference"),
+            query=reached_step("case_conference"),
         ),
         Indicator(
             "health_prevention_participants",

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from netzwerker.contributions import Compute, Indicator, Period
+from netzwerker.contributions import Indicator, Period, Query
 from netzwerker.domain.projects.models import Project, ProjectPartner
 from netzwerker.domain.workflows.models import WorkflowInstance
 from netzwerker.measuring import in_scope, share_reaching_within, started_in
@@ -18,26 +18,24 @@ from netzwerker_migration.workflows import MEDIATION
 OPENING_TYPES = ("intercultural_opening",)
 
 
-def fulfilled_in_time(days: int) -> Compute:
-    def compute(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
+def fulfilled_in_time(days: int) -> Query:
+    def query(period: Period, scope: dict[str, Any]) -> sa.Select:
         """Per cent of the requests made in the period whose appointment took place in time."""
-        return share_reaching_within(session, MEDIATION, "appointment_held", days, period, scope)
+        return share_reaching_within(MEDIATION, "appointment_held", days, period, scope)
 
-    return compute
+    return query
 
 
-def languages_not_covered(covered: list[str]) -> Compute:
-    def compute(session: Session, period: Period, scope: dict[str, Any]) -> float:
+def languages_not_covered(covered: list[str]) -> Query:
+    def query(period: Period, scope: dict[str, Any]) -> sa.Select:
         """Distinct languages requested in the period that the mediator pool does not cover."""
         language = WorkflowInstance.data["language"].as_string()
-        query = sa.select(sa.func.count(sa.distinct(language))).where(
+        counted = sa.select(sa.func.count(sa.distinct(language))).where(
             started_in(period, MEDIATION), *in_scope(scope)
         )
-        if covered:
-            query = query.where(language.not_in(covered))
-        return float(session.scalar(query) or 0)
+        return counted.where(language.not_in(covered)) if covered else counted
 
-    return compute
+    return query
 
 
 def institutions_trained(session: Session, period: Period, scope: dict[str, Any]) -> float:
@@ -62,7 +60,7 @@ def indicators(settings: MigrationSettings) -> list[Indicator]:
             f"Mittlungsanfragen innerhalb von {settings.fulfil_within_days} Tagen erfüllt",
             "%",
             "migration",
-            compute=fulfilled_in_time(settings.fulfil_within_days),
+            query=fulfilled_in_time(settings.fulfil_within_days),
             target=90,
             aggregate="last",
         ),
@@ -71,7 +69,7 @@ def indicators(settings: MigrationSettings) -> list[Indicator]:
             "Angefragte, nicht abgedeckte Sprachen",
             "Sprachen",
             "migration",
-            compute=languages_not_covered(settings.languages_covered),
+            query=languages_not_covered(settings.languages_covered),
             target=0,
             higher_is_better=False,
         ),

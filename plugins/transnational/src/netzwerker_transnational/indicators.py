@@ -13,21 +13,20 @@ from netzwerker.measuring import cases_reaching, entered, in_scope, within
 from netzwerker_transnational.workflows import EXCHANGE, PLACED
 
 
-def participants(session: Session, period: Period, scope: dict[str, Any]) -> float:
+def participants(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Participants who went abroad in the period."""
-    return cases_reaching(session, EXCHANGE, "abroad", period, scope)
+    return cases_reaching(EXCHANGE, "abroad", period, scope)
 
 
-def countries(session: Session, period: Period, scope: dict[str, Any]) -> float:
+def countries(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Countries the participants of the period went to."""
     country = WorkflowInstance.data["country"].as_string()
     abroad = entered(EXCHANGE, "abroad")
-    count = session.scalar(
+    return (
         sa.select(sa.func.count(sa.distinct(country)))
         .join(abroad, abroad.c.instance_id == WorkflowInstance.id)
         .where(within(abroad.c.at, period), *in_scope(scope))
     )
-    return float(count or 0)
 
 
 def completion_rate(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
@@ -79,14 +78,14 @@ INDICATORS = [
         "Teilnehmende im Ausland",
         "Personen",
         "transnational",
-        compute=participants,
+        query=participants,
     ),
     Indicator(
         "transnational_countries",
         "Länder der Auslandsaufenthalte",
         "Länder",
         "transnational",
-        compute=countries,
+        query=countries,
     ),
     Indicator(
         "transnational_completion_rate",
