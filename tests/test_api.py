@@ -92,6 +92,12 @@ def test_a_partner_member_sees_only_tasks_that_concern_its_partner(api) -> None:
     assert {t["responsible_partner_id"] for t in listed["items"]} == {api.network.counselling.id}
     assert api.get(f"/api/tasks/{clinic_task['id']}", as_="partner_member").status_code == 403
     assert api.get("/api/tasks", as_="viewer").json()["total"] == 3
+    # Consulted on another partner's task, the member's partner is a party to it.
+    consulted = _task_body(
+        api, responsible_partner_id=api.network.clinic.id, consulted=[api.network.counselling.id]
+    )
+    consulting = api.post("/api/tasks", json=consulted).json()
+    assert api.get(f"/api/tasks/{consulting['id']}", as_="partner_member").status_code == 200
 
 
 def test_task_filters(api) -> None:

@@ -77,7 +77,7 @@ def task_out(session: Session, task: Task, today: date) -> TaskOut:
 
 def _visible_task(session: Session, actor: CurrentActor, task_id: FromPath[int]) -> Task:
     task = get_task(session, task_id)
-    permissions.check_task_visible(actor, task, party_partners(session, task))
+    permissions.check_task_visible(actor, task, lambda: party_partners(session, task))
     return task
 
 

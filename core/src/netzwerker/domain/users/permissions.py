@@ -72,12 +72,15 @@ def task_visibility(actor: Actor) -> sa.ColumnElement[bool] | None:
     )
 
 
-def check_task_visible(actor: Actor, task: Task, party_partner_ids: Iterable[int]) -> None:
-    """``party_partner_ids``: the partners consulted, informed or accountable on the task."""
+def check_task_visible(
+    actor: Actor, task: Task, party_partner_ids: Callable[[], Iterable[int]]
+) -> None:
+    """``party_partner_ids()``: the partners consulted, informed or accountable on the task,
+    looked up only for a partner member (everyone else sees every task)."""
     if actor.role is not Role.PARTNER_MEMBER:
         return
     if task.responsible_partner_id == actor.partner_id or actor.partner_id in set(
-        party_partner_ids
+        party_partner_ids()
     ):
         return
     raise Forbidden(f"task {task.id} does not concern your partner")

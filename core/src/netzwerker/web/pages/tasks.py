@@ -210,7 +210,7 @@ def _detail(
     today = deployment.today()
     with deployment.session() as session:
         task = get_task(session, task_id)
-        permissions.check_task_visible(actor, task, party_partners(session, task))
+        permissions.check_task_visible(actor, task, lambda: party_partners(session, task))
         line = task_lines(session, Task.id == task_id, today=today, limit=1)[0]
         parties = parties_of(session, [task_id])[task_id]
         partner_names = names(session, Partner, parties["consulted"] + parties["informed"])
