@@ -161,18 +161,19 @@ def test_users_and_tokens_on_the_command_line(deployment) -> None:
     assert created.exit_code == 0
     secret = created.output.strip().splitlines()[-1]
     assert secret.startswith("nzw_")
-    from netzwerker.domain.users.services import authenticate, user_for_token
+    from netzwerker.domain.users.services import actor_for_token, authenticate
 
+    with deployment.engine.connect() as connection:
+        assert actor_for_token(connection, secret).username == "tom"
     with deployment.session() as session:
-        assert user_for_token(session, secret).username == "tom"
         assert authenticate(session, "sabine", "ein langes Passwort").username == "sabine"
         assert authenticate(session, "sabine", "falsch") is None
     assert "active until" in run("token", "list", folder, "tom").output
     token_id = created.output.split()[1]
     assert run("token", "revoke", folder, token_id).exit_code == 0
     assert "revoked" in run("token", "list", folder).output
-    with deployment.session() as session:
-        assert user_for_token(session, secret) is None
+    with deployment.engine.connect() as connection:
+        assert actor_for_token(connection, secret) is None
 
     assert run("user", "disable", folder, "sabine").exit_code == 0
     with deployment.session() as session:

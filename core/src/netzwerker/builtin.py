@@ -29,10 +29,10 @@ from netzwerker.domain.conferences.services import conferences_held_in
 from netzwerker.domain.projects.lifecycle import PROJECT_WORKFLOW
 from netzwerker.domain.projects.models import FundingApplication, Project
 from netzwerker.domain.tasks.models import Task
-from netzwerker.domain.tasks.report import count_columns, task_filters
+from netzwerker.domain.tasks.report import count_columns, on_time_per_cent, task_filters
 from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
 from netzwerker.hookspecs import hookimpl
-from netzwerker.measuring import days_between, median, per_cent, within
+from netzwerker.measuring import days_between, median, within
 from netzwerker.workflow import Workflow
 
 PARTNER_KINDS = [
@@ -69,8 +69,8 @@ def _counted(period: Period, scope: dict[str, Any], *names: str) -> sa.Select:
 def on_time_rate(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Per cent of tasks due in the period that were done on time (none due: NULL)."""
     counted = _counted(period, scope, "done_on_time", "done_late", "overdue").subquery()
-    judged = counted.c.done_on_time + counted.c.done_late + counted.c.overdue
-    return sa.select(per_cent(counted.c.done_on_time, judged))
+    c = counted.c
+    return sa.select(on_time_per_cent(c.done_on_time, c.done_late, c.overdue))
 
 
 def overdue_tasks(period: Period, scope: dict[str, Any]) -> sa.Select:

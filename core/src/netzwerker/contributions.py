@@ -105,12 +105,15 @@ class Indicator:
     def measure(self, session: Any, period: Period, scope: dict[str, Any]) -> float | None:
         """The value for a period, by ``compute`` or by running ``query`` alone."""
         if self.query is not None:
-            result = session.scalar(self.query(period, scope))
-        elif self.compute is not None:
-            result = self.compute(session, period, scope)
-        else:
-            raise ValueError(f"indicator {self.key!r} is entered by hand, not computed")
-        return None if result is None else float(result)
+            return as_value(session.scalar(self.query(period, scope)))
+        if self.compute is not None:
+            return as_value(self.compute(session, period, scope))
+        raise ValueError(f"indicator {self.key!r} is entered by hand, not computed")
+
+
+def as_value(result: Any) -> float | None:
+    """An indicator's value from what its computation or query gave (a count, a Decimal…)."""
+    return None if result is None else float(result)
 
 
 @attrs.frozen

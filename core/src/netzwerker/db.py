@@ -42,22 +42,29 @@ def refresh_statistics(engine: Engine) -> None:
         connection.exec_driver_sql("ANALYZE")
 
 
-def reserved_ids(connection: sa.Connection, table: sa.Table, count: int) -> list[int] | None:
-    """Ids for ``count`` rows of ``table`` about to be written in bulk, taken from its sequence
-    ahead on PostgreSQL; None on SQLite, whose ``INSERT … RETURNING`` gives them cheaply.
+def insert_rows(
+    connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]
+) -> list[int]:
+    """Insert many rows at once; their new ids, in the rows' order.
 
-    An insert that carries its ids needs no ``RETURNING``, so psycopg sends the rows as one
-    statement in a pipeline; with ``RETURNING`` the rows become huge statements of thousands
-    of parameters, which cost more to build and parse than to store."""
+    On PostgreSQL the ids are taken from the table's sequence ahead and written with the rows:
+    an insert without ``RETURNING`` goes to psycopg as one statement in a pipeline, where with
+    ``RETURNING`` the rows become pages of thousands of parameters that cost more to build and
+    parse than to store. SQLite's ``INSERT … RETURNING`` gives the ids cheaply."""
     if connection.dialect.name != "postgresql":
-        return None
+        returning = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(connection.execute(returning, rows).scalars())
     sequence = sa.func.pg_get_serial_sequence(table.name, "id")
-    series = sa.func.generate_series(1, count).table_valued("n").render_derived()
-    return list(
+    series = sa.func.generate_series(1, len(rows)).table_valued("n").render_derived()
+    ids = list(
         connection.scalars(
             sa.select(sa.func.nextval(sequence)).select_from(series).order_by(series.c.n)
         )
     )
+    connection.execute(
+        sa.insert(table), [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)]
+    )
+    return ids
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

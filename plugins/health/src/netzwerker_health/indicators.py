@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from netzwerker.contributions import Indicator, Period, Query
 from netzwerker.domain.projects.models import Project
 from netzwerker.domain.tasks.models import Task
-from netzwerker.domain.tasks.workflow import OPEN_STATUSES
+from netzwerker.domain.tasks.queries import is_open
 from netzwerker.measuring import cases_reaching, median_days_to
 from netzwerker_health.models import HealthTraining
 from netzwerker_health.projects import PREVENTION_TYPES
@@ -32,7 +32,7 @@ def waiting_too_long(max_wait_days: int) -> Query:
         today = scope.get("today") or date.today()
         return sa.select(sa.func.count(Task.id)).where(
             Task.working_field == "health",
-            Task.status.in_(OPEN_STATUSES),
+            is_open(),
             Task.due_date.between(period.start, period.end),
             Task.due_date < today - timedelta(days=max_wait_days),
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
 from netzwerker.contributions import Indicator, Period, Query
 from netzwerker.domain.projects.models import Project, ProjectPartner
@@ -38,9 +37,9 @@ def languages_not_covered(covered: list[str]) -> Query:
     return query
 
 
-def institutions_trained(session: Session, period: Period, scope: dict[str, Any]) -> float:
+def institutions_trained(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Partners in intercultural-opening trainings that ran during the period."""
-    count = session.scalar(
+    return (
         sa.select(sa.func.count(sa.distinct(ProjectPartner.partner_id)))
         .join(Project, Project.id == ProjectPartner.project_id)
         .where(
@@ -50,7 +49,6 @@ def institutions_trained(session: Session, period: Period, scope: dict[str, Any]
             sa.or_(Project.end_on.is_(None), Project.end_on >= period.start),
         )
     )
-    return float(count or 0)
 
 
 def indicators(settings: MigrationSettings) -> list[Indicator]:
@@ -78,6 +76,6 @@ def indicators(settings: MigrationSettings) -> list[Indicator]:
             "Einrichtungen in interkultureller Öffnung geschult",
             "Einrichtungen",
             "migration",
-            compute=institutions_trained,
+            query=institutions_trained,
         ),
     ]

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
 from netzwerker.contributions import Indicator, Period
 from netzwerker.domain.workflows.models import WorkflowInstance
-from netzwerker.measuring import bounds
+from netzwerker.measuring import bounds, rounded
 from netzwerker_single_parents.models import Barrier, Household
 from netzwerker_single_parents.settings import SingleParentsSettings
 
@@ -28,49 +27,40 @@ def _households() -> sa.Select:
     )
 
 
-def caseload_per_coach(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
-    """Households in open coaching per coach, on average (now)."""
-    households, coaches = session.execute(
-        sa.select(
-            sa.func.count(Household.id), sa.func.count(sa.distinct(Household.coach_person_id))
-        )
+def caseload_per_coach(period: Period, scope: dict[str, Any]) -> sa.Select:
+    """Households in open coaching per coach, on average (now), to one decimal."""
+    coaches = sa.func.count(sa.distinct(Household.coach_person_id))
+    households = sa.cast(sa.func.count(Household.id), sa.Float)
+    return (
+        sa.select(rounded(households / sa.func.nullif(coaches, 0)))
         .join(WorkflowInstance, WorkflowInstance.id == Household.coaching_id)
         .where(WorkflowInstance.closed_at.is_(None))
-    ).one()
-    return None if not coaches else round(households / coaches, 1)
-
-
-def households_coached(session: Session, period: Period, scope: dict[str, Any]) -> float:
-    """Households in coaching at any time during the period."""
-    return float(session.scalar(_households().where(*_coached_during(period))) or 0)
-
-
-def left_benefits(session: Session, period: Period, scope: dict[str, Any]) -> float:
-    """Households that left benefit receipt during the period."""
-    count = session.scalar(
-        sa.select(sa.func.count(Household.id)).where(
-            Household.left_benefits_on.between(period.start, period.end)
-        )
     )
-    return float(count or 0)
 
 
-def childcare_arranged(session: Session, period: Period, scope: dict[str, Any]) -> float:
+def households_coached(period: Period, scope: dict[str, Any]) -> sa.Select:
+    """Households in coaching at any time during the period."""
+    return _households().where(*_coached_during(period))
+
+
+def left_benefits(period: Period, scope: dict[str, Any]) -> sa.Select:
+    """Households that left benefit receipt during the period."""
+    return sa.select(sa.func.count(Household.id)).where(
+        Household.left_benefits_on.between(period.start, period.end)
+    )
+
+
+def childcare_arranged(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Households coached during the period for whom childcare has been arranged."""
     arranged = WorkflowInstance.data["childcare_arranged"].as_boolean()
-    return float(
-        session.scalar(_households().where(*_coached_during(period), arranged.is_(True))) or 0
-    )
+    return _households().where(*_coached_during(period), arranged.is_(True))
 
 
-def barriers_found(session: Session, period: Period, scope: dict[str, Any]) -> float:
+def barriers_found(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Access barriers noted during the period (per kind: /api/single_parents/barriers)."""
-    count = session.scalar(
-        sa.select(sa.func.count(Barrier.id)).where(
-            Barrier.noted_on.between(period.start, period.end)
-        )
+    return sa.select(sa.func.count(Barrier.id)).where(
+        Barrier.noted_on.between(period.start, period.end)
     )
-    return float(count or 0)
 
 
 def indicators(settings: SingleParentsSettings) -> list[Indicator]:
@@ -80,7 +70,7 @@ def indicators(settings: SingleParentsSettings) -> list[Indicator]:
             "Bedarfsgemeinschaften je Coach",
             "Haushalte",
             "single_parents",
-            compute=caseload_per_coach,
+            query=caseload_per_coach,
             target=settings.max_households_per_coach,
             higher_is_better=False,
         ),
@@ -89,27 +79,27 @@ def indicators(settings: SingleParentsSettings) -> list[Indicator]:
             "Gecoachte Bedarfsgemeinschaften",
             "Haushalte",
             "single_parents",
-            compute=households_coached,
+            query=households_coached,
         ),
         Indicator(
             "single_parents_left_benefits",
             "Bedarfsgemeinschaften, die den Leistungsbezug verlassen haben",
             "Haushalte",
             "single_parents",
-            compute=left_benefits,
+            query=left_benefits,
         ),
         Indicator(
             "single_parents_childcare_arranged",
             "Kinderbetreuung organisiert",
             "Haushalte",
             "single_parents",
-            compute=childcare_arranged,
+            query=childcare_arranged,
         ),
         Indicator(
             "single_parents_barriers_found",
             "Gefundene Zugangsbarrieren",
             "Anzahl",
             "single_parents",
-            compute=barriers_found,
+            query=barriers_found,
         ),
     ]

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from netzwerker.contributions import Indicator, Period
 from netzwerker.domain.workflows.models import WorkflowInstance
-from netzwerker.measuring import cases_reaching, entered, in_scope, within
+from netzwerker.measuring import cases_reaching, entered, in_scope, per_cent, within
 from netzwerker_transnational.workflows import EXCHANGE, PLACED
 
 
@@ -29,33 +29,27 @@ def countries(period: Period, scope: dict[str, Any]) -> sa.Select:
     )
 
 
-def completion_rate(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
+def completion_rate(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Per cent of the stays that began in the period and were not broken off."""
     abroad = entered(EXCHANGE, "abroad")
-    total, completed = session.execute(
-        sa.select(
-            sa.func.count(WorkflowInstance.id),
-            sa.func.count(WorkflowInstance.id).filter(WorkflowInstance.state != "dropped_out"),
-        )
+    stays = sa.func.count(WorkflowInstance.id)
+    return (
+        sa.select(per_cent(stays.filter(WorkflowInstance.state != "dropped_out"), stays))
         .join(abroad, abroad.c.instance_id == WorkflowInstance.id)
         .where(within(abroad.c.at, period), *in_scope(scope))
-    ).one()
-    return None if not total else round(100 * completed / total, 1)
+    )
 
 
-def placed_after_return(session: Session, period: Period, scope: dict[str, Any]) -> float | None:
+def placed_after_return(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Per cent of the outcome checks in the period that found work or training."""
     checked = entered(EXCHANGE, "outcome_checked")
     outcome = WorkflowInstance.data["outcome"].as_string()
-    total, placed = session.execute(
-        sa.select(
-            sa.func.count(WorkflowInstance.id),
-            sa.func.count(WorkflowInstance.id).filter(outcome.in_(PLACED)),
-        )
+    checks = sa.func.count(WorkflowInstance.id)
+    return (
+        sa.select(per_cent(checks.filter(outcome.in_(PLACED)), checks))
         .join(checked, checked.c.instance_id == WorkflowInstance.id)
         .where(within(checked.c.at, period), *in_scope(scope))
-    ).one()
-    return None if not total else round(100 * placed / total, 1)
+    )
 
 
 def by_country(session: Session, period: Period) -> list[tuple[str, int]]:
@@ -92,7 +86,7 @@ INDICATORS = [
         "Auslandsaufenthalte ohne Abbruch",
         "%",
         "transnational",
-        compute=completion_rate,
+        query=completion_rate,
         target=85,
         aggregate="last",
     ),
@@ -101,7 +95,7 @@ INDICATORS = [
         "In Arbeit oder Ausbildung nach der Rückkehr",
         "%",
         "transnational",
-        compute=placed_after_return,
+        query=placed_after_return,
         target=50,
         aggregate="last",
     ),

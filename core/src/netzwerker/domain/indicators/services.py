@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
-from netzwerker.contributions import Indicator, Period
+from netzwerker.contributions import Indicator, Period, as_value
 from netzwerker.deployment import Contributed, Deployment, Registry
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.fields.models import Goal
@@ -260,7 +260,7 @@ def _values(session: Session, wanted: list[Wanted], today: date) -> list[float |
         chunk = together[first : first + ASKED_TOGETHER]
         row = session.execute(sa.select(*(column for _, column in chunk))).one()
         for (number, _), result in zip(chunk, row, strict=True):
-            values[number] = None if result is None else float(result)
+            values[number] = as_value(result)
     return values
 
 

@@ -30,6 +30,7 @@ from netzwerker.domain.tasks.models import Task, TaskTally
 from netzwerker.domain.tasks.queries import is_open, overdue
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 from netzwerker.errors import InvalidInput, Problem
+from netzwerker.measuring import per_cent
 from netzwerker.tables import to_csv
 
 GROUPINGS = ("partner", "working_field", "accountable")
@@ -73,6 +74,15 @@ def on_time_share(done_on_time: int, done_late: int, overdue: int) -> float | No
     """Share of due work delivered on time (0–1); None when nothing was due yet."""
     judged = done_on_time + done_late + overdue
     return round(done_on_time / judged, 4) if judged else None
+
+
+def on_time_per_cent(
+    done_on_time: sa.ColumnElement[int],
+    done_late: sa.ColumnElement[int],
+    overdue: sa.ColumnElement[int],
+) -> sa.ColumnElement[float]:
+    """:func:`on_time_share` in SQL, of the counts' columns, as a per cent to one decimal."""
+    return per_cent(done_on_time, done_on_time + done_late + overdue)
 
 
 def _count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
-from netzwerker.db import flush_or_conflict, next_in_history, reserved_ids
+from netzwerker.db import flush_or_conflict, insert_rows, next_in_history
 from netzwerker.deployment import emit, listens
 from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.fields.models import Goal
@@ -373,16 +373,7 @@ def create_tasks(session: Session, histories: Sequence[TaskHistory], *, actor: s
     if not tasks:
         return []
     # Core statements on the tables: the ORM's bulk insert costs more than the database.
-    table = Task.__table__  # type: ignore[attr-defined]
-    ids = reserved_ids(session.connection(), table, len(tasks))
-    if ids is None:
-        returning = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids = list(session.execute(returning, tasks).scalars())
-    else:
-        session.execute(
-            sa.insert(table),
-            [{**task, "id": task_id} for task, task_id in zip(tasks, ids, strict=True)],
-        )
+    ids = insert_rows(session.connection(), Task.__table__, tasks)  # type: ignore[attr-defined]
     session.execute(
         sa.insert(TaskEvent.__table__),  # type: ignore[attr-defined]
         [

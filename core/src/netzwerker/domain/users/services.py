@@ -42,7 +42,8 @@ class Actor:
     partner_id: int | None = None
 
     @classmethod
-    def of(cls, user: User) -> Actor:
+    def of(cls, user: Any) -> Actor:
+        """Of a :class:`User`, or of a row of its ``username, role, id, partner_id``."""
         return cls(user.username, Role(user.role), user.id, user.partner_id)
 
 
@@ -279,34 +280,20 @@ def revoke_token(session: Session, token: ApiToken, *, actor: str) -> ApiToken:
     return token
 
 
-def _valid_token(secret: str, now: datetime) -> list[sa.ColumnElement[bool]]:
-    """A valid, unrevoked, unexpired token with this secret, of an active user."""
-    return [
-        ApiToken.user_id == User.id,
-        ApiToken.digest == _digest(secret),
-        ApiToken.revoked_at.is_(None),  # type: ignore[union-attr]
-        sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),  # type: ignore[union-attr,operator]
-        User.active,  # type: ignore[list-item]
-    ]
-
-
-def user_for_token(session: Session, secret: str, now: datetime | None = None) -> User | None:
-    """The active user a valid, unrevoked, unexpired token belongs to; one query."""
-    if not secret.startswith(TOKEN_PREFIX):
-        return None
-    return session.exec(select(User).where(*_valid_token(secret, now or utcnow()))).first()
-
-
 def actor_for_token(
     connection: sa.Connection, secret: str, now: datetime | None = None
 ) -> Actor | None:
-    """Who a token lets in (as :func:`user_for_token`): one query on a plain connection,
-    without a session's bookkeeping, because every API request asks it first."""
+    """Who a valid, unrevoked, unexpired token of an active user lets in: one query on a
+    plain connection, without a session's bookkeeping, because every API request asks it."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     row = connection.execute(
         sa.select(User.username, User.role, User.id, User.partner_id).where(
-            *_valid_token(secret, now or utcnow())
+            ApiToken.user_id == User.id,
+            ApiToken.digest == _digest(secret),
+            ApiToken.revoked_at.is_(None),  # type: ignore[union-attr]
+            sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > (now or utcnow())),  # type: ignore[union-attr,operator]
+            User.active,  # type: ignore[arg-type]
         )
     ).first()
-    return None if row is None else Actor(row[0], Role(row[1]), row[2], row[3])
+    return None if row is None else Actor.of(row)
