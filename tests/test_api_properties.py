@@ -54,7 +54,6 @@ def _send(api: Api, method: str, path: str, body: Any, role: str) -> Any:
 
 @settings(
     max_examples=60,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
@@ -87,7 +86,6 @@ def test_bad_bodies_never_fail_the_server_or_change_data(
 
 @settings(
     max_examples=40,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(

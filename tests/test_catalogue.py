@@ -273,9 +273,7 @@ def test_duplicate_structures_come_a_page_at_a_time(api) -> None:
 OFFER_TERMS = st.lists(st.sampled_from(["a", "b", "c"]), max_size=3)
 
 
-@settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     writes=st.lists(
         st.tuples(

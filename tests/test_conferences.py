@@ -219,7 +219,6 @@ def test_parallel_registrations_never_overbook(api) -> None:
 
 @settings(
     max_examples=15,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(

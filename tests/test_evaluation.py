@@ -190,9 +190,7 @@ def test_the_api_gives_the_report_as_json_and_as_files(deployment):
         assert client.get("/api/evaluation", headers=member).status_code == 403
 
 
-@settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     start=st.integers(min_value=-400, max_value=10),
     length=st.integers(min_value=0, max_value=420),

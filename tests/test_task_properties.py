@@ -104,9 +104,7 @@ def network(deployment) -> dict[str, int]:
         }
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=operations, steps=clock_steps)
 def test_no_sequence_of_operations_breaks_the_invariants(deployment, network, ops, steps) -> None:
     with deployment.transaction() as session:
@@ -166,9 +164,7 @@ def predict(kind, value, reason, status, changes, terms):
     return "proposed" if reason.strip() else None
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     tasks=st.lists(
         st.tuples(
@@ -219,9 +215,7 @@ def test_the_tally_of_closed_tasks_keeps_the_report_exact(deployment, network, t
             assert tallied == counted, by
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     moves=st.lists(
         st.tuples(st.integers(0, 9), st.sampled_from(["", "weil"]), st.integers(-2, 3)),

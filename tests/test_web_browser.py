@@ -2,7 +2,7 @@
 ``netzwerker serve``. Each test photographs its pages into ``screenshots/`` (or the folder
 ``NETZWERKER_SCREENSHOTS`` names) for a reviewer.
 
-Without Chromium the tests are skipped, unless ``NETZWERKER_BROWSER_REQUIRED`` is set (as CI
+Without Chromium each test is reported as skipped, unless ``NETZWERKER_BROWSER_REQUIRED`` is set (as CI
 does), which makes a missing browser a failure.
 """
 
@@ -30,12 +30,20 @@ SHOTS = Path(
     os.environ.get("NETZWERKER_SCREENSHOTS", Path(__file__).resolve().parents[1] / "screenshots")
 )
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("NETZWERKER_BROWSER_REQUIRED"):
-        raise RuntimeError(f"no Chromium at {CHROMIUM}: apt-get install chromium")
-    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
+try:
+    import playwright.sync_api as playwright_api
+except ImportError:
+    playwright_api = None
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+MISSING = (
+    f"no Chromium at {CHROMIUM}"
+    if not Path(CHROMIUM).exists()
+    else ("Playwright is not installed" if playwright_api is None else None)
+)
+if MISSING and os.environ.get("NETZWERKER_BROWSER_REQUIRED"):
+    raise RuntimeError(f"{MISSING}: apt-get install chromium; uv sync")
+# Each test is reported as skipped on its own, so a reader sees how many did not run.
+pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
 
 
 @pytest.fixture(scope="module")

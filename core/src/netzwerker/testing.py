@@ -14,6 +14,10 @@
   token per role (``api.get(path, as_="partner_member")``).
 * ``snapshot(deployment)``: every row of every table, to assert that a refused request
   changed nothing.
+
+Hypothesis runs under the profile ``netzwerker``, without deadlines: CI machines are shared,
+and a property is about what the code does, not how fast a machine does it. A test that
+needs another profile loads it itself.
 """
 
 from __future__ import annotations
@@ -40,6 +44,14 @@ from netzwerker.db import normalise_url
 from netzwerker.deployment import Deployment, load
 from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.partners.models import Partner, Person
+
+try:
+    from hypothesis import settings as hypothesis_settings
+except ImportError:  # a plugin's tests may not use hypothesis at all
+    pass
+else:
+    hypothesis_settings.register_profile("netzwerker")
+    hypothesis_settings.load_profile("netzwerker")
 
 MINIMAL_CONFIG = """
 [deployment]
@@ -439,7 +451,7 @@ def check_workflow_walks(workflow: Any) -> None:
 
     assert workflow.problems() == []
 
-    @settings(max_examples=200, deadline=None)
+    @settings(max_examples=200)
     @given(st.lists(st.integers(min_value=0, max_value=1000), max_size=40))
     def walk(choices: list[int]) -> None:
         state = workflow.initial
