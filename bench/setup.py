@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from bench.generate import Generated, Scale, generate
 from netzwerker.deployment import Deployment, load
 from netzwerker.domain.users.models import Role
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.domain.users.services import UserDraft, add_user, create_token
 from netzwerker.schema import migrate
 
@@ -68,7 +69,7 @@ def prepare(
         user = add_user(
             session,
             UserDraft("koordination", Role.COORDINATOR, person_id=generated.coordinator_person),
-            actor="bench",
+            actor=Actor.operator("bench"),
         )
-        token = create_token(session, user, "benchmark", actor="bench").secret
+        token = create_token(session, user, "benchmark", actor=Actor.operator("bench")).secret
     return BenchDeployment(folder, deployment, generated, token)

@@ -17,7 +17,8 @@ from netzwerker.contributions import Period
 from netzwerker.domain.tasks.escalation import escalate
 from netzwerker.domain.tasks.report import accountability_report
 from netzwerker.domain.tasks.services import TaskDraft, create_task, task_history, transition_task
-from netzwerker.testing import sample_network
+from netzwerker.domain.users.permissions import Actor
+from netzwerker.testing import OPERATOR, sample_network
 
 TODAY = date(2026, 6, 15)
 
@@ -44,7 +45,12 @@ def add_task(session, network, due_in: int, *, partner=None, field="health", cir
     for action, day in fate:
         reason = "Grund" if action in ("decline", "block", "cancel") else ""
         transition_task(
-            session, task.id, action, actor="test", today=TODAY + timedelta(days=day), reason=reason
+            session,
+            task.id,
+            action,
+            actor=Actor.operator("test"),
+            today=TODAY + timedelta(days=day),
+            reason=reason,
         )
     return task
 
@@ -95,15 +101,15 @@ def test_escalation_steps_fire_once(deployment, network) -> None:
     assert again.total == 0, "a second run on the same day changes nothing"
     assert len(recorder.calls) == 5
     with deployment.session() as session:
-        actions = [e.action for e in task_history(session, very_late)]
+        actions = [e.action for e in task_history(session, very_late, actor=OPERATOR)]
         assert actions == [
             "create",
             "escalation:overdue",
             "escalation:accountable",
             "escalation:network",
         ]
-        assert [e.action for e in task_history(session, later)] == ["create"]
-        assert [e.action for e in task_history(session, done)][-1] == "complete"
+        assert [e.action for e in task_history(session, later, actor=OPERATOR)] == ["create"]
+        assert [e.action for e in task_history(session, done, actor=OPERATOR)][-1] == "complete"
     # A week later, the late task reaches the accountable party too.
     with deployment.transaction() as session:
         week = escalate(session, config, today=TODAY + timedelta(days=4))
@@ -249,7 +255,7 @@ def test_the_overview_counts_everything_and_lists_the_most_urgent(deployment, ne
         add_task(session, network, 2, partner=network.clinic)
         escalate(session, EscalationConfig(), today=TODAY)
     with deployment.session() as session:
-        seen = overview(session, deployment, today=TODAY)
+        seen = overview(session, deployment, today=TODAY, actor=OPERATOR)
     assert seen.overdue_count == LISTED + 6 and seen.partners_overdue == 2
     assert seen.due_this_week_count == 1 and [t.due_date for t in seen.due_this_week] == [
         TODAY + timedelta(days=2)

@@ -11,6 +11,7 @@ from netzwerker.config import Criterion, RatingScheme
 from netzwerker.domain.appraisal import services as appraisal
 from netzwerker.domain.catalogue.services import OfferDraft, create_offer
 from netzwerker.domain.projects.services import ProjectDraft, create_project, move_project
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.testing import MINIMAL_CONFIG
 
 SCHEMES = """
@@ -45,7 +46,7 @@ def offers(api):
                     problem_areas=["Sucht"],
                     capacity=capacity,
                 ),
-                actor="test",
+                actor=Actor.operator("test"),
             ).id
             for key, title, capacity in (("a", "Beratung A", 50), ("b", "Beratung B", None))
         ]
@@ -103,11 +104,11 @@ def test_only_proposed_measures_get_priorities(api):
                 ProjectDraft(
                     title=title, key=key, project_type="prevention_offer", details={"topic": "x"}
                 ),
-                actor="test",
+                actor=Actor.operator("test"),
             ).id
             for key, title in (("m1", "Familienpaten"), ("m2", "Alphabetisierung"))
         ]
-        move_project(session, deployment, ids[1], "conceive", actor="test")
+        move_project(session, deployment, ids[1], "conceive", actor=Actor.operator("test"))
     url = "/api/appraisal/project/{}/ratings"
     api.post(url.format(ids[0]), json=[{"criterion": "bedarf", "score": 2}])
     api.post(
@@ -123,7 +124,7 @@ def test_only_proposed_measures_get_priorities(api):
         api.post(url.format(ids[0]), json=[{"criterion": "bedarf", "score": 4}]).status_code == 422
     )
     with deployment.transaction() as session:
-        move_project(session, deployment, ids[1], "launch", actor="test")
+        move_project(session, deployment, ids[1], "launch", actor=Actor.operator("test"))
     answer = api.post(url.format(ids[1]), json=[{"criterion": "bedarf", "score": 1}])
     assert answer.status_code == 409 and "no longer a proposed measure" in answer.text
     assert [m["title"] for m in api.get("/api/appraisal/priorities").json()] == ["Familienpaten"]

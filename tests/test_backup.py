@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from netzwerker.backup import backup, restore
 from netzwerker.cli import cli
 from netzwerker.deployment import Deployment, load
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import Refused
 from netzwerker.testing import ALL_PLUGINS_CONFIG, scratch_database, web_network
 
@@ -49,13 +50,13 @@ def source(make_deployment) -> Deployment:
                 details={"sessions": 6, "provider": "Schuldnerberatung"},
                 target_groups=["Familien"],
             ),
-            actor="test",
+            actor=Actor.operator("test"),
         )
         add_funding(
             session,
             project.id,
             FundingDraft(FundingSource.ESF, Decimal("12500.50"), submitted_on=today),
-            actor="test",
+            actor=Actor.operator("test"),
         )
         create_offer(
             session,
@@ -66,28 +67,28 @@ def source(make_deployment) -> Deployment:
                 target_groups=["Langzeitarbeitslose"],
                 problem_areas=["Sucht"],
             ),
-            actor="test",
+            actor=Actor.operator("test"),
         )
         case = cases.create_case(
-            session, cases.CaseDraft(pseudonym="F-1"), today=today, actor="test"
+            session, cases.CaseDraft(pseudonym="F-1"), today=today, actor=Actor.operator("test")
         )
         cases.give_consent(
             session,
             case.id,
             cases.ConsentDraft(network.clinic.id, "Entgiftung", valid_until=today + timedelta(90)),
             today=today,
-            actor="test",
+            actor=Actor.operator("test"),
         )
         send_referral(
             session,
             ReferralDraft(case.id, network.counselling.id, network.clinic.id),
             today=today,
-            actor="test",
+            actor=Actor.operator("test"),
         )
         # A closed task, so the tally the triggers keep has a line to rebuild.
         first = session.exec(sa.select(Task.id).order_by(Task.id)).scalars().first()
         for action in ("commit", "complete"):
-            transition_task(session, first, action, actor="test", today=today)
+            transition_task(session, first, action, actor=Actor.operator("test"), today=today)
     return deployment
 
 

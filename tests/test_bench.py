@@ -19,6 +19,7 @@ from netzwerker.deployment import load
 from netzwerker.domain.tasks.report import GROUPINGS, accountability_report
 from netzwerker.domain.tasks.services import TaskDraft, create_task
 from netzwerker.domain.users.models import Role
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.domain.users.services import UserDraft, add_user, create_token
 from netzwerker.schema import migrate
 from netzwerker.testing import ALL_PLUGINS_CONFIG, scratch_database
@@ -98,8 +99,10 @@ def test_the_floor_replays_the_statements_of_a_request(make_deployment, caplog) 
     deployment = make_deployment(toml=ALL_PLUGINS_CONFIG, migrate=True)
     generated = generate(deployment.engine, TINY, today=deployment.today(), seed=3)
     with deployment.transaction() as session:
-        user = add_user(session, UserDraft("koordination", Role.COORDINATOR), actor="test")
-        token = create_token(session, user, "bench", actor="test").secret
+        user = add_user(
+            session, UserDraft("koordination", Role.COORDINATOR), actor=Actor.operator("test")
+        )
+        token = create_token(session, user, "bench", actor=Actor.operator("test")).secret
     bench = BenchDeployment(deployment.folder, deployment, generated, token)
     chosen = [e for e in ENDPOINTS if e.key in ("accountability", "transition")]
     caplog.set_level(logging.WARNING)

@@ -8,6 +8,7 @@ import uuid
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.testing import sample_network, snapshot
 
 
@@ -325,10 +326,10 @@ def test_duplicates_and_coverage_are_those_of_every_pair(deployment, writes) -> 
                 "active": active,
             }
             if which in made:
-                update_offer(session, made[which], values, actor="test")
+                update_offer(session, made[which], values, actor=Actor.operator("test"))
             else:
                 draft = OfferDraft(title="Angebot", key=f"angebot-{which}", **values)
-                made[which] = create_offer(session, draft, actor="test").id
+                made[which] = create_offer(session, draft, actor=Actor.operator("test")).id
         stored, total = overlaps(session)
         offers = served_offers(session)
         expected = [
@@ -343,7 +344,7 @@ def test_duplicates_and_coverage_are_those_of_every_pair(deployment, writes) -> 
         session.execute(sa.delete(Need))
         for group, problem, area in product("ab", "bc", ("", "a")):
             draft = NeedDraft(group, problem, 5, date(2026, 1, 1), date(2026, 12, 31), area)
-            record_need(session, draft, actor="test")
+            record_need(session, draft, actor=Actor.operator("test"))
         for item in coverage(session):
             need = item.need
             assert item.offer_ids == sorted(

@@ -21,6 +21,7 @@ from netzwerker.domain.conferences.services import (
     create_conference,
     register,
 )
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import Refused
 from netzwerker.testing import running_server, snapshot
 
@@ -235,7 +236,7 @@ def test_seats_always_match_the_registrations(deployment, capacity, steps) -> No
             session,
             deployment,
             ConferenceDraft("T", starts, starts + timedelta(hours=1), capacity, key=key),
-            actor="test",
+            actor=Actor.operator("test"),
         )
     for is_registration, person in steps:
         with deployment.transaction() as session:
@@ -245,7 +246,7 @@ def test_seats_always_match_the_registrations(deployment, capacity, steps) -> No
                         session,
                         conference.id,
                         RegistrationDraft(f"P{person}", f"p{person}@example.org"),
-                        actor="test",
+                        actor=Actor.operator("test"),
                     )
                 except Refused:  # registered already
                     session.rollback()
@@ -259,7 +260,7 @@ def test_seats_always_match_the_registrations(deployment, capacity, steps) -> No
                     )
                 )
                 if found is not None:
-                    cancel(session, conference.id, found, actor="test")
+                    cancel(session, conference.id, found, actor=Actor.operator("test"))
         _assert_consistent(deployment, conference.id)
 
 

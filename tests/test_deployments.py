@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from netzwerker.cli import cli
 from netzwerker.deployment import load
 from netzwerker.domain.partners.models import Partner
-from netzwerker.testing import scratch_database
+from netzwerker.domain.users.permissions import Actor
+from netzwerker.testing import OPERATOR, scratch_database
 
 DEPLOYMENTS = Path(__file__).resolve().parents[1] / "deployments"
 SHIPPED = sorted(folder.name for folder in DEPLOYMENTS.iterdir() if folder.is_dir())
@@ -76,7 +77,7 @@ def test_warendorf_three_coaches_ten_households_each_and_no_eleventh(shipped):
     deployment = shipped("warendorf")
     try:
         with deployment.session() as session:
-            loads = services.caseloads(session, deployment)
+            loads = services.caseloads(session, deployment, actor=OPERATOR)
             assert sorted(load.households for load in loads) == [10, 10, 10]
             towns = session.execute(
                 sa.select(Household.town, sa.func.count()).group_by(Household.town)
@@ -87,7 +88,7 @@ def test_warendorf_three_coaches_ten_households_each_and_no_eleventh(shipped):
             coach = session.scalar(sa.select(Person.id).where(Person.name == "Katrin Westhoff"))
         with pytest.raises(Refused, match="limit 10"), deployment.transaction() as session:
             draft = services.HouseholdDraft("ANNA-E-16", coach, "Everswinkel", 2)
-            services.add_household(session, deployment, draft, actor="test")
+            services.add_household(session, deployment, draft, actor=Actor.operator("test"))
     finally:
         deployment.dispose()
 
@@ -124,7 +125,7 @@ def test_leverkusen_the_chain_spans_six_books_and_a_referral_needs_consent(shipp
                     chain.id,
                     chains.ChainStart(from_partner_id=ids["jobcenter"], case_id=cases[pseudonym]),
                     today=day,
-                    actor="scout",
+                    actor=Actor.operator("scout"),
                 )
 
         with pytest.raises(ConsentMissing, match="LEV-2024-002"):
@@ -132,7 +133,9 @@ def test_leverkusen_the_chain_spans_six_books_and_a_referral_needs_consent(shipp
         start("LEV-2024-001")  # consented to the addiction counselling
         with deployment.transaction() as session:
             draft = ConsentDraft(ids["suchthilfe"], "Übergabe in die Unterstützungskette")
-            give_consent(session, cases["LEV-2024-002"], draft, today=day, actor="scout")
+            give_consent(
+                session, cases["LEV-2024-002"], draft, today=day, actor=Actor.operator("scout")
+            )
         start("LEV-2024-002")
         with deployment.session() as session:
             referred = session.scalars(

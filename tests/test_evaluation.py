@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from netzwerker.cli import cli
 from netzwerker.domain.evaluation.services import evaluation_of
-from netzwerker.testing import ALL_PLUGINS_CONFIG, web_network
+from netzwerker.domain.users.permissions import Actor
+from netzwerker.testing import ALL_PLUGINS_CONFIG, OPERATOR, web_network
 
 
 @pytest.fixture
@@ -42,11 +43,14 @@ def deployment(make_deployment):
             session,
             deployment,
             ProjectDraft(key="budget", project_type="budget_training", title="Budgettraining"),
-            actor="test",
+            actor=Actor.operator("test"),
         )
         session.get(Project, project.id).people_reached = 40
         application = add_funding(
-            session, project.id, FundingDraft(FundingSource.ESF, Decimal("20000")), actor="test"
+            session,
+            project.id,
+            FundingDraft(FundingSource.ESF, Decimal("20000")),
+            actor=Actor.operator("test"),
         )
         for action, granted in (("submit", None), ("grant_partially", Decimal("12500.50"))):
             decide_funding(
@@ -55,7 +59,7 @@ def deployment(make_deployment):
                 application.id,
                 FundingDecision(action, granted=granted),
                 today=today,
-                actor="test",
+                actor=Actor.operator("test"),
             )
         session.get(Circle, network.circle.id).founded_on = today
         starts = datetime.combine(today - timedelta(days=1), time(9), tzinfo=UTC)
@@ -87,7 +91,7 @@ def deployment(make_deployment):
 
 
 def network_figures(deployment) -> dict[str, float | None]:
-    evaluation = evaluation_of(deployment, None, None)
+    evaluation = evaluation_of(deployment, None, None, actor=OPERATOR)
     return {reading.indicator: reading.value for reading in evaluation.network}
 
 
@@ -103,7 +107,7 @@ def test_the_figures_are_those_of_the_stored_data(deployment):
     assert figures["circles_founded"] == 1
     assert figures["conferences_held"] == 1
     assert figures["conference_attendance"] == 2
-    evaluation = evaluation_of(deployment, None, None)
+    evaluation = evaluation_of(deployment, None, None, actor=OPERATOR)
     (line,) = evaluation.conferences
     assert (line.title, line.registered, line.checked_in) == ("Fachtag Sucht und Arbeit", 3, 2)
     health = dict(evaluation.fields)["Gesundheit"]
@@ -112,7 +116,7 @@ def test_the_figures_are_those_of_the_stored_data(deployment):
 
 def test_a_period_without_the_events_reports_none_of_them(deployment):
     long_ago = deployment.today() - timedelta(days=800)
-    evaluation = evaluation_of(deployment, long_ago, long_ago + timedelta(days=30))
+    evaluation = evaluation_of(deployment, long_ago, long_ago + timedelta(days=30), actor=OPERATOR)
     figures = {reading.indicator: reading.value for reading in evaluation.network}
     assert figures["funds_acquired"] == 0 and figures["conferences_held"] == 0
     assert evaluation.conferences == []
@@ -172,7 +176,7 @@ def test_the_api_gives_the_report_as_json_and_as_files(deployment):
                 session,
                 session.scalar(sa.select(User).where(User.username == name)),
                 "test",
-                actor="test",
+                actor=Actor.operator("test"),
             ).secret
             for name in ("coordinator", "partner-member")
         }

@@ -17,7 +17,9 @@ from netzwerker.domain.partners.models import (
     PartnerWorkingField,
     Person,
 )
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import InvalidInput
+from netzwerker.testing import OPERATOR
 
 GOOD = """\
 key;name;kind;legal_domains;working_fields;social_area;email;contact_name;contact_email
@@ -42,7 +44,7 @@ def count(deployment, model) -> int:
 def test_import_creates_partners_with_lists_and_contacts(deployment, tmp_path) -> None:
     rows = parse_partners(write(tmp_path, "partners.csv", GOOD), deployment.registry)
     with deployment.transaction() as session:
-        result = import_partners(session, rows)
+        result = import_partners(session, rows, actor=OPERATOR)
     assert (result.created, result.updated) == (2, 0)
     with deployment.session() as session:
         suchthilfe = session.exec(select(Partner).where(Partner.key == "suchthilfe")).one()
@@ -122,11 +124,11 @@ def test_reimport_updates_instead_of_duplicating(deployment, tmp_path) -> None:
     for _ in range(2):
         rows = parse_partners(path, deployment.registry)
         with deployment.transaction() as session:
-            import_partners(session, rows)
+            import_partners(session, rows, actor=OPERATOR)
     changed = GOOD.replace("Gesundheitsamt Teststadt", "Gesundheitsamt Landkreis")
     rows = parse_partners(write(tmp_path, "partners.csv", changed), deployment.registry)
     with deployment.transaction() as session:
-        result = import_partners(session, rows)
+        result = import_partners(session, rows, actor=OPERATOR)
     assert (result.created, result.updated) == (0, 2)
     assert count(deployment, Partner) == 2
     assert count(deployment, Person) == 1
@@ -196,9 +198,9 @@ def test_an_import_is_recorded_in_the_audit_log(deployment, tmp_path) -> None:
 
     rows = parse_partners(write(tmp_path, "partners.csv", GOOD), deployment.registry)
     with deployment.transaction() as session:
-        import_partners(session, rows, actor="sabine", file="partners.csv")
+        import_partners(session, rows, actor=Actor.operator("sabine"), file="partners.csv")
     with deployment.session() as session:
-        (entry,) = audit_log(session, object_type="partner")
+        (entry,) = audit_log(session, actor=OPERATOR, object_type="partner")
     assert (entry.actor, entry.action) == ("sabine", "partner.import")
     assert entry.changes == {"file": "partners.csv", "created": 2, "updated": 0}
 

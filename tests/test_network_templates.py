@@ -13,6 +13,7 @@ from netzwerker.deployment import load
 from netzwerker.domain.chains.models import ChainStep, ServiceChain
 from netzwerker.domain.circles.models import Circle, CirclePartner
 from netzwerker.domain.partners.models import LegalDomain, Partner
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.testing import (
     ALL_PLUGINS_CONFIG,
     migrate_deployment,
@@ -49,7 +50,7 @@ def source(make_deployment):
                     ),
                 ],
             ),
-            actor="test",
+            actor=Actor.operator("test"),
         )
         create_circle(
             session,
@@ -60,7 +61,7 @@ def source(make_deployment):
                 lead_partner_id=network.jobcenter.id,
                 partners=[network.jobcenter.id, network.clinic.id, network.counselling.id],
             ),
-            actor="test",
+            actor=Actor.operator("test"),
         )
     return deployment
 

@@ -173,3 +173,11 @@ def test_every_hook_is_documented(name: str) -> None:
     assert "Example::" in doc, f"{name}: give an example"
     guide = (Path(__file__).resolve().parents[1] / "docs" / "plugins.md").read_text()
     assert f"`{name}" in guide, f"{name}: missing from docs/plugins.md"
+
+
+def test_the_suite_runs_hypothesis_without_deadlines() -> None:
+    """A shared CI machine is slow at times: a property is about what the code does."""
+    from hypothesis import settings
+
+    assert settings.get_current_profile_name() == "netzwerker"
+    assert settings.default.deadline is None

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from netzwerker.cli import cli
 from netzwerker.domain.cases.research import COLUMNS
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.testing import ALL_PLUGINS_CONFIG, web_network
 
 
@@ -35,16 +36,21 @@ def deployment(make_deployment):
                 pseudonym="BG-4711", target_groups=["Alleinerziehende"], note="Frau M., Kita"
             ),
             today=today,
-            actor="test",
+            actor=Actor.operator("test"),
         )
         cases.set_identity(
             session,
             case.id,
             cases.IdentityDraft(name="Maria Muster", address="Hauptstraße 1", phone="0261 123"),
-            actor="test",
+            actor=Actor.operator("test"),
+            readers=deployment.config.privacy.identity_readers,
         )
         cases.give_consent(
-            session, case.id, cases.ConsentDraft(network.clinic.id, "Reha"), today=today, actor="t"
+            session,
+            case.id,
+            cases.ConsentDraft(network.clinic.id, "Reha"),
+            today=today,
+            actor=Actor.operator("t"),
         )
         referral = send_referral(
             session,
@@ -52,9 +58,11 @@ def deployment(make_deployment):
                 case.id, network.counselling.id, network.clinic.id, message="Maria Muster ruft an"
             ),
             today=today,
-            actor="test",
+            actor=Actor.operator("test"),
         )
-        move_referral(session, referral.id, "accept", ReferralMove(), today=today, actor="t")
+        move_referral(
+            session, referral.id, "accept", ReferralMove(), today=today, actor=Actor.operator("t")
+        )
     return deployment
 
 

@@ -14,7 +14,7 @@ from netzwerker.contributions import Period
 from netzwerker.domain.evaluation.services import evaluation_of
 from netzwerker.domain.survey.models import SurveyAnswer
 from netzwerker.domain.survey.services import QUESTIONS, summarise
-from netzwerker.testing import ALL_PLUGINS_CONFIG
+from netzwerker.testing import ALL_PLUGINS_CONFIG, OPERATOR
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_paper_answers_are_imported_whole_or_not_at_all(web, tmp_path):
     )
     answer = CliRunner().invoke(cli, ["survey", "import", folder, str(good)])
     assert answer.exit_code == 0, answer.output
-    evaluation = evaluation_of(web.deployment, None, None)
+    evaluation = evaluation_of(web.deployment, None, None, actor=OPERATOR)
     survey = evaluation.survey
     assert survey.answers == 2 and survey.partners_answered == 1
     means = {question.key: question.mean for question in survey.questions}

@@ -14,6 +14,7 @@ from netzwerker.contributions import Period
 from netzwerker.domain.tasks.models import Task, TaskEvent
 from netzwerker.domain.tasks.report import GROUPINGS, accountability_report
 from netzwerker.domain.tasks.services import TaskDraft, create_task, transition_task, update_task
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import InvalidInput, Refused, TransitionRefused
 from netzwerker.testing import sample_network
 
@@ -129,10 +130,18 @@ def test_no_sequence_of_operations_breaks_the_invariants(deployment, network, op
             with deployment.transaction() as session:
                 if kind == "transition":
                     transition_task(
-                        session, task_id, value, actor="y", today=TODAY, reason=reason, now=now
+                        session,
+                        task_id,
+                        value,
+                        actor=Actor.operator("y"),
+                        today=TODAY,
+                        reason=reason,
+                        now=now,
                     )
                 else:
-                    update_task(session, task_id, changes, actor="y", reason=reason, now=now)
+                    update_task(
+                        session, task_id, changes, actor=Actor.operator("y"), reason=reason, now=now
+                    )
         except (TransitionRefused, Refused, InvalidInput):
             refused = True
         else:
@@ -201,10 +210,17 @@ def test_the_tally_of_closed_tasks_keeps_the_report_exact(deployment, network, t
                     if kind == "transition":
                         day = TODAY + timedelta(days=len(reason))
                         transition_task(
-                            session, task_id, value, actor="y", today=day, reason=reason
+                            session,
+                            task_id,
+                            value,
+                            actor=Actor.operator("y"),
+                            today=day,
+                            reason=reason,
                         )
                     else:
-                        update_task(session, task_id, changes, actor="y", reason=reason)
+                        update_task(
+                            session, task_id, changes, actor=Actor.operator("y"), reason=reason
+                        )
             except (TransitionRefused, Refused, InvalidInput):
                 pass
     everything = Period(date.min, date.max)
@@ -256,7 +272,7 @@ def test_tasks_written_together_are_those_written_one_by_one(
                 session,
                 task.id,
                 step.action,
-                actor="import",
+                actor=Actor.operator("import"),
                 today=step.today,
                 reason=step.reason,
                 now=step.at,
@@ -264,7 +280,9 @@ def test_tasks_written_together_are_those_written_one_by_one(
         return task.id
 
     def together(session) -> int:
-        return create_tasks(session, [TaskHistory(draft, START, tuple(steps))], actor="import")[0]
+        return create_tasks(
+            session, [TaskHistory(draft, START, tuple(steps))], actor=Actor.operator("import")
+        )[0]
 
     def written(write) -> object:
         try:
@@ -317,7 +335,7 @@ def test_tasks_written_together_announce_what_one_by_one_would(deployment, netwo
     )
     steps = (Step("commit", TODAY, START), Step("complete", TODAY, START + timedelta(hours=1)))
     with deployment.transaction() as session:
-        create_tasks(session, [TaskHistory(draft, START, steps)], actor="import")
+        create_tasks(session, [TaskHistory(draft, START, steps)], actor=Actor.operator("import"))
         assert heard == []  # only once it is committed
     assert heard == [
         ("created", "Importiert"),

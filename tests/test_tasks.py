@@ -18,8 +18,9 @@ from netzwerker.domain.tasks.services import (
     transition_task,
     update_task,
 )
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import Conflict, InvalidInput, NotFound, Refused, TransitionRefused
-from netzwerker.testing import sample_network
+from netzwerker.testing import OPERATOR, sample_network
 
 TODAY = date(2026, 6, 15)
 
@@ -49,15 +50,17 @@ def test_task_life_with_commitment_and_history(deployment, network) -> None:
     with deployment.transaction() as session:
         task = create_task(session, draft(network), actor="Sabine Netz")
         assert task.status == "proposed"
-        transition_task(session, task.id, "commit", actor="Tom Hilfe", today=TODAY)
-        transition_task(session, task.id, "start", actor="Tom Hilfe", today=TODAY)
-        transition_task(session, task.id, "complete", actor="Tom Hilfe", today=TODAY)
+        transition_task(session, task.id, "commit", actor=Actor.operator("Tom Hilfe"), today=TODAY)
+        transition_task(session, task.id, "start", actor=Actor.operator("Tom Hilfe"), today=TODAY)
+        transition_task(
+            session, task.id, "complete", actor=Actor.operator("Tom Hilfe"), today=TODAY
+        )
         task_id = task.id
     with deployment.session() as session:
         task = session.get(Task, task_id)
         assert (task.status, task.completed_on) == ("done", TODAY)
         assert task.committed_at is not None
-        history = task_history(session, task_id)
+        history = task_history(session, task_id, actor=OPERATOR)
         assert [(e.seq, e.action, e.from_status, e.to_status) for e in history] == [
             (1, "create", None, "proposed"),
             (2, "commit", "proposed", "committed"),
@@ -119,33 +122,40 @@ def test_illegal_transitions_are_refused_and_change_nothing(deployment, network)
         with pytest.raises(
             TransitionRefused, match="'complete' is not allowed in state 'proposed'"
         ):
-            transition_task(session, task_id, "complete", actor="x", today=TODAY)
+            transition_task(session, task_id, "complete", actor=Actor.operator("x"), today=TODAY)
         with pytest.raises(TransitionRefused, match="'decline' requires a reason"):
-            transition_task(session, task_id, "decline", actor="x", today=TODAY, reason="  ")
+            transition_task(
+                session, task_id, "decline", actor=Actor.operator("x"), today=TODAY, reason="  "
+            )
         with pytest.raises(TransitionRefused, match="unknown action 'explode'"):
-            transition_task(session, task_id, "explode", actor="x", today=TODAY)
+            transition_task(session, task_id, "explode", actor=Actor.operator("x"), today=TODAY)
         with pytest.raises(NotFound):
-            transition_task(session, 9999, "commit", actor="x", today=TODAY)
+            transition_task(session, 9999, "commit", actor=Actor.operator("x"), today=TODAY)
     with deployment.session() as session:
         assert session.get(Task, task_id).status == "proposed"
-        assert len(task_history(session, task_id)) == 1
+        assert len(task_history(session, task_id, actor=OPERATOR)) == 1
 
 
 def test_reassigning_withdraws_the_commitment(deployment, network, monkeypatch) -> None:
     with deployment.transaction() as session:
         task_id = create_task(session, draft(network), actor="x").id
-        transition_task(session, task_id, "commit", actor="Tom Hilfe", today=TODAY)
+        transition_task(session, task_id, "commit", actor=Actor.operator("Tom Hilfe"), today=TODAY)
     with (
         deployment.session() as session,
         pytest.raises(TransitionRefused, match="requires a reason"),
     ):
-        update_task(session, task_id, {"responsible_partner_id": network.clinic.id}, actor="x")
+        update_task(
+            session,
+            task_id,
+            {"responsible_partner_id": network.clinic.id},
+            actor=Actor.operator("x"),
+        )
     with deployment.transaction() as session:
         task = update_task(
             session,
             task_id,
             {"responsible_partner_id": network.clinic.id},
-            actor="Sabine Netz",
+            actor=Actor.operator("Sabine Netz"),
             reason="Klinik übernimmt",
         )
         assert (task.status, task.committed_at, task.responsible_person_id) == (
@@ -153,7 +163,7 @@ def test_reassigning_withdraws_the_commitment(deployment, network, monkeypatch) 
             None,
             None,
         )
-        last = task_history(session, task_id)[-1]
+        last = task_history(session, task_id, actor=OPERATOR)[-1]
         assert last.changes["responsible_partner_id"] == [network.counselling.id, network.clinic.id]
         assert (last.from_status, last.to_status, last.reason) == (
             "committed",
@@ -165,19 +175,21 @@ def test_reassigning_withdraws_the_commitment(deployment, network, monkeypatch) 
 def test_title_change_keeps_the_commitment(deployment, network) -> None:
     with deployment.transaction() as session:
         task_id = create_task(session, draft(network), actor="x").id
-        transition_task(session, task_id, "commit", actor="x", today=TODAY)
-        task = update_task(session, task_id, {"title": "Neuer Titel"}, actor="x")
+        transition_task(session, task_id, "commit", actor=Actor.operator("x"), today=TODAY)
+        task = update_task(session, task_id, {"title": "Neuer Titel"}, actor=Actor.operator("x"))
         assert task.status == "committed"
     with deployment.session() as session, pytest.raises(InvalidInput, match="status"):
-        update_task(session, task_id, {"status": "done"}, actor="x")
+        update_task(session, task_id, {"status": "done"}, actor=Actor.operator("x"))
 
 
 def test_closed_tasks_cannot_change(deployment, network) -> None:
     with deployment.transaction() as session:
         task_id = create_task(session, draft(network), actor="x").id
-        transition_task(session, task_id, "cancel", actor="x", today=TODAY, reason="entfällt")
+        transition_task(
+            session, task_id, "cancel", actor=Actor.operator("x"), today=TODAY, reason="entfällt"
+        )
     with deployment.session() as session, pytest.raises(Refused, match="cancelled"):
-        update_task(session, task_id, {"title": "x"}, actor="x")
+        update_task(session, task_id, {"title": "x"}, actor=Actor.operator("x"))
 
 
 def test_stale_version_is_a_conflict(deployment, network) -> None:
@@ -186,27 +198,45 @@ def test_stale_version_is_a_conflict(deployment, network) -> None:
         task_id, version = task.id, task.version
     with deployment.transaction() as session:
         transition_task(
-            session, task_id, "commit", actor="x", today=TODAY, expected_version=version
+            session,
+            task_id,
+            "commit",
+            actor=Actor.operator("x"),
+            today=TODAY,
+            expected_version=version,
         )
     with deployment.session() as session, pytest.raises(Conflict):
-        transition_task(session, task_id, "start", actor="x", today=TODAY, expected_version=version)
+        transition_task(
+            session,
+            task_id,
+            "start",
+            actor=Actor.operator("x"),
+            today=TODAY,
+            expected_version=version,
+        )
     # Two sessions that both read the task: the second write loses and changes nothing.
     first, second = deployment.session(), deployment.session()
     try:
         # Both hold the task as read (the identity map keeps only referenced objects).
         held = first.get(Task, task_id), second.get(Task, task_id)
         assert held[0].version == held[1].version
-        transition_task(first, task_id, "start", actor="a", today=TODAY)
+        transition_task(first, task_id, "start", actor=Actor.operator("a"), today=TODAY)
         first.commit()
         with pytest.raises(Conflict):
-            transition_task(second, task_id, "block", actor="b", today=TODAY, reason="warten")
+            transition_task(
+                second, task_id, "block", actor=Actor.operator("b"), today=TODAY, reason="warten"
+            )
         second.rollback()
     finally:
         first.close()
         second.close()
     with deployment.session() as session:
         assert session.get(Task, task_id).status == "in_progress"
-        assert [e.action for e in task_history(session, task_id)] == ["create", "commit", "start"]
+        assert [e.action for e in task_history(session, task_id, actor=OPERATOR)] == [
+            "create",
+            "commit",
+            "start",
+        ]
 
 
 def test_history_is_append_only_in_the_database(deployment, network) -> None:
@@ -220,16 +250,18 @@ def test_history_is_append_only_in_the_database(deployment, network) -> None:
             session.execute(statement)
             session.flush()
     with deployment.session() as session:
-        assert task_history(session, task_id)[0].actor == "x"
+        assert task_history(session, task_id, actor=OPERATOR)[0].actor == "x"
 
 
 def test_timestamps_never_go_backwards(deployment, network) -> None:
     late, early = datetime(2026, 6, 10, 12, tzinfo=UTC), datetime(2026, 6, 1, 12, tzinfo=UTC)
     with deployment.transaction() as session:
         task_id = create_task(session, draft(network), actor="x", now=late).id
-        transition_task(session, task_id, "commit", actor="x", today=TODAY, now=early)
+        transition_task(
+            session, task_id, "commit", actor=Actor.operator("x"), today=TODAY, now=early
+        )
     with deployment.session() as session:
-        first, second = task_history(session, task_id)
+        first, second = task_history(session, task_id, actor=OPERATOR)
         assert second.at == first.at == late
 
 
@@ -267,13 +299,13 @@ def test_events_reach_plugins_only_after_commit(deployment, network) -> None:
     deployment.manager.register(Listener(), name="listener")
     with deployment.session() as session:
         task = create_task(session, draft(network), actor="x")
-        transition_task(session, task.id, "commit", actor="x", today=TODAY)
+        transition_task(session, task.id, "commit", actor=Actor.operator("x"), today=TODAY)
         assert calls == []
         session.rollback()
     assert calls == []
     with deployment.transaction() as session:
         task = create_task(session, draft(network), actor="x")
-        transition_task(session, task.id, "commit", actor="x", today=TODAY)
+        transition_task(session, task.id, "commit", actor=Actor.operator("x"), today=TODAY)
     assert calls == [("created", str(task.id)), ("proposed", "committed")]
 
 

@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from netzwerker.clock import utcnow
 from netzwerker.domain.tasks.models import Task
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.testing import ALL_PLUGINS_CONFIG, WEB_PASSWORD, snapshot
 from netzwerker.web import i18n
 from netzwerker.web.sessions import SESSION_COOKIE
@@ -398,7 +399,7 @@ def _conference(web, capacity=1):
         venue="Koblenz",
     )
     with web.deployment.transaction() as session:
-        return create_conference(session, web.deployment, draft, actor="test").id
+        return create_conference(session, web.deployment, draft, actor=Actor.operator("test")).id
 
 
 def test_a_conference_seats_queues_moves_up_and_checks_in(web):
@@ -561,7 +562,7 @@ def _offers(web) -> None:
                 problem_areas=["Sucht"],
                 capacity=capacity,
             )
-            create_offer(session, draft, actor="test")
+            create_offer(session, draft, actor=Actor.operator("test"))
 
 
 def test_the_catalogue_shows_gaps_coverage_and_duplicates(web):

@@ -19,7 +19,7 @@ from litestar.exceptions import NotFoundException
 from litestar.middleware import DefineMiddleware
 
 from netzwerker.deployment import Deployment, load
-from netzwerker.domain.users.services import Actor
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.http.auth import PROBES, TokenAuthentication
 from netzwerker.http.errors import EXCEPTION_HANDLERS, reject_nul
 from netzwerker.http.logging import RequestLogging

@@ -31,6 +31,7 @@ from netzwerker.domain.projects.models import FundingApplication, Project
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.report import count_columns, on_time_per_cent, task_filters
 from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
+from netzwerker.domain.users.permissions import MATRIX, Permission
 from netzwerker.hookspecs import hookimpl
 from netzwerker.measuring import days_between, median, within
 from netzwerker.workflow import Workflow
@@ -272,6 +273,11 @@ def register_indicators() -> list[Indicator]:
             aggregate="last",
         ),
     ]
+
+
+@hookimpl
+def register_permissions() -> list[Permission]:
+    return list(MATRIX.values())
 
 
 @hookimpl

@@ -20,6 +20,7 @@ from netzwerker.config import DeploymentConfig, DeploymentInfo, PluginConfig
 from netzwerker.db import refresh_statistics
 from netzwerker.deployment import Deployment, assemble, load_problems
 from netzwerker.domain.tasks.report import render_report
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused, TransitionRefused
 from netzwerker.plugins import call_each, installed_plugins, load_plugins, new_plugin_manager
 
@@ -321,7 +322,9 @@ def evaluate(
     from netzwerker.web.evaluation import render_evaluation, report_environment
 
     loaded = open_deployment(deployment)
-    evaluation = evaluation_of(loaded, start.date() if start else None, end.date() if end else None)
+    evaluation = evaluation_of(
+        loaded, start.date() if start else None, end.date() if end else None, actor=cli_actor()
+    )
     text = render_evaluation(loaded, evaluation, fmt, report_environment(loaded))
     if output is None:
         click.echo(text, nl=False)
@@ -501,7 +504,7 @@ def user_list(deployment: str) -> None:
 
     loaded = open_deployment(deployment)
     with loaded.session() as session:
-        for found in list_users(session):
+        for found in list_users(session, actor=cli_actor()):
             partner = session.get(Partner, found.partner_id) if found.partner_id else None
             state = "active" if found.active else "disabled"
             at = f" @{partner.key}" if partner else ""
@@ -559,7 +562,7 @@ def token_list(deployment: str, username: str | None) -> None:
     loaded = open_deployment(deployment)
     with loaded.session() as session:
         owner = find_user(session, username).id if username else None
-        for item in list_tokens(session, owner):
+        for item in list_tokens(session, actor=cli_actor(), user_id=owner):
             holder = session.get(User, item.user_id)
             state = "revoked" if item.revoked_at else "active"
             if item.expires_at and not item.revoked_at:
@@ -655,14 +658,14 @@ def template_import(deployment: str, file: Path, partners: Sequence[str]) -> Non
     )
 
 
-def cli_actor() -> str:
-    """Who acts on the command line, for the audit log: the operating-system user."""
+def cli_actor() -> Actor:
+    """Who acts on the command line: an operator, recorded under the operating-system user."""
     import getpass
 
     try:
-        return f"cli:{getpass.getuser()}"
+        return Actor.operator(f"cli:{getpass.getuser()}")
     except (KeyError, OSError):
-        return "cli"
+        return Actor.operator("cli")
 
 
 # --------------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from sqlmodel import Session, select
 from netzwerker.clock import midday
 from netzwerker.deployment import Deployment, load
 from netzwerker.domain.fields.models import WorkingFieldRecord
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused
 from netzwerker.structuring import localized, make_converter, structure
 from netzwerker.workflow import TransitionRefused
@@ -54,7 +55,8 @@ class Loader:
 
     session: Session
     deployment: Deployment
-    actor: str
+    #: Who loads: an operator, with an admin's rights (the command line, the demo).
+    actor: Actor
     converter: cattrs.Converter = attrs.Factory(make_converter)
     #: Told how many entries were dealt with, for a progress bar.
     progress: Callable[[int], object] | None = None
@@ -200,7 +202,7 @@ def load_sections(
     deployment: Deployment,
     sections: Mapping[str, list[dict[str, Any]]],
     *,
-    actor: str,
+    actor: Actor,
     progress: Callable[[int], object] | None = None,
 ) -> dict[str, int]:
     """Load the entries of each section, in order, each in a savepoint of its own so that
@@ -273,7 +275,7 @@ def load_data_file(
     deployment: Deployment,
     data: DataFile,
     *,
-    actor: str,
+    actor: Actor,
     progress: Callable[[int], object] | None = None,
 ) -> Loaded:
     """Load one data file of either kind; all of it, or nothing and :class:`InvalidInput`
@@ -304,7 +306,7 @@ def in_file(path: Path, problems: Iterable[Problem]) -> list[Problem]:
     return [Problem(f"{path.name} {problem.path}".strip(), problem.message) for problem in problems]
 
 
-def load_listed_files(session: Session, deployment: Deployment, *, actor: str) -> list[Loaded]:
+def load_listed_files(session: Session, deployment: Deployment, *, actor: Actor) -> list[Loaded]:
     """Load the listed data files in one transaction; a problem in one names its file."""
     loaded = []
     for path, kind in listed_files(deployment):
@@ -327,7 +329,7 @@ def rehearse(deployment: Deployment) -> list[Problem]:
             schema.migrate(rehearsal)
             with rehearsal.session() as session:
                 try:
-                    load_listed_files(session, rehearsal, actor="check")
+                    load_listed_files(session, rehearsal, actor=Actor.operator("check"))
                 except InvalidInput as exc:
                     return exc.problems
                 finally:

@@ -170,7 +170,11 @@ def _register(loader: Loader, conference: Conference, entry: dict[str, Any]) -> 
     )
     if loader.value(extras, "checked_in", bool, False):
         conferences.check_in(
-            loader.session, conference.id, registration.id, now=conference.starts_at
+            loader.session,
+            conference.id,
+            registration.id,
+            actor=loader.actor,
+            now=conference.starts_at,
         )
 
 

@@ -30,8 +30,12 @@ from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.report import accountability_report, render_report
 from netzwerker.domain.tasks.services import TaskDraft, create_task, transition_task
 from netzwerker.domain.users.models import Role
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.domain.users.services import UserDraft, add_user, create_token
 from netzwerker.structuring import InvalidInput, Problem
+
+#: Who sets the demo up, in the records it makes.
+DEMO = Actor.operator("demo")
 
 CIRCLES = [
     ("suchtarbeitskreis", "Suchtarbeitskreis", "health"),
@@ -131,7 +135,7 @@ def run_demo(
     today = deployment.today()
     with deployment.transaction() as session:
         try:
-            for loaded in load_listed_files(session, deployment, actor="demo"):
+            for loaded in load_listed_files(session, deployment, actor=DEMO):
                 echo(f"  {loaded.path.name}: {loaded.summary()}")
         except InvalidInput as exc:
             fail(exc.problems, f"{folder}: the data files have {len(exc.problems)} problem(s):")
@@ -199,8 +203,8 @@ def create_logins(session: Session) -> list[DemoLogin]:
     for username, role, partner, person_id in wanted:
         password = secrets.token_urlsafe(9)
         draft = UserDraft(username, role, partner=partner, person_id=person_id, password=password)
-        added = add_user(session, draft, actor="demo")
-        secret = create_token(session, added, "demo", actor="demo").secret
+        added = add_user(session, draft, actor=DEMO)
+        secret = create_token(session, added, "demo", actor=DEMO).secret
         logins.append(DemoLogin(username, role.value, password, secret))
     return logins
 
@@ -233,13 +237,13 @@ def generate_results(
             start_on=start,
             people_reached=rng.randint(40, 80),
         ),
-        actor="demo",
+        actor=DEMO,
     )
     application = add_funding(
         session,
         project.id,  # type: ignore[arg-type]
         FundingDraft(FundingSource.ESF, Decimal("48000"), programme="ESF Plus", submitted_on=start),
-        actor="demo",
+        actor=DEMO,
     )
     decide_funding(
         session,
@@ -247,7 +251,7 @@ def generate_results(
         application.id,  # type: ignore[arg-type]
         FundingDecision("grant", on=min(start + timedelta(days=45), today)),
         today=today,
-        actor="demo",
+        actor=DEMO,
     )
     held = _at(today - timedelta(days=rng.randint(20, 60)), rng).replace(hour=9, minute=0)
     conference = Conference(
@@ -290,7 +294,7 @@ def generate_results(
                 effectiveness=rng.choice([3, 3, 4, 4, 5]),
             ),
             today=today,
-            actor="demo",
+            actor=DEMO,
         )
     return (
         f"1 funded project, a conference with {attended} participants, "
@@ -372,7 +376,13 @@ def _live(session: Session, rng: random.Random, task: Task, created: date, today
         nonlocal day
         day = min(today, day + timedelta(days=after))
         transition_task(
-            session, task.id, action, actor=actor, today=day, reason=reason, now=_at(day, rng)
+            session,
+            task.id,
+            action,
+            actor=Actor.operator(actor),
+            today=day,
+            reason=reason,
+            now=_at(day, rng),
         )
 
     past_due = task.due_date < today

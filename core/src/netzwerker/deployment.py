@@ -27,6 +27,7 @@ from netzwerker.contributions import (
     WorkingField,
 )
 from netzwerker.db import make_engine, normalise_url
+from netzwerker.domain.users.permissions import Permission
 from netzwerker.plugins import call_each, call_impl, load_plugins
 from netzwerker.structuring import InvalidInput, Problem, make_converter, structure
 from netzwerker.workflow import Workflow
@@ -59,6 +60,7 @@ class Registry:
     workflows: dict[str, Contributed[Workflow]] = attrs.Factory(dict)
     navigation: dict[str, Contributed[NavigationEntry]] = attrs.Factory(dict)
     data_sections: dict[str, Contributed[DataSection]] = attrs.Factory(dict)
+    permissions: dict[str, Contributed[Permission]] = attrs.Factory(dict)
 
     def contributions_of(self, source: str) -> dict[str, list[str]]:
         """What one source contributes, per kind of contribution: for ``netzwerker plugins``."""
@@ -77,6 +79,7 @@ _REGISTRY_HOOKS = {
     "workflows": ("register_workflows", "workflow"),
     "navigation": ("register_navigation", "navigation entry"),
     "data_sections": ("register_data_sections", "data section"),
+    "permissions": ("register_permissions", "permission"),
 }
 
 

@@ -157,6 +157,7 @@ def workflow_cases(
             session,
             InstanceFilter(workflow=key, states=states, overdue=True if overdue else None),
             today=today,
+            actor=cli_actor(),
             limit=limit,
         )
     for instance in page:
@@ -175,7 +176,7 @@ def workflow_history(deployment: str, instance_id: int) -> None:
 
     loaded = open_deployment(deployment)
     with loaded.session() as session:
-        for event in instance_history(session, instance_id):
+        for event in instance_history(session, instance_id, actor=cli_actor()):
             why = f"  ({event.reason})" if event.reason else ""
             move = f"{event.action} → {event.to_state}"
             click.echo(f"{event.at:%Y-%m-%d %H:%M}  {event.actor:<20} {move}{why}")

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from netzwerker.deployment import Deployment
     from netzwerker.domain.cases.models import Referral
     from netzwerker.domain.tasks.models import Task, TaskEvent
+    from netzwerker.domain.users.permissions import Permission
     from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
     from netzwerker.workflow import Workflow
 
@@ -232,6 +233,34 @@ def register_workflows(deployment: Deployment) -> list[Workflow]:
                 transitions=[Transition("arrive", ["requested"], "arrived"),
                              Transition("close", ["requested", "arrived"], "closed")],
             )]
+    """
+
+
+@hookspec
+def register_permissions(deployment: Deployment) -> list[Permission]:
+    """The permissions this plugin's services ask: which roles may do each of its actions.
+
+    Called when a deployment is loaded; the core's and every enabled plugin's permissions
+    make one matrix (``netzwerker permissions`` prints it, a test walks every route against
+    it). A plugin's service calls :func:`netzwerker.domain.users.permissions.authorize` with
+    its own permission before it changes anything; routes and pages only translate the
+    :class:`netzwerker.errors.Forbidden` it raises. Prefix the keys with the plugin's name.
+
+    :returns: a list of :class:`netzwerker.domain.users.permissions.Permission`.
+
+    Example::
+
+        from netzwerker.domain.users.permissions import MANAGERS, Permission
+
+        RECORD_TRAINING = Permission("health.training", "record trainings", MANAGERS)
+
+        @hookimpl
+        def register_permissions():
+            return [RECORD_TRAINING]
+
+        def add_training(session, draft, *, actor):
+            authorize(actor, RECORD_TRAINING)
+            ...
     """
 
 

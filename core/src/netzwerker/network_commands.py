@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from netzwerker.cli import date_option_type, deployment_argument, open_deployment
+from netzwerker.cli import cli_actor, date_option_type, deployment_argument, open_deployment
 from netzwerker.tables import to_csv
 
 
@@ -202,7 +202,9 @@ def conference_export(deployment: str, key: str, kind: str) -> None:
         conference_id = session.scalar(select(Conference.id).where(Conference.key == key))
         if conference_id is None:
             raise NotFound("conference", key)
-        rows = export_rows(session, conference_id, kind, loaded.config.deployment.timezone)
+        rows = export_rows(
+            session, conference_id, kind, loaded.config.deployment.timezone, actor=cli_actor()
+        )
     click.echo(to_csv(EXPORTS[kind], rows), nl=False)
 
 

@@ -14,6 +14,7 @@
   token per role (``api.get(path, as_="partner_member")``).
 * ``snapshot(deployment)``: every row of every table, to assert that a refused request
   changed nothing.
+* ``OPERATOR``: who a test's set-up acts as when it calls a service (an admin's rights).
 
 Hypothesis runs under the profile ``netzwerker``, without deadlines: CI machines are shared,
 and a property is about what the code does, not how fast a machine does it. A test that
@@ -44,14 +45,18 @@ from netzwerker.db import normalise_url
 from netzwerker.deployment import Deployment, load
 from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.partners.models import Partner, Person
+from netzwerker.domain.users.permissions import Actor
 
 try:
     from hypothesis import settings as hypothesis_settings
 except ImportError:  # a plugin's tests may not use hypothesis at all
     pass
 else:
-    hypothesis_settings.register_profile("netzwerker")
+    hypothesis_settings.register_profile("netzwerker", deadline=None)
     hypothesis_settings.load_profile("netzwerker")
+
+#: Who a test's set-up acts as when it calls a service: an operator, with an admin's rights.
+OPERATOR = Actor.operator("test")
 
 MINIMAL_CONFIG = """
 [deployment]
@@ -350,7 +355,7 @@ def add_test_users(session: Session, password: str | None = None) -> dict[str, A
             partner=partners.get(name),
             password=password,
         )
-        users[name] = add_user(session, draft, actor="test")
+        users[name] = add_user(session, draft, actor=OPERATOR)
     return users
 
 
@@ -395,7 +400,7 @@ def api(deployment: Deployment) -> Iterator[Api]:
     with deployment.transaction() as session:
         network = sample_network(session)
         tokens = {
-            name: create_token(session, user, "test", actor="test").secret
+            name: create_token(session, user, "test", actor=OPERATOR).secret
             for name, user in add_test_users(session).items()
         }
         task = create_task(

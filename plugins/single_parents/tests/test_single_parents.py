@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from netzwerker.cli import cli
 from netzwerker.domain.partners.models import Person
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.testing import check_workflow_walks, snapshot
 from netzwerker_single_parents.settings import SingleParentsSettings
 from netzwerker_single_parents.workflows import coaching
@@ -84,7 +85,10 @@ def test_a_flagging_deployment_takes_the_household_and_flags_it(make_deployment)
         coach = sample_network(session).coordinator
         flags = [
             services.add_household(
-                session, deployment, services.HouseholdDraft(f"BG-{n}", coach.id), actor="t"
+                session,
+                deployment,
+                services.HouseholdDraft(f"BG-{n}", coach.id),
+                actor=Actor.operator("t"),
             ).over_caseload
             for n in range(3)
         ]

@@ -1,15 +1,19 @@
-"""Checks that a record names partners and working fields that exist and are active.
+"""The records others refer to: checks that a record names partners and working fields that
+exist and are active (one wording for every refusal), and the choices a form offers of them.
 
-Tasks, workflow cases and projects all refer to them; one wording for every refusal.
+Tasks, workflow runs, projects and most network records refer to them.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from netzwerker.domain.fields.models import WorkingFieldRecord
+from netzwerker.domain.fields.services import working_fields
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.errors import NotFound, Problem, require_version
 
@@ -56,3 +60,23 @@ def fetch(
         raise NotFound(kind, ident)
     require_version(kind, ident, getattr(found, "version", None), expected_version)
     return found
+
+
+def field_choices(session: Session) -> list[tuple[str, str]]:
+    """Working fields as ``(key, name)``, by name."""
+    return sorted(((f.key, f.name) for f in working_fields(session)), key=lambda f: f[1])
+
+
+def partner_choices(session: Session) -> list[tuple[int, str]]:
+    """Active partners as ``(id, name)``, by name."""
+    query = sa.select(Partner.id, Partner.name).where(Partner.active).order_by(Partner.name)
+    return [(row[0], row[1]) for row in session.execute(query)]
+
+
+def names(session: Session, model: Any, ids: Iterable[int | None]) -> dict[int, str]:
+    """``{id: name}`` of the records of ``model`` (a partner, a person…) with these ids."""
+    wanted = {ident for ident in ids if ident is not None}
+    if not wanted:
+        return {}
+    query = sa.select(model.id, model.name).where(model.id.in_(wanted))
+    return {row[0]: row[1] for row in session.execute(query)}

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from netzwerker.deployment import Deployment
-from netzwerker.domain.users.services import Actor
+from netzwerker.domain.users.permissions import Actor
 
 #: The deployment the app serves (``app.state.deployment``).
 CurrentDeployment = NamedDependency[Deployment]

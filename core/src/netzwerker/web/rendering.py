@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from netzwerker.contributions import NavigationEntry
-from netzwerker.domain.users.services import Actor
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.web.i18n import mark
 
 #: Where the app keeps the interface's translations (``app.state``).

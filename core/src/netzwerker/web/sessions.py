@@ -28,7 +28,7 @@ from litestar.types import Empty, Message, ScopeSession
 from netzwerker.clock import utcnow
 from netzwerker.deployment import Deployment
 from netzwerker.domain.users.models import User
-from netzwerker.domain.users.services import Actor
+from netzwerker.domain.users.permissions import Actor
 
 #: The environment variable that may hold the secret signing the CSRF tokens.
 SECRET_VARIABLE = "NETZWERKER_SECRET_KEY"

@@ -8,11 +8,11 @@ import attrs
 from litestar import get, post
 from litestar.params import JSONBody
 
-from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
-from netzwerker_health.services import TrainingDraft, add_training, trainings
+from netzwerker_health.services import RECORD_TRAINING, TrainingDraft, add_training, trainings
 
 
 @attrs.frozen
@@ -39,11 +39,11 @@ def list_trainings(deployment: CurrentDeployment) -> list[TrainingOut]:
     dto=bodies.Body[TrainingDraft],
     return_dto=None,
     sync_to_thread=False,
+    guards=permitted(RECORD_TRAINING),
 )
 def create_training(
     data: JSONBody[TrainingDraft], deployment: CurrentDeployment, actor: CurrentActor
 ) -> TrainingOut:
     """Record a training (coordinators)."""
-    permissions.require_manager(actor, "record trainings")
     with deployment.transaction() as session:
-        return TrainingOut.of(add_training(session, data, actor=actor.username))
+        return TrainingOut.of(add_training(session, data, actor=actor))

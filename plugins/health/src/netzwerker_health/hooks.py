@@ -16,9 +16,11 @@ from netzwerker.contributions import (
     WorkingField,
 )
 from netzwerker.deployment import Deployment
+from netzwerker.domain.users.permissions import Permission
 from netzwerker.workflow import Workflow
 from netzwerker_health import indicators
 from netzwerker_health.projects import PROJECT_TYPES
+from netzwerker_health.services import RECORD_TRAINING
 from netzwerker_health.settings import HealthSettings
 from netzwerker_health.workflows import addiction_chain
 
@@ -83,6 +85,11 @@ def register_project_types() -> list[ProjectType]:
 @hookimpl
 def register_workflows(deployment: Deployment) -> list[Workflow]:
     return [addiction_chain(_settings(deployment))]
+
+
+@hookimpl
+def register_permissions() -> list[Permission]:
+    return [RECORD_TRAINING]
 
 
 @hookimpl

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.partners.services import get_partner
+from netzwerker.domain.users.permissions import MANAGERS, Actor, Permission, authorize
 from netzwerker.errors import InvalidInput, NotFound, Problem
 from netzwerker.validators import not_negative
 from netzwerker_health.models import HealthTraining
@@ -26,7 +27,13 @@ class TrainingDraft:
     trainer: str | None = None
 
 
-def add_training(session: Session, draft: TrainingDraft, *, actor: str) -> HealthTraining:
+#: Who records the staff trainings on health topics.
+RECORD_TRAINING = Permission("health.training", "record trainings", MANAGERS)
+
+
+def add_training(session: Session, draft: TrainingDraft, *, actor: Actor) -> HealthTraining:
+    """Record a staff training (``health.training``)."""
+    authorize(actor, RECORD_TRAINING)
     if not draft.title.strip():
         raise InvalidInput([Problem("title", "must not be empty")])
     trainer_id = None
@@ -47,7 +54,7 @@ def add_training(session: Session, draft: TrainingDraft, *, actor: str) -> Healt
     session.flush()
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="health.training.create",
         object_type="health_training",
         object_id=training.id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from netzwerker.cli import deployment_argument, fail, open_deployment
+from netzwerker.cli import cli_actor, deployment_argument, fail, open_deployment
 from netzwerker.errors import InvalidInput, Refused
 from netzwerker_single_parents import services
 
@@ -24,7 +24,6 @@ def add_household(
     deployment: str, reference: str, coach_person_id: int, town: str, children: int
 ) -> None:
     """Take a household (by its reference, never a name) into coaching."""
-    from netzwerker.cli import cli_actor
 
     loaded = open_deployment(deployment)
     draft = services.HouseholdDraft(reference, coach_person_id, town, children)
@@ -45,6 +44,6 @@ def caseloads(deployment: str) -> None:
     """Households per coach against the limit."""
     loaded = open_deployment(deployment)
     with loaded.session() as session:
-        for load in services.caseloads(session, loaded):
+        for load in services.caseloads(session, loaded, actor=cli_actor()):
             mark = "  ÜBER DER GRENZE" if load.over else ""
             click.echo(f"{load.coach:<30} {load.households:>3} / {load.limit}{mark}")

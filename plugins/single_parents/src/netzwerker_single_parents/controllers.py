@@ -9,9 +9,9 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from netzwerker.domain.indicators.services import period_of
-from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, From, To
 from netzwerker_single_parents import services
 from netzwerker_single_parents.services import BarrierDraft, HouseholdDraft, SponsorshipDraft
@@ -85,27 +85,31 @@ class SingleParentsController(Controller):
         actor: CurrentActor,
         coach_person_id: FromQuery[int | None] = None,
     ) -> list[HouseholdOut]:
-        permissions.require_staff(actor, "see households")
         with deployment.session() as session:
-            return [HouseholdOut.of(h) for h in services.households(session, coach_person_id)]
+            found = services.households(session, actor=actor, coach_person_id=coach_person_id)
+            return [HouseholdOut.of(household) for household in found]
 
-    @post("/households", dto=bodies.Body[HouseholdDraft], return_dto=None, sync_to_thread=False)
+    @post(
+        "/households",
+        dto=bodies.Body[HouseholdDraft],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(services.KEEP_COACHING),
+    )
     def add_household(
         self, data: JSONBody[HouseholdDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> HouseholdOut:
         """Take a household into coaching (refused or flagged beyond the caseload limit)."""
-        permissions.require_manager(actor, "take households into coaching")
         with deployment.transaction() as session:
-            household = services.add_household(session, deployment, data, actor=actor.username)
+            household = services.add_household(session, deployment, data, actor=actor)
             return HouseholdOut.of(household)
 
     @get("/caseloads", sync_to_thread=False, summary="Households per coach against the limit")
     def caseloads(self, deployment: CurrentDeployment, actor: CurrentActor) -> list[CaseloadOut]:
-        permissions.require_staff(actor, "see caseloads")
         with deployment.session() as session:
             return [
                 CaseloadOut(c.coach_person_id, c.coach, c.households, c.limit, c.over)
-                for c in services.caseloads(session, deployment)
+                for c in services.caseloads(session, deployment, actor=actor)
             ]
 
     @post(
@@ -113,6 +117,7 @@ class SingleParentsController(Controller):
         dto=bodies.Body[SponsorshipDraft],
         return_dto=None,
         sync_to_thread=False,
+        guards=permitted(services.KEEP_COACHING),
     )
     def add_sponsorship(
         self,
@@ -121,15 +126,16 @@ class SingleParentsController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> SponsorshipOut:
-        permissions.require_manager(actor, "record sponsorships")
         with deployment.transaction() as session:
-            return SponsorshipOut.of(services.add_sponsorship(session, household_id, data))
+            sponsorship = services.add_sponsorship(session, household_id, data, actor=actor)
+            return SponsorshipOut.of(sponsorship)
 
     @post(
         "/households/{household_id:int}/barriers",
         dto=bodies.Body[BarrierDraft],
         return_dto=None,
         sync_to_thread=False,
+        guards=permitted(services.KEEP_COACHING),
     )
     def add_barrier(
         self,
@@ -138,9 +144,8 @@ class SingleParentsController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> BarrierOut:
-        permissions.require_manager(actor, "record barriers")
         with deployment.transaction() as session:
-            return BarrierOut.of(services.add_barrier(session, household_id, data))
+            return BarrierOut.of(services.add_barrier(session, household_id, data, actor=actor))
 
     @post(
         "/households/{household_id:int}/left-benefits",
@@ -148,6 +153,7 @@ class SingleParentsController(Controller):
         return_dto=None,
         sync_to_thread=False,
         status_code=200,
+        guards=permitted(services.KEEP_COACHING),
     )
     def left_benefits(
         self,
@@ -156,11 +162,8 @@ class SingleParentsController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> HouseholdOut:
-        permissions.require_manager(actor, "record an exit from benefits")
         with deployment.transaction() as session:
-            household = services.leave_benefits(
-                session, household_id, data.on, actor=actor.username
-            )
+            household = services.leave_benefits(session, household_id, data.on, actor=actor)
             return HouseholdOut.of(household)
 
     @get("/barriers", sync_to_thread=False, summary="Access barriers found, per kind")
@@ -171,10 +174,11 @@ class SingleParentsController(Controller):
         start: From = None,
         end: To = None,
     ) -> list[BarrierCountOut]:
-        permissions.require_staff(actor, "see barriers")
         period = period_of(start, end, deployment.today())
         with deployment.session() as session:
             return [
                 BarrierCountOut(kind, count)
-                for kind, count in services.barriers_by_kind(session, period.start, period.end)
+                for kind, count in services.barriers_by_kind(
+                    session, period.start, period.end, actor=actor
+                )
             ]

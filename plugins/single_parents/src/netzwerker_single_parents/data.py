@@ -35,8 +35,8 @@ def load_household(loader: Loader, entry: dict[str, Any]) -> None:
     session = loader.session
     household = services.add_household(session, loader.deployment, draft, actor=loader.actor)
     for sponsorship in sponsorships:
-        services.add_sponsorship(session, household.id, sponsorship)
+        services.add_sponsorship(session, household.id, sponsorship, actor=loader.actor)
     for barrier in barriers:
-        services.add_barrier(session, household.id, barrier)
+        services.add_barrier(session, household.id, barrier, actor=loader.actor)
     if left_on is not None:
         services.leave_benefits(session, household.id, left_on, actor=loader.actor)

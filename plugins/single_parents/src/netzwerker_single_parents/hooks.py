@@ -18,8 +18,9 @@ from netzwerker.contributions import (
     WorkingField,
 )
 from netzwerker.deployment import Deployment
+from netzwerker.domain.users.permissions import Permission
 from netzwerker.workflow import Workflow
-from netzwerker_single_parents import indicators
+from netzwerker_single_parents import indicators, services
 from netzwerker_single_parents.settings import SingleParentsSettings
 from netzwerker_single_parents.workflows import coaching
 
@@ -98,6 +99,11 @@ def register_workflows(deployment: Deployment) -> list[Workflow]:
 @hookimpl
 def register_indicators(deployment: Deployment) -> list[Indicator]:
     return indicators.indicators(_settings(deployment))
+
+
+@hookimpl
+def register_permissions() -> list[Permission]:
+    return [services.SEE_COACHING, services.KEEP_COACHING]
 
 
 @hookimpl

@@ -7,7 +7,6 @@ from typing import Any
 from litestar import Request, get
 from litestar.response import Template
 
-from netzwerker.domain.users import permissions
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 from netzwerker.web.rendering import page
 from netzwerker_single_parents import services
@@ -17,8 +16,7 @@ from netzwerker_single_parents import services
 def caseload_page(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
 ) -> Template:
-    permissions.require_staff(actor, "see the coaches' caseloads")
     with deployment.session() as session:
-        rows = services.caseloads(session, deployment)
+        rows = services.caseloads(session, deployment, actor=actor)
     limit = services.settings_of(deployment).max_households_per_coach
     return page(request, "single_parents/caseloads.html", rows=rows, limit=limit)

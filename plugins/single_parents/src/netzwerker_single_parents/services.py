@@ -15,6 +15,7 @@ from netzwerker.domain.audit.services import record
 from netzwerker.domain.cases import services as cases
 from netzwerker.domain.cases.models import Case
 from netzwerker.domain.partners.models import Person
+from netzwerker.domain.users.permissions import MANAGERS, STAFF, Actor, Permission, authorize
 from netzwerker.domain.workflows.services import InstanceDraft, start_instance
 from netzwerker.errors import InvalidInput, NotFound, Problem, Refused
 from netzwerker.validators import not_negative
@@ -75,12 +76,23 @@ class Caseload:
         return self.households > self.limit
 
 
+#: The coaching records are for the jobcenter's own people (coordinators are the coaches'
+#: colleagues, viewers read), not for other partners.
+SEE_COACHING = Permission("single_parents.read", "see households, caseloads and barriers", STAFF)
+KEEP_COACHING = Permission(
+    "single_parents.keep",
+    "take households into coaching and record their sponsorships, barriers and exits",
+    MANAGERS,
+)
+
+
 def settings_of(deployment: Deployment) -> SingleParentsSettings:
     return deployment.plugin_settings("single_parents") or SingleParentsSettings()
 
 
-def caseloads(session: Session, deployment: Deployment) -> list[Caseload]:
+def caseloads(session: Session, deployment: Deployment, *, actor: Actor) -> list[Caseload]:
     """The coaches' open cases, from the core's caseloads, against the plugin's limit."""
+    authorize(actor, SEE_COACHING)
     limit = settings_of(deployment).max_households_per_coach
     loads = cases.caseloads(session, role=cases.WorkerRole.COACH)
     return sorted(
@@ -90,9 +102,10 @@ def caseloads(session: Session, deployment: Deployment) -> list[Caseload]:
 
 
 def add_household(
-    session: Session, deployment: Deployment, draft: HouseholdDraft, *, actor: str
+    session: Session, deployment: Deployment, draft: HouseholdDraft, *, actor: Actor
 ) -> Household:
     """Take a household into coaching; a coach at the caseload limit is refused or flagged."""
+    authorize(actor, KEEP_COACHING)
     settings = settings_of(deployment)
     problems = []
     if not draft.reference.strip():
@@ -147,7 +160,7 @@ def add_household(
     session.flush()
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="single_parents.household.create",
         object_type="single_parents_household",
         object_id=household.id,
@@ -163,14 +176,20 @@ def get_household(session: Session, household_id: int) -> Household:
     return household
 
 
-def households(session: Session, coach_person_id: int | None = None) -> list[Household]:
+def households(
+    session: Session, *, actor: Actor, coach_person_id: int | None = None
+) -> list[Household]:
+    authorize(actor, SEE_COACHING)
     query = select(Household).order_by(Household.reference)
     if coach_person_id is not None:
         query = query.where(Household.coach_person_id == coach_person_id)
     return list(session.exec(query))
 
 
-def add_sponsorship(session: Session, household_id: int, draft: SponsorshipDraft) -> Sponsorship:
+def add_sponsorship(
+    session: Session, household_id: int, draft: SponsorshipDraft, *, actor: Actor
+) -> Sponsorship:
+    authorize(actor, KEEP_COACHING)
     get_household(session, household_id)
     if not draft.sponsor.strip():
         raise InvalidInput([Problem("sponsor", "must not be empty")])
@@ -180,7 +199,10 @@ def add_sponsorship(session: Session, household_id: int, draft: SponsorshipDraft
     return sponsorship
 
 
-def add_barrier(session: Session, household_id: int, draft: BarrierDraft) -> Barrier:
+def add_barrier(
+    session: Session, household_id: int, draft: BarrierDraft, *, actor: Actor
+) -> Barrier:
+    authorize(actor, KEEP_COACHING)
     get_household(session, household_id)
     barrier = Barrier(
         household_id=household_id,
@@ -194,7 +216,10 @@ def add_barrier(session: Session, household_id: int, draft: BarrierDraft) -> Bar
     return barrier
 
 
-def barriers_by_kind(session: Session, start: date, end: date) -> list[tuple[str, int]]:
+def barriers_by_kind(
+    session: Session, start: date, end: date, *, actor: Actor
+) -> list[tuple[str, int]]:
+    authorize(actor, SEE_COACHING)
     rows = session.execute(
         select(Barrier.kind, sa.func.count(Barrier.id))
         .where(Barrier.noted_on.between(start, end))  # type: ignore[attr-defined]
@@ -204,13 +229,14 @@ def barriers_by_kind(session: Session, start: date, end: date) -> list[tuple[str
     return [(kind, count) for kind, count in rows]
 
 
-def leave_benefits(session: Session, household_id: int, on: date, *, actor: str) -> Household:
+def leave_benefits(session: Session, household_id: int, on: date, *, actor: Actor) -> Household:
     """The household no longer needs basic income (the goal of the coaching)."""
+    authorize(actor, KEEP_COACHING)
     household = get_household(session, household_id)
     household.left_benefits_on = on
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="single_parents.household.left_benefits",
         object_type="single_parents_household",
         object_id=household_id,

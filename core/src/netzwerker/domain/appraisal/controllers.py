@@ -26,6 +26,7 @@ from netzwerker.domain.appraisal.services import (
 )
 from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 
 
@@ -99,6 +100,7 @@ class AppraisalController(Controller):
         return_dto=None,
         sync_to_thread=False,
         status_code=201,
+        guards=permitted(permissions.APPRAISAL_RATE),
     )
     def rate(
         self,
@@ -109,7 +111,6 @@ class AppraisalController(Controller):
         actor: CurrentActor,
     ) -> RatedOut:
         """Rate an offer's quality or a proposed measure's priority (coordinators)."""
-        permissions.require_manager(actor, "rate offers and measures")
         with deployment.transaction() as session:
             saved = rate(
                 session,
@@ -118,7 +119,7 @@ class AppraisalController(Controller):
                 subject_id,
                 data,
                 today=deployment.today(),
-                actor=actor.username,
+                actor=actor,
             )
         return RatedOut(subject, subject_id, [rating.criterion for rating in saved])
 
@@ -132,14 +133,19 @@ class AppraisalController(Controller):
         with deployment.session() as session:
             return resources(session, by=by, year=year)
 
-    @post("/resources", dto=bodies.Body[ResourceDraft], return_dto=None, sync_to_thread=False)
+    @post(
+        "/resources",
+        dto=bodies.Body[ResourceDraft],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.APPRAISAL_RESOURCES),
+    )
     def spend(
         self, data: JSONBody[ResourceDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> SpentOut:
         """Record what a provider spends on an offer in a year (coordinators)."""
-        permissions.require_manager(actor, "record resources")
         with deployment.transaction() as session:
-            row = spend(session, data, actor=actor.username)
+            row = spend(session, data, actor=actor)
             return SpentOut(
                 row.offer_id, row.partner_id, row.year, row.money, row.staff_hours, row.source
             )

@@ -29,6 +29,8 @@ from netzwerker.domain.partners.models import Partner
 from netzwerker.domain.projects.models import Project, ProjectPartner
 from netzwerker.domain.projects.services import project_state
 from netzwerker.domain.references import fetch, partner_problems
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.domain.workflows.models import WorkflowInstance
 from netzwerker.errors import InvalidInput, Problem, Refused
 from netzwerker.validators import not_negative
@@ -121,10 +123,11 @@ def rate(
     ratings: Sequence[RatingDraft],
     *,
     today: date,
-    actor: str,
+    actor: Actor,
 ) -> list[Rating]:
     """Record scores of an offer or a proposed measure; a criterion rated again on the same
     day replaces that day's score."""
+    permissions.authorize(actor, permissions.APPRAISAL_RATE)
     scheme = scheme_of(deployment, subject)
     rated = fetch(session, _subject_model(subject), subject_id, subject.value)
     if subject is Subject.PROJECT:
@@ -159,15 +162,15 @@ def rate(
             criterion=rating.criterion,
             rated_on=rated_on,
             score=rating.score,
-            rated_by=actor,
+            rated_by=actor.username,
         )
-        row.score, row.note, row.rated_by = rating.score, rating.note, actor
+        row.score, row.note, row.rated_by = rating.score, rating.note, actor.username
         session.add(row)
         saved.append(row)
     session.flush()
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action=f"{subject.value}.rate",
         object_type=subject.value,
         object_id=subject_id,
@@ -272,9 +275,10 @@ def priorities(session: Session, deployment: Deployment) -> list[Appraisal]:
     )
 
 
-def spend(session: Session, draft: ResourceDraft, *, actor: str) -> OfferResource:
+def spend(session: Session, draft: ResourceDraft, *, actor: Actor) -> OfferResource:
     """Record what a provider spends on an offer in a year; the same provider, year and
     source again replaces the figures."""
+    permissions.authorize(actor, permissions.APPRAISAL_RESOURCES)
     offer = fetch(session, Offer, draft.offer_id, "offer")
     partner_id = draft.partner_id or offer.partner_id
     problems = partner_problems(session, partner_id, "partner_id")
@@ -294,15 +298,15 @@ def spend(session: Session, draft: ResourceDraft, *, actor: str) -> OfferResourc
         partner_id=partner_id,
         year=draft.year,
         source=draft.source,
-        recorded_by=actor,
+        recorded_by=actor.username,
     )
     row.money, row.staff_hours, row.note = draft.money, draft.staff_hours, draft.note
-    row.recorded_by = actor
+    row.recorded_by = actor.username
     session.add(row)
     session.flush()
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="offer.resources",
         object_type="offer",
         object_id=offer.id,

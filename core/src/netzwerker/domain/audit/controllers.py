@@ -10,7 +10,6 @@ from litestar import get
 from litestar.params import FromQuery, QueryParameter
 
 from netzwerker.domain.audit.services import audit_log
-from netzwerker.domain.users import permissions
 from netzwerker.http.answers import Answer
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 
@@ -35,9 +34,13 @@ def read_audit_log(
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     offset: Annotated[int, QueryParameter(ge=0)] = 0,
 ) -> list[AuditEventOut]:
-    permissions.require_manager(actor, "read the audit log")
     with deployment.session() as session:
         events = audit_log(
-            session, object_type=object_type, object_id=object_id, limit=limit, offset=offset
+            session,
+            actor=actor,
+            object_type=object_type,
+            object_id=object_id,
+            limit=limit,
+            offset=offset,
         )
         return [AuditEventOut.of(event) for event in events]

@@ -8,6 +8,8 @@ from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
 from netzwerker.domain.audit.models import AuditEvent
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 
 
 def record(
@@ -35,12 +37,14 @@ def record(
 def audit_log(
     session: Session,
     *,
+    actor: Actor,
     object_type: str | None = None,
     object_id: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> list[AuditEvent]:
-    """Entries, newest first."""
+    """Entries, newest first (``audit.read``)."""
+    permissions.authorize(actor, permissions.AUDIT_READ)
     query = select(AuditEvent)
     if object_type is not None:
         query = query.where(AuditEvent.object_type == object_type)

@@ -20,16 +20,16 @@ from netzwerker.domain.cases.referrals import (
     ReferralFilter,
     ReferralMove,
     find_referrals,
-    get_referral,
     move_referral,
+    readable_referral,
     send_referral,
+    step_permission,
 )
 from netzwerker.domain.users import permissions
-from netzwerker.domain.users.models import Role
-from netzwerker.errors import Forbidden
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update, versioned
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 
 
@@ -169,22 +169,26 @@ class CaseController(Controller):
         case_filter = cases.CaseFilter(
             working_field, target_group, person_id, partner_id, open, pseudonym
         )
-        visible = permissions.case_visibility(actor)
         with deployment.session() as session:
             found, total = cases.find_cases(
-                session, case_filter, visible=visible, limit=limit, offset=offset
+                session, case_filter, actor=actor, limit=limit, offset=offset
             )
             items = case_answers(session, found)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[cases.CaseDraft], return_dto=None, sync_to_thread=False)
+    @post(
+        "/",
+        dto=bodies.Body[cases.CaseDraft],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.CASE_OPEN),
+    )
     def create(
         self, data: JSONBody[cases.CaseDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[CaseOut]:
         """Open a case under a pseudonym (coordinators); never a name or an address."""
-        permissions.require_manager(actor, "open cases")
         with deployment.transaction() as session:
-            case = cases.create_case(session, data, today=deployment.today(), actor=actor.username)
+            case = cases.create_case(session, data, today=deployment.today(), actor=actor)
             body = case_answers(session, [case])[0]
         return versioned(body, 201)
 
@@ -193,9 +197,8 @@ class CaseController(Controller):
         self, case_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[CaseOut]:
         with deployment.session() as session:
-            body = case_answers(
-                session, [permissions.readable_case(session, actor, case_id, deployment.today())]
-            )
+            case = cases.readable_case(session, case_id, actor=actor, today=deployment.today())
+            body = case_answers(session, [case])
         return versioned(body[0])
 
     @patch(
@@ -203,6 +206,7 @@ class CaseController(Controller):
         dto=bodies.Changes[cases.CaseChanges],
         return_dto=None,
         sync_to_thread=False,
+        guards=permitted(permissions.CASE_CHANGE),
     )
     def update(
         self,
@@ -211,10 +215,9 @@ class CaseController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> Response[CaseOut]:
-        permissions.require_manager(actor, "change cases")
         with deployment.transaction() as session:
             case = cases.update_case(
-                session, case_id, data.values, actor=actor.username, expected_version=data.version
+                session, case_id, data.values, actor=actor, expected_version=data.version
             )
             body = case_answers(session, [case])[0]
         return versioned(body)
@@ -225,6 +228,7 @@ class CaseController(Controller):
         return_dto=None,
         sync_to_thread=False,
         summary="A coach or scout takes the case on",
+        guards=permitted(permissions.CASE_ASSIGN),
     )
     def assign(
         self,
@@ -233,10 +237,9 @@ class CaseController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> WorkerOut:
-        permissions.require_manager(actor, "assign coaches and scouts")
         with deployment.transaction() as session:
             worker: CaseWorker = cases.assign_worker(
-                session, case_id, data, today=deployment.today(), actor=actor.username
+                session, case_id, data, today=deployment.today(), actor=actor
             )
             return WorkerOut.of(worker)
 
@@ -247,6 +250,7 @@ class CaseController(Controller):
         sync_to_thread=False,
         status_code=200,
         summary="A coach or scout leaves the case",
+        guards=permitted(permissions.CASE_ASSIGN),
     )
     def unassign(
         self,
@@ -256,21 +260,18 @@ class CaseController(Controller):
         actor: CurrentActor,
         data: JSONBody[WorkerEnd | None] = None,
     ) -> WorkerOut:
-        permissions.require_manager(actor, "end assignments")
         until = (data.until if data else None) or deployment.today()
         with deployment.transaction() as session:
-            worker = cases.end_assignment(
-                session, case_id, worker_id, until=until, actor=actor.username
-            )
+            worker = cases.end_assignment(session, case_id, worker_id, until=until, actor=actor)
             return WorkerOut.of(worker)
 
     @get("/{case_id:int}/identity", sync_to_thread=False, summary="Direct identifiers (audited)")
     def read_identity(
         self, case_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> IdentityOut | None:
-        permissions.require_identity_reader(actor, deployment.config.privacy.identity_readers)
+        readers = deployment.config.privacy.identity_readers
         with deployment.transaction() as session:
-            identity = cases.read_identity(session, case_id, actor=actor.username)
+            identity = cases.read_identity(session, case_id, actor=actor, readers=readers)
             return IdentityOut(**_identity_values(identity)) if identity else None
 
     @put(
@@ -279,6 +280,7 @@ class CaseController(Controller):
         return_dto=None,
         sync_to_thread=False,
         summary="Keep the direct identifiers of a case apart from it",
+        guards=permitted(permissions.CASE_CHANGE),
     )
     def write_identity(
         self,
@@ -287,22 +289,19 @@ class CaseController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> IdentityOut:
-        permissions.require_identity_reader(actor, deployment.config.privacy.identity_readers)
-        if actor.role is Role.VIEWER:
-            raise Forbidden("viewers change nothing")
+        readers = deployment.config.privacy.identity_readers
         with deployment.transaction() as session:
-            cases.set_identity(session, case_id, data, actor=actor.username)
+            cases.set_identity(session, case_id, data, actor=actor, readers=readers)
         return IdentityOut(**attrs.asdict(data))
 
     @get("/{case_id:int}/consents", sync_to_thread=False, summary="Every consent, revoked too")
     def consents(
         self, case_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> list[ConsentOut]:
-        permissions.require_staff(actor, "read consents")
         today = deployment.today()
         with deployment.session() as session:
-            cases.get_case(session, case_id)
-            return [_consent_out(c, today) for c in cases.consents_of(session, case_id)]
+            consents = cases.consents_of(session, case_id, actor=actor)
+            return [_consent_out(c, today) for c in consents]
 
     @post(
         "/{case_id:int}/consents",
@@ -310,6 +309,7 @@ class CaseController(Controller):
         return_dto=None,
         sync_to_thread=False,
         summary="Record a person's consent for a partner",
+        guards=permitted(permissions.CONSENT_RECORD),
     )
     def give_consent(
         self,
@@ -318,10 +318,9 @@ class CaseController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> Response[ConsentOut]:
-        permissions.require_manager(actor, "record consent")
         today = deployment.today()
         with deployment.transaction() as session:
-            consent = cases.give_consent(session, case_id, data, today=today, actor=actor.username)
+            consent = cases.give_consent(session, case_id, data, today=today, actor=actor)
             body = _consent_out(consent, today)
         return versioned(body, 201)
 
@@ -332,6 +331,7 @@ class CaseController(Controller):
         sync_to_thread=False,
         status_code=200,
         summary="Revoke a consent from today on",
+        guards=permitted(permissions.CONSENT_RECORD),
     )
     def revoke_consent(
         self,
@@ -341,7 +341,6 @@ class CaseController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> ConsentOut:
-        permissions.require_manager(actor, "record revocations")
         today = deployment.today()
         with deployment.transaction() as session:
             consent = cases.revoke_consent(
@@ -350,7 +349,7 @@ class CaseController(Controller):
                 consent_id,
                 reason=data.reason,
                 today=today,
-                actor=actor.username,
+                actor=actor,
                 expected_version=data.version,
             )
             return _consent_out(consent, today)
@@ -391,23 +390,26 @@ class ReferralController(Controller):
             tuple(status or ()),
             chain_instance_id,
         )
-        visible = permissions.referral_visibility(actor)
         with deployment.session() as session:
             found, total = find_referrals(
-                session, referral_filter, visible=visible, limit=limit, offset=offset
+                session, referral_filter, actor=actor, limit=limit, offset=offset
             )
             items = referral_answers(session, found)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[ReferralDraft], return_dto=None, sync_to_thread=False)
+    @post(
+        "/",
+        dto=bodies.Body[ReferralDraft],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.REFERRAL_SEND),
+    )
     def send(
         self, data: JSONBody[ReferralDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[ReferralOut]:
         """Refer a case to a partner; refused (409) without the person's consent."""
-        permissions.acting_partner(actor, data.from_partner_id, "refer cases")
         with deployment.transaction() as session:
-            permissions.readable_case(session, actor, data.case_id, deployment.today())
-            referral = send_referral(session, data, today=deployment.today(), actor=actor.username)
+            referral = send_referral(session, data, today=deployment.today(), actor=actor)
             body = referral_answers(session, [referral])[0]
         return versioned(body, 201)
 
@@ -416,8 +418,7 @@ class ReferralController(Controller):
         self, referral_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[ReferralOut]:
         with deployment.session() as session:
-            referral = get_referral(session, referral_id)
-            permissions.check_referral_party(actor, referral)
+            referral = readable_referral(session, referral_id, actor=actor)
             body = referral_answers(session, [referral])[0]
         return versioned(body)
 
@@ -428,6 +429,7 @@ class ReferralController(Controller):
         sync_to_thread=False,
         status_code=200,
         summary="accept, record_first_contact, close, decline (with reason), withdraw",
+        guards=permitted(lambda params: step_permission(params["action"])),
     )
     def move(
         self,
@@ -438,15 +440,13 @@ class ReferralController(Controller):
         data: JSONBody[ReferralMove | None] = None,
     ) -> Response[ReferralOut]:
         with deployment.transaction() as session:
-            referral = get_referral(session, referral_id)
-            permissions.check_referral_move(actor, referral, action)
             referral = move_referral(
                 session,
                 referral_id,
                 action,
                 data or ReferralMove(),
                 today=deployment.today(),
-                actor=actor.username,
+                actor=actor,
             )
             body = referral_answers(session, [referral])[0]
         return versioned(body)
@@ -470,8 +470,6 @@ def list_caseloads(
 ) -> list[CaseloadOut]:
     """Open cases per coach or scout and role, the most loaded first. Partner members see
     their own partner's people."""
-    if actor.role is Role.PARTNER_MEMBER:
-        partner_id = actor.partner_id
     with deployment.session() as session:
-        loads = cases.caseloads(session, partner_id=partner_id, role=role)
+        loads = cases.caseloads_for(session, actor=actor, partner_id=partner_id, role=role)
     return [CaseloadOut(**attrs.asdict(load)) for load in loads]

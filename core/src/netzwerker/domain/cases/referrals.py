@@ -20,10 +20,12 @@ from netzwerker.db import flush_or_conflict, page_of
 from netzwerker.deployment import emit
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.cases.models import Referral
-from netzwerker.domain.cases.services import DataCategory, get_case, require_consent
+from netzwerker.domain.cases.services import DataCategory, readable_case, require_consent
 from netzwerker.domain.catalogue.models import Offer
 from netzwerker.domain.references import fetch, partner_problems
-from netzwerker.errors import InvalidInput, Problem, Refused
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
+from netzwerker.errors import Forbidden, InvalidInput, Problem, Refused, require_version
 from netzwerker.workflow import Transition, Workflow
 
 REFERRAL_WORKFLOW = Workflow(
@@ -95,14 +97,16 @@ def send_referral(
     draft: ReferralDraft,
     *,
     today: date,
-    actor: str,
+    actor: Actor,
     now: datetime | None = None,
     chain_instance_id: int | None = None,
     step: int | None = None,
 ) -> Referral:
-    """Refer a case; refused without the person's consent for the receiving partner."""
+    """Refer a case (``referral.send``: a partner member for its own partner, a case it may
+    read); refused without the person's consent for the receiving partner."""
     now = now or utcnow()
-    case = get_case(session, draft.case_id)
+    permissions.authorize(actor, permissions.REFERRAL_SEND, partner_id=draft.from_partner_id)
+    case = readable_case(session, draft.case_id, actor=actor, today=today)
     problems = [
         *partner_problems(session, draft.from_partner_id, "from_partner_id"),
         *partner_problems(session, draft.to_partner_id, "to_partner_id"),
@@ -143,13 +147,13 @@ def send_referral(
         message=draft.message,
         status=REFERRAL_WORKFLOW.initial,
         sent_at=now,
-        sent_by=actor,
+        sent_by=actor.username,
     )
     session.add(referral)
     session.flush()
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="referral.send",
         object_type="referral",
         object_id=referral.id,
@@ -165,6 +169,39 @@ def get_referral(
     return fetch(session, Referral, referral_id, "referral", expected_version)
 
 
+def readable_referral(session: Session, referral_id: int, *, actor: Actor) -> Referral:
+    """A referral the actor may read (``referral.read``: a partner member one its partner
+    sent or received)."""
+    referral = get_referral(session, referral_id)
+    partner = permissions.own_partner(actor, permissions.REFERRAL_READ)
+    if partner is not None and partner not in (referral.from_partner_id, referral.to_partner_id):
+        raise Forbidden(f"referral {referral_id} does not concern your partner")
+    return referral
+
+
+def step_permission(action: str) -> permissions.Permission:
+    """The receiving partner takes a referral's steps; the referring one withdraws it."""
+    if action in RECEIVER_ACTIONS:
+        return permissions.REFERRAL_RECEIVE
+    return permissions.REFERRAL_WITHDRAW
+
+
+def side_partner(referral: Referral, action: str) -> int:
+    """The partner whose step ``action`` is."""
+    return referral.to_partner_id if action in RECEIVER_ACTIONS else referral.from_partner_id
+
+
+def referral_actions(actor: Actor, referral: Referral) -> list[Transition]:
+    """The steps the actor may take on a referral now."""
+    return [
+        transition
+        for transition in REFERRAL_WORKFLOW.allowed(referral.status)
+        if step_permission(transition.name).allows(
+            actor, partner_id=side_partner(referral, transition.name)
+        )
+    ]
+
+
 def move_referral(
     session: Session,
     referral_id: int,
@@ -172,13 +209,17 @@ def move_referral(
     request: ReferralMove,
     *,
     today: date,
-    actor: str,
+    actor: Actor,
     now: datetime | None = None,
 ) -> Referral:
-    """Accept, record the first contact, close, decline or withdraw a referral. Accepting
-    checks the consent again: it may have been revoked since the referral was sent."""
+    """Accept, record the first contact, close, decline or withdraw a referral
+    (``referral.receive``, ``referral.withdraw``: each side its own steps). Accepting checks
+    the consent again: it may have been revoked since the referral was sent."""
     now = now or utcnow()
-    referral = get_referral(session, referral_id, request.version)
+    referral = readable_referral(session, referral_id, actor=actor)
+    side = step_permission(action)
+    permissions.authorize(actor, side, partner_id=side_partner(referral, action))
+    require_version("referral", referral_id, referral.version, request.version)
     target = REFERRAL_WORKFLOW.apply(referral.status, action, reason=request.reason)
     if action == "accept":
         require_consent(
@@ -197,7 +238,7 @@ def move_referral(
         referral.outcome = request.outcome.strip()[:300]
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action=f"referral.{action}",
         object_type="referral",
         object_id=referral_id,
@@ -243,13 +284,16 @@ def find_referrals(
     session: Session,
     referral_filter: ReferralFilter,
     *,
-    visible: sa.ColumnElement[bool] | None = None,
+    actor: Actor,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[Referral], int]:
+    """A page of the referrals the actor may read (``referral.read``), newest first, and
+    how many match."""
     clauses = referral_filter.clauses()
-    if visible is not None:
-        clauses.append(visible)
+    partner = permissions.own_partner(actor, permissions.REFERRAL_READ)
+    if partner is not None:
+        clauses.append(involving(partner))
     return page_of(
         session,
         Referral,

@@ -29,6 +29,8 @@ from netzwerker.domain.cases.models import (
 )
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.references import fetch, field_problems, partner_problems, person_problems
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import InvalidInput, Problem, Refused
 from netzwerker.validators import not_blank
 
@@ -142,8 +144,9 @@ def _replace_target_groups(session: Session, case: Case, groups: Iterable[str]) 
 
 
 def create_case(
-    session: Session, draft: CaseDraft, *, today: date, actor: str, now: datetime | None = None
+    session: Session, draft: CaseDraft, *, today: date, actor: Actor, now: datetime | None = None
 ) -> Case:
+    permissions.authorize(actor, permissions.CASE_OPEN)
     now = now or utcnow()
     values = attrs.asdict(draft, recurse=False)
     problems = _case_problems(session, values)
@@ -160,7 +163,7 @@ def create_case(
         note=draft.note,
         opened_on=draft.opened_on or today,
         closed_on=draft.closed_on,
-        created_by=actor,
+        created_by=actor.username,
         created_at=now,
         updated_at=now,
     )
@@ -169,7 +172,9 @@ def create_case(
     _replace_target_groups(session, case, draft.target_groups)
     for worker in draft.workers:
         assign_worker(session, case.id, worker, today=today, actor=actor)  # type: ignore[arg-type]
-    record(session, actor=actor, action="case.create", object_type="case", object_id=case.id)
+    record(
+        session, actor=actor.username, action="case.create", object_type="case", object_id=case.id
+    )
     session.flush()
     return case
 
@@ -183,9 +188,10 @@ def update_case(
     case_id: int,
     changes: dict[str, Any],
     *,
-    actor: str,
+    actor: Actor,
     expected_version: int | None = None,
 ) -> Case:
+    permissions.authorize(actor, permissions.CASE_CHANGE)
     case = get_case(session, case_id, expected_version)
     current = {key: getattr(case, key) for key in EDITABLE if key != "target_groups"}
     current["target_groups"] = target_groups_of(session, [case_id])[case_id]
@@ -203,7 +209,7 @@ def update_case(
         _replace_target_groups(session, case, values["target_groups"])
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="case.update",
         object_type="case",
         object_id=case_id,
@@ -248,9 +254,10 @@ def workers_of(
 
 
 def assign_worker(
-    session: Session, case_id: int, draft: WorkerDraft, *, today: date, actor: str
+    session: Session, case_id: int, draft: WorkerDraft, *, today: date, actor: Actor
 ) -> CaseWorker:
     """A coach or scout takes the case on (once per person and role at a time)."""
+    permissions.authorize(actor, permissions.CASE_ASSIGN)
     case = get_case(session, case_id)
     problems = person_problems(session, draft.person_id, "person_id")
     if problems:
@@ -273,7 +280,7 @@ def assign_worker(
     session.add(worker)
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="case.assign",
         object_type="case",
         object_id=case_id,
@@ -284,8 +291,9 @@ def assign_worker(
 
 
 def end_assignment(
-    session: Session, case_id: int, worker_id: int, *, until: date, actor: str
+    session: Session, case_id: int, worker_id: int, *, until: date, actor: Actor
 ) -> CaseWorker:
+    permissions.authorize(actor, permissions.CASE_ASSIGN)
     worker = fetch(session, CaseWorker, worker_id, "case worker")
     if worker.case_id != case_id:
         raise Refused(f"case worker {worker_id} does not work on case {case_id}")
@@ -296,7 +304,7 @@ def end_assignment(
     worker.until = until
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="case.unassign",
         object_type="case",
         object_id=case_id,
@@ -360,21 +368,50 @@ def open_cases_of(session: Session, person_id: int, role: str | None = None) -> 
 # Identities -------------------------------------------------------------------------------
 
 
-def set_identity(session: Session, case_id: int, draft: IdentityDraft, *, actor: str) -> None:
+def identity_permission(readers: Iterable[str]) -> permissions.Permission:
+    """Who reads direct identifiers: the roles a deployment names in ``[privacy]
+    identity_readers`` (``case.identity``)."""
+    return permissions.CASE_IDENTITY.granted_to(readers)
+
+
+def set_identity(
+    session: Session,
+    case_id: int,
+    draft: IdentityDraft,
+    *,
+    actor: Actor,
+    readers: Iterable[str],
+) -> None:
+    """Keep a case's direct identifiers apart from it, for an identity reader who may also
+    change cases (``case.identity`` and ``case.change``)."""
+    permissions.authorize(actor, identity_permission(readers))
+    permissions.authorize(actor, permissions.CASE_CHANGE)
     get_case(session, case_id)
     identity = session.get(CaseIdentity, case_id) or CaseIdentity(case_id=case_id)
     for key, value in attrs.asdict(draft).items():
         setattr(identity, key, value)
     identity.updated_at = utcnow()
     session.add(identity)
-    record(session, actor=actor, action="identity.write", object_type="case", object_id=case_id)
+    record(
+        session,
+        actor=actor.username,
+        action="identity.write",
+        object_type="case",
+        object_id=case_id,
+    )
     session.flush()
 
 
-def read_identity(session: Session, case_id: int, *, actor: str) -> CaseIdentity | None:
-    """The identifiers of a case; the read itself is audited."""
+def read_identity(
+    session: Session, case_id: int, *, actor: Actor, readers: Iterable[str]
+) -> CaseIdentity | None:
+    """The identifiers of a case, for an identity reader (``case.identity``); the read
+    itself is audited."""
+    permissions.authorize(actor, identity_permission(readers))
     get_case(session, case_id)
-    record(session, actor=actor, action="identity.read", object_type="case", object_id=case_id)
+    record(
+        session, actor=actor.username, action="identity.read", object_type="case", object_id=case_id
+    )
     return session.get(CaseIdentity, case_id)
 
 
@@ -382,8 +419,9 @@ def read_identity(session: Session, case_id: int, *, actor: str) -> CaseIdentity
 
 
 def give_consent(
-    session: Session, case_id: int, draft: ConsentDraft, *, today: date, actor: str
+    session: Session, case_id: int, draft: ConsentDraft, *, today: date, actor: Actor
 ) -> Consent:
+    permissions.authorize(actor, permissions.CONSENT_RECORD)
     case = get_case(session, case_id)
     given_on = draft.given_on or today
     problems = partner_problems(session, draft.partner_id, "partner_id")
@@ -403,13 +441,13 @@ def give_consent(
         purpose=draft.purpose.strip(),
         given_on=given_on,
         valid_until=draft.valid_until,
-        recorded_by=actor,
+        recorded_by=actor.username,
     )
     session.add(consent)
     session.flush()
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="consent.give",
         object_type="case",
         object_id=case_id,
@@ -430,9 +468,10 @@ def revoke_consent(
     *,
     reason: str,
     today: date,
-    actor: str,
+    actor: Actor,
     expected_version: int | None = None,
 ) -> Consent:
+    permissions.authorize(actor, permissions.CONSENT_RECORD)
     consent = fetch(session, Consent, consent_id, "consent", expected_version)
     if consent.case_id != case_id:
         raise Refused(f"consent {consent_id} is not one of case {case_id}")
@@ -442,7 +481,7 @@ def revoke_consent(
     consent.revoked_reason = reason.strip()
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="consent.revoke",
         object_type="case",
         object_id=case_id,
@@ -452,8 +491,11 @@ def revoke_consent(
     return consent
 
 
-def consents_of(session: Session, case_id: int) -> list[Consent]:
-    """Every consent of a case, the revoked and expired ones too: its history."""
+def consents_of(session: Session, case_id: int, *, actor: Actor) -> list[Consent]:
+    """Every consent of a case, the revoked and expired ones too: its history
+    (``consent.read``)."""
+    permissions.authorize(actor, permissions.CONSENT_READ)
+    get_case(session, case_id)
     return list(
         session.exec(select(Consent).where(Consent.case_id == case_id).order_by(Consent.id))
     )
@@ -510,6 +552,26 @@ def require_consent(
 
 
 # Visibility -------------------------------------------------------------------------------
+
+
+def readable_case(session: Session, case_id: int, *, actor: Actor, today: date) -> Case:
+    """A case the actor may read (``case.read``): staff any; a partner member one its
+    partner holds or has the person's consent to receive (:class:`ConsentMissing`
+    otherwise)."""
+    case = get_case(session, case_id)
+    partner = permissions.own_partner(actor, permissions.CASE_READ)
+    if partner is not None:
+        require_consent(session, case_id, partner, [DataCategory.BASIC], today, "reading the case")
+    return case
+
+
+def caseloads_for(
+    session: Session, *, actor: Actor, partner_id: int | None = None, role: str | None = None
+) -> list[Caseload]:
+    """Open cases per coach or scout, for a reader of cases (``case.read``): a partner
+    member sees its own partner's people."""
+    own = permissions.own_partner(actor, permissions.CASE_READ)
+    return caseloads(session, partner_id=own if own is not None else partner_id, role=role)
 
 
 def involving(partner_id: int) -> sa.ColumnElement[bool]:
@@ -572,11 +634,14 @@ def find_cases(
     session: Session,
     case_filter: CaseFilter,
     *,
-    visible: sa.ColumnElement[bool] | None = None,
+    actor: Actor,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[Case], int]:
+    """A page of the cases the actor may read (``case.read``: a partner member those its
+    partner holds or referred or received), newest first, and how many match."""
     clauses = case_filter.clauses()
-    if visible is not None:
-        clauses.append(visible)
+    partner = permissions.own_partner(actor, permissions.CASE_READ)
+    if partner is not None:
+        clauses.append(involving(partner))
     return page_of(session, Case, clauses, [Case.id.desc()], limit=limit, offset=offset)

@@ -33,13 +33,11 @@ from netzwerker.domain.catalogue.services import (
 )
 from netzwerker.domain.references import fetch
 from netzwerker.domain.users import permissions
-from netzwerker.domain.users.models import Role
-from netzwerker.domain.users.services import Actor
-from netzwerker.errors import Forbidden
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.files import download
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 
 
@@ -93,14 +91,6 @@ def offer_answers(session: Session, offers: list[Offer]) -> list[OfferOut]:
     return [OfferOut.of(offer, **terms[offer.id]) for offer in offers]  # type: ignore[index]
 
 
-def _may_keep(actor: Actor, partner_id: int) -> None:
-    """Coordinators keep every offer; a partner member its own partner's."""
-    if permissions.is_manager(actor):
-        return
-    if actor.role is not Role.PARTNER_MEMBER or actor.partner_id != partner_id:
-        raise Forbidden("you may keep only your own partner's offers")
-
-
 class OfferController(Controller):
     path = "/api/offers"
     tags = ("catalogue",)
@@ -127,14 +117,19 @@ class OfferController(Controller):
             items = offer_answers(session, offers)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[OfferDraft], return_dto=None, sync_to_thread=False)
+    @post(
+        "/",
+        dto=bodies.Body[OfferDraft],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.OFFER_KEEP),
+    )
     def create(
         self, data: JSONBody[OfferDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[OfferOut]:
         """Add an offer (coordinators, or a partner member for its own partner)."""
-        _may_keep(actor, data.partner_id)
         with deployment.transaction() as session:
-            body = offer_answers(session, [create_offer(session, data, actor=actor.username)])
+            body = offer_answers(session, [create_offer(session, data, actor=actor)])
         return versioned(body[0], 201)
 
     @get("/{offer_id:int}", sync_to_thread=False)
@@ -144,7 +139,11 @@ class OfferController(Controller):
         return versioned(body[0])
 
     @patch(
-        "/{offer_id:int}", dto=bodies.Changes[OfferChanges], return_dto=None, sync_to_thread=False
+        "/{offer_id:int}",
+        dto=bodies.Changes[OfferChanges],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.OFFER_KEEP),
     )
     def update(
         self,
@@ -154,11 +153,8 @@ class OfferController(Controller):
         actor: CurrentActor,
     ) -> Response[OfferOut]:
         with deployment.transaction() as session:
-            _may_keep(actor, get_offer(session, offer_id).partner_id)
-            if "partner_id" in data.values:
-                _may_keep(actor, data.values["partner_id"])
             offer = update_offer(
-                session, offer_id, data.values, actor=actor.username, expected_version=data.version
+                session, offer_id, data.values, actor=actor, expected_version=data.version
             )
             body = offer_answers(session, [offer])
         return versioned(body[0])
@@ -190,14 +186,19 @@ class NeedController(Controller):
         items = [NeedOut.of(need) for need in needs]
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[NeedDraft], return_dto=None, sync_to_thread=False)
+    @post(
+        "/",
+        dto=bodies.Body[NeedDraft],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.NEED_RECORD),
+    )
     def create(
         self, data: JSONBody[NeedDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[NeedOut]:
         """Record a need, e.g. from the jobcenter's market and integration unit."""
-        permissions.require_manager(actor, "record needs")
         with deployment.transaction() as session:
-            body = NeedOut.of(record_need(session, data, actor=actor.username))
+            body = NeedOut.of(record_need(session, data, actor=actor))
         return versioned(body, 201)
 
     @get("/{need_id:int}", sync_to_thread=False)
@@ -206,7 +207,13 @@ class NeedController(Controller):
             body = NeedOut.of(fetch(session, Need, need_id, "need"))
         return versioned(body)
 
-    @patch("/{need_id:int}", dto=bodies.Changes[NeedDraft], return_dto=None, sync_to_thread=False)
+    @patch(
+        "/{need_id:int}",
+        dto=bodies.Changes[NeedDraft],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.NEED_CHANGE),
+    )
     def update(
         self,
         need_id: FromPath[int],
@@ -214,10 +221,9 @@ class NeedController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> Response[NeedOut]:
-        permissions.require_manager(actor, "change needs")
         with deployment.transaction() as session:
             need = update_need(
-                session, need_id, data.values, actor=actor.username, expected_version=data.version
+                session, need_id, data.values, actor=actor, expected_version=data.version
             )
             body = NeedOut.of(need)
         return versioned(body)

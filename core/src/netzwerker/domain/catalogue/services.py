@@ -13,7 +13,7 @@ Values are compared as :func:`term` normalises them (case and spacing do not mat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -27,9 +27,11 @@ from netzwerker.domain.audit.services import record
 from netzwerker.domain.catalogue.duplicates import refresh_overlaps
 from netzwerker.domain.catalogue.models import Dimension, Need, Offer, OfferTerm
 from netzwerker.domain.catalogue.served import served_offers, serving
-from netzwerker.domain.partners.models import LegalDomain
+from netzwerker.domain.partners.models import LegalDomain, Partner
 from netzwerker.domain.references import fetch, field_problems, partner_problems
-from netzwerker.errors import InvalidInput, Problem
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
+from netzwerker.errors import InvalidInput, Problem, require_version
 from netzwerker.validators import not_blank, not_negative, positive, record_key
 
 #: Which list of an offer draft fills which dimension.
@@ -119,8 +121,9 @@ def _replace_terms(session: Session, offer: Offer, values: dict[str, Any]) -> No
 
 
 def create_offer(
-    session: Session, draft: OfferDraft, *, actor: str, now: datetime | None = None
+    session: Session, draft: OfferDraft, *, actor: Actor, now: datetime | None = None
 ) -> Offer:
+    permissions.authorize(actor, permissions.OFFER_KEEP, partner_id=draft.partner_id)
     now = now or utcnow()
     values = attrs.asdict(draft, recurse=False)
     problems = _offer_problems(session, values)
@@ -135,7 +138,13 @@ def create_offer(
     session.add(offer)
     session.flush()
     _replace_terms(session, offer, values)
-    record(session, actor=actor, action="offer.create", object_type="offer", object_id=offer.id)
+    record(
+        session,
+        actor=actor.username,
+        action="offer.create",
+        object_type="offer",
+        object_id=offer.id,
+    )
     refresh_overlaps(session, [offer.id])  # type: ignore[list-item]
     return offer
 
@@ -163,10 +172,16 @@ def update_offer(
     offer_id: int,
     changes: dict[str, Any],
     *,
-    actor: str,
+    actor: Actor,
     expected_version: int | None = None,
 ) -> Offer:
-    offer = get_offer(session, offer_id, expected_version)
+    """Change an offer (``offer.keep``: a partner member its own partner's, and only to
+    its own partner)."""
+    offer = get_offer(session, offer_id)
+    permissions.authorize(actor, permissions.OFFER_KEEP, partner_id=offer.partner_id)
+    if "partner_id" in changes:
+        permissions.authorize(actor, permissions.OFFER_KEEP, partner_id=changes["partner_id"])
+    require_version("offer", offer_id, offer.version, expected_version)
     current: dict[str, Any] = {
         key: getattr(offer, key) for key in EDITABLE_OFFER if key not in LISTS
     }
@@ -184,7 +199,7 @@ def update_offer(
         _replace_terms(session, offer, values)
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="offer.update",
         object_type="offer",
         object_id=offer_id,
@@ -261,16 +276,21 @@ def _need_terms(values: dict[str, Any]) -> dict[str, str]:
 
 
 def record_need(
-    session: Session, draft: NeedDraft, *, actor: str, now: datetime | None = None
+    session: Session, draft: NeedDraft, *, actor: Actor, now: datetime | None = None
 ) -> Need:
+    permissions.authorize(actor, permissions.NEED_RECORD)
     values = attrs.asdict(draft)
     problems = _need_problems(session, values)
     if problems:
         raise InvalidInput(problems)
-    need = Need(**values, **_need_terms(values), recorded_by=actor, created_at=now or utcnow())
+    need = Need(
+        **values, **_need_terms(values), recorded_by=actor.username, created_at=now or utcnow()
+    )
     session.add(need)
     session.flush()
-    record(session, actor=actor, action="need.create", object_type="need", object_id=need.id)
+    record(
+        session, actor=actor.username, action="need.create", object_type="need", object_id=need.id
+    )
     return need
 
 
@@ -279,9 +299,10 @@ def update_need(
     need_id: int,
     changes: dict[str, Any],
     *,
-    actor: str,
+    actor: Actor,
     expected_version: int | None = None,
 ) -> Need:
+    permissions.authorize(actor, permissions.NEED_CHANGE)
     need = fetch(session, Need, need_id, "need", expected_version)
     values = {**{key: getattr(need, key) for key in EDITABLE_NEED}, **changes}
     problems = _need_problems(session, values)
@@ -291,7 +312,7 @@ def update_need(
         setattr(need, key, value)
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="need.update",
         object_type="need",
         object_id=need_id,
@@ -380,3 +401,16 @@ def coverage(
             found.append(Coverage(need, sorted(meeting), capacity, unknown, status))
     found.sort(key=lambda item: (len(item.offer_ids), item.need.period_start, item.need.id))
     return found
+
+
+def offer_lines(session: Session, offer_ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+    """``{offer id: (title, partner name, partner key)}``, in one query."""
+    wanted = set(offer_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        sa.select(Offer.id, Offer.title, Partner.name, Partner.key)
+        .join(Partner, Partner.id == Offer.partner_id)
+        .where(Offer.id.in_(wanted))  # type: ignore[union-attr]
+    )
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}

@@ -27,8 +27,8 @@ from netzwerker.domain.chains.services import (
     drop_out,
     find_chains,
     get_chain,
-    get_instance,
     instances_of,
+    readable_instance,
     record_agreement,
     start_instance,
     steps_of,
@@ -38,6 +38,7 @@ from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update, versioned
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 
 
@@ -146,13 +147,18 @@ class ChainController(Controller):
             items = chain_answers(session, chains)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[ChainDraft], return_dto=None, sync_to_thread=False)
+    @post(
+        "/",
+        dto=bodies.Body[ChainDraft],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.CHAIN_BUILD),
+    )
     def create(
         self, data: JSONBody[ChainDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[ChainOut]:
-        permissions.require_manager(actor, "build service chains")
         with deployment.transaction() as session:
-            body = chain_answers(session, [create_chain(session, data, actor=actor.username)])
+            body = chain_answers(session, [create_chain(session, data, actor=actor)])
         return versioned(body[0], 201)
 
     @get("/{chain_id:int}", sync_to_thread=False)
@@ -162,7 +168,11 @@ class ChainController(Controller):
         return versioned(body[0])
 
     @patch(
-        "/{chain_id:int}", dto=bodies.Changes[ChainChanges], return_dto=None, sync_to_thread=False
+        "/{chain_id:int}",
+        dto=bodies.Changes[ChainChanges],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.CHAIN_BUILD),
     )
     def update(
         self,
@@ -172,10 +182,9 @@ class ChainController(Controller):
         actor: CurrentActor,
     ) -> Response[ChainOut]:
         """Change a chain; new steps void the agreements given to the old ones."""
-        permissions.require_manager(actor, "change service chains")
         with deployment.transaction() as session:
             chain = update_chain(
-                session, chain_id, data.values, actor=actor.username, expected_version=data.version
+                session, chain_id, data.values, actor=actor, expected_version=data.version
             )
             body = chain_answers(session, [chain])
         return versioned(body[0])
@@ -186,6 +195,7 @@ class ChainController(Controller):
         return_dto=None,
         sync_to_thread=False,
         summary="Record a step partner's agreement to the chain",
+        guards=permitted(permissions.CHAIN_AGREE),
     )
     def agree(
         self,
@@ -194,10 +204,9 @@ class ChainController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> AgreementOut:
-        permissions.require_manager(actor, "record agreements")
         with deployment.transaction() as session:
             agreement = record_agreement(
-                session, chain_id, data, today=deployment.today(), actor=actor.username
+                session, chain_id, data, today=deployment.today(), actor=actor
             )
             return AgreementOut.of(agreement)
 
@@ -216,10 +225,9 @@ class ChainController(Controller):
         actor: CurrentActor,
         status: FromQuery[str | None] = None,
     ) -> list[InstanceOut]:
-        permissions.require_staff(actor, "list the cases on a chain")
         with deployment.session() as session:
-            get_chain(session, chain_id)
-            return [InstanceOut.of(i) for i in instances_of(session, chain_id, status=status)]
+            found = instances_of(session, chain_id, actor=actor, status=status)
+            return [InstanceOut.of(instance) for instance in found]
 
     @post(
         "/{chain_id:int}/instances",
@@ -227,6 +235,7 @@ class ChainController(Controller):
         return_dto=None,
         sync_to_thread=False,
         summary="Put a case on the chain: it is referred to the first step",
+        guards=permitted(permissions.CHAIN_MOVE),
     )
     def start(
         self,
@@ -235,10 +244,9 @@ class ChainController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> Response[InstanceOut]:
-        permissions.require_manager(actor, "put cases on chains")
         with deployment.transaction() as session:
             instance = start_instance(
-                session, chain_id, data, today=deployment.today(), actor=actor.username
+                session, chain_id, data, today=deployment.today(), actor=actor
             )
             body = InstanceOut.of(instance)
         return versioned(body, 201)
@@ -252,9 +260,8 @@ class ChainInstanceController(Controller):
     def read(
         self, instance_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> InstanceOut:
-        permissions.require_staff(actor, "read chain instances")
         with deployment.session() as session:
-            return InstanceOut.of(get_instance(session, instance_id))
+            return InstanceOut.of(readable_instance(session, instance_id, actor=actor))
 
     @post(
         "/{instance_id:int}/advance",
@@ -263,6 +270,7 @@ class ChainInstanceController(Controller):
         sync_to_thread=False,
         status_code=200,
         summary="Hand the person on to the next step (after the first contact)",
+        guards=permitted(permissions.CHAIN_MOVE),
     )
     def advance(
         self,
@@ -271,7 +279,6 @@ class ChainInstanceController(Controller):
         actor: CurrentActor,
         data: JSONBody[InstanceRequest | None] = None,
     ) -> InstanceOut:
-        permissions.require_manager(actor, "move people along chains")
         request = data or InstanceRequest()
         with deployment.transaction() as session:
             instance: ChainInstance = advance_instance(
@@ -279,7 +286,7 @@ class ChainInstanceController(Controller):
                 instance_id,
                 request,
                 today=deployment.today(),
-                actor=actor.username,
+                actor=actor,
                 expected_version=request.version,
             )
             return InstanceOut.of(instance)
@@ -291,6 +298,7 @@ class ChainInstanceController(Controller):
         sync_to_thread=False,
         status_code=200,
         summary="The person left the chain (reason required)",
+        guards=permitted(permissions.CHAIN_MOVE),
     )
     def drop_out(
         self,
@@ -299,14 +307,13 @@ class ChainInstanceController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> InstanceOut:
-        permissions.require_manager(actor, "record drop-outs")
         with deployment.transaction() as session:
             instance = drop_out(
                 session,
                 instance_id,
                 data.reason,
                 today=deployment.today(),
-                actor=actor.username,
+                actor=actor,
                 expected_version=data.version,
             )
             return InstanceOut.of(instance)

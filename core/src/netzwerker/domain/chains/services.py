@@ -32,6 +32,8 @@ from netzwerker.domain.catalogue.models import Offer
 from netzwerker.domain.chains.models import ChainAgreement, ChainInstance, ChainStep, ServiceChain
 from netzwerker.domain.partners.models import LegalDomain, Partner
 from netzwerker.domain.references import fetch, field_problems, partner_problems
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import InvalidInput, Problem, Refused
 from netzwerker.measuring import days_between, median_by
 from netzwerker.validators import not_blank, not_negative, record_key
@@ -137,8 +139,9 @@ def _replace_steps(session: Session, chain: ServiceChain, steps: Sequence[StepDr
 
 
 def create_chain(
-    session: Session, draft: ChainDraft, *, actor: str, now: datetime | None = None
+    session: Session, draft: ChainDraft, *, actor: Actor, now: datetime | None = None
 ) -> ServiceChain:
+    permissions.authorize(actor, permissions.CHAIN_BUILD)
     now = now or utcnow()
     values = attrs.asdict(draft, recurse=False)
     problems = _problems(session, values)
@@ -154,7 +157,13 @@ def create_chain(
     session.add(chain)
     session.flush()
     _replace_steps(session, chain, draft.steps)
-    record(session, actor=actor, action="chain.create", object_type="chain", object_id=chain.id)
+    record(
+        session,
+        actor=actor.username,
+        action="chain.create",
+        object_type="chain",
+        object_id=chain.id,
+    )
     session.flush()
     return chain
 
@@ -205,11 +214,12 @@ def update_chain(
     chain_id: int,
     changes: dict[str, Any],
     *,
-    actor: str,
+    actor: Actor,
     expected_version: int | None = None,
 ) -> ServiceChain:
     """Change a chain. New steps void the partners' agreements: they agreed to other steps;
     while people are on the chain, its steps stay as they are."""
+    permissions.authorize(actor, permissions.CHAIN_BUILD)
     chain = get_chain(session, chain_id, expected_version)
     current: dict[str, Any] = {key: getattr(chain, key) for key in EDITABLE if key != "steps"}
     current["steps"] = [
@@ -243,7 +253,7 @@ def update_chain(
     chain.updated_at = utcnow()
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="chain.update",
         object_type="chain",
         object_id=chain_id,
@@ -254,9 +264,10 @@ def update_chain(
 
 
 def record_agreement(
-    session: Session, chain_id: int, draft: AgreementDraft, *, today: date, actor: str
+    session: Session, chain_id: int, draft: AgreementDraft, *, today: date, actor: Actor
 ) -> ChainAgreement:
     """A step partner agrees to the chain (again, after its steps changed)."""
+    permissions.authorize(actor, permissions.CHAIN_AGREE)
     get_chain(session, chain_id)
     partners = {step.partner_id for step in steps_of(session, [chain_id])[chain_id]}
     if draft.partner_id not in partners:
@@ -266,12 +277,12 @@ def record_agreement(
     )
     agreement.agreed_on = draft.agreed_on or today
     agreement.agreed_by = draft.agreed_by.strip()
-    agreement.recorded_by = actor
+    agreement.recorded_by = actor.username
     agreement.recorded_at = utcnow()
     session.add(agreement)
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="chain.agree",
         object_type="chain",
         object_id=chain_id,
@@ -303,7 +314,7 @@ def _refer_to_step(
     handover: Handover,
     *,
     today: date,
-    actor: str,
+    actor: Actor,
 ) -> Referral:
     step = _step(session, instance.chain_id, position)
     assert step is not None
@@ -325,9 +336,10 @@ def _refer_to_step(
 
 
 def start_instance(
-    session: Session, chain_id: int, start: ChainStart, *, today: date, actor: str
+    session: Session, chain_id: int, start: ChainStart, *, today: date, actor: Actor
 ) -> ChainInstance:
     """Put a case on an agreed chain: it is referred to the first step's partner."""
+    permissions.authorize(actor, permissions.CHAIN_MOVE)
     chain = get_chain(session, chain_id)
     case = get_case(session, start.case_id)
     if start.from_partner_id is None:
@@ -348,7 +360,7 @@ def start_instance(
     if running is not None:
         raise Refused(f"case {case.pseudonym} is on this chain already")
     instance = ChainInstance(
-        chain_id=chain_id, case_id=case.id, step=1, started_at=utcnow(), started_by=actor
+        chain_id=chain_id, case_id=case.id, step=1, started_at=utcnow(), started_by=actor.username
     )
     session.add(instance)
     session.flush()
@@ -362,17 +374,24 @@ def get_instance(
     return fetch(session, ChainInstance, instance_id, "chain instance", expected_version)
 
 
+def readable_instance(session: Session, instance_id: int, *, actor: Actor) -> ChainInstance:
+    """A person's way along a chain (``chain.people``)."""
+    permissions.authorize(actor, permissions.CHAIN_READ_PEOPLE)
+    return get_instance(session, instance_id)
+
+
 def advance_instance(
     session: Session,
     instance_id: int,
     handover: Handover,
     *,
     today: date,
-    actor: str,
+    actor: Actor,
     expected_version: int | None = None,
 ) -> ChainInstance:
     """Hand the person on to the next step, once the current step's partner has seen them;
     after the last step the instance is completed."""
+    permissions.authorize(actor, permissions.CHAIN_MOVE)
     instance = get_instance(session, instance_id, expected_version)
     if instance.status != "active":
         raise Refused(f"chain instance {instance_id} is {instance.status}")
@@ -417,10 +436,11 @@ def drop_out(
     reason: str,
     *,
     today: date,
-    actor: str,
+    actor: Actor,
     expected_version: int | None = None,
 ) -> ChainInstance:
     """The person left the chain at its current step; an open referral ends with it."""
+    permissions.authorize(actor, permissions.CHAIN_MOVE)
     if not reason.strip():
         raise InvalidInput([Problem("reason", "say why the person left the chain")])
     instance = get_instance(session, instance_id, expected_version)
@@ -552,8 +572,11 @@ def find_chains(
 
 
 def instances_of(
-    session: Session, chain_id: int, *, status: str | None = None
+    session: Session, chain_id: int, *, actor: Actor, status: str | None = None
 ) -> list[ChainInstance]:
+    """The people on a chain (``chain.people``)."""
+    permissions.authorize(actor, permissions.CHAIN_READ_PEOPLE)
+    get_chain(session, chain_id)
     query = select(ChainInstance).where(ChainInstance.chain_id == chain_id)
     if status is not None:
         query = query.where(ChainInstance.status == status)

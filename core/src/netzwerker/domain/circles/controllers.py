@@ -24,10 +24,12 @@ from netzwerker.domain.circles.services import (
 )
 from netzwerker.domain.meetings.services import MeetingFilter, calendar_event, find_meetings
 from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.files import calendar_download
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 from netzwerker.ical import calendar
 
@@ -87,14 +89,19 @@ class CircleController(Controller):
             items = circle_answers(session, circles)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[CircleDraft], return_dto=None, sync_to_thread=False)
+    @post(
+        "/",
+        dto=bodies.Body[CircleDraft],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.CIRCLE_FOUND),
+    )
     def create(
         self, data: JSONBody[CircleDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[CircleOut]:
         """Found a circle (coordinators); the lead partner is always a member."""
-        permissions.require_manager(actor, "found circles")
         with deployment.transaction() as session:
-            body = circle_answers(session, [create_circle(session, data, actor=actor.username)])
+            body = circle_answers(session, [create_circle(session, data, actor=actor)])
         return versioned(body[0], 201)
 
     @get("/{circle_id:int}", sync_to_thread=False)
@@ -108,6 +115,7 @@ class CircleController(Controller):
         dto=bodies.Changes[CircleChanges],
         return_dto=None,
         sync_to_thread=False,
+        guards=permitted(permissions.CIRCLE_CHANGE),
     )
     def update(
         self,
@@ -116,24 +124,27 @@ class CircleController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> Response[CircleOut]:
-        permissions.require_manager(actor, "change circles")
         with deployment.transaction() as session:
             circle = update_circle(
-                session, circle_id, data.values, actor=actor.username, expected_version=data.version
+                session, circle_id, data.values, actor=actor, expected_version=data.version
             )
             body = circle_answers(session, [circle])
         return versioned(body[0])
 
     @get("/{circle_id:int}/calendar.ics", sync_to_thread=False, summary="The circle's meetings")
-    def calendar(self, circle_id: FromPath[int], deployment: CurrentDeployment) -> Response[Any]:
+    def calendar(
+        self, circle_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[Any]:
         """All meetings of the circle as an iCalendar file to subscribe to."""
-        return circle_calendar(deployment, circle_id)
+        return circle_calendar(deployment, actor, circle_id)
 
 
-def circle_calendar(deployment: Deployment, circle_id: int) -> Response[Any]:
+def circle_calendar(deployment: Deployment, actor: Actor, circle_id: int) -> Response[Any]:
     """A circle's meetings as an iCalendar download (for the API and the web interface)."""
     with deployment.session() as session:
         circle = get_circle(session, circle_id)
-        meetings, _ = find_meetings(session, MeetingFilter(circle_id=circle_id), limit=1000)
+        meetings, _ = find_meetings(
+            session, MeetingFilter(circle_id=circle_id), actor=actor, limit=1000
+        )
     events = [calendar_event(meeting, deployment) for meeting in meetings]
     return calendar_download(f"{circle.key}.ics", calendar(events, circle.name))

@@ -15,6 +15,8 @@ from netzwerker.db import flush_or_conflict, page_of
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.circles.models import Circle, CirclePartner, CirclePerson
 from netzwerker.domain.references import fetch, field_problems, partner_problems, person_problems
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.validators import not_blank, record_key
 
@@ -80,8 +82,9 @@ def _replace_members(session: Session, circle: Circle, values: dict[str, Any]) -
 
 
 def create_circle(
-    session: Session, draft: CircleDraft, *, actor: str, now: datetime | None = None
+    session: Session, draft: CircleDraft, *, actor: Actor, now: datetime | None = None
 ) -> Circle:
+    permissions.authorize(actor, permissions.CIRCLE_FOUND)
     now = now or utcnow()
     values = attrs.asdict(draft, recurse=False)
     problems = _problems(session, values)
@@ -94,7 +97,13 @@ def create_circle(
     session.add(circle)
     session.flush()
     _replace_members(session, circle, values)
-    record(session, actor=actor, action="circle.create", object_type="circle", object_id=circle.id)
+    record(
+        session,
+        actor=actor.username,
+        action="circle.create",
+        object_type="circle",
+        object_id=circle.id,
+    )
     session.flush()
     return circle
 
@@ -108,10 +117,11 @@ def update_circle(
     circle_id: int,
     changes: dict[str, Any],
     *,
-    actor: str,
+    actor: Actor,
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Circle:
+    permissions.authorize(actor, permissions.CIRCLE_CHANGE)
     circle = get_circle(session, circle_id, expected_version)
     members = members_of(session, [circle_id])[circle_id]
     current = {key: getattr(circle, key) for key in EDITABLE if key not in _MEMBERS}
@@ -127,7 +137,7 @@ def update_circle(
         _replace_members(session, circle, values)
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="circle.update",
         object_type="circle",
         object_id=circle_id,

@@ -26,19 +26,19 @@ from netzwerker.domain.conferences.services import (
     export_rows,
     find_conferences,
     get_conference,
-    get_registration,
     register,
     registrations,
     seats,
     update_conference,
 )
 from netzwerker.domain.users import permissions
-from netzwerker.domain.users.services import Actor
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.files import calendar_download, csv_download
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 from netzwerker.ical import calendar
 
@@ -102,13 +102,12 @@ def conference_list_file(
     deployment: Deployment, actor: Actor, conference_id: int, kind: str
 ) -> Response[Any]:
     """One of a conference's lists as a CSV download (for the API and the web interface)."""
-    permissions.require_staff(actor, "export participant lists")
     if kind not in EXPORTS:
         raise InvalidInput([Problem("list", f"one of {', '.join(EXPORTS)}")])
     timezone = deployment.config.deployment.timezone
     with deployment.session() as session:
         conference = get_conference(session, conference_id)
-        rows = export_rows(session, conference_id, kind, timezone)
+        rows = export_rows(session, conference_id, kind, timezone, actor=actor)
     return csv_download(f"{conference.key}-{kind}.csv", EXPORTS[kind], rows)
 
 
@@ -136,14 +135,19 @@ class ConferenceController(Controller):
             items = conference_answers(session, conferences)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[ConferenceDraft], return_dto=None, sync_to_thread=False)
+    @post(
+        "/",
+        dto=bodies.Body[ConferenceDraft],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.CONFERENCE_PLAN),
+    )
     def create(
         self, data: JSONBody[ConferenceDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[ConferenceOut]:
         """Plan a conference (coordinators); times without an offset are local time."""
-        permissions.require_manager(actor, "plan conferences")
         with deployment.transaction() as session:
-            conference = create_conference(session, deployment, data, actor=actor.username)
+            conference = create_conference(session, deployment, data, actor=actor)
             body = conference_answers(session, [conference])[0]
         return versioned(body, 201)
 
@@ -160,6 +164,7 @@ class ConferenceController(Controller):
         dto=bodies.Changes[ConferenceChanges],
         return_dto=None,
         sync_to_thread=False,
+        guards=permitted(permissions.CONFERENCE_CHANGE),
     )
     def update(
         self,
@@ -169,14 +174,13 @@ class ConferenceController(Controller):
         actor: CurrentActor,
     ) -> Response[ConferenceOut]:
         """Change a conference; more seats move people up from the waiting list."""
-        permissions.require_manager(actor, "change conferences")
         with deployment.transaction() as session:
             conference = update_conference(
                 session,
                 deployment,
                 conference_id,
                 data.values,
-                actor=actor.username,
+                actor=actor,
                 expected_version=data.version,
             )
             body = conference_answers(session, [conference])[0]
@@ -192,11 +196,8 @@ class ConferenceController(Controller):
     ) -> list[RegistrationOut]:
         """Seats, then the waiting list in order; partner members see their partner's."""
         with deployment.session() as session:
-            found = registrations(session, conference_id, status=status)
-        visible = [
-            item for item in found if permissions.registrations_visible(actor, item.partner_id)
-        ]
-        return [RegistrationOut.of(item) for item in visible]
+            found = registrations(session, conference_id, actor=actor, status=status)
+        return [RegistrationOut.of(item) for item in found]
 
     @post(
         "/{conference_id:int}/registrations",
@@ -204,6 +205,7 @@ class ConferenceController(Controller):
         return_dto=None,
         sync_to_thread=False,
         summary="Register: a seat if one is free, else the waiting list",
+        guards=permitted(permissions.CONFERENCE_REGISTER),
     )
     def register(
         self,
@@ -212,10 +214,8 @@ class ConferenceController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> Response[RegistrationOut]:
-        partner_id = permissions.acting_partner(actor, data.partner_id, "register participants")
-        data = attrs.evolve(data, partner_id=partner_id)
         with deployment.transaction() as session:
-            body = RegistrationOut.of(register(session, conference_id, data, actor=actor.username))
+            body = RegistrationOut.of(register(session, conference_id, data, actor=actor))
         return versioned(body, 201)
 
     @post(
@@ -225,6 +225,7 @@ class ConferenceController(Controller):
         sync_to_thread=False,
         status_code=200,
         summary="Cancel; the first on the waiting list moves up",
+        guards=permitted(permissions.CONFERENCE_REGISTER),
     )
     def cancel(
         self,
@@ -235,13 +236,11 @@ class ConferenceController(Controller):
         data: JSONBody[CancelRequest | None] = None,
     ) -> CancelOut:
         with deployment.transaction() as session:
-            registration = get_registration(session, conference_id, registration_id)
-            permissions.check_own_registration(actor, registration_id, registration.partner_id)
             cancelled, moved_up = cancel(
                 session,
                 conference_id,
                 registration_id,
-                actor=actor.username,
+                actor=actor,
                 expected_version=data.version if data else None,
             )
             return CancelOut(
@@ -254,6 +253,7 @@ class ConferenceController(Controller):
         sync_to_thread=False,
         status_code=200,
         summary="Check a participant in at the door",
+        guards=permitted(permissions.CONFERENCE_CHECK_IN),
     )
     def check_in(
         self,
@@ -262,9 +262,10 @@ class ConferenceController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> RegistrationOut:
-        permissions.require_manager(actor, "check participants in")
         with deployment.transaction() as session:
-            return RegistrationOut.of(check_in(session, conference_id, registration_id))
+            return RegistrationOut.of(
+                check_in(session, conference_id, registration_id, actor=actor)
+            )
 
     @get("/{conference_id:int}/export.csv", sync_to_thread=False, summary="Lists as CSV")
     def export(

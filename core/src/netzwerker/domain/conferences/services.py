@@ -27,7 +27,9 @@ from netzwerker.deployment import Deployment
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.conferences.models import Conference, Registration
 from netzwerker.domain.references import fetch, field_problems, partner_problems
-from netzwerker.errors import InvalidInput, Problem, Refused
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
+from netzwerker.errors import InvalidInput, Problem, Refused, require_version
 from netzwerker.ical import CalendarEvent
 from netzwerker.measuring import within
 from netzwerker.structuring import localized
@@ -109,8 +111,9 @@ def _localize(deployment: Deployment, values: dict[str, Any]) -> None:
 
 
 def create_conference(
-    session: Session, deployment: Deployment, draft: ConferenceDraft, *, actor: str
+    session: Session, deployment: Deployment, draft: ConferenceDraft, *, actor: Actor
 ) -> Conference:
+    permissions.authorize(actor, permissions.CONFERENCE_PLAN)
     now = utcnow()
     values = attrs.asdict(draft)
     _localize(deployment, values)
@@ -124,7 +127,7 @@ def create_conference(
     session.flush()
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="conference.create",
         object_type="conference",
         object_id=conference.id,
@@ -144,11 +147,12 @@ def update_conference(
     conference_id: int,
     changes: dict[str, Any],
     *,
-    actor: str,
+    actor: Actor,
     expected_version: int | None = None,
 ) -> Conference:
     """Change a conference. More seats move people up from the waiting list; fewer seats
     than are taken are refused (nobody loses a confirmed seat)."""
+    permissions.authorize(actor, permissions.CONFERENCE_CHANGE)
     conference = get_conference(session, conference_id, expected_version)
     values = {**{key: getattr(conference, key) for key in EDITABLE}, **changes}
     _localize(deployment, values)
@@ -168,7 +172,7 @@ def update_conference(
     flush_or_conflict(session, f"conference {conference_id}")
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="conference.update",
         object_type="conference",
         object_id=conference_id,
@@ -235,11 +239,16 @@ def register(
     conference_id: int,
     draft: RegistrationDraft,
     *,
-    actor: str,
+    actor: Actor,
     now: datetime | None = None,
 ) -> Registration:
-    """Register a participant: a seat if one is free, else a place on the waiting list.
-    Someone who cancelled may register again (at the end of the queue)."""
+    """Register a participant: a seat if one is free, else a place on the waiting list
+    (``conference.register``: a partner member for its own partner, which it may leave
+    out). Someone who cancelled may register again (at the end of the queue)."""
+    partner_id = permissions.acting_partner(
+        actor, permissions.CONFERENCE_REGISTER, draft.partner_id
+    )
+    draft = attrs.evolve(draft, partner_id=partner_id)
     now = now or utcnow()
     conference = get_conference(session, conference_id)
     _check_window(conference, now)
@@ -267,7 +276,7 @@ def register(
         "seat_since": now if seated else None,
         "cancelled_at": None,
         "checked_in_at": None,
-        "registered_by": actor,
+        "registered_by": actor.username,
     }
     if registration is None:
         registration = Registration(conference_id=conference_id, email=email, **values)
@@ -293,11 +302,11 @@ def cancel(
     conference_id: int,
     registration_id: int,
     *,
-    actor: str,
+    actor: Actor,
     expected_version: int | None = None,
 ) -> tuple[Registration, Registration | None]:
-    """Cancel a registration; a freed seat goes to the first on the waiting list, who is
-    returned as well."""
+    """Cancel a registration (``conference.register``: a partner member its own partner's);
+    a freed seat goes to the first on the waiting list, who is returned as well."""
     # Lock the conference row first, the same order as a registration takes it.
     session.execute(
         sa.update(Conference)
@@ -305,7 +314,11 @@ def cancel(
         .values(seats_taken=Conference.seats_taken)
         .execution_options(synchronize_session=False)
     )
-    registration = get_registration(session, conference_id, registration_id, expected_version)
+    registration = get_registration(session, conference_id, registration_id)
+    permissions.authorize(
+        actor, permissions.CONFERENCE_REGISTER, partner_id=registration.partner_id
+    )
+    require_version("registration", registration_id, registration.version, expected_version)
     if registration.status == RegistrationStatus.CANCELLED:
         raise Refused(f"registration {registration_id} was cancelled already")
     had_seat = registration.status == RegistrationStatus.REGISTERED
@@ -319,7 +332,7 @@ def cancel(
         moved_up = _move_up(session, conference_id)
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="registration.cancel",
         object_type="conference",
         object_id=conference_id,
@@ -333,8 +346,11 @@ def check_in(
     conference_id: int,
     registration_id: int,
     *,
+    actor: Actor,
     now: datetime | None = None,
 ) -> Registration:
+    """Check a participant with a seat in at the door (``conference.check_in``)."""
+    permissions.authorize(actor, permissions.CONFERENCE_CHECK_IN)
     registration = get_registration(session, conference_id, registration_id)
     if registration.status != RegistrationStatus.REGISTERED:
         raise Refused(f"registration {registration_id} holds no seat ({registration.status})")
@@ -381,16 +397,21 @@ def seats(session: Session, conference_ids: list[int]) -> dict[int, Seats]:
 
 
 def registrations(
-    session: Session, conference_id: int, *, status: str | None = None
+    session: Session, conference_id: int, *, actor: Actor, status: str | None = None
 ) -> list[Registration]:
-    """Registrations: those with a seat, then the waiting list in its order, then cancelled."""
+    """The registrations the actor may see (``conference.registrations``: a partner member
+    its own partner's): those with a seat, then the waiting list in its order, then
+    cancelled."""
     get_conference(session, conference_id)
+    partner = permissions.own_partner(actor, permissions.CONFERENCE_REGISTRATIONS)
     order = sa.case(
         (Registration.status == RegistrationStatus.REGISTERED, 0),
         (Registration.status == RegistrationStatus.WAITLISTED, 1),
         else_=2,
     )
     query = select(Registration).where(Registration.conference_id == conference_id)
+    if partner is not None:
+        query = query.where(Registration.partner_id == partner)
     if status is not None:
         query = query.where(Registration.status == status)
     return list(session.exec(query.order_by(order, Registration.registered_at, Registration.id)))
@@ -422,9 +443,13 @@ EXPORTS = {
 }
 
 
-def export_rows(session: Session, conference_id: int, kind: str, timezone: str) -> list[list[Any]]:
+def export_rows(
+    session: Session, conference_id: int, kind: str, timezone: str, *, actor: Actor
+) -> list[list[Any]]:
     """Rows of a participant list (all registrations), badges (those with a seat) or the
-    attendance list (seats and check-ins), times in the deployment's time zone."""
+    attendance list (seats and check-ins), times in the deployment's time zone
+    (``conference.export``)."""
+    permissions.authorize(actor, permissions.CONFERENCE_EXPORT)
     zone = ZoneInfo(timezone)
 
     def local(moment: datetime) -> str:
@@ -432,7 +457,7 @@ def export_rows(session: Session, conference_id: int, kind: str, timezone: str) 
 
     rows: list[list[Any]] = []
     waiting = 0
-    for item in registrations(session, conference_id):
+    for item in registrations(session, conference_id, actor=actor):
         if kind == "participants":
             waiting += item.status == RegistrationStatus.WAITLISTED
             position = waiting if item.status == RegistrationStatus.WAITLISTED else None

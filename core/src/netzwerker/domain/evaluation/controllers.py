@@ -9,7 +9,6 @@ from litestar import Request, Response, get
 from litestar.params import QueryParameter
 
 from netzwerker.domain.evaluation.services import evaluation_of
-from netzwerker.domain.users import permissions
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 from netzwerker.web.evaluation import FORMATS, evaluation_file
 
@@ -25,5 +24,5 @@ def evaluation_report(
 ) -> Response[Any]:
     """What the network achieved from ``from`` to ``to`` (by default the year so far):
     indicators, goals, kept commitments, conferences. Staff only."""
-    permissions.require_staff(actor, "read the evaluation")
-    return evaluation_file(request, deployment, evaluation_of(deployment, start, end), format)
+    evaluation = evaluation_of(deployment, start, end, actor=actor)
+    return evaluation_file(request, deployment, evaluation, format)

@@ -31,6 +31,8 @@ from netzwerker.domain.indicators.services import (
 )
 from netzwerker.domain.survey.services import SurveySummary, summarise
 from netzwerker.domain.tasks.report import ReportRow, accountability_report
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 
 #: Network indicators shown month by month as charts (sums a reader compares over time).
 CHARTED = ("funds_acquired", "people_reached", "conference_attendance", "referrals_sent")
@@ -183,8 +185,12 @@ def figures(evaluation: Evaluation) -> Iterator[list[Any]]:
         ]
 
 
-def evaluation_of(deployment: Deployment, start: date | None, end: date | None) -> Evaluation:
-    """The report for ``start`` to ``end`` (by default the year so far), as of today."""
+def evaluation_of(
+    deployment: Deployment, start: date | None, end: date | None, *, actor: Actor
+) -> Evaluation:
+    """The report for ``start`` to ``end`` (by default the year so far), as of today
+    (``evaluation.read``)."""
+    permissions.authorize(actor, permissions.EVALUATION_READ)
     today = deployment.today()
     period = period_of(start, end, today)
     with deployment.session() as session:

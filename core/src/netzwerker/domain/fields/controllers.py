@@ -14,6 +14,7 @@ from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 
 
@@ -62,16 +63,14 @@ def list_goals(
     dto=bodies.Body[GoalConfig],
     return_dto=None,
     sync_to_thread=False,
+    guards=permitted(permissions.GOAL_SET),
 )
 def create_goal(
     data: JSONBody[GoalConfig], deployment: CurrentDeployment, actor: CurrentActor
 ) -> GoalOut:
     """Set a goal (coordinators); goals declared in deployment.toml are kept there."""
-    permissions.require_manager(actor, "set goals")
     with deployment.transaction() as session:
-        return GoalOut.of(
-            services.create_goal(session, data, deployment.registry, actor=actor.username)
-        )
+        return GoalOut.of(services.create_goal(session, data, deployment.registry, actor=actor))
 
 
 @get("/api/goals/{key:str}", tags=["working fields"], sync_to_thread=False)
@@ -86,12 +85,12 @@ def read_goal(key: FromPath[str], deployment: CurrentDeployment) -> GoalOut:
     dto=bodies.Changes[GoalConfig],
     return_dto=None,
     sync_to_thread=False,
+    guards=permitted(permissions.GOAL_CHANGE),
 )
 def update_goal(
     key: FromPath[str], data: JSONBody[Update], deployment: CurrentDeployment, actor: CurrentActor
 ) -> GoalOut:
     """Change a goal set through the API; name the version you read."""
-    permissions.require_manager(actor, "change goals")
     with deployment.transaction() as session:
         goal = services.get_goal(session, key)
         services.update_goal(
@@ -99,7 +98,7 @@ def update_goal(
             goal,
             data.values,
             deployment.registry,
-            actor=actor.username,
+            actor=actor,
             expected_version=data.version,
         )
         return GoalOut.of(goal)

@@ -13,6 +13,8 @@ from netzwerker.db import flush_or_conflict
 from netzwerker.deployment import Deployment, Registry, goal_references
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.fields.models import Goal, WorkingFieldRecord
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import InvalidInput, NotFound, Problem, Refused, require_version
 
 
@@ -113,8 +115,10 @@ def get_goal(session: Session, key: str) -> Goal:
     return goal
 
 
-def create_goal(session: Session, draft: GoalConfig, registry: Registry, *, actor: str) -> Goal:
-    """A goal set through the API (goals in deployment.toml are set by ``migrate``)."""
+def create_goal(session: Session, draft: GoalConfig, registry: Registry, *, actor: Actor) -> Goal:
+    """A goal set through the API (``goal.set``; goals in deployment.toml are set by
+    ``migrate``)."""
+    permissions.authorize(actor, permissions.GOAL_SET)
     problems = goal_problems(draft, registry)
     if session.exec(select(Goal.id).where(Goal.key == draft.key)).first() is not None:
         problems.append(Problem("key", f"goal {draft.key!r} exists already"))
@@ -122,7 +126,9 @@ def create_goal(session: Session, draft: GoalConfig, registry: Registry, *, acto
         raise InvalidInput(problems)
     goal = _write_goal(session, None, draft, source="api")
     session.flush()
-    record(session, actor=actor, action="goal.create", object_type="goal", object_id=goal.key)
+    record(
+        session, actor=actor.username, action="goal.create", object_type="goal", object_id=goal.key
+    )
     return goal
 
 
@@ -132,9 +138,11 @@ def update_goal(
     changes: dict[str, Any],
     registry: Registry,
     *,
-    actor: str,
+    actor: Actor,
     expected_version: int | None,
 ) -> Goal:
+    """Change a goal set through the API (``goal.change``)."""
+    permissions.authorize(actor, permissions.GOAL_CHANGE)
     if goal.source == "config":
         raise Refused(f"goal {goal.key!r} is declared in deployment.toml: change it there")
     require_version("goal", goal.key, goal.version, expected_version)
@@ -164,7 +172,7 @@ def update_goal(
         _write_goal(session, goal, merged, source="api")
         record(
             session,
-            actor=actor,
+            actor=actor.username,
             action="goal.update",
             object_type="goal",
             object_id=goal.key,

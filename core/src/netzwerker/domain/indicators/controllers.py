@@ -27,6 +27,7 @@ from netzwerker.domain.users import permissions
 from netzwerker.errors import NotFound
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, From, To
 
 Every = Annotated[
@@ -153,11 +154,11 @@ class IndicatorController(Controller):
         sync_to_thread=False,
         status_code=200,
         summary="Compute indicators and keep the values in their time series",
+        guards=permitted(permissions.INDICATOR_STORE),
     )
     def compute(
         self, data: JSONBody[ComputeRequest], deployment: CurrentDeployment, actor: CurrentActor
     ) -> ComputedOut:
-        permissions.require_manager(actor, "store indicator values")
         period = period_of(data.start, data.end, deployment.today())
         with deployment.transaction() as session:
             readings = compute_readings(
@@ -168,7 +169,7 @@ class IndicatorController(Controller):
                 keys=data.indicators or None,
                 every=data.every,
             )
-            stored = store_readings(session, readings, actor=actor.username)
+            stored = store_readings(session, readings, actor=actor)
         return ComputedOut(stored, readings)
 
     @get("/{key:str}/values", sync_to_thread=False, summary="The stored time series")
@@ -195,6 +196,7 @@ class IndicatorController(Controller):
         return_dto=None,
         sync_to_thread=False,
         summary="Enter a manual indicator's value for a period",
+        guards=permitted(permissions.INDICATOR_ENTER),
     )
     def enter(
         self,
@@ -203,10 +205,9 @@ class IndicatorController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> ValueOut:
-        permissions.require_manager(actor, "enter indicator values")
         entry = ManualEntry(
             data.start, data.end, data.value, Scope(data.working_field, data.partner_id), data.note
         )
         with deployment.transaction() as session:
-            value = record_value(session, deployment.registry, key, entry, actor=actor.username)
+            value = record_value(session, deployment.registry, key, entry, actor=actor)
             return ValueOut.of(value)

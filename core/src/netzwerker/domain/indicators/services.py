@@ -22,6 +22,8 @@ from netzwerker.deployment import Contributed, Deployment, Registry
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.fields.models import Goal
 from netzwerker.domain.indicators.models import IndicatorValue
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import InvalidInput, NotFound, Problem, Refused
 
 log = logging.getLogger(__name__)
@@ -348,13 +350,15 @@ def _stored(session: Session, source: str, keys: list[ValueKey]) -> dict[ValueKe
     return {key: row for key, row in found.items() if key in wanted}
 
 
-def store_readings(session: Session, readings: Iterable[Reading], *, actor: str) -> int:
-    """Keep computed readings in the time series, replacing an earlier computation."""
+def store_readings(session: Session, readings: Iterable[Reading], *, actor: Actor) -> int:
+    """Keep computed readings in the time series, replacing an earlier computation
+    (``indicator.store``)."""
+    permissions.authorize(actor, permissions.INDICATOR_STORE)
     keep = [reading for reading in readings if not reading.manual and not reading.error]
     keys: list[ValueKey] = [(r.indicator, r.scope, r.period_start, r.period_end) for r in keep]
     stored = _stored(session, "computed", keys)
     for key, reading in zip(keys, keep, strict=True):
-        _keep(session, stored, key, reading.value, source="computed", actor=actor)
+        _keep(session, stored, key, reading.value, source="computed", actor=actor.username)
     session.flush()
     return len(keep)
 
@@ -371,9 +375,11 @@ class ManualEntry:
 
 
 def record_value(
-    session: Session, registry: Registry, key: str, entry: ManualEntry, *, actor: str
+    session: Session, registry: Registry, key: str, entry: ManualEntry, *, actor: Actor
 ) -> IndicatorValue:
-    """Enter (or correct) a manual indicator's value for a period; audited."""
+    """Enter (or correct) a manual indicator's value for a period (``indicator.enter``);
+    audited."""
+    permissions.authorize(actor, permissions.INDICATOR_ENTER)
     contributed = registry.indicators.get(key)
     if contributed is None:
         raise NotFound("indicator", key)
@@ -385,12 +391,18 @@ def record_value(
     stored = _stored(session, "manual", [value_key])
     before = stored[value_key].value if value_key in stored else None
     existing = _keep(
-        session, stored, value_key, entry.value, source="manual", actor=actor, note=entry.note
+        session,
+        stored,
+        value_key,
+        entry.value,
+        source="manual",
+        actor=actor.username,
+        note=entry.note,
     )
     session.flush()
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="indicator.record",
         object_type="indicator_value",
         object_id=existing.id,

@@ -23,7 +23,6 @@ from netzwerker.domain.meetings.services import (
     create_meeting,
     decisions_of,
     find_meetings,
-    meeting_visibility,
     participants_of,
     update_meeting,
     visible_meeting,
@@ -33,6 +32,7 @@ from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.files import calendar_download
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 from netzwerker.ical import calendar
 
@@ -101,23 +101,27 @@ class MeetingController(Controller):
         meeting_filter = MeetingFilter(
             circle_id, case_id, partner_id, status, since, until, case_conferences
         )
-        visible = meeting_visibility(actor)
         with deployment.session() as session:
             meetings, total = find_meetings(
-                session, meeting_filter, visible=visible, limit=limit, offset=offset
+                session, meeting_filter, actor=actor, limit=limit, offset=offset
             )
             items = meeting_answers(session, meetings)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[MeetingDraft], return_dto=None, sync_to_thread=False)
+    @post(
+        "/",
+        dto=bodies.Body[MeetingDraft],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.MEETING_PLAN),
+    )
     def create(
         self, data: JSONBody[MeetingDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[MeetingOut]:
         """Plan a circle's meeting or a case conference (coordinators). A case conference
         is refused unless each participating partner holds the case or has consent."""
-        permissions.require_manager(actor, "plan meetings")
         with deployment.transaction() as session:
-            meeting = create_meeting(session, deployment, data, actor=actor.username)
+            meeting = create_meeting(session, deployment, data, actor=actor)
             body = meeting_answers(session, [meeting])
         return versioned(body[0], 201)
 
@@ -134,6 +138,7 @@ class MeetingController(Controller):
         dto=bodies.Changes[MeetingChanges],
         return_dto=None,
         sync_to_thread=False,
+        guards=permitted(permissions.MEETING_CHANGE),
     )
     def update(
         self,
@@ -144,14 +149,13 @@ class MeetingController(Controller):
     ) -> Response[MeetingOut]:
         """Reschedule, take attendance (``participants[].attended``), write the minutes,
         mark it held or cancelled."""
-        permissions.require_manager(actor, "change meetings")
         with deployment.transaction() as session:
             meeting = update_meeting(
                 session,
                 deployment,
                 meeting_id,
                 data.values,
-                actor=actor.username,
+                actor=actor,
                 expected_version=data.version,
             )
             body = meeting_answers(session, [meeting])
@@ -163,6 +167,7 @@ class MeetingController(Controller):
         return_dto=None,
         sync_to_thread=False,
         summary="Record a decision; with a task, the task is proposed at once",
+        guards=permitted(permissions.MEETING_DECIDE),
     )
     def decide(
         self,
@@ -171,9 +176,8 @@ class MeetingController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> DecisionOut:
-        permissions.require_manager(actor, "record decisions")
         with deployment.transaction() as session:
-            decision: Decision = add_decision(session, meeting_id, data, actor=actor.username)
+            decision: Decision = add_decision(session, meeting_id, data, actor=actor)
             return DecisionOut.of(decision)
 
     @get("/{meeting_id:int}/calendar.ics", sync_to_thread=False, summary="iCalendar file")

@@ -8,7 +8,7 @@ person's valid consent (:func:`netzwerker.domain.cases.services.require_consent`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -28,8 +28,8 @@ from netzwerker.domain.meetings.models import Decision, Meeting, MeetingParticip
 from netzwerker.domain.partners.models import Person
 from netzwerker.domain.references import fetch, partner_problems, person_problems
 from netzwerker.domain.tasks import services as tasks
-from netzwerker.domain.users.models import Role
-from netzwerker.domain.users.services import Actor
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import Forbidden, InvalidInput, Problem, Refused
 from netzwerker.ical import CalendarEvent
 from netzwerker.structuring import localized
@@ -176,9 +176,10 @@ def create_meeting(
     deployment: Deployment,
     draft: MeetingDraft,
     *,
-    actor: str,
+    actor: Actor,
     now: datetime | None = None,
 ) -> Meeting:
+    permissions.authorize(actor, permissions.MEETING_PLAN)
     now = now or utcnow()
     values = attrs.asdict(draft, recurse=False)
     _normalise_times(deployment, values)
@@ -199,12 +200,16 @@ def create_meeting(
     if draft.case_id is not None:
         _check_case_consent(session, draft.case_id, values["participants"], deployment.today())
     columns = {key: value for key, value in values.items() if key != "participants"}
-    meeting = Meeting(**columns, created_by=actor, created_at=now, updated_at=now)
+    meeting = Meeting(**columns, created_by=actor.username, created_at=now, updated_at=now)
     session.add(meeting)
     session.flush()
     _replace_participants(session, meeting, values["participants"])
     record(
-        session, actor=actor, action="meeting.create", object_type="meeting", object_id=meeting.id
+        session,
+        actor=actor.username,
+        action="meeting.create",
+        object_type="meeting",
+        object_id=meeting.id,
     )
     session.flush()
     return meeting
@@ -220,10 +225,11 @@ def update_meeting(
     meeting_id: int,
     changes: dict[str, Any],
     *,
-    actor: str,
+    actor: Actor,
     expected_version: int | None = None,
 ) -> Meeting:
     """Change a meeting: reschedule it, take attendance, write the minutes, mark it held."""
+    permissions.authorize(actor, permissions.MEETING_CHANGE)
     meeting = get_meeting(session, meeting_id, expected_version)
     current: dict[str, Any] = {
         key: getattr(meeting, key) for key in EDITABLE if key != "participants"
@@ -247,7 +253,7 @@ def update_meeting(
         _replace_participants(session, meeting, values["participants"])
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="meeting.update",
         object_type="meeting",
         object_id=meeting_id,
@@ -255,6 +261,32 @@ def update_meeting(
     )
     flush_or_conflict(session, f"meeting {meeting_id}")
     return meeting
+
+
+def record_minutes(
+    session: Session,
+    deployment: Deployment,
+    meeting_id: int,
+    minutes: str,
+    attended: Collection[int],
+    *,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> Meeting:
+    """Write a meeting's minutes and who of the invited partners attended, and mark it held
+    (``meeting.change``)."""
+    invited = participants_of(session, [meeting_id])[meeting_id]
+    participants = [
+        ParticipantDraft(p.partner_id, p.person_id, p.partner_id in attended) for p in invited
+    ]
+    return update_meeting(
+        session,
+        deployment,
+        meeting_id,
+        {"minutes": minutes, "participants": participants, "status": MeetingStatus.HELD},
+        actor=actor,
+        expected_version=expected_version,
+    )
 
 
 def participants_of(
@@ -328,11 +360,12 @@ def add_decision(
     meeting_id: int,
     draft: DecisionDraft,
     *,
-    actor: str,
+    actor: Actor,
     now: datetime | None = None,
 ) -> Decision:
     """Record a decision; with a task, the task is proposed to its partner at once, and its
     ``origin`` names the meeting."""
+    permissions.authorize(actor, permissions.MEETING_DECIDE)
     now = now or utcnow()
     meeting = get_meeting(session, meeting_id)
     if meeting.status == MeetingStatus.CANCELLED:
@@ -341,7 +374,7 @@ def add_decision(
     if draft.task is not None:
         task_draft = _decision_task(session, meeting, draft.task)
         try:
-            task = tasks.create_task(session, task_draft, actor=actor, now=now)
+            task = tasks.create_task(session, task_draft, actor=actor.username, now=now)
         except InvalidInput as exc:
             raise InvalidInput(
                 [Problem(f"task.{p.path}", p.message) for p in exc.problems]
@@ -357,7 +390,7 @@ def add_decision(
         text=draft.text.strip(),
         task_id=task_id,
         decided_at=now,
-        recorded_by=actor,
+        recorded_by=actor.username,
     )
     session.add(decision)
     session.flush()
@@ -407,38 +440,34 @@ def involving(partner_id: int) -> sa.ColumnElement[bool]:
 
 
 def visible_meeting(session: Session, actor: Actor, meeting_id: int) -> Meeting:
-    """The meeting, if the actor may see it: partner members see the meetings their partner
-    takes part in or whose circle it is in."""
+    """The meeting, if the actor may see it (``meeting.read``): partner members see the
+    meetings their partner takes part in or whose circle it is in."""
     meeting = get_meeting(session, meeting_id)
-    if actor.role is Role.PARTNER_MEMBER:
+    partner = permissions.own_partner(actor, permissions.MEETING_READ)
+    if partner is not None:
         invited = {p.partner_id for p in participants_of(session, [meeting_id])[meeting_id]}
         member = meeting.circle_id is not None and session.get(
-            CirclePartner, (meeting.circle_id, actor.partner_id)
+            CirclePartner, (meeting.circle_id, partner)
         )
-        if actor.partner_id not in invited and not member:
+        if partner not in invited and not member:
             raise Forbidden(f"meeting {meeting_id} does not concern your partner")
     return meeting
-
-
-def meeting_visibility(actor: Actor) -> sa.ColumnElement[bool] | None:
-    """A WHERE clause limiting meetings to those the actor may see; None: all of them."""
-    if actor.role is Role.PARTNER_MEMBER:
-        return involving(actor.partner_id)  # type: ignore[arg-type]
-    return None
 
 
 def find_meetings(
     session: Session,
     meeting_filter: MeetingFilter,
     *,
-    visible: sa.ColumnElement[bool] | None = None,
+    actor: Actor,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[Meeting], int]:
-    """Meetings by start, latest first, and how many match in all."""
+    """The meetings the actor may see (``meeting.read``) by start, latest first, and how
+    many match in all."""
     clauses = meeting_filter.clauses()
-    if visible is not None:
-        clauses.append(visible)
+    partner = permissions.own_partner(actor, permissions.MEETING_READ)
+    if partner is not None:
+        clauses.append(involving(partner))
     return page_of(
         session,
         Meeting,

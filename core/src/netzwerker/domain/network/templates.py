@@ -25,6 +25,7 @@ from netzwerker.deployment import Deployment
 from netzwerker.domain.chains.models import ChainStep, ServiceChain
 from netzwerker.domain.circles.models import Circle, CirclePartner
 from netzwerker.domain.partners.models import Partner
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.structuring import make_converter, structure
 
@@ -186,7 +187,7 @@ def import_template(
     deployment: Deployment,
     template: NetworkTemplate,
     *,
-    actor: str,
+    actor: Actor,
     partners: Mapping[str, str] | None = None,
 ) -> dict[str, int]:
     """Create the template's chains and circles in this deployment, all or nothing: each

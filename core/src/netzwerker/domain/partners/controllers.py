@@ -31,6 +31,7 @@ from netzwerker.domain.partners.services import (
 from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
 from netzwerker.http.bodies import Update, etag
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 
 
@@ -82,14 +83,19 @@ class PartnerController(Controller):
             items = partner_answers(session, partners)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[PartnerDraft], return_dto=None, sync_to_thread=False)
+    @post(
+        "/",
+        dto=bodies.Body[PartnerDraft],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.PARTNER_CREATE),
+    )
     def create(
         self, data: JSONBody[PartnerDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[PartnerOut]:
         """Add a partner (coordinators)."""
-        permissions.require_manager(actor, "add partners")
         with deployment.transaction() as session:
-            partner = create_partner(session, data, deployment.registry, actor=actor.username)
+            partner = create_partner(session, data, deployment.registry, actor=actor)
             body = partner_out(session, partner)
         return _with_etag(body, body.version, 201)
 
@@ -99,7 +105,13 @@ class PartnerController(Controller):
             body = partner_out(session, get_partner(session, key))
         return _with_etag(body, body.version)
 
-    @patch("/{key:str}", dto=bodies.Changes[PartnerDraft], return_dto=None, sync_to_thread=False)
+    @patch(
+        "/{key:str}",
+        dto=bodies.Changes[PartnerDraft],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.PARTNER_KEEP),
+    )
     def update(
         self,
         key: FromPath[str],
@@ -110,14 +122,13 @@ class PartnerController(Controller):
         """Change a partner; name the version you read (``version`` or ``If-Match``)."""
         with deployment.transaction() as session:
             partner = get_partner(session, key)
-            permissions.check_partner_update(actor, partner, data.values)
             update_partner(
                 session,
                 partner,
                 data.values,
                 deployment.registry,
-                actor=actor.username,
-                expected_version=data.version,  # type: ignore[arg-type]
+                actor=actor,
+                expected_version=data.version,
             )
             body = partner_out(session, partner)
         return _with_etag(body, body.version)
@@ -127,6 +138,7 @@ class PartnerController(Controller):
         dto=bodies.Body[ContactDraft],
         return_dto=None,
         sync_to_thread=False,
+        guards=permitted(permissions.PARTNER_CONTACTS),
     )
     def add_contact(
         self,
@@ -137,14 +149,14 @@ class PartnerController(Controller):
     ) -> ContactOut:
         with deployment.transaction() as session:
             partner = get_partner(session, key)
-            permissions.check_contacts_change(actor, partner)
-            return ContactOut.of(add_contact(session, partner, data, actor=actor.username))
+            return ContactOut.of(add_contact(session, partner, data, actor=actor))
 
     @patch(
         "/{key:str}/contacts/{person_id:int}",
         dto=bodies.Partial[ContactDraft],
         return_dto=None,
         sync_to_thread=False,
+        guards=permitted(permissions.PARTNER_CONTACTS),
     )
     def update_contact(
         self,
@@ -156,11 +168,15 @@ class PartnerController(Controller):
     ) -> ContactOut:
         with deployment.transaction() as session:
             partner = get_partner(session, key)
-            permissions.check_contacts_change(actor, partner)
-            person = update_contact(session, partner, person_id, data.values, actor=actor.username)
+            person = update_contact(session, partner, person_id, data.values, actor=actor)
             return ContactOut.of(person)
 
-    @post("/import", sync_to_thread=False, summary="Import partners from CSV or XLSX")
+    @post(
+        "/import",
+        sync_to_thread=False,
+        summary="Import partners from CSV or XLSX",
+        guards=permitted(permissions.PARTNER_IMPORT),
+    )
     def import_file(
         self,
         data: MultipartBody[UploadFile],
@@ -168,12 +184,11 @@ class PartnerController(Controller):
         actor: CurrentActor,
     ) -> ImportOut:
         """The whole file or nothing of it: every bad row is reported with its number."""
-        permissions.require_manager(actor, "import partners")
         name = Path(data.filename or "upload.csv").name
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / name
             path.write_bytes(data.file.read())
             rows = parse_partners(path, deployment.registry)
         with deployment.transaction() as session:
-            result = import_partners(session, rows, actor=actor.username, file=name)
+            result = import_partners(session, rows, actor=actor, file=name)
         return ImportOut(name, result.created, result.updated)

@@ -30,6 +30,8 @@ from netzwerker.domain.partners.models import (
     PartnerWorkingField,
     Person,
 )
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.structuring import InvalidInput, Problem, make_converter, structure
 from netzwerker.validators import RECORD_KEY
 
@@ -302,13 +304,15 @@ def import_partners(
     rows: list[tuple[int, PartnerRow]],
     progress: Callable[[int], None] | None = None,
     *,
-    actor: str = "import",
+    actor: Actor,
     file: str = "",
 ) -> ImportResult:
-    """Write checked rows: create new partners, update existing ones (matched by key).
+    """Write checked rows: create new partners, update existing ones (matched by key)
+    (``partner.import``).
 
     One audit-log entry names who imported which file and what it did.
     """
+    permissions.authorize(actor, permissions.PARTNER_IMPORT)
     existing = {
         partner.key: partner
         for partner in session.exec(
@@ -335,7 +339,7 @@ def import_partners(
             progress(1)
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="partner.import",
         object_type="partner",
         changes={"file": file, "created": created, "updated": updated},

@@ -32,6 +32,8 @@ from netzwerker.domain.partners.models import (
     Person,
 )
 from netzwerker.domain.tasks.models import Task, TaskParty
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import InvalidInput, NotFound, Problem, Refused, require_version
 from netzwerker.structuring import make_converter
 from netzwerker.validators import not_blank
@@ -80,6 +82,10 @@ class ContactDraft:
     converter = staticmethod(partner_converter)
 
 
+#: Fields of its own partner entry a partner member may keep (``partner.keep``); the others
+#: are the coordinators' (``partner.update``).
+OWN_FIELDS = frozenset({"email", "phone", "website", "address", "description"})
+
 #: Columns of a partner an update may set (the key is its stable identity).
 PARTNER_COLUMNS = (
     "name",
@@ -110,8 +116,10 @@ def get_partner_by_id(session: Session, partner_id: int) -> Partner:
 
 
 def create_partner(
-    session: Session, draft: PartnerDraft, registry: Registry, *, actor: str
+    session: Session, draft: PartnerDraft, registry: Registry, *, actor: Actor
 ) -> Partner:
+    """Add a partner to the directory (``partner.create``)."""
+    permissions.authorize(actor, permissions.PARTNER_CREATE)
     problems = reference_problems(draft.kind, draft.working_fields, registry)
     if session.exec(select(Partner.id).where(Partner.key == draft.key)).first() is not None:
         problems.append(Problem("key", f"partner {draft.key!r} exists already"))
@@ -126,7 +134,7 @@ def create_partner(
     replace_lists(session, partner, draft.legal_domains, draft.working_fields)
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="partner.create",
         object_type="partner",
         object_id=partner.key,
@@ -142,10 +150,16 @@ def update_partner(
     changes: dict[str, Any],
     registry: Registry,
     *,
-    actor: str,
-    expected_version: int,
+    actor: Actor,
+    expected_version: int | None,
 ) -> Partner:
-    """Change a partner entry; ``changes`` are typed values of :class:`PartnerDraft` fields."""
+    """Change a partner entry; ``changes`` are typed values of :class:`PartnerDraft` fields.
+    Its own members keep its contact data (``partner.keep``), coordinators everything
+    (``partner.update``)."""
+    permission = (
+        permissions.PARTNER_KEEP if set(changes) <= OWN_FIELDS else permissions.PARTNER_UPDATE
+    )
+    permissions.authorize(actor, permission, partner_id=partner.id)
     require_version("partner", partner.key, partner.version, expected_version)
     if "key" in changes and changes["key"] != partner.key:
         raise InvalidInput([Problem("key", "the key of a partner cannot change")])
@@ -175,7 +189,7 @@ def update_partner(
         replace_lists(session, partner, lists["legal_domains"], lists["working_fields"])
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="partner.update",
         object_type="partner",
         object_id=partner.key,
@@ -288,13 +302,15 @@ def find_partners(
     return list(partners), total
 
 
-def add_contact(session: Session, partner: Partner, draft: ContactDraft, *, actor: str) -> Person:
+def add_contact(session: Session, partner: Partner, draft: ContactDraft, *, actor: Actor) -> Person:
+    """Add a contact person to a partner (``partner.contacts``)."""
+    permissions.authorize(actor, permissions.PARTNER_CONTACTS, partner_id=partner.id)
     person = Person(partner_id=partner.id, **{**attrs.asdict(draft), "email": draft.email or ""})
     session.add(person)
     session.flush()
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="contact.create",
         object_type="partner",
         object_id=partner.key,
@@ -304,8 +320,10 @@ def add_contact(session: Session, partner: Partner, draft: ContactDraft, *, acto
 
 
 def update_contact(
-    session: Session, partner: Partner, person_id: int, changes: dict[str, Any], *, actor: str
+    session: Session, partner: Partner, person_id: int, changes: dict[str, Any], *, actor: Actor
 ) -> Person:
+    """Change a partner's contact person (``partner.contacts``)."""
+    permissions.authorize(actor, permissions.PARTNER_CONTACTS, partner_id=partner.id)
     person = session.get(Person, person_id)
     if person is None or person.partner_id != partner.id:
         raise NotFound("contact", person_id)
@@ -318,7 +336,7 @@ def update_contact(
     if diff:
         record(
             session,
-            actor=actor,
+            actor=actor.username,
             action="contact.update",
             object_type="partner",
             object_id=partner.key,
@@ -358,3 +376,14 @@ def delete_partner(session: Session, key: str) -> None:
         )
     session.delete(partner)
     session.flush()
+
+
+def social_areas(session: Session) -> list[str]:
+    """The social areas the directory's partners name, by name."""
+    query = (
+        sa.select(Partner.social_area)
+        .where(Partner.social_area != "")
+        .distinct()
+        .order_by(Partner.social_area)
+    )
+    return list(session.scalars(query))

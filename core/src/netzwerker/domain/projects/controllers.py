@@ -35,10 +35,11 @@ from netzwerker.domain.projects.services import (
 )
 from netzwerker.domain.users import permissions
 from netzwerker.domain.workflows.controllers import WorkflowEventOut
-from netzwerker.domain.workflows.services import instance_history
+from netzwerker.domain.workflows.services import events_of
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update, versioned
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 
 
@@ -181,14 +182,19 @@ class ProjectController(Controller):
             items = project_answers(session, rows)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @post("/", dto=bodies.Body[ProjectDraft], return_dto=None, sync_to_thread=False)
+    @post(
+        "/",
+        dto=bodies.Body[ProjectDraft],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.PROJECT_RECORD),
+    )
     def create(
         self, data: JSONBody[ProjectDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[ProjectOut]:
         """Record a project idea (coordinators)."""
-        permissions.require_manager(actor, "record projects")
         with deployment.transaction() as session:
-            project = create_project(session, deployment, data, actor=actor.username)
+            project = create_project(session, deployment, data, actor=actor)
             body = project_out(session, project)
         return versioned(body, 201)
 
@@ -205,6 +211,7 @@ class ProjectController(Controller):
         dto=bodies.Changes[ProjectChanges],
         return_dto=None,
         sync_to_thread=False,
+        guards=permitted(permissions.PROJECT_CHANGE),
     )
     def update(
         self,
@@ -213,14 +220,13 @@ class ProjectController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> Response[ProjectOut]:
-        permissions.require_manager(actor, "change projects")
         with deployment.transaction() as session:
             project = update_project(
                 session,
                 deployment,
                 project_id,
                 data.values,
-                actor=actor.username,
+                actor=actor,
                 expected_version=data.version,
             )
             body = project_out(session, project)
@@ -233,8 +239,7 @@ class ProjectController(Controller):
         with deployment.session() as session:
             project = get_project(session, project_id)
             return [
-                WorkflowEventOut.of(event)
-                for event in instance_history(session, project.lifecycle_id)
+                WorkflowEventOut.of(event) for event in events_of(session, project.lifecycle_id)
             ]
 
     @post(
@@ -243,6 +248,7 @@ class ProjectController(Controller):
         return_dto=None,
         sync_to_thread=False,
         summary="Record a funding application",
+        guards=permitted(permissions.FUNDING_RECORD),
     )
     def add_funding(
         self,
@@ -251,11 +257,8 @@ class ProjectController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> Response[FundingOut]:
-        permissions.require_manager(actor, "record funding")
         with deployment.transaction() as session:
-            application: FundingApplication = add_funding(
-                session, project_id, data, actor=actor.username
-            )
+            application: FundingApplication = add_funding(session, project_id, data, actor=actor)
             body = FundingOut.of(application)
         return versioned(body, 201)
 
@@ -266,6 +269,7 @@ class ProjectController(Controller):
         sync_to_thread=False,
         status_code=200,
         summary="Submit, grant, partly grant, reject or withdraw an application",
+        guards=permitted(permissions.FUNDING_DECIDE),
     )
     def decide_funding(
         self,
@@ -275,7 +279,6 @@ class ProjectController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> Response[FundingOut]:
-        permissions.require_manager(actor, "record funding decisions")
         with deployment.transaction() as session:
             application = decide_funding(
                 session,
@@ -283,7 +286,7 @@ class ProjectController(Controller):
                 funding_id,
                 data,
                 today=deployment.today(),
-                actor=actor.username,
+                actor=actor,
             )
             body = FundingOut.of(application)
         return versioned(body)
@@ -295,6 +298,7 @@ class ProjectController(Controller):
         sync_to_thread=False,
         status_code=200,
         summary="Move a project: conceive, apply_for_funding, launch, evaluate, close, abandon",
+        guards=permitted(permissions.PROJECT_MOVE),
     )
     def move(
         self,
@@ -304,7 +308,6 @@ class ProjectController(Controller):
         actor: CurrentActor,
         data: JSONBody[ProjectMove | None] = None,
     ) -> Response[ProjectOut]:
-        permissions.require_manager(actor, "move projects")
         request = data or ProjectMove()
         with deployment.transaction() as session:
             project = move_project(
@@ -312,7 +315,7 @@ class ProjectController(Controller):
                 deployment,
                 project_id,
                 action,
-                actor=actor.username,
+                actor=actor,
                 reason=request.reason,
                 expected_version=request.version,
             )

@@ -31,6 +31,8 @@ from netzwerker.domain.projects.models import (
     ProjectTargetGroup,
 )
 from netzwerker.domain.references import field_problems
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.domain.workflows.models import WorkflowInstance
 from netzwerker.domain.workflows.services import InstanceDraft, Move, advance, start_instance
 from netzwerker.errors import InvalidInput, NotFound, Problem, require_version
@@ -170,10 +172,11 @@ def create_project(
     deployment: Deployment,
     draft: ProjectDraft,
     *,
-    actor: str,
+    actor: Actor,
     now: datetime | None = None,
 ) -> Project:
     """Record a project idea; its lifecycle starts at ``idea``."""
+    permissions.authorize(actor, permissions.PROJECT_RECORD)
     now = now or utcnow()
     values = attrs.asdict(draft, recurse=False)
     problems = _problems(session, deployment, values)
@@ -196,7 +199,7 @@ def create_project(
     _replace_members(session, project, values)
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="project.create",
         object_type="project",
         object_id=project.id,
@@ -227,10 +230,11 @@ def update_project(
     project_id: int,
     changes: dict[str, Any],
     *,
-    actor: str,
+    actor: Actor,
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Project:
+    permissions.authorize(actor, permissions.PROJECT_CHANGE)
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise InvalidInput([Problem(key, "unknown or not editable field") for key in unknown])
@@ -256,7 +260,7 @@ def update_project(
         _replace_members(session, project, values)
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="project.update",
         object_type="project",
         object_id=project_id,
@@ -272,11 +276,12 @@ def move_project(
     project_id: int,
     action: str,
     *,
-    actor: str,
+    actor: Actor,
     reason: str = "",
     expected_version: int | None = None,
 ) -> Project:
     """Move a project through its lifecycle (the history is its workflow instance's)."""
+    permissions.authorize(actor, permissions.PROJECT_MOVE)
     project = get_project(session, project_id, expected_version)
     advance(session, deployment, project.lifecycle_id, Move(action, reason), actor=actor)
     project.updated_at = utcnow()
@@ -384,9 +389,10 @@ def funding_of(session: Session, project_ids: Sequence[int]) -> dict[int, list[F
 
 
 def add_funding(
-    session: Session, project_id: int, draft: FundingDraft, *, actor: str
+    session: Session, project_id: int, draft: FundingDraft, *, actor: Actor
 ) -> FundingApplication:
     """Record a planned application (or a submitted one, with ``submitted_on``)."""
+    permissions.authorize(actor, permissions.FUNDING_RECORD)
     get_project(session, project_id)
     application = FundingApplication(
         project_id=project_id,
@@ -401,7 +407,7 @@ def add_funding(
     session.flush()
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="funding.create",
         object_type="funding_application",
         object_id=application.id,
@@ -417,9 +423,10 @@ def decide_funding(
     decision: FundingDecision,
     *,
     today: date,
-    actor: str,
+    actor: Actor,
 ) -> FundingApplication:
     """Submit, grant (fully or partly), reject or withdraw an application."""
+    permissions.authorize(actor, permissions.FUNDING_DECIDE)
     application = session.get(FundingApplication, funding_id)
     if application is None or application.project_id != project_id:
         raise NotFound("funding application", funding_id)
@@ -450,7 +457,7 @@ def decide_funding(
     application.updated_at = utcnow()
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action=f"funding.{decision.action}",
         object_type="funding_application",
         object_id=funding_id,

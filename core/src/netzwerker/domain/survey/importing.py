@@ -11,6 +11,7 @@ from sqlmodel import Session
 from netzwerker.domain.partners.importing import read_sheet
 from netzwerker.domain.partners.models import Partner
 from netzwerker.domain.survey.services import QUESTIONS, SCALE, AnswerDraft, give_answer
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.structuring import parse_date
 
@@ -72,7 +73,7 @@ def parse_answers(session: Session, path: Path) -> list[AnswerDraft]:
     return drafts
 
 
-def import_answers(session: Session, path: Path, *, today: date, actor: str) -> int:
+def import_answers(session: Session, path: Path, *, today: date, actor: Actor) -> int:
     """Store every answer of the file, or none if any row is bad."""
     drafts = parse_answers(session, path)
     for draft in drafts:

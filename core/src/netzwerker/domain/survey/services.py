@@ -12,8 +12,10 @@ from sqlmodel import Session, select
 from netzwerker.contributions import Period
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.partners.models import Partner
-from netzwerker.domain.references import partner_problems
+from netzwerker.domain.references import partner_choices, partner_problems
 from netzwerker.domain.survey.models import SurveyAnswer
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import InvalidInput, Problem
 
 #: The questions, as the answer's fields, with the wording a partner reads.
@@ -41,8 +43,12 @@ class AnswerDraft:
     answered_on: date | None = None
 
 
-def give_answer(session: Session, draft: AnswerDraft, *, today: date, actor: str) -> SurveyAnswer:
-    """Record a partner's answer to a round, replacing an earlier one of the same round."""
+def give_answer(session: Session, draft: AnswerDraft, *, today: date, actor: Actor) -> SurveyAnswer:
+    """Record a partner's answer to a round, replacing an earlier one of the same round
+    (``survey.answer``: a partner member answers for its own partner, which it may leave
+    out; coordinators record paper answers for any)."""
+    partner_id = permissions.acting_partner(actor, permissions.SURVEY_ANSWER, draft.partner_id)
+    draft = attrs.evolve(draft, partner_id=partner_id)
     problems: list[Problem] = []
     if not draft.survey.strip() or len(draft.survey) > 40:
         problems.append(Problem("survey", "a round's name of 1 to 40 characters, e.g. 2026"))
@@ -63,17 +69,54 @@ def give_answer(session: Session, draft: AnswerDraft, *, today: date, actor: str
     for name in (*QUESTIONS, "comment"):
         setattr(answer, name, getattr(draft, name))
     answer.answered_on = draft.answered_on or today
-    answer.recorded_by = actor
+    answer.recorded_by = actor.username
     session.flush()
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="survey.answer",
         object_type="survey_answer",
         object_id=answer.id,
         changes={"survey": draft.survey},
     )
     return answer
+
+
+@attrs.frozen
+class SurveyView:
+    """The survey page of a round: the jobcenter's own people see the summary of the year so
+    far and answer for any partner; a partner member sees its partner's answer."""
+
+    survey: str
+    summary: SurveySummary | None
+    #: The answer of the reader's partner this round, if it gave one.
+    earlier: SurveyAnswer | None
+    #: Whom the reader may record an answer for: any partner (staff) or its own (none).
+    partners: list[tuple[int, str]]
+    member: bool
+    may_answer: bool
+
+
+def survey_view(session: Session, *, actor: Actor, today: date) -> SurveyView:
+    survey = survey_round(today)
+    scope = permissions.SURVEY_ANSWER.scope_of(actor)
+    member = scope is permissions.Scope.OWN
+    summary = None
+    if permissions.allows(actor, permissions.EVALUATION_READ):
+        summary = summarise(session, Period(date(today.year, 1, 1), today))
+    return SurveyView(
+        survey,
+        summary,
+        answer_of(session, survey, actor.partner_id) if member else None,  # type: ignore[arg-type]
+        partner_choices(session) if scope is permissions.Scope.ANY else [],
+        member=member,
+        may_answer=scope is not None,
+    )
+
+
+def survey_round(today: date) -> str:
+    """The survey is asked once a year: the round is the year."""
+    return str(today.year)
 
 
 def answer_of(session: Session, survey: str, partner_id: int) -> SurveyAnswer | None:

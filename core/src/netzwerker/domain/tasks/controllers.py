@@ -13,13 +13,7 @@ from sqlmodel import Session
 
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.overview import Overview, overview
-from netzwerker.domain.tasks.queries import (
-    TaskFilter,
-    find_tasks,
-    is_overdue,
-    parties_of,
-    party_partners,
-)
+from netzwerker.domain.tasks.queries import TaskFilter, find_tasks, is_overdue, parties_of
 from netzwerker.domain.tasks.report import (
     GROUPINGS,
     accountability_report,
@@ -35,8 +29,9 @@ from netzwerker.domain.tasks.schemas import (
 from netzwerker.domain.tasks.services import (
     TaskChanges,
     TaskDraft,
-    create_task,
-    get_task,
+    propose_task,
+    readable_task,
+    requested_permission,
     task_history,
     transition_task,
     update_task,
@@ -46,6 +41,7 @@ from netzwerker.domain.users import permissions
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.http import bodies
 from netzwerker.http.bodies import Update, versioned
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 
 TaskAction = StrEnum("TaskAction", {name: name for name in REQUESTED_ACTIONS})  # type: ignore[misc]
@@ -73,12 +69,6 @@ def task_answers(
 
 def task_out(session: Session, task: Task, today: date) -> TaskOut:
     return task_answers(session, [task], today)[0]
-
-
-def _visible_task(session: Session, actor: CurrentActor, task_id: FromPath[int]) -> Task:
-    task = get_task(session, task_id)
-    permissions.check_task_visible(actor, task, lambda: party_partners(session, task))
-    return task
 
 
 class TaskController(Controller):
@@ -130,21 +120,26 @@ class TaskController(Controller):
                 session,
                 task_filter,
                 today=today,
-                visible=permissions.task_visibility(actor),
+                actor=actor,
                 limit=limit,
                 offset=offset,
             )
             items = task_answers(session, page.tasks, today, page.parties)
         return OffsetPagination(items=items, limit=limit, offset=offset, total=page.total)
 
-    @post("/", dto=bodies.Body[TaskDraft], return_dto=None, sync_to_thread=False)
+    @post(
+        "/",
+        dto=bodies.Body[TaskDraft],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.TASK_PROPOSE),
+    )
     def create(
         self, data: JSONBody[TaskDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[TaskOut]:
         """Propose a task to its responsible partner (coordinators)."""
-        permissions.require_manager(actor, "propose tasks")
         with deployment.transaction() as session:
-            task = create_task(session, data, actor=actor.username)
+            task = propose_task(session, data, actor=actor)
             body = task_out(session, task, deployment.today())
         return versioned(body, 201)
 
@@ -153,10 +148,17 @@ class TaskController(Controller):
         self, task_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[TaskOut]:
         with deployment.session() as session:
-            body = task_out(session, _visible_task(session, actor, task_id), deployment.today())
+            task = readable_task(session, task_id, actor=actor)
+            body = task_out(session, task, deployment.today())
         return versioned(body)
 
-    @patch("/{task_id:int}", dto=bodies.Changes[TaskChanges], return_dto=None, sync_to_thread=False)
+    @patch(
+        "/{task_id:int}",
+        dto=bodies.Changes[TaskChanges],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.TASK_EDIT),
+    )
     def update(
         self,
         task_id: FromPath[int],
@@ -168,12 +170,11 @@ class TaskController(Controller):
         changes = dict(data.values)
         reason = changes.pop("reason", "")
         with deployment.transaction() as session:
-            permissions.check_task_update(actor, _visible_task(session, actor, task_id), changes)
             task = update_task(
                 session,
                 task_id,
                 changes,
-                actor=actor.username,
+                actor=actor,
                 reason=reason,
                 expected_version=data.version,
             )
@@ -186,6 +187,7 @@ class TaskController(Controller):
         return_dto=None,
         sync_to_thread=False,
         status_code=200,
+        guards=permitted(lambda params: requested_permission(params["action"])),
     )
     def transition(
         self,
@@ -199,14 +201,11 @@ class TaskController(Controller):
         request = data or TransitionRequest()
         today = deployment.today()
         with deployment.transaction() as session:
-            permissions.check_task_action(
-                actor, _visible_task(session, actor, task_id), action.value
-            )
             task = transition_task(
                 session,
                 task_id,
                 action.value,
-                actor=actor.username,
+                actor=actor,
                 today=today,
                 reason=request.reason,
                 expected_version=request.version,
@@ -219,8 +218,8 @@ class TaskController(Controller):
         self, task_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> list[TaskEventOut]:
         with deployment.session() as session:
-            _visible_task(session, actor, task_id)
-            return [TaskEventOut.of(event) for event in task_history(session, task_id)]
+            history = task_history(session, task_id, actor=actor)
+            return [TaskEventOut.of(event) for event in history]
 
 
 class ReportController(Controller):
@@ -231,15 +230,8 @@ class ReportController(Controller):
     def overview(self, deployment: CurrentDeployment, actor: CurrentActor) -> Overview:
         """The start page's data: overdue tasks by partner, those due within a week, the
         escalated ones and the goals off track. A partner member sees its partner's tasks."""
-        staff = permissions.is_staff(actor)
         with deployment.session() as session:
-            return overview(
-                session,
-                deployment,
-                today=deployment.today(),
-                visible=permissions.task_visibility(actor),
-                show_goals=staff,
-            )
+            return overview(session, deployment, today=deployment.today(), actor=actor)
 
     @get("/accountability", sync_to_thread=False, summary="Who delivers what they promised")
     def accountability(

@@ -22,9 +22,11 @@ from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.indicators.services import GoalReading, goal_readings
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.models import Escalation, Task
-from netzwerker.domain.tasks.queries import is_open, overdue
+from netzwerker.domain.tasks.queries import TaskFilter, is_open, overdue, visible_to
 from netzwerker.domain.tasks.report import escalated
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 
 #: Escalation steps, from the mildest; a task shows its highest step for its current due date.
 ESCALATION_STEPS = ("reminder", "overdue", "accountable", "network")
@@ -141,6 +143,32 @@ def task_lines(
     return lines
 
 
+@attrs.frozen
+class LinePage:
+    """One page of task lines and how many tasks match in all."""
+
+    lines: list[TaskLine]
+    total: int
+
+
+def line_page(
+    session: Session,
+    task_filter: TaskFilter,
+    *,
+    actor: Actor,
+    today: date,
+    limit: int = LISTED,
+    offset: int = 0,
+) -> LinePage:
+    """A page of the tasks the actor may read, as lines, and their number: two queries."""
+    where = task_filter.clauses(today)
+    visible = visible_to(actor)
+    if visible is not None:
+        where.append(visible)
+    total = session.scalar(sa.select(sa.func.count()).select_from(Task).where(*where)) or 0
+    return LinePage(task_lines(session, *where, today=today, limit=limit, offset=offset), total)
+
+
 def _count_of(*where: sa.ColumnElement[bool]) -> sa.ScalarSelect[int]:
     return sa.select(sa.func.count()).select_from(Task).where(*where).scalar_subquery()
 
@@ -150,9 +178,11 @@ def overview(
     deployment: Deployment,
     *,
     today: date,
-    visible: sa.ColumnElement[bool] | None = None,
-    show_goals: bool = True,
+    actor: Actor,
 ) -> Overview:
+    """What needs attention today, of the tasks the actor may read; the goals off track
+    for the jobcenter's own people (``network.goals``)."""
+    visible = visible_to(actor)
     seen = [visible] if visible is not None else []
     week = Task.due_date.between(today, today + timedelta(days=7))  # type: ignore[attr-defined]
     late = overdue(today)
@@ -206,7 +236,7 @@ def overview(
             for reading in goal_readings(session, deployment, today=today)
             if reading.on_track is False
         ]
-        if show_goals
+        if permissions.allows(actor, permissions.NETWORK_GOALS)
         else []
     )
     return Overview(

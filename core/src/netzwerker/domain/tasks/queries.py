@@ -14,6 +14,8 @@ from netzwerker.db import contains_text
 from netzwerker.domain.partners.models import Person
 from netzwerker.domain.tasks.models import Task, TaskParty
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 
 
 @attrs.frozen
@@ -69,6 +71,20 @@ def is_overdue(task: Task, today: date) -> bool:
     return task.status in OPEN_STATUSES and task.due_date < today
 
 
+def visible_to(actor: Actor) -> sa.ColumnElement[bool] | None:
+    """A WHERE clause limiting tasks to those the actor may read; None: all of them. A
+    partner member reads the tasks its partner is a party to: responsible, consulted,
+    informed, or accountable through one of its people."""
+    partner = permissions.own_partner(actor, permissions.TASK_READ)
+    if partner is None:
+        return None
+    return sa.or_(
+        Task.responsible_partner_id == partner,
+        Task.id.in_(select(TaskParty.task_id).where(TaskParty.partner_id == partner)),  # type: ignore[union-attr]
+        Task.accountable_person_id.in_(select(Person.id).where(Person.partner_id == partner)),  # type: ignore[union-attr]
+    )
+
+
 @attrs.frozen
 class TaskPage:
     tasks: list[Task]
@@ -82,12 +98,14 @@ def find_tasks(
     task_filter: TaskFilter,
     *,
     today: date,
-    visible: sa.ColumnElement[bool] | None = None,
+    actor: Actor,
     limit: int = 50,
     offset: int = 0,
 ) -> TaskPage:
-    """One page of tasks (by due date), the total, and their parties: three queries."""
+    """One page of the tasks the actor may read (by due date), the total, and their
+    parties: three queries."""
     clauses = task_filter.clauses(today)
+    visible = visible_to(actor)
     if visible is not None:
         clauses.append(visible)
     total = session.exec(select(sa.func.count()).select_from(Task).where(*clauses)).one()

@@ -16,10 +16,21 @@ from netzwerker.deployment import emit, listens
 from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.fields.models import Goal
 from netzwerker.domain.partners.models import Partner, Person
-from netzwerker.domain.references import field_problems, partner_problems
+from netzwerker.domain.references import (
+    field_choices,
+    field_problems,
+    names,
+    partner_choices,
+    partner_problems,
+)
 from netzwerker.domain.tasks.models import Task, TaskEvent, TaskParty
-from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
+from netzwerker.domain.tasks.overview import TaskLine, task_lines
+from netzwerker.domain.tasks.queries import parties_of, party_partners
+from netzwerker.domain.tasks.workflow import REQUESTED_ACTIONS, TASK_WORKFLOW
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor, Permission
 from netzwerker.errors import (
+    Forbidden,
     InvalidInput,
     NotFound,
     Problem,
@@ -27,6 +38,7 @@ from netzwerker.errors import (
     TransitionRefused,
     require_version,
 )
+from netzwerker.workflow import Transition
 
 PARTY_ROLES = ("consulted", "informed")
 
@@ -51,6 +63,9 @@ class TaskChanges:
 EDITABLE = tuple(field.name for field in attrs.fields(TaskChanges) if field.name != "reason")
 #: A change of these withdraws a commitment: it was given by one partner for one date.
 COMMITMENT_TERMS = ("responsible_partner_id", "due_date")
+#: Fields the responsible partner's members may change too (``task.edit``); every other
+#: field is the coordinators' (``task.update``).
+HANDLER_FIELDS = frozenset({"description", "responsible_person_id"})
 
 
 @attrs.frozen
@@ -163,10 +178,21 @@ def _draft_problems(session: Session, values: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def propose_task(
+    session: Session, draft: TaskDraft, *, actor: Actor, now: datetime | None = None
+) -> Task:
+    """Propose a task to its responsible partner (``task.propose``); it waits for that
+    partner's commitment."""
+    permissions.authorize(actor, permissions.TASK_PROPOSE)
+    return create_task(session, draft, actor=actor.username, now=now)
+
+
 def create_task(
     session: Session, draft: TaskDraft, *, actor: str, now: datetime | None = None
 ) -> Task:
-    """Propose a task to its responsible partner; it waits for that partner's commitment."""
+    """Store a proposed task under ``actor``'s name without asking the permission matrix:
+    for a task that another record's rules give (a meeting's decision, a workflow step,
+    whose own permission was asked). A request goes through :func:`propose_task`."""
     now = now or utcnow()
     values = attrs.asdict(draft)
     problems = _draft_problems(session, values)
@@ -188,12 +214,63 @@ def create_task(
     return task
 
 
+def proposal_choices(session: Session, *, actor: Actor) -> dict[str, list[Any]]:
+    """What a form proposing a task offers (``task.propose``): ``fields``, ``partners``,
+    ``people`` (id, name, partner's name), ``circles`` and ``goals``, each by name."""
+    permissions.authorize(actor, permissions.TASK_PROPOSE)
+    people = sa.select(Person.id, Person.name, Partner.name).join(
+        Partner, Partner.id == Person.partner_id
+    )
+    return {
+        "fields": field_choices(session),
+        "partners": partner_choices(session),
+        "people": list(
+            session.execute(people.where(Person.active).order_by(Partner.name, Person.name))
+        ),
+        "circles": list(session.execute(sa.select(Circle.id, Circle.name).order_by(Circle.name))),
+        "goals": list(session.execute(sa.select(Goal.id, Goal.title).order_by(Goal.title))),
+    }
+
+
 def get_task(session: Session, task_id: int, expected_version: int | None = None) -> Task:
     task = session.get(Task, task_id)
     if task is None:
         raise NotFound("task", task_id)
     require_version("task", task_id, task.version, expected_version)
     return task
+
+
+def readable_task(session: Session, task_id: int, *, actor: Actor) -> Task:
+    """A task the actor may read (``task.read``): a partner member one its partner is a
+    party to (the other parties are looked up only for it)."""
+    task = get_task(session, task_id)
+    partner = permissions.own_partner(actor, permissions.TASK_READ)
+    if partner is None or task.responsible_partner_id == partner:
+        return task
+    if partner not in party_partners(session, task):
+        raise Forbidden(f"task {task_id} does not concern your partner")
+    return task
+
+
+def task_permission(action: str) -> Permission:
+    """The permission a transition needs (``task.commit`` …); any other move of a task is
+    the coordinators' (``task.update``)."""
+    return requested_permission(action) or permissions.TASK_UPDATE
+
+
+def requested_permission(action: str) -> Permission | None:
+    """The permission of a transition a user may ask for, None for any other name."""
+    return permissions.MATRIX.get(f"task.{action}") if action in REQUESTED_ACTIONS else None
+
+
+def task_actions(actor: Actor, task: Task) -> list[Transition]:
+    """The transitions the actor may make on the task now, for offering them."""
+    return [
+        transition
+        for transition in TASK_WORKFLOW.allowed(task.status)
+        if transition.name in REQUESTED_ACTIONS
+        and task_permission(transition.name).allows(actor, partner_id=task.responsible_partner_id)
+    ]
 
 
 def _move(task: Task, action: str, *, reason: str, now: datetime, today: date | None) -> None:
@@ -229,19 +306,29 @@ def transition_task(
     task_id: int,
     action: str,
     *,
-    actor: str,
+    actor: Actor,
     today: date,
     reason: str = "",
     now: datetime | None = None,
     expected_version: int | None = None,
 ) -> Task:
-    """Move a task through its status machine; refused moves raise TransitionRefused."""
+    """Move a task through its status machine (``task.<action>``: the responsible
+    partner's members commit, start, complete, decline, block and resume; coordinators
+    anything); refused moves raise TransitionRefused."""
     now = now or utcnow()
-    task = get_task(session, task_id, expected_version)
+    task = readable_task(session, task_id, actor=actor)
+    permissions.authorize(actor, task_permission(action), partner_id=task.responsible_partner_id)
+    require_version("task", task_id, task.version, expected_version)
     old_status = task.status
     _move(task, action, reason=reason, now=now, today=today)
     event = append_event(
-        session, task, actor=actor, action=action, now=now, from_status=old_status, reason=reason
+        session,
+        task,
+        actor=actor.username,
+        action=action,
+        now=now,
+        from_status=old_status,
+        reason=reason,
     )
     _save(session, task, event, old_status)
     return task
@@ -252,17 +339,24 @@ def update_task(
     task_id: int,
     changes: dict[str, Any],
     *,
-    actor: str,
+    actor: Actor,
     reason: str = "",
     now: datetime | None = None,
     expected_version: int | None = None,
 ) -> Task:
-    """Change a task's content or parties; a new partner or date withdraws a commitment."""
+    """Change a task's content or parties; a new partner or date withdraws a commitment.
+    The responsible partner's members change its description and handler (``task.edit``),
+    coordinators anything (``task.update``)."""
     now = now or utcnow()
+    task = readable_task(session, task_id, actor=actor)
+    permission = (
+        permissions.TASK_EDIT if set(changes) <= HANDLER_FIELDS else permissions.TASK_UPDATE
+    )
+    permissions.authorize(actor, permission, partner_id=task.responsible_partner_id)
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise InvalidInput([Problem(key, "unknown or not editable field") for key in unknown])
-    task = get_task(session, task_id, expected_version)
+    require_version("task", task_id, task.version, expected_version)
     if task.status in TASK_WORKFLOW.final:
         raise Refused(f"task {task_id} is {task.status}: a closed task cannot be changed")
     current = {key: getattr(task, key) for key in (*EDITABLE, "working_field")}
@@ -284,7 +378,7 @@ def update_task(
     event = append_event(
         session,
         task,
-        actor=actor,
+        actor=actor.username,
         action="update",
         now=now,
         from_status=old_status,
@@ -326,7 +420,7 @@ class _Moving:
     completed_on: date | None = None
 
 
-def create_tasks(session: Session, histories: Sequence[TaskHistory], *, actor: str) -> list[int]:
+def create_tasks(session: Session, histories: Sequence[TaskHistory], *, actor: Actor) -> list[int]:
     """Create many tasks with their histories at once, as an import of a network's history
     does: each checked as :func:`create_task` and :func:`transition_task` check it (the same
     rules), then all written in a few bulk statements. Returns the new tasks' ids.
@@ -334,6 +428,7 @@ def create_tasks(session: Session, histories: Sequence[TaskHistory], *, actor: s
     Raises :class:`InvalidInput` with every problem under its task's index
     (``[3].responsible_partner_id``), and writes nothing then.
     """
+    permissions.authorize(actor, permissions.TASK_PROPOSE)
     tasks: list[dict[str, Any]] = []
     histories_of: list[list[dict[str, Any]]] = []
     parties_of: list[dict[str, tuple[int, ...]]] = []
@@ -348,12 +443,14 @@ def create_tasks(session: Session, histories: Sequence[TaskHistory], *, actor: s
         snapshot = {key: _jsonable(value) for key, value in attrs.asdict(history.draft).items()}
         at = history.proposed_at
         state = _Moving(TASK_WORKFLOW.initial, updated_at=at)
-        events = [_event(actor, "create", at, None, state.status, changes=snapshot)]
+        events = [_event(actor.username, "create", at, None, state.status, changes=snapshot)]
         try:
             for step in history.steps:
                 old_status, at = state.status, max(step.at, at)
                 _move(state, step.action, reason=step.reason, now=step.at, today=step.today)  # type: ignore[arg-type]
-                events.append(_event(actor, step.action, at, old_status, state.status, step.reason))
+                events.append(
+                    _event(actor.username, step.action, at, old_status, state.status, step.reason)
+                )
         except TransitionRefused as exc:
             problems.append(Problem(f"[{index}]", str(exc)))
             continue
@@ -442,8 +539,44 @@ def _announce(session: Session, task_ids: list[int]) -> None:
                 )
 
 
-def task_history(session: Session, task_id: int) -> list[TaskEvent]:
-    get_task(session, task_id)
+def task_history(session: Session, task_id: int, *, actor: Actor) -> list[TaskEvent]:
+    """The task's history, for those who may read the task."""
+    readable_task(session, task_id, actor=actor)
     return list(
         session.exec(select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(TaskEvent.seq))
+    )
+
+
+@attrs.frozen
+class TaskDetail:
+    """A task as its page shows it: the task, its line (partner, accountable party,
+    escalation), the names of its consulted and informed partners, its handler and goal,
+    its history, and the transitions the reader may make."""
+
+    task: Task
+    line: TaskLine
+    consulted: list[str]
+    informed: list[str]
+    responsible_person: Person | None
+    goal: Goal | None
+    history: list[TaskEvent]
+    actions: list[Transition]
+
+
+def task_detail(session: Session, task_id: int, *, actor: Actor, today: date) -> TaskDetail:
+    """Everything the page of a task shows, for a reader of the task."""
+    task = readable_task(session, task_id, actor=actor)
+    parties = parties_of(session, [task_id])[task_id]
+    partner_names = names(session, Partner, parties["consulted"] + parties["informed"])
+    return TaskDetail(
+        task=task,
+        line=task_lines(session, Task.id == task_id, today=today, limit=1)[0],
+        consulted=[partner_names[pid] for pid in parties["consulted"]],
+        informed=[partner_names[pid] for pid in parties["informed"]],
+        responsible_person=session.get(Person, task.responsible_person_id)
+        if task.responsible_person_id
+        else None,
+        goal=session.get(Goal, task.goal_id) if task.goal_id else None,
+        history=task_history(session, task_id, actor=actor),
+        actions=task_actions(actor, task),
     )

@@ -25,6 +25,7 @@ from netzwerker.domain.users.services import (
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 
 
@@ -90,19 +91,29 @@ class UserController(Controller):
 
     @get("/", sync_to_thread=False)
     def list_users(self, deployment: CurrentDeployment, actor: CurrentActor) -> list[UserOut]:
-        permissions.require_admin(actor, "list users")
         with deployment.session() as session:
-            return [UserOut.of(user) for user in list_users(session)]
+            return [UserOut.of(user) for user in list_users(session, actor=actor)]
 
-    @post("/", dto=bodies.Body[UserDraft], return_dto=None, sync_to_thread=False)
+    @post(
+        "/",
+        dto=bodies.Body[UserDraft],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.USER_MANAGE),
+    )
     def add(
         self, data: JSONBody[UserDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> UserOut:
-        permissions.require_admin(actor, "add users")
         with deployment.transaction() as session:
-            return UserOut.of(add_user(session, data, actor=actor.username))
+            return UserOut.of(add_user(session, data, actor=actor))
 
-    @patch("/{user_id:int}", dto=bodies.Changes[UserChanges], return_dto=None, sync_to_thread=False)
+    @patch(
+        "/{user_id:int}",
+        dto=bodies.Changes[UserChanges],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.USER_MANAGE),
+    )
     def update(
         self,
         user_id: FromPath[int],
@@ -111,13 +122,10 @@ class UserController(Controller):
         actor: CurrentActor,
     ) -> UserOut:
         """Change a user; ``active: false`` disables it and every token it has."""
-        permissions.require_admin(actor, "change users")
         with deployment.transaction() as session:
             user = get_user(session, user_id)
             return UserOut.of(
-                update_user(
-                    session, user, data.values, actor=actor.username, expected_version=data.version
-                )
+                update_user(session, user, data.values, actor=actor, expected_version=data.version)
             )
 
 
@@ -132,28 +140,34 @@ class TokenController(Controller):
         actor: CurrentActor,
         user_id: Annotated[int | None, QueryParameter(description="admins only")] = None,
     ) -> list[TokenOut]:
-        permissions.require_own_or_admin(actor, user_id, "list the tokens")
         with deployment.session() as session:
-            return [TokenOut.of(t) for t in list_tokens(session, user_id or actor.user_id)]
+            return [TokenOut.of(t) for t in list_tokens(session, actor=actor, user_id=user_id)]
 
-    @post("/", dto=bodies.Body[TokenRequest], return_dto=None, sync_to_thread=False)
+    @post(
+        "/",
+        dto=bodies.Body[TokenRequest],
+        return_dto=None,
+        sync_to_thread=False,
+        guards=permitted(permissions.TOKEN_MANAGE),
+    )
     def create(
         self, data: JSONBody[TokenRequest], deployment: CurrentDeployment, actor: CurrentActor
     ) -> NewTokenOut:
         owner_id = data.user_id or actor.user_id
-        permissions.require_own_or_admin(actor, owner_id, "create tokens")
         with deployment.transaction() as session:
             owner = get_user(session, owner_id)  # type: ignore[arg-type]
-            new = create_token(
-                session, owner, data.name, actor=actor.username, valid_days=data.valid_days
-            )
+            new = create_token(session, owner, data.name, actor=actor, valid_days=data.valid_days)
             return NewTokenOut(TokenOut.of(new.token), new.secret)
 
-    @post("/{token_id:int}/revoke", sync_to_thread=False, status_code=200)
+    @post(
+        "/{token_id:int}/revoke",
+        sync_to_thread=False,
+        status_code=200,
+        guards=permitted(permissions.TOKEN_MANAGE),
+    )
     def revoke(
         self, token_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> TokenOut:
         with deployment.transaction() as session:
             token = get_token(session, token_id)
-            permissions.require_own_or_admin(actor, token.user_id, "revoke the tokens")
-            return TokenOut.of(revoke_token(session, token, actor=actor.username))
+            return TokenOut.of(revoke_token(session, token, actor=actor))

@@ -1,289 +1,304 @@
-"""Who may do what: roles, and the ownership rules of partner members.
+"""Who may do what: one declared matrix of roles × actions, which every service asks.
 
-* admins and coordinators manage the whole network (admins also users and tokens);
+A :class:`Permission` names an action and grants it to roles, each with a :class:`Scope`:
+``ANY`` record, or only the actor's ``OWN`` (its own partner's records for a partner member,
+its own tokens for a user). The services call :func:`authorize` before they change or show
+anything; the API, the web pages and the commands only translate the :class:`Forbidden` it
+raises (403, an error page, exit code 1). A page asks :func:`allows` which buttons to offer.
+
+The matrix in words:
+
+* admins and coordinators manage the whole network (admins also users and everyone's tokens);
 * viewers read everything and change nothing;
-* a partner member reads the directory, the report and the tasks in which its partner is a
-  party (responsible, consulted, informed, or accountable through one of its people); it
-  commits to, works on and completes the tasks its partner is responsible for, may change
-  their description and which of its people handles them, and keeps its own partner's
-  contact data and contacts. Due dates, responsible partners and accountable parties are the
-  coordinators' to change: a commitment binds the partner to a date it did not set alone.
+* a partner member reads the directory, the report and the records its partner is a party
+  to; it commits to, works on and completes the tasks its partner is responsible for, may
+  change their description and which of its people handles them, and keeps its own
+  partner's contact data, contacts and offers. Due dates, responsible partners and
+  accountable parties are the coordinators' to change: a commitment binds the partner to a
+  date it did not set alone.
 
-Each check raises :class:`Forbidden` with the reason; handlers call them before a service.
+``netzwerker permissions`` prints the whole matrix, the plugins' permissions included.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import date
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, select
+import attrs
 
-from netzwerker.domain.cases import referrals
-from netzwerker.domain.cases import services as cases
-from netzwerker.domain.cases.models import Case, Referral
-from netzwerker.domain.partners.models import Partner, Person
-from netzwerker.domain.tasks.models import Task, TaskParty
-from netzwerker.domain.tasks.workflow import REQUESTED_ACTIONS, TASK_WORKFLOW
 from netzwerker.domain.users.models import Role
-from netzwerker.domain.users.services import Actor
 from netzwerker.errors import Forbidden
-from netzwerker.workflow import Transition
-
-MANAGERS = frozenset({Role.ADMIN, Role.COORDINATOR})
-#: Transitions a partner member may make on tasks its partner is responsible for.
-PARTNER_TASK_ACTIONS = frozenset({"commit", "start", "complete", "decline", "block", "resume"})
-#: Task fields a partner member may change on its partner's tasks.
-PARTNER_TASK_FIELDS = frozenset({"description", "responsible_person_id"})
-#: Fields of its own partner entry a partner member may keep.
-PARTNER_OWN_FIELDS = frozenset({"email", "phone", "website", "address", "description"})
 
 
-def is_manager(actor: Actor) -> bool:
-    return actor.role in MANAGERS
+@attrs.frozen
+class Actor:
+    """Who makes a request: what the permission rules and the history need of a user."""
+
+    username: str
+    role: Role
+    user_id: int | None = None
+    partner_id: int | None = None
+    #: Whoever runs the installation rather than a user of it (see :meth:`operator`).
+    operating: bool = False
+
+    @classmethod
+    def of(cls, user: Any) -> Actor:
+        """Of a :class:`User`, or of a row of its ``username, role, id, partner_id``."""
+        return cls(user.username, Role(user.role), user.id, user.partner_id)
+
+    @classmethod
+    def operator(cls, name: str) -> Actor:
+        """Whoever runs the installation: the command line, an import of data files, the
+        demo, a test's set-up. It holds the database already, so every permission is its
+        own; what it does is recorded under ``name``."""
+        return cls(name, Role.ADMIN, operating=True)
 
 
-def require_manager(actor: Actor, what: str) -> None:
-    if not is_manager(actor):
-        raise Forbidden(f"only coordinators and admins may {what}")
+class Scope(StrEnum):
+    """How far a grant reaches."""
+
+    ANY = "any"  # every record
+    OWN = "own"  # the actor's own: its partner's records, or its own user's
 
 
-def require_admin(actor: Actor, what: str) -> None:
-    if actor.role is not Role.ADMIN:
-        raise Forbidden(f"only admins may {what}")
+ROLE_NAMES = {
+    Role.ADMIN: "admins",
+    Role.COORDINATOR: "coordinators",
+    Role.PARTNER_MEMBER: "partner members",
+    Role.VIEWER: "viewers",
+}
 
 
-def require_own_or_admin(actor: Actor, user_id: int | None, what: str) -> None:
-    """Users manage their own tokens; admins anyone's."""
-    if user_id is not None and user_id != actor.user_id:
-        require_admin(actor, f"{what} of other users")
+@attrs.frozen
+class Permission:
+    """An action and the roles it is granted to: ``Permission("task.propose", "propose
+    tasks", MANAGERS)``. ``what`` completes the sentence "you may not …"; ``owner`` says
+    what makes a record the actor's own (``partner`` or ``user``)."""
+
+    key: str
+    what: str
+    grants: Mapping[Role, Scope] = attrs.field(converter=lambda grants: dict(grants))
+    owner: str = "partner"
+
+    def scope(self, role: Role) -> Scope | None:
+        """How far the role's grant reaches, or None without one."""
+        return self.grants.get(role)
+
+    def scope_of(self, actor: Actor) -> Scope | None:
+        """How far the actor's grant reaches: an operator's reaches everything."""
+        return Scope.ANY if actor.operating else self.grants.get(actor.role)
+
+    def granted_to(self, roles: Iterable[str]) -> Permission:
+        """The same action granted to ``roles`` for any record (a deployment's setting)."""
+        return attrs.evolve(self, grants={Role(role): Scope.ANY for role in roles})
+
+    def allows(
+        self, actor: Actor, *, partner_id: int | None = None, user_id: int | None = None
+    ) -> bool:
+        """Whether ``actor`` may do this to a record of ``partner_id`` (or of ``user_id``);
+        with neither given, whether it may do it to any record at all."""
+        scope = self.scope_of(actor)
+        if scope is None:
+            return False
+        if scope is Scope.ANY or (partner_id is None and user_id is None):
+            return True
+        return _owns(actor, partner_id, user_id)
+
+    def refusal(self, actor: Actor) -> Forbidden:
+        """The error for an actor this permission does not reach."""
+        if self.scope(actor.role) is Scope.OWN:
+            mine = "your own" if self.owner == "user" else "your own partner's"
+            return Forbidden(f"you may {self.what} only for {mine} records")
+        allowed = [ROLE_NAMES[role] for role in Role if role in self.grants]
+        who = " and ".join(allowed) if allowed else "nobody"
+        return Forbidden(f"{ROLE_NAMES[actor.role]} may not {self.what} (only {who} may)")
 
 
-def task_visibility(actor: Actor) -> sa.ColumnElement[bool] | None:
-    """A WHERE clause limiting tasks to those the actor may see; None: all of them."""
-    if actor.role is not Role.PARTNER_MEMBER:
-        return None
-    partner = actor.partner_id
-    return sa.or_(
-        Task.responsible_partner_id == partner,
-        Task.id.in_(select(TaskParty.task_id).where(TaskParty.partner_id == partner)),  # type: ignore[union-attr]
-        Task.accountable_person_id.in_(select(Person.id).where(Person.partner_id == partner)),  # type: ignore[union-attr]
-    )
+def _owns(actor: Actor, partner_id: int | None, user_id: int | None) -> bool:
+    if user_id is not None:
+        return user_id == actor.user_id
+    return partner_id is not None and partner_id == actor.partner_id
 
 
-def check_task_visible(
-    actor: Actor, task: Task, party_partner_ids: Callable[[], Iterable[int]]
+def authorize(
+    actor: Actor,
+    permission: Permission,
+    *,
+    partner_id: int | None = None,
+    user_id: int | None = None,
 ) -> None:
-    """``party_partner_ids()``: the partners consulted, informed or accountable on the task,
-    looked up only for a partner member (everyone else sees every task)."""
-    if actor.role is not Role.PARTNER_MEMBER:
+    """Raise :class:`Forbidden` unless ``actor`` may do ``permission``'s action to a record
+    of ``partner_id`` (or of ``user_id``). An ``OWN`` grant needs the record's owner: a
+    service that lists records filters by :func:`own_partner` instead."""
+    scope = permission.scope_of(actor)
+    if scope is Scope.ANY:
         return
-    if task.responsible_partner_id == actor.partner_id or actor.partner_id in set(
-        party_partner_ids()
-    ):
+    if scope is Scope.OWN and _owns(actor, partner_id, user_id):
         return
-    raise Forbidden(f"task {task.id} does not concern your partner")
+    raise permission.refusal(actor)
 
 
-def _require_responsible(actor: Actor, task: Task, what: str) -> None:
-    if task.responsible_partner_id != actor.partner_id:
-        raise Forbidden(f"only the responsible partner's members may {what} task {task.id}")
+def authorize_role(actor: Actor, permission: Permission) -> None:
+    """Refuse an actor whose role holds no grant of ``permission`` at all: what a route asks
+    before it reads a request (the service asks :func:`authorize` about the record)."""
+    if permission.scope_of(actor) is None:
+        raise permission.refusal(actor)
 
 
-def check_task_action(actor: Actor, task: Task, action: str) -> None:
-    if is_manager(actor):
-        return
-    if actor.role is Role.VIEWER:
-        raise Forbidden("viewers cannot change tasks")
-    if action not in PARTNER_TASK_ACTIONS:
-        raise Forbidden(f"only coordinators may {action} a task")
-    _require_responsible(actor, task, action)
+def allows(actor: Actor, permission: Permission, **owner: int | None) -> bool:
+    """Whether :func:`authorize` would let ``actor`` through (for offering a button)."""
+    return permission.allows(actor, **owner)
 
 
-def permitted(transitions: Iterable[Transition], check: Callable[[str], None]) -> list[Transition]:
-    """The transitions whose ``check(name)`` raises no :class:`Forbidden` (for offering them)."""
-    allowed = []
-    for transition in transitions:
-        try:
-            check(transition.name)
-        except Forbidden:
-            continue
-        allowed.append(transition)
-    return allowed
+def own_partner(actor: Actor, permission: Permission) -> int | None:
+    """The partner whose records alone ``actor`` may reach under ``permission``: None for
+    every record, its own partner for an ``OWN`` grant. Forbidden without a grant."""
+    scope = permission.scope_of(actor)
+    if scope is None:
+        raise permission.refusal(actor)
+    return actor.partner_id if scope is Scope.OWN else None
 
 
-def task_actions(actor: Actor, task: Task) -> list[Transition]:
-    """The transitions the actor may make on the task now."""
-    requested = [t for t in TASK_WORKFLOW.allowed(task.status) if t.name in REQUESTED_ACTIONS]
-    return permitted(requested, lambda action: check_task_action(actor, task, action))
+def acting_partner(actor: Actor, permission: Permission, partner_id: int | None) -> int | None:
+    """The partner the actor acts for when it does ``permission``'s action: the one it
+    names (or none) with an ``ANY`` grant; with an ``OWN`` grant its own partner, which it
+    may leave out. Forbidden without a grant, or for another partner."""
+    own = own_partner(actor, permission)
+    if own is None:
+        return partner_id
+    if partner_id not in (None, own):
+        raise permission.refusal(actor)
+    return own
 
 
-def check_task_update(actor: Actor, task: Task, fields: Iterable[str]) -> None:
-    if is_manager(actor):
-        return
-    if actor.role is Role.VIEWER:
-        raise Forbidden("viewers cannot change tasks")
-    _require_responsible(actor, task, "change")
-    reserved = sorted(set(fields) - PARTNER_TASK_FIELDS)
-    if reserved:
-        raise Forbidden(f"only coordinators may change {', '.join(reserved)} of a task")
+# The matrix ----------------------------------------------------------------------------------
+
+ANY, OWN = Scope.ANY, Scope.OWN
+#: Admins and coordinators: who manages the network.
+MANAGERS = {Role.ADMIN: ANY, Role.COORDINATOR: ANY}
+#: The jobcenter's own people: managers and viewers.
+STAFF = {**MANAGERS, Role.VIEWER: ANY}
+#: Managers, and partner members for their own partner.
+MANAGERS_AND_OWN = {**MANAGERS, Role.PARTNER_MEMBER: OWN}
+#: Everyone who reads, partner members their own partner's records.
+READERS_AND_OWN = {**STAFF, Role.PARTNER_MEMBER: OWN}
+#: Everyone: each user for itself, admins for anyone.
+SELF_AND_ADMINS = {
+    Role.ADMIN: ANY,
+    Role.COORDINATOR: OWN,
+    Role.PARTNER_MEMBER: OWN,
+    Role.VIEWER: OWN,
+}
+
+MATRIX: dict[str, Permission] = {}
 
 
-def check_partner_update(actor: Actor, partner: Partner, fields: Iterable[str]) -> None:
-    if is_manager(actor):
-        return
-    if actor.role is not Role.PARTNER_MEMBER or partner.id != actor.partner_id:
-        raise Forbidden(f"you cannot change partner {partner.key!r}")
-    reserved = sorted(set(fields) - PARTNER_OWN_FIELDS)
-    if reserved:
-        raise Forbidden(f"only coordinators may change {', '.join(reserved)} of a partner")
+def declare(
+    key: str, what: str, grants: Mapping[Role, Scope], owner: str = "partner"
+) -> Permission:
+    """Add a core permission to :data:`MATRIX` (plugins declare theirs through the
+    ``register_permissions`` hook)."""
+    permission = Permission(key, what, grants, owner)
+    MATRIX[key] = permission
+    return permission
 
 
-def check_contacts_change(actor: Actor, partner: Partner) -> None:
-    if is_manager(actor):
-        return
-    if actor.role is not Role.PARTNER_MEMBER or partner.id != actor.partner_id:
-        raise Forbidden(f"you cannot change the contacts of partner {partner.key!r}")
+# Partners and their contacts
+PARTNER_CREATE = declare("partner.create", "add partners", MANAGERS)
+PARTNER_UPDATE = declare("partner.update", "change a partner's name, kind and domains", MANAGERS)
+PARTNER_KEEP = declare("partner.keep", "keep a partner's contact data", MANAGERS_AND_OWN)
+PARTNER_CONTACTS = declare("partner.contacts", "change a partner's contacts", MANAGERS_AND_OWN)
+PARTNER_IMPORT = declare("partner.import", "import partners", MANAGERS)
 
+# Working fields and goals
+GOAL_SET = declare("goal.set", "set goals", MANAGERS)
+GOAL_CHANGE = declare("goal.change", "change goals", MANAGERS)
 
-def instance_visibility(actor: Actor) -> sa.ColumnElement[bool] | None:
-    """Workflow instances a partner member sees: those its partner handles or handled."""
-    if actor.role is not Role.PARTNER_MEMBER:
-        return None
-    from netzwerker.domain.workflows.services import instance_visibility as handled_by
+# Tasks
+TASK_READ = declare("task.read", "read tasks", READERS_AND_OWN)
+TASK_PROPOSE = declare("task.propose", "propose tasks", MANAGERS)
+TASK_EDIT = declare("task.edit", "change a task's description and handler", MANAGERS_AND_OWN)
+TASK_UPDATE = declare("task.update", "change a task's terms, partner, parties and title", MANAGERS)
+TASK_COMMIT = declare("task.commit", "commit to tasks", MANAGERS_AND_OWN)
+TASK_START = declare("task.start", "start tasks", MANAGERS_AND_OWN)
+TASK_COMPLETE = declare("task.complete", "complete tasks", MANAGERS_AND_OWN)
+TASK_DECLINE = declare("task.decline", "decline tasks", MANAGERS_AND_OWN)
+TASK_BLOCK = declare("task.block", "block tasks", MANAGERS_AND_OWN)
+TASK_RESUME = declare("task.resume", "resume tasks", MANAGERS_AND_OWN)
+TASK_CANCEL = declare("task.cancel", "cancel tasks", MANAGERS)
+NETWORK_GOALS = declare("network.goals", "see the goals on the start page", STAFF)
 
-    return handled_by(actor.partner_id)  # type: ignore[arg-type]
+# Users and tokens
+USER_MANAGE = declare("user.manage", "list, add and change users", {Role.ADMIN: ANY})
+TOKEN_MANAGE = declare("token.manage", "list, create and revoke tokens", SELF_AND_ADMINS, "user")
 
+# The audit log and the evaluation
+AUDIT_READ = declare("audit.read", "read the audit log", MANAGERS)
+EVALUATION_READ = declare("evaluation.read", "read the evaluation", STAFF)
+INDICATOR_STORE = declare("indicator.store", "store indicator values", MANAGERS)
+INDICATOR_ENTER = declare("indicator.enter", "enter indicator values", MANAGERS)
+SURVEY_ANSWER = declare("survey.answer", "answer the partner survey", MANAGERS_AND_OWN)
 
-def check_instance_visible(actor: Actor, handled_by: Iterable[int | None]) -> None:
-    """``handled_by``: the partners responsible for the instance now and before."""
-    if actor.role is Role.PARTNER_MEMBER and actor.partner_id not in set(handled_by):
-        raise Forbidden("this case does not concern your partner")
+# Circles and meetings
+CIRCLE_FOUND = declare("circle.found", "found circles", MANAGERS)
+CIRCLE_CHANGE = declare("circle.change", "change circles", MANAGERS)
+MEETING_READ = declare("meeting.read", "read meetings", READERS_AND_OWN)
+MEETING_PLAN = declare("meeting.plan", "plan meetings", MANAGERS)
+MEETING_CHANGE = declare("meeting.change", "change meetings and write minutes", MANAGERS)
+MEETING_DECIDE = declare("meeting.decide", "record decisions", MANAGERS)
 
+# Conferences
+CONFERENCE_PLAN = declare("conference.plan", "plan conferences", MANAGERS)
+CONFERENCE_CHANGE = declare("conference.change", "change conferences", MANAGERS)
+CONFERENCE_REGISTER = declare(
+    "conference.register", "register and cancel participants", MANAGERS_AND_OWN
+)
+CONFERENCE_REGISTRATIONS = declare("conference.registrations", "see registrations", READERS_AND_OWN)
+CONFERENCE_CHECK_IN = declare("conference.check_in", "check participants in", MANAGERS)
+CONFERENCE_EXPORT = declare("conference.export", "export participant lists", STAFF)
 
-def check_instance_move(actor: Actor, partner_id: int | None) -> None:
-    """Coordinators move any case; a partner member the cases its partner handles now."""
-    if is_manager(actor):
-        return
-    if actor.role is Role.VIEWER:
-        raise Forbidden("viewers cannot move cases")
-    if partner_id != actor.partner_id:
-        raise Forbidden("only the partner now responsible may move this case")
+# The catalogue
+OFFER_KEEP = declare("offer.keep", "record and change offers", MANAGERS_AND_OWN)
+NEED_RECORD = declare("need.record", "record needs", MANAGERS)
+NEED_CHANGE = declare("need.change", "change needs", MANAGERS)
+APPRAISAL_RATE = declare("appraisal.rate", "rate offers and measures", MANAGERS)
+APPRAISAL_RESOURCES = declare("appraisal.resources", "record resources", MANAGERS)
 
+# Projects and funding
+PROJECT_RECORD = declare("project.record", "record projects", MANAGERS)
+PROJECT_CHANGE = declare("project.change", "change projects", MANAGERS)
+PROJECT_MOVE = declare("project.move", "move projects", MANAGERS)
+FUNDING_RECORD = declare("funding.record", "record funding applications", MANAGERS)
+FUNDING_DECIDE = declare("funding.decide", "record funding decisions", MANAGERS)
 
-def is_staff(actor: Actor) -> bool:
-    """Coordinators, admins and viewers: the jobcenter's own people, not partner members."""
-    return actor.role is not Role.PARTNER_MEMBER
+# Cases, consents and referrals
+CASE_READ = declare("case.read", "read cases", READERS_AND_OWN)
+CASE_OPEN = declare("case.open", "open cases", MANAGERS)
+CASE_CHANGE = declare("case.change", "change cases", MANAGERS)
+CASE_ASSIGN = declare("case.assign", "assign and release coaches and scouts", MANAGERS)
+#: Granted by the deployment's ``[privacy] identity_readers`` (see :meth:`Permission.granted_to`).
+CASE_IDENTITY = declare(
+    "case.identity", "read and write direct identifiers", {Role.COORDINATOR: ANY}
+)
+CONSENT_READ = declare("consent.read", "read consents", STAFF)
+CONSENT_RECORD = declare("consent.record", "record consents and revocations", MANAGERS)
+REFERRAL_READ = declare("referral.read", "read referrals", READERS_AND_OWN)
+#: The referring partner sends and withdraws; the receiving partner takes the other steps.
+REFERRAL_SEND = declare("referral.send", "refer cases", MANAGERS_AND_OWN)
+REFERRAL_WITHDRAW = declare("referral.withdraw", "withdraw referrals", MANAGERS_AND_OWN)
+REFERRAL_RECEIVE = declare(
+    "referral.receive", "accept, decline and close referrals received", MANAGERS_AND_OWN
+)
 
+# Workflow runs (the plugins' workflows)
+RUN_READ = declare("run.read", "read workflow runs", READERS_AND_OWN)
+RUN_START = declare("run.start", "start workflow runs", MANAGERS)
+RUN_MOVE = declare("run.move", "move workflow runs", MANAGERS_AND_OWN)
 
-def require_staff(actor: Actor, what: str) -> None:
-    if not is_staff(actor):
-        raise Forbidden(f"partner members may not {what}")
-
-
-def acts_for_partners(actor: Actor) -> bool:
-    """Whether the actor acts for partners — registers people for conferences, refers cases,
-    answers the partner survey: everyone but viewers."""
-    return actor.role is not Role.VIEWER
-
-
-def acting_partner(actor: Actor, partner_id: int | None, what: str) -> int | None:
-    """The partner the actor acts for when it does ``what``: a partner member for its own
-    partner only (named or not), a coordinator for the one it names (or none), a viewer for
-    nobody."""
-    if not acts_for_partners(actor):
-        raise Forbidden(f"viewers cannot {what}")
-    if actor.role is Role.PARTNER_MEMBER:
-        if partner_id not in (None, actor.partner_id):
-            raise Forbidden(f"partner members {what} for their own partner only")
-        return actor.partner_id
-    return partner_id
-
-
-def check_own_registration(actor: Actor, registration_id: int, partner_id: int | None) -> None:
-    """Partner members handle the registrations of their own partner only."""
-    if is_manager(actor):
-        return
-    if actor.role is not Role.PARTNER_MEMBER or partner_id != actor.partner_id:
-        raise Forbidden(f"registration {registration_id} is not your partner's")
-
-
-def registrations_visible(actor: Actor, partner_id: int | None) -> bool:
-    """Staff see every registration, partner members their own partner's."""
-    return actor.role is not Role.PARTNER_MEMBER or partner_id == actor.partner_id
-
-
-# Cases and referrals ------------------------------------------------------------------------
-
-
-def case_visibility(actor: Actor) -> sa.ColumnElement[bool] | None:
-    """Partner members see the cases their partner holds or referred or received."""
-    if actor.role is not Role.PARTNER_MEMBER:
-        return None
-    return cases.involving(actor.partner_id)  # type: ignore[arg-type]
-
-
-def referral_visibility(actor: Actor) -> sa.ColumnElement[bool] | None:
-    """Partner members see the referrals their partner sent or received."""
-    if actor.role is not Role.PARTNER_MEMBER:
-        return None
-    return referrals.involving(actor.partner_id)  # type: ignore[arg-type]
-
-
-def readable_case(session: Session, actor: Actor, case_id: int, today: date) -> Case:
-    """A case the actor may read: staff any; a partner member one its partner holds or has
-    the person's consent to receive (a :class:`ConsentMissing` otherwise)."""
-    case = cases.get_case(session, case_id)
-    if actor.role is Role.PARTNER_MEMBER:
-        cases.require_consent(
-            session,
-            case_id,
-            actor.partner_id,  # type: ignore[arg-type]
-            [cases.DataCategory.BASIC],
-            today,
-            "reading the case",
-        )
-    return case
-
-
-def require_identity_reader(actor: Actor, readers: Iterable[str]) -> None:
-    """Direct identifiers are for the roles the deployment names (``[privacy]``)."""
-    readers = list(readers)
-    if actor.role.value not in readers:
-        raise Forbidden(
-            "direct identifiers are for "
-            + ", ".join(readers)
-            + " only (deployment.toml: [privacy] identity_readers)"
-        )
-
-
-def check_referral_party(actor: Actor, referral: Referral) -> None:
-    if actor.role is Role.PARTNER_MEMBER and actor.partner_id not in (
-        referral.from_partner_id,
-        referral.to_partner_id,
-    ):
-        raise Forbidden(f"referral {referral.id} does not concern your partner")
-
-
-def check_referral_move(actor: Actor, referral: Referral, action: str) -> None:
-    """The receiving partner accepts, records contact, closes or declines; the referring
-    partner withdraws; coordinators may do either."""
-    if is_manager(actor):
-        return
-    if actor.role is not Role.PARTNER_MEMBER:
-        raise Forbidden("viewers cannot move referrals")
-    side = (
-        referral.to_partner_id if action in referrals.RECEIVER_ACTIONS else referral.from_partner_id
-    )
-    if actor.partner_id != side:
-        who = "receiving" if action in referrals.RECEIVER_ACTIONS else "referring"
-        raise Forbidden(f"only the {who} partner may {action} this referral")
-
-
-def referral_actions(actor: Actor, referral: Referral) -> list[Transition]:
-    """The steps the actor may take on a referral now."""
-    return permitted(
-        referrals.REFERRAL_WORKFLOW.allowed(referral.status),
-        lambda action: check_referral_move(actor, referral, action),
-    )
+# Service chains
+CHAIN_BUILD = declare("chain.build", "build and change service chains", MANAGERS)
+CHAIN_AGREE = declare("chain.agree", "record agreements", MANAGERS)
+CHAIN_READ_PEOPLE = declare("chain.people", "see the people on chains", STAFF)
+CHAIN_MOVE = declare("chain.move", "put people on chains and move them along", MANAGERS)

@@ -22,7 +22,9 @@ from sqlmodel import Session, select
 from netzwerker.clock import utcnow
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.partners.models import Partner, Person
+from netzwerker.domain.users import permissions
 from netzwerker.domain.users.models import ApiToken, Role, User
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import InvalidInput, NotFound, Problem, require_version
 
 TOKEN_PREFIX = "nzw_"
@@ -30,21 +32,6 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,79}$")
 MIN_PASSWORD_LENGTH = 10
 
 _hasher = PasswordHasher()
-
-
-@attrs.frozen
-class Actor:
-    """Who makes a request: what the permission rules and the history need of a user."""
-
-    username: str
-    role: Role
-    user_id: int | None = None
-    partner_id: int | None = None
-
-    @classmethod
-    def of(cls, user: Any) -> Actor:
-        """Of a :class:`User`, or of a row of its ``username, role, id, partner_id``."""
-        return cls(user.username, Role(user.role), user.id, user.partner_id)
 
 
 @attrs.frozen
@@ -78,7 +65,9 @@ def _password_problems(password: str | None) -> list[Problem]:
     return []
 
 
-def add_user(session: Session, draft: UserDraft, *, actor: str) -> User:
+def add_user(session: Session, draft: UserDraft, *, actor: Actor) -> User:
+    """Add a user (``user.manage``)."""
+    permissions.authorize(actor, permissions.USER_MANAGE)
     problems = _password_problems(draft.password)
     if not USERNAME.match(draft.username):
         problems.append(
@@ -126,7 +115,7 @@ def add_user(session: Session, draft: UserDraft, *, actor: str) -> User:
     session.flush()
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="user.create",
         object_type="user",
         object_id=user.id,
@@ -149,7 +138,9 @@ def find_user(session: Session, username: str) -> User:
     return user
 
 
-def list_users(session: Session) -> list[User]:
+def list_users(session: Session, *, actor: Actor) -> list[User]:
+    """Every user (``user.manage``)."""
+    permissions.authorize(actor, permissions.USER_MANAGE)
     return list(session.exec(select(User).order_by(User.username)))
 
 
@@ -158,11 +149,12 @@ def update_user(
     user: User,
     changes: dict[str, Any],
     *,
-    actor: str,
+    actor: Actor,
     expected_version: int | None = None,
 ) -> User:
-    """Change role, name, e-mail, active state or password; disabling revokes nothing but
-    makes every token of the user stop working."""
+    """Change role, name, e-mail, active state or password (``user.manage``); disabling
+    revokes nothing but makes every token of the user stop working."""
+    permissions.authorize(actor, permissions.USER_MANAGE)
     require_version("user", user.username, user.version, expected_version)
     problems = _password_problems(changes.get("password"))
     role = Role(changes.get("role", user.role))
@@ -187,7 +179,7 @@ def update_user(
         user.updated_at = utcnow()
         record(
             session,
-            actor=actor,
+            actor=actor.username,
             action="user.update",
             object_type="user",
             object_id=user.id,
@@ -221,9 +213,11 @@ def create_token(
     user: User,
     name: str,
     *,
-    actor: str,
+    actor: Actor,
     valid_days: int | None = None,
 ) -> NewToken:
+    """A new token of ``user`` (``token.manage``: users make their own, admins anyone's)."""
+    permissions.authorize(actor, permissions.TOKEN_MANAGE, user_id=user.id)
     if not name.strip():
         raise InvalidInput([Problem("name", "must not be empty")])
     if valid_days is not None and valid_days < 1:
@@ -242,7 +236,7 @@ def create_token(
     session.flush()
     record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="token.create",
         object_type="token",
         object_id=token.id,
@@ -258,20 +252,25 @@ def get_token(session: Session, token_id: int) -> ApiToken:
     return token
 
 
-def list_tokens(session: Session, user_id: int | None = None) -> list[ApiToken]:
+def list_tokens(session: Session, *, actor: Actor, user_id: int | None = None) -> list[ApiToken]:
+    """The tokens of ``user_id``, by default the actor's own (``token.manage``); an
+    operator without a user of its own lists everyone's."""
+    user_id = user_id if user_id is not None else actor.user_id
+    permissions.authorize(actor, permissions.TOKEN_MANAGE, user_id=user_id)
     query = select(ApiToken).order_by(ApiToken.id)
     if user_id is not None:
         query = query.where(ApiToken.user_id == user_id)
     return list(session.exec(query))
 
 
-def revoke_token(session: Session, token: ApiToken, *, actor: str) -> ApiToken:
-    """Revoke a token; revoking it again changes nothing."""
+def revoke_token(session: Session, token: ApiToken, *, actor: Actor) -> ApiToken:
+    """Revoke a token (``token.manage``); revoking it again changes nothing."""
+    permissions.authorize(actor, permissions.TOKEN_MANAGE, user_id=token.user_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         record(
             session,
-            actor=actor,
+            actor=actor.username,
             action="token.revoke",
             object_type="token",
             object_id=token.id,

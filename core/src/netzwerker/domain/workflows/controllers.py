@@ -9,7 +9,6 @@ import attrs
 from litestar import Controller, Response, get, post
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from sqlmodel import Session
 
 from netzwerker.deployment import Contributed, Deployment
 from netzwerker.domain.users import permissions
@@ -20,17 +19,17 @@ from netzwerker.domain.workflows.services import (
     Move,
     advance,
     find_instances,
-    get_instance,
-    handled_by,
     instance_history,
     is_step_overdue,
     public_workflow,
+    readable_instance,
     refuse_internal,
     start_instance,
 )
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import versioned
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 from netzwerker.workflow import Workflow
 
@@ -153,12 +152,6 @@ def instance_out(deployment: Deployment, instance: WorkflowInstance) -> Instance
     )
 
 
-def _visible(session: Session, actor: CurrentActor, instance_id: int) -> WorkflowInstance:
-    instance = get_instance(session, instance_id)
-    permissions.check_instance_visible(actor, handled_by(session, instance))
-    return instance
-
-
 class WorkflowController(Controller):
     path = "/api/workflows"
     tags = ("workflows",)
@@ -178,6 +171,7 @@ class WorkflowController(Controller):
         return_dto=None,
         sync_to_thread=False,
         summary="Start a case in this workflow",
+        guards=permitted(permissions.RUN_START),
     )
     def start(
         self,
@@ -186,10 +180,9 @@ class WorkflowController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> Response[InstanceOut]:
-        permissions.require_manager(actor, "start cases")
         public_workflow(deployment, key)
         with deployment.transaction() as session:
-            instance = start_instance(session, deployment, key, data, actor=actor.username)
+            instance = start_instance(session, deployment, key, data, actor=actor)
             body = instance_out(deployment, instance)
         return versioned(body, 201)
 
@@ -227,7 +220,7 @@ class InstanceController(Controller):
                 session,
                 instance_filter,
                 today=deployment.today(),
-                visible=permissions.instance_visibility(actor),
+                actor=actor,
                 limit=limit,
                 offset=offset,
             )
@@ -239,7 +232,7 @@ class InstanceController(Controller):
         self, instance_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[InstanceOut]:
         with deployment.session() as session:
-            body = instance_out(deployment, _visible(session, actor, instance_id))
+            body = instance_out(deployment, readable_instance(session, instance_id, actor=actor))
         return versioned(body)
 
     @get("/{instance_id:int}/history", sync_to_thread=False, summary="Who moved it, when, why")
@@ -247,8 +240,7 @@ class InstanceController(Controller):
         self, instance_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> list[WorkflowEventOut]:
         with deployment.session() as session:
-            _visible(session, actor, instance_id)
-            events: list[WorkflowEvent] = instance_history(session, instance_id)
+            events: list[WorkflowEvent] = instance_history(session, instance_id, actor=actor)
             return [WorkflowEventOut.of(event) for event in events]
 
     @post(
@@ -258,6 +250,7 @@ class InstanceController(Controller):
         sync_to_thread=False,
         status_code=200,
         summary="Move a case: one of the transitions its state allows",
+        guards=permitted(permissions.RUN_MOVE),
     )
     def move(
         self,
@@ -269,15 +262,14 @@ class InstanceController(Controller):
     ) -> Response[InstanceOut]:
         request = data or MoveRequest()
         with deployment.transaction() as session:
-            instance = _visible(session, actor, instance_id)
-            permissions.check_instance_move(actor, instance.partner_id)
+            instance = readable_instance(session, instance_id, actor=actor)
             refuse_internal(deployment, instance.workflow)
             instance = advance(
                 session,
                 deployment,
                 instance_id,
                 Move(action, request.reason, request.partner_id, request.person_id, request.data),
-                actor=actor.username,
+                actor=actor,
                 expected_version=request.version,
             )
             body = instance_out(deployment, instance)

@@ -22,8 +22,11 @@ from netzwerker.db import contains_text, flush_or_conflict, next_in_history
 from netzwerker.deployment import Deployment, emit
 from netzwerker.domain.partners.models import Person
 from netzwerker.domain.references import field_problems, partner_problems
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
 from netzwerker.errors import (
+    Forbidden,
     InvalidInput,
     NotFound,
     Problem,
@@ -156,11 +159,12 @@ def start_instance(
     workflow_key: str,
     draft: InstanceDraft,
     *,
-    actor: str,
+    actor: Actor,
     now: datetime | None = None,
     today: date | None = None,
 ) -> WorkflowInstance:
     """Start an instance in the workflow's initial state."""
+    permissions.authorize(actor, permissions.RUN_START)
     now = now or utcnow()
     today = today or deployment.today()
     workflow = workflow_of(deployment, workflow_key)
@@ -188,7 +192,7 @@ def start_instance(
         priority=priority,
         data=data,
         started_at=now,
-        created_by=actor,
+        created_by=actor.username,
     )
     _enter(workflow, instance, workflow.initial, now, today)
     session.add(instance)
@@ -196,7 +200,7 @@ def start_instance(
     _append(
         session,
         instance,
-        actor=actor,
+        actor=actor.username,
         action="start",
         now=now,
         from_state=None,
@@ -224,15 +228,18 @@ def advance(
     instance_id: int,
     move: Move,
     *,
-    actor: str,
+    actor: Actor,
     now: datetime | None = None,
     today: date | None = None,
     expected_version: int | None = None,
 ) -> WorkflowInstance:
-    """Move an instance; a move the workflow forbids raises :class:`TransitionRefused`."""
+    """Move an instance (``run.move``: coordinators any, a partner member the instances its
+    partner holds now); a move the workflow forbids raises :class:`TransitionRefused`."""
     now = now or utcnow()
     today = today or deployment.today()
-    instance = get_instance(session, instance_id, expected_version)
+    instance = readable_instance(session, instance_id, actor=actor)
+    permissions.authorize(actor, permissions.RUN_MOVE, partner_id=instance.partner_id)
+    require_version("workflow instance", instance_id, instance.version, expected_version)
     contributed = deployment.registry.workflows.get(instance.workflow)
     if contributed is None:
         raise Refused(
@@ -260,7 +267,9 @@ def advance(
         changes["data"] = added
         instance.data = merged  # the data given with the move is what its guard judges
     old_state = instance.state
-    step = Step(session, deployment, workflow, instance, transition, actor, now, today, move.reason)
+    step = Step(
+        session, deployment, workflow, instance, transition, actor.username, now, today, move.reason
+    )
     new_state = workflow.apply(old_state, move.action, reason=move.reason, subject=step)
     if move.partner_id is not None and move.partner_id != instance.partner_id:
         changes["partner_id"] = [instance.partner_id, move.partner_id]
@@ -272,7 +281,7 @@ def advance(
     event = _append(
         session,
         instance,
-        actor=actor,
+        actor=actor.username,
         action=move.action,
         now=now,
         from_state=old_state,
@@ -293,8 +302,24 @@ def advance(
     return instance
 
 
-def instance_history(session: Session, instance_id: int) -> list[WorkflowEvent]:
-    get_instance(session, instance_id)
+def readable_instance(session: Session, instance_id: int, *, actor: Actor) -> WorkflowInstance:
+    """An instance the actor may read (``run.read``): a partner member one its partner
+    handles now or handled before."""
+    instance = get_instance(session, instance_id)
+    partner = permissions.own_partner(actor, permissions.RUN_READ)
+    if partner is not None and partner not in handled_by(session, instance):
+        raise Forbidden("this case does not concern your partner")
+    return instance
+
+
+def instance_history(session: Session, instance_id: int, *, actor: Actor) -> list[WorkflowEvent]:
+    """Who moved the instance, when and why, for a reader of it."""
+    readable_instance(session, instance_id, actor=actor)
+    return events_of(session, instance_id)
+
+
+def events_of(session: Session, instance_id: int) -> list[WorkflowEvent]:
+    """An instance's history, for the record that owns it (a project's lifecycle)."""
     return list(
         session.exec(
             select(WorkflowEvent)
@@ -334,7 +359,7 @@ def is_step_overdue(instance: WorkflowInstance, today: date) -> bool:
     )
 
 
-def instance_visibility(partner_id: int) -> sa.ColumnElement[bool]:
+def handled_by_partner(partner_id: int) -> sa.ColumnElement[bool]:
     """Instances a partner handles now or handled before: the referring side sees the rest."""
     handled = (
         select(WorkflowEvent.instance_id)
@@ -352,13 +377,15 @@ def find_instances(
     instance_filter: InstanceFilter,
     *,
     today: date,
-    visible: sa.ColumnElement[bool] | None = None,
+    actor: Actor,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[WorkflowInstance], int]:
-    """A page of instances, most urgent first, and how many match in all."""
+    """A page of the instances the actor may read (``run.read``), most urgent first, and
+    how many match in all."""
     f = instance_filter
-    clauses: list[Any] = [] if visible is None else [visible]
+    partner = permissions.own_partner(actor, permissions.RUN_READ)
+    clauses: list[Any] = [] if partner is None else [handled_by_partner(partner)]
     if f.workflow is not None:
         clauses.append(WorkflowInstance.workflow == f.workflow)
     if f.states:

@@ -5,28 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlmodel import Session
 
+from netzwerker.domain.cases import overview
 from netzwerker.domain.cases import services as cases
-from netzwerker.domain.cases.models import Referral
 from netzwerker.domain.cases.referrals import (
     REFERRAL_WORKFLOW,
     ReferralDraft,
     ReferralFilter,
     ReferralMove,
-    find_referrals,
-    get_referral,
     move_referral,
     send_referral,
+    step_permission,
 )
-from netzwerker.domain.partners.models import Partner, Person
+from netzwerker.domain.references import field_choices
 from netzwerker.domain.users import permissions
 from netzwerker.errors import Conflict, Refused
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
-from netzwerker.web.choices import field_choices, names, partner_choices
 from netzwerker.web.forms import (
     CHANGED_MEANWHILE,
     Form,
@@ -109,38 +108,23 @@ def referral_list(
         status=(query["status"],) if "status" in query else (),
     )
     with deployment.session() as session:
-        found, total = find_referrals(
-            session,
-            referral_filter,
-            visible=permissions.referral_visibility(actor),
-            limit=PAGE_SIZE,
-            offset=offset,
+        found = overview.referral_list(
+            session, referral_filter, actor=actor, limit=PAGE_SIZE, offset=offset
         )
-        context = _referral_context(session, found)
-        partners = partner_choices(session)
     return page(
         request,
         "cases/referrals.html",
-        filter_by_partner=permissions.is_staff(actor),
-        referrals=found,
-        total=total,
+        filter_by_partner=found.filter_by_partner,
+        referrals=found.referrals,
+        total=found.total,
         offset=offset,
         limit=PAGE_SIZE,
         query=query,
-        partners=partners,
+        partners=found.partners,
         states=[(state, REFERRAL_WORKFLOW.label(state)) for state in REFERRAL_WORKFLOW.states],
-        **context,
+        state_labels=REFERRAL_WORKFLOW.labels,
+        **attrs.asdict(found.names),
     )
-
-
-def _referral_context(session: Any, found: list[Referral]) -> dict[str, Any]:
-    """The names a list of referrals shows: partners and pseudonyms."""
-    partner_ids = {r.from_partner_id for r in found} | {r.to_partner_id for r in found}
-    return {
-        "partner_names": names(session, Partner, partner_ids),
-        "pseudonyms": cases.pseudonyms_of(session, [r.case_id for r in found]),
-        "state_labels": REFERRAL_WORKFLOW.labels,
-    }
 
 
 def _referral_page(
@@ -153,18 +137,17 @@ def _referral_page(
     status: int = 200,
 ) -> Template:
     with deployment.session() as session:
-        referral = get_referral(session, referral_id)
-        permissions.check_referral_party(actor, referral)
-        context = _referral_context(session, [referral])
+        found = overview.referral_record(session, referral_id, actor=actor)
     return page(
         request,
         "cases/referral.html",
         status=status,
-        referral=referral,
-        actions=permissions.referral_actions(actor, referral),
+        referral=found.referral,
+        actions=found.actions,
         categories=CATEGORIES,
         errors=errors or {},
-        **context,
+        state_labels=REFERRAL_WORKFLOW.labels,
+        **attrs.asdict(found.names),
     )
 
 
@@ -178,7 +161,11 @@ def referral_detail(
     return _referral_page(request, deployment, actor, referral_id)
 
 
-@post("/referrals/{referral_id:int}/{action:str}", sync_to_thread=False)
+@post(
+    "/referrals/{referral_id:int}/{action:str}",
+    sync_to_thread=False,
+    guards=permitted(lambda params: step_permission(params["action"])),
+)
 def move(
     request: Request[Any, Any, Any],
     referral_id: FromPath[int],
@@ -191,14 +178,13 @@ def move(
     entered = read_form(request, form, fields)
     try:
         with deployment.transaction() as session:
-            permissions.check_referral_move(actor, get_referral(session, referral_id), action)
             referral = move_referral(
                 session,
                 referral_id,
                 action,
                 ReferralMove(**entered.values),
                 today=deployment.today(),
-                actor=actor.username,
+                actor=actor,
             )
     except TransitionRefused as exc:
         errors, status = refusal(request, action, exc)
@@ -232,11 +218,7 @@ def _case_list(
     )
     with deployment.session() as session:
         found, total = cases.find_cases(
-            session,
-            case_filter,
-            visible=permissions.case_visibility(actor),
-            limit=PAGE_SIZE,
-            offset=offset,
+            session, case_filter, actor=actor, limit=PAGE_SIZE, offset=offset
         )
         groups = cases.target_groups_of(session, [case.id for case in found])  # type: ignore[misc]
         fields = field_choices(session)
@@ -253,7 +235,7 @@ def _case_list(
         fields=fields,
         kinds=CASE_KINDS,
         kind_choices=_choices(request, CASE_KINDS),
-        may_open=permissions.is_manager(actor),
+        may_open=permissions.allows(actor, permissions.CASE_OPEN),
         form=form or Form.showing({field.name: "" for field in CASE_FIELDS}),
     )
 
@@ -268,14 +250,13 @@ def case_list(
     return _case_list(request, deployment, actor, offset)
 
 
-@post("/cases", sync_to_thread=False)
+@post("/cases", sync_to_thread=False, guards=permitted(permissions.CASE_OPEN))
 def open_case(
     request: Request[Any, Any, Any],
     form: PostedForm,
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Response[Any]:
-    permissions.require_manager(actor, "open cases")
     entered = read_form(request, form, CASE_FIELDS)
     values = {
         **entered.values,
@@ -292,7 +273,7 @@ def open_case(
         cases.create_case,
         draft,
         today=deployment.today(),
-        actor=actor.username,
+        actor=actor,
     )
     if case:
         notify(request, CASE_OPENED)
@@ -312,46 +293,24 @@ def _case_page(
     status: int = 200,
 ) -> Template:
     today = deployment.today()
-    staff = permissions.is_staff(actor)
     with deployment.session() as session:
-        case = permissions.readable_case(session, actor, case_id, today)
-        groups = cases.target_groups_of(session, [case_id])[case_id]
-        workers = cases.workers_of(session, [case_id])[case_id]
-        people = names(session, Person, [worker.person_id for worker in workers])
-        consents = cases.consents_of(session, case_id) if staff else []
-        referrals, _ = find_referrals(
-            session,
-            ReferralFilter(case_id=case_id),
-            visible=permissions.referral_visibility(actor),
-            limit=200,
-        )
-        context = _referral_context(session, referrals)
-        context["partner_names"] |= names(session, Partner, [c.partner_id for c in consents])
-        partners = partner_choices(session)
-    own = None if permissions.is_staff(actor) else actor.partner_id
+        found = overview.case_record(session, case_id, actor=actor, today=today)
     return page(
         request,
         "cases/detail.html",
         status=status,
-        case=case,
+        **attrs.asdict(found, recurse=False, filter=lambda field, _: field.name != "names"),
+        groups=found.target_groups,
         kinds=CASE_KINDS,
-        groups=groups,
-        workers=[(worker, people.get(worker.person_id, "")) for worker in workers],
         worker_roles=WORKER_ROLES,
-        consents=[(consent, cases.consent_is_valid(consent, today)) for consent in consents],
-        show_consents=staff,
-        referrals=referrals,
         categories=CATEGORIES,
         category_choices=_choices(request, CATEGORIES),
-        partners=partners,
-        senders=[p for p in partners if own is None or p[0] == own],
-        may_refer=permissions.acts_for_partners(actor) and case.closed_on is None,
-        may_manage=permissions.is_manager(actor),
         errors=errors or {},
         referral_form=referral_form
-        or Form.showing({"from_partner_id": own or "", "data_categories": ["basic"]}),
+        or Form.showing({"from_partner_id": found.own_partner or "", "data_categories": ["basic"]}),
         consent_form=consent_form or Form.showing({"categories": ["basic"]}),
-        **context,
+        state_labels=REFERRAL_WORKFLOW.labels,
+        **attrs.asdict(found.names),
     )
 
 
@@ -365,7 +324,11 @@ def case_detail(
     return _case_page(request, deployment, actor, case_id)
 
 
-@post("/cases/{case_id:int}/referrals", sync_to_thread=False)
+@post(
+    "/cases/{case_id:int}/referrals",
+    sync_to_thread=False,
+    guards=permitted(permissions.REFERRAL_SEND),
+)
 def refer(
     request: Request[Any, Any, Any],
     case_id: FromPath[int],
@@ -375,7 +338,6 @@ def refer(
 ) -> Response[Any]:
     entered = read_form(request, form, REFERRAL_FIELDS)
     if entered.valid:
-        permissions.acting_partner(actor, entered.values["from_partner_id"], "refer cases")
         draft = ReferralDraft(
             case_id=case_id,
             from_partner_id=entered.values["from_partner_id"],
@@ -383,15 +345,16 @@ def refer(
             data_categories=[cases.DataCategory(c) for c in entered.values["data_categories"]],
             message=entered.values["message"],
         )
-        today = deployment.today()
-
-        def refer_case(session: Session) -> Referral:
-            permissions.readable_case(session, actor, case_id, today)
-            return send_referral(session, draft, today=today, actor=actor.username)
-
         # Refused besides: a closed case, a partner that holds it already.
         referral = save(
-            request, entered, deployment, refer_case, messages={cases.ConsentMissing: NO_CONSENT}
+            request,
+            entered,
+            deployment,
+            send_referral,
+            draft,
+            today=deployment.today(),
+            actor=actor,
+            messages={cases.ConsentMissing: NO_CONSENT},
         )
         if referral:
             notify(request, REFERRAL_SENT)
@@ -399,7 +362,11 @@ def refer(
     return _case_page(request, deployment, actor, case_id, referral_form=entered, status=422)
 
 
-@post("/cases/{case_id:int}/consents", sync_to_thread=False)
+@post(
+    "/cases/{case_id:int}/consents",
+    sync_to_thread=False,
+    guards=permitted(permissions.CONSENT_RECORD),
+)
 def record_consent(
     request: Request[Any, Any, Any],
     case_id: FromPath[int],
@@ -407,7 +374,6 @@ def record_consent(
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Response[Any]:
-    permissions.require_manager(actor, "record consent")
     entered = read_form(request, form, CONSENT_FIELDS)
     values = {
         **entered.values,
@@ -422,7 +388,7 @@ def record_consent(
         case_id,
         draft,
         today=deployment.today(),
-        actor=actor.username,
+        actor=actor,
     )
     if consent:
         notify(request, CONSENT_RECORDED)
@@ -430,7 +396,11 @@ def record_consent(
     return _case_page(request, deployment, actor, case_id, consent_form=entered, status=422)
 
 
-@post("/cases/{case_id:int}/consents/{consent_id:int}/revoke", sync_to_thread=False)
+@post(
+    "/cases/{case_id:int}/consents/{consent_id:int}/revoke",
+    sync_to_thread=False,
+    guards=permitted(permissions.CONSENT_RECORD),
+)
 def revoke(
     request: Request[Any, Any, Any],
     case_id: FromPath[int],
@@ -439,7 +409,6 @@ def revoke(
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Response[Any]:
-    permissions.require_manager(actor, "record revocations")
     fields = (FormField("reason", required=True), FormField("version", "int"))
     entered = read_form(request, form, fields)
     if not entered.valid:
@@ -453,7 +422,7 @@ def revoke(
                 consent_id,
                 reason=entered.values["reason"],
                 today=deployment.today(),
-                actor=actor.username,
+                actor=actor,
                 expected_version=entered.values["version"],
             )
     except Conflict:

@@ -3,30 +3,27 @@ offers may duplicate each other."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from litestar import Request, Response, get, post
 from litestar.params import QueryParameter
 from litestar.response import Template
-from sqlmodel import Session
 
 from netzwerker.domain.catalogue.duplicates import overlaps
-from netzwerker.domain.catalogue.models import Offer
 from netzwerker.domain.catalogue.services import (
     NeedDraft,
     OfferFilter,
     coverage,
     find_offers,
+    offer_lines,
     record_need,
     terms_of,
 )
-from netzwerker.domain.partners.models import Partner
+from netzwerker.domain.references import field_choices
 from netzwerker.domain.users import permissions
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
-from netzwerker.web.choices import field_choices
 from netzwerker.web.forms import Form, FormField, PostedForm, build, read_form, save
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect
@@ -53,19 +50,6 @@ COVERAGE_STATUSES = {
     "unknown": mark("capacity unknown"),
     "covered": mark("covered"),
 }
-
-
-def offer_lines(session: Session, offer_ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
-    """``{offer id: (title, partner name, partner key)}``, in one query."""
-    wanted = set(offer_ids)
-    if not wanted:
-        return {}
-    rows = session.execute(
-        sa.select(Offer.id, Offer.title, Partner.name, Partner.key)
-        .join(Partner, Partner.id == Offer.partner_id)
-        .where(Offer.id.in_(wanted))  # type: ignore[union-attr]
-    )
-    return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 
 def _catalogue_page(
@@ -113,7 +97,7 @@ def _catalogue_page(
         total=total,
         offset=offset,
         limit=PAGE_SIZE,
-        may_record=permissions.is_manager(actor),
+        may_record=permissions.allows(actor, permissions.NEED_RECORD),
         form=form or Form.showing({field.name: "" for field in NEED_FIELDS}),
     )
 
@@ -139,18 +123,17 @@ def catalogue_overview(
     )
 
 
-@post("/catalogue/needs", sync_to_thread=False)
+@post("/catalogue/needs", sync_to_thread=False, guards=permitted(permissions.NEED_RECORD))
 def record_a_need(
     request: Request[Any, Any, Any],
     form: PostedForm,
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Response[Any]:
-    permissions.require_manager(actor, "record needs")
     entered = read_form(request, form, NEED_FIELDS)
     values = {**entered.values, "working_field": entered.values.get("working_field") or None}
     draft = entered.valid and build(request, entered, NeedDraft, **values)
-    if draft and save(request, entered, deployment, record_need, draft, actor=actor.username):
+    if draft and save(request, entered, deployment, record_need, draft, actor=actor):
         notify(request, NEED_RECORDED)
         return redirect(request, "/catalogue")
     return _catalogue_page(

@@ -6,39 +6,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
+import attrs
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
-from netzwerker.clock import utcnow
+from netzwerker.domain.circles import overview
 from netzwerker.domain.circles.controllers import circle_calendar
-from netzwerker.domain.circles.models import Circle
-from netzwerker.domain.circles.services import find_circles, get_circle, members_of
-from netzwerker.domain.meetings.models import Meeting
+from netzwerker.domain.meetings.overview import meeting_record
 from netzwerker.domain.meetings.services import (
     DecisionDraft,
     DecisionTask,
     MeetingDraft,
-    MeetingFilter,
     MeetingStatus,
-    ParticipantDraft,
     add_decision,
     create_meeting,
-    decisions_of,
-    find_meetings,
-    meeting_visibility,
-    participants_of,
-    update_meeting,
-    visible_meeting,
 )
-from netzwerker.domain.partners.models import Partner, Person
-from netzwerker.domain.tasks.models import Task
-from netzwerker.domain.tasks.queries import is_open
+from netzwerker.domain.meetings.services import record_minutes as record_minutes_of
 from netzwerker.domain.users import permissions
 from netzwerker.errors import Conflict
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
-from netzwerker.web.choices import names, partner_choices
 from netzwerker.web.forms import Form, FormField, PostedForm, read_form, save
 from netzwerker.web.i18n import mark
 from netzwerker.web.pages.tasks import status_labels
@@ -82,25 +70,8 @@ MEETING_STATUSES = {
 @get("/circles", sync_to_thread=False, name="circles")
 def circle_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -> Template:
     with deployment.session() as session:
-        circles, total = find_circles(session, active=True, limit=500)
-        members = members_of(session, [circle.id for circle in circles])  # type: ignore[misc]
-        leads = names(session, Partner, (circle.lead_partner_id for circle in circles))
-        upcoming = dict(
-            session.execute(
-                sa.select(Meeting.circle_id, sa.func.min(Meeting.starts_at))
-                .where(Meeting.starts_at >= utcnow(), Meeting.status == "planned")
-                .group_by(Meeting.circle_id)
-            ).all()
-        )
-    return page(
-        request,
-        "circles/list.html",
-        circles=circles,
-        total=total,
-        members=members,
-        leads=leads,
-        upcoming=upcoming,
-    )
+        found = overview.circle_list(session)
+    return page(request, "circles/list.html", **attrs.asdict(found, recurse=False))
 
 
 def _circle_page(
@@ -112,36 +83,14 @@ def _circle_page(
     status: int = 200,
 ) -> Template:
     with deployment.session() as session:
-        circle = get_circle(session, circle_id)
-        members = members_of(session, [circle_id])[circle_id]
-        partners = names(session, Partner, members.partners)
-        people = names(session, Person, members.people)
-        meetings, _ = find_meetings(
-            session,
-            MeetingFilter(circle_id=circle_id),
-            visible=meeting_visibility(actor),
-            limit=200,
-        )
-        open_tasks = session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Task)
-            .where(
-                Task.accountable_circle_id == circle_id,
-                is_open(),
-            )
-        )
+        found = overview.circle_record(session, circle_id, actor=actor)
     return page(
         request,
         "circles/detail.html",
         status=status,
-        circle=circle,
-        partners=sorted(partners.values()),
-        people=sorted(people.values()),
-        meetings=meetings,
-        open_tasks=open_tasks,
+        **attrs.asdict(found, recurse=False),
         meeting_statuses=MEETING_STATUSES,
-        may_plan=permissions.is_manager(actor),
-        form=form or Form.showing({"title": f"Sitzung {circle.name}", "location": ""}),
+        form=form or Form.showing({"title": f"Sitzung {found.circle.name}", "location": ""}),
     )
 
 
@@ -156,11 +105,17 @@ def circle_page(
 
 
 @get("/circles/{circle_id:int}/calendar.ics", sync_to_thread=False)
-def circle_calendar_page(circle_id: FromPath[int], deployment: CurrentDeployment) -> Response[Any]:
-    return circle_calendar(deployment, circle_id)
+def circle_calendar_page(
+    circle_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
+) -> Response[Any]:
+    return circle_calendar(deployment, actor, circle_id)
 
 
-@post("/circles/{circle_id:int}/meetings", sync_to_thread=False)
+@post(
+    "/circles/{circle_id:int}/meetings",
+    sync_to_thread=False,
+    guards=permitted(permissions.MEETING_PLAN),
+)
 def plan_meeting(
     request: Request[Any, Any, Any],
     circle_id: FromPath[int],
@@ -168,7 +123,6 @@ def plan_meeting(
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Response[Any]:
-    permissions.require_manager(actor, "plan meetings")
     entered = read_form(request, form, MEETING_FIELDS)
     if entered.valid:
         values = entered.values
@@ -188,7 +142,7 @@ def plan_meeting(
             create_meeting,
             deployment,
             draft,
-            actor=actor.username,
+            actor=actor,
             aliases={"ends_at": "ends", "starts_at": "starts"},
         )
         if meeting:
@@ -206,32 +160,14 @@ def _meeting_page(
     status: int = 200,
 ) -> Template:
     with deployment.session() as session:
-        meeting = visible_meeting(session, actor, meeting_id)
-        circle = session.get(Circle, meeting.circle_id) if meeting.circle_id else None
-        participants = participants_of(session, [meeting_id])[meeting_id]
-        decisions = decisions_of(session, [meeting_id])[meeting_id]
-        partner_names = names(session, Partner, (p.partner_id for p in participants))
-        tasks = {
-            task.id: task
-            for task in session.scalars(
-                sa.select(Task).where(Task.id.in_([d.task_id for d in decisions if d.task_id]))  # type: ignore[union-attr]
-            )
-        }
-        all_partners = partner_choices(session)
+        found = meeting_record(session, meeting_id, actor=actor)
     return page(
         request,
         "circles/meeting.html",
         status=status,
-        meeting=meeting,
-        circle=circle,
-        participants=participants,
-        partner_names=partner_names,
-        decisions=decisions,
-        tasks=tasks,
+        **attrs.asdict(found, recurse=False),
         statuses=status_labels(),
         meeting_statuses=MEETING_STATUSES,
-        partners=all_partners,
-        may_record=permissions.is_manager(actor) and meeting.status != "cancelled",
         form=decision_form or Form.showing({field.name: "" for field in DECISION_FIELDS}),
     )
 
@@ -246,7 +182,11 @@ def meeting_page(
     return _meeting_page(request, deployment, actor, meeting_id)
 
 
-@post("/meetings/{meeting_id:int}/decisions", sync_to_thread=False)
+@post(
+    "/meetings/{meeting_id:int}/decisions",
+    sync_to_thread=False,
+    guards=permitted(permissions.MEETING_DECIDE),
+)
 def record_decision(
     request: Request[Any, Any, Any],
     meeting_id: FromPath[int],
@@ -254,7 +194,6 @@ def record_decision(
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Response[Any]:
-    permissions.require_manager(actor, "record decisions")
     entered = read_form(request, form, DECISION_FIELDS)
     values = entered.values
     task_parts = (values["task_title"], values["responsible_partner_id"], values["due_date"])
@@ -278,7 +217,7 @@ def record_decision(
             add_decision,
             meeting_id,
             DecisionDraft(values["text"], task),
-            actor=actor.username,
+            actor=actor,
             aliases=DECISION_PROBLEM_FIELDS,
         )
         if decision:
@@ -287,7 +226,11 @@ def record_decision(
     return _meeting_page(request, deployment, actor, meeting_id, entered, status=422)
 
 
-@post("/meetings/{meeting_id:int}/minutes", sync_to_thread=False)
+@post(
+    "/meetings/{meeting_id:int}/minutes",
+    sync_to_thread=False,
+    guards=permitted(permissions.MEETING_CHANGE),
+)
 def record_minutes(
     request: Request[Any, Any, Any],
     meeting_id: FromPath[int],
@@ -295,26 +238,16 @@ def record_minutes(
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Response[Any]:
-    permissions.require_manager(actor, "write minutes")
     entered = read_form(request, form, MINUTES_FIELDS)
-    attended = set(entered.values["attended"] or ())
     try:
         with deployment.transaction() as session:
-            invited = participants_of(session, [meeting_id])[meeting_id]
-            participants = [
-                ParticipantDraft(p.partner_id, p.person_id, p.partner_id in attended)
-                for p in invited
-            ]
-            update_meeting(
+            record_minutes_of(
                 session,
                 deployment,
                 meeting_id,
-                {
-                    "minutes": entered.values["minutes"],
-                    "participants": participants,
-                    "status": MeetingStatus.HELD,
-                },
-                actor=actor.username,
+                entered.values["minutes"],
+                set(entered.values["attended"] or ()),
+                actor=actor,
                 expected_version=entered.values["version"],
             )
     except Conflict:

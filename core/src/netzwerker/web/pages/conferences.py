@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import attrs
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
-from netzwerker.clock import utcnow
 from netzwerker.domain.conferences.controllers import conference_list_file
+from netzwerker.domain.conferences.overview import conference_record
 from netzwerker.domain.conferences.services import (
     RegistrationDraft,
     cancel,
     check_in,
     find_conferences,
-    get_conference,
-    get_registration,
     register,
-    registrations,
     seats,
 )
 from netzwerker.domain.users import permissions
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 from netzwerker.web.forms import Form, FormField, PostedForm, build, read_form, save
 from netzwerker.web.i18n import mark
@@ -62,26 +61,13 @@ def _conference_page(
     status: int = 200,
 ) -> Template:
     with deployment.session() as session:
-        conference = get_conference(session, conference_id)
-        figures = seats(session, [conference_id])[conference_id]
-        listed = [
-            registration
-            for registration in registrations(session, conference_id)
-            if permissions.registrations_visible(actor, registration.partner_id)
-        ]
-    waiting = [r.id for r in listed if r.status == "waitlisted"]
+        found = conference_record(session, conference_id, actor=actor)
     return page(
         request,
         "conferences/detail.html",
         status=status,
-        conference=conference,
-        seats=figures,
-        registrations=listed,
-        waiting_position={rid: index for index, rid in enumerate(waiting, 1)},
+        **attrs.asdict(found, recurse=False),
         registration_statuses=REGISTRATION_STATUSES,
-        may_register=permissions.acts_for_partners(actor) and not conference.cancelled,
-        may_manage=permissions.is_manager(actor),
-        may_export=permissions.is_staff(actor),
         form=form or Form.showing({"name": "", "email": "", "organisation": ""}),
     )
 
@@ -96,7 +82,11 @@ def conference_page(
     return _conference_page(request, deployment, actor, conference_id)
 
 
-@post("/conferences/{conference_id:int}/registrations", sync_to_thread=False)
+@post(
+    "/conferences/{conference_id:int}/registrations",
+    sync_to_thread=False,
+    guards=permitted(permissions.CONFERENCE_REGISTER),
+)
 def register_participant(
     request: Request[Any, Any, Any],
     conference_id: FromPath[int],
@@ -104,18 +94,16 @@ def register_participant(
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Response[Any]:
-    partner_id = permissions.acting_partner(actor, None, "register participants")
     entered = read_form(request, form, REGISTRATION_FIELDS)
     draft = entered.valid and build(
         request,
         entered,
         RegistrationDraft,
         messages={"email": NOT_AN_ADDRESS},
-        partner_id=partner_id,
         **entered.values,
     )
     registration = draft and save(
-        request, entered, deployment, register, conference_id, draft, actor=actor.username
+        request, entered, deployment, register, conference_id, draft, actor=actor
     )
     if registration:
         seated = registration.status == "registered"
@@ -137,6 +125,7 @@ def conference_export(
 @post(
     "/conferences/{conference_id:int}/registrations/{registration_id:int}/cancel",
     sync_to_thread=False,
+    guards=permitted(permissions.CONFERENCE_REGISTER),
 )
 def cancel_registration(
     request: Request[Any, Any, Any],
@@ -146,9 +135,7 @@ def cancel_registration(
     actor: CurrentActor,
 ) -> Response[Any]:
     with deployment.transaction() as session:
-        registration = get_registration(session, conference_id, registration_id)
-        permissions.check_own_registration(actor, registration_id, registration.partner_id)
-        cancelled, moved_up = cancel(session, conference_id, registration_id, actor=actor.username)
+        cancelled, moved_up = cancel(session, conference_id, registration_id, actor=actor)
     notify(request, CANCELLED, name=cancelled.name)
     if moved_up is not None:
         notify(request, MOVED_UP, name=moved_up.name)
@@ -158,6 +145,7 @@ def cancel_registration(
 @post(
     "/conferences/{conference_id:int}/registrations/{registration_id:int}/check-in",
     sync_to_thread=False,
+    guards=permitted(permissions.CONFERENCE_CHECK_IN),
 )
 def check_participant_in(
     request: Request[Any, Any, Any],
@@ -166,9 +154,8 @@ def check_participant_in(
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Response[Any]:
-    permissions.require_manager(actor, "check participants in")
     with deployment.transaction() as session:
-        registration = check_in(session, conference_id, registration_id, now=utcnow())
+        registration = check_in(session, conference_id, registration_id, actor=actor)
     notify(request, CHECKED_IN, name=registration.name)
     return redirect(request, f"/conferences/{conference_id}#registration-{registration_id}")
 

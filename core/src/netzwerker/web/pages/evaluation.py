@@ -10,7 +10,6 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
 from netzwerker.domain.evaluation.services import evaluation_of
-from netzwerker.domain.users import permissions
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 from netzwerker.web.evaluation import evaluation_file, monthly_charts
 from netzwerker.web.rendering import page
@@ -28,8 +27,7 @@ def evaluation_page(
     start: From = None,
     end: To = None,
 ) -> Template:
-    permissions.require_staff(actor, "read the evaluation")
-    evaluation = evaluation_of(deployment, start, end)
+    evaluation = evaluation_of(deployment, start, end, actor=actor)
     return page(
         request,
         "evaluation/page.html",
@@ -47,11 +45,11 @@ def evaluation_download(
     start: From = None,
     end: To = None,
 ) -> Response[Any]:
-    permissions.require_staff(actor, "read the evaluation")
     """``report.html``, ``report.md`` or ``report.csv``."""
+    evaluation = evaluation_of(deployment, start, end, actor=actor)
     suffix = file_name.removeprefix("report.")
     fmt = FILE_FORMATS.get(suffix, suffix)
-    return evaluation_file(request, deployment, evaluation_of(deployment, start, end), fmt)
+    return evaluation_file(request, deployment, evaluation, fmt)
 
 
 ROUTES = [evaluation_page, evaluation_download]

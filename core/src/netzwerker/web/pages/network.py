@@ -10,9 +10,9 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 
 from netzwerker.domain.network.services import network_map
+from netzwerker.domain.references import field_choices
 from netzwerker.http.params import CurrentDeployment
 from netzwerker.web.charts import network_chart
-from netzwerker.web.choices import field_choices
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import page
 

@@ -4,32 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
+import attrs
 from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Template
 
-from netzwerker.domain.catalogue.models import Offer
-from netzwerker.domain.partners.models import LegalDomain, Partner
+from netzwerker.domain.partners.models import LegalDomain
+from netzwerker.domain.partners.overview import partner_record
 from netzwerker.domain.partners.services import (
     PartnerFilter,
-    contacts_of,
     find_partners,
-    get_partner,
     partner_lists,
+    social_areas,
 )
-from netzwerker.domain.tasks.models import Task
-from netzwerker.domain.tasks.overview import task_lines
-from netzwerker.domain.tasks.report import accountability_report
-from netzwerker.domain.users import permissions
+from netzwerker.domain.references import field_choices
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
-from netzwerker.web.choices import field_choices
 from netzwerker.web.pages.tasks import status_labels
 from netzwerker.web.rendering import page
 
 PAGE_SIZE = 50
-#: How many of a partner's tasks its page lists (the newest due first).
-PARTNER_TASKS = 100
 
 
 def kind_names(request: Request[Any, Any, Any]) -> dict[str, str]:
@@ -58,14 +51,7 @@ def partner_list(
         partners, total = find_partners(session, partner_filter, limit=PAGE_SIZE, offset=offset)
         lists = partner_lists(session, [partner.id for partner in partners])  # type: ignore[misc]
         fields = field_choices(session)
-        areas = list(
-            session.scalars(
-                sa.select(Partner.social_area)
-                .where(Partner.social_area != "")
-                .distinct()
-                .order_by(Partner.social_area)
-            )
-        )
+        areas = social_areas(session)
     return page(
         request,
         "partners/list.html",
@@ -91,36 +77,16 @@ def partner_page(
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Template:
-    today = deployment.today()
     with deployment.session() as session:
-        partner = get_partner(session, key)
-        lists = partner_lists(session, [partner.id])[partner.id]  # type: ignore[list-item,index]
-        contacts = contacts_of(session, [partner.id])[partner.id]  # type: ignore[list-item,index]
-        offers = list(
-            session.scalars(
-                sa.select(Offer).where(Offer.partner_id == partner.id).order_by(Offer.title)
-            )
-        )
-        where = [Task.responsible_partner_id == partner.id]
-        visible = permissions.task_visibility(actor)
-        if visible is not None:
-            where.append(visible)
-        tasks = task_lines(session, *where, today=today, limit=PARTNER_TASKS)
-        record = accountability_report(session, by="partner", today=today, partner_id=partner.id)
+        found = partner_record(session, key, actor=actor, today=deployment.today())
         fields = dict(field_choices(session))
     return page(
         request,
         "partners/detail.html",
-        partner=partner,
-        lists=lists,
-        contacts=contacts,
-        offers=offers,
-        tasks=tasks,
-        record=record[0] if record else None,
+        **attrs.asdict(found, recurse=False),
         kinds=kind_names(request),
         field_names=fields,
         statuses=status_labels(),
-        may_edit=permissions.is_manager(actor) or actor.partner_id == partner.id,
     )
 
 

@@ -8,13 +8,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import attrs
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
 from netzwerker.contributions import ProjectType
-from netzwerker.domain.partners.models import Partner
 from netzwerker.domain.projects.lifecycle import FUNDING_WORKFLOW, PROJECT_WORKFLOW
+from netzwerker.domain.projects.overview import project_form_choices, project_record
 from netzwerker.domain.projects.services import (
     FundingDecision,
     FundingDraft,
@@ -28,16 +29,14 @@ from netzwerker.domain.projects.services import (
     decide_funding,
     find_projects,
     funding_of,
-    get_project,
     move_project,
-    project_members,
     project_state,
 )
+from netzwerker.domain.references import field_choices
 from netzwerker.domain.users import permissions
-from netzwerker.domain.workflows.services import instance_history
 from netzwerker.errors import Conflict, InvalidInput
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
-from netzwerker.web.choices import field_choices, names, partner_choices
 from netzwerker.web.forms import (
     CHANGED_MEANWHILE,
     Form,
@@ -162,7 +161,7 @@ def project_list(
         type_names=dict(_type_choices(deployment)),
         states=[(state, PROJECT_WORKFLOW.label(state)) for state in PROJECT_WORKFLOW.states],
         state_labels=PROJECT_WORKFLOW.labels,
-        may_record=permissions.is_manager(actor),
+        may_record=permissions.allows(actor, permissions.PROJECT_RECORD),
     )
 
 
@@ -182,20 +181,20 @@ def _funding_sums(applications: list[Any]) -> dict[str, Decimal]:
 def _new_form(
     request: Request[Any, Any, Any],
     deployment: CurrentDeployment,
+    actor: CurrentActor,
     form: Form,
     status: int = 200,
 ) -> Template:
     chosen = deployment.registry.project_types.get(form.raw.get("project_type", ""))
     with deployment.session() as session:
-        fields, partners = field_choices(session), partner_choices(session)
+        choices = project_form_choices(session, actor=actor)
     return page(
         request,
         "projects/new.html",
         status=status,
         form=form,
         types=_type_choices(deployment),
-        fields=fields,
-        partners=partners,
+        **choices,
         details=detail_fields(chosen.value if chosen else None),
     )
 
@@ -205,13 +204,12 @@ def new_project(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
 ) -> Template:
     """The form; choosing a project type shows the details that type asks for."""
-    permissions.require_manager(actor, "record projects")
     query = request.query_params
     shown = {field.name: query.get(field.name, "") for field in PROJECT_FIELDS}
     chosen = deployment.registry.project_types.get(shown["project_type"])
     shown.update((f.name, query.get(f.name, "")) for f in detail_fields(chosen and chosen.value))
     shown["partner_ids"] = query.getall("partner_ids", [])
-    return _new_form(request, deployment, Form.showing(shown))
+    return _new_form(request, deployment, actor, Form.showing(shown))
 
 
 def _project_draft(
@@ -238,14 +236,13 @@ def _project_draft(
     )
 
 
-@post("/projects", sync_to_thread=False)
+@post("/projects", sync_to_thread=False, guards=permitted(permissions.PROJECT_RECORD))
 def record_project(
     request: Request[Any, Any, Any],
     form: PostedForm,
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Response[Any]:
-    permissions.require_manager(actor, "record projects")
     chosen = deployment.registry.project_types.get(str(form.get("project_type", "")))
     details = detail_fields(chosen.value if chosen else None)
     entered = read_form(request, form, (*PROJECT_FIELDS, *details))
@@ -257,13 +254,13 @@ def record_project(
         create_project,
         deployment,
         draft,
-        actor=actor.username,
+        actor=actor,
         aliases=PROJECT_PROBLEM_FIELDS,
     )
     if project:
         notify(request, RECORDED)
         return redirect(request, f"/projects/{project.id}")
-    return _new_form(request, deployment, entered, status=422)
+    return _new_form(request, deployment, actor, entered, status=422)
 
 
 def _project_page(
@@ -277,40 +274,25 @@ def _project_page(
     status: int = 200,
 ) -> Template:
     with deployment.session() as session:
-        project = get_project(session, project_id)
-        state = project_state(session, project)
-        members = project_members(session, [project_id])[project_id]
-        partner_names = names(session, Partner, [pid for pid, _ in members["partners"]])
-        applications = funding_of(session, [project_id])[project_id]
-        history = instance_history(session, project.lifecycle_id)
-    manager = permissions.is_manager(actor)
+        found = project_record(session, project_id, actor=actor)
+    project = found.project
     project_type = deployment.registry.project_types.get(project.project_type)
     return page(
         request,
         "projects/detail.html",
         status=status,
-        project=project,
-        state=state,
+        **attrs.asdict(found, recurse=False),
         state_labels=PROJECT_WORKFLOW.labels,
         type_name=project_type.value.name if project_type else project.project_type,
         detail_labels={
             field.name.removeprefix("details."): field.label
             for field in detail_fields(project_type.value if project_type else None)
         },
-        partners=[(pid, partner_names[pid], role) for pid, role in members["partners"]],
         roles=PROJECT_ROLES,
-        target_groups=members["target_groups"],
-        applications=applications,
-        sums=_funding_sums(applications),
+        sums=_funding_sums(found.applications),
         funding_states=FUNDING_WORKFLOW.labels,
-        funding_steps={
-            a.id: FUNDING_WORKFLOW.allowed(a.status) if manager else [] for a in applications
-        },
         sources=FUNDING_SOURCES,
         source_choices=[(key, translate(request, label)) for key, label in FUNDING_SOURCES.items()],
-        history=history,
-        actions=PROJECT_WORKFLOW.allowed(state) if manager else [],
-        may_record=manager,
         errors=errors or {},
         funding_form=funding_form or Form.showing({field.name: "" for field in FUNDING_FIELDS}),
     )
@@ -326,7 +308,11 @@ def project_detail(
     return _project_page(request, deployment, actor, project_id)
 
 
-@post("/projects/{project_id:int}/funding", sync_to_thread=False)
+@post(
+    "/projects/{project_id:int}/funding",
+    sync_to_thread=False,
+    guards=permitted(permissions.FUNDING_RECORD),
+)
 def record_funding(
     request: Request[Any, Any, Any],
     project_id: FromPath[int],
@@ -334,7 +320,6 @@ def record_funding(
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Response[Any]:
-    permissions.require_manager(actor, "record funding")
     entered = read_form(request, form, FUNDING_FIELDS)
     draft = entered.valid and build(
         request,
@@ -344,13 +329,17 @@ def record_funding(
     )
     if draft:
         with deployment.transaction() as session:
-            add_funding(session, project_id, draft, actor=actor.username)
+            add_funding(session, project_id, draft, actor=actor)
         notify(request, FUNDING_RECORDED)
         return redirect(request, f"/projects/{project_id}#funding-heading")
     return _project_page(request, deployment, actor, project_id, funding_form=entered, status=422)
 
 
-@post("/projects/{project_id:int}/funding/{funding_id:int}/{action:str}", sync_to_thread=False)
+@post(
+    "/projects/{project_id:int}/funding/{funding_id:int}/{action:str}",
+    sync_to_thread=False,
+    guards=permitted(permissions.FUNDING_DECIDE),
+)
 def move_funding(
     request: Request[Any, Any, Any],
     project_id: FromPath[int],
@@ -360,7 +349,6 @@ def move_funding(
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Response[Any]:
-    permissions.require_manager(actor, "record funding decisions")
     entered = read_form(request, form, DECISION_FIELDS)
     step = f"{funding_id}-{action}"
     if not entered.valid:
@@ -380,7 +368,7 @@ def move_funding(
                 funding_id,
                 decision,
                 today=deployment.today(),
-                actor=actor.username,
+                actor=actor,
             )
     except (InvalidInput, TransitionRefused, ValueError) as exc:
         errors, status = _decision_refusal(request, step, exc)
@@ -403,7 +391,11 @@ def _decision_refusal(
     return {f"{step}.granted": translate(request, str(exc))}, 422
 
 
-@post("/projects/{project_id:int}/{action:str}", sync_to_thread=False)
+@post(
+    "/projects/{project_id:int}/{action:str}",
+    sync_to_thread=False,
+    guards=permitted(permissions.PROJECT_MOVE),
+)
 def move(
     request: Request[Any, Any, Any],
     project_id: FromPath[int],
@@ -412,7 +404,6 @@ def move(
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Response[Any]:
-    permissions.require_manager(actor, "move projects")
     entered = read_form(request, form, (FormField("reason"), FormField("version", "int")))
     try:
         with deployment.transaction() as session:
@@ -421,7 +412,7 @@ def move(
                 deployment,
                 project_id,
                 action,
-                actor=actor.username,
+                actor=actor,
                 reason=entered.values["reason"],
                 expected_version=entered.values["version"],
             )

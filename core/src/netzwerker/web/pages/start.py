@@ -18,17 +18,14 @@ from netzwerker.web.rendering import page
 def start_page(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
 ) -> Template:
-    show_goals = permissions.is_staff(actor)
     with deployment.session() as session:
-        summary = overview(
-            session,
-            deployment,
-            today=deployment.today(),
-            visible=permissions.task_visibility(actor),
-            show_goals=show_goals,
-        )
+        summary = overview(session, deployment, today=deployment.today(), actor=actor)
     return page(
-        request, "start.html", overview=summary, statuses=status_labels(), show_goals=show_goals
+        request,
+        "start.html",
+        overview=summary,
+        statuses=status_labels(),
+        show_goals=permissions.allows(actor, permissions.NETWORK_GOALS),
     )
 
 

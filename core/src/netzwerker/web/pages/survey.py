@@ -3,23 +3,22 @@ record answers given on paper."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
+import attrs
 from litestar import Request, Response, get, post
 from litestar.response import Template
 
-from netzwerker.contributions import Period
 from netzwerker.domain.survey.services import (
     QUESTIONS,
     AnswerDraft,
-    answer_of,
     give_answer,
-    summarise,
+    survey_round,
+    survey_view,
 )
 from netzwerker.domain.users import permissions
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
-from netzwerker.web.choices import partner_choices
 from netzwerker.web.forms import Form, FormField, PostedForm, build, read_form, save
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect
@@ -34,11 +33,6 @@ THANKS = mark("Thank you: your answer is saved.")
 RECORDED = mark("The answer is recorded.")
 
 
-def _round(today: date) -> str:
-    """The survey is asked once a year: the round is the year."""
-    return str(today.year)
-
-
 def _survey_page(
     request: Request[Any, Any, Any],
     deployment: CurrentDeployment,
@@ -46,12 +40,9 @@ def _survey_page(
     form: Form | None = None,
     status: int = 200,
 ) -> Template:
-    today = deployment.today()
-    member = not permissions.is_staff(actor)
     with deployment.session() as session:
-        summary = None if member else summarise(session, Period(date(today.year, 1, 1), today))
-        earlier = answer_of(session, _round(today), actor.partner_id) if member else None
-        partners = [] if member else partner_choices(session)
+        view = survey_view(session, actor=actor, today=deployment.today())
+    earlier = view.earlier
     shown = {name: str(getattr(earlier, name)) for name in QUESTIONS} if earlier else {}
     if earlier:
         shown["comment"] = earlier.comment
@@ -59,13 +50,9 @@ def _survey_page(
         request,
         "survey.html",
         status=status,
-        survey=_round(today),
+        **attrs.asdict(view, recurse=False),
         questions=QUESTIONS,
-        summary=summary,
         answered=earlier is not None,
-        may_answer=permissions.acts_for_partners(actor),
-        member=member,
-        partners=partners,
         form=form or Form.showing(shown),
     )
 
@@ -77,7 +64,7 @@ def survey_page(
     return _survey_page(request, deployment, actor)
 
 
-@post("/survey", sync_to_thread=False)
+@post("/survey", sync_to_thread=False, guards=permitted(permissions.SURVEY_ANSWER))
 def answer(
     request: Request[Any, Any, Any],
     form: PostedForm,
@@ -85,21 +72,17 @@ def answer(
     actor: CurrentActor,
 ) -> Response[Any]:
     entered = read_form(request, form, ANSWER_FIELDS)
-    # A partner member answers for its partner; coordinators record paper answers.
-    partner_id = permissions.acting_partner(
-        actor, entered.values.get("partner_id"), "answer the survey"
-    )
     today = deployment.today()
     values = {
         **{question: int(entered.values.get(question) or 0) for question in QUESTIONS},
         "comment": entered.values.get("comment", ""),
-        "partner_id": partner_id,
+        # A partner member answers for its partner; coordinators record paper answers.
+        "partner_id": entered.values.get("partner_id"),
     }
-    draft = entered.valid and build(request, entered, AnswerDraft, survey=_round(today), **values)
-    if draft and save(
-        request, entered, deployment, give_answer, draft, today=today, actor=actor.username
-    ):
-        notify(request, RECORDED if permissions.is_staff(actor) else THANKS)
+    survey = survey_round(today)
+    draft = entered.valid and build(request, entered, AnswerDraft, survey=survey, **values)
+    if draft and save(request, entered, deployment, give_answer, draft, today=today, actor=actor):
+        notify(request, THANKS if actor.partner_id is not None else RECORDED)
         return redirect(request, "/survey")
     return _survey_page(request, deployment, actor, entered, status=422)
 

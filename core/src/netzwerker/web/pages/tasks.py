@@ -4,30 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
+import attrs
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlmodel import Session
 
-from netzwerker.domain.circles.models import Circle
-from netzwerker.domain.fields.models import Goal
-from netzwerker.domain.partners.models import Partner, Person
-from netzwerker.domain.tasks.models import Task
-from netzwerker.domain.tasks.overview import task_lines
-from netzwerker.domain.tasks.queries import TaskFilter, is_overdue, parties_of, party_partners
-from netzwerker.domain.tasks.services import (
-    TaskDraft,
-    create_task,
-    get_task,
-    task_history,
-    transition_task,
-)
+from netzwerker.domain.references import field_choices, partner_choices
+from netzwerker.domain.tasks import services as tasks
+from netzwerker.domain.tasks.overview import line_page
+from netzwerker.domain.tasks.queries import TaskFilter, is_overdue
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES, REQUESTED_ACTIONS, TASK_WORKFLOW
 from netzwerker.domain.users import permissions
 from netzwerker.errors import Conflict, InvalidInput, Problem, TransitionRefused
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
-from netzwerker.web.choices import field_choices, names, partner_choices
 from netzwerker.web.forms import Form, FormField, PostedForm, read_form, refusal, save
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect, translate
@@ -81,22 +71,6 @@ def _filter_from(query: dict[str, str]) -> TaskFilter:
     )
 
 
-def _form_choices(session: Session) -> dict[str, Any]:
-    """What the task form offers: fields, partners, people, circles, goals."""
-    people = sa.select(Person.id, Person.name, Partner.name).join(
-        Partner, Partner.id == Person.partner_id
-    )
-    return {
-        "fields": field_choices(session),
-        "partners": partner_choices(session),
-        "people": list(
-            session.execute(people.where(Person.active).order_by(Partner.name, Person.name))
-        ),
-        "circles": list(session.execute(sa.select(Circle.id, Circle.name).order_by(Circle.name))),
-        "goals": list(session.execute(sa.select(Goal.id, Goal.title).order_by(Goal.title))),
-    }
-
-
 def _task_list(
     request: Request[Any, Any, Any],
     deployment: CurrentDeployment,
@@ -106,20 +80,21 @@ def _task_list(
     offset: int,
 ) -> Template:
     query = dict(request.query_params)
-    today = deployment.today()
-    where = _filter_from(query).clauses(today)
-    visible = permissions.task_visibility(actor)
-    if visible is not None:
-        where.append(visible)
     with deployment.session() as session:
-        total = session.scalar(sa.select(sa.func.count()).select_from(Task).where(*where)) or 0
-        lines = task_lines(session, *where, today=today, limit=limit, offset=offset)
+        found = line_page(
+            session,
+            _filter_from(query),
+            actor=actor,
+            today=deployment.today(),
+            limit=limit,
+            offset=offset,
+        )
         fields, partners = field_choices(session), partner_choices(session)
     return page(
         request,
         template,
-        lines=lines,
-        total=total,
+        lines=found.lines,
+        total=found.total,
         offset=offset,
         limit=limit,
         query=query,
@@ -127,7 +102,7 @@ def _task_list(
         columns=TASK_WORKFLOW.states,
         fields=fields,
         partners=partners,
-        may_propose=permissions.is_manager(actor),
+        may_propose=permissions.allows(actor, permissions.TASK_PROPOSE),
         status_choices=[
             (state, translate(request, label)) for state, label in status_labels().items()
         ],
@@ -152,10 +127,14 @@ def task_board(
 
 
 def _new_form(
-    request: Request[Any, Any, Any], deployment: CurrentDeployment, form: Form, status: int = 200
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    form: Form,
+    status: int = 200,
 ) -> Template:
     with deployment.session() as session:
-        choices = _form_choices(session)
+        choices = tasks.proposal_choices(session, actor=actor)
     return page(request, "tasks/new.html", status=status, form=form, **choices)
 
 
@@ -163,22 +142,20 @@ def _new_form(
 def new_task(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
 ) -> Template:
-    permissions.require_manager(actor, "propose tasks")
     defaults = {field.name: "" for field in TASK_FIELDS}
     defaults.update(
         consulted=[], informed=[], working_field=request.query_params.get("working_field", "")
     )
-    return _new_form(request, deployment, Form.showing(defaults))
+    return _new_form(request, deployment, actor, Form.showing(defaults))
 
 
-@post("/tasks", sync_to_thread=False)
+@post("/tasks", sync_to_thread=False, guards=permitted(permissions.TASK_PROPOSE))
 def propose_task(
     request: Request[Any, Any, Any],
     form: PostedForm,
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Response[Any]:
-    permissions.require_manager(actor, "propose tasks")
     entered = read_form(request, form, TASK_FIELDS)
     accountable = (entered.values["accountable_person_id"], entered.values["accountable_circle_id"])
     if accountable.count(None) != 1:
@@ -187,15 +164,15 @@ def propose_task(
         request,
         entered,
         deployment,
-        create_task,
-        TaskDraft(**entered.values),
-        actor=actor.username,
+        tasks.propose_task,
+        tasks.TaskDraft(**entered.values),
+        actor=actor,
         aliases=TASK_PROBLEM_FIELDS,
     )
     if task:
         notify(request, PROPOSED)
         return redirect(request, f"/tasks/{task.id}")
-    return _new_form(request, deployment, entered, status=422)
+    return _new_form(request, deployment, actor, entered, status=422)
 
 
 def _detail(
@@ -209,29 +186,13 @@ def _detail(
 ) -> Template:
     today = deployment.today()
     with deployment.session() as session:
-        task = get_task(session, task_id)
-        permissions.check_task_visible(actor, task, lambda: party_partners(session, task))
-        line = task_lines(session, Task.id == task_id, today=today, limit=1)[0]
-        parties = parties_of(session, [task_id])[task_id]
-        partner_names = names(session, Partner, parties["consulted"] + parties["informed"])
-        responsible_person = (
-            session.get(Person, task.responsible_person_id) if task.responsible_person_id else None
-        )
-        history = task_history(session, task_id)
-        goal = session.get(Goal, task.goal_id) if task.goal_id else None
+        detail = tasks.task_detail(session, task_id, actor=actor, today=today)
     return page(
         request,
         "tasks/detail.html",
         status=status,
-        task=task,
-        line=line,
-        overdue=is_overdue(task, today),
-        consulted=[partner_names[pid] for pid in parties["consulted"]],
-        informed=[partner_names[pid] for pid in parties["informed"]],
-        responsible_person=responsible_person,
-        goal=goal,
-        history=history,
-        actions=permissions.task_actions(actor, task),
+        **attrs.asdict(detail, recurse=False),
+        overdue=is_overdue(detail.task, today),
         statuses=status_labels(),
         action_labels=ACTION_LABELS,
         errors=errors or {},
@@ -248,7 +209,11 @@ def task_detail(
     return _detail(request, deployment, actor, task_id)
 
 
-@post("/tasks/{task_id:int}/{action:str}", sync_to_thread=False)
+@post(
+    "/tasks/{task_id:int}/{action:str}",
+    sync_to_thread=False,
+    guards=permitted(lambda params: tasks.requested_permission(params["action"])),
+)
 def move_task(
     request: Request[Any, Any, Any],
     task_id: FromPath[int],
@@ -263,13 +228,11 @@ def move_task(
     today = deployment.today()
     try:
         with deployment.transaction() as session:
-            task = get_task(session, task_id)
-            permissions.check_task_action(actor, task, action)
-            moved = transition_task(
+            moved = tasks.transition_task(
                 session,
                 task_id,
                 action,
-                actor=actor.username,
+                actor=actor,
                 today=today,
                 reason=entered.values["reason"],
                 expected_version=entered.values["version"],
