@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from netzwerker import hookspecs
 from netzwerker.cli import cli
 from netzwerker.deployment import load_problems
-from netzwerker.plugins import installed_plugins, load_plugins
+from netzwerker.plugins import installed_plugins, load_plugins, source_of
 
 FIELD_PLUGIN = """
 from netzwerker import hookimpl
@@ -155,7 +155,7 @@ def test_core_contributions_come_first() -> None:
     manager, found = load_plugins(["health"])
     assert found == []
     impls = manager.hook.register_partner_kinds.get_hookimpls()
-    assert [impl.plugin_name for impl in impls] == ["core", "health"]
+    assert [source_of(impl.plugin_name) for impl in impls] == ["core", "health"]
 
 
 @pytest.mark.parametrize(

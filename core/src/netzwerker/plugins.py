@@ -1,8 +1,9 @@
 """Finding, loading and asking plugins.
 
 Plugins are found through the entry point group ``netzwerker``; only the ones a deployment
-enables are imported. The core's own defaults are an internal plugin (:mod:`netzwerker.builtin`)
-registered the same way a plugin's module is, so the core eats its own cooking.
+enables are imported. The core's own contributions are registered the same way, through the
+entry point group ``netzwerker.core`` (its domain, its API, its web interface), and always
+loaded: the core eats its own cooking, and no module of the core imports them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from netzwerker import hookspecs
 from netzwerker.structuring import Problem
 
 ENTRY_POINT_GROUP = "netzwerker"
+#: The group of the core's own hook modules, each registered as ``core.<name>``.
+CORE_ENTRY_POINT_GROUP = "netzwerker.core"
 CORE = "core"
 
 
@@ -75,13 +78,20 @@ def _compatibility_problem(plugin: InstalledPlugin) -> str | None:
 
 
 def new_plugin_manager() -> pluggy.PluginManager:
-    """A fresh manager holding the hook specifications and the core's internal plugin."""
-    from netzwerker import builtin
-
+    """A fresh manager holding the hook specifications and the core's own hook modules."""
     manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     manager.add_hookspecs(hookspecs)
-    manager.register(builtin, name=CORE)
+    core = importlib.metadata.entry_points(group=CORE_ENTRY_POINT_GROUP)
+    for entry_point in sorted(core, key=lambda entry_point: entry_point.name):
+        manager.register(entry_point.load(), name=f"{CORE}.{entry_point.name}")
+    manager.check_pending()
     return manager
+
+
+def source_of(plugin_name: str) -> str:
+    """Who contributes what a registered module returns: ``core`` for the core's modules,
+    else the plugin's name."""
+    return plugin_name.partition(".")[0]
 
 
 def load_plugins(
@@ -146,5 +156,5 @@ def call_each(
     for impl in hook.get_hookimpls():
         result = call_impl(impl, kwargs)
         if result is not None:
-            results.append((impl.plugin_name, result))
+            results.append((source_of(impl.plugin_name), result))
     return results
