@@ -220,8 +220,7 @@ def test_report_rejects_an_inverted_period(deployment, network) -> None:
 
 
 def test_csv_cells_cannot_run_formulas(deployment, network) -> None:
-    from netzwerker.cli import render_report
-    from netzwerker.domain.tasks.report import ReportRow
+    from netzwerker.domain.tasks.report import ReportRow, render_report
 
     row = ReportRow("evil", '=HYPERLINK("x")', 1, 0, 0, 0, 0, 0, 0, 0, 0)
     assert "'=HYPERLINK" in render_report([row], "csv", "partner")

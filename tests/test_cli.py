@@ -185,3 +185,37 @@ def test_serve_refuses_a_deployment_that_is_not_migrated(make_deployment) -> Non
     deployment = make_deployment()
     result = CliRunner().invoke(cli, ["serve", str(deployment.folder)])
     assert result.exit_code == 1 and "netzwerker migrate" in result.output
+
+
+def test_permissions_prints_the_matrix_of_the_deployment(make_deployment) -> None:
+    deployment = make_deployment(
+        toml="""
+        [deployment]
+        name = "Jobcenter Teststadt"
+        [plugins.health]
+        [privacy]
+        identity_readers = ["coordinator", "admin"]
+        """
+    )
+    table = run("permissions", str(deployment.folder))
+    assert table.exit_code == 0, table.output
+    lines = {line.split()[0]: line.split()[-4:] for line in table.output.splitlines()[1:]}
+    assert lines["task.commit"] == ["any", "any", "own", "-"]
+    assert lines["health.training"] == ["any", "any", "-", "-"]
+    assert lines["case.identity"] == ["any", "any", "-", "-"]
+    csv = run("permissions", str(deployment.folder), "--format", "csv")
+    assert "token.manage,\"list, create and revoke tokens\",any,own,own,own" in csv.output
+
+
+def test_people_lists_the_ids_other_commands_take(deployment) -> None:
+    from netzwerker.testing import sample_network
+
+    with deployment.transaction() as session:
+        network = sample_network(session)
+    listed = run("people", str(deployment.folder))
+    assert listed.exit_code == 0, listed.output
+    assert f"{network.counsellor.id:>6}  Tom Hilfe, Berater  [suchtberatung]" in listed.output
+    only = run("people", str(deployment.folder), "--partner", "jobcenter")
+    assert "Sabine Netz" in only.output and "Tom Hilfe" not in only.output
+    unknown = CliRunner().invoke(cli, ["people", str(deployment.folder), "--partner", "nope"])
+    assert unknown.exit_code == 1 and "partner 'nope' does not exist" in unknown.output

@@ -25,7 +25,7 @@ from netzwerker.clock import utcnow
 from netzwerker.deployment import Deployment, load
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor, Permission
-from netzwerker.domain.users.services import create_token, get_user, list_users
+from netzwerker.domain.users.services import create_token, get_user, list_users, matrix_of
 from netzwerker.http.guards import route_permission
 from netzwerker.testing import (
     ALL_PLUGINS_CONFIG,
@@ -1237,23 +1237,15 @@ def test_every_write_route_names_its_permission_and_has_an_example(world: World)
 
 
 def _expected(world: World, example: Example, role: str, route: Any) -> bool:
+    """What the deployment's matrix says of ``role`` sending the example."""
+    matrix = {permission.key: permission for permission in matrix_of(world.deployment)}
     deciding = example.decides or (route_permission(route).of({"action": example.action}),)  # type: ignore[union-attr]
-    actor = world.actors[role]
     owner = {}
     if example.owner_user is not None:
         owner["user_id"] = world.user_id(example.owner_user)
     elif example.owner is not None:
         owner["partner_id"] = world.actors[example.owner].partner_id
-    readers = world.deployment.config.privacy.identity_readers
-    permissions_ = [
-        permissions.CASE_IDENTITY.granted_to(readers) if p is permissions.CASE_IDENTITY else p
-        for p in deciding
-    ]
-    declared = world.deployment.registry.permissions
-    for permission in permissions_:
-        if permission.key != "case.identity":
-            assert declared[permission.key].value == permission, permission.key
-    return all(permission.allows(actor, **owner) for permission in permissions_)
+    return all(matrix[p.key].allows(world.actors[role], **owner) for p in deciding)
 
 
 def _send(world: World, example: Example, role: str, sent: Sent) -> Any:

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from netzwerker import schema
-from netzwerker.cli import fail
+from netzwerker.commands.support import fail
 from netzwerker.datafiles import load_listed_files
 from netzwerker.deployment import DATABASE_FILE, Deployment, default_database_url, load_problems
 from netzwerker.domain.circles.models import Circle, CirclePartner

@@ -1,4 +1,5 @@
-"""Tables as CSV (RFC 4180, comma-separated, UTF-8) for spreadsheets and other systems."""
+"""Tables as CSV (RFC 4180, comma-separated, UTF-8) for spreadsheets and other systems, and as
+aligned text for a terminal."""
 
 from __future__ import annotations
 
@@ -24,3 +25,17 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
+
+
+def aligned(table: Sequence[Sequence[str]], right: Iterable[int] = ()) -> str:
+    """Rows of cells as lines of aligned columns (those numbered in ``right`` to the right)."""
+    to_right = set(right)
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = [
+        "  ".join(
+            cell.rjust(width) if i in to_right else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in table
+    ]
+    return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 
-from netzwerker.cli import deployment_argument, open_deployment
+from netzwerker.commands.support import cli_actor, deployment_argument, open_deployment
 from netzwerker_health import services
 
 
@@ -33,7 +33,6 @@ def add_training(
     trainer_key: str | None,
 ) -> None:
     """Record a health training for jobcenter staff."""
-    from netzwerker.cli import cli_actor
 
     draft = services.TrainingDraft(title, held_on.date(), participants, topic, online, trainer_key)
     loaded = open_deployment(deployment)

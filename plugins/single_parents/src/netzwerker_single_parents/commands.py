@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from netzwerker.cli import cli_actor, deployment_argument, fail, open_deployment
+from netzwerker.commands.support import cli_actor, deployment_argument, fail, open_deployment
 from netzwerker.errors import InvalidInput, Refused
 from netzwerker_single_parents import services
 

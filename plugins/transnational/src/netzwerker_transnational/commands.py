@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 
-from netzwerker.cli import date_option_type, deployment_argument, open_deployment
+from netzwerker.commands.support import date_option_type, deployment_argument, open_deployment
 from netzwerker.domain.indicators.services import period_of
 from netzwerker_transnational.indicators import by_country
 

@@ -368,12 +368,6 @@ def open_cases_of(session: Session, person_id: int, role: str | None = None) -> 
 # Identities -------------------------------------------------------------------------------
 
 
-def identity_permission(readers: Iterable[str]) -> permissions.Permission:
-    """Who reads direct identifiers: the roles a deployment names in ``[privacy]
-    identity_readers`` (``case.identity``)."""
-    return permissions.CASE_IDENTITY.granted_to(readers)
-
-
 def set_identity(
     session: Session,
     case_id: int,
@@ -384,7 +378,7 @@ def set_identity(
 ) -> None:
     """Keep a case's direct identifiers apart from it, for an identity reader who may also
     change cases (``case.identity`` and ``case.change``)."""
-    permissions.authorize(actor, identity_permission(readers))
+    permissions.authorize(actor, permissions.identity_reading(readers))
     permissions.authorize(actor, permissions.CASE_CHANGE)
     get_case(session, case_id)
     identity = session.get(CaseIdentity, case_id) or CaseIdentity(case_id=case_id)
@@ -407,7 +401,7 @@ def read_identity(
 ) -> CaseIdentity | None:
     """The identifiers of a case, for an identity reader (``case.identity``); the read
     itself is audited."""
-    permissions.authorize(actor, identity_permission(readers))
+    permissions.authorize(actor, permissions.identity_reading(readers))
     get_case(session, case_id)
     record(
         session, actor=actor.username, action="identity.read", object_type="case", object_id=case_id

@@ -302,6 +302,34 @@ def find_partners(
     return list(partners), total
 
 
+@attrs.frozen
+class PersonLine:
+    """A person of the directory as a list shows it."""
+
+    id: int
+    name: str
+    role: str
+    partner_key: str
+    partner: str
+    active: bool
+
+
+def find_people(
+    session: Session, *, partner_key: str | None = None, text: str | None = None
+) -> list[PersonLine]:
+    """The people of the directory (coordinators, coaches, contacts), by partner and name."""
+    query = sa.select(
+        Person.id, Person.name, Person.role, Partner.key, Partner.name, Person.active
+    ).join(Partner, Partner.id == Person.partner_id)
+    if partner_key is not None:
+        get_partner(session, partner_key)
+        query = query.where(Partner.key == partner_key)
+    if text:
+        query = query.where(contains_text([Person.name], text))
+    query = query.order_by(Partner.name, Person.name, Person.id)
+    return [PersonLine(*row) for row in session.execute(query)]
+
+
 def add_contact(session: Session, partner: Partner, draft: ContactDraft, *, actor: Actor) -> Person:
     """Add a contact person to a partner (``partner.contacts``)."""
     permissions.authorize(actor, permissions.PARTNER_CONTACTS, partner_id=partner.id)

@@ -31,7 +31,7 @@ from netzwerker.domain.tasks.queries import is_open, overdue
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.measuring import per_cent
-from netzwerker.tables import to_csv
+from netzwerker.tables import aligned, to_csv
 
 GROUPINGS = ("partner", "working_field", "accountable")
 COUNTS = (
@@ -319,12 +319,4 @@ def render_report(rows: Sequence[Any], fmt: str, by: str) -> str:
         rate = record["on_time_rate"]
         cells = [str(record[key]) for key in list(headings)[:-1]]
         table.append([*cells, "–" if rate is None else f"{rate * 100:.0f} %"])
-    widths = [max(len(row[i]) for row in table) for i in range(len(headings))]
-    lines = [
-        "  ".join(
-            cell.ljust(width) if i == 0 else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
-        )
-        for row in table
-    ]
-    return "\n".join(lines) + "\n"
+    return aligned(table, right=range(1, len(headings)))

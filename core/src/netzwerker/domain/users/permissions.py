@@ -173,6 +173,12 @@ def acting_partner(actor: Actor, permission: Permission, partner_id: int | None)
     return own
 
 
+def identity_reading(readers: Iterable[str]) -> Permission:
+    """``case.identity`` as a deployment grants it: to the roles ``[privacy] identity_readers``
+    names."""
+    return CASE_IDENTITY.granted_to(readers)
+
+
 # The matrix ----------------------------------------------------------------------------------
 
 ANY, OWN = Scope.ANY, Scope.OWN
@@ -278,7 +284,7 @@ CASE_READ = declare("case.read", "read cases", READERS_AND_OWN)
 CASE_OPEN = declare("case.open", "open cases", MANAGERS)
 CASE_CHANGE = declare("case.change", "change cases", MANAGERS)
 CASE_ASSIGN = declare("case.assign", "assign and release coaches and scouts", MANAGERS)
-#: Granted by the deployment's ``[privacy] identity_readers`` (see :meth:`Permission.granted_to`).
+#: Granted by the deployment's ``[privacy] identity_readers`` (:func:`identity_reading`).
 CASE_IDENTITY = declare(
     "case.identity", "read and write direct identifiers", {Role.COORDINATOR: ANY}
 )

@@ -20,11 +20,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from netzwerker.clock import utcnow
+from netzwerker.deployment import Deployment
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.models import ApiToken, Role, User
-from netzwerker.domain.users.permissions import Actor
+from netzwerker.domain.users.permissions import Actor, Permission
 from netzwerker.errors import InvalidInput, NotFound, Problem, require_version
 
 TOKEN_PREFIX = "nzw_"
@@ -277,6 +278,18 @@ def revoke_token(session: Session, token: ApiToken, *, actor: Actor) -> ApiToken
         )
         session.flush()
     return token
+
+
+def matrix_of(deployment: Deployment) -> list[Permission]:
+    """The permission matrix of a deployment: the core's and its plugins' permissions, direct
+    identifiers granted to the roles ``[privacy] identity_readers`` names."""
+    readers = deployment.config.privacy.identity_readers
+    return [
+        permissions.identity_reading(readers)
+        if contributed.value.key == permissions.CASE_IDENTITY.key
+        else contributed.value
+        for contributed in deployment.registry.permissions.values()
+    ]
 
 
 def actor_for_token(

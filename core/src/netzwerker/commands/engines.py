@@ -12,7 +12,12 @@ from typing import Any
 
 import click
 
-from netzwerker.cli import cli_actor, date_option_type, deployment_argument, open_deployment
+from netzwerker.commands.support import (
+    cli_actor,
+    date_option_type,
+    deployment_argument,
+    open_deployment,
+)
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.tables import to_csv
 

@@ -1,17 +1,44 @@
-"""``netzwerker catalogue|conference …``: the network artefacts an IT team handles from the
-command line: the coverage and duplicate-structure analysis, the HSDS export of the
-directory, and a conference's lists for the registration desk."""
+"""``netzwerker people|catalogue|conference|survey|template …``: the network's records an IT
+team handles from the command line: the people of the directory (their ids, which other
+commands take), the coverage and duplicate-structure analysis, the HSDS export of the
+directory, a conference's lists for the registration desk, paper answers of the partner
+survey, and the templates another jobcenter imports."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 import click
 
-from netzwerker.cli import cli_actor, date_option_type, deployment_argument, open_deployment
+from netzwerker.commands.support import (
+    cli_actor,
+    date_option_type,
+    deployment_argument,
+    fail,
+    open_deployment,
+)
+from netzwerker.errors import Problem
 from netzwerker.tables import to_csv
+
+
+@click.command()
+@deployment_argument
+@click.option("--partner", "partner_key", help="only the people of this partner (its key)")
+@click.option("--name", help="words in the name")
+def people(deployment: str, partner_key: str | None, name: str | None) -> None:
+    """The people of the directory with their ids: coordinators, coaches, contacts."""
+    from netzwerker.domain.partners.services import find_people
+
+    loaded = open_deployment(deployment)
+    with loaded.session() as session:
+        found = find_people(session, partner_key=partner_key, text=name)
+    for person in found:
+        state = "" if person.active else "  (inactive)"
+        role = f", {person.role}" if person.role else ""
+        click.echo(f"{person.id:>6}  {person.name}{role}  [{person.partner_key}]{state}")
 
 
 @click.group()
@@ -208,4 +235,79 @@ def conference_export(deployment: str, key: str, kind: str) -> None:
     click.echo(to_csv(EXPORTS[kind], rows), nl=False)
 
 
-COMMANDS = [catalogue, conference]
+@click.group()
+def survey() -> None:
+    """The partner survey: how the partners rate the network."""
+
+
+@survey.command("import")
+@click.argument("deployment", type=click.Path(file_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def survey_import(deployment: str, file: Path) -> None:
+    """Answers from a CSV or XLSX file: survey, partner (key, or empty for an anonymous
+    answer), answered_on, exchange, synergies, effectiveness (1-5), comment. Nothing is
+    stored unless every row is valid."""
+    from netzwerker.domain.survey.importing import import_answers
+
+    loaded = open_deployment(deployment)
+    with loaded.transaction() as session:
+        count = import_answers(session, file, today=loaded.today(), actor=cli_actor())
+    click.echo(f"{count} answers imported from {file}")
+
+
+@click.group()
+def template() -> None:
+    """Network templates: service chains and circles to carry to another jobcenter."""
+
+
+@template.command("export")
+@deployment_argument
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--chain", "chains", multiple=True, help="a chain's key (default: every active)")
+@click.option("--circle", "circles", multiple=True, help="a circle's key (default: every active)")
+def template_export(
+    deployment: str, output: Path, chains: Sequence[str], circles: Sequence[str]
+) -> None:
+    """Write chains and circles as a TOML template, partners replaced by their kinds."""
+    from netzwerker.domain.network.templates import export_template, write_template
+
+    loaded = open_deployment(deployment)
+    with loaded.session() as session:
+        made = export_template(
+            session, source=loaded.name, today=loaded.today(), chains=chains, circles=circles
+        )
+    write_template(made, output)
+    click.echo(f"{output}: {len(made.chains)} service chains, {len(made.circles)} circles")
+
+
+@template.command("import")
+@deployment_argument
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--partner",
+    "partners",
+    multiple=True,
+    metavar="KIND=KEY",
+    help="the partner to take for a kind this deployment has several of (repeatable)",
+)
+def template_import(deployment: str, file: Path, partners: Sequence[str]) -> None:
+    """Create a template's chains and circles here, each kind resolved to a partner."""
+    from netzwerker.domain.network.templates import import_template, read_template
+
+    mapping = {}
+    for item in partners:
+        kind, _, key = item.partition("=")
+        if not kind or not key:
+            fail([Problem("--partner", f"expected KIND=KEY, got {item!r}")])
+        mapping[kind.strip()] = key.strip()
+    loaded = open_deployment(deployment)
+    made = read_template(file)
+    with loaded.transaction() as session:
+        made_here = import_template(session, loaded, made, actor=cli_actor(), partners=mapping)
+    click.echo(
+        f"created {made_here['chains']} service chains and {made_here['circles']} circles "
+        f"from {file}"
+    )
+
+
+COMMANDS = [people, catalogue, conference, survey, template]
