@@ -204,7 +204,7 @@ def test_permissions_prints_the_matrix_of_the_deployment(make_deployment) -> Non
     assert lines["health.training"] == ["any", "any", "-", "-"]
     assert lines["case.identity"] == ["any", "any", "-", "-"]
     csv = run("permissions", str(deployment.folder), "--format", "csv")
-    assert "token.manage,\"list, create and revoke tokens\",any,own,own,own" in csv.output
+    assert 'token.manage,"list, create and revoke tokens",any,own,own,own' in csv.output
 
 
 def test_people_lists_the_ids_other_commands_take(deployment) -> None:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from netzwerker.testing import snapshot
 
-CHAIN = "/api/workflows/health_addiction_chain/instances"
+CHAIN = "/api/workflows/health_addiction_chain/runs"
 
 
 def _start(api, **overrides):
@@ -34,7 +34,7 @@ def test_a_case_moves_through_the_addiction_chain(api) -> None:
         "substitution": False,
         "note": "",
     }
-    path = f"/api/workflow-instances/{case['id']}"
+    path = f"/api/workflow-runs/{case['id']}"
     assert api.post(f"{path}/give_consent").json()["state"] == "consent"
 
     no_partner = api.post(f"{path}/refer")
@@ -59,7 +59,7 @@ def test_a_case_moves_through_the_addiction_chain(api) -> None:
     # The counselling service sees and moves the case; the clinic does not see it.
     assert api.get(path, "partner_member").status_code == 200
     assert api.get(path, "other_member").status_code == 403
-    listed = api.get("/api/workflow-instances", "other_member").json()
+    listed = api.get("/api/workflow-runs", "other_member").json()
     assert listed["items"] == []
     moved = api.post(f"{path}/first_contact", "partner_member", json={"reason": "Termin 3.12."})
     assert moved.status_code == 200 and moved.json()["state"] == "first_contact"
@@ -105,8 +105,8 @@ def test_bad_case_input_is_refused_with_paths_and_changes_nothing(api) -> None:
     assert bad.status_code == 422
     fields = {p["field"] for p in bad.json()["problems"]}
     assert fields == {"subject", "partner_id", "data.substance", "data.colour"}
-    assert api.post("/api/workflows/project/instances", json={"subject": "x"}).status_code == 409
-    assert api.post("/api/workflows/nope/instances", json={"subject": "x"}).status_code == 404
+    assert api.post("/api/workflows/project/runs", json={"subject": "x"}).status_code == 409
+    assert api.post("/api/workflows/nope/runs", json={"subject": "x"}).status_code == 404
     assert api.post(CHAIN, "partner_member", json={"subject": "x"}).status_code == 403
     assert api.post(CHAIN, as_=None, json={"subject": "x"}).status_code == 401
     assert snapshot(api.deployment) == before
@@ -114,14 +114,14 @@ def test_bad_case_input_is_refused_with_paths_and_changes_nothing(api) -> None:
 
 def test_overdue_steps_are_listed(api) -> None:
     case = _start(api).json()
-    listed = api.get("/api/workflow-instances", params={"overdue": True}).json()
+    listed = api.get("/api/workflow-runs", params={"overdue": True}).json()
     assert listed["total"] == 0
     with api.deployment.transaction() as session:
-        from netzwerker.domain.workflows.models import WorkflowInstance
+        from netzwerker.domain.workflows.models import WorkflowRun
 
-        stored = session.get(WorkflowInstance, case["id"])
+        stored = session.get(WorkflowRun, case["id"])
         stored.step_due_on = api.deployment.today() - timedelta(days=1)
-    listed = api.get("/api/workflow-instances", params={"overdue": True}).json()
+    listed = api.get("/api/workflow-runs", params={"overdue": True}).json()
     assert [i["id"] for i in listed["items"]] == [case["id"]]
     assert listed["items"][0]["step_overdue"] is True
 

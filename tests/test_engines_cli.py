@@ -8,7 +8,7 @@ from sqlmodel import select
 from netzwerker.app import create_app
 from netzwerker.cli import cli
 from netzwerker.deployment import load
-from netzwerker.domain.workflows.models import WorkflowInstance
+from netzwerker.domain.workflows.models import WorkflowRun
 from netzwerker.testing import ALL_PLUGINS_CONFIG, sample_network
 
 
@@ -42,8 +42,8 @@ def test_cases_projects_and_indicators_from_the_command_line(make_deployment) ->
     assert moved.exit_code == 0 and "matched" in moved.output
     bad_json = _run("workflow", "move", folder, case_id, "cancel", "--data", "{nope")
     assert bad_json.exit_code == 1 and "--data: not valid JSON" in bad_json.output
-    cases = _run("workflow", "cases", folder, "--workflow", "migration_mediation")
-    assert "M-7" in cases.output and "1 of 1 cases" in cases.output
+    cases = _run("workflow", "runs", folder, "--workflow", "migration_mediation")
+    assert "M-7" in cases.output and "1 of 1 runs" in cases.output
     history = _run("workflow", "history", folder, case_id)
     assert "start → requested" in history.output and "match → matched" in history.output
     assert "migration_mediation" in _run("workflow", "list", folder).output
@@ -102,7 +102,7 @@ def test_disabling_a_plugin_keeps_its_data_and_removes_its_routes(make_deploymen
     assert "transnational_participants" not in reloaded.registry.indicators
     with reloaded.session() as session:
         kept = session.exec(
-            select(WorkflowInstance).where(WorkflowInstance.workflow == "transnational_exchange")
+            select(WorkflowRun).where(WorkflowRun.workflow == "transnational_exchange")
         ).one()
     assert kept.subject == "T-1"
     refused = _run("workflow", "move", folder, str(kept.id), "select")

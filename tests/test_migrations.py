@@ -93,7 +93,7 @@ def test_existing_households_become_cases_when_the_plugin_upgrades(make_deployme
         "VALUES (1, 'Coach', '', '', '', true)",
     ]
     instance = (
-        "INSERT INTO workflow_instance (workflow, state, subject, priority, data, started_at, "
+        "INSERT INTO workflow_run (workflow, state, subject, priority, data, started_at, "
         "state_since, closed_at, created_by, version) VALUES ('single_parents_coaching', "
         ":state, :subject, 0, '{}', :at, :at, :closed, 't', 1)"
     )
@@ -124,3 +124,47 @@ def test_existing_households_become_cases_when_the_plugin_upgrades(make_deployme
         ("BG-1", "household", "2026-03-02", None, "coach", 1),
         ("BG-2", "household", "2026-03-02", "2026-06-01", "coach", 1),
     ]
+
+
+def test_workflow_instances_become_runs_and_keep_their_history(make_deployment) -> None:
+    """core 0011 renames the table of the runs and the history's column: the rows stay, the
+    history is still append-only, and the way back restores the old names."""
+    import pytest
+    from alembic import command
+
+    deployment = make_deployment(toml=MINIMAL_CONFIG)
+    core = next(history for history in schema.histories(deployment) if history.owner == "core")
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with deployment.engine.begin() as connection:
+        command.upgrade(schema._config(core, connection), "0010_open_task_order")
+        connection.execute(
+            sa.text(
+                "INSERT INTO workflow_instance (workflow, state, subject, priority, data, "
+                "started_at, state_since, created_by, version) VALUES ('health_referral', "
+                "'requested', 'F-1', 0, '{}', :at, :at, 't', 1)"
+            ),
+            {"at": at},
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO workflow_event (instance_id, seq, at, actor, action, to_state, "
+                "reason) VALUES (1, 1, :at, 't', 'start', 'requested', '')"
+            ),
+            {"at": at},
+        )
+    schema.upgrade(deployment)
+    with deployment.engine.connect() as connection:
+        row = connection.execute(
+            sa.text(
+                "SELECT r.subject, e.action FROM workflow_run r JOIN workflow_event e ON e.run_id = r.id"
+            )
+        ).one()
+        assert tuple(row) == ("F-1", "start")
+    with (
+        pytest.raises(sa.exc.DBAPIError, match="append-only"),
+        deployment.engine.begin() as connection,
+    ):
+        connection.execute(sa.text("UPDATE workflow_event SET reason = 'x'"))
+    with deployment.engine.begin() as connection:
+        command.downgrade(schema._config(core, connection), "0010_open_task_order")
+        assert connection.execute(sa.text("SELECT instance_id FROM workflow_event")).scalar() == 1

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from netzwerker.domain.cases.models import Referral
     from netzwerker.domain.tasks.models import Task, TaskEvent
     from netzwerker.domain.users.permissions import Permission
-    from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
+    from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowRun
     from netzwerker.workflow import Workflow
 
 PROJECT_NAME = "netzwerker"
@@ -455,29 +455,29 @@ def task_escalated(task: Task, level: str, days_overdue: int, deployment: Deploy
 
 
 @hookspec
-def workflow_started(instance: WorkflowInstance, deployment: Deployment) -> None:
-    """An instance of a workflow was started (a referral, a coaching, a project).
+def workflow_started(run: WorkflowRun, deployment: Deployment) -> None:
+    """A run of a workflow was started (a referral, a coaching, a project).
 
-    Called after the commit, with the instance in its initial state.
+    Called after the commit, with the run in its initial state.
 
     Example::
 
         @hookimpl
-        def workflow_started(instance):
-            if instance.workflow == "debt_counselling" and instance.priority > 0:
-                log.warning("crisis case %s", instance.subject)
+        def workflow_started(run):
+            if run.workflow == "debt_counselling" and run.priority > 0:
+                log.warning("crisis: %s", run.subject)
     """
 
 
 @hookspec
 def workflow_transitioned(
-    instance: WorkflowInstance,
+    run: WorkflowRun,
     event: WorkflowEvent,
     old_state: str,
     new_state: str,
     deployment: Deployment,
 ) -> None:
-    """An instance moved from ``old_state`` to ``new_state``.
+    """A run moved from ``old_state`` to ``new_state``.
 
     Called after the commit, once per transition, with the history entry that records it
     (who, when, why, which partner took over). The transition's own actions (tasks, a case
@@ -487,9 +487,9 @@ def workflow_transitioned(
     Example::
 
         @hookimpl
-        def workflow_transitioned(instance, new_state):
+        def workflow_transitioned(run, new_state):
             if new_state == "first_contact":
-                notify_referring_partner(instance)
+                notify_referring_partner(run)
     """
 
 

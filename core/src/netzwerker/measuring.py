@@ -1,10 +1,10 @@
 """SQL building blocks for indicators, the same on SQLite and PostgreSQL.
 
 An indicator should be one aggregate the database computes, never rows loaded into Python.
-The pieces: when an instance first reached a state (``entered``), the days between two
-moments, the median of a column, instances started in a period, an indicator's scope, a
+The pieces: when a run first reached a state (``entered``), the days between two
+moments, the median of a column, runs started in a period, an indicator's scope, a
 rounded per cent. Built from them, the shapes most working fields measure, each the select
-an indicator's ``query`` returns: cases reaching a state (``cases_reaching``), the median
+an indicator's ``query`` returns: runs reaching a state (``runs_reaching``), the median
 days until they did (``median_days_to``), and the share that did so in time
 (``share_reaching_within``).
 
@@ -29,7 +29,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from netzwerker.contributions import Period
-from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
+from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowRun
 
 
 class days_between(FunctionElement):
@@ -89,15 +89,15 @@ def median_by(values: sa.Select) -> sa.Select:
 
 
 def entered(workflow: str, state: str) -> sa.Subquery:
-    """``(instance_id, at)``: when each instance of ``workflow`` first entered ``state``."""
+    """``(run_id, at)``: when each run of ``workflow`` first entered ``state``."""
     return (
         sa.select(
-            WorkflowEvent.instance_id.label("instance_id"),  # type: ignore[attr-defined]
+            WorkflowEvent.run_id.label("run_id"),  # type: ignore[attr-defined]
             sa.func.min(WorkflowEvent.at).label("at"),
         )
-        .join(WorkflowInstance, WorkflowInstance.id == WorkflowEvent.instance_id)  # type: ignore[arg-type]
-        .where(WorkflowInstance.workflow == workflow, WorkflowEvent.to_state == state)
-        .group_by(WorkflowEvent.instance_id)
+        .join(WorkflowRun, WorkflowRun.id == WorkflowEvent.run_id)  # type: ignore[arg-type]
+        .where(WorkflowRun.workflow == workflow, WorkflowEvent.to_state == state)
+        .group_by(WorkflowEvent.run_id)
         .subquery()
     )
 
@@ -118,25 +118,25 @@ def within(column: Any, period: Period) -> sa.ColumnElement[bool]:
 
 
 def started_in(period: Period, workflow: str | None = None) -> sa.ColumnElement[bool]:
-    """Workflow instances (of ``workflow``, if given) started within the period."""
-    clause = within(WorkflowInstance.started_at, period)
+    """Workflow runs (of ``workflow``, if given) started within the period."""
+    clause = within(WorkflowRun.started_at, period)
     if workflow is not None:
-        clause = sa.and_(clause, WorkflowInstance.workflow == workflow)
+        clause = sa.and_(clause, WorkflowRun.workflow == workflow)
     return clause
 
 
 def in_scope(scope: dict[str, Any]) -> list[sa.ColumnElement[bool]]:
-    """Workflow instances narrowed by an indicator's scope (working field, partner)."""
+    """Workflow runs narrowed by an indicator's scope (working field, partner)."""
     clauses = []
     if scope.get("working_field") is not None:
-        clauses.append(WorkflowInstance.working_field == scope["working_field"])
+        clauses.append(WorkflowRun.working_field == scope["working_field"])
     if scope.get("partner_id") is not None:
-        clauses.append(WorkflowInstance.partner_id == scope["partner_id"])
+        clauses.append(WorkflowRun.partner_id == scope["partner_id"])
     return clauses
 
 
 # --------------------------------------------------------------------------------------------
-# Whole indicators over a workflow's cases: the shapes most working fields measure
+# Whole indicators over a workflow's runs: the shapes most working fields measure
 # --------------------------------------------------------------------------------------------
 
 
@@ -150,13 +150,13 @@ def per_cent(part: sa.ColumnElement[Any], whole: sa.ColumnElement[Any]) -> sa.Co
     return rounded(100.0 * part / sa.func.nullif(whole, 0))
 
 
-def cases_reaching(workflow: str, state: str, period: Period, scope: dict[str, Any]) -> sa.Select:
-    """Cases that reached ``state`` for the first time within the period."""
+def runs_reaching(workflow: str, state: str, period: Period, scope: dict[str, Any]) -> sa.Select:
+    """Runs that reached ``state`` for the first time within the period."""
     step = entered(workflow, state)
     return (
         sa.select(sa.func.count())
         .select_from(step)
-        .join(WorkflowInstance, WorkflowInstance.id == step.c.instance_id)
+        .join(WorkflowRun, WorkflowRun.id == step.c.run_id)
         .where(within(step.c.at, period), *in_scope(scope))
     )
 
@@ -169,19 +169,19 @@ def median_days_to(
     *,
     since: str | None = None,
 ) -> sa.Select:
-    """Median days until cases reached ``state`` (within the period), counted from their
+    """Median days until runs reached ``state`` (within the period), counted from their
     start or from when they reached the state ``since``; to one decimal."""
     reached = entered(workflow, state)
     before = None if since is None else entered(workflow, since)
-    start = WorkflowInstance.started_at if before is None else before.c.at
+    start = WorkflowRun.started_at if before is None else before.c.at
     days = (
         sa.select(days_between(start, reached.c.at))
         .select_from(reached)
-        .join(WorkflowInstance, WorkflowInstance.id == reached.c.instance_id)
+        .join(WorkflowRun, WorkflowRun.id == reached.c.run_id)
         .where(within(reached.c.at, period), *in_scope(scope))
     )
     if before is not None:
-        days = days.join(before, before.c.instance_id == reached.c.instance_id)
+        days = days.join(before, before.c.run_id == reached.c.run_id)
     return median(days, places=1)
 
 
@@ -193,16 +193,16 @@ def share_reaching_within(
     scope: dict[str, Any],
     *where: sa.ColumnElement[bool],
 ) -> sa.Select:
-    """Per cent of the cases started in the period (and matching ``where``) that reached
+    """Per cent of the runs started in the period (and matching ``where``) that reached
     ``state`` within ``days`` of their start; NULL when none started."""
     reached = entered(workflow, state)
     in_time = sa.func.count(reached.c.at).filter(
-        days_between(WorkflowInstance.started_at, reached.c.at) <= days
+        days_between(WorkflowRun.started_at, reached.c.at) <= days
     )
     counted = (
-        sa.select(sa.func.count(WorkflowInstance.id).label("total"), in_time.label("in_time"))
-        .select_from(WorkflowInstance)
-        .outerjoin(reached, reached.c.instance_id == WorkflowInstance.id)
+        sa.select(sa.func.count(WorkflowRun.id).label("total"), in_time.label("in_time"))
+        .select_from(WorkflowRun)
+        .outerjoin(reached, reached.c.run_id == WorkflowRun.id)
         .where(started_in(period, workflow), *in_scope(scope), *where)
         .subquery()
     )

@@ -32,7 +32,7 @@ from netzwerker.domain.projects.models import (
 from netzwerker.domain.survey.models import SurveyAnswer
 from netzwerker.domain.tasks.models import Escalation, Task, TaskEvent, TaskParty
 from netzwerker.domain.users.models import ApiToken, User
-from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
+from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowRun
 
 __all__ = [
     "ApiToken",
@@ -77,6 +77,6 @@ __all__ = [
     "TaskParty",
     "User",
     "WorkflowEvent",
-    "WorkflowInstance",
+    "WorkflowRun",
     "WorkingFieldRecord",
 ]

@@ -68,7 +68,7 @@ from sqlmodel import Session
 from netzwerker import hookimpl
 from netzwerker.contributions import Indicator, Period, WorkingField
 from netzwerker.deployment import Deployment
-from netzwerker.domain.workflows.models import WorkflowInstance
+from netzwerker.domain.workflows.models import WorkflowRun
 from netzwerker.measuring import in_scope, started_in
 from netzwerker.validators import positive
 from netzwerker.workflow import Transition, Workflow
@@ -102,7 +102,7 @@ def cases_opened(session: Session, period: Period, scope: dict[str, Any]) -> flo
     """Cases opened within the period."""
     return float(
         session.scalar(
-            sa.select(sa.func.count(WorkflowInstance.id)).where(
+            sa.select(sa.func.count(WorkflowRun.id)).where(
                 started_in(period, CASE), *in_scope(scope)
             )
         )
@@ -163,7 +163,7 @@ def test_the_workflow_never_gets_stuck() -> None:
 def test_a_case_through_the_api(api) -> None:
     case = api.post("/api/workflows/{name}_case/instances", json={{"subject": "C-1"}})
     assert case.status_code == 201, case.text
-    path = f"/api/workflow-instances/{{case.json()['id']}}"
+    path = f"/api/workflow-runs/{{case.json()['id']}}"
     assert api.post(f"{{path}}/start").json()["state"] == "in_progress"
     assert api.post(f"{{path}}/close").json()["state"] == "closed"
     report = api.get("/api/indicators/report", params={{"working_field": "{name}"}}).json()

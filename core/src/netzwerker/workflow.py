@@ -3,7 +3,7 @@
 The task status machine, the project lifecycle and every workflow a plugin contributes are
 :class:`Workflow` definitions. A definition is checked when its plugin loads
 (:meth:`Workflow.problems`), and :meth:`Workflow.apply` is the single place where a transition
-is allowed or refused. Running instances of a workflow are stored by
+is allowed or refused. Runs of a workflow are stored by
 :mod:`netzwerker.domain.workflows`.
 """
 
@@ -30,7 +30,7 @@ class Transition:
 
     ``requires_reason``: the move must say why (declining, blocking, cancelling).
     ``guard``: optional callable ``guard(subject) -> str | None``; a returned string is the
-    reason the move is refused for that subject. For a stored workflow instance the subject
+    reason the move is refused for that subject. For a stored workflow run the subject
     is a :class:`netzwerker.domain.workflows.services.Step`.
     ``hands_over``: the move names the partner who takes over (a referral, a handover).
     ``actions``: callables ``action(step)`` run in the same transaction after the move, e.g.
@@ -52,14 +52,14 @@ class Workflow:
     """A state machine: states, an initial state, final states and named transitions.
 
     ``labels`` names the states in German for the UI; ``name`` names the workflow.
-    ``data``: an attrs class an instance's data is structured into (validated with cattrs,
+    ``data``: an attrs class a run's data is structured into (validated with cattrs,
     so a wrong value is reported with its path); ``None`` means no data.
-    ``max_days``: the longest a case should wait in a state, in days (usually from the
-    plugin's settings); an instance past it is overdue in that step.
-    ``priority``: optional ``priority(data) -> int`` that ranks a new case from its data
+    ``max_days``: the longest a run should wait in a state, in days (usually from the
+    plugin's settings); a run past it is overdue in that step.
+    ``priority``: optional ``priority(data) -> int`` that ranks a new run from its data
     (a crisis first); the higher of it and the priority asked for wins.
     ``internal``: the core drives it through records of its own (a task's status, a project's
-    lifecycle); the workflow API neither starts nor moves its instances.
+    lifecycle); the workflow API neither starts nor moves its runs.
     """
 
     key: str

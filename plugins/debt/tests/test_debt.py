@@ -35,7 +35,7 @@ def test_settings_errors_name_their_path(make_deployment) -> None:
 
 
 def test_a_crisis_goes_first_and_through_the_tiers(api) -> None:
-    start = "/api/workflows/debt_counselling/instances"
+    start = "/api/workflows/debt_counselling/runs"
     normal = api.post(start, json={"subject": "S-1", "person_id": api.network.coordinator.id})
     crisis = api.post(
         start,
@@ -46,17 +46,17 @@ def test_a_crisis_goes_first_and_through_the_tiers(api) -> None:
         },
     ).json()
     assert crisis["priority"] == 1 and normal.json()["priority"] == 0
-    listed = api.get("/api/workflow-instances", params={"workflow": "debt_counselling"}).json()
+    listed = api.get("/api/workflow-runs", params={"workflow": "debt_counselling"}).json()
     assert [i["subject"] for i in listed["items"]] == ["S-2", "S-1"]
 
     refused = api.post(
-        f"/api/workflow-instances/{normal.json()['id']}/intervene",
+        f"/api/workflow-runs/{normal.json()['id']}/intervene",
         json={"partner_id": api.network.counselling.id},
     )
     assert refused.status_code == 409
     assert "urgent" in refused.json()["problems"][0]["message"]
 
-    path = f"/api/workflow-instances/{crisis['id']}"
+    path = f"/api/workflow-runs/{crisis['id']}"
     moved = api.post(f"{path}/intervene", json={"partner_id": api.network.counselling.id})
     assert moved.status_code == 200, moved.text
     tasks = api.get("/api/tasks", params={"q": "Krisenintervention"}).json()["items"]

@@ -38,14 +38,14 @@ def test_settings_errors_name_their_path(make_deployment) -> None:
 
 
 def test_a_mediation_request_end_to_end(api) -> None:
-    start = "/api/workflows/migration_mediation/instances"
+    start = "/api/workflows/migration_mediation/runs"
     bad = api.post(start, json={"subject": "M-1", "data": {"language": "Arabisch"}})
     assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "data.language"
     request = api.post(
         start, json={"subject": "M-1", "data": {"language": "ar", "setting": "Arztpraxis"}}
     ).json()
     api.post(start, json={"subject": "M-2", "data": {"language": "ti"}})
-    path = f"/api/workflow-instances/{request['id']}"
+    path = f"/api/workflow-runs/{request['id']}"
 
     unmatched = api.post(f"{path}/match")
     assert unmatched.status_code == 409

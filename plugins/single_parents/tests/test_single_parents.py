@@ -97,7 +97,7 @@ def test_a_flagging_deployment_takes_the_household_and_flags_it(make_deployment)
 
 def test_a_household_is_coached_to_its_exit(api) -> None:
     household = _household(api, "BG-7", children=2).json()
-    coaching_path = f"/api/workflow-instances/{household['coaching_id']}"
+    coaching_path = f"/api/workflow-runs/{household['coaching_id']}"
     case = api.get(coaching_path).json()
     assert case["workflow"] == "single_parents_coaching" and case["subject"] == "BG-7"
     assert api.post(f"{coaching_path}/analyse").status_code == 200

@@ -30,11 +30,11 @@ def test_the_workflow_never_gets_stuck() -> None:
 
 
 def test_a_stay_abroad_end_to_end(api) -> None:
-    start = "/api/workflows/transnational_exchange/instances"
+    start = "/api/workflows/transnational_exchange/runs"
     bad = api.post(start, json={"subject": "T-1", "data": {"country": "Polen"}})
     assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "data.country"
     case = api.post(start, json={"subject": "T-1", "data": {"country": "PL"}}).json()
-    path = f"/api/workflow-instances/{case['id']}"
+    path = f"/api/workflow-runs/{case['id']}"
     for action in ("select", "prepare"):
         assert api.post(f"{path}/{action}").status_code == 200
     assert api.post(f"{path}/depart", json={"partner_id": api.network.clinic.id}).status_code == 200

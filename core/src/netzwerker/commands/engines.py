@@ -47,7 +47,7 @@ def _partner_id(session: Any, key: str | None) -> int | None:
 
 @click.group()
 def workflow() -> None:
-    """Cases moving through the workflows of the enabled plugins."""
+    """Workflow runs: requests, coachings and projects moving through the workflows."""
 
 
 @workflow.command("list")
@@ -73,7 +73,7 @@ def workflow_list(deployment: str) -> None:
 @click.option("--partner", help="key of the partner responsible for the first step")
 @click.option("--person", "person_id", type=int, help="id of the coach, scout or coordinator")
 @click.option("--priority", type=int, default=0)
-@click.option("--data", help="the case's data as a JSON object")
+@click.option("--data", help="the run's data as a JSON object")
 def workflow_start(
     deployment: str,
     key: str,
@@ -83,30 +83,30 @@ def workflow_start(
     priority: int,
     data: str | None,
 ) -> None:
-    """Start a case of workflow KEY; SUBJECT is a reference or pseudonym, never a name."""
+    """Start a run of workflow KEY; SUBJECT is a reference or pseudonym, never a name."""
     from netzwerker.domain.workflows.services import (
-        InstanceDraft,
+        RunDraft,
         public_workflow,
-        start_instance,
+        start_run,
     )
 
     loaded = open_deployment(deployment)
     public_workflow(loaded, key)
     with loaded.transaction() as session:
-        draft = InstanceDraft(
+        draft = RunDraft(
             subject,
             _partner_id(session, partner),
             person_id,
             priority=priority,
             data=_json_object(data, "--data"),
         )
-        instance = start_instance(session, loaded, key, draft, actor=cli_actor())
-        click.echo(f"case {instance.id} started: {instance.subject} ({instance.state})")
+        run = start_run(session, loaded, key, draft, actor=cli_actor())
+        click.echo(f"run {run.id} started: {run.subject} ({run.state})")
 
 
 @workflow.command("move")
 @deployment_argument
-@click.argument("instance_id", type=int)
+@click.argument("run_id", type=int)
 @click.argument("action")
 @click.option("--reason", default="")
 @click.option("--partner", help="key of the partner who takes over")
@@ -114,24 +114,24 @@ def workflow_start(
 @click.option("--data", help="data to add, as a JSON object")
 def workflow_move(
     deployment: str,
-    instance_id: int,
+    run_id: int,
     action: str,
     reason: str,
     partner: str | None,
     person_id: int | None,
     data: str | None,
 ) -> None:
-    """Move case INSTANCE_ID by ACTION (one its state allows)."""
+    """Move run RUN_ID by ACTION (one its state allows)."""
     from netzwerker.domain.workflows.services import (
         Move,
         advance,
-        get_instance,
+        get_run,
         refuse_internal,
     )
 
     loaded = open_deployment(deployment)
     with loaded.transaction() as session:
-        refuse_internal(loaded, get_instance(session, instance_id).workflow)
+        refuse_internal(loaded, get_run(session, run_id).workflow)
         move = Move(
             action,
             reason,
@@ -139,49 +139,49 @@ def workflow_move(
             person_id,
             _json_object(data, "--data") if data else None,
         )
-        instance = advance(session, loaded, instance_id, move, actor=cli_actor())
-        click.echo(f"case {instance.id}: {instance.state}")
+        run = advance(session, loaded, run_id, move, actor=cli_actor())
+        click.echo(f"run {run.id}: {run.state}")
 
 
-@workflow.command("cases")
+@workflow.command("runs")
 @deployment_argument
 @click.option("--workflow", "key", help="only this workflow")
 @click.option("--state", "states", multiple=True)
-@click.option("--overdue", is_flag=True, help="only cases whose step takes too long")
+@click.option("--overdue", is_flag=True, help="only runs whose step takes too long")
 @click.option("--limit", type=click.IntRange(1, 10000), default=100, show_default=True)
-def workflow_cases(
+def workflow_runs(
     deployment: str, key: str | None, states: tuple[str, ...], overdue: bool, limit: int
 ) -> None:
-    """Cases, most urgent first."""
-    from netzwerker.domain.workflows.services import InstanceFilter, find_instances
+    """Workflow runs, most urgent first."""
+    from netzwerker.domain.workflows.services import RunFilter, find_runs
 
     loaded = open_deployment(deployment)
     today = loaded.today()
     with loaded.session() as session:
-        page, total = find_instances(
+        page, total = find_runs(
             session,
-            InstanceFilter(workflow=key, states=states, overdue=True if overdue else None),
+            RunFilter(workflow=key, states=states, overdue=True if overdue else None),
             today=today,
             actor=cli_actor(),
             limit=limit,
         )
-    for instance in page:
-        due = f"  bis {instance.step_due_on}" if instance.step_due_on else ""
-        where = f"{instance.workflow:<28} {instance.state:<20}"
-        click.echo(f"{instance.id:>6}  {where} {instance.subject}{due}")
-    click.echo(f"{len(page)} of {total} cases")
+    for run in page:
+        due = f"  bis {run.step_due_on}" if run.step_due_on else ""
+        where = f"{run.workflow:<28} {run.state:<20}"
+        click.echo(f"{run.id:>6}  {where} {run.subject}{due}")
+    click.echo(f"{len(page)} of {total} runs")
 
 
 @workflow.command("history")
 @deployment_argument
-@click.argument("instance_id", type=int)
-def workflow_history(deployment: str, instance_id: int) -> None:
-    """Who moved case INSTANCE_ID, when and why."""
-    from netzwerker.domain.workflows.services import instance_history
+@click.argument("run_id", type=int)
+def workflow_history(deployment: str, run_id: int) -> None:
+    """Who moved run RUN_ID, when and why."""
+    from netzwerker.domain.workflows.services import run_history
 
     loaded = open_deployment(deployment)
     with loaded.session() as session:
-        for event in instance_history(session, instance_id, actor=cli_actor()):
+        for event in run_history(session, run_id, actor=cli_actor()):
             why = f"  ({event.reason})" if event.reason else ""
             move = f"{event.action} → {event.to_state}"
             click.echo(f"{event.at:%Y-%m-%d %H:%M}  {event.actor:<20} {move}{why}")

@@ -43,7 +43,7 @@ def register_routes() -> list[Any]:
     from netzwerker.domain.projects.controllers import ProjectController, list_project_types
     from netzwerker.domain.tasks.controllers import ReportController, TaskController
     from netzwerker.domain.users.controllers import TokenController, UserController, me
-    from netzwerker.domain.workflows.controllers import InstanceController, WorkflowController
+    from netzwerker.domain.workflows.controllers import ROUTES as WORKFLOW_ROUTES
     from netzwerker.http.system import SYSTEM_ROUTES
 
     return [
@@ -61,8 +61,7 @@ def register_routes() -> list[Any]:
         UserController,
         TokenController,
         read_audit_log,
-        WorkflowController,
-        InstanceController,
+        *WORKFLOW_ROUTES,
         list_project_types,
         ProjectController,
         IndicatorController,

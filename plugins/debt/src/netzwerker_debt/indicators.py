@@ -7,11 +7,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from netzwerker.contributions import Indicator, Period, Query
-from netzwerker.domain.workflows.models import WorkflowInstance
+from netzwerker.domain.workflows.models import WorkflowRun
 from netzwerker.measuring import (
-    cases_reaching,
     in_scope,
     median_days_to,
+    runs_reaching,
     share_reaching_within,
 )
 from netzwerker_debt.settings import DebtSettings
@@ -34,7 +34,7 @@ def days_to_first_appointment(period: Period, scope: dict[str, Any]) -> sa.Selec
 def crises_in_time(crisis_days: int) -> Query:
     def query(period: Period, scope: dict[str, Any]) -> sa.Select:
         """Per cent of the crises raised in the period taken up within ``crisis_days``."""
-        crisis = WorkflowInstance.priority > 0
+        crisis = WorkflowRun.priority > 0
         return share_reaching_within(
             COUNSELLING, "crisis_intervention", crisis_days, period, scope, crisis
         )
@@ -45,9 +45,9 @@ def crises_in_time(crisis_days: int) -> Query:
 def cases_in(state: str) -> Query:
     def query(period: Period, scope: dict[str, Any]) -> sa.Select:
         """Cases in this tier now (the figure a coordinator plans capacity with)."""
-        return sa.select(sa.func.count(WorkflowInstance.id)).where(
-            WorkflowInstance.workflow == COUNSELLING,
-            WorkflowInstance.state == state,
+        return sa.select(sa.func.count(WorkflowRun.id)).where(
+            WorkflowRun.workflow == COUNSELLING,
+            WorkflowRun.state == state,
             *in_scope(scope),
         )
 
@@ -56,7 +56,7 @@ def cases_in(state: str) -> Query:
 
 def settlements(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Out-of-court settlements reached within the period."""
-    return cases_reaching(COUNSELLING, "settled", period, scope)
+    return runs_reaching(COUNSELLING, "settled", period, scope)
 
 
 def indicators(settings: DebtSettings) -> list[Indicator]:

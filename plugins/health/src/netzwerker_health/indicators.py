@@ -12,7 +12,7 @@ from netzwerker.contributions import Indicator, Period, Query
 from netzwerker.domain.projects.models import Project
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.queries import is_open
-from netzwerker.measuring import cases_reaching, median_days_to
+from netzwerker.measuring import median_days_to, runs_reaching
 from netzwerker_health.models import HealthTraining
 from netzwerker_health.projects import PREVENTION_TYPES
 from netzwerker_health.settings import HealthSettings
@@ -44,7 +44,7 @@ def reached_step(state: str) -> Query:
     """Chain cases that reached ``state`` for the first time within the period."""
 
     def query(period: Period, scope: dict[str, Any]) -> sa.Select:
-        return cases_reaching(CHAIN, state, period, scope)
+        return runs_reaching(CHAIN, state, period, scope)
 
     return query
 

@@ -11,7 +11,7 @@ from netzwerker.validators import positive
 class ChainWaits:
     """The longest a person should wait in each step of the addiction support chain, in days.
 
-    ``[plugins.health.settings.chain_max_days]``; the chain's instances are overdue in a step
+    ``[plugins.health.settings.chain_max_days]``; the chain's runs are overdue in a step
     past it, and the referral's first-contact task is due after ``referred`` days.
     """
 

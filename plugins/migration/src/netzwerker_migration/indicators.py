@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from netzwerker.contributions import Indicator, Period, Query
 from netzwerker.domain.projects.models import Project, ProjectPartner
-from netzwerker.domain.workflows.models import WorkflowInstance
+from netzwerker.domain.workflows.models import WorkflowRun
 from netzwerker.measuring import in_scope, share_reaching_within, started_in
 from netzwerker_migration.settings import MigrationSettings
 from netzwerker_migration.workflows import MEDIATION
@@ -28,7 +28,7 @@ def fulfilled_in_time(days: int) -> Query:
 def languages_not_covered(covered: list[str]) -> Query:
     def query(period: Period, scope: dict[str, Any]) -> sa.Select:
         """Distinct languages requested in the period that the mediator pool does not cover."""
-        language = WorkflowInstance.data["language"].as_string()
+        language = WorkflowRun.data["language"].as_string()
         counted = sa.select(sa.func.count(sa.distinct(language))).where(
             started_in(period, MEDIATION), *in_scope(scope)
         )

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from netzwerker.contributions import Indicator, Period
-from netzwerker.domain.workflows.models import WorkflowInstance
+from netzwerker.domain.workflows.models import WorkflowRun
 from netzwerker.measuring import bounds, rounded
 from netzwerker_single_parents.models import Barrier, Household
 from netzwerker_single_parents.settings import SingleParentsSettings
@@ -16,14 +16,14 @@ from netzwerker_single_parents.settings import SingleParentsSettings
 def _coached_during(period: Period) -> list[sa.ColumnElement[bool]]:
     start, end = bounds(period)
     return [
-        WorkflowInstance.started_at < end,
-        sa.or_(WorkflowInstance.closed_at.is_(None), WorkflowInstance.closed_at >= start),
+        WorkflowRun.started_at < end,
+        sa.or_(WorkflowRun.closed_at.is_(None), WorkflowRun.closed_at >= start),
     ]
 
 
 def _households() -> sa.Select:
     return sa.select(sa.func.count(Household.id)).join(
-        WorkflowInstance, WorkflowInstance.id == Household.coaching_id
+        WorkflowRun, WorkflowRun.id == Household.coaching_id
     )
 
 
@@ -33,8 +33,8 @@ def caseload_per_coach(period: Period, scope: dict[str, Any]) -> sa.Select:
     households = sa.cast(sa.func.count(Household.id), sa.Float)
     return (
         sa.select(rounded(households / sa.func.nullif(coaches, 0)))
-        .join(WorkflowInstance, WorkflowInstance.id == Household.coaching_id)
-        .where(WorkflowInstance.closed_at.is_(None))
+        .join(WorkflowRun, WorkflowRun.id == Household.coaching_id)
+        .where(WorkflowRun.closed_at.is_(None))
     )
 
 
@@ -52,7 +52,7 @@ def left_benefits(period: Period, scope: dict[str, Any]) -> sa.Select:
 
 def childcare_arranged(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Households coached during the period for whom childcare has been arranged."""
-    arranged = WorkflowInstance.data["childcare_arranged"].as_boolean()
+    arranged = WorkflowRun.data["childcare_arranged"].as_boolean()
     return _households().where(*_coached_during(period), arranged.is_(True))
 
 

@@ -24,7 +24,7 @@ class Household(SQLModel, table=True):
     children: int = 1
     youngest_child_age: int | None = None
     coach_person_id: int = Field(foreign_key="person.id", index=True)
-    coaching_id: int = Field(foreign_key="workflow_instance.id", unique=True)
+    coaching_id: int = Field(foreign_key="workflow_run.id", unique=True)
     case_id: int | None = Field(default=None, foreign_key="case_record.id", unique=True)
     over_caseload: bool = False
     left_benefits_on: date | None = Field(default=None, index=True)

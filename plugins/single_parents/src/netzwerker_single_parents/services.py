@@ -16,7 +16,7 @@ from netzwerker.domain.cases import services as cases
 from netzwerker.domain.cases.models import Case
 from netzwerker.domain.partners.models import Person
 from netzwerker.domain.users.permissions import MANAGERS, STAFF, Actor, Permission, authorize
-from netzwerker.domain.workflows.services import InstanceDraft, start_instance
+from netzwerker.domain.workflows.services import RunDraft, start_run
 from netzwerker.errors import InvalidInput, NotFound, Problem, Refused
 from netzwerker.validators import not_negative
 from netzwerker_single_parents.models import Barrier, Household, Sponsorship
@@ -124,11 +124,11 @@ def add_household(
             f"(limit {settings.max_households_per_coach}); choose another coach"
         )
     started_on = draft.started_on or deployment.today()
-    coaching = start_instance(
+    coaching = start_run(
         session,
         deployment,
         COACHING,
-        InstanceDraft(subject=draft.reference, person_id=draft.coach_person_id),
+        RunDraft(subject=draft.reference, person_id=draft.coach_person_id),
         actor=actor,
         # A household recorded after the fact started at noon of its day; else it starts now.
         now=draft.started_on and midday(draft.started_on, deployment.config.deployment.timezone),

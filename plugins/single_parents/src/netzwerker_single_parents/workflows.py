@@ -34,7 +34,7 @@ def close_case(step: Any) -> None:
     """A workflow action: when the coaching ends, the household's case closes, and it no
     longer counts towards its coach's caseload."""
     household = step.session.exec(
-        select(Household).where(Household.coaching_id == step.instance.id)
+        select(Household).where(Household.coaching_id == step.run.id)
     ).first()
     if household is not None and household.case_id is not None:
         case = step.session.get(Case, household.case_id)

@@ -8,23 +8,23 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from netzwerker.contributions import Indicator, Period
-from netzwerker.domain.workflows.models import WorkflowInstance
-from netzwerker.measuring import cases_reaching, entered, in_scope, per_cent, within
+from netzwerker.domain.workflows.models import WorkflowRun
+from netzwerker.measuring import entered, in_scope, per_cent, runs_reaching, within
 from netzwerker_transnational.workflows import EXCHANGE, PLACED
 
 
 def participants(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Participants who went abroad in the period."""
-    return cases_reaching(EXCHANGE, "abroad", period, scope)
+    return runs_reaching(EXCHANGE, "abroad", period, scope)
 
 
 def countries(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Countries the participants of the period went to."""
-    country = WorkflowInstance.data["country"].as_string()
+    country = WorkflowRun.data["country"].as_string()
     abroad = entered(EXCHANGE, "abroad")
     return (
         sa.select(sa.func.count(sa.distinct(country)))
-        .join(abroad, abroad.c.instance_id == WorkflowInstance.id)
+        .join(abroad, abroad.c.run_id == WorkflowRun.id)
         .where(within(abroad.c.at, period), *in_scope(scope))
     )
 
@@ -32,10 +32,10 @@ def countries(period: Period, scope: dict[str, Any]) -> sa.Select:
 def completion_rate(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Per cent of the stays that began in the period and were not broken off."""
     abroad = entered(EXCHANGE, "abroad")
-    stays = sa.func.count(WorkflowInstance.id)
+    stays = sa.func.count(WorkflowRun.id)
     return (
-        sa.select(per_cent(stays.filter(WorkflowInstance.state != "dropped_out"), stays))
-        .join(abroad, abroad.c.instance_id == WorkflowInstance.id)
+        sa.select(per_cent(stays.filter(WorkflowRun.state != "dropped_out"), stays))
+        .join(abroad, abroad.c.run_id == WorkflowRun.id)
         .where(within(abroad.c.at, period), *in_scope(scope))
     )
 
@@ -43,25 +43,25 @@ def completion_rate(period: Period, scope: dict[str, Any]) -> sa.Select:
 def placed_after_return(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Per cent of the outcome checks in the period that found work or training."""
     checked = entered(EXCHANGE, "outcome_checked")
-    outcome = WorkflowInstance.data["outcome"].as_string()
-    checks = sa.func.count(WorkflowInstance.id)
+    outcome = WorkflowRun.data["outcome"].as_string()
+    checks = sa.func.count(WorkflowRun.id)
     return (
         sa.select(per_cent(checks.filter(outcome.in_(PLACED)), checks))
-        .join(checked, checked.c.instance_id == WorkflowInstance.id)
+        .join(checked, checked.c.run_id == WorkflowRun.id)
         .where(within(checked.c.at, period), *in_scope(scope))
     )
 
 
 def by_country(session: Session, period: Period) -> list[tuple[str, int]]:
     """Participants who went abroad in the period, per country."""
-    country = WorkflowInstance.data["country"].as_string()
+    country = WorkflowRun.data["country"].as_string()
     abroad = entered(EXCHANGE, "abroad")
     rows = session.execute(
-        sa.select(country, sa.func.count(WorkflowInstance.id))
-        .join(abroad, abroad.c.instance_id == WorkflowInstance.id)
+        sa.select(country, sa.func.count(WorkflowRun.id))
+        .join(abroad, abroad.c.run_id == WorkflowRun.id)
         .where(within(abroad.c.at, period))
         .group_by(country)
-        .order_by(sa.func.count(WorkflowInstance.id).desc(), country)
+        .order_by(sa.func.count(WorkflowRun.id).desc(), country)
     )
     return [(code, count) for code, count in rows]
 

@@ -31,7 +31,7 @@ from netzwerker.domain.projects.services import project_state
 from netzwerker.domain.references import fetch, partner_problems
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor
-from netzwerker.domain.workflows.models import WorkflowInstance
+from netzwerker.domain.workflows.models import WorkflowRun
 from netzwerker.errors import InvalidInput, Problem, Refused
 from netzwerker.validators import not_negative
 
@@ -247,9 +247,9 @@ def priorities(session: Session, deployment: Deployment) -> list[Appraisal]:
     """The proposed measures (projects at idea or concept) ranked by their weighted score."""
     scheme = scheme_of(deployment, Subject.PROJECT)
     rows = session.execute(
-        sa.select(Project.id, Project.title, WorkflowInstance.state)
-        .join(WorkflowInstance, WorkflowInstance.id == Project.lifecycle_id)
-        .where(WorkflowInstance.state.in_(PROPOSED))
+        sa.select(Project.id, Project.title, WorkflowRun.state)
+        .join(WorkflowRun, WorkflowRun.id == Project.lifecycle_id)
+        .where(WorkflowRun.state.in_(PROPOSED))
     ).all()
     scores = latest_scores(session, Subject.PROJECT, [row.id for row in rows])
     leads = dict(

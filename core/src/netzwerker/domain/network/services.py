@@ -13,7 +13,7 @@ from netzwerker.domain.chains.models import ChainStep, ServiceChain
 from netzwerker.domain.circles.models import Circle, CirclePartner
 from netzwerker.domain.partners.models import Partner, PartnerWorkingField
 from netzwerker.domain.projects.models import Project, ProjectPartner
-from netzwerker.domain.workflows.models import WorkflowInstance
+from netzwerker.domain.workflows.models import WorkflowRun
 
 
 @attrs.frozen
@@ -90,8 +90,8 @@ def network_map(session: Session, working_field: str | None = None) -> NetworkMa
             session,
             "project",
             sa.select(Project.id, Project.key, Project.title)
-            .join(WorkflowInstance, WorkflowInstance.id == Project.lifecycle_id)
-            .where(WorkflowInstance.state != "ended", *in_field(Project.working_field))
+            .join(WorkflowRun, WorkflowRun.id == Project.lifecycle_id)
+            .where(WorkflowRun.state != "ended", *in_field(Project.working_field))
             .order_by(Project.title),
             sa.select(ProjectPartner.project_id, ProjectPartner.partner_id),
         ),

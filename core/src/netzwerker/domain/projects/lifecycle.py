@@ -20,7 +20,7 @@ def _has_applied_funding(step: Any) -> str | None:
         sa.select(sa.func.count(FundingApplication.id))
         .join(Project, Project.id == FundingApplication.project_id)
         .where(
-            Project.lifecycle_id == step.instance.id,
+            Project.lifecycle_id == step.run.id,
             FundingApplication.status.in_(APPLIED_FUNDING),
         )
     )

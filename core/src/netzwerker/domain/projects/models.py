@@ -37,7 +37,7 @@ class Project(SQLModel, table=True):
     start_on: date | None = None
     end_on: date | None = None
     people_reached: int = 0
-    lifecycle_id: int = Field(foreign_key="workflow_instance.id", unique=True)
+    lifecycle_id: int = Field(foreign_key="workflow_run.id", unique=True)
     created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int | None = Field(default=None, sa_column=_project_version)

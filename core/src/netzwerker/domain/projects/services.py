@@ -2,7 +2,7 @@
 
 A project's type comes from a plugin (:class:`netzwerker.contributions.ProjectType`); its
 details are checked against the type's attrs class. The lifecycle (idea → concept → funding
-applied → running → evaluated → ended) is an instance of :data:`PROJECT_WORKFLOW`, so its
+applied → running → evaluated → ended) is a run of :data:`PROJECT_WORKFLOW`, so its
 history and hooks are those of every workflow.
 """
 
@@ -33,8 +33,8 @@ from netzwerker.domain.projects.models import (
 from netzwerker.domain.references import field_problems
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor
-from netzwerker.domain.workflows.models import WorkflowInstance
-from netzwerker.domain.workflows.services import InstanceDraft, Move, advance, start_instance
+from netzwerker.domain.workflows.models import WorkflowRun
+from netzwerker.domain.workflows.services import Move, RunDraft, advance, start_run
 from netzwerker.errors import InvalidInput, NotFound, Problem, require_version
 from netzwerker.structuring import validated_json
 from netzwerker.validators import not_blank, not_negative, record_key
@@ -184,11 +184,11 @@ def create_project(
         problems.insert(0, Problem("key", f"a project {draft.key!r} exists already"))
     if problems:
         raise InvalidInput(problems)
-    lifecycle = start_instance(
+    lifecycle = start_run(
         session,
         deployment,
         PROJECT_WORKFLOW.key,
-        InstanceDraft(subject=f"project:{draft.key}", working_field=values["working_field"]),
+        RunDraft(subject=f"project:{draft.key}", working_field=values["working_field"]),
         actor=actor,
         now=now,
     )
@@ -280,7 +280,7 @@ def move_project(
     reason: str = "",
     expected_version: int | None = None,
 ) -> Project:
-    """Move a project through its lifecycle (the history is its workflow instance's)."""
+    """Move a project through its lifecycle (the history is its workflow run's)."""
     permissions.authorize(actor, permissions.PROJECT_MOVE)
     project = get_project(session, project_id, expected_version)
     advance(session, deployment, project.lifecycle_id, Move(action, reason), actor=actor)
@@ -333,7 +333,7 @@ def find_projects(
     if f.working_field is not None:
         clauses.append(Project.working_field == f.working_field)
     if f.status:
-        clauses.append(WorkflowInstance.state.in_(f.status))  # type: ignore[attr-defined]
+        clauses.append(WorkflowRun.state.in_(f.status))  # type: ignore[attr-defined]
     if f.partner_id is not None:
         clauses.append(
             Project.id.in_(  # type: ignore[union-attr]
@@ -348,14 +348,14 @@ def find_projects(
                 )
             )
         )
-    joined = select(Project, WorkflowInstance.state).join(
-        WorkflowInstance,
-        WorkflowInstance.id == Project.lifecycle_id,  # type: ignore[arg-type]
+    joined = select(Project, WorkflowRun.state).join(
+        WorkflowRun,
+        WorkflowRun.id == Project.lifecycle_id,  # type: ignore[arg-type]
     )
     total = session.scalar(
         select(sa.func.count())
         .select_from(Project)
-        .join(WorkflowInstance, WorkflowInstance.id == Project.lifecycle_id)  # type: ignore[arg-type]
+        .join(WorkflowRun, WorkflowRun.id == Project.lifecycle_id)  # type: ignore[arg-type]
         .where(*clauses)
     )
     rows = session.exec(
@@ -368,7 +368,7 @@ def find_projects(
 
 
 def project_state(session: Session, project: Project) -> str:
-    return session.get(WorkflowInstance, project.lifecycle_id).state  # type: ignore[union-attr]
+    return session.get(WorkflowRun, project.lifecycle_id).state  # type: ignore[union-attr]
 
 
 # --------------------------------------------------------------------------------------------

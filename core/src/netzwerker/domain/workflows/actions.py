@@ -30,8 +30,8 @@ class _Values(dict):
 
 
 def _format(template: str, step: Step) -> str:
-    values = _Values(step.instance.data)
-    values["subject"] = step.instance.subject
+    values = _Values(step.run.data)
+    values["subject"] = step.run.subject
     return template.format_map(values)
 
 
@@ -45,9 +45,9 @@ def create_task(
 ) -> Action:
     """An action that proposes a task to the partner responsible after the move.
 
-    ``title`` and ``description`` may name ``{subject}`` and fields of the instance's data.
-    The task's accountable party is the instance's person (the coach or scout who owns the
-    case), or else the circle with the key ``accountable_circle``.
+    ``title`` and ``description`` may name ``{subject}`` and fields of the run's data.
+    The task's accountable party is the run's person (the coach or scout who owns the
+    run), or else the circle with the key ``accountable_circle``.
 
     Example::
 
@@ -56,18 +56,18 @@ def create_task(
     """
 
     def action(step: Step) -> None:
-        instance = step.instance
-        if instance.partner_id is None:
+        run = step.run
+        if run.partner_id is None:
             raise TransitionRefused(
                 "partner_id", f"{step.transition.name!r} gives a task: name the partner"
             )
-        accountable_person = instance.person_id
+        accountable_person = run.person_id
         circle_id = None
         if accountable_person is None:
             if accountable_circle is None:
                 raise TransitionRefused(
                     "person_id",
-                    f"{step.transition.name!r} gives a task: the case needs a person "
+                    f"{step.transition.name!r} gives a task: the run needs a person "
                     "who is accountable for it (a coach or coordinator)",
                 )
             circle_id = step.session.scalar(
@@ -77,20 +77,20 @@ def create_task(
                 raise TransitionRefused(
                     "accountable_circle", f"no circle {accountable_circle!r} for the task"
                 )
-        working_field = instance.working_field or step.workflow.working_field
+        working_field = run.working_field or step.workflow.working_field
         if working_field is None:
-            raise TransitionRefused("working_field", "the case has no working field")
+            raise TransitionRefused("working_field", "the run has no working field")
         tasks.create_task(
             step.session,
             tasks.TaskDraft(
                 title=_format(title, step)[:300],
                 description=_format(description, step),
                 working_field=working_field,
-                responsible_partner_id=instance.partner_id,
+                responsible_partner_id=run.partner_id,
                 due_date=step.today + timedelta(days=due_in_days),
                 accountable_person_id=accountable_person,
                 accountable_circle_id=circle_id,
-                origin=f"workflow:{instance.workflow}:{instance.id}:{kind}",
+                origin=f"workflow:{run.workflow}:{run.id}:{kind}",
             ),
             actor=step.actor,
             now=step.now,

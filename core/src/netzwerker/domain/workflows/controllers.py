@@ -1,4 +1,5 @@
-"""``/api/workflows`` (definitions) and ``/api/workflow-instances`` (cases moving through them)."""
+"""``/api/workflows`` (definitions) and ``/api/workflow-runs`` (the runs moving through them:
+a request, a household's coaching, a project)."""
 
 from __future__ import annotations
 
@@ -6,25 +7,27 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 import attrs
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post, route
+from litestar.enums import HttpMethod
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.response import Redirect
 
 from netzwerker.deployment import Contributed, Deployment
 from netzwerker.domain.users import permissions
-from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
+from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowRun
 from netzwerker.domain.workflows.services import (
-    InstanceDraft,
-    InstanceFilter,
     Move,
+    RunDraft,
+    RunFilter,
     advance,
-    find_instances,
-    instance_history,
+    find_runs,
     is_step_overdue,
     public_workflow,
-    readable_instance,
+    readable_run,
     refuse_internal,
-    start_instance,
+    run_history,
+    start_run,
 )
 from netzwerker.http import bodies
 from netzwerker.http.answers import Answer
@@ -97,7 +100,7 @@ class WorkflowOut:
 
 
 @attrs.frozen
-class InstanceOut(Answer):
+class RunOut(Answer):
     id: int
     workflow: str
     state: str
@@ -132,7 +135,7 @@ class WorkflowEventOut(Answer):
 
 @attrs.frozen
 class MoveRequest:
-    """A transition; ``partner_id`` hands the case over, ``data`` adds to its data."""
+    """A transition; ``partner_id`` hands the run over, ``data`` adds to its data."""
 
     reason: str = ""
     partner_id: int | None = None
@@ -141,14 +144,14 @@ class MoveRequest:
     version: int | None = None
 
 
-def instance_out(deployment: Deployment, instance: WorkflowInstance) -> InstanceOut:
-    contributed = deployment.registry.workflows.get(instance.workflow)
+def run_out(deployment: Deployment, run: WorkflowRun) -> RunOut:
+    contributed = deployment.registry.workflows.get(run.workflow)
     workflow = contributed.value if contributed else None
-    return InstanceOut.of(
-        instance,
-        state_label=workflow.label(instance.state) if workflow else instance.state,
-        allowed=[t.name for t in workflow.allowed(instance.state)] if workflow else [],
-        step_overdue=is_step_overdue(instance, deployment.today()),
+    return RunOut.of(
+        run,
+        state_label=workflow.label(run.state) if workflow else run.state,
+        allowed=[t.name for t in workflow.allowed(run.state)] if workflow else [],
+        step_overdue=is_step_overdue(run, deployment.today()),
     )
 
 
@@ -166,33 +169,33 @@ class WorkflowController(Controller):
         return WorkflowOut.of(deployment.registry.workflows[key])
 
     @post(
-        "/{key:str}/instances",
-        dto=bodies.Body[InstanceDraft],
+        "/{key:str}/runs",
+        dto=bodies.Body[RunDraft],
         return_dto=None,
         sync_to_thread=False,
-        summary="Start a case in this workflow",
+        summary="Start a run of this workflow",
         guards=permitted(permissions.RUN_START),
     )
     def start(
         self,
         key: FromPath[str],
-        data: JSONBody[InstanceDraft],
+        data: JSONBody[RunDraft],
         deployment: CurrentDeployment,
         actor: CurrentActor,
-    ) -> Response[InstanceOut]:
+    ) -> Response[RunOut]:
         public_workflow(deployment, key)
         with deployment.transaction() as session:
-            instance = start_instance(session, deployment, key, data, actor=actor)
-            body = instance_out(deployment, instance)
+            run = start_run(session, deployment, key, data, actor=actor)
+            body = run_out(deployment, run)
         return versioned(body, 201)
 
 
-class InstanceController(Controller):
-    path = "/api/workflow-instances"
+class RunController(Controller):
+    path = "/api/workflow-runs"
     tags = ("workflows",)
 
-    @get("/", sync_to_thread=False, summary="Cases, most urgent first")
-    def list_instances(
+    @get("/", sync_to_thread=False, summary="Runs, most urgent first")
+    def list_runs(
         self,
         deployment: CurrentDeployment,
         actor: CurrentActor,
@@ -210,13 +213,13 @@ class InstanceController(Controller):
         q: Annotated[str | None, QueryParameter(description="words in the subject")] = None,
         limit: Limit = 50,
         offset: Offset = 0,
-    ) -> OffsetPagination[InstanceOut]:
-        """A partner member sees the cases its partner handles or handled before."""
-        instance_filter = InstanceFilter(
+    ) -> OffsetPagination[RunOut]:
+        """A partner member sees the runs its partner handles or handled before."""
+        instance_filter = RunFilter(
             workflow, tuple(states or ()), partner_id, person_id, working_field, open, overdue, q
         )
         with deployment.session() as session:
-            page, total = find_instances(
+            page, total = find_runs(
                 session,
                 instance_filter,
                 today=deployment.today(),
@@ -224,53 +227,86 @@ class InstanceController(Controller):
                 limit=limit,
                 offset=offset,
             )
-            items = [instance_out(deployment, instance) for instance in page]
+            items = [run_out(deployment, run) for run in page]
         return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
 
-    @get("/{instance_id:int}", sync_to_thread=False)
+    @get("/{run_id:int}", sync_to_thread=False)
     def read(
-        self, instance_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
-    ) -> Response[InstanceOut]:
+        self, run_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
+    ) -> Response[RunOut]:
         with deployment.session() as session:
-            body = instance_out(deployment, readable_instance(session, instance_id, actor=actor))
+            body = run_out(deployment, readable_run(session, run_id, actor=actor))
         return versioned(body)
 
-    @get("/{instance_id:int}/history", sync_to_thread=False, summary="Who moved it, when, why")
+    @get("/{run_id:int}/history", sync_to_thread=False, summary="Who moved it, when, why")
     def history(
-        self, instance_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
+        self, run_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> list[WorkflowEventOut]:
         with deployment.session() as session:
-            events: list[WorkflowEvent] = instance_history(session, instance_id, actor=actor)
+            events: list[WorkflowEvent] = run_history(session, run_id, actor=actor)
             return [WorkflowEventOut.of(event) for event in events]
 
     @post(
-        "/{instance_id:int}/{action:str}",
+        "/{run_id:int}/{action:str}",
         dto=bodies.Body[MoveRequest],
         return_dto=None,
         sync_to_thread=False,
         status_code=200,
-        summary="Move a case: one of the transitions its state allows",
+        summary="Move a run: one of the transitions its state allows",
         guards=permitted(permissions.RUN_MOVE),
     )
     def move(
         self,
-        instance_id: FromPath[int],
+        run_id: FromPath[int],
         action: FromPath[str],
         deployment: CurrentDeployment,
         actor: CurrentActor,
         data: JSONBody[MoveRequest | None] = None,
-    ) -> Response[InstanceOut]:
+    ) -> Response[RunOut]:
         request = data or MoveRequest()
         with deployment.transaction() as session:
-            instance = readable_instance(session, instance_id, actor=actor)
-            refuse_internal(deployment, instance.workflow)
-            instance = advance(
+            run = readable_run(session, run_id, actor=actor)
+            refuse_internal(deployment, run.workflow)
+            run = advance(
                 session,
                 deployment,
-                instance_id,
+                run_id,
                 Move(action, request.reason, request.partner_id, request.person_id, request.data),
                 actor=actor,
                 expected_version=request.version,
             )
-            body = instance_out(deployment, instance)
+            body = run_out(deployment, run)
         return versioned(body)
+
+
+@route(
+    ["/api/workflow-instances", "/api/workflow-instances/{rest:path}"],
+    http_method=[HttpMethod.GET, HttpMethod.POST, HttpMethod.PATCH],
+    include_in_schema=False,
+    sync_to_thread=False,
+)
+def former_runs_address(request: Request[Any, Any, Any]) -> Redirect:
+    """Workflow runs were called instances: their former address answers with a permanent
+    redirect to the new one (308 keeps the method and the body)."""
+    return _moved(request, "/api/workflow-instances", "/api/workflow-runs")
+
+
+@route(
+    "/api/workflows/{key:str}/instances",
+    http_method=[HttpMethod.POST],
+    include_in_schema=False,
+    sync_to_thread=False,
+)
+def former_start_address(request: Request[Any, Any, Any], key: FromPath[str]) -> Redirect:
+    """Starting a run at its former address: a permanent redirect to ``…/runs``."""
+    return _moved(request, f"/api/workflows/{key}/instances", f"/api/workflows/{key}/runs")
+
+
+def _moved(request: Request[Any, Any, Any], old: str, new: str) -> Redirect:
+    path = new + request.url.path.removeprefix(old)
+    query = request.url.query
+    return Redirect(path=f"{path}?{query}" if query else path, status_code=308)
+
+
+#: The routes of workflows and their runs, the former addresses included.
+ROUTES = [WorkflowController, RunController, former_runs_address, former_start_address]

@@ -1,4 +1,4 @@
-"""Running workflow instances and the history of their transitions."""
+"""Workflow runs and the history of their transitions."""
 
 from __future__ import annotations
 
@@ -11,20 +11,22 @@ from sqlmodel import JSON, Field, SQLModel
 from netzwerker.clock import utcnow
 from netzwerker.db import version_column
 
-_instance_version = version_column()
+_run_version = version_column()
 
 
-class WorkflowInstance(SQLModel, table=True):
-    """One case, request or project moving through a contributed :class:`Workflow`.
+class WorkflowRun(SQLModel, table=True):
+    """A workflow run: one subject (a request, a household's coaching, a project) moving
+    through a contributed :class:`Workflow`. (A *case* is a pseudonymised person's, see
+    :mod:`netzwerker.domain.cases`; a run may be about one.)
 
     ``subject`` is a reference or pseudonym (``BG-2026-014``, ``project:praevention``), never
     a person's name. ``partner_id`` is the partner responsible for the current step and
-    ``person_id`` the person who owns the case (a coach, a scout, a coordinator).
+    ``person_id`` the person who owns the run (a coach, a scout, a coordinator).
     ``step_due_on`` is when the current step should be over (the workflow's ``max_days``).
     """
 
-    __tablename__ = "workflow_instance"
-    __table_args__ = (sa.Index("ix_workflow_instance_workflow_state", "workflow", "state"),)
+    __tablename__ = "workflow_run"
+    __table_args__ = (sa.Index("ix_workflow_run_workflow_state", "workflow", "state"),)
 
     id: int | None = Field(default=None, primary_key=True)
     workflow: str = Field(max_length=80)
@@ -40,25 +42,25 @@ class WorkflowInstance(SQLModel, table=True):
     step_due_on: date | None = Field(default=None, index=True)
     closed_at: datetime | None = None
     created_by: str = Field(default="", max_length=200)
-    version: int | None = Field(default=None, sa_column=_instance_version)
+    version: int | None = Field(default=None, sa_column=_run_version)
 
-    __mapper_args__ = {"version_id_col": _instance_version}
+    __mapper_args__ = {"version_id_col": _run_version}
 
 
 class WorkflowEvent(SQLModel, table=True):
-    """One transition of an instance: who moved it, when, why. Never updated or deleted.
+    """One transition of a run: who moved it, when, why. Never updated or deleted.
 
-    The start of an instance is its first event (``action = "start"``, no ``from_state``).
+    The start of a run is its first event (``action = "start"``, no ``from_state``).
     """
 
     __tablename__ = "workflow_event"
     __table_args__ = (
-        sa.UniqueConstraint("instance_id", "seq", name="uq_workflow_event_instance_seq"),
-        sa.Index("ix_workflow_event_to_state", "to_state", "instance_id"),
+        sa.UniqueConstraint("run_id", "seq", name="uq_workflow_event_run_seq"),
+        sa.Index("ix_workflow_event_to_state", "to_state", "run_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    instance_id: int = Field(foreign_key="workflow_instance.id", index=True)
+    run_id: int = Field(foreign_key="workflow_run.id", index=True)
     seq: int
     at: datetime
     actor: str = Field(max_length=200)

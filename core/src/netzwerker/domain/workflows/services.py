@@ -1,8 +1,8 @@
-"""Starting and moving workflow instances; every move leaves an entry in their history.
+"""Starting and moving workflow runs; every move leaves an entry in their history.
 
 A workflow definition (:class:`netzwerker.workflow.Workflow`) comes from the core or a
-plugin; this module stores its running instances. A move is checked by the definition
-(source state, reason, guard), may hand the case over to another partner, runs the
+plugin; this module stores its running runs. A move is checked by the definition
+(source state, reason, guard), may hand the run over to another partner, runs the
 transition's actions in the same transaction, and is announced to the plugins after the
 commit (``workflow_transitioned``).
 """
@@ -24,7 +24,7 @@ from netzwerker.domain.partners.models import Person
 from netzwerker.domain.references import field_problems, partner_problems
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor
-from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowInstance
+from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowRun
 from netzwerker.errors import (
     Forbidden,
     InvalidInput,
@@ -38,8 +38,8 @@ from netzwerker.workflow import Transition, Workflow
 
 
 @attrs.frozen
-class InstanceDraft:
-    """What it takes to start an instance: a reference (never a name) and who handles it."""
+class RunDraft:
+    """What it takes to start a run: a reference (never a name) and who handles it."""
 
     subject: str
     partner_id: int | None = None
@@ -65,15 +65,15 @@ class Move:
 class Step:
     """What a guard or an action sees of a move in progress.
 
-    A guard sees the instance with the data given with the move, still in its old state;
+    A guard sees the run with the data given with the move, still in its old state;
     an action sees it moved (new state, new partner).
-    ``data()`` is the instance's data as the workflow's attrs class.
+    ``data()`` is the run's data as the workflow's attrs class.
     """
 
     session: Session
     deployment: Deployment
     workflow: Workflow
-    instance: WorkflowInstance
+    run: WorkflowRun
     transition: Transition | None
     actor: str
     now: datetime
@@ -81,7 +81,7 @@ class Step:
     reason: str = ""
 
     def data(self) -> Any:
-        return typed_data(self.workflow, self.instance.data)
+        return typed_data(self.workflow, self.run.data)
 
 
 def typed_data(workflow: Workflow, data: dict[str, Any]) -> Any:
@@ -90,7 +90,7 @@ def typed_data(workflow: Workflow, data: dict[str, Any]) -> Any:
 
 
 def workflow_of(deployment: Deployment, key: str) -> Workflow:
-    """An enabled workflow; a disabled plugin's workflow is refused, its instances kept."""
+    """An enabled workflow; a disabled plugin's workflow is refused, its runs kept."""
     contributed = deployment.registry.workflows.get(key)
     if contributed is None:
         raise NotFound("workflow", key)
@@ -110,18 +110,18 @@ def _references(
     return problems
 
 
-def _enter(workflow: Workflow, instance: WorkflowInstance, state: str, now: datetime, today: date):
-    """The instance enters ``state``: its step clock restarts, an end state closes it."""
-    instance.state = state
-    instance.state_since = now
+def _enter(workflow: Workflow, run: WorkflowRun, state: str, now: datetime, today: date):
+    """The run enters ``state``: its step clock restarts, an end state closes it."""
+    run.state = state
+    run.state_since = now
     days = workflow.max_days.get(state)
-    instance.step_due_on = today + timedelta(days=days) if days is not None else None
-    instance.closed_at = now if state in workflow.final else None
+    run.step_due_on = today + timedelta(days=days) if days is not None else None
+    run.closed_at = now if state in workflow.final else None
 
 
 def _append(
     session: Session,
-    instance: WorkflowInstance,
+    run: WorkflowRun,
     *,
     actor: str,
     action: str,
@@ -134,36 +134,36 @@ def _append(
         session,
         WorkflowEvent.seq,
         WorkflowEvent.at,
-        WorkflowEvent.instance_id == instance.id,
+        WorkflowEvent.run_id == run.id,
         now,
     )
     event = WorkflowEvent(
-        instance_id=instance.id,
+        run_id=run.id,
         seq=seq,
         at=at,
         actor=actor,
         action=action,
         from_state=from_state,
-        to_state=instance.state,
+        to_state=run.state,
         reason=reason,
-        partner_id=instance.partner_id,
+        partner_id=run.partner_id,
         changes=changes or None,
     )
     session.add(event)
     return event
 
 
-def start_instance(
+def start_run(
     session: Session,
     deployment: Deployment,
     workflow_key: str,
-    draft: InstanceDraft,
+    draft: RunDraft,
     *,
     actor: Actor,
     now: datetime | None = None,
     today: date | None = None,
-) -> WorkflowInstance:
-    """Start an instance in the workflow's initial state."""
+) -> WorkflowRun:
+    """Start a run in the workflow's initial state."""
     permissions.authorize(actor, permissions.RUN_START)
     now = now or utcnow()
     today = today or deployment.today()
@@ -182,7 +182,7 @@ def start_instance(
     priority = draft.priority
     if workflow.priority is not None:
         priority = max(priority, workflow.priority(typed_data(workflow, data)))
-    instance = WorkflowInstance(
+    run = WorkflowRun(
         workflow=workflow.key,
         state=workflow.initial,
         subject=draft.subject.strip(),
@@ -194,12 +194,12 @@ def start_instance(
         started_at=now,
         created_by=actor.username,
     )
-    _enter(workflow, instance, workflow.initial, now, today)
-    session.add(instance)
+    _enter(workflow, run, workflow.initial, now, today)
+    session.add(run)
     session.flush()
     _append(
         session,
-        instance,
+        run,
         actor=actor.username,
         action="start",
         now=now,
@@ -208,79 +208,77 @@ def start_instance(
         changes={"data": data} if data else None,
     )
     session.flush()
-    emit(session, "workflow_started", instance=instance)
-    return instance
+    emit(session, "workflow_started", run=run)
+    return run
 
 
-def get_instance(
-    session: Session, instance_id: int, expected_version: int | None = None
-) -> WorkflowInstance:
-    instance = session.get(WorkflowInstance, instance_id)
-    if instance is None:
-        raise NotFound("workflow instance", instance_id)
-    require_version("workflow instance", instance_id, instance.version, expected_version)
-    return instance
+def get_run(session: Session, run_id: int, expected_version: int | None = None) -> WorkflowRun:
+    run = session.get(WorkflowRun, run_id)
+    if run is None:
+        raise NotFound("workflow run", run_id)
+    require_version("workflow run", run_id, run.version, expected_version)
+    return run
 
 
 def advance(
     session: Session,
     deployment: Deployment,
-    instance_id: int,
+    run_id: int,
     move: Move,
     *,
     actor: Actor,
     now: datetime | None = None,
     today: date | None = None,
     expected_version: int | None = None,
-) -> WorkflowInstance:
-    """Move an instance (``run.move``: coordinators any, a partner member the instances its
+) -> WorkflowRun:
+    """Move a run (``run.move``: coordinators any, a partner member the runs its
     partner holds now); a move the workflow forbids raises :class:`TransitionRefused`."""
     now = now or utcnow()
     today = today or deployment.today()
-    instance = readable_instance(session, instance_id, actor=actor)
-    permissions.authorize(actor, permissions.RUN_MOVE, partner_id=instance.partner_id)
-    require_version("workflow instance", instance_id, instance.version, expected_version)
-    contributed = deployment.registry.workflows.get(instance.workflow)
+    run = readable_run(session, run_id, actor=actor)
+    permissions.authorize(actor, permissions.RUN_MOVE, partner_id=run.partner_id)
+    require_version("workflow run", run_id, run.version, expected_version)
+    contributed = deployment.registry.workflows.get(run.workflow)
     if contributed is None:
         raise Refused(
-            f"workflow {instance.workflow!r} is not enabled in this deployment; "
-            "its instances are kept but cannot move"
+            f"workflow {run.workflow!r} is not enabled in this deployment; "
+            "its runs are kept but cannot move"
         )
     workflow = contributed.value
     transition = workflow.transition(move.action)
     problems = _references(session, move.partner_id, move.person_id, None)
     if transition.hands_over and move.partner_id is None:
         problems.append(
-            Problem("partner_id", f"{move.action!r} hands the case over: name the partner")
+            Problem("partner_id", f"{move.action!r} hands the run over: name the partner")
         )
-    merged = instance.data
+    merged = run.data
     if move.data is not None:
         try:
-            merged = validated_json({**instance.data, **move.data}, workflow.data, prefix="data")
+            merged = validated_json({**run.data, **move.data}, workflow.data, prefix="data")
         except InvalidInput as exc:
             problems.extend(exc.problems)
     if problems:
         raise InvalidInput(problems)
     changes: dict[str, Any] = {}
-    added = {key: value for key, value in merged.items() if instance.data.get(key) != value}
+    added = {key: value for key, value in merged.items() if run.data.get(key) != value}
     if added:
         changes["data"] = added
-        instance.data = merged  # the data given with the move is what its guard judges
-    old_state = instance.state
+        run.data = merged  # the data given with the move is what its guard judges
+    old_state = run.state
     step = Step(
-        session, deployment, workflow, instance, transition, actor.username, now, today, move.reason
+        session, deployment, workflow, run, transition, actor.username, now, today, move.reason
     )
     new_state = workflow.apply(old_state, move.action, reason=move.reason, subject=step)
-    if move.partner_id is not None and move.partner_id != instance.partner_id:
-        changes["partner_id"] = [instance.partner_id, move.partner_id]
-        instance.partner_id = move.partner_id
-    if move.person_id is not None and move.person_id != instance.person_id:
-        changes["person_id"] = [instance.person_id, move.person_id]
-        instance.person_id = move.person_id
-    _enter(workflow, instance, new_state, now, today)
+    if move.partner_id is not None and move.partner_id != run.partner_id:
+        changes["partner_id"] = [run.partner_id, move.partner_id]
+        run.partner_id = move.partner_id
+    if move.person_id is not None and move.person_id != run.person_id:
+        changes["person_id"] = [run.person_id, move.person_id]
+        run.person_id = move.person_id
+    _enter(workflow, run, new_state, now, today)
     event = _append(
         session,
-        instance,
+        run,
         actor=actor.username,
         action=move.action,
         now=now,
@@ -288,50 +286,48 @@ def advance(
         reason=move.reason,
         changes=changes,
     )
-    flush_or_conflict(session, f"workflow instance {instance_id}")
+    flush_or_conflict(session, f"workflow run {run_id}")
     for action in transition.actions:
         action(step)
     emit(
         session,
         "workflow_transitioned",
-        instance=instance,
+        run=run,
         event=event,
         old_state=old_state,
         new_state=new_state,
     )
-    return instance
+    return run
 
 
-def readable_instance(session: Session, instance_id: int, *, actor: Actor) -> WorkflowInstance:
-    """An instance the actor may read (``run.read``): a partner member one its partner
+def readable_run(session: Session, run_id: int, *, actor: Actor) -> WorkflowRun:
+    """A run the actor may read (``run.read``): a partner member one its partner
     handles now or handled before."""
-    instance = get_instance(session, instance_id)
+    run = get_run(session, run_id)
     partner = permissions.own_partner(actor, permissions.RUN_READ)
-    if partner is not None and partner not in handled_by(session, instance):
-        raise Forbidden("this case does not concern your partner")
-    return instance
+    if partner is not None and partner not in handled_by(session, run):
+        raise Forbidden("this run does not concern your partner")
+    return run
 
 
-def instance_history(session: Session, instance_id: int, *, actor: Actor) -> list[WorkflowEvent]:
-    """Who moved the instance, when and why, for a reader of it."""
-    readable_instance(session, instance_id, actor=actor)
-    return events_of(session, instance_id)
+def run_history(session: Session, run_id: int, *, actor: Actor) -> list[WorkflowEvent]:
+    """Who moved the run, when and why, for a reader of it."""
+    readable_run(session, run_id, actor=actor)
+    return events_of(session, run_id)
 
 
-def events_of(session: Session, instance_id: int) -> list[WorkflowEvent]:
-    """An instance's history, for the record that owns it (a project's lifecycle)."""
+def events_of(session: Session, run_id: int) -> list[WorkflowEvent]:
+    """A run's history, for the record that owns it (a project's lifecycle)."""
     return list(
         session.exec(
-            select(WorkflowEvent)
-            .where(WorkflowEvent.instance_id == instance_id)
-            .order_by(WorkflowEvent.seq)  # type: ignore[arg-type]
+            select(WorkflowEvent).where(WorkflowEvent.run_id == run_id).order_by(WorkflowEvent.seq)  # type: ignore[arg-type]
         )
     )
 
 
 @attrs.frozen
-class InstanceFilter:
-    """Which instances to list; every field narrows, ``None`` does not."""
+class RunFilter:
+    """Which runs to list; every field narrows, ``None`` does not."""
 
     workflow: str | None = None
     states: Sequence[str] = ()
@@ -344,76 +340,70 @@ class InstanceFilter:
 
 
 def step_overdue(today: date) -> sa.ColumnElement[bool]:
-    """An open instance whose current step has taken longer than the workflow allows."""
+    """An open run whose current step has taken longer than the workflow allows."""
     return sa.and_(
-        WorkflowInstance.closed_at.is_(None),  # type: ignore[union-attr]
-        WorkflowInstance.step_due_on < today,  # type: ignore[operator]
+        WorkflowRun.closed_at.is_(None),  # type: ignore[union-attr]
+        WorkflowRun.step_due_on < today,  # type: ignore[operator]
     )
 
 
-def is_step_overdue(instance: WorkflowInstance, today: date) -> bool:
-    return (
-        instance.closed_at is None
-        and instance.step_due_on is not None
-        and instance.step_due_on < today
-    )
+def is_step_overdue(run: WorkflowRun, today: date) -> bool:
+    return run.closed_at is None and run.step_due_on is not None and run.step_due_on < today
 
 
 def handled_by_partner(partner_id: int) -> sa.ColumnElement[bool]:
-    """Instances a partner handles now or handled before: the referring side sees the rest."""
+    """Runs a partner handles now or handled before: the referring side sees the rest."""
     handled = (
-        select(WorkflowEvent.instance_id)
-        .where(WorkflowEvent.partner_id == partner_id)
-        .scalar_subquery()
+        select(WorkflowEvent.run_id).where(WorkflowEvent.partner_id == partner_id).scalar_subquery()
     )
     return sa.or_(
-        WorkflowInstance.partner_id == partner_id,
-        WorkflowInstance.id.in_(handled),  # type: ignore[union-attr]
+        WorkflowRun.partner_id == partner_id,
+        WorkflowRun.id.in_(handled),  # type: ignore[union-attr]
     )
 
 
-def find_instances(
+def find_runs(
     session: Session,
-    instance_filter: InstanceFilter,
+    instance_filter: RunFilter,
     *,
     today: date,
     actor: Actor,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[list[WorkflowInstance], int]:
-    """A page of the instances the actor may read (``run.read``), most urgent first, and
+) -> tuple[list[WorkflowRun], int]:
+    """A page of the runs the actor may read (``run.read``), most urgent first, and
     how many match in all."""
     f = instance_filter
     partner = permissions.own_partner(actor, permissions.RUN_READ)
     clauses: list[Any] = [] if partner is None else [handled_by_partner(partner)]
     if f.workflow is not None:
-        clauses.append(WorkflowInstance.workflow == f.workflow)
+        clauses.append(WorkflowRun.workflow == f.workflow)
     if f.states:
-        clauses.append(WorkflowInstance.state.in_(f.states))  # type: ignore[attr-defined]
+        clauses.append(WorkflowRun.state.in_(f.states))  # type: ignore[attr-defined]
     if f.partner_id is not None:
-        clauses.append(WorkflowInstance.partner_id == f.partner_id)
+        clauses.append(WorkflowRun.partner_id == f.partner_id)
     if f.person_id is not None:
-        clauses.append(WorkflowInstance.person_id == f.person_id)
+        clauses.append(WorkflowRun.person_id == f.person_id)
     if f.working_field is not None:
-        clauses.append(WorkflowInstance.working_field == f.working_field)
+        clauses.append(WorkflowRun.working_field == f.working_field)
     if f.open is not None:
-        closed = WorkflowInstance.closed_at.is_(None)  # type: ignore[union-attr]
+        closed = WorkflowRun.closed_at.is_(None)  # type: ignore[union-attr]
         clauses.append(closed if f.open else sa.not_(closed))
     if f.overdue is not None:
         overdue = step_overdue(today)
         clauses.append(overdue if f.overdue else sa.not_(overdue))
     if f.q:
-        clauses.append(contains_text([WorkflowInstance.subject], f.q))
-    total = session.scalar(select(sa.func.count()).select_from(WorkflowInstance).where(*clauses))
+        clauses.append(contains_text([WorkflowRun.subject], f.q))
+    total = session.scalar(select(sa.func.count()).select_from(WorkflowRun).where(*clauses))
     page = session.exec(
-        select(WorkflowInstance)
+        select(WorkflowRun)
         .where(*clauses)
         .order_by(
-            WorkflowInstance.closed_at.is_not(None),  # type: ignore[union-attr]
-            WorkflowInstance.priority.desc(),  # type: ignore[attr-defined]
-            WorkflowInstance.step_due_on.is_(None),  # type: ignore[union-attr]
-            WorkflowInstance.step_due_on,
-            WorkflowInstance.id,
+            WorkflowRun.closed_at.is_not(None),  # type: ignore[union-attr]
+            WorkflowRun.priority.desc(),  # type: ignore[attr-defined]
+            WorkflowRun.step_due_on.is_(None),  # type: ignore[union-attr]
+            WorkflowRun.step_due_on,
+            WorkflowRun.id,
         )
         .limit(limit)
         .offset(offset)
@@ -421,16 +411,16 @@ def find_instances(
     return list(page), total or 0
 
 
-def handled_by(session: Session, instance: WorkflowInstance) -> set[int | None]:
-    """The partners responsible for an instance now and at any step before."""
+def handled_by(session: Session, run: WorkflowRun) -> set[int | None]:
+    """The partners responsible for a run now and at any step before."""
     earlier = session.exec(
-        select(WorkflowEvent.partner_id).where(WorkflowEvent.instance_id == instance.id).distinct()
+        select(WorkflowEvent.partner_id).where(WorkflowEvent.run_id == run.id).distinct()
     )
-    return {instance.partner_id, *earlier}
+    return {run.partner_id, *earlier}
 
 
 def public_workflow(deployment: Deployment, key: str) -> Workflow:
-    """A workflow whose instances the workflow API starts and moves (not a task or project)."""
+    """A workflow whose runs the workflow API starts and moves (not a task or project)."""
     workflow = workflow_of(deployment, key)
     refuse_internal(deployment, key)
     return workflow
@@ -439,4 +429,4 @@ def public_workflow(deployment: Deployment, key: str) -> Workflow:
 def refuse_internal(deployment: Deployment, key: str) -> None:
     contributed = deployment.registry.workflows.get(key)
     if contributed is not None and contributed.value.internal:
-        raise Refused(f"workflow {key!r} moves through its own records, not as a case")
+        raise Refused(f"workflow {key!r} moves through its own records, not as a workflow run")

@@ -37,7 +37,7 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["coaching_id"],
-            ["workflow_instance.id"],
+            ["workflow_run.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("coaching_id"),

@@ -31,7 +31,7 @@ def upgrade() -> None:
         sa.text(
             "SELECT h.id, h.reference, h.coach_person_id, h.created_at, w.closed_at "
             "FROM single_parents_household h "
-            "JOIN workflow_instance w ON w.id = h.coaching_id WHERE h.case_id IS NULL"
+            "JOIN workflow_run w ON w.id = h.coaching_id WHERE h.case_id IS NULL"
         )
     ).all()
     field = connection.execute(
