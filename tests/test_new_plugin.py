@@ -18,6 +18,17 @@ def test_new_plugin_writes_a_package_with_an_entry_point(tmp_path) -> None:
     for path in target.rglob("*.py"):
         ast.parse(path.read_text(), filename=str(path))  # every file is valid Python
     assert (target / "tests" / "test_kita.py").exists()
+    # The layout the plugin guide describes: hooks.py holds only hook implementations.
+    package = target / "src" / "netzwerker_kita"
+    for module in ("hooks", "settings", "workflows", "indicators"):
+        assert (package / f"{module}.py").exists(), module
+    hooks = ast.parse((package / "hooks.py").read_text())
+    functions = [node for node in hooks.body if isinstance(node, ast.FunctionDef)]
+    assert functions and all(
+        [ast.unparse(d) for d in node.decorator_list] == ["hookimpl"] for node in functions
+    )
+    indicators = (package / "indicators.py").read_text()
+    assert "query=requests_opened" in indicators and "compute" not in indicators
 
 
 def test_new_plugin_refuses_bad_names_and_existing_folders(tmp_path) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -181,3 +183,40 @@ def test_the_suite_runs_hypothesis_without_deadlines() -> None:
 
     assert settings.get_current_profile_name() == "netzwerker"
     assert settings.default.deadline is None
+
+
+#: A dotted path into netzwerker or a plugin: ``netzwerker.web.rendering.page``.
+DOTTED = re.compile(r"\bnetzwerker(?:_[a-z_]+)?(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+
+
+def _resolve(path: str) -> object:
+    """The module or attribute a dotted path names; raises when it names nothing."""
+    parts = path.split(".")
+    for length in range(len(parts), 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:length]))
+        except ModuleNotFoundError:
+            continue
+        for attribute in parts[length:]:
+            found = getattr(found, attribute)
+        return found
+    raise ModuleNotFoundError(path)
+
+
+def _named_paths() -> list[tuple[str, str]]:
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "plugins.md").read_text()
+    texts = [("docs/plugins.md", guide)] + [
+        (f"hookspecs.{name}", inspect.getdoc(function) or "")
+        for name, function in inspect.getmembers(hookspecs, inspect.isfunction)
+    ]
+    texts.append(("hookspecs", hookspecs.__doc__ or ""))
+    return sorted({(where, path) for where, text in texts for path in DOTTED.findall(text)})
+
+
+@pytest.mark.parametrize(("where", "path"), _named_paths())
+def test_every_dotted_path_the_guide_names_exists(where: str, path: str) -> None:
+    """What the hook documentation and the plugin guide tell an author to import exists."""
+    try:
+        _resolve(path)
+    except (ImportError, AttributeError) as exc:
+        pytest.fail(f"{where} names {path}, which does not exist: {exc}")

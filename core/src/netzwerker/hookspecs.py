@@ -293,7 +293,7 @@ def register_web_routes(deployment: Deployment) -> list[Any]:
     signed-in user (its actor is the ``actor`` dependency, as in the API), every form post a
     CSRF token (``{{ csrf_input }}`` in the form), and a :class:`netzwerker.errors.Forbidden`
     or :class:`netzwerker.errors.NotFound` is shown as the interface's German error page.
-    Render with ``netzwerker.web.pages.page(request, "<plugin>/<file>.html", **context)``.
+    Render with ``netzwerker.web.rendering.page(request, "<plugin>/<file>.html", **context)``.
 
     :returns: a list of Litestar route handlers or ``Controller`` classes.
 
@@ -358,18 +358,34 @@ def register_data_sections(deployment: Deployment) -> list[DataSection]:
 def register_commands(cli: click.Group) -> None:
     """Add commands to the ``netzwerker`` command line.
 
-    Called once when the command line starts, for every installed plugin that imports
-    cleanly (the deployment is not known yet). Name commands after the plugin.
+    Called when the command line is asked for a command the core does not have (or for the
+    list of commands), for every installed plugin that imports cleanly (the deployment is
+    not known yet). Name the plugin's group after the plugin; import its commands inside the
+    hook, so that loading the plugin costs nothing until they are wanted. The core's own
+    commands come through this hook too (:mod:`netzwerker.commands`).
 
     :param cli: the root ``click`` group.
 
     Example::
 
+        # netzwerker_health/commands.py
+        from netzwerker.commands.support import deployment_argument, open_deployment
+
+        @click.group(help="Arbeitsfeld Gesundheit: staff trainings.")
+        def health(): ...
+
+        @health.command("trainings")
+        @deployment_argument
+        def trainings(deployment):
+            loaded = open_deployment(deployment)
+            ...
+
+        # netzwerker_health/hooks.py
         @hookimpl
         def register_commands(cli):
-            @cli.command(name="health-trainings")
-            @click.argument("deployment")
-            def trainings(deployment): ...
+            from netzwerker_health.commands import health
+
+            cli.add_command(health)
     """
 
 

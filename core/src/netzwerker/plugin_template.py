@@ -1,8 +1,10 @@
 """``netzwerker new-plugin``: a plugin package that installs, loads and passes its own test.
 
-The package is what an outside developer starts from: a distribution with an entry point in
-the group ``netzwerker``, hook implementations (a working field, settings, a workflow and an
-indicator), and tests that use the fixtures netzwerker ships for plugin authors.
+The package is what an outside developer starts from, in the layout the plugin guide
+describes: a distribution with an entry point in the group ``netzwerker``, a ``hooks.py``
+of only hook implementations (a working field, settings, a workflow and an indicator given
+as a query), a module each for the settings, the workflow and the indicators, and tests that
+use the fixtures netzwerker ships for plugin authors.
 """
 
 from __future__ import annotations
@@ -40,50 +42,64 @@ README = """\
 
 A netzwerker plugin for the working field `{name}`.
 
-    pip install -e .          # or: uv pip install -e .
+    pip install -e .          # or, beside a netzwerker checkout: uv pip install -e .
     pytest tests              # uses the fixtures netzwerker ships for plugin authors
 
 Enable it in a deployment with `[plugins.{name}]`. It contributes the working field
-`{name}`, the workflow `{name}_case` (opened → in progress → closed) and the indicator
-`{name}_cases_opened`. See netzwerker's `docs/plugins.md` for every hook.
+`{name}`, the workflow `{name}_request` (opened → in progress → closed) and the indicator
+`{name}_requests_opened`. See netzwerker's `docs/plugins.md` for every hook.
+
+| module | what it holds |
+|---|---|
+| `hooks.py` | only the `@hookimpl` functions: what the plugin contributes |
+| `settings.py` | the attrs class of `[plugins.{name}.settings]` |
+| `workflows.py` | its workflow |
+| `indicators.py` | its indicators, each given as a query |
 
 Settings (`[plugins.{name}.settings]`):
 
 | key | default | meaning |
 |---|---|---|
-| `max_days_open` | 14 | days a case may stay opened before it is overdue |
+| `max_days_open` | 14 | days a request may stay opened before it is overdue |
 """
 
-HOOKS = '''\
-"""Hook implementations of the {name} plugin."""
+INIT = '''\
+"""netzwerker-{dashed}: the working field {title} for netzwerker.
+
+The entry point ``{name}`` (group ``netzwerker``) names :mod:`netzwerker_{name}.hooks`.
+"""
+'''
+
+SETTINGS = '''\
+"""The settings of the {name} plugin: ``[plugins.{name}.settings]`` in deployment.toml."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
-import sqlalchemy as sa
-from sqlmodel import Session
 
-from netzwerker import hookimpl
-from netzwerker.contributions import Indicator, Period, WorkingField
-from netzwerker.deployment import Deployment
-from netzwerker.domain.workflows.models import WorkflowRun
-from netzwerker.measuring import in_scope, started_in
 from netzwerker.validators import positive
-from netzwerker.workflow import Transition, Workflow
-
-CASE = "{name}_case"
 
 
 @attrs.frozen
 class Settings:
+    #: Days a request may stay opened before it is overdue in that step.
     max_days_open: int = attrs.field(default=14, validator=positive)
+'''
+
+WORKFLOWS = '''\
+"""The {name} plugin's workflow: a request is opened, worked on and closed."""
+
+from __future__ import annotations
+
+from netzwerker.workflow import Transition, Workflow
+from netzwerker_{name}.settings import Settings
+
+REQUEST = "{name}_request"
 
 
-def case_workflow(settings: Settings) -> Workflow:
+def request_workflow(settings: Settings) -> Workflow:
     return Workflow(
-        key=CASE,
+        key=REQUEST,
         name="{title}",
         working_field="{name}",
         states=["opened", "in_progress", "closed"],
@@ -96,18 +112,55 @@ def case_workflow(settings: Settings) -> Workflow:
         ],
         labels={{"opened": "eröffnet", "in_progress": "in Arbeit", "closed": "abgeschlossen"}},
     )
+'''
+
+INDICATORS = '''\
+"""The {name} plugin's indicators, each given as the select of one SQL aggregate (a
+report asks many of them together)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from netzwerker.contributions import Indicator, Period
+from netzwerker.domain.workflows.models import WorkflowRun
+from netzwerker.measuring import in_scope, started_in
+from netzwerker_{name}.workflows import REQUEST
 
 
-def cases_opened(session: Session, period: Period, scope: dict[str, Any]) -> float:
-    """Cases opened within the period."""
-    return float(
-        session.scalar(
-            sa.select(sa.func.count(WorkflowRun.id)).where(
-                started_in(period, CASE), *in_scope(scope)
-            )
-        )
-        or 0
+def requests_opened(period: Period, scope: dict[str, Any]) -> sa.Select:
+    """Requests opened within the period."""
+    return sa.select(sa.func.count(WorkflowRun.id)).where(
+        started_in(period, REQUEST), *in_scope(scope)
     )
+
+
+INDICATORS = [
+    Indicator(
+        "{name}_requests_opened",
+        "Eröffnete Anliegen",
+        "Anzahl",
+        "{name}",
+        query=requests_opened,
+        aggregate="sum",
+    )
+]
+'''
+
+HOOKS = '''\
+"""What the {name} plugin contributes: only ``@hookimpl`` functions."""
+
+from __future__ import annotations
+
+from netzwerker import hookimpl
+from netzwerker.contributions import Indicator, WorkingField
+from netzwerker.deployment import Deployment
+from netzwerker.workflow import Workflow
+from netzwerker_{name}.indicators import INDICATORS
+from netzwerker_{name}.settings import Settings
+from netzwerker_{name}.workflows import request_workflow
 
 
 @hookimpl
@@ -122,12 +175,12 @@ def register_working_fields() -> list[WorkingField]:
 
 @hookimpl
 def register_workflows(deployment: Deployment) -> list[Workflow]:
-    return [case_workflow(deployment.plugin_settings("{name}") or Settings())]
+    return [request_workflow(deployment.plugin_settings("{name}") or Settings())]
 
 
 @hookimpl
 def register_indicators() -> list[Indicator]:
-    return [Indicator("{name}_cases_opened", "Eröffnete Fälle", "Anzahl", "{name}", cases_opened)]
+    return INDICATORS
 '''
 
 TEST = '''\
@@ -138,7 +191,8 @@ from __future__ import annotations
 import pytest
 
 from netzwerker.testing import check_workflow_walks
-from netzwerker_{name}.hooks import Settings, case_workflow
+from netzwerker_{name}.settings import Settings
+from netzwerker_{name}.workflows import request_workflow
 
 CONFIG = """
 [deployment]
@@ -157,18 +211,20 @@ def test_the_plugin_contributes_its_field(deployment) -> None:
 
 
 def test_the_workflow_never_gets_stuck() -> None:
-    check_workflow_walks(case_workflow(Settings()))
+    check_workflow_walks(request_workflow(Settings()))
 
 
-def test_a_case_through_the_api(api) -> None:
-    case = api.post("/api/workflows/{name}_case/instances", json={{"subject": "C-1"}})
-    assert case.status_code == 201, case.text
-    path = f"/api/workflow-runs/{{case.json()['id']}}"
+def test_a_request_through_the_api(api) -> None:
+    run = api.post("/api/workflows/{name}_request/runs", json={{"subject": "A-1"}})
+    assert run.status_code == 201, run.text
+    path = f"/api/workflow-runs/{{run.json()['id']}}"
     assert api.post(f"{{path}}/start").json()["state"] == "in_progress"
     assert api.post(f"{{path}}/close").json()["state"] == "closed"
+    refused = api.post("/api/workflows/{name}_request/runs", "viewer", json={{"subject": "A-2"}})
+    assert refused.status_code == 403
     report = api.get("/api/indicators/report", params={{"working_field": "{name}"}}).json()
     values = {{r["indicator"]: r["value"] for r in report["readings"]}}
-    assert values["{name}_cases_opened"] == 1
+    assert values["{name}_requests_opened"] == 1
 '''
 
 
@@ -190,8 +246,11 @@ def scaffold_plugin(name: str, folder: Path) -> list[Path]:
     files = {
         folder / "pyproject.toml": PYPROJECT,
         folder / "README.md": README,
-        package / "__init__.py": '"""The {name} plugin for netzwerker."""\n',
+        package / "__init__.py": INIT,
         package / "hooks.py": HOOKS,
+        package / "settings.py": SETTINGS,
+        package / "workflows.py": WORKFLOWS,
+        package / "indicators.py": INDICATORS,
         folder / "tests" / f"test_{name}.py": TEST,
     }
     for path, template in files.items():
