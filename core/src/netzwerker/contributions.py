@@ -14,6 +14,8 @@ from typing import Any
 
 import attrs
 
+from netzwerker.validators import strings
+
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -175,7 +177,7 @@ class NavigationEntry:
     label: str
     path: str
     order: int = 100
-    roles: tuple[str, ...] = attrs.field(default=ALL_ROLES, converter=tuple)
+    roles: tuple[str, ...] = attrs.field(default=ALL_ROLES, converter=strings)
 
 
 #: How a data section loads one entry: ``load(loader, entry)``; the loader

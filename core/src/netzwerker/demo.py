@@ -17,7 +17,7 @@ from pathlib import Path
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker import schema
 from netzwerker.commands.support import fail
@@ -184,14 +184,17 @@ def create_logins(session: Session) -> list[DemoLogin]:
     """An admin, a coordinator, a member of the busiest partner and a viewer, with fresh
     random passwords and tokens (printed once, like any new token)."""
     coordinator = session.exec(
-        select(Person).join(Partner).where(Partner.kind == "jobcenter").order_by(Person.id)
+        select(Person)
+        .join(Partner)
+        .where(col(Partner.kind) == "jobcenter")
+        .order_by(col(Person.id))
     ).first()
     busiest = session.exec(
-        select(Partner.key)
-        .join(Task, Task.responsible_partner_id == Partner.id)
-        .where(Partner.kind != "jobcenter")
-        .group_by(Partner.key)
-        .order_by(sa.func.count().desc(), Partner.key)
+        select(col(Partner.key))
+        .join(Task, col(Task.responsible_partner_id) == col(Partner.id))
+        .where(col(Partner.kind) != "jobcenter")
+        .group_by(col(Partner.key))
+        .order_by(sa.func.count().desc(), col(Partner.key))
     ).first()
     wanted = [
         ("admin", Role.ADMIN, None, None),
@@ -281,7 +284,11 @@ def generate_results(
             )
         )
         conference.seats_taken += 1
-    partners = list(session.scalars(select(Partner.id).where(Partner.active).order_by(Partner.id)))
+    partners = list(
+        session.scalars(
+            select(col(Partner.id)).where(col(Partner.active)).order_by(col(Partner.id))
+        )
+    )
     answered = rng.sample(partners, min(len(partners), 20))
     for partner_id in answered:
         give_answer(

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+from sqlmodel import col
 
 from netzwerker.contributions import Period
 from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowRun
@@ -92,12 +93,12 @@ def entered(workflow: str, state: str) -> sa.Subquery:
     """``(run_id, at)``: when each run of ``workflow`` first entered ``state``."""
     return (
         sa.select(
-            WorkflowEvent.run_id.label("run_id"),  # type: ignore[attr-defined]
-            sa.func.min(WorkflowEvent.at).label("at"),
+            col(WorkflowEvent.run_id).label("run_id"),  # type: ignore[attr-defined]
+            sa.func.min(col(WorkflowEvent.at)).label("at"),
         )
-        .join(WorkflowRun, WorkflowRun.id == WorkflowEvent.run_id)  # type: ignore[arg-type]
-        .where(WorkflowRun.workflow == workflow, WorkflowEvent.to_state == state)
-        .group_by(WorkflowEvent.run_id)
+        .join(WorkflowRun, col(WorkflowRun.id) == col(WorkflowEvent.run_id))  # type: ignore[arg-type]
+        .where(col(WorkflowRun.workflow) == workflow, col(WorkflowEvent.to_state) == state)
+        .group_by(col(WorkflowEvent.run_id))
         .subquery()
     )
 
@@ -121,7 +122,7 @@ def started_in(period: Period, workflow: str | None = None) -> sa.ColumnElement[
     """Workflow runs (of ``workflow``, if given) started within the period."""
     clause = within(WorkflowRun.started_at, period)
     if workflow is not None:
-        clause = sa.and_(clause, WorkflowRun.workflow == workflow)
+        clause = sa.and_(clause, col(WorkflowRun.workflow) == workflow)
     return clause
 
 
@@ -156,7 +157,7 @@ def runs_reaching(workflow: str, state: str, period: Period, scope: dict[str, An
     return (
         sa.select(sa.func.count())
         .select_from(step)
-        .join(WorkflowRun, WorkflowRun.id == step.c.run_id)
+        .join(WorkflowRun, col(WorkflowRun.id) == step.c.run_id)
         .where(within(step.c.at, period), *in_scope(scope))
     )
 
@@ -177,7 +178,7 @@ def median_days_to(
     days = (
         sa.select(days_between(start, reached.c.at))
         .select_from(reached)
-        .join(WorkflowRun, WorkflowRun.id == reached.c.run_id)
+        .join(WorkflowRun, col(WorkflowRun.id) == reached.c.run_id)
         .where(within(reached.c.at, period), *in_scope(scope))
     )
     if before is not None:
@@ -200,9 +201,9 @@ def share_reaching_within(
         days_between(WorkflowRun.started_at, reached.c.at) <= days
     )
     counted = (
-        sa.select(sa.func.count(WorkflowRun.id).label("total"), in_time.label("in_time"))
+        sa.select(sa.func.count(col(WorkflowRun.id)).label("total"), in_time.label("in_time"))
         .select_from(WorkflowRun)
-        .outerjoin(reached, reached.c.run_id == WorkflowRun.id)
+        .outerjoin(reached, reached.c.run_id == col(WorkflowRun.id))
         .where(started_in(period, workflow), *in_scope(scope), *where)
         .subquery()
     )

@@ -4,6 +4,7 @@ at the field's path (``plugins.debt.settings.crisis_days: must be at least 1, go
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -34,3 +35,18 @@ def record_key(instance: Any, attribute: attrs.Attribute, value: str) -> None:
         raise ValueError(
             f"{value!r} is not a key: lowercase letters, digits, '-' and '_' (e.g. demenzhelfer)"
         )
+
+
+# Converters: typed, so that a type checker knows what an attrs class's ``__init__`` takes.
+
+
+def strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def string_set(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(values)
+
+
+def ints(values: Iterable[int]) -> tuple[int, ...]:
+    return tuple(values)

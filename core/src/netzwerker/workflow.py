@@ -9,10 +9,12 @@ is allowed or refused. Runs of a workflow are stored by
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
+
+from netzwerker.validators import string_set, strings
 
 
 class TransitionRefused(Exception):
@@ -22,6 +24,10 @@ class TransitionRefused(Exception):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+def _actions(actions: Iterable[Callable[[Any], None]]) -> tuple[Callable[[Any], None], ...]:
+    return tuple(actions)
 
 
 @attrs.frozen
@@ -38,13 +44,17 @@ class Transition:
     """
 
     name: str
-    sources: tuple[str, ...] = attrs.field(converter=tuple)
+    sources: tuple[str, ...] = attrs.field(converter=strings)
     target: str
     requires_reason: bool = False
     guard: Callable[[Any], str | None] | None = None
     label: str = ""
     hands_over: bool = False
-    actions: tuple[Callable[[Any], None], ...] = attrs.field(default=(), converter=tuple)
+    actions: tuple[Callable[[Any], None], ...] = attrs.field(default=(), converter=_actions)
+
+
+def _transitions(transitions: Iterable[Transition]) -> tuple[Transition, ...]:
+    return tuple(transitions)
 
 
 @attrs.frozen
@@ -63,10 +73,10 @@ class Workflow:
     """
 
     key: str
-    states: tuple[str, ...] = attrs.field(converter=tuple)
+    states: tuple[str, ...] = attrs.field(converter=strings)
     initial: str
-    final: frozenset[str] = attrs.field(converter=frozenset)
-    transitions: tuple[Transition, ...] = attrs.field(converter=tuple)
+    final: frozenset[str] = attrs.field(converter=string_set)
+    transitions: tuple[Transition, ...] = attrs.field(converter=_transitions)
     labels: dict[str, str] = attrs.field(factory=dict)
     name: str = ""
     working_field: str | None = None

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from netzwerker.domain.fields.models import WorkingFieldRecord
 from netzwerker.domain.fields.services import working_fields
@@ -69,7 +69,11 @@ def field_choices(session: Session) -> list[tuple[str, str]]:
 
 def partner_choices(session: Session) -> list[tuple[int, str]]:
     """Active partners as ``(id, name)``, by name."""
-    query = sa.select(Partner.id, Partner.name).where(Partner.active).order_by(Partner.name)
+    query = (
+        sa.select(col(Partner.id), col(Partner.name))
+        .where(col(Partner.active))
+        .order_by(col(Partner.name))
+    )
     return [(row[0], row[1]) for row in session.execute(query)]
 
 

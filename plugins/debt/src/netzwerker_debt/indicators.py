@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from netzwerker.contributions import Indicator, Period, Query
 from netzwerker.domain.workflows.models import WorkflowRun
@@ -45,9 +46,9 @@ def crises_in_time(crisis_days: int) -> Query:
 def cases_in(state: str) -> Query:
     def query(period: Period, scope: dict[str, Any]) -> sa.Select:
         """Cases in this tier now (the figure a coordinator plans capacity with)."""
-        return sa.select(sa.func.count(WorkflowRun.id)).where(
-            WorkflowRun.workflow == COUNSELLING,
-            WorkflowRun.state == state,
+        return sa.select(sa.func.count(col(WorkflowRun.id))).where(
+            col(WorkflowRun.workflow) == COUNSELLING,
+            col(WorkflowRun.state) == state,
             *in_scope(scope),
         )
 

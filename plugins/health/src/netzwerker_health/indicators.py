@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from netzwerker.contributions import Indicator, Period, Query
 from netzwerker.domain.projects.models import Project
@@ -21,8 +22,8 @@ from netzwerker_health.workflows import CHAIN
 
 def staff_trained(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Jobcenter staff who took part in health trainings held in the period."""
-    return sa.select(sa.func.coalesce(sa.func.sum(HealthTraining.participants), 0)).where(
-        HealthTraining.held_on.between(period.start, period.end)
+    return sa.select(sa.func.coalesce(sa.func.sum(col(HealthTraining.participants)), 0)).where(
+        col(HealthTraining.held_on).between(period.start, period.end)
     )
 
 
@@ -30,11 +31,11 @@ def waiting_too_long(max_wait_days: int) -> Query:
     def query(period: Period, scope: dict[str, Any]) -> sa.Select:
         """Open health tasks due in the period and overdue by more than ``max_wait_days``."""
         today = scope.get("today") or date.today()
-        return sa.select(sa.func.count(Task.id)).where(
-            Task.working_field == "health",
+        return sa.select(sa.func.count(col(Task.id))).where(
+            col(Task.working_field) == "health",
             is_open(),
-            Task.due_date.between(period.start, period.end),
-            Task.due_date < today - timedelta(days=max_wait_days),
+            col(Task.due_date).between(period.start, period.end),
+            col(Task.due_date) < today - timedelta(days=max_wait_days),
         )
 
     return query
@@ -56,10 +57,10 @@ def days_to_first_contact(period: Period, scope: dict[str, Any]) -> sa.Select:
 
 def prevention_participants(period: Period, scope: dict[str, Any]) -> sa.Select:
     """People reached by prevention and nutrition offers that ran during the period."""
-    return sa.select(sa.func.coalesce(sa.func.sum(Project.people_reached), 0)).where(
-        Project.project_type.in_(PREVENTION_TYPES),
-        sa.or_(Project.start_on.is_(None), Project.start_on <= period.end),
-        sa.or_(Project.end_on.is_(None), Project.end_on >= period.start),
+    return sa.select(sa.func.coalesce(sa.func.sum(col(Project.people_reached)), 0)).where(
+        col(Project.project_type).in_(PREVENTION_TYPES),
+        sa.or_(col(Project.start_on).is_(None), col(Project.start_on) <= period.end),
+        sa.or_(col(Project.end_on).is_(None), col(Project.end_on) >= period.start),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import attrs
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.partners.services import get_partner
@@ -64,4 +64,4 @@ def add_training(session: Session, draft: TrainingDraft, *, actor: Actor) -> Hea
 
 
 def trainings(session: Session) -> list[HealthTraining]:
-    return list(session.exec(select(HealthTraining).order_by(HealthTraining.held_on)))
+    return list(session.exec(select(HealthTraining).order_by(col(HealthTraining.held_on))))

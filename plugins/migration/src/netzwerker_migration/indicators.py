@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from netzwerker.contributions import Indicator, Period, Query
 from netzwerker.domain.projects.models import Project, ProjectPartner
@@ -40,13 +41,13 @@ def languages_not_covered(covered: list[str]) -> Query:
 def institutions_trained(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Partners in intercultural-opening trainings that ran during the period."""
     return (
-        sa.select(sa.func.count(sa.distinct(ProjectPartner.partner_id)))
-        .join(Project, Project.id == ProjectPartner.project_id)
+        sa.select(sa.func.count(sa.distinct(col(ProjectPartner.partner_id))))
+        .join(Project, col(Project.id) == col(ProjectPartner.project_id))
         .where(
-            Project.project_type.in_(OPENING_TYPES),
-            ProjectPartner.role == "partner",
-            sa.or_(Project.start_on.is_(None), Project.start_on <= period.end),
-            sa.or_(Project.end_on.is_(None), Project.end_on >= period.start),
+            col(Project.project_type).in_(OPENING_TYPES),
+            col(ProjectPartner.role) == "partner",
+            sa.or_(col(Project.start_on).is_(None), col(Project.start_on) <= period.end),
+            sa.or_(col(Project.end_on).is_(None), col(Project.end_on) >= period.start),
         )
     )
 

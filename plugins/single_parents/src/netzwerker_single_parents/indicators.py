@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from netzwerker.contributions import Indicator, Period
 from netzwerker.domain.workflows.models import WorkflowRun
@@ -16,25 +17,25 @@ from netzwerker_single_parents.settings import SingleParentsSettings
 def _coached_during(period: Period) -> list[sa.ColumnElement[bool]]:
     start, end = bounds(period)
     return [
-        WorkflowRun.started_at < end,
-        sa.or_(WorkflowRun.closed_at.is_(None), WorkflowRun.closed_at >= start),
+        col(WorkflowRun.started_at) < end,
+        sa.or_(col(WorkflowRun.closed_at).is_(None), col(WorkflowRun.closed_at) >= start),
     ]
 
 
 def _households() -> sa.Select:
-    return sa.select(sa.func.count(Household.id)).join(
-        WorkflowRun, WorkflowRun.id == Household.coaching_id
+    return sa.select(sa.func.count(col(Household.id))).join(
+        WorkflowRun, col(WorkflowRun.id) == col(Household.coaching_id)
     )
 
 
 def caseload_per_coach(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Households in open coaching per coach, on average (now), to one decimal."""
-    coaches = sa.func.count(sa.distinct(Household.coach_person_id))
-    households = sa.cast(sa.func.count(Household.id), sa.Float)
+    coaches = sa.func.count(sa.distinct(col(Household.coach_person_id)))
+    households = sa.cast(sa.func.count(col(Household.id)), sa.Float)
     return (
         sa.select(rounded(households / sa.func.nullif(coaches, 0)))
-        .join(WorkflowRun, WorkflowRun.id == Household.coaching_id)
-        .where(WorkflowRun.closed_at.is_(None))
+        .join(WorkflowRun, col(WorkflowRun.id) == col(Household.coaching_id))
+        .where(col(WorkflowRun.closed_at).is_(None))
     )
 
 
@@ -45,8 +46,8 @@ def households_coached(period: Period, scope: dict[str, Any]) -> sa.Select:
 
 def left_benefits(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Households that left benefit receipt during the period."""
-    return sa.select(sa.func.count(Household.id)).where(
-        Household.left_benefits_on.between(period.start, period.end)
+    return sa.select(sa.func.count(col(Household.id))).where(
+        col(Household.left_benefits_on).between(period.start, period.end)
     )
 
 
@@ -58,8 +59,8 @@ def childcare_arranged(period: Period, scope: dict[str, Any]) -> sa.Select:
 
 def barriers_found(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Access barriers noted during the period (per kind: /api/single_parents/barriers)."""
-    return sa.select(sa.func.count(Barrier.id)).where(
-        Barrier.noted_on.between(period.start, period.end)
+    return sa.select(sa.func.count(col(Barrier.id))).where(
+        col(Barrier.noted_on).between(period.start, period.end)
     )
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.clock import midday
 from netzwerker.deployment import Deployment
@@ -221,10 +221,10 @@ def barriers_by_kind(
 ) -> list[tuple[str, int]]:
     authorize(actor, SEE_COACHING)
     rows = session.execute(
-        select(Barrier.kind, sa.func.count(Barrier.id))
-        .where(Barrier.noted_on.between(start, end))  # type: ignore[attr-defined]
-        .group_by(Barrier.kind)
-        .order_by(sa.func.count(Barrier.id).desc(), Barrier.kind)
+        select(col(Barrier.kind), sa.func.count(col(Barrier.id)))
+        .where(col(Barrier.noted_on).between(start, end))  # type: ignore[attr-defined]
+        .group_by(col(Barrier.kind))
+        .order_by(sa.func.count(col(Barrier.id)).desc(), col(Barrier.kind))
     )
     return [(kind, count) for kind, count in rows]
 

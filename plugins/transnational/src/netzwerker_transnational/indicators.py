@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from netzwerker.contributions import Indicator, Period
 from netzwerker.domain.workflows.models import WorkflowRun
@@ -32,10 +32,10 @@ def countries(period: Period, scope: dict[str, Any]) -> sa.Select:
 def completion_rate(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Per cent of the stays that began in the period and were not broken off."""
     abroad = entered(EXCHANGE, "abroad")
-    stays = sa.func.count(WorkflowRun.id)
+    stays = sa.func.count(col(WorkflowRun.id))
     return (
-        sa.select(per_cent(stays.filter(WorkflowRun.state != "dropped_out"), stays))
-        .join(abroad, abroad.c.run_id == WorkflowRun.id)
+        sa.select(per_cent(stays.filter(col(WorkflowRun.state) != "dropped_out"), stays))
+        .join(abroad, abroad.c.run_id == col(WorkflowRun.id))
         .where(within(abroad.c.at, period), *in_scope(scope))
     )
 
@@ -44,7 +44,7 @@ def placed_after_return(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Per cent of the outcome checks in the period that found work or training."""
     checked = entered(EXCHANGE, "outcome_checked")
     outcome = WorkflowRun.data["outcome"].as_string()
-    checks = sa.func.count(WorkflowRun.id)
+    checks = sa.func.count(col(WorkflowRun.id))
     return (
         sa.select(per_cent(checks.filter(outcome.in_(PLACED)), checks))
         .join(checked, checked.c.run_id == WorkflowRun.id)
@@ -57,11 +57,11 @@ def by_country(session: Session, period: Period) -> list[tuple[str, int]]:
     country = WorkflowRun.data["country"].as_string()
     abroad = entered(EXCHANGE, "abroad")
     rows = session.execute(
-        sa.select(country, sa.func.count(WorkflowRun.id))
-        .join(abroad, abroad.c.run_id == WorkflowRun.id)
+        sa.select(country, sa.func.count(col(WorkflowRun.id)))
+        .join(abroad, abroad.c.run_id == col(WorkflowRun.id))
         .where(within(abroad.c.at, period))
         .group_by(country)
-        .order_by(sa.func.count(WorkflowRun.id).desc(), country)
+        .order_by(sa.func.count(col(WorkflowRun.id)).desc(), country)
     )
     return [(code, count) for code, count in rows]
 

@@ -18,7 +18,7 @@ from enum import StrEnum
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from netzwerker.config import RatingScheme
 from netzwerker.deployment import Deployment
@@ -151,10 +151,10 @@ def rate(
         rated_on = rating.rated_on or today
         row = session.scalar(
             sa.select(Rating).where(
-                Rating.subject == subject.value,
-                Rating.subject_id == subject_id,
-                Rating.criterion == rating.criterion,
-                Rating.rated_on == rated_on,
+                col(Rating.subject) == subject.value,
+                col(Rating.subject_id) == subject_id,
+                col(Rating.criterion) == rating.criterion,
+                col(Rating.rated_on) == rated_on,
             )
         ) or Rating(
             subject=subject.value,
@@ -193,9 +193,9 @@ def latest_scores(session: Session, subject: Subject, ids: Sequence[int]) -> dic
     """Each subject's latest score per criterion, in one query."""
     scores: dict[int, dict[str, int]] = {ident: {} for ident in ids}
     rows = session.execute(
-        sa.select(Rating.subject_id, Rating.criterion, Rating.score)
-        .where(Rating.subject == subject.value, Rating.subject_id.in_(ids))
-        .order_by(Rating.rated_on, Rating.id)
+        sa.select(col(Rating.subject_id), col(Rating.criterion), col(Rating.score))
+        .where(col(Rating.subject) == subject.value, col(Rating.subject_id).in_(ids))
+        .order_by(col(Rating.rated_on), col(Rating.id))
     )
     for subject_id, criterion, score in rows:
         scores[subject_id][criterion] = score  # later rows supersede earlier ones
@@ -218,9 +218,9 @@ def offer_quality(
     in ``year`` (all years if not given) and the money per place."""
     scheme = scheme_of(deployment, Subject.OFFER)
     offers = session.execute(
-        sa.select(Offer.id, Offer.title, Partner.name, Offer.capacity)
-        .join(Partner, Partner.id == Offer.partner_id)
-        .where(Offer.active)
+        sa.select(col(Offer.id), col(Offer.title), col(Partner.name), col(Offer.capacity))
+        .join(Partner, col(Partner.id) == col(Offer.partner_id))
+        .where(col(Offer.active))
     ).all()
     scores = latest_scores(session, Subject.OFFER, [row.id for row in offers])
     spent = {row.id: row for row in resources(session, by="offer", year=year)}
@@ -247,16 +247,16 @@ def priorities(session: Session, deployment: Deployment) -> list[Appraisal]:
     """The proposed measures (projects at idea or concept) ranked by their weighted score."""
     scheme = scheme_of(deployment, Subject.PROJECT)
     rows = session.execute(
-        sa.select(Project.id, Project.title, WorkflowRun.state)
-        .join(WorkflowRun, WorkflowRun.id == Project.lifecycle_id)
-        .where(WorkflowRun.state.in_(PROPOSED))
+        sa.select(col(Project.id), col(Project.title), col(WorkflowRun.state))
+        .join(WorkflowRun, col(WorkflowRun.id) == col(Project.lifecycle_id))
+        .where(col(WorkflowRun.state).in_(PROPOSED))
     ).all()
     scores = latest_scores(session, Subject.PROJECT, [row.id for row in rows])
     leads = dict(
         session.execute(
-            sa.select(ProjectPartner.project_id, Partner.name)
-            .join(Partner, Partner.id == ProjectPartner.partner_id)
-            .where(ProjectPartner.role == "lead")
+            sa.select(col(ProjectPartner.project_id), col(Partner.name))
+            .join(Partner, col(Partner.id) == col(ProjectPartner.partner_id))
+            .where(col(ProjectPartner.role) == "lead")
         ).all()
     )
     return _ranked(
@@ -288,10 +288,10 @@ def spend(session: Session, draft: ResourceDraft, *, actor: Actor) -> OfferResou
         raise InvalidInput(problems)
     row = session.scalar(
         sa.select(OfferResource).where(
-            OfferResource.offer_id == offer.id,
-            OfferResource.partner_id == partner_id,
-            OfferResource.year == draft.year,
-            OfferResource.source == draft.source,
+            col(OfferResource.offer_id) == offer.id,
+            col(OfferResource.partner_id) == partner_id,
+            col(OfferResource.year) == draft.year,
+            col(OfferResource.source) == draft.source,
         )
     ) or OfferResource(
         offer_id=offer.id,
@@ -331,9 +331,9 @@ def resources(session: Session, *, by: str = "offer", year: int | None = None) -
         sa.select(
             key,
             name,
-            sa.func.sum(OfferResource.money),
-            sa.func.sum(OfferResource.staff_hours),
-            sa.func.count(sa.distinct(OfferResource.offer_id)),
+            sa.func.sum(col(OfferResource.money)),
+            sa.func.sum(col(OfferResource.staff_hours)),
+            sa.func.count(sa.distinct(col(OfferResource.offer_id))),
         )
         .join(*join)
         .group_by(key, name)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from netzwerker.clock import utcnow
 from netzwerker.db import flush_or_conflict, page_of
@@ -277,7 +277,9 @@ class ReferralFilter:
 
 def involving(partner_id: int) -> sa.ColumnElement[bool]:
     """Referrals a partner sent or received."""
-    return sa.or_(Referral.from_partner_id == partner_id, Referral.to_partner_id == partner_id)
+    return sa.or_(
+        col(Referral.from_partner_id) == partner_id, col(Referral.to_partner_id) == partner_id
+    )
 
 
 def find_referrals(
@@ -298,7 +300,7 @@ def find_referrals(
         session,
         Referral,
         clauses,
-        [Referral.sent_at.desc(), Referral.id.desc()],
+        [col(Referral.sent_at).desc(), col(Referral.id).desc()],
         limit=limit,
         offset=offset,
     )

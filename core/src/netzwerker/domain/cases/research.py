@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from netzwerker.contributions import Period
 from netzwerker.domain.cases.models import Case, CaseTargetGroup, CaseWorker, Consent, Referral
@@ -90,17 +90,21 @@ def _case_rows(session: Session, key: bytes, period: Period) -> list[list[Any]]:
         groups.setdefault(case_id, []).append(group)
     workers = dict(
         session.execute(
-            sa.select(CaseWorker.case_id, sa.func.count(sa.distinct(CaseWorker.person_id)))
-            .join(Person, Person.id == CaseWorker.person_id)
-            .group_by(CaseWorker.case_id)
+            sa.select(
+                col(CaseWorker.case_id), sa.func.count(sa.distinct(col(CaseWorker.person_id)))
+            )
+            .join(Person, col(Person.id) == col(CaseWorker.person_id))
+            .group_by(col(CaseWorker.case_id))
         ).all()
     )
     consents = {
         case_id: (given, revoked)
         for case_id, given, revoked in session.execute(
             sa.select(
-                Consent.case_id, sa.func.count(Consent.id), sa.func.count(Consent.revoked_on)
-            ).group_by(Consent.case_id)
+                col(Consent.case_id),
+                sa.func.count(col(Consent.id)),
+                sa.func.count(col(Consent.revoked_on)),
+            ).group_by(col(Consent.case_id))
         )
     }
     rows = []
@@ -133,13 +137,13 @@ def _referral_rows(session: Session, key: bytes, period: Period) -> list[list[An
     partners = {
         ident: (partner_key, kind)
         for ident, partner_key, kind in session.execute(
-            sa.select(Partner.id, Partner.key, Partner.kind)
+            sa.select(col(Partner.id), col(Partner.key), col(Partner.kind))
         )
     }
     chains = dict(
         session.execute(
-            sa.select(ChainInstance.id, ServiceChain.key).join(
-                ServiceChain, ServiceChain.id == ChainInstance.chain_id
+            sa.select(col(ChainInstance.id), col(ServiceChain.key)).join(
+                ServiceChain, col(ServiceChain.id) == col(ChainInstance.chain_id)
             )
         ).all()
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
 from netzwerker.db import flush_or_conflict, page_of
@@ -136,7 +136,7 @@ def _case_problems(session: Session, values: dict[str, Any]) -> list[Problem]:
 
 
 def _replace_target_groups(session: Session, case: Case, groups: Iterable[str]) -> None:
-    session.execute(sa.delete(CaseTargetGroup).where(CaseTargetGroup.case_id == case.id))
+    session.execute(sa.delete(CaseTargetGroup).where(col(CaseTargetGroup.case_id) == case.id))
     session.add_all(
         CaseTargetGroup(case_id=case.id, target_group=group)
         for group in dict.fromkeys(group.strip() for group in groups)
@@ -318,9 +318,9 @@ def holders(session: Session, case_id: int) -> set[int]:
     """The partners whose coaches or scouts work on the case now: they hold its data."""
     return set(
         session.scalars(
-            select(Person.partner_id)
-            .join(CaseWorker, CaseWorker.person_id == Person.id)
-            .where(CaseWorker.case_id == case_id, CaseWorker.until.is_(None))  # type: ignore[union-attr]
+            select(col(Person.partner_id))
+            .join(CaseWorker, col(CaseWorker.person_id) == col(Person.id))
+            .where(col(CaseWorker.case_id) == case_id, col(CaseWorker.until).is_(None))  # type: ignore[union-attr]
         )
     )
 
@@ -338,24 +338,24 @@ def caseloads(
         Case.closed_on.is_(None),  # type: ignore[union-attr]
     ]
     if partner_id is not None:
-        clauses.append(Person.partner_id == partner_id)
+        clauses.append(col(Person.partner_id) == partner_id)
     if person_ids is not None:
         clauses.append(Person.id.in_(person_ids))  # type: ignore[union-attr]
     if role is not None:
-        clauses.append(CaseWorker.role == role)
+        clauses.append(col(CaseWorker.role) == role)
     rows = session.execute(
         select(
-            Person.id,
-            Person.name,
-            Person.partner_id,
-            CaseWorker.role,
-            sa.func.count(sa.distinct(CaseWorker.case_id)),
+            col(Person.id),
+            col(Person.name),
+            col(Person.partner_id),
+            col(CaseWorker.role),
+            sa.func.count(sa.distinct(col(CaseWorker.case_id))),
         )
-        .join(CaseWorker, CaseWorker.person_id == Person.id)
-        .join(Case, Case.id == CaseWorker.case_id)
+        .join(CaseWorker, col(CaseWorker.person_id) == col(Person.id))
+        .join(Case, col(Case.id) == col(CaseWorker.case_id))
         .where(*clauses)
-        .group_by(Person.id, Person.name, Person.partner_id, CaseWorker.role)
-        .order_by(sa.func.count(sa.distinct(CaseWorker.case_id)).desc(), Person.name)
+        .group_by(col(Person.id), col(Person.name), col(Person.partner_id), col(CaseWorker.role))
+        .order_by(sa.func.count(sa.distinct(col(CaseWorker.case_id))).desc(), col(Person.name))
     )
     return [Caseload(*row) for row in rows]
 
@@ -491,7 +491,9 @@ def consents_of(session: Session, case_id: int, *, actor: Actor) -> list[Consent
     permissions.authorize(actor, permissions.CONSENT_READ)
     get_case(session, case_id)
     return list(
-        session.exec(select(Consent).where(Consent.case_id == case_id).order_by(Consent.id))
+        session.exec(
+            select(Consent).where(col(Consent.case_id) == case_id).order_by(col(Consent.id))
+        )
     )
 
 
@@ -571,14 +573,17 @@ def caseloads_for(
 def involving(partner_id: int) -> sa.ColumnElement[bool]:
     """Cases a partner holds or is party to a referral of (sending or receiving)."""
     return sa.or_(
-        Case.id.in_(  # type: ignore[union-attr]
-            select(CaseWorker.case_id)
-            .join(Person, Person.id == CaseWorker.person_id)
-            .where(Person.partner_id == partner_id, CaseWorker.until.is_(None))  # type: ignore[union-attr]
+        col(Case.id).in_(  # type: ignore[union-attr]
+            select(col(CaseWorker.case_id))
+            .join(Person, col(Person.id) == col(CaseWorker.person_id))
+            .where(col(Person.partner_id) == partner_id, col(CaseWorker.until).is_(None))  # type: ignore[union-attr]
         ),
-        Case.id.in_(  # type: ignore[union-attr]
-            select(Referral.case_id).where(
-                sa.or_(Referral.from_partner_id == partner_id, Referral.to_partner_id == partner_id)
+        col(Case.id).in_(  # type: ignore[union-attr]
+            select(col(Referral.case_id)).where(
+                sa.or_(
+                    col(Referral.from_partner_id) == partner_id,
+                    col(Referral.to_partner_id) == partner_id,
+                )
             )
         ),
     )
@@ -596,7 +601,7 @@ class CaseFilter:
     def clauses(self) -> list[sa.ColumnElement[bool]]:
         clauses: list[sa.ColumnElement[bool]] = []
         if self.working_field is not None:
-            clauses.append(Case.working_field == self.working_field)
+            clauses.append(col(Case.working_field) == self.working_field)
         if self.target_group is not None:
             clauses.append(
                 Case.id.in_(  # type: ignore[union-attr]
@@ -620,7 +625,7 @@ class CaseFilter:
             column = Case.closed_on
             clauses.append(column.is_(None) if self.open else column.is_not(None))  # type: ignore[union-attr]
         if self.pseudonym is not None:
-            clauses.append(Case.pseudonym == self.pseudonym)
+            clauses.append(col(Case.pseudonym) == self.pseudonym)
         return clauses
 
 
@@ -638,4 +643,4 @@ def find_cases(
     partner = permissions.own_partner(actor, permissions.CASE_READ)
     if partner is not None:
         clauses.append(involving(partner))
-    return page_of(session, Case, clauses, [Case.id.desc()], limit=limit, offset=offset)
+    return page_of(session, Case, clauses, [col(Case.id).desc()], limit=limit, offset=offset)

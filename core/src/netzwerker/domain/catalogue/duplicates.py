@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from netzwerker.domain.catalogue.models import Dimension, Offer, OfferOverlap
 from netzwerker.domain.catalogue.served import ServedBy, any_of, served_offers, serving
@@ -160,10 +160,11 @@ def overlaps(
         first, second = aliased(Offer), aliased(Offer)
         clauses += [
             sa.exists().where(
-                first.id == OfferOverlap.first_offer_id, first.working_field == working_field
+                first.id == col(OfferOverlap.first_offer_id), first.working_field == working_field
             ),
             sa.exists().where(
-                second.id == OfferOverlap.second_offer_id, second.working_field == working_field
+                second.id == col(OfferOverlap.second_offer_id),
+                second.working_field == working_field,
             ),
         ]
     total = session.scalar(sa.select(sa.func.count()).select_from(OfferOverlap).where(*clauses))
@@ -171,9 +172,9 @@ def overlaps(
         sa.select(OfferOverlap)
         .where(*clauses)
         .order_by(
-            OfferOverlap.degree.desc(),  # type: ignore[attr-defined]
-            OfferOverlap.first_offer_id,
-            OfferOverlap.second_offer_id,
+            col(OfferOverlap.degree).desc(),  # type: ignore[attr-defined]
+            col(OfferOverlap.first_offer_id),
+            col(OfferOverlap.second_offer_id),
         )
         .limit(limit)
         .offset(offset)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from netzwerker.domain.catalogue.models import Dimension, Offer, OfferTerm
 
@@ -38,15 +38,15 @@ def served_offers(
     those that share a target group with one of these offers."""
     query = (
         sa.select(
-            Offer.id,
-            Offer.partner_id,
-            Offer.capacity,
-            OfferTerm.dimension,
-            OfferTerm.term,
-            OfferTerm.value,
+            col(Offer.id),
+            col(Offer.partner_id),
+            col(Offer.capacity),
+            col(OfferTerm.dimension),
+            col(OfferTerm.term),
+            col(OfferTerm.value),
         )
-        .join(OfferTerm, OfferTerm.offer_id == Offer.id)
-        .where(Offer.active.is_(True))  # type: ignore[attr-defined]
+        .join(OfferTerm, col(OfferTerm.offer_id) == col(Offer.id))
+        .where(col(Offer.active).is_(True))  # type: ignore[attr-defined]
     )
     if sharing_group_with is not None:
         mine, theirs = aliased(OfferTerm), aliased(OfferTerm)

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
 from netzwerker.db import flush_or_conflict, page_of
@@ -111,7 +111,7 @@ def _offer_problems(session: Session, values: dict[str, Any]) -> list[Problem]:
 
 
 def _replace_terms(session: Session, offer: Offer, values: dict[str, Any]) -> None:
-    session.execute(sa.delete(OfferTerm).where(OfferTerm.offer_id == offer.id))
+    session.execute(sa.delete(OfferTerm).where(col(OfferTerm.offer_id) == offer.id))
     for name, dimension in LISTS.items():
         normalised = {term(value): " ".join(value.split()) for value in values[name]}
         session.add_all(
@@ -242,7 +242,9 @@ class OfferFilter:
 
 def _serves(offer_id: Any, dimension: str, value: Any) -> sa.ColumnElement[bool]:
     return sa.exists().where(
-        OfferTerm.offer_id == offer_id, OfferTerm.dimension == dimension, OfferTerm.term == value
+        col(OfferTerm.offer_id) == offer_id,
+        col(OfferTerm.dimension) == dimension,
+        col(OfferTerm.term) == value,
     )
 
 
@@ -327,9 +329,9 @@ def _period_clauses(
 ) -> list[sa.ColumnElement[bool]]:
     clauses: list[sa.ColumnElement[bool]] = []
     if period_end is not None:
-        clauses.append(Need.period_start <= period_end)
+        clauses.append(col(Need.period_start) <= period_end)
     if period_start is not None:
-        clauses.append(Need.period_end >= period_start)
+        clauses.append(col(Need.period_end) >= period_start)
     return clauses
 
 
@@ -344,9 +346,14 @@ def find_needs(
 ) -> tuple[list[Need], int]:
     clauses = _period_clauses(period_start, period_end)
     if working_field is not None:
-        clauses.append(Need.working_field == working_field)
+        clauses.append(col(Need.working_field) == working_field)
     return page_of(
-        session, Need, clauses, [Need.period_start.desc(), Need.id], limit=limit, offset=offset
+        session,
+        Need,
+        clauses,
+        [col(Need.period_start).desc(), col(Need.id)],
+        limit=limit,
+        offset=offset,
     )
 
 
@@ -368,7 +375,7 @@ def coverage(
     without a social area is met by an offer anywhere."""
     clauses = _period_clauses(period_start, period_end)
     if working_field is not None:
-        clauses.append(Need.working_field == working_field)
+        clauses.append(col(Need.working_field) == working_field)
     needs = session.scalars(select(Need).where(*clauses)).all()
     offers = served_offers(session)
     groups, problems = (
@@ -409,8 +416,8 @@ def offer_lines(session: Session, offer_ids: Iterable[int]) -> dict[int, tuple[s
     if not wanted:
         return {}
     rows = session.execute(
-        sa.select(Offer.id, Offer.title, Partner.name, Partner.key)
-        .join(Partner, Partner.id == Offer.partner_id)
-        .where(Offer.id.in_(wanted))  # type: ignore[union-attr]
+        sa.select(col(Offer.id), col(Offer.title), col(Partner.name), col(Partner.key))
+        .join(Partner, col(Partner.id) == col(Offer.partner_id))
+        .where(col(Offer.id).in_(wanted))  # type: ignore[union-attr]
     )
     return {row[0]: (row[1], row[2], row[3]) for row in rows}

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
 from netzwerker.db import flush_or_conflict, page_of
@@ -126,7 +126,7 @@ def _problems(session: Session, values: dict[str, Any]) -> list[Problem]:
 
 
 def _replace_steps(session: Session, chain: ServiceChain, steps: Sequence[StepDraft]) -> None:
-    session.execute(sa.delete(ChainStep).where(ChainStep.chain_id == chain.id))
+    session.execute(sa.delete(ChainStep).where(col(ChainStep.chain_id) == chain.id))
     session.flush()
     session.add_all(
         ChainStep(
@@ -239,14 +239,14 @@ def update_chain(
         raise InvalidInput(problems)
     if "steps" in changes and values["steps"] != current["steps"]:
         running = session.scalar(
-            select(sa.func.count(ChainInstance.id)).where(
-                ChainInstance.chain_id == chain_id, ChainInstance.status == "active"
+            select(sa.func.count(col(ChainInstance.id))).where(
+                col(ChainInstance.chain_id) == chain_id, col(ChainInstance.status) == "active"
             )
         )
         if running:
             raise Refused(f"{running} people are on this chain: its steps cannot change now")
         _replace_steps(session, chain, values["steps"])
-        session.execute(sa.delete(ChainAgreement).where(ChainAgreement.chain_id == chain_id))
+        session.execute(sa.delete(ChainAgreement).where(col(ChainAgreement.chain_id) == chain_id))
     for key in EDITABLE:
         if key != "steps":
             setattr(chain, key, values[key])
@@ -484,30 +484,32 @@ def chain_report(session: Session, chain_id: int, *, today: date) -> list[StepFi
         row.step: row
         for row in session.execute(
             select(
-                Referral.step,
+                col(Referral.step),
                 sa.func.count().label("referred"),
-                sa.func.count(Referral.first_contact_at).label("reached"),
+                sa.func.count(col(Referral.first_contact_at)).label("reached"),
                 sa.func.max(wait).label("longest"),
                 sa.func.sum(sa.case((wait > max_wait, 1), else_=0)).label("over_max"),
                 sa.func.sum(
-                    sa.case((Referral.status.in_(("sent", "accepted")), 1), else_=0)  # type: ignore[attr-defined]
+                    sa.case((col(Referral.status).in_(("sent", "accepted")), 1), else_=0)  # type: ignore[attr-defined]
                 ).label("waiting"),
                 sa.func.sum(
                     sa.case(
                         (
                             sa.and_(
-                                Referral.status.in_(("sent", "accepted")),  # type: ignore[attr-defined]
-                                days_between(Referral.sent_at, end_of_today) > max_wait,
+                                col(Referral.status).in_(("sent", "accepted")),  # type: ignore[attr-defined]
+                                days_between(col(Referral.sent_at), end_of_today) > max_wait,
                             ),
                             1,
                         ),
                         else_=0,
                     )
                 ).label("waiting_too_long"),
-                sa.func.sum(sa.case((Referral.status == "declined", 1), else_=0)).label("declined"),
+                sa.func.sum(sa.case((col(Referral.status) == "declined", 1), else_=0)).label(
+                    "declined"
+                ),
             )
             .where(on_chain)
-            .group_by(Referral.step)
+            .group_by(col(Referral.step))
         )
     }
     medians = dict(
@@ -515,9 +517,11 @@ def chain_report(session: Session, chain_id: int, *, today: date) -> list[StepFi
     )
     dropped = dict(
         session.execute(
-            select(ChainInstance.step, sa.func.count())
-            .where(ChainInstance.chain_id == chain_id, ChainInstance.status == "dropped_out")
-            .group_by(ChainInstance.step)
+            select(col(ChainInstance.step), sa.func.count())
+            .where(
+                col(ChainInstance.chain_id) == chain_id, col(ChainInstance.status) == "dropped_out"
+            )
+            .group_by(col(ChainInstance.step))
         ).all()
     )
     figures = []
@@ -554,7 +558,7 @@ def find_chains(
 ) -> tuple[list[ServiceChain], int]:
     clauses: list[sa.ColumnElement[bool]] = []
     if working_field is not None:
-        clauses.append(ServiceChain.working_field == working_field)
+        clauses.append(col(ServiceChain.working_field) == working_field)
     if partner_id is not None:
         clauses.append(
             ServiceChain.id.in_(  # type: ignore[union-attr]
@@ -580,4 +584,4 @@ def instances_of(
     query = select(ChainInstance).where(ChainInstance.chain_id == chain_id)
     if status is not None:
         query = query.where(ChainInstance.status == status)
-    return list(session.exec(query.order_by(ChainInstance.id)))
+    return list(session.exec(query.order_by(col(ChainInstance.id))))

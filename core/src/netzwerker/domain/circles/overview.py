@@ -7,7 +7,7 @@ from datetime import datetime
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from netzwerker.clock import utcnow
 from netzwerker.domain.circles.models import Circle
@@ -37,9 +37,9 @@ def circle_list(session: Session) -> CircleList:
     """The active circles, their members, leads and next meetings: four queries."""
     circles, total = find_circles(session, active=True, limit=500)
     next_meeting = (
-        sa.select(Meeting.circle_id, sa.func.min(Meeting.starts_at))
-        .where(Meeting.starts_at >= utcnow(), Meeting.status == "planned")
-        .group_by(Meeting.circle_id)
+        sa.select(col(Meeting.circle_id), sa.func.min(col(Meeting.starts_at)))
+        .where(col(Meeting.starts_at) >= utcnow(), col(Meeting.status) == "planned")
+        .group_by(col(Meeting.circle_id))
     )
     return CircleList(
         circles=circles,
@@ -69,7 +69,7 @@ def circle_record(session: Session, circle_id: int, *, actor: Actor) -> CircleRe
     members = members_of(session, [circle_id])[circle_id]
     meetings, _ = find_meetings(session, MeetingFilter(circle_id=circle_id), actor=actor, limit=200)
     open_tasks = sa.select(sa.func.count()).select_from(Task)
-    open_tasks = open_tasks.where(Task.accountable_circle_id == circle_id, is_open())
+    open_tasks = open_tasks.where(col(Task.accountable_circle_id) == circle_id, is_open())
     return CircleRecord(
         circle=circle,
         partners=sorted(names(session, Partner, members.partners).values()),

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
 from netzwerker.db import flush_or_conflict, page_of
@@ -179,9 +179,9 @@ def find_circles(
     """Circles by name, and how many match in all."""
     clauses: list[sa.ColumnElement[bool]] = []
     if working_field is not None:
-        clauses.append(Circle.working_field == working_field)
+        clauses.append(col(Circle.working_field) == working_field)
     if active is not None:
-        clauses.append(Circle.active == active)
+        clauses.append(col(Circle.active) == active)
     if partner_id is not None:
         clauses.append(
             Circle.id.in_(  # type: ignore[union-attr]

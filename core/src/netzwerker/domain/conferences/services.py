@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
 from netzwerker.contributions import Period
@@ -188,8 +188,11 @@ def take_seat(session: Session, conference_id: int) -> bool:
     """Take one seat if one is free, atomically; True if taken."""
     result = session.execute(
         sa.update(Conference)
-        .where(Conference.id == conference_id, Conference.seats_taken < Conference.capacity)
-        .values(seats_taken=Conference.seats_taken + 1)
+        .where(
+            col(Conference.id) == conference_id,
+            col(Conference.seats_taken) < col(Conference.capacity),
+        )
+        .values(seats_taken=col(Conference.seats_taken) + 1)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1  # type: ignore[attr-defined]
@@ -198,8 +201,8 @@ def take_seat(session: Session, conference_id: int) -> bool:
 def _free_seat(session: Session, conference_id: int) -> None:
     session.execute(
         sa.update(Conference)
-        .where(Conference.id == conference_id)
-        .values(seats_taken=Conference.seats_taken - 1)
+        .where(col(Conference.id) == conference_id)
+        .values(seats_taken=col(Conference.seats_taken) - 1)
         .execution_options(synchronize_session=False)
     )
 
@@ -209,10 +212,10 @@ def _move_up(session: Session, conference_id: int) -> Registration | None:
     first = session.exec(
         select(Registration)
         .where(
-            Registration.conference_id == conference_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
+            col(Registration.conference_id) == conference_id,
+            col(Registration.status) == RegistrationStatus.WAITLISTED,
         )
-        .order_by(Registration.registered_at, Registration.id)
+        .order_by(col(Registration.registered_at), col(Registration.id))
         .limit(1)
         .with_for_update()
     ).first()
@@ -310,8 +313,8 @@ def cancel(
     # Lock the conference row first, the same order as a registration takes it.
     session.execute(
         sa.update(Conference)
-        .where(Conference.id == conference_id)
-        .values(seats_taken=Conference.seats_taken)
+        .where(col(Conference.id) == conference_id)
+        .values(seats_taken=col(Conference.seats_taken))
         .execution_options(synchronize_session=False)
     )
     registration = get_registration(session, conference_id, registration_id)
@@ -379,17 +382,17 @@ def seats(session: Session, conference_ids: list[int]) -> dict[int, Seats]:
     joined = Registration.conference_id
     rows = session.execute(
         select(
-            Conference.id,
-            Conference.capacity,
+            col(Conference.id),
+            col(Conference.capacity),
             sa.func.count(joined).filter(status == RegistrationStatus.REGISTERED),
             sa.func.count(joined).filter(status == RegistrationStatus.WAITLISTED),
-            sa.func.count(Registration.checked_in_at).filter(
+            sa.func.count(col(Registration.checked_in_at)).filter(
                 status == RegistrationStatus.REGISTERED
             ),
         )
-        .outerjoin(Registration, Registration.conference_id == Conference.id)
-        .where(Conference.id.in_(conference_ids))  # type: ignore[union-attr]
-        .group_by(Conference.id, Conference.capacity)
+        .outerjoin(Registration, col(Registration.conference_id) == col(Conference.id))
+        .where(col(Conference.id).in_(conference_ids))  # type: ignore[union-attr]
+        .group_by(col(Conference.id), col(Conference.capacity))
     )
     for conference_id, capacity, registered, waitlisted, checked_in in rows:
         found[conference_id] = Seats(capacity, registered, waitlisted, checked_in)
@@ -405,8 +408,8 @@ def registrations(
     get_conference(session, conference_id)
     partner = permissions.own_partner(actor, permissions.CONFERENCE_REGISTRATIONS)
     order = sa.case(
-        (Registration.status == RegistrationStatus.REGISTERED, 0),
-        (Registration.status == RegistrationStatus.WAITLISTED, 1),
+        (col(Registration.status) == RegistrationStatus.REGISTERED, 0),
+        (col(Registration.status) == RegistrationStatus.WAITLISTED, 1),
         else_=2,
     )
     query = select(Registration).where(Registration.conference_id == conference_id)
@@ -414,7 +417,9 @@ def registrations(
         query = query.where(Registration.partner_id == partner)
     if status is not None:
         query = query.where(Registration.status == status)
-    return list(session.exec(query.order_by(order, Registration.registered_at, Registration.id)))
+    return list(
+        session.exec(query.order_by(order, col(Registration.registered_at), col(Registration.id)))
+    )
 
 
 def find_conferences(
@@ -427,11 +432,11 @@ def find_conferences(
 ) -> tuple[list[Conference], int]:
     clauses: list[sa.ColumnElement[bool]] = []
     if working_field is not None:
-        clauses.append(Conference.working_field == working_field)
+        clauses.append(col(Conference.working_field) == working_field)
     if upcoming_from is not None:
-        clauses.append(Conference.ends_at >= upcoming_from)
+        clauses.append(col(Conference.ends_at) >= upcoming_from)
     return page_of(
-        session, Conference, clauses, [Conference.starts_at.desc()], limit=limit, offset=offset
+        session, Conference, clauses, [col(Conference.starts_at).desc()], limit=limit, offset=offset
     )
 
 

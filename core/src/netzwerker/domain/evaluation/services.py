@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from netzwerker.contributions import Period
 from netzwerker.deployment import Deployment
@@ -68,7 +68,9 @@ class Evaluation:
 def _conferences(session: Session, period: Period) -> list[ConferenceLine]:
     """The conferences held, with what :func:`seats` counts for each."""
     held = session.scalars(
-        sa.select(Conference).where(*conferences_held_in(period, {})).order_by(Conference.starts_at)
+        sa.select(Conference)
+        .where(*conferences_held_in(period, {}))
+        .order_by(col(Conference.starts_at))
     ).all()
     figures = seats(session, [conference.id for conference in held])  # type: ignore[misc]
     return [

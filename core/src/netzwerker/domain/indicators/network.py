@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from netzwerker.contributions import Indicator, Period
 from netzwerker.domain.cases.models import Case, Referral
@@ -42,20 +43,20 @@ def overdue_tasks(period: Period, scope: dict[str, Any]) -> sa.Select:
 
 def funds_acquired(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Euros granted by funding decisions within the period."""
-    query = sa.select(sa.func.coalesce(sa.func.sum(FundingApplication.granted), 0)).where(
-        FundingApplication.status.in_(("granted", "partially_granted")),
-        FundingApplication.decided_on.between(period.start, period.end),
+    query = sa.select(sa.func.coalesce(sa.func.sum(col(FundingApplication.granted)), 0)).where(
+        col(FundingApplication.status).in_(("granted", "partially_granted")),
+        col(FundingApplication.decided_on).between(period.start, period.end),
     )
     if scope.get("working_field") is not None:
-        query = query.join(Project, Project.id == FundingApplication.project_id).where(
-            Project.working_field == scope["working_field"]
+        query = query.join(Project, col(Project.id) == col(FundingApplication.project_id)).where(
+            col(Project.working_field) == scope["working_field"]
         )
     return query
 
 
 def project_ideas(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Projects recorded (as ideas or further along) within the period."""
-    query = sa.select(sa.func.count(Project.id)).where(within(Project.created_at, period))
+    query = sa.select(sa.func.count(col(Project.id))).where(within(col(Project.created_at), period))
     if scope.get("working_field") is not None:
         query = query.where(Project.working_field == scope["working_field"])
     return query
@@ -63,10 +64,10 @@ def project_ideas(period: Period, scope: dict[str, Any]) -> sa.Select:
 
 def people_reached(period: Period, scope: dict[str, Any]) -> sa.Select:
     """People the projects that ran during the period reached."""
-    query = sa.select(sa.func.coalesce(sa.func.sum(Project.people_reached), 0)).where(
-        sa.or_(Project.start_on.is_(None), Project.start_on <= period.end),
-        sa.or_(Project.end_on.is_(None), Project.end_on >= period.start),
-        Project.people_reached > 0,
+    query = sa.select(sa.func.coalesce(sa.func.sum(col(Project.people_reached)), 0)).where(
+        sa.or_(col(Project.start_on).is_(None), col(Project.start_on) <= period.end),
+        sa.or_(col(Project.end_on).is_(None), col(Project.end_on) >= period.start),
+        col(Project.people_reached) > 0,
     )
     if scope.get("working_field") is not None:
         query = query.where(Project.working_field == scope["working_field"])
@@ -75,8 +76,8 @@ def people_reached(period: Period, scope: dict[str, Any]) -> sa.Select:
 
 def circles_founded(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Coordination circles founded within the period."""
-    query = sa.select(sa.func.count(Circle.id)).where(
-        Circle.founded_on.between(period.start, period.end)  # type: ignore[union-attr]
+    query = sa.select(sa.func.count(col(Circle.id))).where(
+        col(Circle.founded_on).between(period.start, period.end)  # type: ignore[union-attr]
     )
     if scope.get("working_field") is not None:
         query = query.where(Circle.working_field == scope["working_field"])
@@ -85,15 +86,15 @@ def circles_founded(period: Period, scope: dict[str, Any]) -> sa.Select:
 
 def conferences_held(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Conferences that took place within the period (not cancelled)."""
-    return sa.select(sa.func.count(Conference.id)).where(*conferences_held_in(period, scope))
+    return sa.select(sa.func.count(col(Conference.id))).where(*conferences_held_in(period, scope))
 
 
 def conference_attendance(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Participants checked in at the conferences held within the period."""
     return (
-        sa.select(sa.func.count(Registration.checked_in_at))
-        .join(Conference, Conference.id == Registration.conference_id)
-        .where(*conferences_held_in(period, scope), Registration.status == "registered")
+        sa.select(sa.func.count(col(Registration.checked_in_at)))
+        .join(Conference, col(Conference.id) == col(Registration.conference_id))
+        .where(*conferences_held_in(period, scope), col(Registration.status) == "registered")
     )
 
 
@@ -101,8 +102,8 @@ def _referrals(period: Period, scope: dict[str, Any], column: Any) -> sa.Select:
     # count(*), not of a column: PostgreSQL then counts from the index on ``column`` alone.
     query = sa.select(sa.func.count()).select_from(Referral).where(within(column, period))
     if scope.get("working_field") is not None:
-        query = query.join(Case, Case.id == Referral.case_id).where(
-            Case.working_field == scope["working_field"]
+        query = query.join(Case, col(Case.id) == col(Referral.case_id)).where(
+            col(Case.working_field) == scope["working_field"]
         )
     if scope.get("partner_id") is not None:
         query = query.where(Referral.to_partner_id == scope["partner_id"])
@@ -125,8 +126,8 @@ def referral_wait_days(period: Period, scope: dict[str, Any]) -> sa.Select:
         within(Referral.first_contact_at, period)
     )
     if scope.get("working_field") is not None:
-        waits = waits.join(Case, Case.id == Referral.case_id).where(
-            Case.working_field == scope["working_field"]
+        waits = waits.join(Case, col(Case.id) == col(Referral.case_id)).where(
+            col(Case.working_field) == scope["working_field"]
         )
     return median(waits, places=1)
 

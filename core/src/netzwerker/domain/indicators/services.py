@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
 from netzwerker.contributions import Indicator, Period, as_value
@@ -176,9 +176,9 @@ def manual_value(
     if indicator.aggregate == "sum":
         return session.scalar(select(sa.func.sum(IndicatorValue.value)).where(*within))
     return session.scalar(
-        select(IndicatorValue.value)
+        select(col(IndicatorValue.value))
         .where(*within)
-        .order_by(IndicatorValue.period_end.desc(), IndicatorValue.id.desc())  # type: ignore[attr-defined]
+        .order_by(col(IndicatorValue.period_end).desc(), col(IndicatorValue.id).desc())  # type: ignore[attr-defined]
         .limit(1)
     )
 

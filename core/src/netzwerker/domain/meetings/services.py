@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
 from netzwerker.db import flush_or_conflict, page_of
@@ -151,7 +151,7 @@ def _replace_participants(
     session: Session, meeting: Meeting, participants: Sequence[ParticipantDraft]
 ) -> None:
     session.execute(
-        sa.delete(MeetingParticipant).where(MeetingParticipant.meeting_id == meeting.id)
+        sa.delete(MeetingParticipant).where(col(MeetingParticipant.meeting_id) == meeting.id)
     )
     session.add_all(
         MeetingParticipant(meeting_id=meeting.id, **attrs.asdict(participant))
@@ -410,17 +410,17 @@ class MeetingFilter:
     def clauses(self) -> list[sa.ColumnElement[bool]]:
         clauses: list[sa.ColumnElement[bool]] = []
         if self.circle_id is not None:
-            clauses.append(Meeting.circle_id == self.circle_id)
+            clauses.append(col(Meeting.circle_id) == self.circle_id)
         if self.case_id is not None:
-            clauses.append(Meeting.case_id == self.case_id)
+            clauses.append(col(Meeting.case_id) == self.case_id)
         if self.partner_id is not None:
             clauses.append(involving(self.partner_id))
         if self.status is not None:
-            clauses.append(Meeting.status == self.status)
+            clauses.append(col(Meeting.status) == self.status)
         if self.since is not None:
-            clauses.append(Meeting.starts_at >= self.since)
+            clauses.append(col(Meeting.starts_at) >= self.since)
         if self.until is not None:
-            clauses.append(Meeting.starts_at <= self.until)
+            clauses.append(col(Meeting.starts_at) <= self.until)
         if self.case_conferences is not None:
             column = Meeting.case_id
             clauses.append(column.is_not(None) if self.case_conferences else column.is_(None))  # type: ignore[union-attr]
@@ -472,7 +472,7 @@ def find_meetings(
         session,
         Meeting,
         clauses,
-        [Meeting.starts_at.desc(), Meeting.id.desc()],
+        [col(Meeting.starts_at).desc(), col(Meeting.id).desc()],
         limit=limit,
         offset=offset,
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from netzwerker.domain.chains.models import ChainStep, ServiceChain
 from netzwerker.domain.circles.models import Circle, CirclePartner
@@ -62,14 +62,14 @@ def network_map(session: Session, working_field: str | None = None) -> NetworkMa
     def in_field(column: Any) -> list[Any]:
         return [column == working_field] if working_field else []
 
-    partner_query = sa.select(Partner.id, Partner.key, Partner.name, Partner.kind).where(
-        Partner.active
-    )
+    partner_query = sa.select(
+        col(Partner.id), col(Partner.key), col(Partner.name), col(Partner.kind)
+    ).where(col(Partner.active))
     if working_field:
         partner_query = partner_query.where(
-            Partner.id.in_(  # type: ignore[union-attr]
-                sa.select(PartnerWorkingField.partner_id).where(
-                    PartnerWorkingField.working_field == working_field
+            col(Partner.id).in_(  # type: ignore[union-attr]
+                sa.select(col(PartnerWorkingField.partner_id)).where(
+                    col(PartnerWorkingField.working_field) == working_field
                 )
             )
         )
@@ -81,28 +81,28 @@ def network_map(session: Session, working_field: str | None = None) -> NetworkMa
         *_connectors(
             session,
             "circle",
-            sa.select(Circle.id, Circle.key, Circle.name)
-            .where(Circle.active, *in_field(Circle.working_field))
-            .order_by(Circle.name),
-            sa.select(CirclePartner.circle_id, CirclePartner.partner_id),
+            sa.select(col(Circle.id), col(Circle.key), col(Circle.name))
+            .where(col(Circle.active), *in_field(col(Circle.working_field)))
+            .order_by(col(Circle.name)),
+            sa.select(col(CirclePartner.circle_id), col(CirclePartner.partner_id)),
         ),
         *_connectors(
             session,
             "project",
-            sa.select(Project.id, Project.key, Project.title)
-            .join(WorkflowRun, WorkflowRun.id == Project.lifecycle_id)
-            .where(WorkflowRun.state != "ended", *in_field(Project.working_field))
-            .order_by(Project.title),
-            sa.select(ProjectPartner.project_id, ProjectPartner.partner_id),
+            sa.select(col(Project.id), col(Project.key), col(Project.title))
+            .join(WorkflowRun, col(WorkflowRun.id) == col(Project.lifecycle_id))
+            .where(col(WorkflowRun.state) != "ended", *in_field(col(Project.working_field)))
+            .order_by(col(Project.title)),
+            sa.select(col(ProjectPartner.project_id), col(ProjectPartner.partner_id)),
         ),
         *_connectors(
             session,
             "chain",
-            sa.select(ServiceChain.id, ServiceChain.key, ServiceChain.name)
-            .where(ServiceChain.active, *in_field(ServiceChain.working_field))
-            .order_by(ServiceChain.name),
-            sa.select(ChainStep.chain_id, ChainStep.partner_id).order_by(
-                ChainStep.chain_id, ChainStep.position
+            sa.select(col(ServiceChain.id), col(ServiceChain.key), col(ServiceChain.name))
+            .where(col(ServiceChain.active), *in_field(col(ServiceChain.working_field)))
+            .order_by(col(ServiceChain.name)),
+            sa.select(col(ChainStep.chain_id), col(ChainStep.partner_id)).order_by(
+                col(ChainStep.chain_id), col(ChainStep.position)
             ),
         ),
     ]

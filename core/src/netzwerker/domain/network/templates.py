@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 import tomli_w
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from netzwerker.datafiles import load_sections
 from netzwerker.deployment import Deployment
@@ -93,12 +93,16 @@ def export_template(
     """The chains and circles asked for (by default every active one) as a template."""
     partners = {
         ident: (name, kind)
-        for ident, name, kind in session.execute(sa.select(Partner.id, Partner.name, Partner.kind))
+        for ident, name, kind in session.execute(
+            sa.select(col(Partner.id), col(Partner.name), col(Partner.kind))
+        )
     }
     chain_templates = []
     for chain in _chosen(session, ServiceChain, chains):
         steps = session.scalars(
-            sa.select(ChainStep).where(ChainStep.chain_id == chain.id).order_by(ChainStep.position)
+            sa.select(ChainStep)
+            .where(col(ChainStep.chain_id) == chain.id)
+            .order_by(col(ChainStep.position))
         )
         chain_templates.append(
             ChainTemplate(
@@ -123,7 +127,9 @@ def export_template(
     circle_templates = []
     for circle in _chosen(session, Circle, circles):
         member_ids = session.scalars(
-            sa.select(CirclePartner.partner_id).where(CirclePartner.circle_id == circle.id)
+            sa.select(col(CirclePartner.partner_id)).where(
+                col(CirclePartner.circle_id) == circle.id
+            )
         )
         circle_templates.append(
             CircleTemplate(

@@ -17,7 +17,7 @@ from typing import Any, NewType
 
 import attrs
 import cattrs
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from netzwerker.clock import utcnow
 from netzwerker.deployment import Registry
@@ -316,7 +316,7 @@ def import_partners(
     existing = {
         partner.key: partner
         for partner in session.exec(
-            select(Partner).where(Partner.key.in_([row.key for _, row in rows]))
+            select(Partner).where(col(Partner.key).in_([row.key for _, row in rows]))
         )
     }
     created = updated = 0
@@ -371,8 +371,10 @@ def replace_lists(
     working_fields: Iterable[str],
 ) -> None:
     """Set a partner's legal domains and working fields."""
-    session.exec(delete(PartnerLegalDomain).where(PartnerLegalDomain.partner_id == partner.id))
-    session.exec(delete(PartnerWorkingField).where(PartnerWorkingField.partner_id == partner.id))
+    session.exec(delete(PartnerLegalDomain).where(col(PartnerLegalDomain.partner_id) == partner.id))
+    session.exec(
+        delete(PartnerWorkingField).where(col(PartnerWorkingField.partner_id) == partner.id)
+    )
     for domain in dict.fromkeys(legal_domains):
         session.add(
             PartnerLegalDomain(partner_id=partner.id, legal_domain=LegalDomain(domain).value)

@@ -7,7 +7,7 @@ from datetime import date
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from netzwerker.domain.catalogue.models import Offer
 from netzwerker.domain.partners.models import Partner, Person
@@ -44,7 +44,7 @@ def partner_record(session: Session, key: str, *, actor: Actor, today: date) -> 
     visible = visible_to(actor)
     if visible is not None:
         where.append(visible)
-    offers = sa.select(Offer).where(Offer.partner_id == partner.id).order_by(Offer.title)
+    offers = sa.select(Offer).where(col(Offer.partner_id) == partner.id).order_by(col(Offer.title))
     report = accountability_report(session, by="partner", today=today, partner_id=partner.id)
     return PartnerRecord(
         partner=partner,

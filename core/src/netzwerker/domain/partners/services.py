@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import cattrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
 from netzwerker.db import contains_text, flush_or_conflict
@@ -258,11 +258,11 @@ class PartnerFilter:
                 contains_text([Partner.name, Partner.key, Partner.description], self.text)
             )
         if self.kind is not None:
-            clauses.append(Partner.kind == self.kind)
+            clauses.append(col(Partner.kind) == self.kind)
         if self.social_area is not None:
-            clauses.append(Partner.social_area == self.social_area)
+            clauses.append(col(Partner.social_area) == self.social_area)
         if self.active is not None:
-            clauses.append(Partner.active == self.active)
+            clauses.append(col(Partner.active) == self.active)
         if self.working_field is not None:
             clauses.append(
                 Partner.id.in_(  # type: ignore[union-attr]
@@ -295,7 +295,7 @@ def find_partners(
     partners = session.exec(
         select(Partner)
         .where(*clauses)
-        .order_by(Partner.name, Partner.id)
+        .order_by(col(Partner.name), col(Partner.id))
         .limit(limit)
         .offset(offset)
     )
@@ -319,8 +319,13 @@ def find_people(
 ) -> list[PersonLine]:
     """The people of the directory (coordinators, coaches, contacts), by partner and name."""
     query = sa.select(
-        Person.id, Person.name, Person.role, Partner.key, Partner.name, Person.active
-    ).join(Partner, Partner.id == Person.partner_id)
+        col(Person.id),
+        col(Person.name),
+        col(Person.role),
+        col(Partner.key),
+        col(Partner.name),
+        col(Person.active),
+    ).join(Partner, col(Partner.id) == col(Person.partner_id))
     if partner_key is not None:
         get_partner(session, partner_key)
         query = query.where(Partner.key == partner_key)
@@ -390,10 +395,12 @@ def delete_partner(session: Session, key: str) -> None:
         select(sa.func.count())
         .select_from(Task)
         .where(
-            (Task.responsible_partner_id == partner.id)
-            | Task.id.in_(select(TaskParty.task_id).where(TaskParty.partner_id == partner.id))
-            | Task.accountable_person_id.in_(
-                select(Person.id).where(Person.partner_id == partner.id)
+            (col(Task.responsible_partner_id) == partner.id)
+            | col(Task.id).in_(
+                select(col(TaskParty.task_id)).where(col(TaskParty.partner_id) == partner.id)
+            )
+            | col(Task.accountable_person_id).in_(
+                select(col(Person.id)).where(col(Person.partner_id) == partner.id)
             )
         )
     ).one()
@@ -409,9 +416,9 @@ def delete_partner(session: Session, key: str) -> None:
 def social_areas(session: Session) -> list[str]:
     """The social areas the directory's partners name, by name."""
     query = (
-        sa.select(Partner.social_area)
-        .where(Partner.social_area != "")
+        sa.select(col(Partner.social_area))
+        .where(col(Partner.social_area) != "")
         .distinct()
-        .order_by(Partner.social_area)
+        .order_by(col(Partner.social_area))
     )
     return list(session.scalars(query))

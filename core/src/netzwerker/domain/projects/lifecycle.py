@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from netzwerker.workflow import Transition, Workflow
 
@@ -17,11 +18,11 @@ def _has_applied_funding(step: Any) -> str | None:
     from netzwerker.domain.projects.models import FundingApplication, Project
 
     submitted = step.session.scalar(
-        sa.select(sa.func.count(FundingApplication.id))
-        .join(Project, Project.id == FundingApplication.project_id)
+        sa.select(sa.func.count(col(FundingApplication.id)))
+        .join(Project, col(Project.id) == col(FundingApplication.project_id))
         .where(
-            Project.lifecycle_id == step.run.id,
-            FundingApplication.status.in_(APPLIED_FUNDING),
+            col(Project.lifecycle_id) == step.run.id,
+            col(FundingApplication.status).in_(APPLIED_FUNDING),
         )
     )
     if not submitted:

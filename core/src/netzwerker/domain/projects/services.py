@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
 from netzwerker.db import flush_or_conflict
@@ -360,7 +360,7 @@ def find_projects(
     )
     rows = session.exec(
         joined.where(*clauses)
-        .order_by(Project.created_at.desc(), Project.id.desc())  # type: ignore[attr-defined]
+        .order_by(col(Project.created_at).desc(), col(Project.id).desc())  # type: ignore[attr-defined]
         .limit(limit)
         .offset(offset)
     )

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from netzwerker.domain.partners.importing import read_sheet
 from netzwerker.domain.partners.models import Partner
@@ -23,7 +23,9 @@ def parse_answers(session: Session, path: Path) -> list[AnswerDraft]:
     """Every row of the file as an answer; raises InvalidInput naming each bad cell."""
     sheet = read_sheet(path, COLUMNS, REQUIRED)
     problems: list[Problem] = []
-    partners = {key: ident for key, ident in session.execute(sa.select(Partner.key, Partner.id))}
+    partners = {
+        key: ident for key, ident in session.execute(sa.select(col(Partner.key), col(Partner.id)))
+    }
     drafts: list[AnswerDraft] = []
     first_row_of: dict[tuple[str, int], int] = {}
     for number, cells in sheet.rows:

@@ -7,7 +7,7 @@ from datetime import date
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.contributions import Period
 from netzwerker.domain.audit.services import record
@@ -156,12 +156,14 @@ def summarise(session: Session, period: Period) -> SurveySummary | None:
     """The answers given within the period, per question; None when there are none."""
     answers: Sequence[SurveyAnswer] = session.exec(
         select(SurveyAnswer)
-        .where(SurveyAnswer.answered_on.between(period.start, period.end))  # type: ignore[attr-defined]
-        .order_by(SurveyAnswer.answered_on, SurveyAnswer.id)
+        .where(col(SurveyAnswer.answered_on).between(period.start, period.end))  # type: ignore[attr-defined]
+        .order_by(col(SurveyAnswer.answered_on), col(SurveyAnswer.id))
     ).all()
     if not answers:
         return None
-    active = session.scalar(sa.select(sa.func.count(Partner.id)).where(Partner.active)) or 0
+    active = (
+        session.scalar(sa.select(sa.func.count(col(Partner.id))).where(col(Partner.active))) or 0
+    )
     questions = []
     for key, wording in QUESTIONS.items():
         values = [getattr(answer, key) for answer in answers]

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from netzwerker.deployment import Deployment
 from netzwerker.domain.circles.models import Circle
@@ -84,30 +84,32 @@ class Overview:
 def _lines_query() -> sa.Select[Any]:
     """What a task line reads, built once: the start page asks for three lists each time."""
     step_rank = sa.case(
-        *((Escalation.step == step, rank) for rank, step in enumerate(ESCALATION_STEPS)),
+        *((col(Escalation.step) == step, rank) for rank, step in enumerate(ESCALATION_STEPS)),
         else_=-1,
     )
     highest = (
         sa.select(sa.func.max(step_rank))
-        .where(Escalation.task_id == Task.id, Escalation.due_date == Task.due_date)
+        .where(
+            col(Escalation.task_id) == col(Task.id), col(Escalation.due_date) == col(Task.due_date)
+        )
         .scalar_subquery()
     )
     return (
         sa.select(
-            Task.id,
-            Task.title,
-            Task.working_field,
-            Task.status,
-            Task.due_date,
-            Task.responsible_partner_id,
-            Partner.key,
-            Partner.name,
-            sa.func.coalesce(Circle.name, Person.name, ""),
+            col(Task.id),
+            col(Task.title),
+            col(Task.working_field),
+            col(Task.status),
+            col(Task.due_date),
+            col(Task.responsible_partner_id),
+            col(Partner.key),
+            col(Partner.name),
+            sa.func.coalesce(col(Circle.name), col(Person.name), ""),
             highest,
         )
-        .join(Partner, Partner.id == Task.responsible_partner_id)
-        .outerjoin(Person, Person.id == Task.accountable_person_id)
-        .outerjoin(Circle, Circle.id == Task.accountable_circle_id)
+        .join(Partner, col(Partner.id) == col(Task.responsible_partner_id))
+        .outerjoin(Person, col(Person.id) == col(Task.accountable_person_id))
+        .outerjoin(Circle, col(Circle.id) == col(Task.accountable_circle_id))
     )
 
 
@@ -120,7 +122,11 @@ def task_lines(
 ) -> list[TaskLine]:
     """Tasks with their partner, accountable party and escalation step, by due date: one query."""
     query = (
-        _lines_query().where(*where).order_by(Task.due_date, Task.id).limit(limit).offset(offset)
+        _lines_query()
+        .where(*where)
+        .order_by(col(Task.due_date), col(Task.id))
+        .limit(limit)
+        .offset(offset)
     )
     lines = []
     for row in session.execute(query):
@@ -190,7 +196,7 @@ def overview(
     overdue_count, awaiting, this_week, handed_on = session.execute(
         sa.select(
             _count_of(late, *seen),
-            _count_of(Task.status == "proposed", *seen),
+            _count_of(col(Task.status) == "proposed", *seen),
             _count_of(is_open(), week, *seen),
             _count_of(late, escalated(), *seen),
         )
@@ -198,25 +204,25 @@ def overview(
     most_overdue = task_lines(session, late, *seen, today=today)
     late_by_partner = (
         sa.select(
-            Task.responsible_partner_id.label("partner_id"),
+            col(Task.responsible_partner_id).label("partner_id"),
             sa.func.count().label("overdue"),
             # Counted after the grouping: how many partners have overdue tasks.
             sa.func.count().over().label("partners"),
         )
         .where(late, *seen)
-        .group_by(Task.responsible_partner_id)
+        .group_by(col(Task.responsible_partner_id))
         .subquery()
     )
     by_partner = session.execute(
         sa.select(
-            Partner.id,
-            Partner.key,
-            Partner.name,
+            col(Partner.id),
+            col(Partner.key),
+            col(Partner.name),
             late_by_partner.c.overdue,
             late_by_partner.c.partners,
         )
-        .join(late_by_partner, late_by_partner.c.partner_id == Partner.id)
-        .order_by(late_by_partner.c.overdue.desc(), Partner.name)
+        .join(late_by_partner, late_by_partner.c.partner_id == col(Partner.id))
+        .order_by(late_by_partner.c.overdue.desc(), col(Partner.name))
         .limit(LISTED)
     ).all()
     partners_overdue = by_partner[0].partners if by_partner else 0

@@ -8,7 +8,7 @@ from datetime import date
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.db import contains_text
 from netzwerker.domain.partners.models import Person
@@ -34,19 +34,19 @@ class TaskFilter:
     def clauses(self, today: date) -> list[sa.ColumnElement[bool]]:
         clauses: list[sa.ColumnElement[bool]] = []
         if self.working_field is not None:
-            clauses.append(Task.working_field == self.working_field)
+            clauses.append(col(Task.working_field) == self.working_field)
         if self.partner_id is not None:
-            clauses.append(Task.responsible_partner_id == self.partner_id)
+            clauses.append(col(Task.responsible_partner_id) == self.partner_id)
         if self.statuses:
             clauses.append(Task.status.in_(self.statuses))  # type: ignore[attr-defined]
         if self.overdue is not None:
             clauses.append(overdue(today) if self.overdue else sa.not_(overdue(today)))
         if self.due_before is not None:
-            clauses.append(Task.due_date <= self.due_before)
+            clauses.append(col(Task.due_date) <= self.due_before)
         if self.due_after is not None:
-            clauses.append(Task.due_date >= self.due_after)
+            clauses.append(col(Task.due_date) >= self.due_after)
         if self.goal_id is not None:
-            clauses.append(Task.goal_id == self.goal_id)
+            clauses.append(col(Task.goal_id) == self.goal_id)
         if self.text:
             clauses.append(contains_text([Task.title, Task.description], self.text))
         return clauses
@@ -79,9 +79,13 @@ def visible_to(actor: Actor) -> sa.ColumnElement[bool] | None:
     if partner is None:
         return None
     return sa.or_(
-        Task.responsible_partner_id == partner,
-        Task.id.in_(select(TaskParty.task_id).where(TaskParty.partner_id == partner)),  # type: ignore[union-attr]
-        Task.accountable_person_id.in_(select(Person.id).where(Person.partner_id == partner)),  # type: ignore[union-attr]
+        col(Task.responsible_partner_id) == partner,
+        col(Task.id).in_(
+            select(col(TaskParty.task_id)).where(col(TaskParty.partner_id) == partner)
+        ),  # type: ignore[union-attr]
+        col(Task.accountable_person_id).in_(
+            select(col(Person.id)).where(col(Person.partner_id) == partner)
+        ),  # type: ignore[union-attr]
     )
 
 
@@ -113,7 +117,7 @@ def find_tasks(
         session.exec(
             select(Task)
             .where(*clauses)
-            .order_by(Task.due_date, Task.id)
+            .order_by(col(Task.due_date), col(Task.id))
             .limit(limit)
             .offset(offset)
         )
@@ -128,9 +132,9 @@ def parties_of(session: Session, task_ids: Sequence[int]) -> dict[int, dict[str,
     )
     if task_ids:
         rows = session.exec(
-            select(TaskParty.task_id, TaskParty.role, TaskParty.partner_id)
-            .where(TaskParty.task_id.in_(task_ids))  # type: ignore[attr-defined]
-            .order_by(TaskParty.task_id, TaskParty.partner_id)
+            select(col(TaskParty.task_id), col(TaskParty.role), col(TaskParty.partner_id))
+            .where(col(TaskParty.task_id).in_(task_ids))  # type: ignore[attr-defined]
+            .order_by(col(TaskParty.task_id), col(TaskParty.partner_id))
         )
         for task_id, role, partner_id in rows:
             parties[task_id][role].append(partner_id)

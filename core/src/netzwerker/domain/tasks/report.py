@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from netzwerker.contributions import Period
 from netzwerker.domain.circles.models import Circle
@@ -91,18 +91,22 @@ def _count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
 
 def escalated() -> sa.ColumnElement[bool]:
     """Tasks handed to their accountable party or the network for their current due date."""
-    return Task.escalated_due == Task.due_date
+    return col(Task.escalated_due) == col(Task.due_date)
 
 
 #: What each of the report's counts but ``total`` counts, as a condition on ``Task`` for a day.
 COUNTED: dict[str, Callable[[date], sa.ColumnElement[bool]]] = {
-    "open": lambda today: is_open() & (Task.due_date >= today),
-    "awaiting_commitment": lambda today: Task.status == "proposed",
+    "open": lambda today: is_open() & (col(Task.due_date) >= today),
+    "awaiting_commitment": lambda today: col(Task.status) == "proposed",
     "overdue": overdue,
-    "done_on_time": lambda today: (Task.status == "done") & (Task.completed_on <= Task.due_date),  # type: ignore[operator]
-    "done_late": lambda today: (Task.status == "done") & (Task.completed_on > Task.due_date),  # type: ignore[operator]
-    "declined": lambda today: Task.status == "declined",
-    "cancelled": lambda today: Task.status == "cancelled",
+    "done_on_time": lambda today: (
+        (col(Task.status) == "done") & (col(Task.completed_on) <= col(Task.due_date))
+    ),  # type: ignore[operator]
+    "done_late": lambda today: (
+        (col(Task.status) == "done") & (col(Task.completed_on) > col(Task.due_date))
+    ),  # type: ignore[operator]
+    "declined": lambda today: col(Task.status) == "declined",
+    "cancelled": lambda today: col(Task.status) == "cancelled",
     "escalated": lambda today: is_open() & escalated(),
 }
 
@@ -114,7 +118,7 @@ def count_columns(
     """The report's aggregate columns over ``Task`` (those named, by default all), usable by
     any grouping or indicator; built once a day (every goal on the start page asks)."""
     return tuple(
-        sa.func.count(Task.id).label(name)
+        sa.func.count(col(Task.id)).label(name)
         if name == "total"
         else _count(COUNTED[name](today)).label(name)
         for name in names
@@ -129,11 +133,11 @@ def task_filters(
     """Filters shared by the report and the indicators: tasks due in a period, a field, …"""
     filters: list[sa.ColumnElement[bool]] = []
     if period is not None:
-        filters.append(Task.due_date.between(period.start, period.end))
+        filters.append(col(Task.due_date).between(period.start, period.end))
     if working_field is not None:
-        filters.append(Task.working_field == working_field)
+        filters.append(col(Task.working_field) == working_field)
     if partner_id is not None:
-        filters.append(Task.responsible_partner_id == partner_id)
+        filters.append(col(Task.responsible_partner_id) == partner_id)
     return filters
 
 
@@ -230,9 +234,9 @@ def _tallied_and_overdue(
         sa.select(
             *overdue_groups,
             sa.literal(0).label("total"),
-            (-sa.func.count(Task.id)).label("open"),
+            (-sa.func.count(col(Task.id))).label("open"),
             sa.literal(0).label("awaiting_commitment"),
-            sa.func.count(Task.id).label("overdue"),
+            sa.func.count(col(Task.id)).label("overdue"),
             *(sa.literal(0).label(name) for name in CLOSED_COUNTS),
             _count(escalated()).label("escalated"),
         )

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
 from netzwerker.db import flush_or_conflict, insert_rows, next_in_history
@@ -38,6 +38,7 @@ from netzwerker.errors import (
     TransitionRefused,
     require_version,
 )
+from netzwerker.validators import ints
 from netzwerker.workflow import Transition
 
 PARTY_ROLES = ("consulted", "informed")
@@ -82,8 +83,8 @@ class TaskDraft:
     description: str = ""
     goal_id: int | None = None
     origin: str = ""
-    consulted: tuple[int, ...] = attrs.field(default=(), converter=tuple)
-    informed: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+    consulted: tuple[int, ...] = attrs.field(default=(), converter=ints)
+    informed: tuple[int, ...] = attrs.field(default=(), converter=ints)
 
 
 def _reference_problems(session: Session, values: dict[str, Any]) -> list[Problem]:
@@ -146,7 +147,7 @@ def append_event(
 ) -> TaskEvent:
     """Append to the task's history."""
     seq, at = next_in_history(
-        session, TaskEvent.seq, TaskEvent.at, TaskEvent.task_id == task.id, now
+        session, col(TaskEvent.seq), col(TaskEvent.at), col(TaskEvent.task_id) == task.id, now
     )
     event = TaskEvent(
         task_id=task.id,
@@ -218,17 +219,23 @@ def proposal_choices(session: Session, *, actor: Actor) -> dict[str, list[Any]]:
     """What a form proposing a task offers (``task.propose``): ``fields``, ``partners``,
     ``people`` (id, name, partner's name), ``circles`` and ``goals``, each by name."""
     permissions.authorize(actor, permissions.TASK_PROPOSE)
-    people = sa.select(Person.id, Person.name, Partner.name).join(
-        Partner, Partner.id == Person.partner_id
+    people = sa.select(col(Person.id), col(Person.name), col(Partner.name)).join(
+        Partner, col(Partner.id) == col(Person.partner_id)
     )
     return {
         "fields": field_choices(session),
         "partners": partner_choices(session),
         "people": list(
-            session.execute(people.where(Person.active).order_by(Partner.name, Person.name))
+            session.execute(
+                people.where(col(Person.active)).order_by(col(Partner.name), col(Person.name))
+            )
         ),
-        "circles": list(session.execute(sa.select(Circle.id, Circle.name).order_by(Circle.name))),
-        "goals": list(session.execute(sa.select(Goal.id, Goal.title).order_by(Goal.title))),
+        "circles": list(
+            session.execute(sa.select(col(Circle.id), col(Circle.name)).order_by(col(Circle.name)))
+        ),
+        "goals": list(
+            session.execute(sa.select(col(Goal.id), col(Goal.title)).order_by(col(Goal.title)))
+        ),
     }
 
 
@@ -521,8 +528,8 @@ def _announce(session: Session, task_ids: list[int]) -> None:
         found = {t.id: t for t in session.scalars(select(Task).where(Task.id.in_(wanted)))}  # type: ignore[union-attr]
         history = session.scalars(
             select(TaskEvent)
-            .where(TaskEvent.task_id.in_(wanted))  # type: ignore[attr-defined]
-            .order_by(TaskEvent.task_id, TaskEvent.seq)
+            .where(col(TaskEvent.task_id).in_(wanted))  # type: ignore[attr-defined]
+            .order_by(col(TaskEvent.task_id), col(TaskEvent.seq))
         )
         for event in history:
             task = found[event.task_id]
@@ -543,7 +550,9 @@ def task_history(session: Session, task_id: int, *, actor: Actor) -> list[TaskEv
     """The task's history, for those who may read the task."""
     readable_task(session, task_id, actor=actor)
     return list(
-        session.exec(select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(TaskEvent.seq))
+        session.exec(
+            select(TaskEvent).where(col(TaskEvent.task_id) == task_id).order_by(col(TaskEvent.seq))
+        )
     )
 
 
@@ -570,7 +579,7 @@ def task_detail(session: Session, task_id: int, *, actor: Actor, today: date) ->
     partner_names = names(session, Partner, parties["consulted"] + parties["informed"])
     return TaskDetail(
         task=task,
-        line=task_lines(session, Task.id == task_id, today=today, limit=1)[0],
+        line=task_lines(session, col(Task.id) == task_id, today=today, limit=1)[0],
         consulted=[partner_names[pid] for pid in parties["consulted"]],
         informed=[partner_names[pid] for pid in parties["informed"]],
         responsible_person=session.get(Person, task.responsible_person_id)

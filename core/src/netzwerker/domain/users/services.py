@@ -17,7 +17,7 @@ import attrs
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
 from netzwerker.deployment import Deployment
@@ -258,7 +258,7 @@ def list_tokens(session: Session, *, actor: Actor, user_id: int | None = None) -
     operator without a user of its own lists everyone's."""
     user_id = user_id if user_id is not None else actor.user_id
     permissions.authorize(actor, permissions.TOKEN_MANAGE, user_id=user_id)
-    query = select(ApiToken).order_by(ApiToken.id)
+    query = select(ApiToken).order_by(col(ApiToken.id))
     if user_id is not None:
         query = query.where(ApiToken.user_id == user_id)
     return list(session.exec(query))
@@ -300,12 +300,14 @@ def actor_for_token(
     if not secret.startswith(TOKEN_PREFIX):
         return None
     row = connection.execute(
-        sa.select(User.username, User.role, User.id, User.partner_id).where(
-            ApiToken.user_id == User.id,
-            ApiToken.digest == _digest(secret),
-            ApiToken.revoked_at.is_(None),  # type: ignore[union-attr]
-            sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > (now or utcnow())),  # type: ignore[union-attr,operator]
-            User.active,  # type: ignore[arg-type]
+        sa.select(col(User.username), col(User.role), col(User.id), col(User.partner_id)).where(
+            col(ApiToken.user_id) == col(User.id),
+            col(ApiToken.digest) == _digest(secret),
+            col(ApiToken.revoked_at).is_(None),  # type: ignore[union-attr]
+            sa.or_(
+                col(ApiToken.expires_at).is_(None), col(ApiToken.expires_at) > (now or utcnow())
+            ),  # type: ignore[union-attr,operator]
+            col(User.active),  # type: ignore[arg-type]
         )
     ).first()
     return None if row is None else Actor.of(row)

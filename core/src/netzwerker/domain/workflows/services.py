@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
 from netzwerker.db import contains_text, flush_or_conflict, next_in_history
@@ -132,9 +132,9 @@ def _append(
 ) -> WorkflowEvent:
     seq, at = next_in_history(
         session,
-        WorkflowEvent.seq,
-        WorkflowEvent.at,
-        WorkflowEvent.run_id == run.id,
+        col(WorkflowEvent.seq),
+        col(WorkflowEvent.at),
+        col(WorkflowEvent.run_id) == run.id,
         now,
     )
     event = WorkflowEvent(
@@ -342,8 +342,8 @@ class RunFilter:
 def step_overdue(today: date) -> sa.ColumnElement[bool]:
     """An open run whose current step has taken longer than the workflow allows."""
     return sa.and_(
-        WorkflowRun.closed_at.is_(None),  # type: ignore[union-attr]
-        WorkflowRun.step_due_on < today,  # type: ignore[operator]
+        col(WorkflowRun.closed_at).is_(None),  # type: ignore[union-attr]
+        col(WorkflowRun.step_due_on) < today,  # type: ignore[operator]
     )
 
 
@@ -357,8 +357,8 @@ def handled_by_partner(partner_id: int) -> sa.ColumnElement[bool]:
         select(WorkflowEvent.run_id).where(WorkflowEvent.partner_id == partner_id).scalar_subquery()
     )
     return sa.or_(
-        WorkflowRun.partner_id == partner_id,
-        WorkflowRun.id.in_(handled),  # type: ignore[union-attr]
+        col(WorkflowRun.partner_id) == partner_id,
+        col(WorkflowRun.id).in_(handled),  # type: ignore[union-attr]
     )
 
 
@@ -399,11 +399,11 @@ def find_runs(
         select(WorkflowRun)
         .where(*clauses)
         .order_by(
-            WorkflowRun.closed_at.is_not(None),  # type: ignore[union-attr]
-            WorkflowRun.priority.desc(),  # type: ignore[attr-defined]
-            WorkflowRun.step_due_on.is_(None),  # type: ignore[union-attr]
-            WorkflowRun.step_due_on,
-            WorkflowRun.id,
+            col(WorkflowRun.closed_at).is_not(None),  # type: ignore[union-attr]
+            col(WorkflowRun.priority).desc(),  # type: ignore[attr-defined]
+            col(WorkflowRun.step_due_on).is_(None),  # type: ignore[union-attr]
+            col(WorkflowRun.step_due_on),
+            col(WorkflowRun.id),
         )
         .limit(limit)
         .offset(offset)

@@ -11,6 +11,7 @@ from babel.dates import format_date
 from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Template
+from sqlmodel import col
 
 from netzwerker.contributions import Period
 from netzwerker.domain.fields.models import WorkingFieldRecord
@@ -39,14 +40,14 @@ def field_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -
         fields = list(
             session.scalars(
                 sa.select(WorkingFieldRecord)
-                .where(WorkingFieldRecord.active)
-                .order_by(WorkingFieldRecord.name)
+                .where(col(WorkingFieldRecord.active))
+                .order_by(col(WorkingFieldRecord.name))
             )
         )
         partners = dict(
             session.execute(
-                sa.select(PartnerWorkingField.working_field, sa.func.count()).group_by(
-                    PartnerWorkingField.working_field
+                sa.select(col(PartnerWorkingField.working_field), sa.func.count()).group_by(
+                    col(PartnerWorkingField.working_field)
                 )
             ).all()
         )
