@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
+from sqlmodel import col
 
 from netzwerker.clock import utcnow
 from netzwerker.contributions import DataSection
@@ -89,7 +90,9 @@ def load_person(loader: Loader, entry: dict[str, Any]) -> None:
     partner_id = loader.find(Partner, extras.get("partner"), "partner")
     draft = loader.draft(values, partners.ContactDraft, {})
     if loader.session.scalar(
-        sa.select(Person.id).where(Person.partner_id == partner_id, Person.name == draft.name)
+        sa.select(col(Person.id)).where(
+            col(Person.partner_id) == partner_id, col(Person.name) == draft.name
+        )
     ):
         raise InvalidInput([Problem("name", f"{extras['partner']} has a {draft.name!r} already")])
     partner = partners.get_partner_by_id(loader.session, partner_id)

@@ -93,10 +93,10 @@ def entered(workflow: str, state: str) -> sa.Subquery:
     """``(run_id, at)``: when each run of ``workflow`` first entered ``state``."""
     return (
         sa.select(
-            col(WorkflowEvent.run_id).label("run_id"),  # type: ignore[attr-defined]
+            col(WorkflowEvent.run_id).label("run_id"),
             sa.func.min(col(WorkflowEvent.at)).label("at"),
         )
-        .join(WorkflowRun, col(WorkflowRun.id) == col(WorkflowEvent.run_id))  # type: ignore[arg-type]
+        .join(WorkflowRun, col(WorkflowRun.id) == col(WorkflowEvent.run_id))
         .where(col(WorkflowRun.workflow) == workflow, col(WorkflowEvent.to_state) == state)
         .group_by(col(WorkflowEvent.run_id))
         .subquery()

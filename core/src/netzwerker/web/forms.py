@@ -196,7 +196,7 @@ def build(
     with attrs.validators.disabled():
         draft = cls(**values)
     problems = []
-    for field in attrs.fields(cls):  # type: ignore[misc]
+    for field in attrs.fields(cls):
         if field.validator is None:
             continue
         try:

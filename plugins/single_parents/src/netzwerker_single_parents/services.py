@@ -222,7 +222,7 @@ def barriers_by_kind(
     authorize(actor, SEE_COACHING)
     rows = session.execute(
         select(col(Barrier.kind), sa.func.count(col(Barrier.id)))
-        .where(col(Barrier.noted_on).between(start, end))  # type: ignore[attr-defined]
+        .where(col(Barrier.noted_on).between(start, end))
         .group_by(col(Barrier.kind))
         .order_by(sa.func.count(col(Barrier.id)).desc(), col(Barrier.kind))
     )

@@ -130,7 +130,7 @@ def send_referral(
         draft.to_partner_id,
         categories,
         today,
-        "referral",  # type: ignore[arg-type]
+        "referral",
     )
     if consent is None:
         # The receiving partner holds the case already: nothing to transfer, nothing to refer.

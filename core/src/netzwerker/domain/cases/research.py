@@ -83,8 +83,8 @@ def _csv(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
 def _case_rows(session: Session, key: bytes, period: Period) -> list[list[Any]]:
     groups: dict[int, list[str]] = {}
     for case_id, group in session.execute(
-        sa.select(CaseTargetGroup.case_id, CaseTargetGroup.target_group).order_by(
-            CaseTargetGroup.case_id, CaseTargetGroup.target_group
+        sa.select(col(CaseTargetGroup.case_id), col(CaseTargetGroup.target_group)).order_by(
+            col(CaseTargetGroup.case_id), col(CaseTargetGroup.target_group)
         )
     ):
         groups.setdefault(case_id, []).append(group)
@@ -110,9 +110,9 @@ def _case_rows(session: Session, key: bytes, period: Period) -> list[list[Any]]:
     rows = []
     for case in session.scalars(
         sa.select(Case)
-        .where(Case.opened_on <= period.end)
-        .where(sa.or_(Case.closed_on.is_(None), Case.closed_on >= period.start))  # type: ignore[union-attr]
-        .order_by(Case.id)
+        .where(col(Case.opened_on) <= period.end)
+        .where(sa.or_(col(Case.closed_on).is_(None), col(Case.closed_on) >= period.start))
+        .order_by(col(Case.id))
     ):
         end = min(case.closed_on or period.end, period.end)
         given, revoked = consents.get(case.id, (0, 0))
@@ -150,8 +150,8 @@ def _referral_rows(session: Session, key: bytes, period: Period) -> list[list[An
     rows = []
     for referral in session.scalars(
         sa.select(Referral)
-        .where(within(Referral.sent_at, period))
-        .order_by(Referral.sent_at, Referral.id)
+        .where(within(col(Referral.sent_at), period))
+        .order_by(col(Referral.sent_at), col(Referral.id))
     ):
         sent = referral.sent_at
         rows.append(

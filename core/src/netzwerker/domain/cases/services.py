@@ -232,9 +232,9 @@ def target_groups_of(session: Session, case_ids: Sequence[int]) -> dict[int, lis
     found: dict[int, list[str]] = {case_id: [] for case_id in case_ids}
     if case_ids:
         for case_id, group in session.execute(
-            select(CaseTargetGroup.case_id, CaseTargetGroup.target_group)
-            .where(CaseTargetGroup.case_id.in_(case_ids))  # type: ignore[attr-defined]
-            .order_by(CaseTargetGroup.case_id, CaseTargetGroup.target_group)
+            select(col(CaseTargetGroup.case_id), col(CaseTargetGroup.target_group))
+            .where(col(CaseTargetGroup.case_id).in_(case_ids))
+            .order_by(col(CaseTargetGroup.case_id), col(CaseTargetGroup.target_group))
         ):
             found[case_id].append(group)
     return found
@@ -248,7 +248,7 @@ def workers_of(
         query = select(CaseWorker).where(CaseWorker.case_id.in_(case_ids))  # type: ignore[attr-defined]
         if current_only:
             query = query.where(CaseWorker.until.is_(None))  # type: ignore[union-attr]
-        for worker in session.exec(query.order_by(CaseWorker.case_id, CaseWorker.id)):
+        for worker in session.exec(query.order_by(col(CaseWorker.case_id), col(CaseWorker.id))):
             found[worker.case_id].append(worker)
     return found
 
@@ -320,7 +320,7 @@ def holders(session: Session, case_id: int) -> set[int]:
         session.scalars(
             select(col(Person.partner_id))
             .join(CaseWorker, col(CaseWorker.person_id) == col(Person.id))
-            .where(col(CaseWorker.case_id) == case_id, col(CaseWorker.until).is_(None))  # type: ignore[union-attr]
+            .where(col(CaseWorker.case_id) == case_id, col(CaseWorker.until).is_(None))
         )
     )
 
@@ -573,12 +573,12 @@ def caseloads_for(
 def involving(partner_id: int) -> sa.ColumnElement[bool]:
     """Cases a partner holds or is party to a referral of (sending or receiving)."""
     return sa.or_(
-        col(Case.id).in_(  # type: ignore[union-attr]
+        col(Case.id).in_(
             select(col(CaseWorker.case_id))
             .join(Person, col(Person.id) == col(CaseWorker.person_id))
-            .where(col(Person.partner_id) == partner_id, col(CaseWorker.until).is_(None))  # type: ignore[union-attr]
+            .where(col(Person.partner_id) == partner_id, col(CaseWorker.until).is_(None))
         ),
-        col(Case.id).in_(  # type: ignore[union-attr]
+        col(Case.id).in_(
             select(col(Referral.case_id)).where(
                 sa.or_(
                     col(Referral.from_partner_id) == partner_id,

@@ -172,7 +172,7 @@ def overlaps(
         sa.select(OfferOverlap)
         .where(*clauses)
         .order_by(
-            col(OfferOverlap.degree).desc(),  # type: ignore[attr-defined]
+            col(OfferOverlap.degree).desc(),
             col(OfferOverlap.first_offer_id),
             col(OfferOverlap.second_offer_id),
         )

@@ -46,7 +46,7 @@ def served_offers(
             col(OfferTerm.value),
         )
         .join(OfferTerm, col(OfferTerm.offer_id) == col(Offer.id))
-        .where(col(Offer.active).is_(True))  # type: ignore[attr-defined]
+        .where(col(Offer.active).is_(True))
     )
     if sharing_group_with is not None:
         mine, theirs = aliased(OfferTerm), aliased(OfferTerm)

@@ -160,8 +160,8 @@ def terms_of(session: Session, offer_ids: Sequence[int]) -> dict[int, dict[str, 
     if offer_ids:
         for row in session.exec(
             select(OfferTerm)
-            .where(OfferTerm.offer_id.in_(offer_ids))  # type: ignore[attr-defined]
-            .order_by(OfferTerm.offer_id, OfferTerm.dimension, OfferTerm.value)
+            .where(col(OfferTerm.offer_id).in_(offer_ids))
+            .order_by(col(OfferTerm.offer_id), col(OfferTerm.dimension), col(OfferTerm.value))
         ):
             found[row.offer_id][by_dimension[Dimension(row.dimension)]].append(row.value)
     return found
@@ -418,6 +418,6 @@ def offer_lines(session: Session, offer_ids: Iterable[int]) -> dict[int, tuple[s
     rows = session.execute(
         sa.select(col(Offer.id), col(Offer.title), col(Partner.name), col(Partner.key))
         .join(Partner, col(Partner.id) == col(Offer.partner_id))
-        .where(col(Offer.id).in_(wanted))  # type: ignore[union-attr]
+        .where(col(Offer.id).in_(wanted))
     )
     return {row[0]: (row[1], row[2], row[3]) for row in rows}

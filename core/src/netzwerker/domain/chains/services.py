@@ -177,8 +177,8 @@ def steps_of(session: Session, chain_ids: Sequence[int]) -> dict[int, list[Chain
     if chain_ids:
         for step in session.exec(
             select(ChainStep)
-            .where(ChainStep.chain_id.in_(chain_ids))  # type: ignore[attr-defined]
-            .order_by(ChainStep.chain_id, ChainStep.position)
+            .where(col(ChainStep.chain_id).in_(chain_ids))
+            .order_by(col(ChainStep.chain_id), col(ChainStep.position))
         ):
             found[step.chain_id].append(step)
     return found
@@ -189,8 +189,8 @@ def agreements_of(session: Session, chain_ids: Sequence[int]) -> dict[int, list[
     if chain_ids:
         for agreement in session.exec(
             select(ChainAgreement)
-            .where(ChainAgreement.chain_id.in_(chain_ids))  # type: ignore[attr-defined]
-            .order_by(ChainAgreement.chain_id, ChainAgreement.agreed_on)
+            .where(col(ChainAgreement.chain_id).in_(chain_ids))
+            .order_by(col(ChainAgreement.chain_id), col(ChainAgreement.agreed_on))
         ):
             found[agreement.chain_id].append(agreement)
     return found
@@ -490,13 +490,13 @@ def chain_report(session: Session, chain_id: int, *, today: date) -> list[StepFi
                 sa.func.max(wait).label("longest"),
                 sa.func.sum(sa.case((wait > max_wait, 1), else_=0)).label("over_max"),
                 sa.func.sum(
-                    sa.case((col(Referral.status).in_(("sent", "accepted")), 1), else_=0)  # type: ignore[attr-defined]
+                    sa.case((col(Referral.status).in_(("sent", "accepted")), 1), else_=0)
                 ).label("waiting"),
                 sa.func.sum(
                     sa.case(
                         (
                             sa.and_(
-                                col(Referral.status).in_(("sent", "accepted")),  # type: ignore[attr-defined]
+                                col(Referral.status).in_(("sent", "accepted")),
                                 days_between(col(Referral.sent_at), end_of_today) > max_wait,
                             ),
                             1,
@@ -512,9 +512,7 @@ def chain_report(session: Session, chain_id: int, *, today: date) -> list[StepFi
             .group_by(col(Referral.step))
         )
     }
-    medians = dict(
-        session.execute(median_by(select(Referral.step, wait).where(on_chain))).all()  # type: ignore[arg-type]
-    )
+    medians = dict(session.execute(median_by(select(Referral.step, wait).where(on_chain))).all())
     dropped = dict(
         session.execute(
             select(col(ChainInstance.step), sa.func.count())

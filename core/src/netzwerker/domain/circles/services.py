@@ -153,15 +153,15 @@ def members_of(session: Session, circle_ids: Sequence[int]) -> dict[int, Members
     if not circle_ids:
         return members
     for circle_id, partner_id in session.execute(
-        select(CirclePartner.circle_id, CirclePartner.partner_id)
-        .where(CirclePartner.circle_id.in_(circle_ids))  # type: ignore[attr-defined]
-        .order_by(CirclePartner.partner_id)
+        select(col(CirclePartner.circle_id), col(CirclePartner.partner_id))
+        .where(col(CirclePartner.circle_id).in_(circle_ids))
+        .order_by(col(CirclePartner.partner_id))
     ):
         members[circle_id].partners.append(partner_id)
     for circle_id, person_id in session.execute(
-        select(CirclePerson.circle_id, CirclePerson.person_id)
-        .where(CirclePerson.circle_id.in_(circle_ids))  # type: ignore[attr-defined]
-        .order_by(CirclePerson.person_id)
+        select(col(CirclePerson.circle_id), col(CirclePerson.person_id))
+        .where(col(CirclePerson.circle_id).in_(circle_ids))
+        .order_by(col(CirclePerson.person_id))
     ):
         members[circle_id].people.append(person_id)
     return members

@@ -391,7 +391,7 @@ def seats(session: Session, conference_ids: list[int]) -> dict[int, Seats]:
             ),
         )
         .outerjoin(Registration, col(Registration.conference_id) == col(Conference.id))
-        .where(col(Conference.id).in_(conference_ids))  # type: ignore[union-attr]
+        .where(col(Conference.id).in_(conference_ids))
         .group_by(col(Conference.id), col(Conference.capacity))
     )
     for conference_id, capacity, registered, waitlisted, checked_in in rows:

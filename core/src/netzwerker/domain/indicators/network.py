@@ -77,7 +77,7 @@ def people_reached(period: Period, scope: dict[str, Any]) -> sa.Select:
 def circles_founded(period: Period, scope: dict[str, Any]) -> sa.Select:
     """Coordination circles founded within the period."""
     query = sa.select(sa.func.count(col(Circle.id))).where(
-        col(Circle.founded_on).between(period.start, period.end)  # type: ignore[union-attr]
+        col(Circle.founded_on).between(period.start, period.end)
     )
     if scope.get("working_field") is not None:
         query = query.where(Circle.working_field == scope["working_field"])

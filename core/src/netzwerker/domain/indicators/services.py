@@ -178,7 +178,7 @@ def manual_value(
     return session.scalar(
         select(col(IndicatorValue.value))
         .where(*within)
-        .order_by(col(IndicatorValue.period_end).desc(), col(IndicatorValue.id).desc())  # type: ignore[attr-defined]
+        .order_by(col(IndicatorValue.period_end).desc(), col(IndicatorValue.id).desc())
         .limit(1)
     )
 
@@ -432,7 +432,7 @@ def series(
             query.order_by(
                 IndicatorValue.period_start,  # type: ignore[arg-type]
                 IndicatorValue.period_end,  # type: ignore[arg-type]
-                IndicatorValue.source,  # type: ignore[arg-type]
+                IndicatorValue.source,
             )
         )
     )

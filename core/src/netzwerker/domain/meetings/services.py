@@ -297,8 +297,8 @@ def participants_of(
         return found
     for row in session.exec(
         select(MeetingParticipant)
-        .where(MeetingParticipant.meeting_id.in_(meeting_ids))  # type: ignore[attr-defined]
-        .order_by(MeetingParticipant.meeting_id, MeetingParticipant.id)
+        .where(col(MeetingParticipant.meeting_id).in_(meeting_ids))
+        .order_by(col(MeetingParticipant.meeting_id), col(MeetingParticipant.id))
     ):
         found[row.meeting_id].append(ParticipantDraft(row.partner_id, row.person_id, row.attended))
     return found
@@ -310,8 +310,8 @@ def decisions_of(session: Session, meeting_ids: Sequence[int]) -> dict[int, list
         return found
     for decision in session.exec(
         select(Decision)
-        .where(Decision.meeting_id.in_(meeting_ids))  # type: ignore[attr-defined]
-        .order_by(Decision.meeting_id, Decision.seq)
+        .where(col(Decision.meeting_id).in_(meeting_ids))
+        .order_by(col(Decision.meeting_id), col(Decision.seq))
     ):
         found[decision.meeting_id].append(decision)
     return found

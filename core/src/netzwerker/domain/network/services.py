@@ -67,7 +67,7 @@ def network_map(session: Session, working_field: str | None = None) -> NetworkMa
     ).where(col(Partner.active))
     if working_field:
         partner_query = partner_query.where(
-            col(Partner.id).in_(  # type: ignore[union-attr]
+            col(Partner.id).in_(
                 sa.select(col(PartnerWorkingField.partner_id)).where(
                     col(PartnerWorkingField.working_field) == working_field
                 )

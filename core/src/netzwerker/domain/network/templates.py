@@ -176,7 +176,9 @@ def _resolver(
     named for kinds."""
     by_kind: dict[str, list[str]] = {}
     for key, kind in session.execute(
-        sa.select(Partner.key, Partner.kind).where(Partner.active).order_by(Partner.key)
+        sa.select(col(Partner.key), col(Partner.kind))
+        .where(col(Partner.active))
+        .order_by(col(Partner.key))
     ):
         by_kind.setdefault(kind, []).append(key)
     active = {key for keys in by_kind.values() for key in keys}

@@ -235,8 +235,8 @@ def contacts_of(session: Session, partner_ids: Sequence[int]) -> dict[int, list[
     if partner_ids:
         for person in session.exec(
             select(Person)
-            .where(Person.partner_id.in_(partner_ids))  # type: ignore[attr-defined]
-            .order_by(Person.partner_id, Person.name)
+            .where(col(Person.partner_id).in_(partner_ids))
+            .order_by(col(Person.partner_id), col(Person.name))
         ):
             contacts[person.partner_id].append(person)
     return contacts
@@ -328,10 +328,10 @@ def find_people(
     ).join(Partner, col(Partner.id) == col(Person.partner_id))
     if partner_key is not None:
         get_partner(session, partner_key)
-        query = query.where(Partner.key == partner_key)
+        query = query.where(col(Partner.key) == partner_key)
     if text:
         query = query.where(contains_text([Person.name], text))
-    query = query.order_by(Partner.name, Person.name, Person.id)
+    query = query.order_by(col(Partner.name), col(Person.name), col(Person.id))
     return [PersonLine(*row) for row in session.execute(query)]
 
 

@@ -300,14 +300,14 @@ def project_members(
         return members
     for link in session.exec(
         select(ProjectPartner)
-        .where(ProjectPartner.project_id.in_(project_ids))  # type: ignore[attr-defined]
-        .order_by(ProjectPartner.project_id, ProjectPartner.partner_id)
+        .where(col(ProjectPartner.project_id).in_(project_ids))
+        .order_by(col(ProjectPartner.project_id), col(ProjectPartner.partner_id))
     ):
         members[link.project_id]["partners"].append((link.partner_id, link.role))
     for group in session.exec(
         select(ProjectTargetGroup)
-        .where(ProjectTargetGroup.project_id.in_(project_ids))  # type: ignore[attr-defined]
-        .order_by(ProjectTargetGroup.project_id, ProjectTargetGroup.target_group)
+        .where(col(ProjectTargetGroup.project_id).in_(project_ids))
+        .order_by(col(ProjectTargetGroup.project_id), col(ProjectTargetGroup.target_group))
     ):
         members[group.project_id]["target_groups"].append(group.target_group)
     return members
@@ -360,7 +360,7 @@ def find_projects(
     )
     rows = session.exec(
         joined.where(*clauses)
-        .order_by(col(Project.created_at).desc(), col(Project.id).desc())  # type: ignore[attr-defined]
+        .order_by(col(Project.created_at).desc(), col(Project.id).desc())
         .limit(limit)
         .offset(offset)
     )
@@ -381,8 +381,8 @@ def funding_of(session: Session, project_ids: Sequence[int]) -> dict[int, list[F
     if project_ids:
         for application in session.exec(
             select(FundingApplication)
-            .where(FundingApplication.project_id.in_(project_ids))  # type: ignore[attr-defined]
-            .order_by(FundingApplication.id)
+            .where(col(FundingApplication.project_id).in_(project_ids))
+            .order_by(col(FundingApplication.id))
         ):
             found[application.project_id].append(application)
     return found

@@ -156,7 +156,7 @@ def summarise(session: Session, period: Period) -> SurveySummary | None:
     """The answers given within the period, per question; None when there are none."""
     answers: Sequence[SurveyAnswer] = session.exec(
         select(SurveyAnswer)
-        .where(col(SurveyAnswer.answered_on).between(period.start, period.end))  # type: ignore[attr-defined]
+        .where(col(SurveyAnswer.answered_on).between(period.start, period.end))
         .order_by(col(SurveyAnswer.answered_on), col(SurveyAnswer.id))
     ).all()
     if not answers:

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
 from netzwerker.config import EscalationConfig
@@ -75,7 +75,7 @@ def escalate(
         if step.name == "reminder":
             due = due.where(Task.due_date >= today)  # a reminder is pointless once overdue
         fired = 0
-        for task in session.exec(due.order_by(Task.id)):
+        for task in session.exec(due.order_by(col(Task.id))):
             session.add(
                 Escalation(
                     task_id=task.id, step=step.name, due_date=task.due_date, fired_on=today, at=now

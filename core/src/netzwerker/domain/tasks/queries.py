@@ -82,10 +82,10 @@ def visible_to(actor: Actor) -> sa.ColumnElement[bool] | None:
         col(Task.responsible_partner_id) == partner,
         col(Task.id).in_(
             select(col(TaskParty.task_id)).where(col(TaskParty.partner_id) == partner)
-        ),  # type: ignore[union-attr]
+        ),
         col(Task.accountable_person_id).in_(
             select(col(Person.id)).where(col(Person.partner_id) == partner)
-        ),  # type: ignore[union-attr]
+        ),
     )
 
 
@@ -133,7 +133,7 @@ def parties_of(session: Session, task_ids: Sequence[int]) -> dict[int, dict[str,
     if task_ids:
         rows = session.exec(
             select(col(TaskParty.task_id), col(TaskParty.role), col(TaskParty.partner_id))
-            .where(col(TaskParty.task_id).in_(task_ids))  # type: ignore[attr-defined]
+            .where(col(TaskParty.task_id).in_(task_ids))
             .order_by(col(TaskParty.task_id), col(TaskParty.partner_id))
         )
         for task_id, role, partner_id in rows:

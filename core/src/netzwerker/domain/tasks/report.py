@@ -101,10 +101,10 @@ COUNTED: dict[str, Callable[[date], sa.ColumnElement[bool]]] = {
     "overdue": overdue,
     "done_on_time": lambda today: (
         (col(Task.status) == "done") & (col(Task.completed_on) <= col(Task.due_date))
-    ),  # type: ignore[operator]
+    ),
     "done_late": lambda today: (
         (col(Task.status) == "done") & (col(Task.completed_on) > col(Task.due_date))
-    ),  # type: ignore[operator]
+    ),
     "declined": lambda today: col(Task.status) == "declined",
     "cancelled": lambda today: col(Task.status) == "cancelled",
     "escalated": lambda today: is_open() & escalated(),

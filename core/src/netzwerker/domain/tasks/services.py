@@ -528,7 +528,7 @@ def _announce(session: Session, task_ids: list[int]) -> None:
         found = {t.id: t for t in session.scalars(select(Task).where(Task.id.in_(wanted)))}  # type: ignore[union-attr]
         history = session.scalars(
             select(TaskEvent)
-            .where(col(TaskEvent.task_id).in_(wanted))  # type: ignore[attr-defined]
+            .where(col(TaskEvent.task_id).in_(wanted))
             .order_by(col(TaskEvent.task_id), col(TaskEvent.seq))
         )
         for event in history:

@@ -303,11 +303,11 @@ def actor_for_token(
         sa.select(col(User.username), col(User.role), col(User.id), col(User.partner_id)).where(
             col(ApiToken.user_id) == col(User.id),
             col(ApiToken.digest) == _digest(secret),
-            col(ApiToken.revoked_at).is_(None),  # type: ignore[union-attr]
+            col(ApiToken.revoked_at).is_(None),
             sa.or_(
                 col(ApiToken.expires_at).is_(None), col(ApiToken.expires_at) > (now or utcnow())
-            ),  # type: ignore[union-attr,operator]
-            col(User.active),  # type: ignore[arg-type]
+            ),
+            col(User.active),
         )
     ).first()
     return None if row is None else Actor.of(row)

@@ -342,8 +342,8 @@ class RunFilter:
 def step_overdue(today: date) -> sa.ColumnElement[bool]:
     """An open run whose current step has taken longer than the workflow allows."""
     return sa.and_(
-        col(WorkflowRun.closed_at).is_(None),  # type: ignore[union-attr]
-        col(WorkflowRun.step_due_on) < today,  # type: ignore[operator]
+        col(WorkflowRun.closed_at).is_(None),
+        col(WorkflowRun.step_due_on) < today,
     )
 
 
@@ -358,7 +358,7 @@ def handled_by_partner(partner_id: int) -> sa.ColumnElement[bool]:
     )
     return sa.or_(
         col(WorkflowRun.partner_id) == partner_id,
-        col(WorkflowRun.id).in_(handled),  # type: ignore[union-attr]
+        col(WorkflowRun.id).in_(handled),
     )
 
 
@@ -399,9 +399,9 @@ def find_runs(
         select(WorkflowRun)
         .where(*clauses)
         .order_by(
-            col(WorkflowRun.closed_at).is_not(None),  # type: ignore[union-attr]
-            col(WorkflowRun.priority).desc(),  # type: ignore[attr-defined]
-            col(WorkflowRun.step_due_on).is_(None),  # type: ignore[union-attr]
+            col(WorkflowRun.closed_at).is_not(None),
+            col(WorkflowRun.priority).desc(),
+            col(WorkflowRun.step_due_on).is_(None),
             col(WorkflowRun.step_due_on),
             col(WorkflowRun.id),
         )
