@@ -244,14 +244,14 @@ def generate_results(
     )
     application = add_funding(
         session,
-        project.id,  # type: ignore[arg-type]
+        project.id,
         FundingDraft(FundingSource.ESF, Decimal("48000"), programme="ESF Plus", submitted_on=start),
         actor=DEMO,
     )
     decide_funding(
         session,
-        project.id,  # type: ignore[arg-type]
-        application.id,  # type: ignore[arg-type]
+        project.id,
+        application.id,
         FundingDecision("grant", on=min(start + timedelta(days=45), today)),
         today=today,
         actor=DEMO,
@@ -274,7 +274,7 @@ def generate_results(
         attended += came
         session.add(
             Registration(
-                conference_id=conference.id,  # type: ignore[arg-type]
+                conference_id=conference.id,
                 name=f"Teilnehmende {index + 1}",
                 email=f"teilnahme{index + 1}@example.org",
                 status="registered",

@@ -619,7 +619,7 @@ def web_network(deployment: Deployment) -> tuple[Network, int, int]:
             ),
             actor="test",
         )
-    return network, overdue.id, clinic.id  # type: ignore[return-value]
+    return network, overdue.id, clinic.id
 
 
 @pytest.fixture

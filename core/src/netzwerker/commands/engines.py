@@ -279,7 +279,7 @@ def project_move(deployment: str, key: str, action: str, reason: str) -> None:
     loaded = open_deployment(deployment)
     with loaded.transaction() as session:
         found = project_by_key(session, key)
-        move_project(session, loaded, found.id, action, actor=cli_actor(), reason=reason)  # type: ignore[arg-type]
+        move_project(session, loaded, found.id, action, actor=cli_actor(), reason=reason)
         click.echo(f"project {key}: {project_state(session, found)}")
 
 

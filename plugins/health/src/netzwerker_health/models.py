@@ -12,7 +12,7 @@ class HealthTraining(SQLModel, table=True):
 
     __tablename__ = "health_training"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     title: str = Field(max_length=300)
     topic: str = Field(default="", max_length=200)
     held_on: date = Field(index=True)

@@ -18,7 +18,7 @@ from netzwerker.clock import utcnow
 class Household(SQLModel, table=True):
     __tablename__ = "single_parents_household"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, max_length=60)
     town: str = Field(default="", max_length=120)
     children: int = 1
@@ -36,7 +36,7 @@ class Sponsorship(SQLModel, table=True):
 
     __tablename__ = "single_parents_sponsorship"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     household_id: int = Field(foreign_key="single_parents_household.id", index=True)
     sponsor: str = Field(max_length=200, description="sponsor's reference or first name")
     started_on: date
@@ -49,7 +49,7 @@ class Barrier(SQLModel, table=True):
 
     __tablename__ = "single_parents_barrier"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     household_id: int = Field(foreign_key="single_parents_household.id", index=True)
     kind: str = Field(max_length=30)
     step: str = Field(default="", max_length=120)

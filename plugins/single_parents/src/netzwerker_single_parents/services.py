@@ -153,7 +153,7 @@ def add_household(
         children=draft.children,
         youngest_child_age=draft.youngest_child_age,
         coach_person_id=draft.coach_person_id,
-        coaching_id=coaching.id,  # type: ignore[arg-type]
+        coaching_id=coaching.id,
         over_caseload=over,
     )
     session.add(household)

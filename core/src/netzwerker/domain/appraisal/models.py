@@ -25,7 +25,7 @@ class Rating(SQLModel, table=True):
         sa.Index("ix_rating_subject", "subject", "subject_id"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     subject: str = Field(max_length=20, description="'offer' or 'project'")
     subject_id: int
     criterion: str = Field(max_length=60)
@@ -47,7 +47,7 @@ class OfferResource(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     offer_id: int = Field(foreign_key="offer.id", index=True)
     partner_id: int = Field(foreign_key="partner.id", index=True)
     year: int = Field(index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
 from netzwerker.domain.audit.models import AuditEvent
@@ -50,5 +50,5 @@ def audit_log(
         query = query.where(AuditEvent.object_type == object_type)
     if object_id is not None:
         query = query.where(AuditEvent.object_id == object_id)
-    query = query.order_by(AuditEvent.id.desc()).limit(limit).offset(offset)  # type: ignore[union-attr]
+    query = query.order_by(col(AuditEvent.id).desc()).limit(limit).offset(offset)
     return list(session.exec(query))

@@ -122,13 +122,13 @@ class WorkerEnd:
 
 def case_answers(session: Session, found: list[Case]) -> list[CaseOut]:
     ids = [case.id for case in found]
-    groups = cases.target_groups_of(session, ids)  # type: ignore[arg-type]
-    workers = cases.workers_of(session, ids)  # type: ignore[arg-type]
+    groups = cases.target_groups_of(session, ids)
+    workers = cases.workers_of(session, ids)
     return [
         CaseOut.of(
             case,
-            target_groups=groups[case.id],  # type: ignore[index]
-            workers=[WorkerOut.of(worker) for worker in workers[case.id]],  # type: ignore[index]
+            target_groups=groups[case.id],
+            workers=[WorkerOut.of(worker) for worker in workers[case.id]],
         )
         for case in found
     ]

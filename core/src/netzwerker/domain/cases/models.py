@@ -26,7 +26,7 @@ class Case(SQLModel, table=True):
 
     __tablename__ = "case_record"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     pseudonym: str = Field(unique=True, max_length=60)
     kind: str = Field(default="person", max_length=20, description="person or household")
     working_field: str | None = Field(default=None, foreign_key="working_field.key", max_length=60)
@@ -58,7 +58,7 @@ class CaseWorker(SQLModel, table=True):
     __tablename__ = "case_worker"
     __table_args__ = (sa.Index("ix_case_worker_load", "person_id", "until"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case_record.id", index=True)
     person_id: int = Field(foreign_key="person.id")
     role: str = Field(max_length=20, description="coach or scout")
@@ -91,7 +91,7 @@ class Consent(SQLModel, table=True):
 
     __table_args__ = (sa.Index("ix_consent_case_partner", "case_id", "partner_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case_record.id")
     partner_id: int = Field(foreign_key="partner.id", index=True)
     categories: list[str] = Field(default_factory=list, sa_type=JSON)
@@ -122,7 +122,7 @@ class Referral(SQLModel, table=True):
         sa.Index("ix_referral_first_contact", "first_contact_at", "sent_at"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case_record.id", index=True)
     from_partner_id: int = Field(foreign_key="partner.id")
     to_partner_id: int = Field(foreign_key="partner.id")

@@ -118,10 +118,10 @@ def _case_rows(session: Session, key: bytes, period: Period) -> list[list[Any]]:
         given, revoked = consents.get(case.id, (0, 0))
         rows.append(
             [
-                research_id(key, case.id),  # type: ignore[arg-type]
+                research_id(key, case.id),
                 case.kind,
                 case.working_field or "",
-                "|".join(groups.get(case.id, [])),  # type: ignore[arg-type]
+                "|".join(groups.get(case.id, [])),
                 _month(case.opened_on),
                 _month(case.closed_on),
                 (end - case.opened_on).days,

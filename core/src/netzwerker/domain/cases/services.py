@@ -171,7 +171,7 @@ def create_case(
     session.flush()
     _replace_target_groups(session, case, draft.target_groups)
     for worker in draft.workers:
-        assign_worker(session, case.id, worker, today=today, actor=actor)  # type: ignore[arg-type]
+        assign_worker(session, case.id, worker, today=today, actor=actor)
     record(
         session, actor=actor.username, action="case.create", object_type="case", object_id=case.id
     )
@@ -224,8 +224,8 @@ def pseudonyms_of(session: Session, case_ids: Iterable[int]) -> dict[int, str]:
     wanted = set(case_ids)
     if not wanted:
         return {}
-    query = select(Case.id, Case.pseudonym).where(Case.id.in_(wanted))  # type: ignore[union-attr]
-    return {case_id: pseudonym for case_id, pseudonym in session.exec(query)}  # type: ignore[misc]
+    query = select(col(Case.id), col(Case.pseudonym)).where(col(Case.id).in_(wanted))
+    return {case_id: pseudonym for case_id, pseudonym in session.exec(query)}
 
 
 def target_groups_of(session: Session, case_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -340,7 +340,7 @@ def caseloads(
     if partner_id is not None:
         clauses.append(col(Person.partner_id) == partner_id)
     if person_ids is not None:
-        clauses.append(Person.id.in_(person_ids))  # type: ignore[union-attr]
+        clauses.append(col(Person.id).in_(person_ids))
     if role is not None:
         clauses.append(col(CaseWorker.role) == role)
     rows = session.execute(
@@ -512,8 +512,8 @@ def valid_consent(
     wanted = {str(category) for category in categories}
     for consent in session.exec(
         select(Consent)
-        .where(Consent.case_id == case_id, Consent.partner_id == partner_id)
-        .order_by(Consent.id.desc())  # type: ignore[union-attr]
+        .where(col(Consent.case_id) == case_id, col(Consent.partner_id) == partner_id)
+        .order_by(col(Consent.id).desc())
     ):
         if consent_is_valid(consent, on) and wanted <= set(consent.categories):
             return consent
@@ -604,18 +604,18 @@ class CaseFilter:
             clauses.append(col(Case.working_field) == self.working_field)
         if self.target_group is not None:
             clauses.append(
-                Case.id.in_(  # type: ignore[union-attr]
-                    select(CaseTargetGroup.case_id).where(
-                        CaseTargetGroup.target_group == self.target_group
+                col(Case.id).in_(
+                    select(col(CaseTargetGroup.case_id)).where(
+                        col(CaseTargetGroup.target_group) == self.target_group
                     )
                 )
             )
         if self.person_id is not None:
             clauses.append(
-                Case.id.in_(  # type: ignore[union-attr]
-                    select(CaseWorker.case_id).where(
-                        CaseWorker.person_id == self.person_id,
-                        CaseWorker.until.is_(None),  # type: ignore[union-attr]
+                col(Case.id).in_(
+                    select(col(CaseWorker.case_id)).where(
+                        col(CaseWorker.person_id) == self.person_id,
+                        col(CaseWorker.until).is_(None),
                     )
                 )
             )

@@ -87,8 +87,8 @@ class CoverageOut:
 
 
 def offer_answers(session: Session, offers: list[Offer]) -> list[OfferOut]:
-    terms = terms_of(session, [offer.id for offer in offers])  # type: ignore[misc]
-    return [OfferOut.of(offer, **terms[offer.id]) for offer in offers]  # type: ignore[index]
+    terms = terms_of(session, [offer.id for offer in offers])
+    return [OfferOut.of(offer, **terms[offer.id]) for offer in offers]
 
 
 class OfferController(Controller):

@@ -62,7 +62,7 @@ def export_directory(session: Session, deployment_name: str) -> dict[str, Any]:
     offers = list(
         session.exec(select(Offer).where(Offer.active.is_(True)).order_by(Offer.key))  # type: ignore[attr-defined]
     )
-    terms = terms_of(session, [offer.id for offer in offers])  # type: ignore[misc]
+    terms = terms_of(session, [offer.id for offer in offers])
     taxonomies = {key: _id(namespace, "taxonomy", key) for key in TAXONOMIES}
     taxonomy_terms: dict[tuple[str, str], dict[str, Any]] = {}
 
@@ -85,7 +85,7 @@ def export_directory(session: Session, deployment_name: str) -> dict[str, Any]:
     for partner in partners:
         organization_id = _id(namespace, "organization", partner.key)
         location_id = _id(namespace, "location", partner.key)
-        locations[partner.id] = location_id  # type: ignore[index]
+        locations[partner.id] = location_id
         organization: dict[str, Any] = {
             "id": organization_id,
             "name": partner.name,
@@ -117,7 +117,7 @@ def export_directory(session: Session, deployment_name: str) -> dict[str, Any]:
         if offer.partner_id not in organization_ids:
             continue  # the partner is inactive: its offers are not listed
         service_id = _id(namespace, "service", offer.key)
-        values = terms[offer.id]  # type: ignore[index]
+        values = terms[offer.id]
         attributes = []
         tagged = [
             *(("target_group", value) for value in values["target_groups"]),

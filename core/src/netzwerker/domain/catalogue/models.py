@@ -19,7 +19,7 @@ class Offer(SQLModel, table=True):
     """A partner's service. Its target groups, problem areas and social areas are
     :class:`OfferTerm` rows; an offer without social areas serves the whole region."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=80)
     partner_id: int = Field(foreign_key="partner.id", index=True)
     title: str = Field(max_length=300)
@@ -66,7 +66,7 @@ class Need(SQLModel, table=True):
     """A need the jobcenter (or another source) reports; an empty social area means the
     whole region."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     title: str = Field(default="", max_length=300)
     target_group: str = Field(max_length=120)
     problem_area: str = Field(max_length=120)

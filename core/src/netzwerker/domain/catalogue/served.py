@@ -58,7 +58,7 @@ def served_offers(
                 mine.dimension == Dimension.TARGET_GROUP,
             )
         )
-        query = query.where(Offer.id.in_(groups))  # type: ignore[union-attr]
+        query = query.where(col(Offer.id).in_(groups))
     offers: dict[int, tuple[int, int | None]] = {}
     terms: dict[int, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
     for offer_id, partner_id, capacity, dimension, term, value in database.execute(query):

@@ -145,7 +145,7 @@ def create_offer(
         object_type="offer",
         object_id=offer.id,
     )
-    refresh_overlaps(session, [offer.id])  # type: ignore[list-item]
+    refresh_overlaps(session, [offer.id])
     return offer
 
 

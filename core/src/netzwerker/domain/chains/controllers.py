@@ -106,16 +106,16 @@ class ChainReportOut:
 
 def chain_answers(session: Session, chains: list[ServiceChain]) -> list[ChainOut]:
     ids = [chain.id for chain in chains]
-    steps = steps_of(session, ids)  # type: ignore[arg-type]
-    agreements = agreements_of(session, ids)  # type: ignore[arg-type]
+    steps = steps_of(session, ids)
+    agreements = agreements_of(session, ids)
     answers = []
     for chain in chains:
-        missing = awaiting(steps[chain.id], agreements[chain.id])  # type: ignore[index]
+        missing = awaiting(steps[chain.id], agreements[chain.id])
         answers.append(
             ChainOut.of(
                 chain,
-                steps=[StepOut.of(step) for step in steps[chain.id]],  # type: ignore[index]
-                agreements=[AgreementOut.of(a) for a in agreements[chain.id]],  # type: ignore[index]
+                steps=[StepOut.of(step) for step in steps[chain.id]],
+                agreements=[AgreementOut.of(a) for a in agreements[chain.id]],
                 agreed=not missing,
                 awaiting_agreement=missing,
             )

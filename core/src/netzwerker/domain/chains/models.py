@@ -19,7 +19,7 @@ class ServiceChain(SQLModel, table=True):
 
     __tablename__ = "service_chain"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=80)
     name: str = Field(max_length=200)
     target_group: str = Field(max_length=120)
@@ -40,7 +40,7 @@ class ChainStep(SQLModel, table=True):
     __tablename__ = "chain_step"
     __table_args__ = (sa.UniqueConstraint("chain_id", "position", name="uq_chain_step_position"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     chain_id: int = Field(
         sa_column=sa.Column(
             sa.Integer,
@@ -81,7 +81,7 @@ class ChainInstance(SQLModel, table=True):
 
     __tablename__ = "chain_instance"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     chain_id: int = Field(foreign_key="service_chain.id", index=True)
     case_id: int = Field(foreign_key="case_record.id", index=True)
     step: int

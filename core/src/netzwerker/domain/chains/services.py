@@ -301,8 +301,8 @@ def _step(session: Session, chain_id: int, position: int) -> ChainStep | None:
 def current_referral(session: Session, instance_id: int) -> Referral | None:
     return session.exec(
         select(Referral)
-        .where(Referral.chain_instance_id == instance_id)
-        .order_by(Referral.id.desc())  # type: ignore[union-attr]
+        .where(col(Referral.chain_instance_id) == instance_id)
+        .order_by(col(Referral.id).desc())
     ).first()
 
 
@@ -348,7 +348,7 @@ def start_instance(
         raise Refused(f"service chain {chain.key!r} is inactive")
     missing = missing_agreements(session, chain_id)
     if missing:
-        names = session.scalars(select(Partner.name).where(Partner.id.in_(missing)))  # type: ignore[union-attr]
+        names = session.scalars(select(col(Partner.name)).where(col(Partner.id).in_(missing)))
         raise Refused(f"not yet agreed by {', '.join(names)}: the chain is not binding yet")
     running = session.scalar(
         select(ChainInstance.id).where(
@@ -405,7 +405,7 @@ def advance_instance(
     if referral.status == "first_contact":
         move_referral(
             session,
-            referral.id,  # type: ignore[arg-type]
+            referral.id,
             "close",
             ReferralMove(outcome=f"weiter zu Schritt {instance.step + 1}"),
             today=today,
@@ -451,7 +451,7 @@ def drop_out(
         action = "close" if referral.status == "first_contact" else "withdraw"
         move_referral(
             session,
-            referral.id,  # type: ignore[arg-type]
+            referral.id,
             action,
             ReferralMove(reason=reason, outcome="Abbruch"),
             today=today,
@@ -559,8 +559,8 @@ def find_chains(
         clauses.append(col(ServiceChain.working_field) == working_field)
     if partner_id is not None:
         clauses.append(
-            ServiceChain.id.in_(  # type: ignore[union-attr]
-                select(ChainStep.chain_id).where(ChainStep.partner_id == partner_id)
+            col(ServiceChain.id).in_(
+                select(col(ChainStep.chain_id)).where(col(ChainStep.partner_id) == partner_id)
             )
         )
     return page_of(

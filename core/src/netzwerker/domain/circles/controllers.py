@@ -52,12 +52,12 @@ class CircleOut(Answer):
 
 
 def circle_answers(session: Session, circles: list[Circle]) -> list[CircleOut]:
-    members = members_of(session, [circle.id for circle in circles])  # type: ignore[misc]
+    members = members_of(session, [circle.id for circle in circles])
     return [
         CircleOut.of(
             circle,
-            partners=members[circle.id].partners,  # type: ignore[index]
-            people=members[circle.id].people,  # type: ignore[index]
+            partners=members[circle.id].partners,
+            people=members[circle.id].people,
         )
         for circle in circles
     ]

@@ -44,7 +44,7 @@ def circle_list(session: Session) -> CircleList:
     return CircleList(
         circles=circles,
         total=total,
-        members=members_of(session, [circle.id for circle in circles]),  # type: ignore[misc]
+        members=members_of(session, [circle.id for circle in circles]),
         leads=names(session, Partner, (circle.lead_partner_id for circle in circles)),
         upcoming={row[0]: row[1] for row in session.execute(next_meeting)},
     )

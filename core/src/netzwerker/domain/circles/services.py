@@ -184,8 +184,10 @@ def find_circles(
         clauses.append(col(Circle.active) == active)
     if partner_id is not None:
         clauses.append(
-            Circle.id.in_(  # type: ignore[union-attr]
-                select(CirclePartner.circle_id).where(CirclePartner.partner_id == partner_id)
+            col(Circle.id).in_(
+                select(col(CirclePartner.circle_id)).where(
+                    col(CirclePartner.partner_id) == partner_id
+                )
             )
         )
     return page_of(session, Circle, clauses, [Circle.name, Circle.id], limit=limit, offset=offset)

@@ -91,9 +91,9 @@ class CancelRequest:
 
 
 def conference_answers(session: Session, conferences: list[Conference]) -> list[ConferenceOut]:
-    counts = seats(session, [conference.id for conference in conferences])  # type: ignore[misc]
+    counts = seats(session, [conference.id for conference in conferences])
     return [
-        ConferenceOut.of(conference, **attrs.asdict(counts[conference.id]))  # type: ignore[index]
+        ConferenceOut.of(conference, **attrs.asdict(counts[conference.id]))
         for conference in conferences
     ]
 

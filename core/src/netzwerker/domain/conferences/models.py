@@ -26,7 +26,7 @@ class Conference(SQLModel, table=True):
         sa.CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity", name="conference_seats"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=80)
     title: str = Field(max_length=300)
     description: str = ""
@@ -57,7 +57,7 @@ class Registration(SQLModel, table=True):
         sa.Index("ix_registration_attendance", "conference_id", "status", "checked_in_at"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     conference_id: int = Field(foreign_key="conference.id")
     name: str = Field(max_length=200)
     email: str = Field(max_length=200)

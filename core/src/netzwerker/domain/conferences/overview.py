@@ -38,7 +38,7 @@ def conference_record(session: Session, conference_id: int, *, actor: Actor) -> 
         conference=conference,
         seats=seats(session, [conference_id])[conference_id],
         registrations=listed,
-        waiting_position={rid: index for index, rid in enumerate(waiting, 1)},  # type: ignore[misc]
+        waiting_position={rid: index for index, rid in enumerate(waiting, 1)},
         may_register=permissions.allows(actor, permissions.CONFERENCE_REGISTER)
         and not conference.cancelled,
         may_manage=permissions.allows(actor, permissions.CONFERENCE_CHECK_IN),

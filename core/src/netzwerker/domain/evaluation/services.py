@@ -72,14 +72,14 @@ def _conferences(session: Session, period: Period) -> list[ConferenceLine]:
         .where(*conferences_held_in(period, {}))
         .order_by(col(Conference.starts_at))
     ).all()
-    figures = seats(session, [conference.id for conference in held])  # type: ignore[misc]
+    figures = seats(session, [conference.id for conference in held])
     return [
         ConferenceLine(
             c.title,
             c.starts_at.date(),
             c.venue,
-            figures[c.id].registered,  # type: ignore[index]
-            figures[c.id].checked_in,  # type: ignore[index]
+            figures[c.id].registered,
+            figures[c.id].checked_in,
         )
         for c in held
     ]

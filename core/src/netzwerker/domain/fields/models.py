@@ -31,7 +31,7 @@ class WorkingFieldRecord(SQLModel, table=True):
 class Goal(SQLModel, table=True):
     """A goal of a working field: measurable through an indicator, with a target and period."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=80)
     working_field: str = Field(foreign_key="working_field.key", index=True, max_length=60)
     title: str = Field(max_length=300)

@@ -31,7 +31,7 @@ class IndicatorValue(SQLModel, table=True):
         sa.Index("ix_indicator_value_series", "indicator", "scope", "period_start"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     indicator: str = Field(max_length=80)
     scope: str = Field(default="", max_length=120)
     period_start: date

@@ -67,13 +67,13 @@ class MeetingOut(Answer):
 
 def meeting_answers(session: Session, meetings: list[Meeting]) -> list[MeetingOut]:
     ids = [meeting.id for meeting in meetings]
-    participants = participants_of(session, ids)  # type: ignore[arg-type]
-    decisions = decisions_of(session, ids)  # type: ignore[arg-type]
+    participants = participants_of(session, ids)
+    decisions = decisions_of(session, ids)
     return [
         MeetingOut.of(
             meeting,
-            participants=participants[meeting.id],  # type: ignore[index]
-            decisions=[DecisionOut.of(d) for d in decisions[meeting.id]],  # type: ignore[index]
+            participants=participants[meeting.id],
+            decisions=[DecisionOut.of(d) for d in decisions[meeting.id]],
         )
         for meeting in meetings
     ]

@@ -26,7 +26,7 @@ class Meeting(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     circle_id: int | None = Field(default=None, foreign_key="circle.id", index=True)
     case_id: int | None = Field(default=None, foreign_key="case_record.id", index=True)
     title: str = Field(max_length=300)
@@ -53,7 +53,7 @@ class MeetingParticipant(SQLModel, table=True):
         sa.UniqueConstraint("meeting_id", "partner_id", "person_id", name="uq_meeting_participant"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     meeting_id: int = Field(
         sa_column=sa.Column(
             sa.Integer,
@@ -72,7 +72,7 @@ class Decision(SQLModel, table=True):
 
     __table_args__ = (sa.UniqueConstraint("meeting_id", "seq", name="uq_decision_meeting_seq"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     seq: int
     text: str

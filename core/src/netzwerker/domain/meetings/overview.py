@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import attrs
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.meetings.models import Decision, Meeting
@@ -44,14 +44,14 @@ def meeting_record(session: Session, meeting_id: int, *, actor: Actor) -> Meetin
     participants = participants_of(session, [meeting_id])[meeting_id]
     decisions = decisions_of(session, [meeting_id])[meeting_id]
     given = [decision.task_id for decision in decisions if decision.task_id]
-    tasks = session.scalars(sa.select(Task).where(Task.id.in_(given))) if given else []  # type: ignore[union-attr]
+    tasks = session.scalars(sa.select(Task).where(col(Task.id).in_(given))) if given else []
     return MeetingRecord(
         meeting=meeting,
         circle=session.get(Circle, meeting.circle_id) if meeting.circle_id else None,
         participants=participants,
         partner_names=names(session, Partner, (p.partner_id for p in participants)),
         decisions=decisions,
-        tasks={task.id: task for task in tasks},  # type: ignore[misc]
+        tasks={task.id: task for task in tasks},
         partners=partner_choices(session),
         may_record=permissions.allows(actor, permissions.MEETING_DECIDE)
         and meeting.status != MeetingStatus.CANCELLED,

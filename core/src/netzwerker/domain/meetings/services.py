@@ -105,9 +105,7 @@ class DecisionDraft:
 def _invited_members(session: Session, circle_id: int) -> list[ParticipantDraft]:
     """A circle's member partners, and each member person with their partner."""
     members = members_of(session, [circle_id])[circle_id]
-    people = session.exec(
-        select(Person).where(Person.id.in_(members.people))  # type: ignore[union-attr]
-    ).all()
+    people = session.exec(select(Person).where(col(Person.id).in_(members.people))).all()
     with_people = {person.partner_id for person in people}
     return [
         *(ParticipantDraft(person.partner_id, person.id) for person in people),
@@ -430,11 +428,13 @@ class MeetingFilter:
 def involving(partner_id: int) -> sa.ColumnElement[bool]:
     """Meetings a partner takes part in, or of a circle it belongs to."""
     return sa.or_(
-        Meeting.id.in_(  # type: ignore[union-attr]
-            select(MeetingParticipant.meeting_id).where(MeetingParticipant.partner_id == partner_id)
+        col(Meeting.id).in_(
+            select(col(MeetingParticipant.meeting_id)).where(
+                col(MeetingParticipant.partner_id) == partner_id
+            )
         ),
-        Meeting.circle_id.in_(  # type: ignore[union-attr]
-            select(CirclePartner.circle_id).where(CirclePartner.partner_id == partner_id)
+        col(Meeting.circle_id).in_(
+            select(col(CirclePartner.circle_id)).where(col(CirclePartner.partner_id) == partner_id)
         ),
     )
 

@@ -38,13 +38,13 @@ from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offse
 def partner_answers(session: Session, partners: list[Partner]) -> list[PartnerOut]:
     """Partners with their legal domains, working fields and contacts: three queries."""
     ids = [partner.id for partner in partners]
-    lists = partner_lists(session, ids)  # type: ignore[arg-type]
-    contacts = contacts_of(session, ids)  # type: ignore[arg-type]
+    lists = partner_lists(session, ids)
+    contacts = contacts_of(session, ids)
     return [
         PartnerOut.of(
             partner,
-            **lists[partner.id],  # type: ignore[index]
-            contacts=[ContactOut.of(person) for person in contacts[partner.id]],  # type: ignore[index]
+            **lists[partner.id],
+            contacts=[ContactOut.of(person) for person in contacts[partner.id]],
         )
         for partner in partners
     ]

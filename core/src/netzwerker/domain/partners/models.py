@@ -26,7 +26,7 @@ _partner_version = version_column()
 class Partner(SQLModel, table=True):
     """An organisation in the network. Deactivated, never deleted while tasks reference it."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=80)
     name: str = Field(max_length=200, index=True)
     kind: str = Field(max_length=60)
@@ -70,7 +70,7 @@ class PartnerWorkingField(SQLModel, table=True):
 class Person(SQLModel, table=True):
     """A contact person of a partner; the jobcenter's coordinators are people of its own entry."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     partner_id: int = Field(
         sa_column=sa.Column(
             sa.Integer,

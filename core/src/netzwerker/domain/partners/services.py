@@ -265,18 +265,18 @@ class PartnerFilter:
             clauses.append(col(Partner.active) == self.active)
         if self.working_field is not None:
             clauses.append(
-                Partner.id.in_(  # type: ignore[union-attr]
-                    select(PartnerWorkingField.partner_id).where(
-                        PartnerWorkingField.working_field == self.working_field
+                col(Partner.id).in_(
+                    select(col(PartnerWorkingField.partner_id)).where(
+                        col(PartnerWorkingField.working_field) == self.working_field
                     )
                 )
             )
         if self.legal_domain is not None:
             domain = parse_legal_domain(self.legal_domain, LegalDomain).value
             clauses.append(
-                Partner.id.in_(  # type: ignore[union-attr]
-                    select(PartnerLegalDomain.partner_id).where(
-                        PartnerLegalDomain.legal_domain == domain
+                col(Partner.id).in_(
+                    select(col(PartnerLegalDomain.partner_id)).where(
+                        col(PartnerLegalDomain.legal_domain) == domain
                     )
                 )
             )

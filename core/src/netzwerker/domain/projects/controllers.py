@@ -129,20 +129,20 @@ class ProjectMove:
 def project_answers(session: Session, rows: list[tuple[Project, str]]) -> list[ProjectOut]:
     """Projects with their members and funding, in three queries for the whole page."""
     ids = [project.id for project, _ in rows]
-    members = project_members(session, ids)  # type: ignore[arg-type]
-    funding = funding_of(session, ids)  # type: ignore[arg-type]
+    members = project_members(session, ids)
+    funding = funding_of(session, ids)
     return [
         ProjectOut.of(
             project,
             status=state,
             status_label=PROJECT_WORKFLOW.label(state),
             allowed=[t.name for t in PROJECT_WORKFLOW.allowed(state)],
-            target_groups=members[project.id]["target_groups"],  # type: ignore[index]
+            target_groups=members[project.id]["target_groups"],
             partners=[
                 ProjectPartnerOut(partner_id, role)
-                for partner_id, role in members[project.id]["partners"]  # type: ignore[index]
+                for partner_id, role in members[project.id]["partners"]
             ],
-            funding=[FundingOut.of(item) for item in funding[project.id]],  # type: ignore[index]
+            funding=[FundingOut.of(item) for item in funding[project.id]],
         )
         for project, state in rows
     ]

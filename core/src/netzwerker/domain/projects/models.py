@@ -25,7 +25,7 @@ class Project(SQLModel, table=True):
     ``details`` holds the values of the project type's attrs class, validated when written.
     """
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=80)
     title: str = Field(max_length=300)
     project_type: str = Field(max_length=80, index=True)
@@ -75,7 +75,7 @@ class FundingApplication(SQLModel, table=True):
 
     __tablename__ = "funding_application"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
     source: str = Field(max_length=20)
     programme: str = Field(default="", max_length=300)

@@ -60,8 +60,7 @@ def project_record(session: Session, project_id: int, *, actor: Actor) -> Projec
         if permissions.allows(actor, permissions.PROJECT_MOVE)
         else [],
         funding_steps={
-            a.id: FUNDING_WORKFLOW.allowed(a.status) if decides else []  # type: ignore[misc]
-            for a in applications
+            a.id: FUNDING_WORKFLOW.allowed(a.status) if decides else [] for a in applications
         },
         may_record=permissions.allows(actor, permissions.FUNDING_RECORD),
     )

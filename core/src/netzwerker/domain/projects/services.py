@@ -336,15 +336,17 @@ def find_projects(
         clauses.append(WorkflowRun.state.in_(f.status))  # type: ignore[attr-defined]
     if f.partner_id is not None:
         clauses.append(
-            Project.id.in_(  # type: ignore[union-attr]
-                select(ProjectPartner.project_id).where(ProjectPartner.partner_id == f.partner_id)
+            col(Project.id).in_(
+                select(col(ProjectPartner.project_id)).where(
+                    col(ProjectPartner.partner_id) == f.partner_id
+                )
             )
         )
     if f.target_group is not None:
         clauses.append(
-            Project.id.in_(  # type: ignore[union-attr]
-                select(ProjectTargetGroup.project_id).where(
-                    ProjectTargetGroup.target_group == f.target_group
+            col(Project.id).in_(
+                select(col(ProjectTargetGroup.project_id)).where(
+                    col(ProjectTargetGroup.target_group) == f.target_group
                 )
             )
         )

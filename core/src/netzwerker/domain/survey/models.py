@@ -24,7 +24,7 @@ class SurveyAnswer(SQLModel, table=True):
         sa.CheckConstraint("effectiveness BETWEEN 1 AND 5", name="ck_survey_effectiveness"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     survey: str = Field(max_length=40, index=True)
     partner_id: int | None = Field(default=None, foreign_key="partner.id")
     answered_on: date = Field(index=True)

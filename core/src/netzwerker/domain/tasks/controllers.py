@@ -56,11 +56,11 @@ def task_answers(
 ) -> list[TaskOut]:
     """Tasks with their consulted and informed partners (one query, unless given)."""
     if parties is None:
-        parties = parties_of(session, [task.id for task in tasks])  # type: ignore[misc]
+        parties = parties_of(session, [task.id for task in tasks])
     return [
         TaskOut.of(
             task,
-            **parties[task.id],  # type: ignore[index]
+            **parties[task.id],
             overdue=is_overdue(task, today),
         )
         for task in tasks

@@ -66,7 +66,7 @@ class Task(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     title: str = Field(max_length=300)
     description: str = ""
     working_field: str = Field(foreign_key="working_field.key", index=True, max_length=60)
@@ -111,7 +111,7 @@ class TaskEvent(SQLModel, table=True):
     __tablename__ = "task_event"
     __table_args__ = (sa.UniqueConstraint("task_id", "seq", name="uq_task_event_task_seq"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
     seq: int
     at: datetime
@@ -130,7 +130,7 @@ class Escalation(SQLModel, table=True):
         sa.UniqueConstraint("task_id", "step", "due_date", name="uq_escalation_task_step_due"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
     step: str = Field(max_length=20, description="reminder, overdue, accountable or network")
     due_date: date

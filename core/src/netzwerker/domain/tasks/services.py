@@ -525,7 +525,7 @@ def _announce(session: Session, task_ids: list[int]) -> None:
         return
     for chunk in range(0, len(task_ids), 500):
         wanted = task_ids[chunk : chunk + 500]
-        found = {t.id: t for t in session.scalars(select(Task).where(Task.id.in_(wanted)))}  # type: ignore[union-attr]
+        found = {t.id: t for t in session.scalars(select(Task).where(col(Task.id).in_(wanted)))}
         history = session.scalars(
             select(TaskEvent)
             .where(col(TaskEvent.task_id).in_(wanted))

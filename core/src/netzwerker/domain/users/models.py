@@ -35,7 +35,7 @@ class User(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     username: str = Field(unique=True, max_length=80)
     display_name: str = Field(default="", max_length=200)
     email: str = Field(default="", max_length=200)
@@ -56,7 +56,7 @@ class ApiToken(SQLModel, table=True):
 
     __tablename__ = "api_token"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     user_id: int = Field(
         sa_column=sa.Column(
             sa.Integer,

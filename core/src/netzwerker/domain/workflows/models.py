@@ -28,7 +28,7 @@ class WorkflowRun(SQLModel, table=True):
     __tablename__ = "workflow_run"
     __table_args__ = (sa.Index("ix_workflow_run_workflow_state", "workflow", "state"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     workflow: str = Field(max_length=80)
     state: str = Field(max_length=60)
     subject: str = Field(max_length=200)
@@ -59,7 +59,7 @@ class WorkflowEvent(SQLModel, table=True):
         sa.Index("ix_workflow_event_to_state", "to_state", "run_id"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     run_id: int = Field(foreign_key="workflow_run.id", index=True)
     seq: int
     at: datetime

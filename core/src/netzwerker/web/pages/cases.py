@@ -220,7 +220,7 @@ def _case_list(
         found, total = cases.find_cases(
             session, case_filter, actor=actor, limit=PAGE_SIZE, offset=offset
         )
-        groups = cases.target_groups_of(session, [case.id for case in found])  # type: ignore[misc]
+        groups = cases.target_groups_of(session, [case.id for case in found])
         fields = field_choices(session)
     return page(
         request,

@@ -70,10 +70,10 @@ def _catalogue_page(
         offers, total = find_offers(
             session, OfferFilter(working_field=working_field), limit=PAGE_SIZE, offset=offset
         )
-        terms = terms_of(session, [offer.id for offer in offers])  # type: ignore[misc]
+        terms = terms_of(session, [offer.id for offer in offers])
         mentioned = {oid for item in needs for oid in item.offer_ids}
         mentioned |= {oid for pair in pairs for oid in (pair.first_offer_id, pair.second_offer_id)}
-        lines = offer_lines(session, mentioned | {offer.id for offer in offers})  # type: ignore[misc]
+        lines = offer_lines(session, mentioned | {offer.id for offer in offers})
         fields = field_choices(session)
     query = {
         key: value

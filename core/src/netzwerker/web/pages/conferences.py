@@ -48,7 +48,7 @@ REGISTRATION_STATUSES = {
 def conference_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -> Template:
     with deployment.session() as session:
         conferences, _ = find_conferences(session, limit=200)
-        figures = seats(session, [c.id for c in conferences])  # type: ignore[misc]
+        figures = seats(session, [c.id for c in conferences])
     return page(request, "conferences/list.html", conferences=conferences, seats=figures)
 
 

@@ -49,7 +49,7 @@ def partner_list(
     )
     with deployment.session() as session:
         partners, total = find_partners(session, partner_filter, limit=PAGE_SIZE, offset=offset)
-        lists = partner_lists(session, [partner.id for partner in partners])  # type: ignore[misc]
+        lists = partner_lists(session, [partner.id for partner in partners])
         fields = field_choices(session)
         areas = social_areas(session)
     return page(

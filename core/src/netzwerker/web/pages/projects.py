@@ -145,7 +145,7 @@ def project_list(
     )
     with deployment.session() as session:
         rows, total = find_projects(session, project_filter, limit=PAGE_SIZE, offset=offset)
-        funding = funding_of(session, [project.id for project, _ in rows])  # type: ignore[misc]
+        funding = funding_of(session, [project.id for project, _ in rows])
         fields = field_choices(session)
     return page(
         request,
