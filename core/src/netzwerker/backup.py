@@ -89,7 +89,8 @@ def _tables(connection: Connection) -> tuple[list[sa.Table], list[sa.Table]]:
     """The data tables in foreign-key order, and the migration version tables."""
     metadata = sa.MetaData()
     metadata.reflect(connection)
-    data, versions = [], []
+    data: list[sa.Table] = []
+    versions: list[sa.Table] = []
     for table in metadata.sorted_tables:
         if table.name in DERIVED:
             continue

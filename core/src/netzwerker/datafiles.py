@@ -22,9 +22,10 @@ exist already.
 
 from __future__ import annotations
 
+import functools
 import tempfile
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -86,7 +87,7 @@ class Loader:
             raise InvalidInput([Problem(path, f"expected the {column} of a {noun}")])
         cache_key = (model.__name__, reference.strip())
         if cache_key not in self._found:
-            found = self.session.scalars(
+            found: Sequence[Any] = self.session.scalars(
                 sa.select(model).where(getattr(model, column) == reference.strip()).limit(2)
             ).all()
             if not found:
@@ -110,7 +111,7 @@ class Loader:
             reference = values.pop(name)
             if isinstance(reference, list):
                 values[target] = self.each(
-                    reference, name, lambda item, model=model: self.find(model, item, ""), problems
+                    reference, name, functools.partial(self.find, model, path=""), problems
                 )
             else:
                 try:

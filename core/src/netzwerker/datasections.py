@@ -8,6 +8,7 @@ network's history. ``docs/data-files.md`` lists every section with an example.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -79,7 +80,7 @@ def _moves(loader: Loader, extras: dict[str, Any]) -> list[Move]:
 
 
 def _resolved(
-    loader: Loader, items: Any, name: str, references: dict[str, tuple[str, type]]
+    loader: Loader, items: Any, name: str, references: Mapping[str, tuple[str, type]]
 ) -> list[dict[str, Any]]:
     """A list of tables inside an entry, each with its references resolved."""
     return loader.each(items, name, lambda item: loader.resolve(item, references))
@@ -243,7 +244,8 @@ def load_tasks(loader: Loader, entries: list[dict[str, Any]]) -> None:
     """Tasks, each proposed on its ``recorded_on``; ``moves`` are the steps it took since
     (``commit``, ``start``, ``complete`` …), each on its day. A network's history holds
     tens of thousands of them: all are checked, then written together."""
-    histories, problems = [], []
+    histories: list[tasks.TaskHistory] = []
+    problems: list[Problem] = []
     for index, entry in enumerate(entries):
         try:
             histories.append(_task_history(loader, entry))

@@ -179,5 +179,7 @@ def page_of(
     """One page of ``model``'s records matching ``clauses``, and how many match in all:
     the two queries every list endpoint makes."""
     total = session.scalar(sa.select(sa.func.count()).select_from(model).where(*clauses))
-    query = sa.select(model).where(*clauses).order_by(*order_by).limit(limit).offset(offset)
+    query: sa.Select[Any] = (
+        sa.select(model).where(*clauses).order_by(*order_by).limit(limit).offset(offset)
+    )
     return list(session.scalars(query)), total or 0

@@ -257,7 +257,7 @@ def validated_json(data: Any, cls: type | None, prefix: str = "") -> dict[str, A
     if data is None:
         data = {}
     converter = make_converter()
-    value = structure(converter, data, cls, prefix=prefix)
+    value: Any = structure(converter, data, cls, prefix=prefix)
     return converter.unstructure(value)
 
 
@@ -310,7 +310,7 @@ def _structure_fields(
     for key, value in data.items():
         path = f"{prefix}.{key}" if prefix else str(key)
         field = fields.get(key)
-        if field is None:
+        if field is None or field.type is None:
             problems.append(Problem(path, "unknown key"))
             continue
         try:

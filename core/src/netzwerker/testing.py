@@ -194,8 +194,9 @@ class MigratedTemplates:
             made = f"template_{key}_{uuid.uuid4().hex[:6]}"
             with _server_admin(self.server) as admin:
                 admin.execute(sa.text(f'CREATE DATABASE "{made}"'))
-            url = normalise_url(self.server).set(database=made)
-            url = url.render_as_string(hide_password=False)
+            url = (
+                normalise_url(self.server).set(database=made).render_as_string(hide_password=False)
+            )
         template = load(deployment.folder, database_url=url)
         try:
             migrate_deployment(template)
@@ -419,11 +420,12 @@ def api(deployment: Deployment) -> Iterator[Api]:
 
 
 def _any_field(session: Session) -> str:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from netzwerker.domain.fields.models import WorkingFieldRecord
 
-    return session.exec(select(WorkingFieldRecord.key).order_by(WorkingFieldRecord.key)).first()
+    key = session.exec(select(col(WorkingFieldRecord.key)).order_by(col(WorkingFieldRecord.key)))
+    return key.one()
 
 
 def snapshot(deployment: Deployment) -> dict[str, list[tuple[Any, ...]]]:

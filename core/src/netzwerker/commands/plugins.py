@@ -10,6 +10,7 @@ import click
 from netzwerker.commands.support import deployment_argument, fail, open_deployment
 from netzwerker.config import DeploymentConfig, DeploymentInfo, PluginConfig
 from netzwerker.deployment import assemble
+from netzwerker.errors import Problem
 from netzwerker.plugins import call_each, installed_plugins
 from netzwerker.tables import aligned, to_csv
 
@@ -48,7 +49,7 @@ def plugins(deployment: str | None) -> None:
         click.echo(f"{plugin.name} {plugin.version} ({plugin.distribution}) [{state}]")
         if plugin.summary:
             click.echo(f"  {plugin.summary}")
-        shown, problems = loaded, []
+        shown, problems = loaded, list[Problem]()
         if shown is None or plugin.name not in enabled:
             # On its own, with default settings: what it would contribute if enabled.
             alone = DeploymentConfig(

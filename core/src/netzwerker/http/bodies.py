@@ -21,7 +21,7 @@ import attrs
 import cattrs
 from litestar import Response
 from litestar.dto import AbstractDTO, DTOFieldDefinition
-from litestar.openapi.spec import Reference, Schema
+from litestar.openapi.spec import OpenAPIType, Reference, Schema
 from litestar.typing import FieldDefinition
 
 from netzwerker.errors import InvalidInput, Problem
@@ -132,7 +132,7 @@ class Changes(_AttrsBody[T], Generic[T]):
             schema = schema_creator.schema_registry.from_reference(schema).schema
         properties = dict(schema.properties or {})
         properties["version"] = Schema(
-            type="integer", description="the version read (or send an If-Match header)"
+            type=OpenAPIType.INTEGER, description="the version read (or send an If-Match header)"
         )
         return Schema(
             type=schema.type,

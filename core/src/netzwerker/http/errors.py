@@ -27,6 +27,7 @@ from litestar.status_codes import (
     HTTP_428_PRECONDITION_REQUIRED,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
+from litestar.types import ExceptionHandlersMap
 from sqlalchemy import exc as sa_exc
 
 from netzwerker.errors import (
@@ -115,7 +116,7 @@ def _unexpected(request: Request, exc: Exception) -> Response[Any]:
     return error_response(HTTP_500_INTERNAL_SERVER_ERROR, "internal server error")
 
 
-EXCEPTION_HANDLERS: dict[type[Exception], Callable[..., Response[Any]]] = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     InvalidInput: _invalid,
     TransitionRefused: _transition,
     NotFound: _simple(HTTP_404_NOT_FOUND),

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any
+from typing import Any, cast
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 log = logging.getLogger("netzwerker.access")
 
@@ -25,6 +25,7 @@ class RequestLogging:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        method = cast("HTTPScope", scope)["method"]
         started = time.perf_counter()
         status = 500
 
@@ -42,7 +43,7 @@ class RequestLogging:
                 json.dumps(
                     {
                         "event": "request",
-                        "method": scope["method"],
+                        "method": method,
                         "path": scope["path"],
                         "status": status,
                         "ms": round((time.perf_counter() - started) * 1000, 2),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 import sqlalchemy as sa
-from litestar import Response, get
+from litestar import Response, Router, get
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -78,7 +78,7 @@ def openapi_config(deployment: CurrentDeployment) -> OpenAPIConfig:
     )
 
 
-def swagger_assets() -> object:
+def swagger_assets() -> Router:
     return create_static_files_router(
         path=SWAGGER_ASSETS, directories=[swagger_ui_path], include_in_schema=False
     )

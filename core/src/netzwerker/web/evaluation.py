@@ -84,7 +84,13 @@ def evaluation_file(
     name = f"auswertung-{period.start.isoformat()}-{period.end.isoformat()}.{SUFFIXES[fmt]}"
     disposition = "inline" if fmt == "json" else f'attachment; filename="{name}"'
     return Response(
-        render_evaluation(deployment, evaluation, fmt, request.app.template_engine.engine),
+        render_evaluation(deployment, evaluation, fmt, _engine_of(request)),
         media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": disposition},
     )
+
+
+def _engine_of(request: Request[Any, Any, Any]) -> jinja2.Environment:
+    """The web interface's Jinja environment (its catalogues and filters)."""
+    template_engine: Any = request.app.template_engine
+    return template_engine.engine

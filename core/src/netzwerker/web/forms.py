@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 import attrs
+from attrs import AttrsInstance
 from litestar import Request
 from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
@@ -27,6 +28,7 @@ from netzwerker.web.rendering import translate
 from netzwerker.workflow import TransitionRefused
 
 T = TypeVar("T")
+A = TypeVar("A", bound=AttrsInstance)
 
 #: A page handler's posted form (``form: PostedForm``), read once by the web router.
 PostedForm = NamedDependency[FormMultiDict]
@@ -185,17 +187,17 @@ def refusal(
 def build(
     request: Request[Any, Any, Any],
     form: Form,
-    cls: type[T],
+    cls: type[A],
     aliases: Mapping[str, str] | None = None,
     messages: Mapping[str, str] | None = None,
     **values: Any,
-) -> T | None:
+) -> A | None:
     """``cls(**values)``, a service's draft, or ``None`` with every value its validators
     refuse put beside its field: in German where the validator is a shared one or
     ``messages`` names the field (field → message), else the validator's own words."""
     with attrs.validators.disabled():
         draft = cls(**values)
-    problems = []
+    problems: list[Problem] = []
     for field in attrs.fields(cls):
         if field.validator is None:
             continue

@@ -36,6 +36,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 from litestar.template import TemplateConfig
+from litestar.types import ExceptionHandlersMap
 
 from netzwerker.deployment import Deployment
 from netzwerker.errors import Conflict, Forbidden, InvalidInput, NotFound, Refused
@@ -181,7 +182,7 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     return _error_page(request, 500, BROKEN)
 
 
-PAGE_ERRORS: dict[type[Exception], Any] = {
+PAGE_ERRORS: ExceptionHandlersMap = {
     NotAuthorizedException: _sign_in_first,
     PermissionDeniedException: _forbidden,
     Forbidden: _forbidden,

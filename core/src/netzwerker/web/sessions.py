@@ -118,7 +118,7 @@ def _actor_of(deployment: Deployment, user_id: int) -> Actor | None:
         return Actor.of(user) if user is not None and user.active else None
 
 
-def session_auth(deployment: Deployment) -> SessionAuth[Actor, ServerSideSessionConfig]:
+def session_auth(deployment: Deployment) -> SessionAuth[Actor, ServerSideSessionBackend]:
     web = deployment.config.web
 
     async def retrieve_actor(
@@ -131,7 +131,7 @@ def session_auth(deployment: Deployment) -> SessionAuth[Actor, ServerSideSession
             return None
         return await anyio.to_thread.run_sync(_actor_of, deployment, user_id)
 
-    return SessionAuth[Actor, ServerSideSessionConfig](
+    return SessionAuth[Actor, ServerSideSessionBackend](
         retrieve_user_handler=retrieve_actor,
         session_backend_config=_RotatingConfig(
             key=SESSION_COOKIE,

@@ -35,7 +35,7 @@ def days_to_first_appointment(period: Period, scope: dict[str, Any]) -> sa.Selec
 def crises_in_time(crisis_days: int) -> Query:
     def query(period: Period, scope: dict[str, Any]) -> sa.Select:
         """Per cent of the crises raised in the period taken up within ``crisis_days``."""
-        crisis = WorkflowRun.priority > 0
+        crisis = col(WorkflowRun.priority) > 0
         return share_reaching_within(
             COUNSELLING, "crisis_intervention", crisis_days, period, scope, crisis
         )

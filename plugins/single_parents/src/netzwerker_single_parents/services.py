@@ -131,7 +131,9 @@ def add_household(
         RunDraft(subject=draft.reference, person_id=draft.coach_person_id),
         actor=actor,
         # A household recorded after the fact started at noon of its day; else it starts now.
-        now=draft.started_on and midday(draft.started_on, deployment.config.deployment.timezone),
+        now=midday(draft.started_on, deployment.config.deployment.timezone)
+        if draft.started_on
+        else None,
     )
     case = cases.create_case(
         session,

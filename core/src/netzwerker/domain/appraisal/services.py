@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 import attrs
 import sqlalchemy as sa
@@ -129,7 +130,7 @@ def rate(
     day replaces that day's score."""
     permissions.authorize(actor, permissions.APPRAISAL_RATE)
     scheme = scheme_of(deployment, subject)
-    rated = fetch(session, _subject_model(subject), subject_id, subject.value)
+    rated: Any = fetch(session, _subject_model(subject), subject_id, subject.value)
     if subject is Subject.PROJECT:
         state = project_state(session, rated)
         if state not in PROPOSED:
@@ -319,14 +320,15 @@ def resources(session: Session, *, by: str = "offer", year: int | None = None) -
     """Money and staff hours per offer or per provider (``by="partner"``), largest first."""
     if by not in ("offer", "partner"):
         raise InvalidInput([Problem("by", "one of offer, partner")])
+    key: Any
+    name: Any
+    join: tuple[Any, sa.ColumnElement[bool]]
     if by == "offer":
-        key, name, join = Offer.id, Offer.title, (Offer, Offer.id == OfferResource.offer_id)
+        key, name = col(Offer.id), col(Offer.title)
+        join = (Offer, col(Offer.id) == col(OfferResource.offer_id))
     else:
-        key, name, join = (
-            Partner.id,
-            Partner.name,
-            (Partner, Partner.id == OfferResource.partner_id),
-        )
+        key, name = col(Partner.id), col(Partner.name)
+        join = (Partner, col(Partner.id) == col(OfferResource.partner_id))
     query = (
         sa.select(
             key,
@@ -339,7 +341,7 @@ def resources(session: Session, *, by: str = "offer", year: int | None = None) -
         .group_by(key, name)
     )
     if year is not None:
-        query = query.where(OfferResource.year == year)
+        query = query.where(col(OfferResource.year) == year)
     sums = [
         ResourceSum(ident, label, Decimal(money or 0), Decimal(hours or 0), offers)
         for ident, label, money, hours, offers in session.execute(query)

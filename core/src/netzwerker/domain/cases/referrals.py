@@ -267,7 +267,7 @@ class ReferralFilter:
             (Referral.chain_instance_id, self.chain_instance_id),
         ):
             if value is not None:
-                clauses.append(column == value)
+                clauses.append(col(column) == value)
         if self.partner_id is not None:
             clauses.append(involving(self.partner_id))
         if self.status:

@@ -265,11 +265,11 @@ def assign_worker(
     if case.closed_on is not None:
         raise Refused(f"case {case.pseudonym} is closed")
     current = session.scalar(
-        select(CaseWorker.id).where(
-            CaseWorker.case_id == case_id,
-            CaseWorker.person_id == draft.person_id,
-            CaseWorker.role == draft.role,
-            CaseWorker.until.is_(None),  # type: ignore[union-attr]
+        sa.select(col(CaseWorker.id)).where(
+            col(CaseWorker.case_id) == case_id,
+            col(CaseWorker.person_id) == draft.person_id,
+            col(CaseWorker.role) == draft.role,
+            col(CaseWorker.until).is_(None),
         )
     )
     if current is not None:
@@ -344,7 +344,7 @@ def caseloads(
     if role is not None:
         clauses.append(col(CaseWorker.role) == role)
     rows = session.execute(
-        select(
+        sa.select(
             col(Person.id),
             col(Person.name),
             col(Person.partner_id),

@@ -160,11 +160,12 @@ def overlaps(
         first, second = aliased(Offer), aliased(Offer)
         clauses += [
             sa.exists().where(
-                first.id == col(OfferOverlap.first_offer_id), first.working_field == working_field
+                col(first.id) == col(OfferOverlap.first_offer_id),
+                col(first.working_field) == working_field,
             ),
             sa.exists().where(
-                second.id == col(OfferOverlap.second_offer_id),
-                second.working_field == working_field,
+                col(second.id) == col(OfferOverlap.second_offer_id),
+                col(second.working_field) == working_field,
             ),
         ]
     total = session.scalar(sa.select(sa.func.count()).select_from(OfferOverlap).where(*clauses))

@@ -51,11 +51,17 @@ def served_offers(
     if sharing_group_with is not None:
         mine, theirs = aliased(OfferTerm), aliased(OfferTerm)
         groups = (
-            sa.select(theirs.offer_id)
-            .join(mine, sa.and_(mine.dimension == theirs.dimension, mine.term == theirs.term))
+            sa.select(col(theirs.offer_id))
+            .join(
+                mine,
+                sa.and_(
+                    col(mine.dimension) == col(theirs.dimension),
+                    col(mine.term) == col(theirs.term),
+                ),
+            )
             .where(
-                mine.offer_id.in_(sharing_group_with),  # type: ignore[attr-defined]
-                mine.dimension == Dimension.TARGET_GROUP,
+                col(mine.offer_id).in_(sharing_group_with),
+                col(mine.dimension) == Dimension.TARGET_GROUP,
             )
         )
         query = query.where(col(Offer.id).in_(groups))

@@ -155,7 +155,9 @@ def get_offer(session: Session, offer_id: int, expected_version: int | None = No
 
 def terms_of(session: Session, offer_ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
     """Each offer's target groups, problem areas and social areas, in one query."""
-    found = {offer_id: {name: [] for name in LISTS} for offer_id in offer_ids}
+    found: dict[int, dict[str, list[str]]] = {
+        offer_id: {name: [] for name in LISTS} for offer_id in offer_ids
+    }
     by_dimension = {dimension: name for name, dimension in LISTS.items()}
     if offer_ids:
         for row in session.exec(
@@ -229,7 +231,7 @@ class OfferFilter:
             (Offer.active, self.active),
         ):
             if value is not None:
-                clauses.append(column == value)
+                clauses.append(col(column) == value)
         for dimension, value in (
             (Dimension.TARGET_GROUP, self.target_group),
             (Dimension.PROBLEM_AREA, self.problem_area),
@@ -286,7 +288,10 @@ def record_need(
     if problems:
         raise InvalidInput(problems)
     need = Need(
-        **values, **_need_terms(values), recorded_by=actor.username, created_at=now or utcnow()
+        **values,
+        **_need_terms(values),  # type: ignore[arg-type]
+        recorded_by=actor.username,
+        created_at=now or utcnow(),
     )
     session.add(need)
     session.flush()

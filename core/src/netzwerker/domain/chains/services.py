@@ -272,13 +272,17 @@ def record_agreement(
     partners = {step.partner_id for step in steps_of(session, [chain_id])[chain_id]}
     if draft.partner_id not in partners:
         raise InvalidInput([Problem("partner_id", "not a partner of any step of this chain")])
-    agreement = session.get(ChainAgreement, (chain_id, draft.partner_id)) or ChainAgreement(
-        chain_id=chain_id, partner_id=draft.partner_id
-    )
-    agreement.agreed_on = draft.agreed_on or today
-    agreement.agreed_by = draft.agreed_by.strip()
-    agreement.recorded_by = actor.username
-    agreement.recorded_at = utcnow()
+    agreed: dict[str, Any] = {
+        "agreed_on": draft.agreed_on or today,
+        "agreed_by": draft.agreed_by.strip(),
+        "recorded_by": actor.username,
+        "recorded_at": utcnow(),
+    }
+    agreement = session.get(ChainAgreement, (chain_id, draft.partner_id))
+    if agreement is None:
+        agreement = ChainAgreement(chain_id=chain_id, partner_id=draft.partner_id, **agreed)
+    for name, value in agreed.items():
+        setattr(agreement, name, value)
     session.add(agreement)
     record(
         session,
@@ -478,12 +482,12 @@ def chain_report(session: Session, chain_id: int, *, today: date) -> list[StepFi
     )
     # Those still waiting are judged at the end of ``today``.
     end_of_today = sa.literal(
-        datetime.combine(today, time.max, UTC), type_=Referral.__table__.c.sent_at.type
+        datetime.combine(today, time.max, UTC), type_=sa.inspect(Referral).columns.sent_at.type
     )
     counts = {
         row.step: row
         for row in session.execute(
-            select(
+            sa.select(
                 col(Referral.step),
                 sa.func.count().label("referred"),
                 sa.func.count(col(Referral.first_contact_at)).label("reached"),

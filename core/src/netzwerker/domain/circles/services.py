@@ -68,7 +68,7 @@ def _problems(session: Session, values: dict[str, Any]) -> list[Problem]:
 
 def _replace_members(session: Session, circle: Circle, values: dict[str, Any]) -> None:
     for model in (CirclePartner, CirclePerson):
-        session.execute(sa.delete(model).where(model.circle_id == circle.id))
+        session.execute(sa.delete(model).where(col(model.circle_id) == circle.id))
     # The lead partner is a member, whether or not the list names it.
     partners = dict.fromkeys([*values["partners"], values["lead_partner_id"]])
     session.add_all(

@@ -282,7 +282,7 @@ def register(
         "registered_by": actor.username,
     }
     if registration is None:
-        registration = Registration(conference_id=conference_id, email=email, **values)
+        registration = Registration(conference_id=conference_id, email=email, **values)  # type: ignore[arg-type]
         session.add(registration)
     else:
         for key, value in values.items():
@@ -376,12 +376,12 @@ def seats(session: Session, conference_ids: list[int]) -> dict[int, Seats]:
     found: dict[int, Seats] = {}
     if not conference_ids:
         return found
-    status = Registration.status
+    status = col(Registration.status)
     # Counted by a column of ``ix_registration_attendance`` (never NULL once joined): the
     # index alone answers, without reading each registration.
-    joined = Registration.conference_id
+    joined = col(Registration.conference_id)
     rows = session.execute(
-        select(
+        sa.select(
             col(Conference.id),
             col(Conference.capacity),
             sa.func.count(joined).filter(status == RegistrationStatus.REGISTERED),
@@ -492,7 +492,7 @@ def export_rows(
     return rows
 
 
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     RegistrationStatus.REGISTERED: "angemeldet",
     RegistrationStatus.WAITLISTED: "Warteliste",
     RegistrationStatus.CANCELLED: "storniert",

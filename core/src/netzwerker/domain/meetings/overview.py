@@ -3,6 +3,8 @@ the tasks they gave."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import attrs
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -44,7 +46,9 @@ def meeting_record(session: Session, meeting_id: int, *, actor: Actor) -> Meetin
     participants = participants_of(session, [meeting_id])[meeting_id]
     decisions = decisions_of(session, [meeting_id])[meeting_id]
     given = [decision.task_id for decision in decisions if decision.task_id]
-    tasks = session.scalars(sa.select(Task).where(col(Task.id).in_(given))) if given else []
+    tasks: Iterable[Task] = (
+        session.scalars(sa.select(Task).where(col(Task.id).in_(given))) if given else []
+    )
     return MeetingRecord(
         meeting=meeting,
         circle=session.get(Circle, meeting.circle_id) if meeting.circle_id else None,

@@ -446,8 +446,9 @@ def visible_meeting(session: Session, actor: Actor, meeting_id: int) -> Meeting:
     partner = permissions.own_partner(actor, permissions.MEETING_READ)
     if partner is not None:
         invited = {p.partner_id for p in participants_of(session, [meeting_id])[meeting_id]}
-        member = meeting.circle_id is not None and session.get(
-            CirclePartner, (meeting.circle_id, partner)
+        member = (
+            meeting.circle_id is not None
+            and session.get(CirclePartner, (meeting.circle_id, partner)) is not None
         )
         if partner not in invited and not member:
             raise Forbidden(f"meeting {meeting_id} does not concern your partner")

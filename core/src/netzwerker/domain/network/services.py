@@ -41,9 +41,7 @@ class NetworkMap:
         return [pid for pid in self.partners if pid not in connected]
 
 
-def _connectors(
-    session: Session, kind: str, query: sa.Select[Any], links: sa.Select[Any]
-) -> list[Connector]:
+def _connectors(session: Session, kind: str, query: sa.Select, links: sa.Select) -> list[Connector]:
     members: dict[int, list[int]] = {}
     for owner, partner_id in session.execute(links):
         members.setdefault(owner, []).append(partner_id)

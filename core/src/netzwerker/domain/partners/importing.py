@@ -302,7 +302,7 @@ class ImportResult:
 def import_partners(
     session: Session,
     rows: list[tuple[int, PartnerRow]],
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
     *,
     actor: Actor,
     file: str = "",

@@ -39,8 +39,7 @@ class PartnerRecord:
 
 def partner_record(session: Session, key: str, *, actor: Actor, today: date) -> PartnerRecord:
     partner = get_partner(session, key)
-    assert partner.id is not None
-    where = [Task.responsible_partner_id == partner.id]
+    where = [col(Task.responsible_partner_id) == partner.id]
     visible = visible_to(actor)
     if visible is not None:
         where.append(visible)

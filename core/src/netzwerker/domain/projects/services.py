@@ -158,7 +158,7 @@ def _problems(session: Session, deployment: Deployment, values: dict[str, Any]) 
 
 def _replace_members(session: Session, project: Project, values: dict[str, Any]) -> None:
     for model in (ProjectPartner, ProjectTargetGroup):
-        session.execute(sa.delete(model).where(model.project_id == project.id))
+        session.execute(sa.delete(model).where(col(model.project_id) == project.id))
     for member in values["partners"]:
         session.add(
             ProjectPartner(project_id=project.id, partner_id=member.partner_id, role=member.role)

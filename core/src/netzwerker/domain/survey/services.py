@@ -63,11 +63,18 @@ def give_answer(session: Session, draft: AnswerDraft, *, today: date, actor: Act
                 SurveyAnswer.survey == draft.survey, SurveyAnswer.partner_id == draft.partner_id
             )
         ).first()
+    values = {name: getattr(draft, name) for name in (*QUESTIONS, "comment")}
     if answer is None:
-        answer = SurveyAnswer(survey=draft.survey, partner_id=draft.partner_id, answered_on=today)
+        answer = SurveyAnswer(
+            survey=draft.survey,
+            partner_id=draft.partner_id,
+            answered_on=today,
+            recorded_by=actor.username,
+            **values,
+        )
         session.add(answer)
-    for name in (*QUESTIONS, "comment"):
-        setattr(answer, name, getattr(draft, name))
+    for name, value in values.items():
+        setattr(answer, name, value)
     answer.answered_on = draft.answered_on or today
     answer.recorded_by = actor.username
     session.flush()

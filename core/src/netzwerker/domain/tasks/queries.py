@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import attrs
 import sqlalchemy as sa
@@ -58,8 +59,10 @@ def is_open() -> sa.ColumnElement[bool]:
     The statuses are written into the statement, not bound, so that the planners see the
     condition of the partial index ``ix_task_open_due`` and read open tasks in due-date order.
     """
-    statuses = sa.bindparam("open_statuses", OPEN_STATUSES, expanding=True, literal_execute=True)
-    return Task.status.in_(statuses)  # type: ignore[attr-defined]
+    statuses: sa.BindParameter[Any] = sa.bindparam(
+        "open_statuses", OPEN_STATUSES, expanding=True, literal_execute=True
+    )
+    return col(Task.status).in_(statuses)
 
 
 def overdue(today: date) -> sa.ColumnElement[bool]:

@@ -207,11 +207,11 @@ def _tallied_and_overdue(
     """Every task's state from :class:`TaskTally`, and the overdue ones read one by one (the
     only count that depends on the day): they move from ``open`` to ``overdue``."""
     tally_groups = _group_columns(by, TaskTally)
-    filters = []
+    filters: list[sa.ColumnElement[bool]] = []
     if working_field is not None:
-        filters.append(TaskTally.working_field == working_field)
+        filters.append(col(TaskTally.working_field) == working_field)
     if partner_id is not None:
-        filters.append(TaskTally.responsible_partner_id == partner_id)
+        filters.append(col(TaskTally.responsible_partner_id) == partner_id)
 
     def total(*states: str) -> Any:
         return sa.func.sum(sum((getattr(TaskTally, state) for state in states), sa.literal(0)))

@@ -486,14 +486,14 @@ def create_tasks(session: Session, histories: Sequence[TaskHistory], *, actor: A
             for seq, event in enumerate(events, start=1)
         ],
     )
-    parties = [
+    party_rows = [
         {"task_id": task_id, "partner_id": partner_id, "role": role}
         for task_id, roles in zip(ids, parties_of, strict=True)
         for role, partner_ids in roles.items()
         for partner_id in dict.fromkeys(partner_ids)
     ]
-    if parties:
-        session.execute(sa.insert(TaskParty.__table__), parties)  # type: ignore[attr-defined]
+    if party_rows:
+        session.execute(sa.insert(TaskParty.__table__), party_rows)  # type: ignore[attr-defined]
     _announce(session, ids)
     return ids
 

@@ -56,6 +56,7 @@ def create_task(
     """
 
     def action(step: Step) -> None:
+        assert step.transition is not None  # an action runs as part of a transition
         run = step.run
         if run.partner_id is None:
             raise TransitionRefused(

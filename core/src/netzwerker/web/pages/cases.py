@@ -263,17 +263,23 @@ def open_case(
         "kind": cases.CaseKind(entered.values.get("kind") or "person"),
         "working_field": entered.values.get("working_field") or None,
     }
-    draft = entered.valid and build(
-        request, entered, cases.CaseDraft, messages={"pseudonym": PSEUDONYM}, **values
+    draft = (
+        build(request, entered, cases.CaseDraft, messages={"pseudonym": PSEUDONYM}, **values)
+        if entered.valid
+        else None
     )
-    case = draft and save(
-        request,
-        entered,
-        deployment,
-        cases.create_case,
-        draft,
-        today=deployment.today(),
-        actor=actor,
+    case = (
+        save(
+            request,
+            entered,
+            deployment,
+            cases.create_case,
+            draft,
+            today=deployment.today(),
+            actor=actor,
+        )
+        if draft
+        else None
     )
     if case:
         notify(request, CASE_OPENED)
@@ -379,16 +385,20 @@ def record_consent(
         **entered.values,
         "categories": [cases.DataCategory(c) for c in entered.values.get("categories", ())],
     }
-    draft = entered.valid and build(request, entered, cases.ConsentDraft, **values)
-    consent = draft and save(
-        request,
-        entered,
-        deployment,
-        cases.give_consent,
-        case_id,
-        draft,
-        today=deployment.today(),
-        actor=actor,
+    draft = build(request, entered, cases.ConsentDraft, **values) if entered.valid else None
+    consent = (
+        save(
+            request,
+            entered,
+            deployment,
+            cases.give_consent,
+            case_id,
+            draft,
+            today=deployment.today(),
+            actor=actor,
+        )
+        if draft
+        else None
     )
     if consent:
         notify(request, CONSENT_RECORDED)

@@ -132,7 +132,7 @@ def record_a_need(
 ) -> Response[Any]:
     entered = read_form(request, form, NEED_FIELDS)
     values = {**entered.values, "working_field": entered.values.get("working_field") or None}
-    draft = entered.valid and build(request, entered, NeedDraft, **values)
+    draft = build(request, entered, NeedDraft, **values) if entered.valid else None
     if draft and save(request, entered, deployment, record_need, draft, actor=actor):
         notify(request, NEED_RECORDED)
         return redirect(request, "/catalogue")

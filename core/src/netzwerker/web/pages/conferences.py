@@ -95,15 +95,21 @@ def register_participant(
     actor: CurrentActor,
 ) -> Response[Any]:
     entered = read_form(request, form, REGISTRATION_FIELDS)
-    draft = entered.valid and build(
-        request,
-        entered,
-        RegistrationDraft,
-        messages={"email": NOT_AN_ADDRESS},
-        **entered.values,
+    draft = (
+        build(
+            request,
+            entered,
+            RegistrationDraft,
+            messages={"email": NOT_AN_ADDRESS},
+            **entered.values,
+        )
+        if entered.valid
+        else None
     )
-    registration = draft and save(
-        request, entered, deployment, register, conference_id, draft, actor=actor
+    registration = (
+        save(request, entered, deployment, register, conference_id, draft, actor=actor)
+        if draft
+        else None
     )
     if registration:
         seated = registration.status == "registered"

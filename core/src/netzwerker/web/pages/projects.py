@@ -207,7 +207,8 @@ def new_project(
     query = request.query_params
     shown = {field.name: query.get(field.name, "") for field in PROJECT_FIELDS}
     chosen = deployment.registry.project_types.get(shown["project_type"])
-    shown.update((f.name, query.get(f.name, "")) for f in detail_fields(chosen and chosen.value))
+    details = detail_fields(chosen.value if chosen else None)
+    shown.update((field.name, query.get(field.name, "")) for field in details)
     shown["partner_ids"] = query.getall("partner_ids", [])
     return _new_form(request, deployment, actor, Form.showing(shown))
 
@@ -246,16 +247,20 @@ def record_project(
     chosen = deployment.registry.project_types.get(str(form.get("project_type", "")))
     details = detail_fields(chosen.value if chosen else None)
     entered = read_form(request, form, (*PROJECT_FIELDS, *details))
-    draft = entered.valid and _project_draft(request, entered, details)
-    project = draft and save(
-        request,
-        entered,
-        deployment,
-        create_project,
-        deployment,
-        draft,
-        actor=actor,
-        aliases=PROJECT_PROBLEM_FIELDS,
+    draft = _project_draft(request, entered, details) if entered.valid else None
+    project = (
+        save(
+            request,
+            entered,
+            deployment,
+            create_project,
+            deployment,
+            draft,
+            actor=actor,
+            aliases=PROJECT_PROBLEM_FIELDS,
+        )
+        if draft
+        else None
     )
     if project:
         notify(request, RECORDED)
@@ -321,11 +326,15 @@ def record_funding(
     actor: CurrentActor,
 ) -> Response[Any]:
     entered = read_form(request, form, FUNDING_FIELDS)
-    draft = entered.valid and build(
-        request,
-        entered,
-        FundingDraft,
-        **{**entered.values, "source": FundingSource(entered.values["source"])},
+    draft = (
+        build(
+            request,
+            entered,
+            FundingDraft,
+            **{**entered.values, "source": FundingSource(entered.values["source"])},
+        )
+        if entered.valid
+        else None
     )
     if draft:
         with deployment.transaction() as session:

@@ -80,7 +80,7 @@ def answer(
         "partner_id": entered.values.get("partner_id"),
     }
     survey = survey_round(today)
-    draft = entered.valid and build(request, entered, AnswerDraft, survey=survey, **values)
+    draft = build(request, entered, AnswerDraft, survey=survey, **values) if entered.valid else None
     if draft and save(request, entered, deployment, give_answer, draft, today=today, actor=actor):
         notify(request, THANKS if actor.partner_id is not None else RECORDED)
         return redirect(request, "/survey")

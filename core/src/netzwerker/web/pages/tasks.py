@@ -142,7 +142,7 @@ def _new_form(
 def new_task(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
 ) -> Template:
-    defaults = {field.name: "" for field in TASK_FIELDS}
+    defaults: dict[str, Any] = {field.name: "" for field in TASK_FIELDS}
     defaults.update(
         consulted=[], informed=[], working_field=request.query_params.get("working_field", "")
     )
@@ -160,14 +160,18 @@ def propose_task(
     accountable = (entered.values["accountable_person_id"], entered.values["accountable_circle_id"])
     if accountable.count(None) != 1:
         entered.errors["accountable_person_id"] = translate(request, ONE_ACCOUNTABLE)
-    task = entered.valid and save(
-        request,
-        entered,
-        deployment,
-        tasks.propose_task,
-        tasks.TaskDraft(**entered.values),
-        actor=actor,
-        aliases=TASK_PROBLEM_FIELDS,
+    task = (
+        save(
+            request,
+            entered,
+            deployment,
+            tasks.propose_task,
+            tasks.TaskDraft(**entered.values),
+            actor=actor,
+            aliases=TASK_PROBLEM_FIELDS,
+        )
+        if entered.valid
+        else None
     )
     if task:
         notify(request, PROPOSED)
