@@ -3,16 +3,18 @@ resources spent per offer and provider."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Literal
 
-import attrs
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from netzwerker.config import RatingScheme
+from netzwerker.domain.appraisal.schemas import (
+    AppraisalOut,
+    RatedOut,
+    SpentOut,
+)
 from netzwerker.domain.appraisal.services import (
-    Appraisal,
     RatingDraft,
     ResourceDraft,
     ResourceSum,
@@ -28,43 +30,6 @@ from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
-
-
-@attrs.frozen
-class AppraisalOut:
-    id: int
-    title: str
-    partner: str
-    scores: dict[str, int]
-    score: float | None
-    complete: bool
-    rank: int | None
-    state: str
-    capacity: int | None
-    money: Decimal
-    staff_hours: Decimal
-    money_per_place: Decimal | None
-
-    @classmethod
-    def of(cls, appraisal: Appraisal) -> AppraisalOut:
-        return cls(**attrs.asdict(appraisal), money_per_place=appraisal.money_per_place)
-
-
-@attrs.frozen
-class RatedOut:
-    subject: str
-    subject_id: int
-    criteria: list[str]
-
-
-@attrs.frozen
-class SpentOut:
-    offer_id: int
-    partner_id: int
-    year: int
-    money: Decimal
-    staff_hours: Decimal
-    source: str
 
 
 class AppraisalController(Controller):

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-import attrs
 from litestar import get
 from litestar.params import FromQuery, QueryParameter
 
+from netzwerker.domain.audit.schemas import (
+    AuditEventOut,
+)
 from netzwerker.domain.audit.services import audit_log
-from netzwerker.http.answers import Answer
 from netzwerker.http.params import CurrentActor, CurrentDeployment
-
-
-@attrs.frozen
-class AuditEventOut(Answer):
-    id: int
-    at: datetime
-    actor: str
-    action: str
-    object_type: str
-    object_id: str
-    changes: dict[str, Any] | None
 
 
 @get("/api/audit", tags=["audit"], sync_to_thread=False, summary="Who changed what, newest first")

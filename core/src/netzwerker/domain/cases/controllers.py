@@ -3,19 +3,16 @@ workers, identifiers and consent; referrals between partners; coaches' caseloads
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import attrs
 from litestar import Controller, Response, get, patch, post, put
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from sqlmodel import Session
 
 from netzwerker.domain.cases import services as cases
-from netzwerker.domain.cases.models import Case, CaseWorker, Consent, Referral
+from netzwerker.domain.cases.models import CaseWorker
 from netzwerker.domain.cases.referrals import (
-    REFERRAL_WORKFLOW,
     ReferralDraft,
     ReferralFilter,
     ReferralMove,
@@ -25,126 +22,25 @@ from netzwerker.domain.cases.referrals import (
     send_referral,
     step_permission,
 )
+from netzwerker.domain.cases.schemas import (
+    CaseloadOut,
+    CaseOut,
+    ConsentOut,
+    IdentityOut,
+    ReferralOut,
+    Revocation,
+    WorkerEnd,
+    WorkerOut,
+    case_answers,
+    consent_out,
+    identity_values,
+    referral_answers,
+)
 from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
-from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
-
-
-@attrs.frozen
-class WorkerOut(Answer):
-    id: int
-    person_id: int
-    role: str
-    since: date
-    until: date | None
-
-
-@attrs.frozen
-class CaseOut(Answer):
-    id: int
-    pseudonym: str
-    kind: str
-    working_field: str | None
-    target_groups: list[str]
-    workers: list[WorkerOut]
-    opened_on: date
-    closed_on: date | None
-    note: str
-    version: int
-
-
-@attrs.frozen
-class ConsentOut(Answer):
-    id: int
-    partner_id: int
-    categories: list[str]
-    purpose: str
-    given_on: date
-    valid_until: date | None
-    revoked_on: date | None
-    revoked_reason: str
-    recorded_by: str
-    recorded_at: datetime
-    valid_today: bool
-    version: int
-
-
-@attrs.frozen
-class IdentityOut:
-    name: str
-    birth_date: date | None
-    address: str
-    phone: str
-    email: str
-    customer_number: str
-
-
-@attrs.frozen
-class ReferralOut(Answer):
-    id: int
-    case_id: int
-    pseudonym: str
-    from_partner_id: int
-    to_partner_id: int
-    offer_id: int | None
-    chain_instance_id: int | None
-    step: int | None
-    data_categories: list[str]
-    message: str
-    status: str
-    status_label: str
-    allowed: list[str]
-    reason: str
-    outcome: str
-    sent_at: datetime
-    accepted_at: datetime | None
-    first_contact_at: datetime | None
-    closed_at: datetime | None
-    declined_at: datetime | None
-    withdrawn_at: datetime | None
-    sent_by: str
-    version: int
-
-
-@attrs.frozen
-class Revocation:
-    reason: str
-    version: int | None = None
-
-
-@attrs.frozen
-class WorkerEnd:
-    until: date | None = None
-
-
-def case_answers(session: Session, found: list[Case]) -> list[CaseOut]:
-    ids = [case.id for case in found]
-    groups = cases.target_groups_of(session, ids)
-    workers = cases.workers_of(session, ids)
-    return [
-        CaseOut.of(
-            case,
-            target_groups=groups[case.id],
-            workers=[WorkerOut.of(worker) for worker in workers[case.id]],
-        )
-        for case in found
-    ]
-
-
-def referral_answers(session: Session, found: list[Referral]) -> list[ReferralOut]:
-    pseudonyms = cases.pseudonyms_of(session, [r.case_id for r in found])
-    return [
-        ReferralOut.of(
-            referral,
-            pseudonym=pseudonyms[referral.case_id],
-            status_label=REFERRAL_WORKFLOW.label(referral.status),
-            allowed=[t.name for t in REFERRAL_WORKFLOW.allowed(referral.status)],
-        )
-        for referral in found
-    ]
 
 
 class CaseController(Controller):
@@ -272,7 +168,7 @@ class CaseController(Controller):
         readers = deployment.config.privacy.identity_readers
         with deployment.transaction() as session:
             identity = cases.read_identity(session, case_id, actor=actor, readers=readers)
-            return IdentityOut(**_identity_values(identity)) if identity else None
+            return IdentityOut(**identity_values(identity)) if identity else None
 
     @put(
         "/{case_id:int}/identity",
@@ -301,7 +197,7 @@ class CaseController(Controller):
         today = deployment.today()
         with deployment.session() as session:
             consents = cases.consents_of(session, case_id, actor=actor)
-            return [_consent_out(c, today) for c in consents]
+            return [consent_out(c, today) for c in consents]
 
     @post(
         "/{case_id:int}/consents",
@@ -321,7 +217,7 @@ class CaseController(Controller):
         today = deployment.today()
         with deployment.transaction() as session:
             consent = cases.give_consent(session, case_id, data, today=today, actor=actor)
-            body = _consent_out(consent, today)
+            body = consent_out(consent, today)
         return versioned(body, 201)
 
     @post(
@@ -352,15 +248,7 @@ class CaseController(Controller):
                 actor=actor,
                 expected_version=data.version,
             )
-            return _consent_out(consent, today)
-
-
-def _consent_out(consent: Consent, today: date) -> ConsentOut:
-    return ConsentOut.of(consent, valid_today=cases.consent_is_valid(consent, today))
-
-
-def _identity_values(identity: Any) -> dict[str, Any]:
-    return {field.name: getattr(identity, field.name) for field in attrs.fields(IdentityOut)}
+            return consent_out(consent, today)
 
 
 class ReferralController(Controller):
@@ -450,15 +338,6 @@ class ReferralController(Controller):
             )
             body = referral_answers(session, [referral])[0]
         return versioned(body)
-
-
-@attrs.frozen
-class CaseloadOut:
-    person_id: int
-    name: str
-    partner_id: int
-    role: str
-    open_cases: int
 
 
 @get("/api/caseloads", tags=["cases"], sync_to_thread=False, summary="Open cases per coach")

@@ -4,18 +4,22 @@ coverage of the needs, duplicate structures, and the HSDS export."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
-import attrs
 from litestar import Controller, Response, get, patch, post
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from sqlmodel import Session
 
 from netzwerker.domain.catalogue.duplicates import Overlap, overlaps
 from netzwerker.domain.catalogue.hsds import export_directory
-from netzwerker.domain.catalogue.models import Need, Offer
+from netzwerker.domain.catalogue.models import Need
+from netzwerker.domain.catalogue.schemas import (
+    CoverageOut,
+    NeedOut,
+    OfferOut,
+    offer_answers,
+)
 from netzwerker.domain.catalogue.services import (
     NeedDraft,
     OfferChanges,
@@ -27,68 +31,16 @@ from netzwerker.domain.catalogue.services import (
     find_offers,
     get_offer,
     record_need,
-    terms_of,
     update_need,
     update_offer,
 )
 from netzwerker.domain.references import fetch
 from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
-from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.files import download
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
-
-
-@attrs.frozen
-class OfferOut(Answer):
-    id: int
-    key: str
-    partner_id: int
-    title: str
-    description: str
-    working_field: str | None
-    legal_domain: str | None
-    target_groups: list[str]
-    problem_areas: list[str]
-    social_areas: list[str]
-    capacity: int | None
-    access_conditions: str
-    active: bool
-    updated_at: datetime
-    version: int
-
-
-@attrs.frozen
-class NeedOut(Answer):
-    id: int
-    title: str
-    target_group: str
-    problem_area: str
-    social_area: str
-    people: int
-    period_start: date
-    period_end: date
-    source: str
-    working_field: str | None
-    note: str
-    recorded_by: str
-    version: int
-
-
-@attrs.frozen
-class CoverageOut:
-    need: NeedOut
-    status: str
-    offer_ids: list[int]
-    capacity: int
-    unknown_capacity: int
-
-
-def offer_answers(session: Session, offers: list[Offer]) -> list[OfferOut]:
-    terms = terms_of(session, [offer.id for offer in offers])
-    return [OfferOut.of(offer, **terms[offer.id]) for offer in offers]
 
 
 class OfferController(Controller):

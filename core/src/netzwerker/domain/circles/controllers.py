@@ -2,65 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
-import attrs
 from litestar import Controller, Response, get, patch, post
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody
-from sqlmodel import Session
 
 from netzwerker.deployment import Deployment
-from netzwerker.domain.circles.models import Circle
+from netzwerker.domain.circles.schemas import (
+    CircleOut,
+    circle_answers,
+)
 from netzwerker.domain.circles.services import (
     CircleChanges,
     CircleDraft,
     create_circle,
     find_circles,
     get_circle,
-    members_of,
     update_circle,
 )
 from netzwerker.domain.meetings.services import MeetingFilter, calendar_event, find_meetings
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor
 from netzwerker.http import bodies
-from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.files import calendar_download
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 from netzwerker.ical import calendar
-
-
-@attrs.frozen
-class CircleOut(Answer):
-    id: int
-    key: str
-    name: str
-    working_field: str | None
-    lead_partner_id: int | None
-    description: str
-    founded_on: date | None
-    active: bool
-    partners: list[int]
-    people: list[int]
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-
-def circle_answers(session: Session, circles: list[Circle]) -> list[CircleOut]:
-    members = members_of(session, [circle.id for circle in circles])
-    return [
-        CircleOut.of(
-            circle,
-            partners=members[circle.id].partners,
-            people=members[circle.id].people,
-        )
-        for circle in circles
-    ]
 
 
 class CircleController(Controller):

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
-import attrs
 from litestar import Controller, Response, get, patch, post
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from sqlmodel import Session
 
 from netzwerker.clock import utcnow
 from netzwerker.deployment import Deployment
-from netzwerker.domain.conferences.models import Conference
+from netzwerker.domain.conferences.schemas import (
+    CancelOut,
+    CancelRequest,
+    ConferenceOut,
+    RegistrationOut,
+    conference_answers,
+)
 from netzwerker.domain.conferences.services import (
     EXPORTS,
     ConferenceChanges,
@@ -28,74 +31,17 @@ from netzwerker.domain.conferences.services import (
     get_conference,
     register,
     registrations,
-    seats,
     update_conference,
 )
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.http import bodies
-from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.files import calendar_download, csv_download
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 from netzwerker.ical import calendar
-
-
-@attrs.frozen
-class ConferenceOut(Answer):
-    id: int
-    key: str
-    title: str
-    description: str
-    working_field: str | None
-    venue: str
-    starts_at: datetime
-    ends_at: datetime
-    capacity: int
-    registered: int
-    waitlisted: int
-    checked_in: int
-    registration_opens_at: datetime | None
-    registration_closes_at: datetime | None
-    cancelled: bool
-    version: int
-
-
-@attrs.frozen
-class RegistrationOut(Answer):
-    id: int
-    conference_id: int
-    name: str
-    email: str
-    organisation: str
-    partner_id: int | None
-    status: str
-    registered_at: datetime
-    seat_since: datetime | None
-    cancelled_at: datetime | None
-    checked_in_at: datetime | None
-    version: int
-
-
-@attrs.frozen
-class CancelOut:
-    cancelled: RegistrationOut
-    moved_up: RegistrationOut | None
-
-
-@attrs.frozen
-class CancelRequest:
-    version: int | None = None
-
-
-def conference_answers(session: Session, conferences: list[Conference]) -> list[ConferenceOut]:
-    counts = seats(session, [conference.id for conference in conferences])
-    return [
-        ConferenceOut.of(conference, **attrs.asdict(counts[conference.id]))
-        for conference in conferences
-    ]
 
 
 def conference_list_file(

@@ -2,45 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-import attrs
 from litestar import get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from netzwerker.config import GoalConfig
 from netzwerker.domain.fields import services
+from netzwerker.domain.fields.schemas import (
+    GoalOut,
+    WorkingFieldOut,
+)
 from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
-from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
-
-
-@attrs.frozen
-class WorkingFieldOut(Answer):
-    key: str
-    name: str
-    description: str
-    source: str
-    active: bool
-
-
-@attrs.frozen
-class GoalOut(Answer):
-    id: int
-    key: str
-    working_field: str
-    title: str
-    description: str
-    indicator: str
-    target: float | None
-    period_start: date
-    period_end: date
-    status: str
-    source: str
-    version: int
 
 
 @get("/api/working-fields", tags=["working fields"], sync_to_thread=False)

@@ -5,78 +5,35 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import attrs
 from litestar import Controller, Response, get, patch, post
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody
-from sqlmodel import Session
 
-from netzwerker.domain.meetings.models import Decision, Meeting
+from netzwerker.domain.meetings.models import Decision
+from netzwerker.domain.meetings.schemas import (
+    DecisionOut,
+    MeetingOut,
+    meeting_answers,
+)
 from netzwerker.domain.meetings.services import (
     DecisionDraft,
     MeetingChanges,
     MeetingDraft,
     MeetingFilter,
-    ParticipantDraft,
     add_decision,
     calendar_event,
     create_meeting,
-    decisions_of,
     find_meetings,
-    participants_of,
     update_meeting,
     visible_meeting,
 )
 from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
-from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.files import calendar_download
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 from netzwerker.ical import calendar
-
-
-@attrs.frozen
-class DecisionOut(Answer):
-    id: int
-    seq: int
-    text: str
-    task_id: int | None
-    decided_at: datetime
-    recorded_by: str
-
-
-@attrs.frozen
-class MeetingOut(Answer):
-    id: int
-    circle_id: int | None
-    case_id: int | None
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    location: str
-    agenda: list[str]
-    minutes: str
-    status: str
-    participants: list[ParticipantDraft]
-    decisions: list[DecisionOut]
-    created_by: str
-    version: int
-
-
-def meeting_answers(session: Session, meetings: list[Meeting]) -> list[MeetingOut]:
-    ids = [meeting.id for meeting in meetings]
-    participants = participants_of(session, ids)
-    decisions = decisions_of(session, ids)
-    return [
-        MeetingOut.of(
-            meeting,
-            participants=participants[meeting.id],
-            decisions=[DecisionOut.of(d) for d in decisions[meeting.id]],
-        )
-        for meeting in meetings
-    ]
 
 
 class MeetingController(Controller):

@@ -10,21 +10,23 @@ from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
-from sqlmodel import Session
 
 from netzwerker.domain.partners.importing import import_partners, parse_partners
-from netzwerker.domain.partners.models import Partner
-from netzwerker.domain.partners.schemas import ContactOut, ImportOut, PartnerOut
+from netzwerker.domain.partners.schemas import (
+    ContactOut,
+    ImportOut,
+    PartnerOut,
+    partner_answers,
+    partner_out,
+)
 from netzwerker.domain.partners.services import (
     ContactDraft,
     PartnerDraft,
     PartnerFilter,
     add_contact,
-    contacts_of,
     create_partner,
     find_partners,
     get_partner,
-    partner_lists,
     update_contact,
     update_partner,
 )
@@ -33,25 +35,6 @@ from netzwerker.http import bodies
 from netzwerker.http.bodies import Update, etag
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
-
-
-def partner_answers(session: Session, partners: list[Partner]) -> list[PartnerOut]:
-    """Partners with their legal domains, working fields and contacts: three queries."""
-    ids = [partner.id for partner in partners]
-    lists = partner_lists(session, ids)
-    contacts = contacts_of(session, ids)
-    return [
-        PartnerOut.of(
-            partner,
-            **lists[partner.id],
-            contacts=[ContactOut.of(person) for person in contacts[partner.id]],
-        )
-        for partner in partners
-    ]
-
-
-def partner_out(session: Session, partner: Partner) -> PartnerOut:
-    return partner_answers(session, [partner])[0]
 
 
 def _with_etag(body: Any, version: int | None, status_code: int = 200) -> Response[Any]:

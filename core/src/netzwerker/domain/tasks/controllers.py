@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any
 
 from litestar import Controller, MediaType, Response, get, patch, post
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from sqlmodel import Session
 
-from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.overview import Overview, overview
-from netzwerker.domain.tasks.queries import TaskFilter, find_tasks, is_overdue, parties_of
+from netzwerker.domain.tasks.queries import TaskFilter, find_tasks
 from netzwerker.domain.tasks.report import (
-    GROUPINGS,
     accountability_report,
     render_report,
     report_period,
 )
 from netzwerker.domain.tasks.schemas import (
+    Grouping,
     ReportOut,
+    TaskAction,
     TaskEventOut,
     TaskOut,
     TransitionRequest,
+    task_answers,
+    task_out,
 )
 from netzwerker.domain.tasks.services import (
     TaskChanges,
@@ -36,39 +36,13 @@ from netzwerker.domain.tasks.services import (
     transition_task,
     update_task,
 )
-from netzwerker.domain.tasks.workflow import REQUESTED_ACTIONS, TASK_WORKFLOW
+from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
 from netzwerker.domain.users import permissions
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.http import bodies
 from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
-
-TaskAction = StrEnum("TaskAction", {name: name for name in REQUESTED_ACTIONS})  # type: ignore[misc]
-Grouping = StrEnum("Grouping", {name: name for name in GROUPINGS})  # type: ignore[misc]
-
-
-def task_answers(
-    session: Session,
-    tasks: list[Task],
-    today: date,
-    parties: dict[int, dict[str, list[int]]] | None = None,
-) -> list[TaskOut]:
-    """Tasks with their consulted and informed partners (one query, unless given)."""
-    if parties is None:
-        parties = parties_of(session, [task.id for task in tasks])
-    return [
-        TaskOut.of(
-            task,
-            **parties[task.id],
-            overdue=is_overdue(task, today),
-        )
-        for task in tasks
-    ]
-
-
-def task_out(session: Session, task: Task, today: date) -> TaskOut:
-    return task_answers(session, [task], today)[0]
 
 
 class TaskController(Controller):

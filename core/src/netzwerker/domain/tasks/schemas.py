@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 import attrs
+from sqlmodel import Session
 
-from netzwerker.domain.tasks.report import ReportRow
+from netzwerker.domain.tasks.models import Task
+from netzwerker.domain.tasks.queries import is_overdue, parties_of
+from netzwerker.domain.tasks.report import (
+    GROUPINGS,
+    ReportRow,
+)
+from netzwerker.domain.tasks.workflow import REQUESTED_ACTIONS
 from netzwerker.http.answers import Answer
 
 
@@ -61,3 +69,32 @@ class ReportOut:
     by: str
     today: date
     rows: list[ReportRow]
+
+
+TaskAction = StrEnum("TaskAction", {name: name for name in REQUESTED_ACTIONS})  # type: ignore[misc]
+
+
+Grouping = StrEnum("Grouping", {name: name for name in GROUPINGS})  # type: ignore[misc]
+
+
+def task_answers(
+    session: Session,
+    tasks: list[Task],
+    today: date,
+    parties: dict[int, dict[str, list[int]]] | None = None,
+) -> list[TaskOut]:
+    """Tasks with their consulted and informed partners (one query, unless given)."""
+    if parties is None:
+        parties = parties_of(session, [task.id for task in tasks])
+    return [
+        TaskOut.of(
+            task,
+            **parties[task.id],
+            overdue=is_overdue(task, today),
+        )
+        for task in tasks
+    ]
+
+
+def task_out(session: Session, task: Task, today: date) -> TaskOut:
+    return task_answers(session, [task], today)[0]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
-import attrs
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from netzwerker.domain.users import permissions
-from netzwerker.domain.users.models import Role
+from netzwerker.domain.users.schemas import (
+    NewTokenOut,
+    TokenOut,
+    TokenRequest,
+    UserChanges,
+    UserOut,
+)
 from netzwerker.domain.users.services import (
     UserDraft,
     add_user,
@@ -23,60 +27,9 @@ from netzwerker.domain.users.services import (
     update_user,
 )
 from netzwerker.http import bodies
-from netzwerker.http.answers import Answer
 from netzwerker.http.bodies import Update
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
-
-
-@attrs.frozen
-class UserOut(Answer):
-    id: int
-    username: str
-    display_name: str
-    email: str
-    role: str
-    partner_id: int | None
-    person_id: int | None
-    active: bool
-    version: int
-
-
-@attrs.frozen
-class UserChanges:
-    display_name: str
-    email: str
-    role: Role
-    active: bool
-    password: str = attrs.field(repr=False)
-
-
-@attrs.frozen
-class TokenRequest:
-    """A token for yourself, or (admins) for the user named by ``user_id``."""
-
-    name: str
-    valid_days: FromQuery[int | None] = None
-    user_id: FromQuery[int | None] = None
-
-
-@attrs.frozen
-class TokenOut(Answer):
-    id: int
-    user_id: int
-    name: str
-    hint: str
-    created_at: datetime
-    expires_at: datetime | None
-    revoked_at: datetime | None
-
-
-@attrs.frozen
-class NewTokenOut:
-    """``secret`` is shown this once: send it as ``Authorization: Bearer <secret>``."""
-
-    token: TokenOut
-    secret: str
 
 
 @get("/api/me", tags=["users"], sync_to_thread=False, summary="The user making the request")
