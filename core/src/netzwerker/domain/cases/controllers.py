@@ -38,9 +38,13 @@ from netzwerker.domain.cases.schemas import (
 )
 from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
+from netzwerker.http.answers import Answers
 from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
+
+CASES = Answers(case_answers)
+REFERRALS = Answers(referral_answers)
 
 
 class CaseController(Controller):
@@ -65,12 +69,14 @@ class CaseController(Controller):
         case_filter = cases.CaseFilter(
             working_field, target_group, person_id, partner_id, open, pseudonym
         )
-        with deployment.session() as session:
-            found, total = cases.find_cases(
+        return CASES.page(
+            deployment,
+            lambda session: cases.find_cases(
                 session, case_filter, actor=actor, limit=limit, offset=offset
-            )
-            items = case_answers(session, found)
-        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+            ),
+            limit=limit,
+            offset=offset,
+        )
 
     @post(
         "/",
@@ -83,19 +89,21 @@ class CaseController(Controller):
         self, data: JSONBody[cases.CaseDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[CaseOut]:
         """Open a case under a pseudonym (coordinators); never a name or an address."""
-        with deployment.transaction() as session:
-            case = cases.create_case(session, data, today=deployment.today(), actor=actor)
-            body = case_answers(session, [case])[0]
-        return versioned(body, 201)
+        return CASES.created(
+            deployment,
+            lambda session: cases.create_case(session, data, today=deployment.today(), actor=actor),
+        )
 
     @get("/{case_id:int}", sync_to_thread=False)
     def read(
         self, case_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[CaseOut]:
-        with deployment.session() as session:
-            case = cases.readable_case(session, case_id, actor=actor, today=deployment.today())
-            body = case_answers(session, [case])
-        return versioned(body[0])
+        return CASES.read(
+            deployment,
+            lambda session: cases.readable_case(
+                session, case_id, actor=actor, today=deployment.today()
+            ),
+        )
 
     @patch(
         "/{case_id:int}",
@@ -111,12 +119,12 @@ class CaseController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> Response[CaseOut]:
-        with deployment.transaction() as session:
-            case = cases.update_case(
+        return CASES.written(
+            deployment,
+            lambda session: cases.update_case(
                 session, case_id, data.values, actor=actor, expected_version=data.version
-            )
-            body = case_answers(session, [case])[0]
-        return versioned(body)
+            ),
+        )
 
     @post(
         "/{case_id:int}/workers",
@@ -278,12 +286,14 @@ class ReferralController(Controller):
             tuple(status or ()),
             chain_instance_id,
         )
-        with deployment.session() as session:
-            found, total = find_referrals(
+        return REFERRALS.page(
+            deployment,
+            lambda session: find_referrals(
                 session, referral_filter, actor=actor, limit=limit, offset=offset
-            )
-            items = referral_answers(session, found)
-        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+            ),
+            limit=limit,
+            offset=offset,
+        )
 
     @post(
         "/",
@@ -296,19 +306,18 @@ class ReferralController(Controller):
         self, data: JSONBody[ReferralDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[ReferralOut]:
         """Refer a case to a partner; refused (409) without the person's consent."""
-        with deployment.transaction() as session:
-            referral = send_referral(session, data, today=deployment.today(), actor=actor)
-            body = referral_answers(session, [referral])[0]
-        return versioned(body, 201)
+        return REFERRALS.created(
+            deployment,
+            lambda session: send_referral(session, data, today=deployment.today(), actor=actor),
+        )
 
     @get("/{referral_id:int}", sync_to_thread=False)
     def read(
         self, referral_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[ReferralOut]:
-        with deployment.session() as session:
-            referral = readable_referral(session, referral_id, actor=actor)
-            body = referral_answers(session, [referral])[0]
-        return versioned(body)
+        return REFERRALS.read(
+            deployment, lambda session: readable_referral(session, referral_id, actor=actor)
+        )
 
     @post(
         "/{referral_id:int}/{action:str}",
@@ -327,17 +336,17 @@ class ReferralController(Controller):
         actor: CurrentActor,
         data: JSONBody[ReferralMove | None] = None,
     ) -> Response[ReferralOut]:
-        with deployment.transaction() as session:
-            referral = move_referral(
+        return REFERRALS.written(
+            deployment,
+            lambda session: move_referral(
                 session,
                 referral_id,
                 action,
                 data or ReferralMove(),
                 today=deployment.today(),
                 actor=actor,
-            )
-            body = referral_answers(session, [referral])[0]
-        return versioned(body)
+            ),
+        )
 
 
 @get("/api/caseloads", tags=["cases"], sync_to_thread=False, summary="Open cases per coach")

@@ -37,10 +37,13 @@ from netzwerker.domain.catalogue.services import (
 from netzwerker.domain.references import fetch
 from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
+from netzwerker.http.answers import Answers
 from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.files import download
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
+
+OFFERS = Answers(offer_answers)
 
 
 class OfferController(Controller):
@@ -64,10 +67,12 @@ class OfferController(Controller):
         offer_filter = OfferFilter(
             partner_id, working_field, target_group, problem_area, social_area, legal_domain, active
         )
-        with deployment.session() as session:
-            offers, total = find_offers(session, offer_filter, limit=limit, offset=offset)
-            items = offer_answers(session, offers)
-        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+        return OFFERS.page(
+            deployment,
+            lambda session: find_offers(session, offer_filter, limit=limit, offset=offset),
+            limit=limit,
+            offset=offset,
+        )
 
     @post(
         "/",
@@ -80,15 +85,11 @@ class OfferController(Controller):
         self, data: JSONBody[OfferDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[OfferOut]:
         """Add an offer (coordinators, or a partner member for its own partner)."""
-        with deployment.transaction() as session:
-            body = offer_answers(session, [create_offer(session, data, actor=actor)])
-        return versioned(body[0], 201)
+        return OFFERS.created(deployment, lambda session: create_offer(session, data, actor=actor))
 
     @get("/{offer_id:int}", sync_to_thread=False)
     def read(self, offer_id: FromPath[int], deployment: CurrentDeployment) -> Response[OfferOut]:
-        with deployment.session() as session:
-            body = offer_answers(session, [get_offer(session, offer_id)])
-        return versioned(body[0])
+        return OFFERS.read(deployment, lambda session: get_offer(session, offer_id))
 
     @patch(
         "/{offer_id:int}",
@@ -104,12 +105,12 @@ class OfferController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> Response[OfferOut]:
-        with deployment.transaction() as session:
-            offer = update_offer(
+        return OFFERS.written(
+            deployment,
+            lambda session: update_offer(
                 session, offer_id, data.values, actor=actor, expected_version=data.version
-            )
-            body = offer_answers(session, [offer])
-        return versioned(body[0])
+            ),
+        )
 
 
 class NeedController(Controller):

@@ -35,9 +35,12 @@ from netzwerker.domain.chains.services import (
 )
 from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
+from netzwerker.http.answers import Answers
 from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
+
+CHAINS = Answers(chain_answers)
 
 
 class ChainController(Controller):
@@ -53,16 +56,18 @@ class ChainController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> OffsetPagination[ChainOut]:
-        with deployment.session() as session:
-            chains, total = find_chains(
+        return CHAINS.page(
+            deployment,
+            lambda session: find_chains(
                 session,
                 working_field=working_field,
                 partner_id=partner_id,
                 limit=limit,
                 offset=offset,
-            )
-            items = chain_answers(session, chains)
-        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+            ),
+            limit=limit,
+            offset=offset,
+        )
 
     @post(
         "/",
@@ -74,15 +79,11 @@ class ChainController(Controller):
     def create(
         self, data: JSONBody[ChainDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[ChainOut]:
-        with deployment.transaction() as session:
-            body = chain_answers(session, [create_chain(session, data, actor=actor)])
-        return versioned(body[0], 201)
+        return CHAINS.created(deployment, lambda session: create_chain(session, data, actor=actor))
 
     @get("/{chain_id:int}", sync_to_thread=False)
     def read(self, chain_id: FromPath[int], deployment: CurrentDeployment) -> Response[ChainOut]:
-        with deployment.session() as session:
-            body = chain_answers(session, [get_chain(session, chain_id)])
-        return versioned(body[0])
+        return CHAINS.read(deployment, lambda session: get_chain(session, chain_id))
 
     @patch(
         "/{chain_id:int}",
@@ -99,12 +100,12 @@ class ChainController(Controller):
         actor: CurrentActor,
     ) -> Response[ChainOut]:
         """Change a chain; new steps void the agreements given to the old ones."""
-        with deployment.transaction() as session:
-            chain = update_chain(
+        return CHAINS.written(
+            deployment,
+            lambda session: update_chain(
                 session, chain_id, data.values, actor=actor, expected_version=data.version
-            )
-            body = chain_answers(session, [chain])
-        return versioned(body[0])
+            ),
+        )
 
     @post(
         "/{chain_id:int}/agreements",

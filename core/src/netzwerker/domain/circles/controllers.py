@@ -25,11 +25,14 @@ from netzwerker.domain.meetings.services import MeetingFilter, calendar_event, f
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor
 from netzwerker.http import bodies
-from netzwerker.http.bodies import Update, versioned
+from netzwerker.http.answers import Answers
+from netzwerker.http.bodies import Update
 from netzwerker.http.files import calendar_download
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 from netzwerker.ical import calendar
+
+CIRCLES = Answers(circle_answers)
 
 
 class CircleController(Controller):
@@ -46,17 +49,19 @@ class CircleController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> OffsetPagination[CircleOut]:
-        with deployment.session() as session:
-            circles, total = find_circles(
+        return CIRCLES.page(
+            deployment,
+            lambda session: find_circles(
                 session,
                 working_field=working_field,
                 partner_id=partner_id,
                 active=active,
                 limit=limit,
                 offset=offset,
-            )
-            items = circle_answers(session, circles)
-        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+            ),
+            limit=limit,
+            offset=offset,
+        )
 
     @post(
         "/",
@@ -69,15 +74,13 @@ class CircleController(Controller):
         self, data: JSONBody[CircleDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[CircleOut]:
         """Found a circle (coordinators); the lead partner is always a member."""
-        with deployment.transaction() as session:
-            body = circle_answers(session, [create_circle(session, data, actor=actor)])
-        return versioned(body[0], 201)
+        return CIRCLES.created(
+            deployment, lambda session: create_circle(session, data, actor=actor)
+        )
 
     @get("/{circle_id:int}", sync_to_thread=False)
     def read(self, circle_id: FromPath[int], deployment: CurrentDeployment) -> Response[CircleOut]:
-        with deployment.session() as session:
-            body = circle_answers(session, [get_circle(session, circle_id)])
-        return versioned(body[0])
+        return CIRCLES.read(deployment, lambda session: get_circle(session, circle_id))
 
     @patch(
         "/{circle_id:int}",
@@ -93,12 +96,12 @@ class CircleController(Controller):
         deployment: CurrentDeployment,
         actor: CurrentActor,
     ) -> Response[CircleOut]:
-        with deployment.transaction() as session:
-            circle = update_circle(
+        return CIRCLES.written(
+            deployment,
+            lambda session: update_circle(
                 session, circle_id, data.values, actor=actor, expected_version=data.version
-            )
-            body = circle_answers(session, [circle])
-        return versioned(body[0])
+            ),
+        )
 
     @get("/{circle_id:int}/calendar.ics", sync_to_thread=False, summary="The circle's meetings")
     def calendar(

@@ -37,6 +37,7 @@ from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.http import bodies
+from netzwerker.http.answers import Answers
 from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.files import calendar_download, csv_download
 from netzwerker.http.guards import permitted
@@ -57,6 +58,9 @@ def conference_list_file(
     return csv_download(f"{conference.key}-{kind}.csv", EXPORTS[kind], rows)
 
 
+CONFERENCES = Answers(conference_answers)
+
+
 class ConferenceController(Controller):
     path = "/api/conferences"
     tags = ("conferences",)
@@ -70,16 +74,18 @@ class ConferenceController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> OffsetPagination[ConferenceOut]:
-        with deployment.session() as session:
-            conferences, total = find_conferences(
+        return CONFERENCES.page(
+            deployment,
+            lambda session: find_conferences(
                 session,
                 working_field=working_field,
                 upcoming_from=utcnow() if upcoming else None,
                 limit=limit,
                 offset=offset,
-            )
-            items = conference_answers(session, conferences)
-        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+            ),
+            limit=limit,
+            offset=offset,
+        )
 
     @post(
         "/",
@@ -92,18 +98,15 @@ class ConferenceController(Controller):
         self, data: JSONBody[ConferenceDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[ConferenceOut]:
         """Plan a conference (coordinators); times without an offset are local time."""
-        with deployment.transaction() as session:
-            conference = create_conference(session, deployment, data, actor=actor)
-            body = conference_answers(session, [conference])[0]
-        return versioned(body, 201)
+        return CONFERENCES.created(
+            deployment, lambda session: create_conference(session, deployment, data, actor=actor)
+        )
 
     @get("/{conference_id:int}", sync_to_thread=False)
     def read(
         self, conference_id: FromPath[int], deployment: CurrentDeployment
     ) -> Response[ConferenceOut]:
-        with deployment.session() as session:
-            body = conference_answers(session, [get_conference(session, conference_id)])[0]
-        return versioned(body)
+        return CONFERENCES.read(deployment, lambda session: get_conference(session, conference_id))
 
     @patch(
         "/{conference_id:int}",
@@ -120,17 +123,17 @@ class ConferenceController(Controller):
         actor: CurrentActor,
     ) -> Response[ConferenceOut]:
         """Change a conference; more seats move people up from the waiting list."""
-        with deployment.transaction() as session:
-            conference = update_conference(
+        return CONFERENCES.written(
+            deployment,
+            lambda session: update_conference(
                 session,
                 deployment,
                 conference_id,
                 data.values,
                 actor=actor,
                 expected_version=data.version,
-            )
-            body = conference_answers(session, [conference])[0]
-        return versioned(body)
+            ),
+        )
 
     @get("/{conference_id:int}/registrations", sync_to_thread=False)
     def list_registrations(

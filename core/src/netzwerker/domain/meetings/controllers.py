@@ -29,11 +29,14 @@ from netzwerker.domain.meetings.services import (
 )
 from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
-from netzwerker.http.bodies import Update, versioned
+from netzwerker.http.answers import Answers
+from netzwerker.http.bodies import Update
 from netzwerker.http.files import calendar_download
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
 from netzwerker.ical import calendar
+
+MEETINGS = Answers(meeting_answers)
 
 
 class MeetingController(Controller):
@@ -58,12 +61,14 @@ class MeetingController(Controller):
         meeting_filter = MeetingFilter(
             circle_id, case_id, partner_id, status, since, until, case_conferences
         )
-        with deployment.session() as session:
-            meetings, total = find_meetings(
+        return MEETINGS.page(
+            deployment,
+            lambda session: find_meetings(
                 session, meeting_filter, actor=actor, limit=limit, offset=offset
-            )
-            items = meeting_answers(session, meetings)
-        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+            ),
+            limit=limit,
+            offset=offset,
+        )
 
     @post(
         "/",
@@ -77,18 +82,17 @@ class MeetingController(Controller):
     ) -> Response[MeetingOut]:
         """Plan a circle's meeting or a case conference (coordinators). A case conference
         is refused unless each participating partner holds the case or has consent."""
-        with deployment.transaction() as session:
-            meeting = create_meeting(session, deployment, data, actor=actor)
-            body = meeting_answers(session, [meeting])
-        return versioned(body[0], 201)
+        return MEETINGS.created(
+            deployment, lambda session: create_meeting(session, deployment, data, actor=actor)
+        )
 
     @get("/{meeting_id:int}", sync_to_thread=False)
     def read(
         self, meeting_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[MeetingOut]:
-        with deployment.session() as session:
-            body = meeting_answers(session, [visible_meeting(session, actor, meeting_id)])
-        return versioned(body[0])
+        return MEETINGS.read(
+            deployment, lambda session: visible_meeting(session, actor, meeting_id)
+        )
 
     @patch(
         "/{meeting_id:int}",
@@ -106,17 +110,17 @@ class MeetingController(Controller):
     ) -> Response[MeetingOut]:
         """Reschedule, take attendance (``participants[].attended``), write the minutes,
         mark it held or cancelled."""
-        with deployment.transaction() as session:
-            meeting = update_meeting(
+        return MEETINGS.written(
+            deployment,
+            lambda session: update_meeting(
                 session,
                 deployment,
                 meeting_id,
                 data.values,
                 actor=actor,
                 expected_version=data.version,
-            )
-            body = meeting_answers(session, [meeting])
-        return versioned(body[0])
+            ),
+        )
 
     @post(
         "/{meeting_id:int}/decisions",

@@ -32,6 +32,7 @@ from netzwerker.domain.partners.services import (
 )
 from netzwerker.domain.users import permissions
 from netzwerker.http import bodies
+from netzwerker.http.answers import Answers
 from netzwerker.http.bodies import Update, etag
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
@@ -39,6 +40,9 @@ from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offse
 
 def _with_etag(body: Any, version: int | None, status_code: int = 200) -> Response[Any]:
     return Response(body, status_code=status_code, headers={"ETag": etag(version)})
+
+
+PARTNERS = Answers(partner_answers)
 
 
 class PartnerController(Controller):
@@ -61,10 +65,12 @@ class PartnerController(Controller):
         offset: Offset = 0,
     ) -> OffsetPagination[PartnerOut]:
         partner_filter = PartnerFilter(q, kind, working_field, legal_domain, social_area, active)
-        with deployment.session() as session:
-            partners, total = find_partners(session, partner_filter, limit=limit, offset=offset)
-            items = partner_answers(session, partners)
-        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+        return PARTNERS.page(
+            deployment,
+            lambda session: find_partners(session, partner_filter, limit=limit, offset=offset),
+            limit=limit,
+            offset=offset,
+        )
 
     @post(
         "/",

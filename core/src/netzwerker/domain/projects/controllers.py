@@ -35,6 +35,7 @@ from netzwerker.domain.users import permissions
 from netzwerker.domain.workflows.controllers import WorkflowEventOut
 from netzwerker.domain.workflows.services import events_of
 from netzwerker.http import bodies
+from netzwerker.http.answers import Answers
 from netzwerker.http.bodies import Update, versioned
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
@@ -44,6 +45,9 @@ from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offse
 def list_project_types(deployment: CurrentDeployment) -> list[ProjectTypeOut]:
     """The project types of the enabled plugins, with the fields of their details."""
     return [ProjectTypeOut.of(item) for item in deployment.registry.project_types.values()]
+
+
+PROJECTS = Answers(project_answers)
 
 
 class ProjectController(Controller):
@@ -65,10 +69,12 @@ class ProjectController(Controller):
         project_filter = ProjectFilter(
             project_type, working_field, tuple(status or ()), partner_id, target_group
         )
-        with deployment.session() as session:
-            rows, total = find_projects(session, project_filter, limit=limit, offset=offset)
-            items = project_answers(session, rows)
-        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+        return PROJECTS.page(
+            deployment,
+            lambda session: find_projects(session, project_filter, limit=limit, offset=offset),
+            limit=limit,
+            offset=offset,
+        )
 
     @post(
         "/",
