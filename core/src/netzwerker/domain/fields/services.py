@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
 from netzwerker.config import GoalConfig
@@ -13,6 +14,7 @@ from netzwerker.db import flush_or_conflict
 from netzwerker.deployment import Deployment, Registry, goal_references
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.fields.models import Goal, WorkingFieldRecord
+from netzwerker.domain.partners.models import PartnerWorkingField
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import InvalidInput, NotFound, Problem, Refused, require_version
@@ -99,6 +101,26 @@ def goal_problems(goal: GoalConfig, registry: Registry) -> list[Problem]:
 
 def working_fields(session: Session) -> list[WorkingFieldRecord]:
     return list(session.exec(select(WorkingFieldRecord).order_by(WorkingFieldRecord.key)))
+
+
+def active_fields(session: Session) -> list[WorkingFieldRecord]:
+    """The working fields a plugin or the configuration contributes now, by name."""
+    query = select(WorkingFieldRecord).where(col(WorkingFieldRecord.active))
+    return list(session.exec(query.order_by(col(WorkingFieldRecord.name))))
+
+
+def get_field(session: Session, key: str) -> WorkingFieldRecord:
+    field = session.get(WorkingFieldRecord, key)
+    if field is None:
+        raise NotFound("working field", key)
+    return field
+
+
+def partners_per_field(session: Session) -> dict[str, int]:
+    """How many partners work in each working field."""
+    field = col(PartnerWorkingField.working_field)
+    rows = session.execute(sa.select(field, sa.func.count()).group_by(field))
+    return {key: count for key, count in rows}
 
 
 def goals(session: Session, working_field: str | None = None) -> list[Goal]:

@@ -6,19 +6,15 @@ from datetime import date
 from itertools import groupby
 from typing import Any
 
-import sqlalchemy as sa
 from babel.dates import format_date
 from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlmodel import col
 
 from netzwerker.contributions import Period
-from netzwerker.domain.fields.models import WorkingFieldRecord
+from netzwerker.domain.fields.services import active_fields, get_field, partners_per_field
 from netzwerker.domain.indicators.services import Scope, compute_readings, goal_readings
-from netzwerker.domain.partners.models import PartnerWorkingField
 from netzwerker.domain.tasks.report import accountability_report
-from netzwerker.errors import NotFound
 from netzwerker.http.params import CurrentDeployment
 from netzwerker.web.charts import bar_chart
 from netzwerker.web.rendering import page
@@ -37,20 +33,8 @@ def past_months(today: date, count: int = MONTHS) -> Period:
 def field_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -> Template:
     today = deployment.today()
     with deployment.session() as session:
-        fields = list(
-            session.scalars(
-                sa.select(WorkingFieldRecord)
-                .where(col(WorkingFieldRecord.active))
-                .order_by(col(WorkingFieldRecord.name))
-            )
-        )
-        partners = dict(
-            session.execute(
-                sa.select(col(PartnerWorkingField.working_field), sa.func.count()).group_by(
-                    col(PartnerWorkingField.working_field)
-                )
-            ).all()
-        )
+        fields = active_fields(session)
+        partners = partners_per_field(session)
         report = {
             row.key: row for row in accountability_report(session, by="working_field", today=today)
         }
@@ -67,9 +51,7 @@ def field_page(
     today = deployment.today()
     language = deployment.config.web.language
     with deployment.session() as session:
-        field = session.get(WorkingFieldRecord, key)
-        if field is None:
-            raise NotFound("working field", key)
+        field = get_field(session, key)
         goals = goal_readings(session, deployment, working_field=key, today=today)
         readings = compute_readings(
             session,
