@@ -104,10 +104,16 @@ class SurveyView:
     may_answer: bool
 
 
+def answers_for_own_partner(actor: Actor) -> bool:
+    """Whether the actor answers for its own partner (a partner member), rather than
+    recording answers given on paper for any (staff)."""
+    return permissions.SURVEY_ANSWER.scope_of(actor) is permissions.Scope.OWN
+
+
 def survey_view(session: Session, *, actor: Actor, today: date) -> SurveyView:
     survey = survey_round(today)
     scope = permissions.SURVEY_ANSWER.scope_of(actor)
-    member = scope is permissions.Scope.OWN
+    member = answers_for_own_partner(actor)
     summary = None
     if permissions.allows(actor, permissions.EVALUATION_READ):
         summary = summarise(session, Period(date(today.year, 1, 1), today))

@@ -12,6 +12,7 @@ from litestar.response import Template
 from netzwerker.domain.survey.services import (
     QUESTIONS,
     AnswerDraft,
+    answers_for_own_partner,
     give_answer,
     survey_round,
     survey_view,
@@ -82,7 +83,7 @@ def answer(
     survey = survey_round(today)
     draft = build(request, entered, AnswerDraft, survey=survey, **values) if entered.valid else None
     if draft and save(request, entered, deployment, give_answer, draft, today=today, actor=actor):
-        notify(request, THANKS if actor.partner_id is not None else RECORDED)
+        notify(request, THANKS if answers_for_own_partner(actor) else RECORDED)
         return redirect(request, "/survey")
     return _survey_page(request, deployment, actor, entered, status=422)
 
