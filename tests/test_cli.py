@@ -219,3 +219,5 @@ def test_people_lists_the_ids_other_commands_take(deployment) -> None:
     assert "Sabine Netz" in only.output and "Tom Hilfe" not in only.output
     unknown = CliRunner().invoke(cli, ["people", str(deployment.folder), "--partner", "nope"])
     assert unknown.exit_code == 1 and "partner 'nope' does not exist" in unknown.output
+    nobody = run("people", str(deployment.folder), "--name", "Niemand")
+    assert nobody.exit_code == 0 and "no person matches" in nobody.output

@@ -35,6 +35,8 @@ def people(deployment: str, partner_key: str | None, name: str | None) -> None:
     loaded = open_deployment(deployment)
     with loaded.session() as session:
         found = find_people(session, partner_key=partner_key, text=name)
+    if not found:
+        click.echo("no person matches", err=True)
     for person in found:
         state = "" if person.active else "  (inactive)"
         role = f", {person.role}" if person.role else ""
