@@ -269,6 +269,11 @@ def test_tokens_through_the_api(api) -> None:
     )
     others = api.post("/api/tokens", as_="viewer", json={"name": "x", "user_id": 1})
     assert others.status_code == 403
+    # Whether a user id exists is not told to someone who may not make tokens for it.
+    unknown = api.post("/api/tokens", as_="viewer", json={"name": "x", "user_id": 999_999})
+    assert unknown.status_code == 403
+    missing = api.post("/api/tokens", as_="admin", json={"name": "x", "user_id": 999_999})
+    assert missing.status_code == 404
 
 
 def test_the_audit_log_is_append_only(api) -> None:

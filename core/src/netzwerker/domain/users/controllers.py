@@ -24,6 +24,7 @@ from netzwerker.domain.users.services import (
     list_tokens,
     list_users,
     revoke_token,
+    token_owner,
     update_user,
 )
 from netzwerker.http import bodies
@@ -106,9 +107,8 @@ class TokenController(Controller):
     def create(
         self, data: JSONBody[TokenRequest], deployment: CurrentDeployment, actor: CurrentActor
     ) -> NewTokenOut:
-        owner_id = data.user_id or actor.user_id
         with deployment.transaction() as session:
-            owner = get_user(session, owner_id)  # type: ignore[arg-type]
+            owner = token_owner(session, data.user_id, actor=actor)
             new = create_token(session, owner, data.name, actor=actor, valid_days=data.valid_days)
             return NewTokenOut(TokenOut.of(new.token), new.secret)
 

@@ -246,6 +246,16 @@ def create_token(
     return NewToken(token, secret)
 
 
+def token_owner(session: Session, user_id: int | None, *, actor: Actor) -> User:
+    """The user a new token is for, by default the actor; asked before the user is looked up
+    (``token.manage``), so that a partner member cannot learn which user ids exist."""
+    owner_id = user_id or actor.user_id
+    permissions.authorize(actor, permissions.TOKEN_MANAGE, user_id=owner_id)
+    if owner_id is None:
+        raise InvalidInput([Problem("user_id", "is required when an operator creates a token")])
+    return get_user(session, owner_id)
+
+
 def get_token(session: Session, token_id: int) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None:
