@@ -9,6 +9,8 @@ from litestar import Controller, MediaType, Response, get, patch, post
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from netzwerker.deployment import Deployment
+from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.overview import Overview, overview
 from netzwerker.domain.tasks.queries import TaskFilter, find_tasks
 from netzwerker.domain.tasks.report import (
@@ -24,7 +26,6 @@ from netzwerker.domain.tasks.schemas import (
     TaskOut,
     TransitionRequest,
     task_answers,
-    task_out,
 )
 from netzwerker.domain.tasks.services import (
     TaskChanges,
@@ -40,9 +41,16 @@ from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
 from netzwerker.domain.users import permissions
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.http import bodies
-from netzwerker.http.bodies import Update, versioned
+from netzwerker.http.answers import Answers
+from netzwerker.http.bodies import Update
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
+
+
+def tasks_on(deployment: Deployment) -> Answers[Task, TaskOut]:
+    """Tasks answer with whether they are overdue on the deployment's today."""
+    today = deployment.today()
+    return Answers(lambda session, tasks: task_answers(session, tasks, today))
 
 
 class TaskController(Controller):
@@ -112,19 +120,17 @@ class TaskController(Controller):
         self, data: JSONBody[TaskDraft], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[TaskOut]:
         """Propose a task to its responsible partner (coordinators)."""
-        with deployment.transaction() as session:
-            task = propose_task(session, data, actor=actor)
-            body = task_out(session, task, deployment.today())
-        return versioned(body, 201)
+        return tasks_on(deployment).created(
+            deployment, lambda session: propose_task(session, data, actor=actor)
+        )
 
     @get("/{task_id:int}", sync_to_thread=False)
     def read(
         self, task_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[TaskOut]:
-        with deployment.session() as session:
-            task = readable_task(session, task_id, actor=actor)
-            body = task_out(session, task, deployment.today())
-        return versioned(body)
+        return tasks_on(deployment).read(
+            deployment, lambda session: readable_task(session, task_id, actor=actor)
+        )
 
     @patch(
         "/{task_id:int}",
@@ -143,17 +149,12 @@ class TaskController(Controller):
         """Change a task. A new responsible partner or due date withdraws the commitment."""
         changes = dict(data.values)
         reason = changes.pop("reason", "")
-        with deployment.transaction() as session:
-            task = update_task(
-                session,
-                task_id,
-                changes,
-                actor=actor,
-                reason=reason,
-                expected_version=data.version,
-            )
-            body = task_out(session, task, deployment.today())
-        return versioned(body)
+        return tasks_on(deployment).written(
+            deployment,
+            lambda session: update_task(
+                session, task_id, changes, actor=actor, reason=reason, expected_version=data.version
+            ),
+        )
 
     @post(
         "/{task_id:int}/{action:str}",
@@ -173,19 +174,18 @@ class TaskController(Controller):
     ) -> Response[TaskOut]:
         """commit, start, complete, decline, block, resume or cancel, with a reason."""
         request = data or TransitionRequest()
-        today = deployment.today()
-        with deployment.transaction() as session:
-            task = transition_task(
+        return tasks_on(deployment).written(
+            deployment,
+            lambda session: transition_task(
                 session,
                 task_id,
                 action.value,
                 actor=actor,
-                today=today,
+                today=deployment.today(),
                 reason=request.reason,
                 expected_version=request.version,
-            )
-            body = task_out(session, task, today)
-        return versioned(body)
+            ),
+        )
 
     @get("/{task_id:int}/history", sync_to_thread=False, summary="Who did what, when and why")
     def history(

@@ -94,7 +94,3 @@ def task_answers(
         )
         for task in tasks
     ]
-
-
-def task_out(session: Session, task: Task, today: date) -> TaskOut:
-    return task_answers(session, [task], today)[0]

@@ -10,9 +10,11 @@ from litestar.enums import HttpMethod
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect
+from sqlmodel import Session
 
+from netzwerker.deployment import Deployment
 from netzwerker.domain.users import permissions
-from netzwerker.domain.workflows.models import WorkflowEvent
+from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowRun
 from netzwerker.domain.workflows.schemas import (
     MoveRequest,
     RunOut,
@@ -33,9 +35,14 @@ from netzwerker.domain.workflows.services import (
     start_run,
 )
 from netzwerker.http import bodies
-from netzwerker.http.bodies import versioned
+from netzwerker.http.answers import Answers
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Limit, Offset
+
+
+def runs_on(deployment: Deployment) -> Answers[WorkflowRun, RunOut]:
+    """Runs answer with their workflow's labels, which the deployment's plugins give."""
+    return Answers(lambda session, runs: [run_out(deployment, run) for run in runs])
 
 
 class WorkflowController(Controller):
@@ -67,10 +74,9 @@ class WorkflowController(Controller):
         actor: CurrentActor,
     ) -> Response[RunOut]:
         public_workflow(deployment, key)
-        with deployment.transaction() as session:
-            run = start_run(session, deployment, key, data, actor=actor)
-            body = run_out(deployment, run)
-        return versioned(body, 201)
+        return runs_on(deployment).created(
+            deployment, lambda session: start_run(session, deployment, key, data, actor=actor)
+        )
 
 
 class RunController(Controller):
@@ -98,28 +104,30 @@ class RunController(Controller):
         offset: Offset = 0,
     ) -> OffsetPagination[RunOut]:
         """A partner member sees the runs its partner handles or handled before."""
-        instance_filter = RunFilter(
+        run_filter = RunFilter(
             workflow, tuple(states or ()), partner_id, person_id, working_field, open, overdue, q
         )
-        with deployment.session() as session:
-            page, total = find_runs(
+        return runs_on(deployment).page(
+            deployment,
+            lambda session: find_runs(
                 session,
-                instance_filter,
+                run_filter,
                 today=deployment.today(),
                 actor=actor,
                 limit=limit,
                 offset=offset,
-            )
-            items = [run_out(deployment, run) for run in page]
-        return OffsetPagination(items=items, limit=limit, offset=offset, total=total)
+            ),
+            limit=limit,
+            offset=offset,
+        )
 
     @get("/{run_id:int}", sync_to_thread=False)
     def read(
         self, run_id: FromPath[int], deployment: CurrentDeployment, actor: CurrentActor
     ) -> Response[RunOut]:
-        with deployment.session() as session:
-            body = run_out(deployment, readable_run(session, run_id, actor=actor))
-        return versioned(body)
+        return runs_on(deployment).read(
+            deployment, lambda session: readable_run(session, run_id, actor=actor)
+        )
 
     @get("/{run_id:int}/history", sync_to_thread=False, summary="Who moved it, when, why")
     def history(
@@ -147,19 +155,15 @@ class RunController(Controller):
         data: JSONBody[MoveRequest | None] = None,
     ) -> Response[RunOut]:
         request = data or MoveRequest()
-        with deployment.transaction() as session:
-            run = readable_run(session, run_id, actor=actor)
-            refuse_internal(deployment, run.workflow)
-            run = advance(
-                session,
-                deployment,
-                run_id,
-                Move(action, request.reason, request.partner_id, request.person_id, request.data),
-                actor=actor,
-                expected_version=request.version,
+        move = Move(action, request.reason, request.partner_id, request.person_id, request.data)
+
+        def advance_public(session: Session) -> WorkflowRun:
+            refuse_internal(deployment, readable_run(session, run_id, actor=actor).workflow)
+            return advance(
+                session, deployment, run_id, move, actor=actor, expected_version=request.version
             )
-            body = run_out(deployment, run)
-        return versioned(body)
+
+        return runs_on(deployment).written(deployment, advance_public)
 
 
 @route(
