@@ -13,6 +13,7 @@ changed. A new write route without an example fails the first test, so none is f
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -1304,3 +1305,15 @@ def test_former_addresses_redirect_and_change_nothing(
     assert answer.status_code == 308
     assert answer.headers["location"] == f"{target}?x=1"
     assert snapshot(world.deployment) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_navigation_shows_each_role_the_pages_it_may_open(world: World, role: str) -> None:
+    """An entry is in a role's navigation exactly when its page answers that role."""
+    browser = world.browsers[role]
+    shown = set(re.findall(r'<a[^>]*href="([^"?#]+)"', browser.get("/").text))
+    for contributed in world.deployment.registry.navigation.values():
+        entry = contributed.value
+        answer = browser.get(entry.path)
+        assert answer.status_code in (200, 403), f"{entry.path}: {answer.status_code}"
+        assert (entry.path in shown) == (answer.status_code == 200), (role, entry.path)

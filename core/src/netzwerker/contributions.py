@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from netzwerker.validators import strings
+from netzwerker.domain.users.permissions import Permission
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -161,7 +161,6 @@ class DetailField:
 
 
 #: Every role; a navigation entry shows to these unless it names fewer.
-ALL_ROLES = ("admin", "coordinator", "viewer", "partner_member")
 
 
 @attrs.frozen
@@ -170,14 +169,16 @@ class NavigationEntry:
 
     ``label`` is translated through the catalogues (core and plugins); text that no catalogue
     knows is shown as written, so a plugin may simply give it in German. Entries are sorted by
-    ``order``, then label; an entry is shown only to the ``roles`` named.
+    ``order``, then label. An entry is shown to those whom its ``permission`` (a
+    :class:`netzwerker.domain.users.permissions.Permission`, the one the page itself asks)
+    allows; without one, to everyone signed in.
     """
 
     key: str = attrs.field(validator=_key)
     label: str
     path: str
     order: int = 100
-    roles: tuple[str, ...] = attrs.field(default=ALL_ROLES, converter=strings)
+    permission: Permission | None = None
 
 
 #: How a data section loads one entry: ``load(loader, entry)``; the loader

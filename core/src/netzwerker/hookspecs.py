@@ -323,7 +323,7 @@ def register_navigation(deployment: Deployment) -> list[NavigationEntry]:
         @hookimpl
         def register_navigation():
             return [NavigationEntry("caseloads", "Fallzahlen", "/single_parents/caseloads",
-                                    order=60, roles=("admin", "coordinator", "viewer"))]
+                                    order=60, permission=SEE_COACHING)]
     """
 
 

@@ -48,7 +48,7 @@ def navigation(request: Request[Any, Any, Any], actor: Actor | None) -> list[Nav
     entries = [
         contributed.value
         for contributed in request.app.state.deployment.registry.navigation.values()
-        if actor.role.value in contributed.value.roles
+        if contributed.value.permission is None or contributed.value.permission.allows(actor)
     ]
     return sorted(entries, key=lambda entry: (entry.order, entry.label))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from netzwerker.contributions import NavigationEntry
+from netzwerker.domain.users import permissions
 from netzwerker.hookspecs import hookimpl
 
 
@@ -37,6 +38,6 @@ def register_navigation() -> list[NavigationEntry]:
             "Evaluation",
             "/evaluation",
             order=70,
-            roles=("admin", "coordinator", "viewer"),
+            permission=permissions.EVALUATION_READ,
         ),
     ]

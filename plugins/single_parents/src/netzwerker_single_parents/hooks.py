@@ -134,9 +134,10 @@ def register_web_routes() -> list[Any]:
 
 @hookimpl
 def register_navigation() -> list[NavigationEntry]:
-    staff = ("admin", "coordinator", "viewer")
     return [
-        NavigationEntry("caseloads", "Fallzahlen", "/single_parents/caseloads", 60, staff),
+        NavigationEntry(
+            "caseloads", "Fallzahlen", "/single_parents/caseloads", 60, services.SEE_COACHING
+        ),
     ]
 
 
