@@ -67,9 +67,6 @@ def settings_class() -> type | None:
     ``plugins.health.settings.max_wait_days: expected an integer, got 'ten'`` and an unknown key
     as an error that names it. Stops at the first non-None result.
 
-    :returns: an attrs class whose attributes all have defaults, or ``None`` when the plugin
-        takes no settings.
-
     Example::
 
         @attrs.frozen
@@ -81,6 +78,9 @@ def settings_class() -> type | None:
             return HealthSettings
 
     The deployment's structured value is ``deployment.plugin_settings("health")``.
+
+    :returns: an attrs class whose attributes all have defaults, or ``None`` when the plugin
+        takes no settings.
     """
 
 
@@ -133,13 +133,13 @@ def register_working_fields(deployment: Deployment) -> list[WorkingField]:
     plugin and the configuration) claiming the same key is an error naming both.
 
     :param deployment: the loaded deployment, e.g. to read the plugin's settings.
-    :returns: a list of :class:`netzwerker.contributions.WorkingField`.
-
     Example::
 
         @hookimpl
         def register_working_fields():
             return [WorkingField("health", "Gesundheit", "Arbeitslosigkeit und Gesundheit")]
+
+    :returns: a list of :class:`netzwerker.contributions.WorkingField`.
     """
 
 
@@ -150,13 +150,13 @@ def register_partner_kinds(deployment: Deployment) -> list[PartnerKind]:
     Called when a deployment is loaded; an imported partner's ``kind`` must be one of the
     known keys. A key contributed twice is an error naming both plugins.
 
-    :returns: a list of :class:`netzwerker.contributions.PartnerKind`.
-
     Example::
 
         @hookimpl
         def register_partner_kinds():
             return [PartnerKind("addiction_counselling", "Suchtberatung")]
+
+    :returns: a list of :class:`netzwerker.contributions.PartnerKind`.
     """
 
 
@@ -165,8 +165,6 @@ def register_project_types(deployment: Deployment) -> list[ProjectType]:
     """Project types this plugin contributes, each with the attrs class of its details.
 
     Called when a deployment is loaded.
-
-    :returns: a list of :class:`netzwerker.contributions.ProjectType`.
 
     Example::
 
@@ -178,6 +176,8 @@ def register_project_types(deployment: Deployment) -> list[ProjectType]:
         @hookimpl
         def register_project_types():
             return [ProjectType("prevention", "Präventionsangebot", PreventionDetails, "health")]
+
+    :returns: a list of :class:`netzwerker.contributions.ProjectType`.
     """
 
 
@@ -193,8 +193,6 @@ def register_indicators(deployment: Deployment) -> list[Indicator]:
 
     :param deployment: the loaded deployment; an indicator may depend on the plugin's settings.
 
-    :returns: a list of :class:`netzwerker.contributions.Indicator`.
-
     Example::
 
         def referrals_completed(session, period, scope):
@@ -209,6 +207,8 @@ def register_indicators(deployment: Deployment) -> list[Indicator]:
                               compute=referrals_completed),
                     Indicator("health_staff_trained", "Geschulte", "Personen", "health",
                               query=staff_trained)]
+
+    :returns: a list of :class:`netzwerker.contributions.Indicator`.
     """
 
 
@@ -218,8 +218,6 @@ def register_workflows(deployment: Deployment) -> list[Workflow]:
 
     Called when a deployment is loaded; each definition is checked then (unknown states,
     unreachable states, no end state), and a problem is an error that names the plugin.
-
-    :returns: a list of :class:`netzwerker.workflow.Workflow`.
 
     Example::
 
@@ -233,6 +231,8 @@ def register_workflows(deployment: Deployment) -> list[Workflow]:
                 transitions=[Transition("arrive", ["requested"], "arrived"),
                              Transition("close", ["requested", "arrived"], "closed")],
             )]
+
+    :returns: a list of :class:`netzwerker.workflow.Workflow`.
     """
 
 
@@ -245,8 +245,6 @@ def register_permissions(deployment: Deployment) -> list[Permission]:
     it). A plugin's service calls :func:`netzwerker.domain.users.permissions.authorize` with
     its own permission before it changes anything; routes and pages only translate the
     :class:`netzwerker.errors.Forbidden` it raises. Prefix the keys with the plugin's name.
-
-    :returns: a list of :class:`netzwerker.domain.users.permissions.Permission`.
 
     Example::
 
@@ -261,6 +259,8 @@ def register_permissions(deployment: Deployment) -> list[Permission]:
         def add_training(session, draft, *, actor):
             authorize(actor, RECORD_TRAINING)
             ...
+
+    :returns: a list of :class:`netzwerker.domain.users.permissions.Permission`.
     """
 
 
@@ -272,8 +272,6 @@ def register_routes(deployment: Deployment) -> list[Any]:
     start with ``/api/<plugin>/`` so plugins never collide; every route requires a token.
     The core's own API comes through this hook as well.
 
-    :returns: a list of Litestar route handlers or ``Controller`` classes.
-
     Example::
 
         @get("/api/health/trainings", sync_to_thread=False)
@@ -282,6 +280,8 @@ def register_routes(deployment: Deployment) -> list[Any]:
         @hookimpl
         def register_routes():
             return [trainings]
+
+    :returns: a list of Litestar route handlers or ``Controller`` classes.
     """
 
 
@@ -295,8 +295,6 @@ def register_web_routes(deployment: Deployment) -> list[Any]:
     or :class:`netzwerker.errors.NotFound` is shown as the interface's German error page.
     Render with ``netzwerker.web.rendering.page(request, "<plugin>/<file>.html", **context)``.
 
-    :returns: a list of Litestar route handlers or ``Controller`` classes.
-
     Example::
 
         @get("/single_parents/caseloads", sync_to_thread=False)
@@ -306,6 +304,8 @@ def register_web_routes(deployment: Deployment) -> list[Any]:
         @hookimpl
         def register_web_routes():
             return [caseloads]
+
+    :returns: a list of Litestar route handlers or ``Controller`` classes.
     """
 
 
@@ -316,14 +316,14 @@ def register_navigation(deployment: Deployment) -> list[NavigationEntry]:
     Called when a deployment is loaded; a key contributed twice is an error naming both
     plugins. The core's own entries come through this hook as well.
 
-    :returns: a list of :class:`netzwerker.contributions.NavigationEntry`.
-
     Example::
 
         @hookimpl
         def register_navigation():
             return [NavigationEntry("caseloads", "Fallzahlen", "/single_parents/caseloads",
                                     order=60, permission=SEE_COACHING)]
+
+    :returns: a list of :class:`netzwerker.contributions.NavigationEntry`.
     """
 
 
@@ -340,8 +340,6 @@ def register_data_sections(deployment: Deployment) -> list[DataSection]:
     ``load_all(loader, entries)`` instead, which checks them all, then writes them together
     (the core's ``tasks`` does).
 
-    :returns: a list of :class:`netzwerker.contributions.DataSection`.
-
     Example::
 
         def load_household(loader, entry):
@@ -351,6 +349,8 @@ def register_data_sections(deployment: Deployment) -> list[DataSection]:
         @hookimpl
         def register_data_sections():
             return [DataSection("households", load_household, "Bedarfsgemeinschaften")]
+
+    :returns: a list of :class:`netzwerker.contributions.DataSection`.
     """
 
 
