@@ -413,6 +413,25 @@ def _task_patch(world: World, fields: dict[str, Any]) -> Sent:
     return Sent(path, json={**fields, "version": world.version(path)})
 
 
+def _task_form(world: World, fields: dict[str, Any]) -> Sent:
+    """The change form of a committed task as shown, with ``fields`` filled in."""
+    task_id = world.task("commit")
+    task = world.made(f"/api/tasks/{task_id}", method="GET")
+    shown = {
+        key: "" if task[key] is None else task[key]
+        for key in (
+            "title",
+            "working_field",
+            "responsible_partner_id",
+            "due_date",
+            "accountable_person_id",
+            "accountable_circle_id",
+            "version",
+        )
+    }
+    return Sent(f"/tasks/{task_id}", form={**shown, **fields})
+
+
 def _versioned(
     path_of: Callable[[World], str], fields: Callable[[World], dict[str, Any]]
 ) -> Callable[[World], Sent]:
@@ -1025,6 +1044,12 @@ EXAMPLES: list[Example] = [
                 "accountable_person_id": w.network.coordinator.id,
             },
         ),
+    ),
+    api(
+        "POST",
+        "/tasks/{task_id:int}",
+        "a task's description (form)",
+        lambda w: _task_form(w, {"description": w.unique("Ablauf")}),
     ),
     *(_task_move(action, web=True) for action in TASK_MOVES),
     api(

@@ -182,6 +182,34 @@ def test_title_change_keeps_the_commitment(deployment, network) -> None:
         update_task(session, task_id, {"status": "done"}, actor=Actor.operator("x"))
 
 
+def test_consulted_informed_and_field_change_in_the_history(deployment, network) -> None:
+    operator = Actor.operator("x")
+    with deployment.transaction() as session:
+        task_id = create_task(session, draft(network), actor="x").id
+        update_task(
+            session,
+            task_id,
+            {"consulted": [network.jobcenter.id, network.jobcenter.id], "informed": []},
+            actor=operator,
+        )
+    with deployment.session() as session:
+        parties = session.exec(select(TaskParty).where(TaskParty.task_id == task_id)).all()
+        assert [(p.role, p.partner_id) for p in parties] == [("consulted", network.jobcenter.id)]
+        last = session.exec(
+            select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(TaskEvent.seq.desc())
+        ).first()
+        assert last.changes == {
+            "consulted": [[network.clinic.id], [network.jobcenter.id]],
+            "informed": [[network.jobcenter.id], []],
+        }
+    with deployment.session() as session, pytest.raises(InvalidInput) as refused:
+        update_task(session, task_id, {"informed": [999_999]}, actor=operator)
+    assert [problem.path for problem in refused.value.problems] == ["informed[0]"]
+    with deployment.session() as session, pytest.raises(InvalidInput) as refused:
+        update_task(session, task_id, {"working_field": "nope"}, actor=operator)
+    assert [problem.path for problem in refused.value.problems] == ["working_field"]
+
+
 def test_closed_tasks_cannot_change(deployment, network) -> None:
     with deployment.transaction() as session:
         task_id = create_task(session, draft(network), actor="x").id

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import time
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -20,7 +20,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 
 from netzwerker.deployment import Deployment
-from netzwerker.errors import InvalidInput, Refused
+from netzwerker.errors import Conflict, InvalidInput, Refused
 from netzwerker.structuring import Problem, parse_date
 from netzwerker.validators import not_blank, not_negative, positive, record_key
 from netzwerker.web.i18n import mark
@@ -73,15 +73,30 @@ class Form:
     values: dict[str, Any] = attrs.Factory(dict)
     raw: dict[str, Any] = attrs.Factory(dict)
     errors: dict[str, str] = attrs.Factory(dict)
+    #: The record changed since the form was shown: nothing was written.
+    stale: bool = False
 
     @property
     def valid(self) -> bool:
         return not self.errors
 
     @classmethod
-    def showing(cls, raw: Mapping[str, Any]) -> Form:
-        """A form filled with ``raw`` (the values of an existing record, or defaults)."""
-        return cls(raw={key: "" if value is None else value for key, value in raw.items()})
+    def showing(cls, raw: Mapping[str, Any], errors: Mapping[str, str] | None = None) -> Form:
+        """A form filled with ``raw`` (the values of an existing record, or defaults): ids
+        and numbers as the text a form sends, lists as lists of that text."""
+        return cls(
+            raw={key: _shown(value) for key, value in raw.items()}, errors=dict(errors or {})
+        )
+
+
+def _shown(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple | set | frozenset):
+        return [str(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 _THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
@@ -227,12 +242,19 @@ def save(
     """``service(session, *args, **kwargs)`` in a transaction, or ``None`` with what the
     service refused on the form: its problems beside their fields (``aliases`` as for
     :func:`add_problems`), a refusal above them — in German where ``messages`` names its
-    kind of refusal."""
+    kind of refusal. A stale version marks the form ``stale``: the page shows the record as
+    it is now, with the message above it."""
     try:
         with deployment.transaction() as session:
             return service(session, *args, **kwargs)
     except InvalidInput as exc:
         add_problems(request, form, exc.problems, aliases)
+    except Conflict:
+        form.stale = True
+        form.errors[""] = translate(request, CHANGED_MEANWHILE)
+    except TransitionRefused as exc:
+        message = REASON_REQUIRED if exc.field == "reason" else exc.message
+        add_problems(request, form, [Problem(exc.field, message)], aliases)
     except Refused as exc:
         message = next(
             (text for kind, text in (messages or {}).items() if isinstance(exc, kind)), str(exc)

@@ -52,11 +52,14 @@ class TaskChanges:
     description: str
     due_date: date
     origin: str
+    working_field: str
     goal_id: int | None
     responsible_partner_id: int
     responsible_person_id: int | None
     accountable_person_id: int | None
     accountable_circle_id: int | None
+    consulted: tuple[int, ...] = attrs.field(converter=ints)
+    informed: tuple[int, ...] = attrs.field(converter=ints)
     reason: str = ""
 
 
@@ -219,17 +222,23 @@ def proposal_choices(session: Session, *, actor: Actor) -> dict[str, list[Any]]:
     """What a form proposing a task offers (``task.propose``): ``fields``, ``partners``,
     ``people`` (id, name, partner's name), ``circles`` and ``goals``, each by name."""
     permissions.authorize(actor, permissions.TASK_PROPOSE)
-    people = sa.select(col(Person.id), col(Person.name), col(Partner.name)).join(
-        Partner, col(Partner.id) == col(Person.partner_id)
+    return _choices(session)
+
+
+def _choices(session: Session, partner_id: int | None = None) -> dict[str, list[Any]]:
+    """The working fields, partners, active people (of ``partner_id`` alone, if given),
+    circles and goals a task form offers, each by name."""
+    people = (
+        sa.select(col(Person.id), col(Person.name), col(Partner.name))
+        .join(Partner, col(Partner.id) == col(Person.partner_id))
+        .where(col(Person.active))
     )
+    if partner_id is not None:
+        people = people.where(col(Person.partner_id) == partner_id)
     return {
         "fields": field_choices(session),
         "partners": partner_choices(session),
-        "people": list(
-            session.execute(
-                people.where(col(Person.active)).order_by(col(Partner.name), col(Person.name))
-            )
-        ),
+        "people": list(session.execute(people.order_by(col(Partner.name), col(Person.name)))),
         "circles": list(
             session.execute(sa.select(col(Circle.id), col(Circle.name)).order_by(col(Circle.name)))
         ),
@@ -237,6 +246,35 @@ def proposal_choices(session: Session, *, actor: Actor) -> dict[str, list[Any]]:
             session.execute(sa.select(col(Goal.id), col(Goal.title)).order_by(col(Goal.title)))
         ),
     }
+
+
+@attrs.frozen
+class TaskEditing:
+    """A task as a form changing it shows it: its ``values`` now (consulted and informed
+    partners included), the fields the actor may change, and the choices for them."""
+
+    task: Task
+    values: dict[str, Any]
+    editable: frozenset[str]
+    choices: dict[str, list[Any]]
+
+
+def task_editing(session: Session, task_id: int, *, actor: Actor) -> TaskEditing:
+    """What a form changing a task shows: every field to a coordinator (``task.update``),
+    the description and the handler to the responsible partner's members (``task.edit``)."""
+    task = readable_task(session, task_id, actor=actor)
+    partner_id = task.responsible_partner_id
+    if permissions.allows(actor, permissions.TASK_UPDATE, partner_id=partner_id):
+        editable = frozenset(EDITABLE)
+    else:
+        permissions.authorize(actor, permissions.TASK_EDIT, partner_id=partner_id)
+        editable = HANDLER_FIELDS
+    if task.status in TASK_WORKFLOW.final:
+        raise Refused(f"task {task_id} is {task.status}: a closed task cannot be changed")
+    values = {key: getattr(task, key) for key in EDITABLE if key not in PARTY_ROLES}
+    values.update(parties_of(session, [task_id])[task_id])
+    scope = None if editable == frozenset(EDITABLE) else partner_id
+    return TaskEditing(task, values, editable, _choices(session, scope))
 
 
 def get_task(session: Session, task_id: int, expected_version: int | None = None) -> Task:
@@ -366,13 +404,18 @@ def update_task(
     require_version("task", task_id, task.version, expected_version)
     if task.status in TASK_WORKFLOW.final:
         raise Refused(f"task {task_id} is {task.status}: a closed task cannot be changed")
-    current = {key: getattr(task, key) for key in (*EDITABLE, "working_field")}
+    current = {key: getattr(task, key) for key in EDITABLE if key not in PARTY_ROLES}
+    current.update(parties_of(session, [task_id])[task_id])
+    changes = {
+        key: sorted(dict.fromkeys(value)) if key in PARTY_ROLES else value
+        for key, value in changes.items()
+    }
     diff = {key: value for key, value in changes.items() if current[key] != value}
     if not diff:
         return task
     if diff.get("responsible_partner_id") is not None and "responsible_person_id" not in diff:
         diff["responsible_person_id"] = None  # the person belonged to the previous partner
-    problems = _reference_problems(session, {**current, **diff})
+    problems = _draft_problems(session, {**current, **diff})
     if problems:
         raise InvalidInput(problems)
     old_status = task.status
@@ -380,7 +423,10 @@ def update_task(
     if withdraws:
         _move(task, "repropose", reason=reason, now=now, today=None)
     for key, value in diff.items():
-        setattr(task, key, value)
+        if key in PARTY_ROLES:
+            _replace_parties(session, task_id, key, value)
+        else:
+            setattr(task, key, value)
     task.updated_at = now
     event = append_event(
         session,
@@ -394,6 +440,14 @@ def update_task(
     )
     _save(session, task, event, old_status)
     return task
+
+
+def _replace_parties(session: Session, task_id: int, role: str, partner_ids: list[int]) -> None:
+    session.execute(
+        sa.delete(TaskParty).where(col(TaskParty.task_id) == task_id, col(TaskParty.role) == role)
+    )
+    for partner_id in partner_ids:
+        session.add(TaskParty(task_id=task_id, partner_id=partner_id, role=role))
 
 
 @attrs.frozen
@@ -570,6 +624,8 @@ class TaskDetail:
     goal: Goal | None
     history: list[TaskEvent]
     actions: list[Transition]
+    #: Whether the reader may change the task (``task.edit``), while it is not closed.
+    may_change: bool
 
 
 def task_detail(session: Session, task_id: int, *, actor: Actor, today: date) -> TaskDetail:
@@ -588,4 +644,8 @@ def task_detail(session: Session, task_id: int, *, actor: Actor, today: date) ->
         goal=session.get(Goal, task.goal_id) if task.goal_id else None,
         history=task_history(session, task_id, actor=actor),
         actions=task_actions(actor, task),
+        may_change=task.status not in TASK_WORKFLOW.final
+        and permissions.allows(
+            actor, permissions.TASK_EDIT, partner_id=task.responsible_partner_id
+        ),
     )

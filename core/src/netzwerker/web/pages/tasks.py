@@ -37,9 +37,19 @@ TASK_FIELDS = (
     FormField("consulted", "ints"),
     FormField("informed", "ints"),
 )
+#: What a form changing a task may send: its fields the actor may change, then why.
+CHANGE_FIELDS = (
+    *TASK_FIELDS,
+    FormField("responsible_person_id", "int"),
+)
 #: Where the task service's problems are shown in the form.
-TASK_PROBLEM_FIELDS = {"accountable": "accountable_person_id"}
+TASK_PROBLEM_FIELDS = {
+    "accountable": "accountable_person_id",
+    **{f"{role}[{index}]": role for role in ("consulted", "informed") for index in range(100)},
+}
 PROPOSED = mark("The task was proposed to its responsible partner.")
+CHANGED = mark("The task was changed.")
+REPROPOSED = mark("The task was changed and proposed again to its responsible partner.")
 MOVED = mark("Saved: the task is now “%(status)s”.")
 ONE_ACCOUNTABLE = mark("Choose either a coordinator or a circle.")
 CHANGED_MEANWHILE = mark("Someone changed the task meanwhile; it is shown as it is now.")
@@ -251,4 +261,96 @@ def move_task(
     return redirect(request, f"/tasks/{task_id}")
 
 
-ROUTES = [task_list, task_board, new_task, propose_task, task_detail, move_task]
+def _change_form(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    task_id: int,
+    form: Form | None = None,
+    status: int = 200,
+) -> Template:
+    """The form changing a task: as the user filled it in, or else as the task is now."""
+    with deployment.session() as session:
+        editing = tasks.task_editing(session, task_id, actor=actor)
+    if form is None or form.stale:
+        errors = form.errors if form else {}
+        form = Form.showing({**editing.values, "version": editing.task.version}, errors)
+    return page(
+        request,
+        "tasks/edit.html",
+        status=status,
+        form=form,
+        task=editing.task,
+        editable=editing.editable,
+        commitment=editing.task.status != "proposed",
+        statuses=status_labels(),
+        **editing.choices,
+    )
+
+
+@get("/tasks/{task_id:int}/edit", sync_to_thread=False)
+def edit_task(
+    request: Request[Any, Any, Any],
+    task_id: FromPath[int],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    return _change_form(request, deployment, actor, task_id)
+
+
+@post("/tasks/{task_id:int}", sync_to_thread=False, guards=permitted(permissions.TASK_EDIT))
+def change_task(
+    request: Request[Any, Any, Any],
+    task_id: FromPath[int],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """Change a task; a new partner or due date withdraws its commitment, with a reason."""
+    with deployment.session() as session:
+        editing = tasks.task_editing(session, task_id, actor=actor)
+    editable, before = editing.editable, editing.task.status
+    fields = [field for field in CHANGE_FIELDS if field.name in editable]
+    entered = read_form(
+        request, form, (*fields, FormField("reason"), FormField("version", "int", required=True))
+    )
+    if {"accountable_person_id", "accountable_circle_id"} <= editable:
+        accountable = (
+            entered.values["accountable_person_id"],
+            entered.values["accountable_circle_id"],
+        )
+        if accountable.count(None) != 1:
+            entered.errors["accountable_person_id"] = translate(request, ONE_ACCOUNTABLE)
+    changed = None
+    if entered.valid:
+        changes = {field.name: entered.values[field.name] for field in fields}
+        changed = save(
+            request,
+            entered,
+            deployment,
+            tasks.update_task,
+            task_id,
+            changes,
+            actor=actor,
+            reason=entered.values["reason"],
+            expected_version=entered.values["version"],
+            aliases=TASK_PROBLEM_FIELDS,
+        )
+    if changed is None:
+        status = 409 if entered.stale else 422
+        return _change_form(request, deployment, actor, task_id, entered, status)
+    reproposed = before != "proposed" and changed.status == "proposed"
+    notify(request, REPROPOSED if reproposed else CHANGED)
+    return redirect(request, f"/tasks/{task_id}")
+
+
+ROUTES = [
+    task_list,
+    task_board,
+    new_task,
+    propose_task,
+    task_detail,
+    edit_task,
+    change_task,
+    move_task,
+]
