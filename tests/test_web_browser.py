@@ -249,6 +249,30 @@ def test_a_project_a_referral_the_catalogue_and_the_network_picture(page, site):
     shoot(page, "18-netzwerkbild")
 
 
+def test_a_declined_task_is_handed_to_another_partner(page, site):
+    _, network = site
+    sign_in(page, "partner-member")
+    page.get_by_role("link", name="Erstgespräche innerhalb von 14 Tagen anbieten").first.click()
+    page.locator("#reason-decline").fill("Keine Kapazitäten bis Sommer")
+    page.get_by_role("button", name="Ablehnen").click()
+    assert "abgelehnt" in page.locator(".task-state").inner_text()
+    task_url = page.url
+    sign_out(page)
+
+    sign_in(page, "coordinator")
+    page.goto(task_url)
+    page.get_by_role("link", name="An einen anderen Partner übergeben").click()
+    page.get_by_label("Verantwortlicher Partner").select_option(str(network.clinic.id))
+    page.get_by_role("button", name="Speichern").click()
+    assert "Bitte einen Grund" in page.locator(".field", has=page.locator("#reason")).inner_text()
+    page.get_by_label("Grund der Änderung").fill("Die Klinik übernimmt die Erstgespräche")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url(task_url)
+    assert "vorgeschlagen" in page.locator(".task-state").inner_text()
+    assert "Fachklinik Teststadt" in page.locator(".facts").inner_text()
+    shoot(page, "19-aufgabe-uebergeben")
+
+
 def test_the_keyboard_reaches_the_content_first(page, site):
     sign_in(page, "coordinator")
     page.keyboard.press("Tab")
