@@ -408,6 +408,13 @@ def _partner_patch(world: World, fields: dict[str, Any]) -> Sent:
     return Sent(path, json={**fields, "version": world.version(path)})
 
 
+def _partner_form(world: World, fields: dict[str, Any]) -> Sent:
+    """The change form of the counselling service's entry as shown, ``fields`` filled in."""
+    partner = world.made("/api/partners/suchtberatung", method="GET")
+    shown = {key: partner[key] for key in ("name", "kind", "email", "phone", "version")}
+    return Sent("/partners/suchtberatung", form={**shown, "active": "1", **fields})
+
+
 def _task_patch(world: World, fields: dict[str, Any]) -> Sent:
     path = f"/api/tasks/{world.task('commit')}"
     return Sent(path, json={**fields, "version": world.version(path)})
@@ -1052,6 +1059,36 @@ EXAMPLES: list[Example] = [
         lambda w: _task_form(w, {"description": w.unique("Ablauf")}),
     ),
     *(_task_move(action, web=True) for action in TASK_MOVES),
+    api(
+        "POST",
+        "/partners",
+        "add a partner (form)",
+        lambda w: Sent(
+            "/partners", form={"key": w.unique("tafel"), "name": "Tafel", "kind": "charity"}
+        ),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/partners/{key:str}",
+        "own partner's phone (form)",
+        lambda w: _partner_form(w, {"phone": w.unique("0261")}),
+    ),
+    api(
+        "POST",
+        "/partners/{key:str}/contacts",
+        "add a contact (form)",
+        lambda w: Sent("/partners/suchtberatung/contacts", form={"name": w.unique("Beraterin")}),
+    ),
+    api(
+        "POST",
+        "/partners/{key:str}/contacts/{person_id:int}",
+        "change a contact (form)",
+        lambda w: Sent(
+            f"/partners/suchtberatung/contacts/{w.network.counsellor.id}",
+            form={"name": "Tom Hilfe", "phone": w.unique("0261"), "active": "1"},
+        ),
+    ),
     api(
         "POST",
         "/circles/{circle_id:int}/meetings",

@@ -28,6 +28,8 @@ def not_blank(instance: Any, attribute: attrs.Attribute, value: str) -> None:
 
 #: The key of a stored record (a partner, a project): what URLs and data files name it by.
 RECORD_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+#: An e-mail address, as far as a form or a spreadsheet cell can tell.
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def record_key(instance: Any, attribute: attrs.Attribute, value: str) -> None:

@@ -22,7 +22,14 @@ from litestar.di import NamedDependency
 from netzwerker.deployment import Deployment
 from netzwerker.errors import Conflict, InvalidInput, Refused
 from netzwerker.structuring import Problem, parse_date
-from netzwerker.validators import not_blank, not_negative, positive, record_key
+from netzwerker.validators import (
+    EMAIL,
+    RECORD_KEY,
+    not_blank,
+    not_negative,
+    positive,
+    record_key,
+)
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import translate
 from netzwerker.workflow import TransitionRefused
@@ -44,6 +51,7 @@ REASON_REQUIRED = mark("Please give a reason for this step.")
 AT_LEAST_ONE = mark("Please enter 1 or more.")
 NOT_NEGATIVE = mark("Please enter no negative number.")
 NOT_A_KEY = mark("Only lower-case letters, digits, “-” and “_”, e.g. gesund-im-quartier.")
+NOT_AN_EMAIL = mark("Please enter an e-mail address, e.g. name@beispiel.de.")
 #: The German message for a value one of the shared validators refuses.
 VALIDATOR_MESSAGES: dict[Any, str] = {
     positive: AT_LEAST_ONE,
@@ -55,8 +63,9 @@ VALIDATOR_MESSAGES: dict[Any, str] = {
 
 @attrs.frozen
 class FormField:
-    """``kind``: text, int, decimal, date, time, choice (one of ``choices``), choices
-    (several of them), ints (several ids) or list (text separated by commas)."""
+    """``kind``: text, int, decimal, date, time, email, key (a record's key), flag (a
+    checkbox: True when ticked), choice (one of ``choices``), choices (several of them),
+    ints (several ids) or list (text separated by commas)."""
 
     name: str
     kind: str = "text"
@@ -128,6 +137,10 @@ def _parse(field: FormField, text: str) -> Any:
         return time.fromisoformat(text)
     if field.kind == "choice" and field.choices and text not in field.choices:
         raise ValueError(text)
+    if field.kind == "email" and not EMAIL.match(text):
+        raise ValueError(text)
+    if field.kind == "key" and not RECORD_KEY.match(text):
+        raise ValueError(text)
     return text
 
 
@@ -137,6 +150,8 @@ _MESSAGES = {
     "date": NOT_A_DATE,
     "time": NOT_A_TIME,
     "choice": NOT_A_CHOICE,
+    "email": NOT_AN_EMAIL,
+    "key": NOT_A_KEY,
 }
 
 
@@ -159,6 +174,9 @@ def read_form(
                 form.errors[field.name] = translate(request, REQUIRED)
             continue
         text = str(data.get(field.name, "") or "").strip()
+        if field.kind == "flag":
+            form.raw[field.name] = form.values[field.name] = bool(text)
+            continue
         form.raw[field.name] = text
         if not text:
             if field.required:

@@ -33,12 +33,11 @@ from netzwerker.domain.partners.models import (
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor
 from netzwerker.structuring import InvalidInput, Problem, make_converter, structure
-from netzwerker.validators import RECORD_KEY
+from netzwerker.validators import EMAIL, RECORD_KEY
 
 Email = NewType("Email", str)
 PartnerKey = NewType("PartnerKey", str)
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PARTNER_KEY = RECORD_KEY
 TRUE_WORDS = {"ja", "j", "yes", "y", "true", "wahr", "1", "x", "aktiv"}
 FALSE_WORDS = {"nein", "n", "no", "false", "falsch", "0", "inaktiv"}

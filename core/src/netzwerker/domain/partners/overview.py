@@ -33,8 +33,9 @@ class PartnerRecord:
     #: The tasks it is responsible for that the reader may read.
     tasks: list[TaskLine]
     record: ReportRow | None
-    #: Whether the reader may keep the partner's contact data and contacts.
+    #: Whether the reader may keep the partner's contact data, and its contacts.
     may_edit: bool
+    may_keep_contacts: bool
 
 
 def partner_record(session: Session, key: str, *, actor: Actor, today: date) -> PartnerRecord:
@@ -53,4 +54,7 @@ def partner_record(session: Session, key: str, *, actor: Actor, today: date) -> 
         tasks=task_lines(session, *where, today=today, limit=LISTED_TASKS),
         record=report[0] if report else None,
         may_edit=permissions.allows(actor, permissions.PARTNER_KEEP, partner_id=partner.id),
+        may_keep_contacts=permissions.allows(
+            actor, permissions.PARTNER_CONTACTS, partner_id=partner.id
+        ),
     )

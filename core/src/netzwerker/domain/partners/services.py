@@ -379,6 +379,44 @@ def update_contact(
     return person
 
 
+#: Everything of a partner entry a coordinator may change (``partner.update``).
+EDITABLE = frozenset({*PARTNER_COLUMNS, "legal_domains", "working_fields"})
+
+
+@attrs.frozen
+class PartnerEditing:
+    """A partner entry as a form changing it shows it: its ``values`` now (lists included)
+    and the fields the actor may change."""
+
+    partner: Partner
+    values: dict[str, Any]
+    editable: frozenset[str]
+
+
+def partner_editing(session: Session, key: str, *, actor: Actor) -> PartnerEditing:
+    """What a form changing a partner shows: everything to coordinators (``partner.update``),
+    the contact data to the partner's own members (``partner.keep``)."""
+    partner = get_partner(session, key)
+    if permissions.allows(actor, permissions.PARTNER_UPDATE, partner_id=partner.id):
+        editable = EDITABLE
+    else:
+        permissions.authorize(actor, permissions.PARTNER_KEEP, partner_id=partner.id)
+        editable = OWN_FIELDS
+    values = {name: getattr(partner, name) for name in PARTNER_COLUMNS}
+    values.update(partner_lists(session, [partner.id])[partner.id])
+    return PartnerEditing(partner, values, editable)
+
+
+def editable_contact(session: Session, key: str, person_id: int, *, actor: Actor) -> Person:
+    """A contact person of partner ``key`` for a form changing it (``partner.contacts``)."""
+    partner = get_partner(session, key)
+    permissions.authorize(actor, permissions.PARTNER_CONTACTS, partner_id=partner.id)
+    person = session.get(Person, person_id)
+    if person is None or person.partner_id != partner.id:
+        raise NotFound("contact", person_id)
+    return person
+
+
 def set_partner_active(session: Session, key: str, active: bool) -> Partner:
     """Deactivate (or reactivate) a partner: it keeps its history and tasks."""
     partner = get_partner(session, key)

@@ -1,26 +1,41 @@
-"""The partner directory: search and filters, and a partner's page with its record."""
+"""The partner directory: search and filters, a partner's page with its record, and the
+forms that add and change partners and their contact people."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import attrs
-from litestar import Request, get
+from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
 from netzwerker.domain.partners.models import LegalDomain
 from netzwerker.domain.partners.overview import partner_record
 from netzwerker.domain.partners.services import (
+    EDITABLE,
+    ContactDraft,
+    PartnerDraft,
     PartnerFilter,
+    add_contact,
+    create_partner,
+    editable_contact,
     find_partners,
+    get_partner,
+    partner_editing,
     partner_lists,
     social_areas,
+    update_contact,
+    update_partner,
 )
 from netzwerker.domain.references import field_choices
+from netzwerker.domain.users import permissions
+from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
+from netzwerker.web.forms import Form, FormField, PostedForm, build, read_form, save
+from netzwerker.web.i18n import mark
 from netzwerker.web.pages.tasks import status_labels
-from netzwerker.web.rendering import page
+from netzwerker.web.rendering import notify, page, redirect
 
 PAGE_SIZE = 50
 
@@ -32,7 +47,10 @@ def kind_names(request: Request[Any, Any, Any]) -> dict[str, str]:
 
 @get("/partners", sync_to_thread=False, name="partners")
 def partner_list(
-    request: Request[Any, Any, Any], deployment: CurrentDeployment, offset: Offset = 0
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    offset: Offset = 0,
 ) -> Template:
     query = dict(request.query_params)
     legal_domain = query.get("legal_domain") or None
@@ -67,6 +85,8 @@ def partner_list(
         field_names=dict(fields),
         legal_domains=[(domain.value, domain.value) for domain in LegalDomain],
         social_areas=[(area, area) for area in areas],
+        may_create=permissions.allows(actor, permissions.PARTNER_CREATE),
+        may_import=permissions.allows(actor, permissions.PARTNER_IMPORT),
     )
 
 
@@ -87,7 +107,257 @@ def partner_page(
         kinds=kind_names(request),
         field_names=fields,
         statuses=status_labels(),
+        form=Form.showing({}),
     )
 
 
-ROUTES = [partner_list, partner_page]
+LEGAL_DOMAINS = tuple(domain.value for domain in LegalDomain)
+VERSION = FormField("version", "int", required=True)
+PARTNER_FIELDS = (
+    FormField("key", "key", required=True),
+    FormField("name", required=True),
+    FormField("kind", "choice", required=True),
+    FormField("legal_domains", "choices", choices=LEGAL_DOMAINS),
+    FormField("working_fields", "choices"),
+    FormField("region"),
+    FormField("social_area"),
+    FormField("email", "email"),
+    FormField("phone"),
+    FormField("website"),
+    FormField("address"),
+    FormField("description"),
+    FormField("active", "flag"),
+)
+CONTACT_FIELDS = (
+    FormField("name", required=True),
+    FormField("role"),
+    FormField("email", "email"),
+    FormField("phone"),
+    FormField("active", "flag"),
+)
+PARTNER_ADDED = mark("The partner was added to the directory.")
+PARTNER_CHANGED = mark("The partner entry was saved.")
+CONTACT_ADDED = mark("The contact person was added.")
+CONTACT_CHANGED = mark("The contact person was saved.")
+
+
+def _partner_form(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    form: Form,
+    editable: frozenset[str],
+    *,
+    partner: Any = None,
+    status: int = 200,
+) -> Template:
+    with deployment.session() as session:
+        fields = field_choices(session)
+    kinds = kind_names(request)
+    return page(
+        request,
+        "partners/form.html",
+        status=status,
+        form=form,
+        partner=partner,
+        editable=editable,
+        kinds=sorted(kinds.items(), key=lambda kind: kind[1]),
+        fields=fields,
+        legal_domains=[(domain, domain) for domain in LEGAL_DOMAINS],
+    )
+
+
+def _read_partner(
+    request: Request[Any, Any, Any], form: PostedForm, editable: frozenset[str]
+) -> Form:
+    kinds = tuple(request.app.state.deployment.registry.partner_kinds)
+    fields = [
+        attrs.evolve(field, choices=kinds) if field.name == "kind" else field
+        for field in (*PARTNER_FIELDS, VERSION)
+        if field.name in editable
+    ]
+    return read_form(request, form, fields)
+
+
+@get("/partners/new", sync_to_thread=False, guards=permitted(permissions.PARTNER_CREATE))
+def new_partner(request: Request[Any, Any, Any], deployment: CurrentDeployment) -> Template:
+    shown = Form.showing({"active": True, "legal_domains": [], "working_fields": []})
+    return _partner_form(request, deployment, shown, EDITABLE | {"key"})
+
+
+@post("/partners", sync_to_thread=False, guards=permitted(permissions.PARTNER_CREATE))
+def add_partner(
+    request: Request[Any, Any, Any],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    entered = _read_partner(request, form, EDITABLE | {"key"})
+    draft = build(request, entered, PartnerDraft, **entered.values) if entered.valid else None
+    added = (
+        save(
+            request,
+            entered,
+            deployment,
+            create_partner,
+            draft,
+            deployment.registry,
+            actor=actor,
+        )
+        if draft
+        else None
+    )
+    if added is None:
+        return _partner_form(request, deployment, entered, EDITABLE | {"key"}, status=422)
+    notify(request, PARTNER_ADDED)
+    return redirect(request, f"/partners/{added.key}")
+
+
+@get("/partners/{key:str}/edit", sync_to_thread=False)
+def edit_partner(
+    request: Request[Any, Any, Any],
+    key: FromPath[str],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    with deployment.session() as session:
+        editing = partner_editing(session, key, actor=actor)
+    shown = Form.showing({**editing.values, "version": editing.partner.version})
+    return _partner_form(request, deployment, shown, editing.editable, partner=editing.partner)
+
+
+@post("/partners/{key:str}", sync_to_thread=False, guards=permitted(permissions.PARTNER_KEEP))
+def change_partner(
+    request: Request[Any, Any, Any],
+    key: FromPath[str],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """Change a partner entry; unticking "active" deactivates it and keeps its history."""
+    with deployment.session() as session:
+        editable = partner_editing(session, key, actor=actor).editable
+    entered = _read_partner(request, form, editable | {"version"})
+    changes = {name: value for name, value in entered.values.items() if name != "version"}
+
+    def change(session: Any) -> Any:
+        return update_partner(
+            session,
+            get_partner(session, key),
+            changes,
+            deployment.registry,
+            actor=actor,
+            expected_version=entered.values["version"],
+        )
+
+    changed = save(request, entered, deployment, change) if entered.valid else None
+    if changed is None:
+        with deployment.session() as session:
+            editing = partner_editing(session, key, actor=actor)
+        status = 409 if entered.stale else 422
+        if entered.stale:
+            current = {**editing.values, "version": editing.partner.version}
+            entered = Form.showing(current, entered.errors)
+        return _partner_form(
+            request, deployment, entered, editing.editable, partner=editing.partner, status=status
+        )
+    notify(request, PARTNER_CHANGED)
+    return redirect(request, f"/partners/{key}")
+
+
+def _contact_form(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    key: str,
+    form: Form,
+    person_id: int | None = None,
+    status: int = 200,
+) -> Template:
+    with deployment.session() as session:
+        partner = get_partner(session, key)
+        person = editable_contact(session, key, person_id, actor=actor) if person_id else None
+    return page(
+        request,
+        "partners/contact.html",
+        status=status,
+        form=form,
+        partner=partner,
+        person=person,
+    )
+
+
+@post(
+    "/partners/{key:str}/contacts",
+    sync_to_thread=False,
+    guards=permitted(permissions.PARTNER_CONTACTS),
+)
+def add_contact_person(
+    request: Request[Any, Any, Any],
+    key: FromPath[str],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    entered = read_form(request, form, CONTACT_FIELDS[:-1])
+    draft = build(request, entered, ContactDraft, **entered.values) if entered.valid else None
+
+    def add(session: Any, draft: ContactDraft) -> Any:
+        return add_contact(session, get_partner(session, key), draft, actor=actor)
+
+    if draft is None or save(request, entered, deployment, add, draft) is None:
+        return _contact_form(request, deployment, actor, key, entered, status=422)
+    notify(request, CONTACT_ADDED)
+    return redirect(request, f"/partners/{key}#contact-heading")
+
+
+@get("/partners/{key:str}/contacts/{person_id:int}/edit", sync_to_thread=False)
+def edit_contact(
+    request: Request[Any, Any, Any],
+    key: FromPath[str],
+    person_id: FromPath[int],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    with deployment.session() as session:
+        person = editable_contact(session, key, person_id, actor=actor)
+        shown = Form.showing({field.name: getattr(person, field.name) for field in CONTACT_FIELDS})
+    return _contact_form(request, deployment, actor, key, shown, person_id)
+
+
+@post(
+    "/partners/{key:str}/contacts/{person_id:int}",
+    sync_to_thread=False,
+    guards=permitted(permissions.PARTNER_CONTACTS),
+)
+def change_contact(
+    request: Request[Any, Any, Any],
+    key: FromPath[str],
+    person_id: FromPath[int],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """Change a contact person; unticking "active" keeps the person in past records."""
+    entered = read_form(request, form, CONTACT_FIELDS)
+
+    def change(session: Any) -> Any:
+        partner = get_partner(session, key)
+        return update_contact(session, partner, person_id, dict(entered.values), actor=actor)
+
+    if not entered.valid or save(request, entered, deployment, change) is None:
+        return _contact_form(request, deployment, actor, key, entered, person_id, status=422)
+    notify(request, CONTACT_CHANGED)
+    return redirect(request, f"/partners/{key}#contact-heading")
+
+
+ROUTES = [
+    partner_list,
+    new_partner,
+    add_partner,
+    partner_page,
+    edit_partner,
+    change_partner,
+    add_contact_person,
+    edit_contact,
+    change_contact,
+]
