@@ -162,3 +162,63 @@ def test_contact_people_are_added_changed_and_deactivated(web):
     assert "Eva Rat" not in web.sign_in("viewer").get("/partners/suchtberatung").text
     refused = web.sign_in("other_member").get(f"/partners/suchtberatung/contacts/{eva.id}/edit")
     assert refused.status_code == 403
+
+
+GOOD_FILE = (
+    "key;name;kind;working_fields;phone;contact_name;contact_role\n"
+    "suchtberatung;Suchtberatung Teststadt;addiction_counselling;health;0261 9;;\n"
+    "tafel;Tafel Teststadt;charity;;;Eva Rat;Leitung\n"
+    "klinik;Fachklinik Teststadt;clinic;;;;\n"
+)
+
+
+def test_a_partner_file_is_previewed_then_imported_whole(web):
+    coordinator = web.sign_in("coordinator")
+    assert "Aus einer Datei importieren" in coordinator.get("/partners").text
+    before = snapshot(web.deployment)
+    preview = coordinator.post(
+        "/partners/import/preview",
+        files={"file": ("partner.csv", GOOD_FILE.encode(), "text/csv")},
+    )
+    assert preview.status_code == 200
+    assert "partner.csv: 1 neu, 1 geändert, 1 unverändert" in preview.text
+    assert "phone, working_fields" in preview.text and "neuer Partner" in preview.text
+    assert snapshot(web.deployment) == before, "a preview writes nothing"
+    content = re.search(r'name="content" value="([^"]+)"', preview.text).group(1)
+    answer = coordinator.post(
+        "/partners/import",
+        {"file_name": "partner.csv", "content": content},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    page = coordinator.get("/partners").text
+    assert "partner.csv importiert: 1 Partner angelegt, 2 aktualisiert." in page
+    assert _partner(web).phone == "0261 9" and _partner(web, "tafel").name == "Tafel Teststadt"
+    assert _audit(web, "partner.import")[-1].changes["file"] == "partner.csv"
+
+
+def test_a_bad_partner_file_names_each_row_and_column_and_writes_nothing(web):
+    coordinator = web.sign_in("coordinator")
+    before = snapshot(web.deployment)
+    bad = "key;name;kind;email\ntafel;;charity;x\nTafel 2;Tafel;charity;\n"
+    answer = coordinator.post(
+        "/partners/import/preview", files={"file": ("partner.csv", bad.encode(), "text/csv")}
+    )
+    assert answer.status_code == 422
+    assert "partner.csv wurde nicht importiert" in answer.text
+    cells = re.findall(r"<tr><td>(\d*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", answer.text)
+    assert ("2", "name", "Pflichtfeld, aber leer") in cells
+    assert any(row == "2" and column == "email" for row, column, _ in cells)
+    assert any(row == "3" and column == "key" for row, column, _ in cells)
+    empty = coordinator.post("/partners/import/preview", {})
+    assert empty.status_code == 422 and "Bitte eine CSV- oder XLSX-Datei wählen." in empty.text
+    forged = coordinator.post("/partners/import", {"file_name": "x.csv", "content": "%%%"})
+    assert forged.status_code == 422
+    assert snapshot(web.deployment) == before
+    for role in ("viewer", "partner_member"):
+        browser = web.sign_in(role)
+        assert browser.get("/partners/import").status_code == 403
+        refused = browser.post(
+            "/partners/import/preview", files={"file": ("p.csv", GOOD_FILE.encode(), "text/csv")}
+        )
+        assert refused.status_code == 403

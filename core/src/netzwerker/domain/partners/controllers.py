@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,7 +10,7 @@ from litestar.datastructures import UploadFile
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 
-from netzwerker.domain.partners.importing import import_partners, parse_partners
+from netzwerker.domain.partners.importing import import_partners, parse_partner_upload
 from netzwerker.domain.partners.schemas import (
     ContactOut,
     ImportOut,
@@ -174,10 +173,7 @@ class PartnerController(Controller):
     ) -> ImportOut:
         """The whole file or nothing of it: every bad row is reported with its number."""
         name = Path(data.filename or "upload.csv").name
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / name
-            path.write_bytes(data.file.read())
-            rows = parse_partners(path, deployment.registry)
+        rows = parse_partner_upload(name, data.file.read(), deployment.registry)
         with deployment.transaction() as session:
             result = import_partners(session, rows, actor=actor, file=name)
         return ImportOut(name, result.created, result.updated)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tempfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NewType
@@ -111,12 +113,18 @@ def parse_email(value: str, _: type) -> str:
     return value.strip()
 
 
+#: Keys the directory's own addresses use (``/partners/new``, ``/api/partners/import``).
+RESERVED_KEYS = frozenset({"new", "import"})
+
+
 def parse_partner_key(value: str, _: type) -> str:
     if not isinstance(value, str) or not PARTNER_KEY.match(value):
         raise ValueError(
             f"{value!r} is not a key: lowercase letters, digits, '-' and '_' "
             "(e.g. gesundheitsamt-myk)"
         )
+    if value in RESERVED_KEYS:
+        raise ValueError(f"{value!r} is reserved for the directory's own pages")
     return value
 
 
@@ -235,6 +243,18 @@ def _sheet(path: Path, numbered: Iterator[tuple[int, list[str]]]) -> Sheet:
     return Sheet(header, rows)
 
 
+def parse_partner_upload(
+    file_name: str, content: bytes, registry: Registry
+) -> list[tuple[int, PartnerRow]]:
+    """:func:`parse_partners` for a file's ``content`` sent under ``file_name`` (its suffix
+    tells CSV from XLSX)."""
+    name = Path(file_name or "upload.csv").name
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(content)
+        return parse_partners(path, registry)
+
+
 def parse_partners(path: Path, registry: Registry) -> list[tuple[int, PartnerRow]]:
     """Every row of a partner file, checked; raises InvalidInput with every bad row."""
     sheet = read_sheet(path, COLUMNS, REQUIRED)
@@ -347,20 +367,103 @@ def import_partners(
     return ImportResult(created, updated)
 
 
+@attrs.frozen
+class PreviewLine:
+    """What importing one row would do: add a partner, change the ``changes`` named
+    (column names of the file), or nothing."""
+
+    row: int
+    key: str
+    name: str
+    action: str  # "create", "update" or "keep"
+    changes: tuple[str, ...] = ()
+
+
+def preview_partners(
+    session: Session, rows: list[tuple[int, PartnerRow]], *, actor: Actor
+) -> list[PreviewLine]:
+    """What :func:`import_partners` would do with checked rows, writing nothing
+    (``partner.import``)."""
+    permissions.authorize(actor, permissions.PARTNER_IMPORT)
+    keys = [row.key for _, row in rows]
+    existing = {
+        partner.key: partner
+        for partner in session.exec(select(Partner).where(col(Partner.key).in_(keys)))
+    }
+    lists = partner_lists(session, [partner.id for partner in existing.values()])
+    contacts = {
+        (person.partner_id, person.name): person
+        for person in session.exec(
+            select(Person).where(
+                col(Person.partner_id).in_([partner.id for partner in existing.values()])
+            )
+        )
+    }
+    lines = []
+    for number, row in rows:
+        partner = existing.get(row.key)
+        if partner is None:
+            lines.append(PreviewLine(number, row.key, row.name, "create"))
+            continue
+        now = {name: getattr(partner, name) for name in FILLED}
+        now["email"] = partner.email or None
+        now.update(lists[partner.id])
+        new = {name: getattr(row, name) for name in (*FILLED, "legal_domains", "working_fields")}
+        new["email"] = row.email or None
+        new["legal_domains"] = sorted(LegalDomain(domain).value for domain in row.legal_domains)
+        new["working_fields"] = sorted(dict.fromkeys(row.working_fields))
+        now["legal_domains"] = sorted(now["legal_domains"])
+        now["working_fields"] = sorted(now["working_fields"])
+        changes = [name for name in new if new[name] != now[name]]
+        if row.contact_name:
+            person = contacts.get((partner.id, row.contact_name))
+            contact = (row.contact_role, row.contact_email or "", row.contact_phone)
+            if person is None or (person.role, person.email, person.phone) != contact:
+                changes.append("contact_name")
+        action = "update" if changes else "keep"
+        lines.append(PreviewLine(number, row.key, row.name, action, tuple(changes)))
+    return lines
+
+
+#: The columns of a partner a row sets as they are.
+FILLED = (
+    "name",
+    "kind",
+    "region",
+    "social_area",
+    "phone",
+    "website",
+    "address",
+    "description",
+    "active",
+)
+
+
 def _fill(partner: Partner, row: PartnerRow) -> None:
-    for name in (
-        "name",
-        "kind",
-        "region",
-        "social_area",
-        "phone",
-        "website",
-        "address",
-        "description",
-        "active",
-    ):
+    for name in FILLED:
         setattr(partner, name, getattr(row, name))
     partner.email = row.email or ""
+
+
+def partner_lists(session: Session, partner_ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
+    """Legal domains and working fields of the given partners: two queries."""
+    lists: dict[int, dict[str, list[str]]] = defaultdict(
+        lambda: {"legal_domains": [], "working_fields": []}
+    )
+    if partner_ids:
+        for partner_id, domain in session.exec(
+            select(PartnerLegalDomain.partner_id, PartnerLegalDomain.legal_domain)
+            .where(PartnerLegalDomain.partner_id.in_(partner_ids))  # type: ignore[attr-defined]
+            .order_by(PartnerLegalDomain.legal_domain)
+        ):
+            lists[partner_id]["legal_domains"].append(domain)
+        for partner_id, field in session.exec(
+            select(PartnerWorkingField.partner_id, PartnerWorkingField.working_field)
+            .where(PartnerWorkingField.partner_id.in_(partner_ids))  # type: ignore[attr-defined]
+            .order_by(PartnerWorkingField.working_field)
+        ):
+            lists[partner_id]["working_fields"].append(field)
+    return {partner_id: lists[partner_id] for partner_id in partner_ids}
 
 
 def replace_lists(

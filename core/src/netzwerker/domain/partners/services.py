@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,11 +15,13 @@ from netzwerker.db import contains_text, flush_or_conflict
 from netzwerker.deployment import Registry
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.partners.importing import (
+    RESERVED_KEYS,
     Email,
     PartnerKey,
     parse_email,
     parse_legal_domain,
     parse_partner_key,
+    partner_lists,
     reference_problems,
     replace_lists,
 )
@@ -121,7 +122,9 @@ def create_partner(
     """Add a partner to the directory (``partner.create``)."""
     permissions.authorize(actor, permissions.PARTNER_CREATE)
     problems = reference_problems(draft.kind, draft.working_fields, registry)
-    if session.exec(select(Partner.id).where(Partner.key == draft.key)).first() is not None:
+    if draft.key in RESERVED_KEYS:
+        problems.append(Problem("key", f"{draft.key!r} is reserved for the directory's pages"))
+    elif session.exec(select(Partner.id).where(Partner.key == draft.key)).first() is not None:
         problems.append(Problem("key", f"partner {draft.key!r} exists already"))
     if problems:
         raise InvalidInput(problems)
@@ -206,27 +209,6 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
         return getattr(value, "value", value)
 
     return {key: plain(value) for key, value in values.items()}
-
-
-def partner_lists(session: Session, partner_ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
-    """Legal domains and working fields of the given partners: two queries."""
-    lists: dict[int, dict[str, list[str]]] = defaultdict(
-        lambda: {"legal_domains": [], "working_fields": []}
-    )
-    if partner_ids:
-        for partner_id, domain in session.exec(
-            select(PartnerLegalDomain.partner_id, PartnerLegalDomain.legal_domain)
-            .where(PartnerLegalDomain.partner_id.in_(partner_ids))  # type: ignore[attr-defined]
-            .order_by(PartnerLegalDomain.legal_domain)
-        ):
-            lists[partner_id]["legal_domains"].append(domain)
-        for partner_id, field in session.exec(
-            select(PartnerWorkingField.partner_id, PartnerWorkingField.working_field)
-            .where(PartnerWorkingField.partner_id.in_(partner_ids))  # type: ignore[attr-defined]
-            .order_by(PartnerWorkingField.working_field)
-        ):
-            lists[partner_id]["working_fields"].append(field)
-    return {partner_id: lists[partner_id] for partner_id in partner_ids}
 
 
 def contacts_of(session: Session, partner_ids: Sequence[int]) -> dict[int, list[Person]]:

@@ -3,13 +3,22 @@ forms that add and change partners and their contact people."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from typing import Any
 
 import attrs
 from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Template
 
+from netzwerker.domain.partners.importing import (
+    import_partners,
+    parse_partner_upload,
+    preview_partners,
+)
 from netzwerker.domain.partners.models import LegalDomain
 from netzwerker.domain.partners.overview import partner_record
 from netzwerker.domain.partners.services import (
@@ -30,12 +39,13 @@ from netzwerker.domain.partners.services import (
 )
 from netzwerker.domain.references import field_choices
 from netzwerker.domain.users import permissions
+from netzwerker.errors import InvalidInput, Problem
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
 from netzwerker.web.forms import Form, FormField, PostedForm, build, read_form, save
 from netzwerker.web.i18n import mark
 from netzwerker.web.pages.tasks import status_labels
-from netzwerker.web.rendering import notify, page, redirect
+from netzwerker.web.rendering import notify, page, redirect, translate
 
 PAGE_SIZE = 50
 
@@ -350,7 +360,129 @@ def change_contact(
     return redirect(request, f"/partners/{key}#contact-heading")
 
 
+IMPORTED = mark("Imported %(file)s: %(created)s partners added, %(updated)s updated.")
+NO_FILE = mark("Please choose a CSV or XLSX file.")
+UNREADABLE = mark("The file could not be carried over; please upload it again.")
+#: The importer's own words for a file's problems, so that the catalogue translates them.
+FILE_MESSAGES = (
+    mark("required, but empty"),
+    mark("expected a .csv or .xlsx file"),
+    mark("the file is empty"),
+    mark("required when other contact columns are given"),
+)
+_ROW = re.compile(r"^(?P<file>[^,]+)(?:, row (?P<row>\d+))?(?:, (?P<column>.+))?$")
+
+
+@attrs.frozen
+class FileProblem:
+    """A problem of an uploaded file, as its table shows it: row, column, reason."""
+
+    row: str
+    column: str
+    message: str
+
+
+def _file_problems(request: Request[Any, Any, Any], problems: list[Problem]) -> list[FileProblem]:
+    found = []
+    for problem in problems:
+        where = _ROW.match(problem.path)
+        row, column = (where["row"] or "", where["column"] or "") if where else ("", problem.path)
+        found.append(FileProblem(row, column.strip("'"), translate(request, problem.message)))
+    return found
+
+
+def _import_page(
+    request: Request[Any, Any, Any],
+    *,
+    problems: list[FileProblem] | None = None,
+    lines: list[Any] | None = None,
+    file_name: str = "",
+    content: str = "",
+    status: int = 200,
+) -> Template:
+    return page(
+        request,
+        "partners/import.html",
+        status=status,
+        problems=problems or [],
+        lines=lines or [],
+        file_name=file_name,
+        content=content,
+        counts={
+            action: sum(1 for line in lines or [] if line.action == action)
+            for action in ("create", "update", "keep")
+        },
+    )
+
+
+@get("/partners/import", sync_to_thread=False, guards=permitted(permissions.PARTNER_IMPORT))
+def import_form(request: Request[Any, Any, Any]) -> Template:
+    return _import_page(request)
+
+
+@post(
+    "/partners/import/preview",
+    sync_to_thread=False,
+    guards=permitted(permissions.PARTNER_IMPORT),
+)
+def preview_import(
+    request: Request[Any, Any, Any],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    """What the file would change, row by row, or every problem with its row and column."""
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        message = translate(request, NO_FILE)
+        return _import_page(request, problems=[FileProblem("", "", message)], status=422)
+    content = upload.file.read()
+    try:
+        rows = parse_partner_upload(upload.filename, content, deployment.registry)
+        with deployment.session() as session:
+            lines = preview_partners(session, rows, actor=actor)
+    except InvalidInput as exc:
+        problems = _file_problems(request, exc.problems)
+        return _import_page(request, problems=problems, file_name=upload.filename, status=422)
+    return _import_page(
+        request,
+        lines=lines,
+        file_name=upload.filename,
+        content=base64.b64encode(content).decode("ascii"),
+    )
+
+
+@post("/partners/import", sync_to_thread=False, guards=permitted(permissions.PARTNER_IMPORT))
+def run_import(
+    request: Request[Any, Any, Any],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """The previewed file, all rows or none: checked again, as the directory is now."""
+    file_name = str(form.get("file_name") or "")
+    try:
+        content = base64.b64decode(str(form.get("content") or ""), validate=True)
+    except binascii.Error:
+        content = b""
+    if not file_name or not content:
+        message = translate(request, UNREADABLE)
+        return _import_page(request, problems=[FileProblem("", "", message)], status=422)
+    try:
+        rows = parse_partner_upload(file_name, content, deployment.registry)
+        with deployment.transaction() as session:
+            result = import_partners(session, rows, actor=actor, file=file_name)
+    except InvalidInput as exc:
+        problems = _file_problems(request, exc.problems)
+        return _import_page(request, problems=problems, file_name=file_name, status=422)
+    notify(request, IMPORTED, file=file_name, created=result.created, updated=result.updated)
+    return redirect(request, "/partners")
+
+
 ROUTES = [
+    import_form,
+    preview_import,
+    run_import,
     partner_list,
     new_partner,
     add_partner,
