@@ -106,6 +106,7 @@ REASONS = {
 def _fresh_database(deployment: Deployment) -> None:
     """Start from an empty database: delete the demo's own SQLite file, refuse anything else."""
     if deployment.database_url == default_database_url(deployment.folder):
+        deployment.dispose()  # loading it may have opened the file that is deleted now
         for suffix in ("", "-wal", "-shm"):
             Path(str(deployment.folder / DATABASE_FILE) + suffix).unlink(missing_ok=True)
         return

@@ -17,7 +17,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from netzwerker.clock import today_in
-from netzwerker.config import DeploymentConfig, parse_config_partially, read_config_data
+from netzwerker.config import (
+    DeploymentConfig,
+    PluginConfig,
+    parse_config_partially,
+    read_config_data,
+)
 from netzwerker.contributions import (
     DataSection,
     Indicator,
@@ -198,6 +203,10 @@ class Deployment:
     settings: dict[str, Any] = attrs.field(factory=dict)
     database_url: str = ""
     _engine: Engine | None = None
+    #: The configuration as ``deployment.toml`` gives it, before the stored plugin choices.
+    file_config: DeploymentConfig | None = None
+    #: The revision of the stored plugin choices this deployment was loaded with (0: none).
+    plugin_revision: int = 0
 
     @property
     def name(self) -> str:
@@ -286,10 +295,89 @@ def database_url_for(folder: Path, config: DeploymentConfig, override: str | Non
     return parsed.render_as_string(hide_password=False)
 
 
+#: The stored plugin choices (:class:`netzwerker.domain.fields.models.PluginChoice`), read
+#: as plain SQL: a deployment is loaded before any domain module.
+_CHOICES = sa.table(
+    "plugin_choice",
+    sa.column("name", sa.String),
+    sa.column("enabled", sa.Boolean),
+    sa.column("settings", sa.JSON),
+    sa.column("revision", sa.Integer),
+)
+
+
+@attrs.frozen
+class StoredChoices:
+    """The plugins switched on or off in the database, with their settings (None: those of
+    ``deployment.toml``), at ``revision``."""
+
+    revision: int = 0
+    plugins: dict[str, tuple[bool, dict[str, Any] | None]] = attrs.Factory(dict)
+
+
+def stored_choices(engine: Engine | None) -> StoredChoices:
+    """The choices stored in a deployment's database; none where there is no database yet,
+    no table yet (before ``migrate``), or the database cannot be reached."""
+    if engine is None:
+        return StoredChoices()
+    try:
+        with engine.connect() as connection:
+            if not sa.inspect(connection).has_table("plugin_choice"):
+                return StoredChoices()
+            rows = connection.execute(
+                sa.select(
+                    _CHOICES.c.name, _CHOICES.c.enabled, _CHOICES.c.settings, _CHOICES.c.revision
+                )
+            ).all()
+    except sa.exc.DBAPIError:
+        log.warning("the stored plugin choices cannot be read; deployment.toml's apply")
+        return StoredChoices()
+    return StoredChoices(
+        max((row.revision for row in rows), default=0),
+        {row.name: (row.enabled, row.settings) for row in rows},
+    )
+
+
+def choices_revision(engine: Engine) -> int:
+    """The revision of the stored plugin choices: what a server's workers compare."""
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.select(sa.func.max(_CHOICES.c.revision))).scalar() or 0
+    except sa.exc.DBAPIError:
+        return 0
+
+
+def with_choices(config: DeploymentConfig, choices: StoredChoices) -> DeploymentConfig:
+    """``deployment.toml``'s configuration with the stored choices applied over it."""
+    plugins = dict(config.plugins)
+    for name, (enabled, settings) in choices.plugins.items():
+        given = plugins.get(name, PluginConfig(enabled=False))
+        plugins[name] = PluginConfig(
+            enabled=enabled, settings=given.settings if settings is None else settings
+        )
+    return attrs.evolve(config, plugins=plugins)
+
+
+def _existing_engine(url: str) -> Engine | None:
+    """An engine for the deployment's database where there is one to read: a SQLite file
+    that does not exist is not created by merely loading the deployment."""
+    try:
+        parsed = normalise_url(url)
+    except sa.exc.ArgumentError:
+        return None
+    if parsed.drivername.startswith("sqlite"):
+        if not parsed.database or parsed.database == ":memory:":
+            return None
+        if not Path(parsed.database).is_file():
+            return None
+    return make_engine(url)
+
+
 def load_problems(
     folder: Path | str, database_url: str | None = None
 ) -> tuple[Deployment | None, list[Problem]]:
-    """Load a deployment, collecting every problem instead of stopping at the first."""
+    """Load a deployment, collecting every problem instead of stopping at the first. The
+    plugin choices stored in its database apply over ``deployment.toml``."""
     folder = Path(folder)
     try:
         data = read_config_data(folder)
@@ -298,14 +386,28 @@ def load_problems(
     config, problems = parse_config_partially(data)
     if config is None:
         return None, problems
-    deployment, assembly_problems = assemble(folder, config, database_url)
+    try:
+        engine = _existing_engine(database_url_for(folder, config, database_url))
+    except sa.exc.ArgumentError:
+        engine = None  # assemble reports the URL
+    choices = stored_choices(engine)
+    deployment, assembly_problems = assemble(
+        folder, with_choices(config, choices), database_url, engine=engine
+    )
+    deployment.file_config = config
+    deployment.plugin_revision = choices.revision
     return deployment, problems + assembly_problems
 
 
 def assemble(
-    folder: Path, config: DeploymentConfig, database_url: str | None = None
+    folder: Path,
+    config: DeploymentConfig,
+    database_url: str | None = None,
+    *,
+    engine: Engine | None = None,
 ) -> tuple[Deployment, list[Problem]]:
-    """A deployment from a parsed configuration: its plugins, their settings, the registry."""
+    """A deployment from a parsed configuration: its plugins, their settings, the registry
+    (``engine``: one already open on its database, to share)."""
     problems: list[Problem] = []
     manager, plugin_problems = load_plugins(config.enabled_plugins)
     problems.extend(plugin_problems)
@@ -317,7 +419,13 @@ def assemble(
         problems.append(Problem("database.url", f"not a database URL: {exc}"))
         url = ""
     deployment = Deployment(
-        folder=folder, config=config, manager=manager, settings=settings, database_url=url
+        folder=folder,
+        config=config,
+        manager=manager,
+        settings=settings,
+        database_url=url,
+        engine=engine,
+        file_config=config,
     )
     registry, registry_problems = build_registry(manager, config, deployment)
     deployment.registry = registry

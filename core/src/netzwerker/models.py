@@ -14,7 +14,7 @@ from netzwerker.domain.catalogue.models import Need, Offer, OfferTerm
 from netzwerker.domain.chains.models import ChainAgreement, ChainInstance, ChainStep, ServiceChain
 from netzwerker.domain.circles.models import Circle, CirclePartner, CirclePerson
 from netzwerker.domain.conferences.models import Conference, Registration
-from netzwerker.domain.fields.models import Goal, WorkingFieldRecord
+from netzwerker.domain.fields.models import Goal, PluginChoice, WorkingFieldRecord
 from netzwerker.domain.indicators.models import IndicatorValue
 from netzwerker.domain.meetings.models import Decision, Meeting, MeetingParticipant
 from netzwerker.domain.partners.models import (
@@ -64,6 +64,7 @@ __all__ = [
     "PartnerLegalDomain",
     "PartnerWorkingField",
     "Person",
+    "PluginChoice",
     "Project",
     "ProjectPartner",
     "ProjectTargetGroup",

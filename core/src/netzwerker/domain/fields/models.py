@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlmodel import Field, SQLModel
+import sqlalchemy as sa
+from sqlmodel import JSON, Field, SQLModel
 
 from netzwerker.clock import utcnow
 from netzwerker.db import version_column
@@ -26,6 +28,23 @@ class WorkingFieldRecord(SQLModel, table=True):
     description: str = ""
     source: str = Field(max_length=80, description="'config' or 'plugin:<name>'")
     active: bool = True
+
+
+class PluginChoice(SQLModel, table=True):
+    """Whether a plugin is enabled, and its settings, as an admin chose them in the web
+    interface or on the command line. ``deployment.toml`` gives the initial set; a stored
+    choice wins over it. ``revision`` grows with every choice, so that a server's workers
+    notice a change by reading one number."""
+
+    __tablename__ = "plugin_choice"
+
+    name: str = Field(primary_key=True, max_length=80)
+    enabled: bool
+    #: The plugin's settings as chosen, or None: those of ``deployment.toml``.
+    settings: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    revision: int = Field(sa_column=sa.Column(sa.Integer, nullable=False, unique=True))
+    changed_by: str = Field(max_length=200)
+    changed_at: datetime = Field(default_factory=utcnow)
 
 
 class Goal(SQLModel, table=True):
