@@ -26,7 +26,7 @@ from netzwerker.deployment import database_url_for
 
 
 def messages(folder: Path) -> list[str]:
-    return [str(problem) for problem in check_deployment(folder)]
+    return [str(problem) for problem in check_deployment(folder).problems]
 
 
 def test_example_deployment_passes_check(example: Path) -> None:

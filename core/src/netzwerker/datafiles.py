@@ -36,7 +36,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from netzwerker.clock import midday
-from netzwerker.deployment import Deployment, load
+from netzwerker.config import DeploymentConfig
+from netzwerker.deployment import Deployment, assemble
 from netzwerker.domain.fields.models import WorkingFieldRecord
 from netzwerker.domain.users.permissions import Actor
 from netzwerker.errors import Conflict, InvalidInput, NotFound, Problem, Refused
@@ -319,13 +320,17 @@ def load_listed_files(session: Session, deployment: Deployment, *, actor: Actor)
     return loaded
 
 
-def rehearse(deployment: Deployment) -> list[Problem]:
+def rehearse(deployment: Deployment, config: DeploymentConfig | None = None) -> list[Problem]:
     """Every problem of the listed data files, found by loading them into a scratch SQLite
-    database with the deployment's schema; the deployment's own database is not touched."""
+    database with the deployment's schema (with ``config``: as that configuration would
+    have it); the deployment's own database is not touched."""
     from netzwerker import schema
 
     with tempfile.TemporaryDirectory(prefix="netzwerker-check-") as scratch:
-        rehearsal = load(deployment.folder, f"sqlite:///{Path(scratch) / 'rehearsal.db'}")
+        url = f"sqlite:///{Path(scratch) / 'rehearsal.db'}"
+        rehearsal, problems = assemble(deployment.folder, config or deployment.config, url)
+        if problems:
+            return problems
         try:
             schema.migrate(rehearsal)
             with rehearsal.session() as session:

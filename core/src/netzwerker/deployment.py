@@ -160,13 +160,57 @@ def goal_references(working_field: str, indicator: str, registry: Registry) -> l
     return problems
 
 
-def _config_references(config: DeploymentConfig, registry: Registry) -> list[Problem]:
-    """Goals must name known working fields and indicators."""
-    return [
-        problem.within(f"goals[{index}]")
-        for index, goal in enumerate(config.goals)
-        for problem in goal_references(goal.working_field, goal.indicator, registry)
-    ]
+def _config_references(
+    folder: Path, config: DeploymentConfig, registry: Registry
+) -> tuple[list[Problem], list[Problem]]:
+    """Goals must name known working fields and indicators. A goal of a working field whose
+    plugin is installed but disabled waits for it: a warning, not a problem (the second
+    list)."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    dormant: Registry | None = None
+    for index, goal in enumerate(config.goals):
+        found = goal_references(goal.working_field, goal.indicator, registry)
+        if not found:
+            continue
+        if dormant is None:
+            dormant = disabled_contributions(folder, config)
+        owner = dormant.working_fields.get(goal.working_field)
+        indicator_known = not goal.indicator or any(
+            goal.indicator in known.indicators for known in (registry, dormant)
+        )
+        if owner is not None and indicator_known:
+            warnings.append(
+                Problem(
+                    f"goals[{index}].working_field",
+                    f"working field {goal.working_field!r} belongs to the disabled plugin "
+                    f"{owner.source!r}: the goal waits until the plugin is enabled",
+                )
+            )
+            continue
+        problems.extend(problem.within(f"goals[{index}]") for problem in found)
+    return problems, warnings
+
+
+def disabled_contributions(folder: Path, config: DeploymentConfig) -> Registry:
+    """What the installed plugins the deployment does not enable would contribute, with
+    the settings ``deployment.toml`` gives them (plugins that fail to load are left out)."""
+    from netzwerker.plugins import installed_plugins
+
+    enabled = set(config.enabled_plugins)
+    others = {
+        name: PluginConfig(settings=config.plugins[name].settings if name in config.plugins else {})
+        for name in installed_plugins()
+        if name not in enabled
+    }
+    alone = attrs.evolve(config, plugins=others, goals=[], working_fields=[], imports=[])
+    candidate, _ = assemble(folder, alone)
+    registry = candidate.registry
+    for kind in attrs.fields(Registry):
+        items = getattr(registry, kind.name)
+        for key in [key for key, item in items.items() if item.source not in others]:
+            del items[key]
+    return registry
 
 
 def structure_plugin_settings(
@@ -207,6 +251,8 @@ class Deployment:
     file_config: DeploymentConfig | None = None
     #: The revision of the stored plugin choices this deployment was loaded with (0: none).
     plugin_revision: int = 0
+    #: What does not stop it but should be known: references waiting for a disabled plugin.
+    warnings: list[Problem] = attrs.field(factory=list)
 
     @property
     def name(self) -> str:
@@ -430,7 +476,8 @@ def assemble(
     registry, registry_problems = build_registry(manager, config, deployment)
     deployment.registry = registry
     problems.extend(registry_problems)
-    problems.extend(_config_references(config, registry))
+    reference_problems, deployment.warnings = _config_references(folder, config, registry)
+    problems.extend(reference_problems)
     return deployment, problems
 
 

@@ -48,10 +48,13 @@ def check(deployment: str) -> None:
     """Validate configuration, plugins, their settings and the data files to import."""
     from netzwerker.checking import check_deployment
 
-    problems = check_deployment(Path(deployment))
-    if problems:
-        fail(problems, f"{deployment}: {len(problems)} problem(s):")
-    click.echo(f"{deployment}: OK")
+    result = check_deployment(Path(deployment))
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if result.problems:
+        fail(result.problems, f"{deployment}: {len(result.problems)} problem(s):")
+    waiting = f" ({len(result.warnings)} warning(s))" if result.warnings else ""
+    click.echo(f"{deployment}: OK{waiting}")
 
 
 @click.command()

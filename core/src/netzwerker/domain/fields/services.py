@@ -53,10 +53,16 @@ def sync_reference_data(session: Session, deployment: Deployment) -> SyncResult:
             deactivated += 1
     session.flush()
     goals = {goal.key: goal for goal in session.exec(select(Goal))}
-    for declared in deployment.config.goals:
+    # A goal of a field whose plugin is disabled waits for it (check warns of it).
+    declared_goals = [
+        declared
+        for declared in deployment.config.goals
+        if declared.working_field in deployment.registry.working_fields
+    ]
+    for declared in declared_goals:
         _write_goal(session, goals.get(declared.key), declared)
     session.flush()
-    return SyncResult(added, deactivated, len(deployment.config.goals))
+    return SyncResult(added, deactivated, len(declared_goals))
 
 
 def _write_goal(
