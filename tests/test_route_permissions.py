@@ -1094,6 +1094,39 @@ EXAMPLES: list[Example] = [
     ),
     api(
         "POST",
+        "/admin/plugins/{name:str}/switch",
+        "switch a plugin on (form)",
+        lambda w: Sent("/admin/plugins/health/switch", form={"to": "on"}),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/admin/plugins/{name:str}/settings",
+        "a plugin's settings (form)",
+        lambda w: Sent(
+            "/admin/plugins/health/settings",
+            form={
+                "max_wait_days": str(14 + next(w.numbers)),
+                "chain_circle": "suchtarbeitskreis",
+                **{
+                    f"chain_max_days.{step}": "30"
+                    for step in (
+                        "identified",
+                        "consent",
+                        "referred",
+                        "first_contact",
+                        "case_conference",
+                        "treatment",
+                        "stabilisation",
+                        "activation",
+                    )
+                },
+            },
+        ),
+        owner=None,
+    ),
+    api(
+        "POST",
         "/partners/import/preview",
         "preview a partner file (form)",
         lambda w: Sent(

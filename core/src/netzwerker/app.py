@@ -8,17 +8,22 @@ plugin routes are wired the same way.
 from __future__ import annotations
 
 import gc
+import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from litestar import Litestar, Request, Router
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.middleware import DefineMiddleware
+from litestar.types import Receive, Scope, Send
 
-from netzwerker.deployment import Deployment, load
+from netzwerker.deployment import Deployment, choices_revision, load
 from netzwerker.domain.users.permissions import Actor
 from netzwerker.http.auth import PROBES, TokenAuthentication
 from netzwerker.http.errors import EXCEPTION_HANDLERS, reject_nul
@@ -67,15 +72,69 @@ def create_app(deployment: Deployment) -> Litestar:
     )
 
 
-def serving_app(deployment: Deployment) -> Litestar:
-    """The application as a server process runs it for its lifetime."""
-    app = create_app(deployment)
-    # What start-up made lives as long as the process: keep it out of the collector's
-    # passes, which otherwise walk it again and again (long pauses in the slowest requests).
+log = logging.getLogger(__name__)
+
+
+class SwitchingApp:
+    """The application as a server process runs it for its lifetime: it loads the
+    deployment anew when the plugin choices stored in the database change, so that every
+    worker serves a plugin switched on or off in the browser within about ``interval``
+    seconds, without a restart.
+
+    Each worker compares the choices' revision (one small query) at most once per
+    ``interval``; a changed one makes it build the new application in a thread while the
+    current one goes on answering, then swap. A deployment that no longer loads is logged
+    and the current application kept.
+    """
+
+    def __init__(self, deployment: Deployment, interval: float = 1.0) -> None:
+        self.deployment = deployment
+        self.app = _settled(create_app(deployment))
+        self.interval = interval
+        self._checked = time.monotonic()
+        self._refused = deployment.plugin_revision
+        self._lock = anyio.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan" and time.monotonic() - self._checked >= self.interval:
+            await self._follow_choices()
+        await self.app(scope, receive, send)
+
+    async def _follow_choices(self) -> None:
+        async with self._lock:
+            if time.monotonic() - self._checked < self.interval:
+                return  # another request checked meanwhile
+            revision = await anyio.to_thread.run_sync(choices_revision, self.deployment.engine)
+            self._checked = time.monotonic()
+            if revision in (self.deployment.plugin_revision, self._refused):
+                return
+            try:
+                deployment = await anyio.to_thread.run_sync(self._reload)
+            except Exception:
+                log.exception("the deployment does not load with the plugin choices %s", revision)
+                self._refused = revision
+                return
+            self.deployment, self.app = deployment, _settled(create_app(deployment))
+            log.info("plugins now enabled: %s", ", ".join(deployment.config.enabled_plugins))
+
+    def _reload(self) -> Deployment:
+        current = self.deployment
+        return load(current.folder, current.database_url, engine=current.engine)
+
+
+def _settled(app: Litestar) -> Litestar:
+    # What start-up made lives as long as the process (or the plugin choices): keep it out
+    # of the collector's passes, which otherwise walk it again and again (long pauses in
+    # the slowest requests).
     gc.freeze()
     return app
 
 
-def create_app_from_environment() -> Litestar:
+def serving_app(deployment: Deployment) -> SwitchingApp:
+    """The application as a server process runs it for its lifetime."""
+    return SwitchingApp(deployment)
+
+
+def create_app_from_environment() -> SwitchingApp:
     """For server workers: the deployment folder comes from ``NETZWERKER_DEPLOYMENT``."""
     return serving_app(load(Path(os.environ.get(DEPLOYMENT_VARIABLE, "."))))

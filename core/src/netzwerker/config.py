@@ -114,13 +114,15 @@ class WebConfig:
 
     A signed-in browser session ends after ``session_minutes`` without a request, and after
     ``session_hours`` in any case. ``secure_cookies`` sends the session cookie over HTTPS only:
-    switch it on behind a TLS-terminating reverse proxy.
+    switch it on behind a TLS-terminating reverse proxy. Admins switch plugins on and off in
+    the interface; ``coordinators_switch_plugins`` lets coordinators do it too.
     """
 
     session_minutes: int = 60
     session_hours: int = 10
     secure_cookies: bool = False
     language: str = "de"
+    coordinators_switch_plugins: bool = False
 
 
 @attrs.frozen

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -420,10 +420,11 @@ def _existing_engine(url: str) -> Engine | None:
 
 
 def load_problems(
-    folder: Path | str, database_url: str | None = None
+    folder: Path | str, database_url: str | None = None, *, engine: Engine | None = None
 ) -> tuple[Deployment | None, list[Problem]]:
     """Load a deployment, collecting every problem instead of stopping at the first. The
-    plugin choices stored in its database apply over ``deployment.toml``."""
+    plugin choices stored in its database apply over ``deployment.toml`` (``engine``: one
+    already open on that database, to share)."""
     folder = Path(folder)
     try:
         data = read_config_data(folder)
@@ -432,10 +433,9 @@ def load_problems(
     config, problems = parse_config_partially(data)
     if config is None:
         return None, problems
-    try:
-        engine = _existing_engine(database_url_for(folder, config, database_url))
-    except sa.exc.ArgumentError:
-        engine = None  # assemble reports the URL
+    if engine is None:
+        with suppress(sa.exc.ArgumentError):  # assemble reports the URL
+            engine = _existing_engine(database_url_for(folder, config, database_url))
     choices = stored_choices(engine)
     deployment, assembly_problems = assemble(
         folder, with_choices(config, choices), database_url, engine=engine
@@ -481,9 +481,11 @@ def assemble(
     return deployment, problems
 
 
-def load(folder: Path | str, database_url: str | None = None) -> Deployment:
+def load(
+    folder: Path | str, database_url: str | None = None, *, engine: Engine | None = None
+) -> Deployment:
     """Load a deployment; raises :class:`InvalidInput` listing every problem."""
-    deployment, problems = load_problems(folder, database_url)
+    deployment, problems = load_problems(folder, database_url, engine=engine)
     if problems or deployment is None:
         raise InvalidInput(problems)
     return deployment

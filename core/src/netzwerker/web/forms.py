@@ -202,8 +202,22 @@ def add_problems(
         name = (aliases or {}).get(problem.path, problem.path)
         if name not in form.raw:
             name = ""
-        message = translate(request, problem.message)
+        message = translate(request, _shared_message(problem.message))
         form.errors[name] = f"{form.errors[name]} {message}" if name in form.errors else message
+
+
+#: The shared validators' own words (they name the value too), and their German message.
+_VALIDATOR_WORDS = {
+    "must be at least 1": AT_LEAST_ONE,
+    "must not be negative": NOT_NEGATIVE,
+    "must not be empty": REQUIRED,
+}
+
+
+def _shared_message(message: str) -> str:
+    return next(
+        (text for words, text in _VALIDATOR_WORDS.items() if message.startswith(words)), message
+    )
 
 
 def refusal(

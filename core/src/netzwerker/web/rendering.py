@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from netzwerker.contributions import NavigationEntry
-from netzwerker.domain.users.permissions import Actor
+from netzwerker.domain.users.permissions import Actor, as_granted
 from netzwerker.web.i18n import mark
 
 #: Where the app keeps the interface's translations (``app.state``).
@@ -45,10 +45,11 @@ def notify(
 def navigation(request: Request[Any, Any, Any], actor: Actor | None) -> list[NavigationEntry]:
     if actor is None:
         return []
+    deployment = request.app.state.deployment
     entries = [
-        contributed.value
-        for contributed in request.app.state.deployment.registry.navigation.values()
-        if contributed.value.permission is None or contributed.value.permission.allows(actor)
+        entry
+        for entry in (item.value for item in deployment.registry.navigation.values())
+        if entry.permission is None or as_granted(entry.permission, deployment.config).allows(actor)
     ]
     return sorted(entries, key=lambda entry: (entry.order, entry.label))
 

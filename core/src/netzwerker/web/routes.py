@@ -40,4 +40,11 @@ def register_navigation() -> list[NavigationEntry]:
             order=70,
             permission=permissions.EVALUATION_READ,
         ),
+        NavigationEntry(
+            "admin",
+            "Administration",
+            "/admin/plugins",
+            order=90,
+            permission=permissions.PLUGIN_SWITCH,
+        ),
     ]

@@ -24,12 +24,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from netzwerker.domain.users.models import Role
 from netzwerker.errors import Forbidden
+
+if TYPE_CHECKING:
+    from netzwerker.config import DeploymentConfig
 
 
 @attrs.frozen
@@ -173,6 +176,23 @@ def acting_partner(actor: Actor, permission: Permission, partner_id: int | None)
     return own
 
 
+def plugin_switching(coordinators: bool) -> Permission:
+    """``plugin.switch`` as a deployment grants it: to admins, and to coordinators where
+    ``[web] coordinators_switch_plugins`` is true."""
+    return PLUGIN_SWITCH.granted_to(["admin", "coordinator"] if coordinators else ["admin"])
+
+
+def as_granted(permission: Permission, config: DeploymentConfig) -> Permission:
+    """A permission as a deployment's configuration grants it: direct identifiers to the
+    roles ``[privacy] identity_readers`` names, switching plugins to coordinators where
+    ``[web] coordinators_switch_plugins`` allows it; every other one as declared."""
+    if permission.key == CASE_IDENTITY.key:
+        return identity_reading(config.privacy.identity_readers)
+    if permission.key == PLUGIN_SWITCH.key:
+        return plugin_switching(config.web.coordinators_switch_plugins)
+    return permission
+
+
 def identity_reading(readers: Iterable[str]) -> Permission:
     """``case.identity`` as a deployment grants it: to the roles ``[privacy] identity_readers``
     names."""
@@ -241,6 +261,10 @@ USER_MANAGE = declare("user.manage", "list, add and change users", {Role.ADMIN: 
 TOKEN_MANAGE = declare("token.manage", "list, create and revoke tokens", SELF_AND_ADMINS, "user")
 
 # The audit log and the evaluation
+#: Granted to coordinators only where the deployment allows it (:func:`plugin_switching`).
+PLUGIN_SWITCH = declare(
+    "plugin.switch", "switch plugins on and off and change their settings", MANAGERS
+)
 AUDIT_READ = declare("audit.read", "read the audit log", MANAGERS)
 EVALUATION_READ = declare("evaluation.read", "read the evaluation", STAFF)
 INDICATOR_STORE = declare("indicator.store", "store indicator values", MANAGERS)

@@ -291,13 +291,11 @@ def revoke_token(session: Session, token: ApiToken, *, actor: Actor) -> ApiToken
 
 
 def matrix_of(deployment: Deployment) -> list[Permission]:
-    """The permission matrix of a deployment: the core's and its plugins' permissions, direct
-    identifiers granted to the roles ``[privacy] identity_readers`` names."""
-    readers = deployment.config.privacy.identity_readers
+    """The permission matrix of a deployment: the core's and its plugins' permissions, as
+    the deployment grants those its configuration decides
+    (:func:`~netzwerker.domain.users.permissions.as_granted`)."""
     return [
-        permissions.identity_reading(readers)
-        if contributed.value.key == permissions.CASE_IDENTITY.key
-        else contributed.value
+        permissions.as_granted(contributed.value, deployment.config)
         for contributed in deployment.registry.permissions.values()
     ]
 

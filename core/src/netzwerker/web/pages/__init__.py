@@ -6,6 +6,7 @@ from typing import Any
 
 from netzwerker.web.pages import (
     account,
+    admin,
     cases,
     catalogue,
     circles,
@@ -34,4 +35,5 @@ PAGES: list[Any] = [
     *cases.ROUTES,
     *evaluation.ROUTES,
     *survey.ROUTES,
+    *admin.ROUTES,
 ]
