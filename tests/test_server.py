@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
 import pytest
 
-from netzwerker.testing import Api, running_server
+from netzwerker.testing import WEB_PASSWORD, Api, running_server, web_network
 
 
 @pytest.fixture
@@ -46,3 +47,50 @@ def test_a_real_server_process_serves_the_api(api: Api, server: str) -> None:
     stale = coordinator.patch(f"/api/tasks/{task['id']}", json={"title": "x", "version": 1})
     assert stale.status_code == 409
     assert httpx.get(f"{server}/api/tasks").status_code == 401
+
+
+def _answers_everywhere(address: str, path: str, status: int) -> bool:
+    """Whether 40 requests in a row, each on a connection of its own (so the workers share
+    them), answer ``status``."""
+    return all(httpx.get(f"{address}{path}").status_code == status for _ in range(40))
+
+
+def _wait_until_everywhere(address: str, path: str, status: int) -> None:
+    # Bounded by a minute for a loaded machine; the workers check every second.
+    for _ in range(120):
+        if _answers_everywhere(address, path, status):
+            return
+        time.sleep(0.5)
+    pytest.fail(f"{path} did not answer {status} in every worker")
+
+
+def test_a_plugin_switched_on_in_the_browser_reaches_every_worker(deployment) -> None:
+    web_network(deployment)
+    with running_server(deployment.folder, workers=2) as server:
+        address = server.address
+        assert _answers_everywhere(address, "/single_parents/caseloads", 404)
+        admin = httpx.Client(base_url=address)
+        admin.get("/login")
+        signed_in = admin.post(
+            "/login",
+            data={
+                "username": "admin",
+                "password": WEB_PASSWORD,
+                "_csrf_token": admin.cookies["netzwerker_csrf"],
+            },
+        )
+        assert signed_in.status_code == 303
+        switched = admin.post(
+            "/admin/plugins/single_parents/switch",
+            data={"to": "on", "_csrf_token": admin.cookies["netzwerker_csrf"]},
+        )
+        assert switched.status_code == 303
+        # Without a session the page asks to sign in: it exists in every worker.
+        _wait_until_everywhere(address, "/single_parents/caseloads", 303)
+        assert admin.get("/single_parents/caseloads").status_code == 200
+        admin.post(
+            "/admin/plugins/single_parents/switch",
+            data={"to": "off", "_csrf_token": admin.cookies["netzwerker_csrf"]},
+        )
+        _wait_until_everywhere(address, "/single_parents/caseloads", 404)
+    assert "plugins now enabled: health, single_parents" in server.output

@@ -487,9 +487,10 @@ class ServerProcess:
 
 
 @contextmanager
-def running_server(folder: Path) -> Iterator[ServerProcess]:
-    """Start ``netzwerker serve`` for a deployment on a free loopback port, wait until it
-    answers, and stop it afterwards. Used for tests that need real, parallel requests."""
+def running_server(folder: Path, workers: int = 1) -> Iterator[ServerProcess]:
+    """Start ``netzwerker serve`` for a deployment on a free loopback port (with
+    ``workers`` processes), wait until it answers, and stop it afterwards. Used for tests
+    that need real, parallel requests."""
     import signal
     import socket
     import subprocess
@@ -502,14 +503,25 @@ def running_server(folder: Path) -> Iterator[ServerProcess]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "netzwerker", "serve", str(folder), "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "netzwerker",
+            "serve",
+            str(folder),
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     server = ServerProcess(f"http://127.0.0.1:{port}")
     try:
-        for _ in range(100):
+        # A shared, loaded machine may take long to start a server: wait up to a minute.
+        for _ in range(600):
             if process.poll() is not None:
                 pytest.fail(f"the server stopped: {process.stdout.read()}")  # type: ignore[union-attr]
             try:
@@ -518,7 +530,7 @@ def running_server(folder: Path) -> Iterator[ServerProcess]:
             except httpx.TransportError:
                 time.sleep(0.1)
         else:
-            pytest.fail("the server did not answer within 10 s")
+            pytest.fail("the server did not answer within a minute")
         yield server
     finally:
         process.send_signal(signal.SIGINT)

@@ -8,6 +8,7 @@ Create Date: 2026-12-03 12:00:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = "0012_plugin_choices"
@@ -24,7 +25,7 @@ def upgrade() -> None:
         sa.Column("settings", sa.JSON(), nullable=True),
         sa.Column("revision", sa.Integer(), nullable=False, unique=True),
         sa.Column("changed_by", sa.String(length=200), nullable=False),
-        sa.Column("changed_at", sa.DateTime(), nullable=False),
+        sa.Column("changed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     )
 
 
