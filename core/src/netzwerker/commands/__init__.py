@@ -9,7 +9,8 @@ point group ``netzwerker.core``), one module per area:
 * :mod:`~netzwerker.commands.network`: ``people``, ``catalogue …``, ``conference …``,
   ``survey …``, ``template …``
 * :mod:`~netzwerker.commands.engines`: ``workflow …``, ``project …``, ``indicators …``
-* :mod:`~netzwerker.commands.plugins`: ``plugins``, ``permissions``, ``new-plugin``
+* :mod:`~netzwerker.commands.plugins`: ``plugins``, ``enable-plugin``, ``disable-plugin``,
+  ``permissions``, ``new-plugin``
 * :mod:`~netzwerker.commands.demo`: ``demo``
 
 :mod:`~netzwerker.commands.support` holds what every command uses, a plugin's too.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from netzwerker.commands.support import deployment_argument, fail, open_deployment
+from netzwerker.commands.support import cli_actor, deployment_argument, fail, open_deployment
 from netzwerker.config import DeploymentConfig, DeploymentInfo, PluginConfig
 from netzwerker.deployment import assemble
 from netzwerker.errors import Problem
@@ -89,4 +89,37 @@ def new_plugin(name: str, folder: Path | None) -> None:
     click.echo(f"next: pip install -e {target} && pytest {target / 'tests'}")
 
 
-COMMANDS = [plugins, permissions, new_plugin]
+def _switch(deployment: str, name: str, enabled: bool) -> None:
+    from netzwerker.domain.fields.plugins import switch_plugin
+    from netzwerker.errors import InvalidInput, NotFound
+
+    loaded = open_deployment(deployment)
+    try:
+        switch_plugin(loaded, name, enabled, actor=cli_actor())
+    except InvalidInput as exc:
+        fail(exc.problems, f"plugin {name!r} stays as it was:")
+    except NotFound:
+        fail([f"no plugin {name!r} is installed (see: netzwerker plugins)"])
+    state = "enabled" if enabled else "disabled"
+    click.echo(f"{name}: {state}; running servers follow within seconds")
+
+
+@click.command("enable-plugin")
+@deployment_argument
+@click.argument("name")
+def enable_plugin(deployment: str, name: str) -> None:
+    """Switch plugin NAME on: its migrations run, its working fields become active, and the
+    choice is stored (it wins over deployment.toml) and audited."""
+    _switch(deployment, name, True)
+
+
+@click.command("disable-plugin")
+@deployment_argument
+@click.argument("name")
+def disable_plugin(deployment: str, name: str) -> None:
+    """Switch plugin NAME off: everything it recorded stays, its working fields become
+    inactive, and the choice is stored (it wins over deployment.toml) and audited."""
+    _switch(deployment, name, False)
+
+
+COMMANDS = [plugins, permissions, new_plugin, enable_plugin, disable_plugin]
