@@ -273,6 +273,29 @@ def test_a_declined_task_is_handed_to_another_partner(page, site):
     shoot(page, "19-aufgabe-uebergeben")
 
 
+def test_an_admin_switches_a_working_field_off_and_on_and_sets_it_up(page, site):
+    sign_in(page, "admin")
+    page.get_by_role("link", name="Verwaltung").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Arbeitsfelder und Erweiterungen"
+    exchange = page.locator("#plugin-transnational")
+    exchange.get_by_role("button", name="Ausschalten").click()
+    assert "transnational ist ausgeschaltet" in page.locator(".flash").inner_text()
+    playwright_api.expect(
+        page.locator("#plugin-transnational").get_by_role("button", name="Einschalten")
+    ).to_be_visible()
+    page.locator("#plugin-transnational").get_by_role("button", name="Einschalten").click()
+    assert "transnational ist eingeschaltet" in page.locator(".flash").inner_text()
+    health = page.locator("#plugin-health")
+    health.locator("summary").click()
+    health.get_by_label("Höchste Wartezeit (Tage)").fill("0")
+    health.get_by_role("button", name="Einstellungen speichern").click()
+    assert "Bitte 1 oder mehr angeben." in page.locator("#plugin-health").inner_text()
+    page.locator("#plugin-health").get_by_label("Höchste Wartezeit (Tage)").fill("21")
+    page.locator("#plugin-health").get_by_role("button", name="Einstellungen speichern").click()
+    assert "Die Einstellungen von health wurden gespeichert." in page.locator(".flash").inner_text()
+    shoot(page, "20-verwaltung-arbeitsfelder")
+
+
 def test_the_keyboard_reaches_the_content_first(page, site):
     sign_in(page, "coordinator")
     page.keyboard.press("Tab")

@@ -15,21 +15,99 @@ class ChainWaits:
     past it, and the referral's first-contact task is due after ``referred`` days.
     """
 
-    identified: int = attrs.field(default=14, validator=positive)
-    consent: int = attrs.field(default=7, validator=positive)
-    referred: int = attrs.field(default=14, validator=positive)
-    first_contact: int = attrs.field(default=21, validator=positive)
-    case_conference: int = attrs.field(default=28, validator=positive)
-    treatment: int = attrs.field(default=180, validator=positive)
-    stabilisation: int = attrs.field(default=90, validator=positive)
-    activation: int = attrs.field(default=90, validator=positive)
+    identified: int = attrs.field(
+        default=14,
+        validator=positive,
+        metadata={
+            "label": "Suchthilfekette: erkannt (Tage)",
+            "help": "Höchste Wartezeit im Schritt „erkannt“.",
+        },
+    )
+    consent: int = attrs.field(
+        default=7,
+        validator=positive,
+        metadata={
+            "label": "Suchthilfekette: Einwilligung (Tage)",
+            "help": "Höchste Wartezeit im Schritt „Einwilligung“.",
+        },
+    )
+    referred: int = attrs.field(
+        default=14,
+        validator=positive,
+        metadata={
+            "label": "Suchthilfekette: verwiesen (Tage)",
+            "help": (
+                "Höchste Wartezeit im Schritt „verwiesen“; die Aufgabe zum Erstkontakt ist danach "
+                "fällig."
+            ),
+        },
+    )
+    first_contact: int = attrs.field(
+        default=21,
+        validator=positive,
+        metadata={
+            "label": "Suchthilfekette: Erstkontakt (Tage)",
+            "help": "Höchste Wartezeit im Schritt „Erstkontakt“.",
+        },
+    )
+    case_conference: int = attrs.field(
+        default=28,
+        validator=positive,
+        metadata={
+            "label": "Suchthilfekette: Fallkonferenz (Tage)",
+            "help": "Höchste Wartezeit im Schritt „Fallkonferenz“.",
+        },
+    )
+    treatment: int = attrs.field(
+        default=180,
+        validator=positive,
+        metadata={
+            "label": "Suchthilfekette: Behandlung (Tage)",
+            "help": "Höchste Dauer des Schritts „Behandlung“.",
+        },
+    )
+    stabilisation: int = attrs.field(
+        default=90,
+        validator=positive,
+        metadata={
+            "label": "Suchthilfekette: Stabilisierung (Tage)",
+            "help": "Höchste Dauer des Schritts „Stabilisierung“.",
+        },
+    )
+    activation: int = attrs.field(
+        default=90,
+        validator=positive,
+        metadata={
+            "label": "Suchthilfekette: Aktivierung (Tage)",
+            "help": "Höchste Dauer des Schritts „Aktivierung“.",
+        },
+    )
 
 
 @attrs.frozen
 class HealthSettings:
     #: Days a health task may be overdue before it counts as "waiting too long" (e.g. the
     #: first appointment at an addiction counselling service a partner promised).
-    max_wait_days: int = attrs.field(default=14, validator=positive)
+    max_wait_days: int = attrs.field(
+        default=14,
+        validator=positive,
+        metadata={
+            "label": "Höchste Wartezeit (Tage)",
+            "help": (
+                "So viele Tage darf eine Aufgabe im Gesundheitsbereich überfällig sein, bevor sie "
+                "als „zu lange gewartet“ zählt."
+            ),
+        },
+    )
     chain_max_days: ChainWaits = attrs.Factory(ChainWaits)
     #: The circle accountable for chain tasks when a case has no coach or scout.
-    chain_circle: str = "suchtarbeitskreis"
+    chain_circle: str = attrs.field(
+        default="suchtarbeitskreis",
+        metadata={
+            "label": "Verantwortlicher Kreis der Kette",
+            "help": (
+                "Kürzel des Kreises, der für Aufgaben der Kette rechenschaftspflichtig ist, wenn "
+                "ein Fall kein Coaching hat."
+            ),
+        },
+    )

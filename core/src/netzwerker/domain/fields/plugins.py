@@ -24,7 +24,13 @@ from netzwerker import schema
 from netzwerker.clock import utcnow
 from netzwerker.config import DeploymentConfig, PluginConfig
 from netzwerker.contributions import WorkingField
-from netzwerker.deployment import Deployment, assemble
+from netzwerker.deployment import (
+    Deployment,
+    Registry,
+    assemble,
+    stored_choices,
+    with_choices,
+)
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.fields.models import PluginChoice
 from netzwerker.domain.fields.services import sync_reference_data
@@ -76,17 +82,27 @@ class PluginOffer:
     problems: tuple[str, ...]
 
 
+def current_config(deployment: Deployment) -> DeploymentConfig:
+    """The configuration as the stored choices make it now: a server's application may
+    still run on the previous one for up to a second."""
+    given = deployment.file_config or deployment.config
+    return with_choices(given, stored_choices(deployment.engine))
+
+
 def plugin_catalogue(
     session: Session, deployment: Deployment, *, actor: Actor
 ) -> list[PluginOffer]:
     """Every installed plugin, with what it contributes when enabled (``plugin.switch``)."""
     permissions.authorize(actor, switching(deployment))
     choices = {choice.name: choice for choice in session.exec(select(PluginChoice))}
+    config = current_config(deployment)
     offers = []
     for plugin in installed_plugins().values():
-        enabled = plugin.name in deployment.config.enabled_plugins
+        enabled = plugin.name in config.enabled_plugins
         shown, problems = (
-            (deployment, []) if enabled else _candidate(deployment, plugin.name, enabled=True)
+            (deployment, [])
+            if enabled and plugin.name in deployment.config.enabled_plugins
+            else _candidate(deployment, plugin.name, enabled=True)
         )
         choice = choices.get(plugin.name)
         settings_class = dict(call_each(shown.manager, "settings_class")).get(plugin.name)
@@ -105,17 +121,34 @@ def plugin_catalogue(
                 ),
                 chosen_by=choice.changed_by if choice else None,
                 chosen_at=choice.changed_at if choice else None,
-                contributions={
-                    kind: keys
-                    for kind, keys in shown.registry.contributions_of(plugin.name).items()
-                    if keys
-                },
+                contributions=_contribution_names(shown.registry, plugin.name),
                 migrations=plugin.name in dict(call_each(shown.manager, "register_migrations")),
                 settings=tuple(settings_of(settings_class, current)) if settings_class else (),
                 problems=tuple(problem.message for problem in problems),
             )
         )
     return offers
+
+
+def _contribution_names(registry: Registry, source: str) -> dict[str, list[str]]:
+    """What one plugin contributes, per kind, by the names the interface shows."""
+    named: dict[str, list[str]] = {}
+    for kind in attrs.fields(Registry):
+        items = getattr(registry, kind.name)
+        names = [
+            _display_name(key, item.value) for key, item in items.items() if item.source == source
+        ]
+        if names:
+            named[kind.name] = names
+    return named
+
+
+def _display_name(key: str, value: Any) -> str:
+    for attribute in ("name", "label", "what", "description"):
+        text = getattr(value, attribute, "")
+        if isinstance(text, str) and text:
+            return text
+    return key
 
 
 def _installed(name: str) -> InstalledPlugin:
@@ -129,7 +162,7 @@ def _candidate(
     deployment: Deployment, name: str, *, enabled: bool, settings: dict[str, Any] | None = None
 ) -> tuple[Deployment, list[Problem]]:
     """The deployment as it would be with plugin ``name`` switched (and given ``settings``)."""
-    config: DeploymentConfig = deployment.config
+    config = current_config(deployment)
     given = config.plugins.get(name, PluginConfig(enabled=False))
     plugins = {
         **config.plugins,
@@ -154,6 +187,7 @@ def switch_plugin(
     with the choice."""
     permissions.authorize(actor, switching(deployment))
     _installed(name)
+    was_enabled = name in current_config(deployment).enabled_plugins
     candidate, problems = _candidate(deployment, name, enabled=enabled)
     if problems:
         raise InvalidInput(problems)
@@ -168,7 +202,7 @@ def switch_plugin(
             settings=_stored_settings(session, name),
             actor=actor,
             action="plugin.enable" if enabled else "plugin.disable",
-            changes={"enabled": [name in deployment.config.enabled_plugins, enabled]},
+            changes={"enabled": [was_enabled, enabled]},
         )
 
 
@@ -179,16 +213,18 @@ def change_plugin_settings(
     settings class, as ``deployment.toml``'s would be; every problem names its field."""
     permissions.authorize(actor, switching(deployment))
     _installed(name)
-    if name not in deployment.config.enabled_plugins:
+    config = current_config(deployment)
+    if name not in config.enabled_plugins:
         raise InvalidInput([Problem("plugin", f"plugin {name!r} is not enabled")])
-    settings_class = dict(call_each(deployment.manager, "settings_class")).get(name)
+    current, _ = _candidate(deployment, name, enabled=True)
+    settings_class = dict(call_each(current.manager, "settings_class")).get(name)
     if settings_class is None:
         raise InvalidInput([Problem("settings", f"plugin {name!r} takes no settings")])
     structure(make_converter(), values, settings_class)
     candidate, problems = _candidate(deployment, name, enabled=True, settings=values)
     if problems:
         raise InvalidInput(problems)
-    before = deployment.config.plugins[name].settings
+    before = config.plugins[name].settings
     with candidate.transaction() as session:
         sync_reference_data(session, candidate)
         return _store(
