@@ -77,6 +77,16 @@ def partner_choices(session: Session) -> list[tuple[int, str]]:
     return [(row[0], row[1]) for row in session.execute(query)]
 
 
+def partner_key_choices(session: Session) -> list[tuple[str, str]]:
+    """Active partners as ``(key, name)``, by name: for forms that name a partner by key."""
+    query = (
+        sa.select(col(Partner.key), col(Partner.name))
+        .where(col(Partner.active))
+        .order_by(col(Partner.name))
+    )
+    return [(row[0], row[1]) for row in session.execute(query)]
+
+
 def names(session: Session, model: Any, ids: Iterable[int | None]) -> dict[int, str]:
     """``{id: name}`` of the records of ``model`` (a partner, a person…) with these ids."""
     wanted = {ident for ident in ids if ident is not None}

@@ -44,7 +44,13 @@ from netzwerker.http.errors import EXCEPTION_HANDLERS, validation_problems
 from netzwerker.plugins import call_each
 from netzwerker.web.i18n import Formats, mark, translations
 from netzwerker.web.rendering import TRANSLATIONS, page, redirect, translate
-from netzwerker.web.sessions import SESSION_STORE, secret_key, session_auth, session_store
+from netzwerker.web.sessions import (
+    MUST_CHANGE_PASSWORD,
+    SESSION_STORE,
+    secret_key,
+    session_auth,
+    session_store,
+)
 from netzwerker.workflow import TransitionRefused
 
 log = logging.getLogger("netzwerker.web")
@@ -121,6 +127,19 @@ def not_found_anywhere(request: Request[Any, Any, Any], exc: Exception) -> Respo
     if request.url.path.startswith(("/api/", "/schema")):
         return EXCEPTION_HANDLERS[HTTPException](request, exc)
     return _not_found(request, exc)
+
+
+#: Where a user with a one-time password may go before it has set its own.
+PASSWORD_FIRST_PATHS = ("/account/password", "/logout")
+
+
+def _own_password_first(request: Request[Any, Any, Any]) -> Response[Any] | None:
+    """A user who signed in with a one-time password sets its own before anything else."""
+    if request.scope["state"].get(MUST_CHANGE_PASSWORD) and (
+        request.url.path not in PASSWORD_FIRST_PATHS
+    ):
+        return redirect(request, "/account/password")
+    return None
 
 
 async def _form(request: Request[Any, Any, Any]) -> FormMultiDict:
@@ -223,6 +242,7 @@ def web_interface(deployment: Deployment) -> WebInterface:
             DefineMiddleware(CSRFMiddleware, config=csrf),
         ],
         dependencies={"form": Provide(_form)},
+        before_request=_own_password_first,
         exception_handlers=PAGE_ERRORS,
         include_in_schema=False,
     )

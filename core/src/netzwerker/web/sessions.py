@@ -112,10 +112,17 @@ def session_store(deployment: Deployment) -> FileStore:
     return FileStore(deployment.folder / SESSION_FOLDER, create_directories=True)
 
 
-def _actor_of(deployment: Deployment, user_id: int) -> Actor | None:
+#: Set in a request's state while its user still signs in with a one-time password.
+MUST_CHANGE_PASSWORD = "password_must_change"
+
+
+def _actor_of(deployment: Deployment, user_id: int) -> tuple[Actor | None, bool]:
+    """The active user's actor, and whether it must set a password of its own first."""
     with deployment.session() as session:
         user = session.get(User, user_id)
-        return Actor.of(user) if user is not None and user.active else None
+        if user is None or not user.active:
+            return None, False
+        return Actor.of(user), user.password_must_change
 
 
 def session_auth(deployment: Deployment) -> SessionAuth[Actor, ServerSideSessionBackend]:
@@ -129,7 +136,9 @@ def session_auth(deployment: Deployment) -> SessionAuth[Actor, ServerSideSession
             return None
         if utcnow() - datetime.fromisoformat(since) > timedelta(hours=web.session_hours):
             return None
-        return await anyio.to_thread.run_sync(_actor_of, deployment, user_id)
+        actor, must_change = await anyio.to_thread.run_sync(_actor_of, deployment, user_id)
+        connection.scope["state"][MUST_CHANGE_PASSWORD] = must_change
+        return actor
 
     return SessionAuth[Actor, ServerSideSessionBackend](
         retrieve_user_handler=retrieve_actor,

@@ -43,6 +43,10 @@ class User(SQLModel, table=True):
     partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
     person_id: int | None = Field(default=None, foreign_key="person.id")
     password_hash: str | None = Field(default=None, max_length=200)
+    #: A one-time password an admin handed out: the user sets an own one before anything else.
+    password_must_change: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false()}
+    )
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -259,6 +259,12 @@ NETWORK_GOALS = declare("network.goals", "see the goals on the start page", STAF
 # Users and tokens
 USER_MANAGE = declare("user.manage", "list, add and change users", {Role.ADMIN: ANY})
 TOKEN_MANAGE = declare("token.manage", "list, create and revoke tokens", SELF_AND_ADMINS, "user")
+PASSWORD_CHANGE = declare(
+    "password.change",
+    "change their password",
+    {role: OWN for role in Role},
+    "user",
+)
 
 # The audit log and the evaluation
 #: Granted to coordinators only where the deployment allows it (:func:`plugin_switching`).

@@ -46,6 +46,8 @@ class UserDraft:
     partner: str | None = None
     person_id: int | None = None
     password: str | None = attrs.field(default=None, repr=False)
+    #: The password is a one-time one: the user sets its own at the first sign-in.
+    password_must_change: bool = False
 
 
 @attrs.frozen
@@ -109,6 +111,7 @@ def add_user(session: Session, draft: UserDraft, *, actor: Actor) -> User:
         partner_id=partner_id,
         person_id=draft.person_id,
         password_hash=hash_password(draft.password) if draft.password else None,
+        password_must_change=draft.password_must_change,
         created_at=now,
         updated_at=now,
     )
@@ -187,6 +190,69 @@ def update_user(
             changes=logged,
         )
         session.flush()
+    return user
+
+
+#: Letters and digits that cannot be mistaken for one another when read out or typed.
+_READABLE = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def one_time_password() -> str:
+    """A password to hand out once: 14 readable characters in groups (``abcd-efgh-jkmn-pq``
+    has about 80 bits)."""
+    text = "".join(secrets.choice(_READABLE) for _ in range(14))
+    return "-".join(text[start : start + 4] for start in range(0, 14, 4))
+
+
+def reset_password(session: Session, user_id: int, *, actor: Actor) -> str:
+    """Give a user a one-time password (``user.manage``), returned this once: the user sets
+    an own one at the next sign-in. Its tokens keep working."""
+    permissions.authorize(actor, permissions.USER_MANAGE)
+    user = get_user(session, user_id)
+    password = one_time_password()
+    user.password_hash = hash_password(password)
+    user.password_must_change = True
+    user.updated_at = utcnow()
+    record(
+        session,
+        actor=actor.username,
+        action="user.password_reset",
+        object_type="user",
+        object_id=user.id,
+    )
+    session.flush()
+    return password
+
+
+def change_own_password(
+    session: Session, current: str, new: str, repeated: str, *, actor: Actor
+) -> User:
+    """A user sets its own password (``password.change``): it names the current one, and the
+    new one twice."""
+    permissions.authorize(actor, permissions.PASSWORD_CHANGE, user_id=actor.user_id)
+    user = get_user(session, actor.user_id)  # type: ignore[arg-type]
+    problems = _password_problems(new)
+    if not new:
+        problems.append(Problem("password", "must not be empty"))
+    if new != repeated:
+        problems.append(Problem("repeated", "does not match the new password"))
+    if authenticate(session, user.username, current) is None:
+        problems.append(Problem("current", "is not your current password"))
+    elif new and new == current:
+        problems.append(Problem("password", "must differ from the current one"))
+    if problems:
+        raise InvalidInput(problems)
+    user.password_hash = hash_password(new)
+    user.password_must_change = False
+    user.updated_at = utcnow()
+    record(
+        session,
+        actor=actor.username,
+        action="user.password",
+        object_type="user",
+        object_id=user.id,
+    )
+    session.flush()
     return user
 
 
@@ -288,6 +354,46 @@ def revoke_token(session: Session, token: ApiToken, *, actor: Actor) -> ApiToken
         )
         session.flush()
     return token
+
+
+@attrs.frozen
+class UserLine:
+    """A user as the administration lists it: with its partner's name and how many of its
+    tokens still work."""
+
+    user: User
+    partner: str | None
+    live_tokens: int
+
+
+def user_lines(session: Session, *, actor: Actor) -> list[UserLine]:
+    """Every user with its partner and live tokens (``user.manage``): two queries."""
+    users = list_users(session, actor=actor)
+    partners = dict(
+        session.execute(
+            sa.select(col(Partner.id), col(Partner.name)).where(
+                col(Partner.id).in_({user.partner_id for user in users if user.partner_id})
+            )
+        ).all()
+    )
+    live = dict(
+        session.execute(
+            sa.select(col(ApiToken.user_id), sa.func.count())
+            .where(col(ApiToken.revoked_at).is_(None))
+            .group_by(col(ApiToken.user_id))
+        ).all()
+    )
+    return [UserLine(user, partners.get(user.partner_id), live.get(user.id, 0)) for user in users]
+
+
+def user_record(session: Session, user_id: int, *, actor: Actor) -> tuple[UserLine, list[ApiToken]]:
+    """One user with its partner and every token it has had (``user.manage``)."""
+    permissions.authorize(actor, permissions.USER_MANAGE)
+    user = get_user(session, user_id)
+    partner = session.get(Partner, user.partner_id) if user.partner_id else None
+    tokens = list_tokens(session, actor=actor, user_id=user.id)
+    live = sum(1 for token in tokens if token.revoked_at is None)
+    return UserLine(user, partner.name if partner else None, live), tokens
 
 
 def matrix_of(deployment: Deployment) -> list[Permission]:

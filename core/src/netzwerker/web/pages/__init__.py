@@ -19,6 +19,7 @@ from netzwerker.web.pages import (
     start,
     survey,
     tasks,
+    users,
 )
 
 PAGES: list[Any] = [
@@ -36,4 +37,5 @@ PAGES: list[Any] = [
     *evaluation.ROUTES,
     *survey.ROUTES,
     *admin.ROUTES,
+    *users.ROUTES,
 ]

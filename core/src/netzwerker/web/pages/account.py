@@ -24,7 +24,7 @@ LOGIN_FIELDS = (
 )
 
 
-def _local(target: str) -> str:
+def local_path(target: str) -> str:
     """Only a path on this server: never send a user elsewhere after signing in."""
     if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
@@ -35,7 +35,7 @@ def _local(target: str) -> str:
 def login_form(
     request: Request[Any, Any, Any], next: FromQuery[str] = "/", signed_out: FromQuery[bool] = False
 ) -> Template:
-    form = Form.showing({"username": "", "next": _local(next)})
+    form = Form.showing({"username": "", "next": local_path(next)})
     return page(request, "login.html", form=form, signed_out=signed_out)
 
 
@@ -49,7 +49,7 @@ def login(
             user = authenticate(session, entered.values["username"], entered.values["password"])
         if user is not None:
             start_session(request, user)
-            return redirect(request, _local(entered.values["next"] or "/"))
+            return redirect(request, local_path(entered.values["next"] or "/"))
         entered.errors[""] = translate(request, WRONG_LOGIN)
     entered.raw.pop("password", None)
     status = 401 if "" in entered.errors else 422

@@ -1,0 +1,342 @@
+"""Users and tokens: the admins' list of users, and every user's own account (its password
+and its tokens)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Template
+
+from netzwerker.domain.references import partner_key_choices
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users import services as users
+from netzwerker.domain.users.models import Role
+from netzwerker.http.guards import permitted
+from netzwerker.http.params import CurrentActor, CurrentDeployment
+from netzwerker.web.forms import Form, FormField, PostedForm, read_form, save
+from netzwerker.web.i18n import mark
+from netzwerker.web.pages.account import local_path
+from netzwerker.web.rendering import ROLE_LABELS, notify, page, redirect, translate
+
+ROLES = tuple(role.value for role in Role)
+USER_FIELDS = (
+    FormField("username", required=True),
+    FormField("display_name"),
+    FormField("email", "email"),
+    FormField("role", "choice", required=True, choices=ROLES),
+    FormField("partner"),
+)
+CHANGE_FIELDS = (
+    FormField("display_name"),
+    FormField("email", "email"),
+    FormField("role", "choice", required=True, choices=ROLES),
+    FormField("active", "flag"),
+    FormField("version", "int", required=True),
+)
+TOKEN_FIELDS = (FormField("name", required=True), FormField("valid_days", "int"))
+PASSWORD_FIELDS = (
+    FormField("current", required=True),
+    FormField("password", required=True),
+    FormField("repeated", required=True),
+)
+USER_CHANGED = mark("The user was saved.")
+PASSWORD_CHANGED = mark("Your password was changed.")
+TOKEN_REVOKED = mark("The token was revoked: it no longer works.")
+#: The account service's own words for a password's problems, so the catalogue translates them.
+PASSWORD_MESSAGES = (
+    mark("is not your current password"),
+    mark("does not match the new password"),
+    mark("must differ from the current one"),
+    mark("must have at least 10 characters"),
+    mark("2 to 80 characters: lowercase letters, digits, '.', '_', '@' and '-'"),
+    mark("a partner member needs the key of an existing partner"),
+    mark("only partner members belong to a partner"),
+    mark("a partner member keeps its role; add a new user instead"),
+    mark("a user without a partner cannot become a partner member"),
+)
+
+
+def _role_choices(request: Request[Any, Any, Any]) -> list[tuple[str, str]]:
+    return [(role, translate(request, ROLE_LABELS[role])) for role in ROLES]
+
+
+def _users_page(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    form: Form | None = None,
+    *,
+    new_user: Any = None,
+    one_time_password: str = "",
+    status: int = 200,
+) -> Template:
+    with deployment.session() as session:
+        lines = users.user_lines(session, actor=actor)
+        partners = partner_key_choices(session)
+    return page(
+        request,
+        "admin/users.html",
+        status=status,
+        lines=lines,
+        form=form or Form.showing({"role": "coordinator"}),
+        roles=_role_choices(request),
+        role_labels=ROLE_LABELS,
+        partners=partners,
+        new_user=new_user,
+        one_time_password=one_time_password,
+    )
+
+
+@get("/admin/users", sync_to_thread=False, guards=permitted(permissions.USER_MANAGE))
+def user_list(
+    request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
+) -> Template:
+    return _users_page(request, deployment, actor)
+
+
+@post("/admin/users", sync_to_thread=False, guards=permitted(permissions.USER_MANAGE))
+def add_user(
+    request: Request[Any, Any, Any],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    """A new user with a one-time password, shown this once: it sets its own when it signs
+    in."""
+    entered = read_form(request, form, USER_FIELDS)
+    password = users.one_time_password()
+
+    def add(session: Any) -> Any:
+        draft = users.UserDraft(
+            username=entered.values["username"],
+            role=Role(entered.values["role"]),
+            display_name=entered.values["display_name"],
+            email=entered.values["email"] or "",
+            partner=entered.values["partner"] or None,
+            password=password,
+            password_must_change=True,
+        )
+        return users.add_user(session, draft, actor=actor)
+
+    added = save(request, entered, deployment, add) if entered.valid else None
+    if added is None:
+        return _users_page(request, deployment, actor, entered, status=422)
+    return _users_page(
+        request, deployment, actor, new_user=added, one_time_password=password, status=201
+    )
+
+
+def _user_page(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    user_id: int,
+    form: Form | None = None,
+    *,
+    one_time_password: str = "",
+    status: int = 200,
+) -> Template:
+    with deployment.session() as session:
+        line, tokens = users.user_record(session, user_id, actor=actor)
+    user = line.user
+    if form is None or form.stale:
+        shown = {field.name: getattr(user, field.name) for field in CHANGE_FIELDS}
+        form = Form.showing(shown, form.errors if form else None)
+    return page(
+        request,
+        "admin/user.html",
+        status=status,
+        line=line,
+        tokens=tokens,
+        form=form,
+        roles=_role_choices(request),
+        role_labels=ROLE_LABELS,
+        one_time_password=one_time_password,
+    )
+
+
+@get("/admin/users/{user_id:int}", sync_to_thread=False, guards=permitted(permissions.USER_MANAGE))
+def user_detail(
+    request: Request[Any, Any, Any],
+    user_id: FromPath[int],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    return _user_page(request, deployment, actor, user_id)
+
+
+@post("/admin/users/{user_id:int}", sync_to_thread=False, guards=permitted(permissions.USER_MANAGE))
+def change_user(
+    request: Request[Any, Any, Any],
+    user_id: FromPath[int],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """Change a user's name, e-mail, role, or disable it (every token stops working)."""
+    entered = read_form(request, form, CHANGE_FIELDS)
+    changes = {
+        key: Role(value) if key == "role" else (value or "" if key == "email" else value)
+        for key, value in entered.values.items()
+        if key != "version"
+    }
+
+    def change(session: Any) -> Any:
+        user = users.get_user(session, user_id)
+        return users.update_user(
+            session, user, changes, actor=actor, expected_version=entered.values["version"]
+        )
+
+    if not entered.valid or save(request, entered, deployment, change) is None:
+        status = 409 if entered.stale else 422
+        return _user_page(request, deployment, actor, user_id, entered, status=status)
+    notify(request, USER_CHANGED)
+    return redirect(request, f"/admin/users/{user_id}")
+
+
+@post(
+    "/admin/users/{user_id:int}/password",
+    sync_to_thread=False,
+    guards=permitted(permissions.USER_MANAGE),
+)
+def reset_password(
+    request: Request[Any, Any, Any],
+    user_id: FromPath[int],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    """A one-time password for the user, shown this once."""
+    with deployment.transaction() as session:
+        password = users.reset_password(session, user_id, actor=actor)
+    return _user_page(request, deployment, actor, user_id, one_time_password=password)
+
+
+# Every user's own account -------------------------------------------------------------
+
+
+def _account_page(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    token_form: Form | None = None,
+    *,
+    new_secret: str = "",
+    status: int = 200,
+) -> Template:
+    with deployment.session() as session:
+        tokens = users.list_tokens(session, actor=actor)
+    return page(
+        request,
+        "account.html",
+        status=status,
+        tokens=tokens,
+        token_form=token_form or Form.showing({"valid_days": 365}),
+        new_secret=new_secret,
+        role_labels=ROLE_LABELS,
+    )
+
+
+@get("/account", sync_to_thread=False)
+def account(
+    request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
+) -> Template:
+    return _account_page(request, deployment, actor)
+
+
+@get("/account/password", sync_to_thread=False)
+def password_form(request: Request[Any, Any, Any]) -> Template:
+    first = bool(request.scope["state"].get("password_must_change"))
+    return page(request, "password.html", form=Form.showing({}), first=first)
+
+
+@post("/account/password", sync_to_thread=False, guards=permitted(permissions.PASSWORD_CHANGE))
+def change_password(
+    request: Request[Any, Any, Any],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """Set an own password: the current one, and the new one twice."""
+    entered = read_form(request, form, PASSWORD_FIELDS)
+    changed = (
+        save(
+            request,
+            entered,
+            deployment,
+            users.change_own_password,
+            entered.values["current"],
+            entered.values["password"],
+            entered.values["repeated"],
+            actor=actor,
+        )
+        if entered.valid
+        else None
+    )
+    for field in PASSWORD_FIELDS:
+        entered.raw[field.name] = ""  # a password is never shown again
+    if changed is None:
+        first = bool(request.scope["state"].get("password_must_change"))
+        return page(request, "password.html", status=422, form=entered, first=first)
+    notify(request, PASSWORD_CHANGED)
+    return redirect(request, "/account")
+
+
+@post("/account/tokens", sync_to_thread=False, guards=permitted(permissions.TOKEN_MANAGE))
+def create_token(
+    request: Request[Any, Any, Any],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    """A token of one's own for a script or another system: its secret is shown once."""
+    entered = read_form(request, form, TOKEN_FIELDS)
+
+    def create(session: Any) -> Any:
+        owner = users.token_owner(session, None, actor=actor)
+        return users.create_token(
+            session,
+            owner,
+            entered.values["name"],
+            actor=actor,
+            valid_days=entered.values["valid_days"],
+        )
+
+    made = save(request, entered, deployment, create) if entered.valid else None
+    if made is None:
+        return _account_page(request, deployment, actor, entered, status=422)
+    return _account_page(request, deployment, actor, new_secret=made.secret, status=201)
+
+
+@post(
+    "/account/tokens/{token_id:int}/revoke",
+    sync_to_thread=False,
+    guards=permitted(permissions.TOKEN_MANAGE),
+)
+def revoke_token(
+    request: Request[Any, Any, Any],
+    token_id: FromPath[int],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """Revoke one's own token, or an admin any user's; back to the page it was revoked on."""
+    with deployment.transaction() as session:
+        users.revoke_token(session, users.get_token(session, token_id), actor=actor)
+    notify(request, TOKEN_REVOKED)
+    return redirect(request, local_path(str(form.get("back") or "/account")))
+
+
+ROUTES = [
+    user_list,
+    add_user,
+    user_detail,
+    change_user,
+    reset_password,
+    account,
+    password_form,
+    change_password,
+    create_token,
+    revoke_token,
+]
