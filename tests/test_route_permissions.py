@@ -419,6 +419,13 @@ def _partner_form(world: World, fields: dict[str, Any]) -> Sent:
     return Sent("/partners/suchtberatung", form={**shown, "active": "1", **fields})
 
 
+def _form_of(world: World, api_path: str, form_path: str, fields: dict[str, Any]) -> Sent:
+    """A change form posted to ``form_path`` (``{}``: the record's id) with the version
+    the API reads for the record, and ``fields``."""
+    record = world.made(api_path, method="GET")
+    return Sent(form_path.format(record["id"]), form={"version": record["version"], **fields})
+
+
 def _task_patch(world: World, fields: dict[str, Any]) -> Sent:
     path = f"/api/tasks/{world.task('commit')}"
     return Sent(path, json={**fields, "version": world.version(path)})
@@ -1092,6 +1099,22 @@ EXAMPLES: list[Example] = [
             f"/partners/suchtberatung/contacts/{w.network.counsellor.id}",
             form={"name": "Tom Hilfe", "phone": w.unique("0261"), "active": "1"},
         ),
+    ),
+    api(
+        "POST",
+        "/circles",
+        "found a circle (form)",
+        lambda w: Sent("/circles", form={"key": w.unique("kreis"), "name": w.unique("Kreis")}),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/circles/{circle_id:int}",
+        "change a circle (form)",
+        lambda w: _form_of(
+            w, f"/api/circles/{w.circle()}", "/circles/{}", {"name": w.unique("Kreis")}
+        ),
+        owner=None,
     ),
     api(
         "POST",

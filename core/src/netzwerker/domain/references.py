@@ -87,6 +87,20 @@ def partner_key_choices(session: Session) -> list[tuple[str, str]]:
     return [(row[0], row[1]) for row in session.execute(query)]
 
 
+def people_choices(session: Session, partner_id: int | None = None) -> list[tuple[int, str, str]]:
+    """Active people as ``(id, name, partner's name)``, by partner and name (of
+    ``partner_id`` alone, if given): for forms that group them by partner."""
+    query = (
+        sa.select(col(Person.id), col(Person.name), col(Partner.name))
+        .join(Partner, col(Partner.id) == col(Person.partner_id))
+        .where(col(Person.active))
+    )
+    if partner_id is not None:
+        query = query.where(col(Person.partner_id) == partner_id)
+    rows = session.execute(query.order_by(col(Partner.name), col(Person.name)))
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
 def names(session: Session, model: Any, ids: Iterable[int | None]) -> dict[int, str]:
     """``{id: name}`` of the records of ``model`` (a partner, a person…) with these ids."""
     wanted = {ident for ident in ids if ident is not None}

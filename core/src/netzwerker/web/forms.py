@@ -31,7 +31,7 @@ from netzwerker.validators import (
     record_key,
 )
 from netzwerker.web.i18n import mark
-from netzwerker.web.rendering import translate
+from netzwerker.web.rendering import page, translate
 from netzwerker.workflow import TransitionRefused
 
 T = TypeVar("T")
@@ -73,6 +73,10 @@ class FormField:
     choices: tuple[str, ...] = ()
     #: What the form shows, for fields a page does not label itself (a project type's details).
     label: str = ""
+    #: A line of help below the field.
+    hint: str = ""
+    #: Shown as several lines of text (a description, minutes).
+    long: bool = False
 
 
 @attrs.define
@@ -217,6 +221,36 @@ _VALIDATOR_WORDS = {
 def _shared_message(message: str) -> str:
     return next(
         (text for words, text in _VALIDATOR_WORDS.items() if message.startswith(words)), message
+    )
+
+
+def form_page(
+    request: Request[Any, Any, Any],
+    form: Form,
+    fields: Iterable[FormField],
+    *,
+    title: str,
+    action: str,
+    back: str,
+    options: Mapping[str, Any] | None = None,
+    status: int = 200,
+    **context: Any,
+) -> Any:
+    """A record's form on a page of its own (``form.html``): its fields shown by their kind,
+    ``options[name]`` the choices of a choice or id field, as ``(value, label)`` pairs or
+    ``(id, name, group)`` triples. ``context`` may give ``lead``, ``breadcrumbs``, ``button``
+    and ``version`` (a change's hidden version field)."""
+    return page(
+        request,
+        "form.html",
+        status=status,
+        form=form,
+        fields=list(fields),
+        title=translate(request, title),
+        action=action,
+        back=back,
+        options=options or {},
+        **context,
     )
 
 

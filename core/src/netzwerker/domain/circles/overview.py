@@ -60,8 +60,9 @@ class CircleRecord:
     meetings: list[Meeting]
     #: Open tasks the circle is accountable for.
     open_tasks: int
-    #: Whether the reader may plan the circle's meetings.
+    #: Whether the reader may plan the circle's meetings, and change the circle.
     may_plan: bool
+    may_change: bool
 
 
 def circle_record(session: Session, circle_id: int, *, actor: Actor) -> CircleRecord:
@@ -77,4 +78,5 @@ def circle_record(session: Session, circle_id: int, *, actor: Actor) -> CircleRe
         meetings=meetings,
         open_tasks=session.scalar(open_tasks) or 0,
         may_plan=permissions.allows(actor, permissions.MEETING_PLAN),
+        may_change=permissions.allows(actor, permissions.CIRCLE_CHANGE),
     )

@@ -147,6 +147,18 @@ def update_circle(
     return circle
 
 
+def circle_values(
+    session: Session, circle_id: int, *, actor: Actor
+) -> tuple[Circle, dict[str, Any]]:
+    """A circle and its values now, members included, for a form changing it
+    (``circle.change``)."""
+    permissions.authorize(actor, permissions.CIRCLE_CHANGE)
+    circle = get_circle(session, circle_id)
+    values = {key: getattr(circle, key) for key in EDITABLE if key not in _MEMBERS}
+    values.update(attrs.asdict(members_of(session, [circle_id])[circle_id]))
+    return circle, values
+
+
 def members_of(session: Session, circle_ids: Sequence[int]) -> dict[int, Members]:
     """The member partners and people of each circle, in two queries."""
     members = {circle_id: Members([], []) for circle_id in circle_ids}

@@ -22,6 +22,7 @@ from netzwerker.domain.references import (
     names,
     partner_choices,
     partner_problems,
+    people_choices,
 )
 from netzwerker.domain.tasks.models import Task, TaskEvent, TaskParty
 from netzwerker.domain.tasks.overview import TaskLine, task_lines
@@ -228,17 +229,10 @@ def proposal_choices(session: Session, *, actor: Actor) -> dict[str, list[Any]]:
 def _choices(session: Session, partner_id: int | None = None) -> dict[str, list[Any]]:
     """The working fields, partners, active people (of ``partner_id`` alone, if given),
     circles and goals a task form offers, each by name."""
-    people = (
-        sa.select(col(Person.id), col(Person.name), col(Partner.name))
-        .join(Partner, col(Partner.id) == col(Person.partner_id))
-        .where(col(Person.active))
-    )
-    if partner_id is not None:
-        people = people.where(col(Person.partner_id) == partner_id)
     return {
         "fields": field_choices(session),
         "partners": partner_choices(session),
-        "people": list(session.execute(people.order_by(col(Partner.name), col(Person.name)))),
+        "people": people_choices(session, partner_id),
         "circles": list(
             session.execute(sa.select(col(Circle.id), col(Circle.name)).order_by(col(Circle.name)))
         ),

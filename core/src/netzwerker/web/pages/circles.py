@@ -13,6 +13,12 @@ from litestar.response import Template
 
 from netzwerker.domain.circles import overview
 from netzwerker.domain.circles.controllers import circle_calendar
+from netzwerker.domain.circles.services import (
+    CircleDraft,
+    circle_values,
+    create_circle,
+    update_circle,
+)
 from netzwerker.domain.meetings.overview import meeting_record
 from netzwerker.domain.meetings.services import (
     DecisionDraft,
@@ -23,15 +29,37 @@ from netzwerker.domain.meetings.services import (
     create_meeting,
 )
 from netzwerker.domain.meetings.services import record_minutes as record_minutes_of
+from netzwerker.domain.references import field_choices, partner_choices, people_choices
 from netzwerker.domain.users import permissions
 from netzwerker.errors import Conflict
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
-from netzwerker.web.forms import Form, FormField, PostedForm, read_form, save
+from netzwerker.web.forms import Form, FormField, PostedForm, build, form_page, read_form, save
 from netzwerker.web.i18n import mark
 from netzwerker.web.pages.tasks import status_labels
 from netzwerker.web.rendering import notify, page, redirect, translate
 
+CIRCLE_FIELDS = (
+    FormField(
+        "key",
+        "key",
+        required=True,
+        label=mark("Key"),
+        hint=mark(
+            "Lower-case letters, digits, “-” and “_”; it never changes, e.g. suchtarbeitskreis."
+        ),
+    ),
+    FormField("name", required=True, label=mark("Name")),
+    FormField("working_field", "choice", label=mark("Working field")),
+    FormField("lead_partner_id", "int", label=mark("Lead partner")),
+    FormField("founded_on", "date", label=mark("Founded")),
+    FormField("description", label=mark("Description"), long=True),
+    FormField("partners", "ints", label=mark("Member partners")),
+    FormField("people", "ints", label=mark("Member people")),
+    FormField("active", "flag", label=mark("Active")),
+)
+CIRCLE_FOUNDED = mark("The circle was founded.")
+CIRCLE_CHANGED = mark("The circle was saved.")
 MEETING_FIELDS = (
     FormField("title", required=True),
     FormField("day", "date", required=True),
@@ -68,10 +96,128 @@ MEETING_STATUSES = {
 
 
 @get("/circles", sync_to_thread=False, name="circles")
-def circle_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -> Template:
+def circle_list(
+    request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
+) -> Template:
     with deployment.session() as session:
         found = overview.circle_list(session)
-    return page(request, "circles/list.html", **attrs.asdict(found, recurse=False))
+    return page(
+        request,
+        "circles/list.html",
+        **attrs.asdict(found, recurse=False),
+        may_found=permissions.allows(actor, permissions.CIRCLE_FOUND),
+    )
+
+
+def _circle_form(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    form: Form,
+    *,
+    circle: Any = None,
+    status: int = 200,
+) -> Template:
+    with deployment.session() as session:
+        options = {
+            "working_field": field_choices(session),
+            "lead_partner_id": partner_choices(session),
+            "partners": partner_choices(session),
+            "people": people_choices(session),
+        }
+    fields = [field for field in CIRCLE_FIELDS if circle is None or field.name != "key"]
+    circles = ("/circles", translate(request, mark("Circles")))
+    return form_page(
+        request,
+        form,
+        fields,
+        title=mark("Change circle") if circle else mark("Found a circle"),
+        action=f"/circles/{circle.id}" if circle else "/circles",
+        back=f"/circles/{circle.id}" if circle else "/circles",
+        options=options,
+        status=status,
+        breadcrumbs=[circles, (f"/circles/{circle.id}", circle.name)] if circle else [circles],
+        version=circle.version if circle else None,
+    )
+
+
+@get("/circles/new", sync_to_thread=False, guards=permitted(permissions.CIRCLE_FOUND))
+def new_circle(request: Request[Any, Any, Any], deployment: CurrentDeployment) -> Template:
+    shown = Form.showing({"active": True, "partners": [], "people": []})
+    return _circle_form(request, deployment, shown)
+
+
+@post("/circles", sync_to_thread=False, guards=permitted(permissions.CIRCLE_FOUND))
+def found_circle(
+    request: Request[Any, Any, Any],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    entered = read_form(request, form, CIRCLE_FIELDS)
+    values = {**entered.values, "partners": list(entered.values.get("partners") or ())}
+    values["people"] = list(entered.values.get("people") or ())
+    draft = build(request, entered, CircleDraft, **values) if entered.valid else None
+    circle = (
+        save(request, entered, deployment, create_circle, draft, actor=actor) if draft else None
+    )
+    if circle is None:
+        return _circle_form(request, deployment, entered, status=422)
+    notify(request, CIRCLE_FOUNDED)
+    return redirect(request, f"/circles/{circle.id}")
+
+
+@get("/circles/{circle_id:int}/edit", sync_to_thread=False)
+def edit_circle(
+    request: Request[Any, Any, Any],
+    circle_id: FromPath[int],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    with deployment.session() as session:
+        circle, values = circle_values(session, circle_id, actor=actor)
+    return _circle_form(request, deployment, Form.showing(values), circle=circle)
+
+
+@post(
+    "/circles/{circle_id:int}",
+    sync_to_thread=False,
+    guards=permitted(permissions.CIRCLE_CHANGE),
+)
+def change_circle(
+    request: Request[Any, Any, Any],
+    circle_id: FromPath[int],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """Change a circle and its members; unticking "active" ends it, keeping its history."""
+    fields = [field for field in CIRCLE_FIELDS if field.name != "key"]
+    entered = read_form(request, form, [*fields, FormField("version", "int", required=True)])
+    changes = {key: value for key, value in entered.values.items() if key != "version"}
+    for members in ("partners", "people"):
+        changes[members] = list(changes.get(members) or ())
+    changed = (
+        save(
+            request,
+            entered,
+            deployment,
+            update_circle,
+            circle_id,
+            changes,
+            actor=actor,
+            expected_version=entered.values["version"],
+        )
+        if entered.valid
+        else None
+    )
+    if changed is None:
+        with deployment.session() as session:
+            circle, values = circle_values(session, circle_id, actor=actor)
+        status = 409 if entered.stale else 422
+        shown = Form.showing(values, entered.errors) if entered.stale else entered
+        return _circle_form(request, deployment, shown, circle=circle, status=status)
+    notify(request, CIRCLE_CHANGED)
+    return redirect(request, f"/circles/{circle_id}")
 
 
 def _circle_page(
@@ -259,6 +405,10 @@ def record_minutes(
 
 ROUTES = [
     circle_list,
+    new_circle,
+    found_circle,
+    edit_circle,
+    change_circle,
     circle_page,
     circle_calendar_page,
     plan_meeting,
