@@ -118,14 +118,16 @@ def test_a_coordinator_proposes_a_task_and_a_partner_commits_and_delivers(page, 
     page.get_by_label("Verantwortlicher Partner").select_option(str(network.counselling.id))
     page.get_by_role("button", name="Vorschlagen").click()
     assert page.get_by_label("Titel").input_value() == "Sprechstunde Sucht im Jobcenter anbieten"
-    assert "Bitte ausfüllen." in page.locator(".field", has=page.locator("#due_date")).inner_text()
+    playwright_api.expect(page.locator(".field", has=page.locator("#due_date"))).to_contain_text(
+        "Bitte ausfüllen."
+    )
     shoot(page, "04-aufgabe-formularfehler")
     page.get_by_label("Fällig am").fill("2020-03-02")
     page.get_by_label("Koordination").select_option(str(network.coordinator.id))
     page.get_by_role("button", name="Vorschlagen").click()
     page.wait_for_url(re.compile(r".*/tasks/\d+$"))
     new_task = page.url.rsplit("/", 1)[1]
-    assert "vorgeschlagen" in page.locator(".task-state").inner_text()
+    playwright_api.expect(page.locator(".task-state")).to_contain_text("vorgeschlagen")
     shoot(page, "05-aufgabe-vorgeschlagen")
     page.goto(page.address + "/")
     assert "Sprechstunde Sucht im Jobcenter anbieten" in overdue_section(page).inner_text()
@@ -137,11 +139,11 @@ def test_a_coordinator_proposes_a_task_and_a_partner_commits_and_delivers(page, 
     page.get_by_role("button", name="Ablehnen").click()
     playwright_api.expect(page.locator("#reason-decline-error")).to_be_visible()
     page.get_by_role("button", name="Zusage geben").click()
-    assert "zugesagt" in page.locator(".task-state").inner_text()
-    assert "Gespeichert" in page.locator(".flash").inner_text()
+    playwright_api.expect(page.locator(".task-state")).to_contain_text("zugesagt")
+    playwright_api.expect(page.locator(".flash")).to_contain_text("Gespeichert")
     shoot(page, "06-aufgabe-zugesagt")
     page.get_by_role("button", name="Erledigt").click()
-    assert "erledigt" in page.locator(".task-state").inner_text()
+    playwright_api.expect(page.locator(".task-state")).to_contain_text("erledigt")
     page.goto(page.address + "/")
     overdue = overdue_section(page).inner_text()
     assert "Sprechstunde Sucht im Jobcenter anbieten" not in overdue
@@ -151,7 +153,7 @@ def test_a_coordinator_proposes_a_task_and_a_partner_commits_and_delivers(page, 
     # A page the role does not allow: the German 403 page.
     response = page.goto(page.address + "/tasks/new")
     assert response.status == 403
-    assert page.get_by_role("heading", level=1).inner_text() == "Keine Berechtigung"
+    playwright_api.expect(page.get_by_role("heading", level=1)).to_have_text("Keine Berechtigung")
     shoot(page, "08-keine-berechtigung")
 
 
@@ -160,11 +162,11 @@ def test_the_directory_the_board_and_a_plugin_page(page, site):
     page.get_by_role("link", name="Partner", exact=True).click()
     page.get_by_label("Suche").fill("sucht")
     page.wait_for_function("!document.querySelector('#results').innerText.includes('Fachklinik')")
-    assert "Suchtberatung Teststadt" in page.locator("#results").inner_text()
+    playwright_api.expect(page.locator("#results")).to_contain_text("Suchtberatung Teststadt")
     assert "q=sucht" in page.url
     shoot(page, "09-partner-suche")
     page.get_by_role("link", name="Suchtberatung Teststadt").click()
-    assert "Verlässlichkeit der Zusagen" in page.content()
+    playwright_api.expect(page.get_by_text("Verlässlichkeit der Zusagen")).to_be_visible()
     shoot(page, "10-partner-seite")
     page.goto(page.address + "/tasks/board")
     playwright_api.expect(
@@ -172,7 +174,9 @@ def test_the_directory_the_board_and_a_plugin_page(page, site):
     ).to_be_visible()
     shoot(page, "11-aufgaben-tafel")
     page.get_by_role("link", name="Fallzahlen").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Fallzahlen der Coaches"
+    playwright_api.expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Fallzahlen der Coaches"
+    )
     shoot(page, "12-fallzahlen-plugin")
     page.get_by_role("link", name="Arbeitsfelder").click()
     page.get_by_role("link", name="Gesundheit").first.click()
@@ -189,7 +193,9 @@ def test_the_directory_the_board_and_a_plugin_page(page, site):
     page.get_by_label("Verantwortlicher Partner").select_option(label="Suchtberatung Teststadt")
     page.get_by_label("Fällig am").fill("2027-03-01")
     page.get_by_role("button", name="Beschluss erfassen").click()
-    assert "Termine für Erstgespräche freihalten" in page.locator("#decisions").inner_text()
+    playwright_api.expect(page.locator("#decisions")).to_contain_text(
+        "Termine für Erstgespräche freihalten"
+    )
     shoot(page, "14-sitzung-beschluss")
 
 
@@ -207,11 +213,11 @@ def test_a_project_a_referral_the_catalogue_and_the_network_picture(page, site):
     page.get_by_role("button", name="Erfassen").click()
     page.wait_for_url(re.compile(r".*/projects/\d+$"))
     page.get_by_role("button", name="Konzept erstellt").click()
-    assert "Konzept" in page.locator(".task-state").inner_text()
+    playwright_api.expect(page.locator(".task-state")).to_contain_text("Konzept")
     page.get_by_label("Quelle").select_option("esf")
     page.get_by_label("Beantragter Betrag (EUR)").fill("12.500")
     page.get_by_role("button", name="Erfassen").click()
-    assert "12.500,00" in page.locator("#funding-heading + ul").inner_text()
+    playwright_api.expect(page.locator("#funding-heading + ul")).to_contain_text("12.500,00")
     shoot(page, "15-projekt-foerderung")
 
     page.get_by_role("link", name="Fälle und Verweisungen").click()
@@ -226,14 +232,14 @@ def test_a_project_a_referral_the_catalogue_and_the_network_picture(page, site):
     page.get_by_label("An den Partner").select_option(str(network.clinic.id))
     page.get_by_role("button", name="Verweisen").click()
     page.wait_for_url(re.compile(r".*/referrals/\d+$"))
-    assert "gesendet" in page.locator(".task-state").inner_text()
+    playwright_api.expect(page.locator(".task-state")).to_contain_text("gesendet")
     shoot(page, "16-verweisung")
     sign_out(page)
     sign_in(page, "other-member")
     page.get_by_role("link", name="Fälle und Verweisungen").click()
     page.get_by_role("link", name="F-2026-042").click()
     page.get_by_role("button", name="Annehmen").click()
-    assert "angenommen" in page.locator(".task-state").inner_text()
+    playwright_api.expect(page.locator(".task-state")).to_contain_text("angenommen")
     sign_out(page)
 
     sign_in(page, "coordinator")
@@ -255,7 +261,7 @@ def test_a_declined_task_is_handed_to_another_partner(page, site):
     page.get_by_role("link", name="Erstgespräche innerhalb von 14 Tagen anbieten").first.click()
     page.locator("#reason-decline").fill("Keine Kapazitäten bis Sommer")
     page.get_by_role("button", name="Ablehnen").click()
-    assert "abgelehnt" in page.locator(".task-state").inner_text()
+    playwright_api.expect(page.locator(".task-state")).to_contain_text("abgelehnt")
     task_url = page.url
     sign_out(page)
 
@@ -264,35 +270,43 @@ def test_a_declined_task_is_handed_to_another_partner(page, site):
     page.get_by_role("link", name="An einen anderen Partner übergeben").click()
     page.get_by_label("Verantwortlicher Partner").select_option(str(network.clinic.id))
     page.get_by_role("button", name="Speichern").click()
-    assert "Bitte einen Grund" in page.locator(".field", has=page.locator("#reason")).inner_text()
+    playwright_api.expect(page.locator(".field", has=page.locator("#reason"))).to_contain_text(
+        "Bitte einen Grund"
+    )
     page.get_by_label("Grund der Änderung").fill("Die Klinik übernimmt die Erstgespräche")
     page.get_by_role("button", name="Speichern").click()
     page.wait_for_url(task_url)
-    assert "vorgeschlagen" in page.locator(".task-state").inner_text()
-    assert "Fachklinik Teststadt" in page.locator(".facts").inner_text()
+    playwright_api.expect(page.locator(".task-state")).to_contain_text("vorgeschlagen")
+    playwright_api.expect(page.locator(".facts")).to_contain_text("Fachklinik Teststadt")
     shoot(page, "19-aufgabe-uebergeben")
 
 
 def test_an_admin_switches_a_working_field_off_and_on_and_sets_it_up(page, site):
     sign_in(page, "admin")
     page.get_by_role("link", name="Verwaltung").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Arbeitsfelder und Erweiterungen"
+    playwright_api.expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Arbeitsfelder und Erweiterungen"
+    )
     exchange = page.locator("#plugin-transnational")
     exchange.get_by_role("button", name="Ausschalten").click()
-    assert "transnational ist ausgeschaltet" in page.locator(".flash").inner_text()
+    playwright_api.expect(page.locator(".flash")).to_contain_text("transnational ist ausgeschaltet")
     playwright_api.expect(
         page.locator("#plugin-transnational").get_by_role("button", name="Einschalten")
     ).to_be_visible()
     page.locator("#plugin-transnational").get_by_role("button", name="Einschalten").click()
-    assert "transnational ist eingeschaltet" in page.locator(".flash").inner_text()
+    playwright_api.expect(page.locator(".flash")).to_contain_text("transnational ist eingeschaltet")
     health = page.locator("#plugin-health")
     health.locator("summary").click()
     health.get_by_label("Höchste Wartezeit (Tage)").fill("0")
     health.get_by_role("button", name="Einstellungen speichern").click()
-    assert "Bitte 1 oder mehr angeben." in page.locator("#plugin-health").inner_text()
+    playwright_api.expect(page.locator("#plugin-health")).to_contain_text(
+        "Bitte 1 oder mehr angeben."
+    )
     page.locator("#plugin-health").get_by_label("Höchste Wartezeit (Tage)").fill("21")
     page.locator("#plugin-health").get_by_role("button", name="Einstellungen speichern").click()
-    assert "Die Einstellungen von health wurden gespeichert." in page.locator(".flash").inner_text()
+    playwright_api.expect(page.locator(".flash")).to_contain_text(
+        "Die Einstellungen von health wurden gespeichert."
+    )
     shoot(page, "20-verwaltung-arbeitsfelder")
 
 
