@@ -1244,6 +1244,23 @@ EXAMPLES: list[Example] = [
     ),
     api(
         "POST",
+        "/meetings/{meeting_id:int}",
+        "change a meeting (form)",
+        lambda w: _form_of(
+            w,
+            f"/api/meetings/{w.meeting()}",
+            "/meetings/{}",
+            {
+                "title": w.unique("Sitzung"),
+                "day": str(w.today + timedelta(days=4)),
+                "starts": "10:00",
+                "status": "planned",
+            },
+        ),
+        owner=None,
+    ),
+    api(
+        "POST",
         "/meetings/{meeting_id:int}/minutes",
         "write minutes (form)",
         lambda w: (

@@ -89,3 +89,70 @@ def test_only_coordinators_found_and_change_circles(web):
         assert refused.status_code == 403 and "Keine Berechtigung" in refused.text
         assert browser.post("/circles", {"key": "x", "name": "x"}).status_code == 403
     assert snapshot(web.deployment) == before
+
+
+def _planned_meeting(browser, circle_id: int) -> int:
+    answer = browser.post(
+        f"/circles/{circle_id}/meetings",
+        {"title": "Sitzung", "day": "2027-02-03", "starts": "14:00", "agenda": "Begrüßung"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    return int(answer.headers["location"].rsplit("/", 1)[1])
+
+
+def test_a_coordinator_reschedules_a_meeting_and_marks_it_held(web):
+    coordinator = web.sign_in("coordinator")
+    meeting_id = _planned_meeting(coordinator, web.network.circle.id)
+    assert "Sitzung ändern" in coordinator.get(f"/meetings/{meeting_id}").text
+    edit = coordinator.get(f"/meetings/{meeting_id}/edit").text
+    assert 'value="14:00"' in edit and 'value="2027-02-03"' in edit, "local time, as planned"
+    assert 'value="16:00"' in edit, "two hours by default"
+
+    before = snapshot(web.deployment)
+    form = {
+        "version": _version(edit),
+        "title": "",
+        "day": "3.2.",
+        "starts": "16:00",
+        "ends": "15:00",
+        "status": "planned",
+    }
+    bad = coordinator.post(f"/meetings/{meeting_id}", form)
+    assert bad.status_code == 422 and 'id="title-error"' in bad.text
+    assert "Bitte ein Datum angeben" in bad.text and 'value="16:00"' in bad.text
+    assert snapshot(web.deployment) == before
+
+    form = {
+        **form,
+        "title": "Sitzung im März",
+        "day": "2027-03-10",
+        "ends": "17:30",
+        "location": "Rathaus",
+        "agenda": "Begrüßung\nBerichte\n\nVerschiedenes",
+        "status": "held",
+    }
+    changed = coordinator.post(f"/meetings/{meeting_id}", form, follow_redirects=False)
+    assert changed.status_code == 303
+    page = coordinator.get(f"/meetings/{meeting_id}").text
+    assert "Die Sitzung wurde gespeichert." in page and "Sitzung im März" in page
+    assert "<li>Berichte</li>" in page and "Rathaus" in page and "stattgefunden" in page
+    assert "16:00" in page and "17:30" in page
+
+    before = snapshot(web.deployment)
+    stale = coordinator.post(f"/meetings/{meeting_id}", {**form, "title": "Veraltet"})
+    assert stale.status_code == 409 and "inzwischen" in stale.text
+    assert 'value="Sitzung im März"' in stale.text
+    assert snapshot(web.deployment) == before
+
+
+def test_only_coordinators_change_meetings(web):
+    meeting_id = _planned_meeting(web.sign_in("coordinator"), web.network.circle.id)
+    before = snapshot(web.deployment)
+    for role in ("viewer", "partner_member"):
+        browser = web.sign_in(role)
+        assert "Sitzung ändern" not in browser.get(f"/meetings/{meeting_id}").text
+        assert browser.get(f"/meetings/{meeting_id}/edit").status_code == 403
+        refused = browser.post(f"/meetings/{meeting_id}", {"title": "x", "version": "1"})
+        assert refused.status_code == 403 and "Keine Berechtigung" in refused.text
+    assert snapshot(web.deployment) == before

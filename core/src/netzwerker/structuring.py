@@ -132,6 +132,14 @@ def localized(moment: datetime, timezone: str) -> datetime:
     return moment.astimezone(UTC)
 
 
+def local_time(moment: datetime, timezone: str) -> datetime:
+    """``moment`` (UTC; naive ones as stored) as the wall-clock time in ``timezone``, naive:
+    what a form shows and :func:`localized` reads back."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+
+
 def _structure_decimal(value: Any, _: type) -> Decimal:
     if isinstance(value, int | float | str) and not isinstance(value, bool):
         try:

@@ -102,6 +102,15 @@ class Form:
         )
 
 
+def refused_change(entered: Form, current: Callable[[], Mapping[str, Any]]) -> tuple[Form, int]:
+    """The form to show again after a change was refused, and its status: on a stale
+    version the record as it is now (``current()``, with its new version) and the message
+    above it (409), else what the user typed with the reasons beside it (422)."""
+    if entered.stale:
+        return Form.showing(current(), entered.errors), 409
+    return entered, 422
+
+
 def _shown(value: Any) -> Any:
     if value is None:
         return ""

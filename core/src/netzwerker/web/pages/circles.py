@@ -27,6 +27,7 @@ from netzwerker.domain.meetings.services import (
     MeetingStatus,
     add_decision,
     create_meeting,
+    update_meeting,
 )
 from netzwerker.domain.meetings.services import record_minutes as record_minutes_of
 from netzwerker.domain.references import field_choices, partner_choices, people_choices
@@ -34,7 +35,17 @@ from netzwerker.domain.users import permissions
 from netzwerker.errors import Conflict
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
-from netzwerker.web.forms import Form, FormField, PostedForm, build, form_page, read_form, save
+from netzwerker.structuring import local_time
+from netzwerker.web.forms import (
+    Form,
+    FormField,
+    PostedForm,
+    build,
+    form_page,
+    read_form,
+    refused_change,
+    save,
+)
 from netzwerker.web.i18n import mark
 from netzwerker.web.pages.tasks import status_labels
 from netzwerker.web.rendering import notify, page, redirect, translate
@@ -61,12 +72,18 @@ CIRCLE_FIELDS = (
 CIRCLE_FOUNDED = mark("The circle was founded.")
 CIRCLE_CHANGED = mark("The circle was saved.")
 MEETING_FIELDS = (
-    FormField("title", required=True),
-    FormField("day", "date", required=True),
-    FormField("starts", "time", required=True),
-    FormField("ends", "time"),
-    FormField("location"),
-    FormField("agenda"),
+    FormField("title", required=True, label=mark("Title")),
+    FormField("day", "date", required=True, label=mark("Day")),
+    FormField("starts", "time", required=True, label=mark("From")),
+    FormField("ends", "time", label=mark("Until")),
+    FormField("location", label=mark("Location")),
+    FormField("agenda", label=mark("Agenda"), hint=mark("One item per line."), long=True),
+)
+MEETING_CHANGE_FIELDS = (
+    *MEETING_FIELDS,
+    FormField(
+        "status", "choice", required=True, label=mark("Status"), choices=tuple(MeetingStatus)
+    ),
 )
 DECISION_FIELDS = (
     FormField("text", required=True),
@@ -86,6 +103,7 @@ MEETING_PLANNED = mark("The meeting is planned; the circle's members are invited
 DECISION_RECORDED = mark("The decision is recorded.")
 DECISION_WITH_TASK = mark("The decision is recorded and its task proposed to the partner.")
 MINUTES_SAVED = mark("The minutes and the attendance are saved.")
+MEETING_CHANGED = mark("The meeting was saved.")
 MEETING_CHANGED_MEANWHILE = mark("Someone changed the meeting meanwhile; it is shown as it is now.")
 TASK_NEEDS_ALL = mark("A task needs a title, a responsible partner and a due date.")
 MEETING_STATUSES = {
@@ -213,8 +231,7 @@ def change_circle(
     if changed is None:
         with deployment.session() as session:
             circle, values = circle_values(session, circle_id, actor=actor)
-        status = 409 if entered.stale else 422
-        shown = Form.showing(values, entered.errors) if entered.stale else entered
+        shown, status = refused_change(entered, lambda: values)
         return _circle_form(request, deployment, shown, circle=circle, status=status)
     notify(request, CIRCLE_CHANGED)
     return redirect(request, f"/circles/{circle_id}")
@@ -271,16 +288,7 @@ def plan_meeting(
 ) -> Response[Any]:
     entered = read_form(request, form, MEETING_FIELDS)
     if entered.valid:
-        values = entered.values
-        day = values["day"]
-        draft = MeetingDraft(
-            title=values["title"],
-            starts_at=datetime.combine(day, values["starts"]),
-            ends_at=datetime.combine(day, values["ends"]) if values["ends"] else None,
-            location=values["location"],
-            agenda=[line.strip() for line in values["agenda"].splitlines() if line.strip()],
-            circle_id=circle_id,
-        )
+        draft = MeetingDraft(**_meeting_values(entered.values), circle_id=circle_id)
         meeting = save(
             request,
             entered,
@@ -295,6 +303,128 @@ def plan_meeting(
             notify(request, MEETING_PLANNED)
             return redirect(request, f"/meetings/{meeting.id}")
     return _circle_page(request, deployment, actor, circle_id, entered, status=422)
+
+
+def _meeting_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A meeting form's day, times and agenda lines as a meeting's values."""
+    day = values["day"]
+    found = {
+        "title": values["title"],
+        "starts_at": datetime.combine(day, values["starts"]),
+        "ends_at": datetime.combine(day, values["ends"]) if values["ends"] else None,
+        "location": values["location"],
+        "agenda": [line.strip() for line in values["agenda"].splitlines() if line.strip()],
+    }
+    if values.get("status"):
+        found["status"] = MeetingStatus(values["status"])
+    return found
+
+
+def _meeting_shown(meeting: Any, timezone: str) -> dict[str, Any]:
+    """A meeting's values as its change form shows them, in local time."""
+    starts, ends = local_time(meeting.starts_at, timezone), local_time(meeting.ends_at, timezone)
+    return {
+        "title": meeting.title,
+        "day": starts.date(),
+        "starts": starts.strftime("%H:%M"),
+        "ends": ends.strftime("%H:%M"),
+        "location": meeting.location,
+        "agenda": "\n".join(meeting.agenda),
+        "status": meeting.status,
+        "version": meeting.version,
+    }
+
+
+def _meeting_form(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    meeting_id: int,
+    form: Form | None = None,
+    status: int = 200,
+) -> Template:
+    with deployment.session() as session:
+        found = meeting_record(session, meeting_id, actor=actor)
+    meeting = found.meeting
+    timezone = deployment.config.deployment.timezone
+    shown = Form.showing(_meeting_shown(meeting, timezone)) if form is None else form
+    if form is not None and form.stale:
+        shown = Form.showing(_meeting_shown(meeting, timezone), form.errors)
+    statuses = [(value, translate(request, label)) for value, label in MEETING_STATUSES.items()]
+    trail = (
+        [
+            ("/circles", translate(request, mark("Circles"))),
+            (f"/circles/{found.circle.id}", found.circle.name),
+        ]
+        if found.circle
+        else []
+    )
+    return form_page(
+        request,
+        shown,
+        MEETING_CHANGE_FIELDS,
+        title=mark("Change meeting"),
+        action=f"/meetings/{meeting_id}",
+        back=f"/meetings/{meeting_id}",
+        options={"status": statuses},
+        status=status,
+        breadcrumbs=[*trail, (f"/meetings/{meeting_id}", meeting.title)],
+        version=meeting.version,
+    )
+
+
+@get(
+    "/meetings/{meeting_id:int}/edit",
+    sync_to_thread=False,
+    guards=permitted(permissions.MEETING_CHANGE),
+)
+def edit_meeting(
+    request: Request[Any, Any, Any],
+    meeting_id: FromPath[int],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    return _meeting_form(request, deployment, actor, meeting_id)
+
+
+@post(
+    "/meetings/{meeting_id:int}",
+    sync_to_thread=False,
+    guards=permitted(permissions.MEETING_CHANGE),
+)
+def change_meeting(
+    request: Request[Any, Any, Any],
+    meeting_id: FromPath[int],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """Reschedule a meeting, change its agenda, or mark it held or cancelled; the
+    attendance and the minutes have their own form on the meeting's page."""
+    fields = [*MEETING_CHANGE_FIELDS, FormField("version", "int", required=True)]
+    entered = read_form(request, form, fields)
+    changed = (
+        save(
+            request,
+            entered,
+            deployment,
+            update_meeting,
+            deployment,
+            meeting_id,
+            _meeting_values(entered.values),
+            actor=actor,
+            expected_version=entered.values["version"],
+            aliases={"ends_at": "ends", "starts_at": "starts"},
+        )
+        if entered.valid
+        else None
+    )
+    if changed is None:
+        return _meeting_form(
+            request, deployment, actor, meeting_id, entered, 409 if entered.stale else 422
+        )
+    notify(request, MEETING_CHANGED)
+    return redirect(request, f"/meetings/{meeting_id}")
 
 
 def _meeting_page(
@@ -413,6 +543,8 @@ ROUTES = [
     circle_calendar_page,
     plan_meeting,
     meeting_page,
+    edit_meeting,
+    change_meeting,
     record_decision,
     record_minutes,
 ]

@@ -42,7 +42,7 @@ from netzwerker.domain.users import permissions
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
-from netzwerker.web.forms import Form, FormField, PostedForm, build, read_form, save
+from netzwerker.web.forms import Form, FormField, PostedForm, build, read_form, refused_change, save
 from netzwerker.web.i18n import mark
 from netzwerker.web.pages.tasks import status_labels
 from netzwerker.web.rendering import notify, page, redirect, translate
@@ -263,10 +263,9 @@ def change_partner(
     if changed is None:
         with deployment.session() as session:
             editing = partner_editing(session, key, actor=actor)
-        status = 409 if entered.stale else 422
-        if entered.stale:
-            current = {**editing.values, "version": editing.partner.version}
-            entered = Form.showing(current, entered.errors)
+        entered, status = refused_change(
+            entered, lambda: {**editing.values, "version": editing.partner.version}
+        )
         return _partner_form(
             request, deployment, entered, editing.editable, partner=editing.partner, status=status
         )
