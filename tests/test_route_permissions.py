@@ -426,6 +426,17 @@ def _form_of(world: World, api_path: str, form_path: str, fields: dict[str, Any]
     return Sent(form_path.format(record["id"]), form={"version": record["version"], **fields})
 
 
+def _conference_form(world: World, **fields: Any) -> dict[str, Any]:
+    starts = world.today + timedelta(days=40)
+    return {
+        "title": world.unique("Fachtag"),
+        "starts_at": f"{starts}T09:00",
+        "ends_at": f"{starts}T16:00",
+        "capacity": "80",
+        **fields,
+    }
+
+
 def _task_patch(world: World, fields: dict[str, Any]) -> Sent:
     path = f"/api/tasks/{world.task('commit')}"
     return Sent(path, json={**fields, "version": world.version(path)})
@@ -1269,6 +1280,22 @@ EXAMPLES: list[Example] = [
                 form={"minutes": "Protokoll", "version": w.version(f"/api/meetings/{m}")},
             )
         )(w.meeting()),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/conferences",
+        "plan a conference (form)",
+        lambda w: Sent("/conferences", form=_conference_form(w, key=w.unique("fachtag"))),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/conferences/{conference_id:int}",
+        "change a conference (form)",
+        lambda w: _form_of(
+            w, f"/api/conferences/{w.conference()}", "/conferences/{}", _conference_form(w)
+        ),
         owner=None,
     ),
     api(

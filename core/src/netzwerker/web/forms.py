@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -45,6 +45,7 @@ NOT_A_NUMBER = mark("Please enter a whole number.")
 NOT_A_DATE = mark("Please enter a date (DD.MM.YYYY).")
 NOT_A_CHOICE = mark("Please choose one of the options.")
 NOT_A_TIME = mark("Please enter a time (HH:MM).")
+NOT_A_MOMENT = mark("Please enter a date and a time.")
 NOT_AN_AMOUNT = mark("Please enter a number, e.g. 1.250,50.")
 CHANGED_MEANWHILE = mark("Someone changed it meanwhile; it is shown as it is now.")
 REASON_REQUIRED = mark("Please give a reason for this step.")
@@ -63,9 +64,9 @@ VALIDATOR_MESSAGES: dict[Any, str] = {
 
 @attrs.frozen
 class FormField:
-    """``kind``: text, int, decimal, date, time, email, key (a record's key), flag (a
-    checkbox: True when ticked), choice (one of ``choices``), choices (several of them),
-    ints (several ids) or list (text separated by commas)."""
+    """``kind``: text, int, decimal, date, time, datetime (local time), email, key (a
+    record's key), flag (a checkbox: True when ticked), choice (one of ``choices``), choices
+    (several of them), ints (several ids) or list (text separated by commas)."""
 
     name: str
     kind: str = "text"
@@ -116,6 +117,8 @@ def _shown(value: Any) -> Any:
         return ""
     if isinstance(value, list | tuple | set | frozenset):
         return [str(item) for item in value]
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -148,6 +151,8 @@ def _parse(field: FormField, text: str) -> Any:
         return parse_date(text)
     if field.kind == "time":
         return time.fromisoformat(text)
+    if field.kind == "datetime":
+        return datetime.fromisoformat(text).replace(tzinfo=None)
     if field.kind == "choice" and field.choices and text not in field.choices:
         raise ValueError(text)
     if field.kind == "email" and not EMAIL.match(text):
@@ -162,6 +167,7 @@ _MESSAGES = {
     "decimal": NOT_AN_AMOUNT,
     "date": NOT_A_DATE,
     "time": NOT_A_TIME,
+    "datetime": NOT_A_MOMENT,
     "choice": NOT_A_CHOICE,
     "email": NOT_AN_EMAIL,
     "key": NOT_A_KEY,

@@ -28,6 +28,8 @@ class ConferenceRecord:
     may_register: bool
     may_manage: bool
     may_export: bool
+    #: Whether the reader may change the conference itself (dates, seats, cancelling it).
+    may_change: bool
 
 
 def conference_record(session: Session, conference_id: int, *, actor: Actor) -> ConferenceRecord:
@@ -43,4 +45,5 @@ def conference_record(session: Session, conference_id: int, *, actor: Actor) -> 
         and not conference.cancelled,
         may_manage=permissions.allows(actor, permissions.CONFERENCE_CHECK_IN),
         may_export=permissions.allows(actor, permissions.CONFERENCE_EXPORT),
+        may_change=permissions.allows(actor, permissions.CONFERENCE_CHANGE),
     )

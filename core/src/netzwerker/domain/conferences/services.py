@@ -158,12 +158,7 @@ def update_conference(
     _localize(deployment, values)
     problems = _problems(session, values)
     if values["capacity"] < conference.seats_taken:
-        problems.append(
-            Problem(
-                "capacity",
-                f"{conference.seats_taken} people hold a seat: capacity cannot go below that",
-            )
-        )
+        problems.append(Problem("capacity", "must not be less than the seats already taken"))
     if problems:
         raise InvalidInput(problems)
     for key in EDITABLE:

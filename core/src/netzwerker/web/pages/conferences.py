@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 import attrs
@@ -12,20 +13,69 @@ from litestar.response import Template
 from netzwerker.domain.conferences.controllers import conference_list_file
 from netzwerker.domain.conferences.overview import conference_record
 from netzwerker.domain.conferences.services import (
+    EDITABLE,
+    ConferenceDraft,
     RegistrationDraft,
     cancel,
     check_in,
+    create_conference,
     find_conferences,
+    get_conference,
     register,
     seats,
+    update_conference,
 )
+from netzwerker.domain.references import field_choices
 from netzwerker.domain.users import permissions
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
-from netzwerker.web.forms import Form, FormField, PostedForm, build, read_form, save
+from netzwerker.structuring import local_time
+from netzwerker.web.forms import (
+    Form,
+    FormField,
+    PostedForm,
+    build,
+    form_page,
+    read_form,
+    refused_change,
+    save,
+)
 from netzwerker.web.i18n import mark
-from netzwerker.web.rendering import notify, page, redirect
+from netzwerker.web.rendering import notify, page, redirect, translate
 
+CONFERENCE_FIELDS = (
+    FormField(
+        "key",
+        "key",
+        required=True,
+        label=mark("Key"),
+        hint=mark("Lower-case letters, digits, “-” and “_”; it never changes, e.g. fachtag-2027."),
+    ),
+    FormField("title", required=True, label=mark("Title")),
+    FormField("starts_at", "datetime", required=True, label=mark("Begins")),
+    FormField("ends_at", "datetime", required=True, label=mark("Ends")),
+    FormField("venue", label=mark("Venue")),
+    FormField(
+        "capacity",
+        "int",
+        required=True,
+        label=mark("Seats"),
+        hint=mark("More seats move people up from the waiting list."),
+    ),
+    FormField("working_field", "choice", label=mark("Working field")),
+    FormField("description", label=mark("Description"), long=True),
+    FormField("registration_opens_at", "datetime", label=mark("Registration opens")),
+    FormField("registration_closes_at", "datetime", label=mark("Registration closes")),
+    FormField("cancelled", "flag", label=mark("Cancelled")),
+)
+CONFERENCE_PLANNED = mark("The conference is planned; registrations are open.")
+CONFERENCE_CHANGED = mark("The conference was saved.")
+#: The services' problems with a conference, for the catalogue.
+CONFERENCE_PROBLEMS = (
+    mark("must not be less than the seats already taken"),
+    mark("ends before it starts"),
+    mark("closes before it opens"),
+)
 REGISTRATION_FIELDS = (
     FormField("name", required=True),
     FormField("email", required=True),
@@ -45,11 +95,141 @@ REGISTRATION_STATUSES = {
 
 
 @get("/conferences", sync_to_thread=False, name="conferences")
-def conference_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -> Template:
+def conference_list(
+    request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
+) -> Template:
     with deployment.session() as session:
         conferences, _ = find_conferences(session, limit=200)
         figures = seats(session, [c.id for c in conferences])
-    return page(request, "conferences/list.html", conferences=conferences, seats=figures)
+    return page(
+        request,
+        "conferences/list.html",
+        conferences=conferences,
+        seats=figures,
+        may_plan=permissions.allows(actor, permissions.CONFERENCE_PLAN),
+    )
+
+
+def _conference_form(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    form: Form,
+    *,
+    conference: Any = None,
+    status: int = 200,
+) -> Template:
+    with deployment.session() as session:
+        options = {"working_field": field_choices(session)}
+    excluded = {"cancelled"} if conference is None else {"key"}
+    conferences = ("/conferences", translate(request, mark("Conferences")))
+    return form_page(
+        request,
+        form,
+        [field for field in CONFERENCE_FIELDS if field.name not in excluded],
+        title=mark("Change conference") if conference else mark("Plan a conference"),
+        action=f"/conferences/{conference.id}" if conference else "/conferences",
+        back=f"/conferences/{conference.id}" if conference else "/conferences",
+        options=options,
+        status=status,
+        breadcrumbs=(
+            [conferences, (f"/conferences/{conference.id}", conference.title)]
+            if conference
+            else [conferences]
+        ),
+        version=conference.version if conference else None,
+    )
+
+
+def _conference_values(conference: Any, timezone: str) -> dict[str, Any]:
+    """A conference's values as its form shows them: times local."""
+    values = {key: getattr(conference, key) for key in EDITABLE}
+    for key, value in values.items():
+        if isinstance(value, datetime):
+            values[key] = local_time(value, timezone)
+    return values
+
+
+@get("/conferences/new", sync_to_thread=False, guards=permitted(permissions.CONFERENCE_PLAN))
+def new_conference(request: Request[Any, Any, Any], deployment: CurrentDeployment) -> Template:
+    return _conference_form(request, deployment, Form.showing({"capacity": 50}))
+
+
+@post("/conferences", sync_to_thread=False, guards=permitted(permissions.CONFERENCE_PLAN))
+def plan_conference(
+    request: Request[Any, Any, Any],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    fields = [field for field in CONFERENCE_FIELDS if field.name != "cancelled"]
+    entered = read_form(request, form, fields)
+    draft = build(request, entered, ConferenceDraft, **entered.values) if entered.valid else None
+    conference = (
+        save(request, entered, deployment, create_conference, deployment, draft, actor=actor)
+        if draft
+        else None
+    )
+    if conference is None:
+        return _conference_form(request, deployment, entered, status=422)
+    notify(request, CONFERENCE_PLANNED)
+    return redirect(request, f"/conferences/{conference.id}")
+
+
+@get(
+    "/conferences/{conference_id:int}/edit",
+    sync_to_thread=False,
+    guards=permitted(permissions.CONFERENCE_CHANGE),
+)
+def edit_conference(
+    request: Request[Any, Any, Any], conference_id: FromPath[int], deployment: CurrentDeployment
+) -> Template:
+    timezone = deployment.config.deployment.timezone
+    with deployment.session() as session:
+        conference = get_conference(session, conference_id)
+    shown = Form.showing(_conference_values(conference, timezone))
+    return _conference_form(request, deployment, shown, conference=conference)
+
+
+@post(
+    "/conferences/{conference_id:int}",
+    sync_to_thread=False,
+    guards=permitted(permissions.CONFERENCE_CHANGE),
+)
+def change_conference(
+    request: Request[Any, Any, Any],
+    conference_id: FromPath[int],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """Change a conference: its dates, its seats (more move people up from the waiting
+    list, fewer than are taken are refused), or cancel it."""
+    fields = [field for field in CONFERENCE_FIELDS if field.name != "key"]
+    entered = read_form(request, form, [*fields, FormField("version", "int", required=True)])
+    changes = {key: value for key, value in entered.values.items() if key != "version"}
+    changed = (
+        save(
+            request,
+            entered,
+            deployment,
+            update_conference,
+            deployment,
+            conference_id,
+            changes,
+            actor=actor,
+            expected_version=entered.values["version"],
+        )
+        if entered.valid
+        else None
+    )
+    if changed is None:
+        timezone = deployment.config.deployment.timezone
+        with deployment.session() as session:
+            conference = get_conference(session, conference_id)
+        shown, status = refused_change(entered, lambda: _conference_values(conference, timezone))
+        return _conference_form(request, deployment, shown, conference=conference, status=status)
+    notify(request, CONFERENCE_CHANGED)
+    return redirect(request, f"/conferences/{conference_id}")
 
 
 def _conference_page(
@@ -168,6 +348,10 @@ def check_participant_in(
 
 ROUTES = [
     conference_list,
+    new_conference,
+    plan_conference,
+    edit_conference,
+    change_conference,
     conference_page,
     conference_export,
     register_participant,
