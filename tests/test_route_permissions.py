@@ -426,6 +426,14 @@ def _form_of(world: World, api_path: str, form_path: str, fields: dict[str, Any]
     return Sent(form_path.format(record["id"]), form={"version": record["version"], **fields})
 
 
+def _offer_form(body: dict[str, Any]) -> dict[str, Any]:
+    """An offer's API body as its form sends it: terms as text separated by commas."""
+    return {
+        key: ", ".join(value) if isinstance(value, list) else str(value)
+        for key, value in body.items()
+    }
+
+
 def _conference_form(world: World, **fields: Any) -> dict[str, Any]:
     starts = world.today + timedelta(days=40)
     return {
@@ -1371,6 +1379,35 @@ EXAMPLES: list[Example] = [
         "record a need (form)",
         lambda w: Sent("/catalogue/needs", form=w.need_body()),
         owner=None,
+    ),
+    api(
+        "POST",
+        "/catalogue/needs/{need_id:int}",
+        "change a need (form)",
+        lambda w: _form_of(
+            w,
+            f"/api/needs/{w.made('/api/needs', w.need_body())['id']}",
+            "/catalogue/needs/{}",
+            {**w.need_body(), "people": "7"},
+        ),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/catalogue/offers",
+        "record the counselling service's offer (form)",
+        lambda w: Sent("/catalogue/offers", form=_offer_form(w.offer_body())),
+    ),
+    api(
+        "POST",
+        "/catalogue/offers/{offer_id:int}",
+        "change the counselling service's offer (form)",
+        lambda w: _form_of(
+            w,
+            f"/api/offers/{w.offer()}",
+            "/catalogue/offers/{}",
+            {**_offer_form(w.offer_body()), "title": w.unique("Angebot"), "active": "1"},
+        ),
     ),
     *(_referral_move(action, web=True) for action in REFERRAL_MOVES),
     api(

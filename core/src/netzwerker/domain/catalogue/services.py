@@ -153,6 +153,21 @@ def get_offer(session: Session, offer_id: int, expected_version: int | None = No
     return fetch(session, Offer, offer_id, "offer", expected_version)
 
 
+def offer_values(session: Session, offer_id: int, *, actor: Actor) -> tuple[Offer, dict[str, Any]]:
+    """An offer and its changeable values with its terms, for its form (``offer.keep``)."""
+    offer = get_offer(session, offer_id)
+    permissions.authorize(actor, permissions.OFFER_KEEP, partner_id=offer.partner_id)
+    values = {key: getattr(offer, key) for key in EDITABLE_OFFER if key not in LISTS}
+    return offer, {**values, **terms_of(session, [offer_id])[offer_id]}
+
+
+def need_values(session: Session, need_id: int, *, actor: Actor) -> tuple[Need, dict[str, Any]]:
+    """A need and its changeable values, for its form (``need.change``)."""
+    permissions.authorize(actor, permissions.NEED_CHANGE)
+    need = fetch(session, Need, need_id, "need")
+    return need, {key: getattr(need, key) for key in EDITABLE_NEED}
+
+
 def terms_of(session: Session, offer_ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
     """Each offer's target groups, problem areas and social areas, in one query."""
     found: dict[int, dict[str, list[str]]] = {
@@ -264,6 +279,8 @@ def _need_problems(session: Session, values: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     if values["working_field"] is not None:
         problems.extend(field_problems(session, values["working_field"]))
+    if values["people"] < 1:  # a change skips the draft's validators
+        problems.append(Problem("people", "must be at least 1"))
     if values["period_end"] < values["period_start"]:
         problems.append(Problem("period_end", "ends before the period starts"))
     for name in ("target_group", "problem_area", "social_area"):

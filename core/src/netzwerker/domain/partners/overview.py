@@ -36,6 +36,7 @@ class PartnerRecord:
     #: Whether the reader may keep the partner's contact data, and its contacts.
     may_edit: bool
     may_keep_contacts: bool
+    may_keep_offers: bool
 
 
 def partner_record(session: Session, key: str, *, actor: Actor, today: date) -> PartnerRecord:
@@ -57,4 +58,5 @@ def partner_record(session: Session, key: str, *, actor: Actor, today: date) -> 
         may_keep_contacts=permissions.allows(
             actor, permissions.PARTNER_CONTACTS, partner_id=partner.id
         ),
+        may_keep_offers=permissions.allows(actor, permissions.OFFER_KEEP, partner_id=partner.id),
     )
