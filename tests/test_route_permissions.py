@@ -426,6 +426,18 @@ def _form_of(world: World, api_path: str, form_path: str, fields: dict[str, Any]
     return Sent(form_path.format(record["id"]), form={"version": record["version"], **fields})
 
 
+def _chain_form(world: World, **fields: Any) -> dict[str, Any]:
+    net = world.network
+    return {
+        "name": world.unique("Kette"),
+        "target_group": "Langzeitarbeitslose",
+        "step-1-title": "Beratung",
+        "step-1-partner_id": net.counselling.id,
+        "step-1-legal_domain": "SGB II",
+        **fields,
+    }
+
+
 def _offer_form(body: dict[str, Any]) -> dict[str, Any]:
     """An offer's API body as its form sends it: terms as text separated by commas."""
     return {
@@ -1408,6 +1420,63 @@ EXAMPLES: list[Example] = [
             "/catalogue/offers/{}",
             {**_offer_form(w.offer_body()), "title": w.unique("Angebot"), "active": "1"},
         ),
+    ),
+    api(
+        "POST",
+        "/chains",
+        "build a service chain (form)",
+        lambda w: Sent("/chains", form=_chain_form(w, key=w.unique("kette"))),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/chains/{chain_id:int}",
+        "change a service chain (form)",
+        lambda w: _form_of(
+            w, f"/api/service-chains/{w.chain()}", "/chains/{}", {**_chain_form(w), "active": "1"}
+        ),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/chains/{chain_id:int}/agreements",
+        "record an agreement (form)",
+        lambda w: Sent(
+            f"/chains/{w.chain()}/agreements",
+            form={"partner_id": w.network.counselling.id, "agreed_by": "Leitung"},
+        ),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/chains/{chain_id:int}/instances",
+        "put a case on a chain (form)",
+        lambda w: Sent(f"/chains/{w.chain(agreed=True)}/instances", form=w.chain_start()),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/chain-instances/{instance_id:int}/advance",
+        "hand a person on (form)",
+        lambda w: _form_of(
+            w,
+            f"/api/chain-instances/{w.chain_instance(contacted=True)}",
+            "/chain-instances/{}/advance",
+            {},
+        ),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/chain-instances/{instance_id:int}/drop-out",
+        "record a drop-out (form)",
+        lambda w: _form_of(
+            w,
+            f"/api/chain-instances/{w.chain_instance()}",
+            "/chain-instances/{}/drop-out",
+            {"reason": "abgebrochen"},
+        ),
+        owner=None,
     ),
     *(_referral_move(action, web=True) for action in REFERRAL_MOVES),
     api(

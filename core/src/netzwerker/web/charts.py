@@ -117,7 +117,7 @@ class NetworkChart:
     edges: list[Edge]
 
 
-_HREFS = {"circle": "/circles/{id}", "project": "/projects/{id}"}
+_HREFS = {"circle": "/circles/{id}", "project": "/projects/{id}", "chain": "/chains/{id}"}
 
 
 def network_chart(network: NetworkMap) -> NetworkChart:

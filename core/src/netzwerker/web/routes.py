@@ -31,7 +31,8 @@ def register_navigation() -> list[NavigationEntry]:
         NavigationEntry("conferences", "Conferences", "/conferences", order=55),
         NavigationEntry("projects", "Projects", "/projects", order=56),
         NavigationEntry("catalogue", "Offers and needs", "/catalogue", order=57),
-        NavigationEntry("referrals", "Cases and referrals", "/referrals", order=58),
+        NavigationEntry("chains", "Service chains", "/chains", order=58),
+        NavigationEntry("referrals", "Cases and referrals", "/referrals", order=59),
         NavigationEntry("survey", "Survey", "/survey", order=65),
         NavigationEntry(
             "evaluation",

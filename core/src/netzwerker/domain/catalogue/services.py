@@ -443,3 +443,15 @@ def offer_lines(session: Session, offer_ids: Iterable[int]) -> dict[int, tuple[s
         .where(col(Offer.id).in_(wanted))
     )
     return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+
+def offer_choices(session: Session) -> list[tuple[int, str, str]]:
+    """The active offers as a form offers them: ``(id, title, partner name)``, grouped by
+    partner."""
+    rows = session.execute(
+        sa.select(col(Offer.id), col(Offer.title), col(Partner.name))
+        .join(Partner, col(Partner.id) == col(Offer.partner_id))
+        .where(col(Offer.active))
+        .order_by(col(Partner.name), col(Offer.title))
+    )
+    return [(row[0], row[1], row[2]) for row in rows]

@@ -39,6 +39,26 @@ from netzwerker.measuring import days_between, median_by
 from netzwerker.validators import not_blank, not_negative, record_key
 
 
+class ChainInUse(Refused):
+    """People are on the chain: its steps cannot change."""
+
+
+class ChainNotReady(Refused):
+    """The chain is inactive or not yet agreed by every step partner."""
+
+
+class AlreadyOnChain(Refused):
+    """The case is on the chain already."""
+
+
+class InstanceEnded(Refused):
+    """The person completed the chain or left it."""
+
+
+class StepNotBegun(Refused):
+    """The current step's partner has not seen the person yet."""
+
+
 @attrs.frozen
 class StepDraft:
     title: str = attrs.field(validator=not_blank)
@@ -244,7 +264,7 @@ def update_chain(
             )
         )
         if running:
-            raise Refused(f"{running} people are on this chain: its steps cannot change now")
+            raise ChainInUse(f"{running} people are on this chain: its steps cannot change now")
         _replace_steps(session, chain, values["steps"])
         session.execute(sa.delete(ChainAgreement).where(col(ChainAgreement.chain_id) == chain_id))
     for key in EDITABLE:
@@ -349,11 +369,11 @@ def start_instance(
     if start.from_partner_id is None:
         raise InvalidInput([Problem("from_partner_id", "required: who refers the person")])
     if not chain.active:
-        raise Refused(f"service chain {chain.key!r} is inactive")
+        raise ChainNotReady(f"service chain {chain.key!r} is inactive")
     missing = missing_agreements(session, chain_id)
     if missing:
         names = session.scalars(select(col(Partner.name)).where(col(Partner.id).in_(missing)))
-        raise Refused(f"not yet agreed by {', '.join(names)}: the chain is not binding yet")
+        raise ChainNotReady(f"not yet agreed by {', '.join(names)}: the chain is not binding yet")
     running = session.scalar(
         select(ChainInstance.id).where(
             ChainInstance.chain_id == chain_id,
@@ -362,7 +382,7 @@ def start_instance(
         )
     )
     if running is not None:
-        raise Refused(f"case {case.pseudonym} is on this chain already")
+        raise AlreadyOnChain(f"case {case.pseudonym} is on this chain already")
     instance = ChainInstance(
         chain_id=chain_id, case_id=case.id, step=1, started_at=utcnow(), started_by=actor.username
     )
@@ -398,11 +418,11 @@ def advance_instance(
     permissions.authorize(actor, permissions.CHAIN_MOVE)
     instance = get_instance(session, instance_id, expected_version)
     if instance.status != "active":
-        raise Refused(f"chain instance {instance_id} is {instance.status}")
+        raise InstanceEnded(f"chain instance {instance_id} is {instance.status}")
     referral = current_referral(session, instance_id)
     if referral is None or referral.status not in ("first_contact", "closed"):
         state = referral.status if referral else "none"
-        raise Refused(
+        raise StepNotBegun(
             f"step {instance.step} has not begun (referral {state}): "
             "the person moves on after the first contact"
         )
@@ -449,7 +469,7 @@ def drop_out(
         raise InvalidInput([Problem("reason", "say why the person left the chain")])
     instance = get_instance(session, instance_id, expected_version)
     if instance.status != "active":
-        raise Refused(f"chain instance {instance_id} is {instance.status}")
+        raise InstanceEnded(f"chain instance {instance_id} is {instance.status}")
     referral = current_referral(session, instance_id)
     if referral is not None and referral.status in OPEN_STATES:
         action = "close" if referral.status == "first_contact" else "withdraw"
