@@ -426,6 +426,9 @@ def _form_of(world: World, api_path: str, form_path: str, fields: dict[str, Any]
     return Sent(form_path.format(record["id"]), form={"version": record["version"], **fields})
 
 
+GOAL_FORM = {"title": "Ziel", "start": "2026-01-01", "end": "2026-12-31", "status": "active"}
+
+
 def _chain_form(world: World, **fields: Any) -> dict[str, Any]:
     net = world.network
     return {
@@ -1476,6 +1479,25 @@ EXAMPLES: list[Example] = [
             "/chain-instances/{}/drop-out",
             {"reason": "abgebrochen"},
         ),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/fields/{key:str}/goals",
+        "set a goal (form)",
+        lambda w: Sent("/fields/health/goals", form={**GOAL_FORM, "key": w.unique("ziel")}),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/goals/{key:str}",
+        "change a goal (form)",
+        lambda w: (
+            lambda goal: Sent(
+                f"/goals/{goal['key']}",
+                form={**GOAL_FORM, "version": goal["version"], "title": w.unique("Ziel")},
+            )
+        )(w.made("/api/goals", {**GOAL_FORM, "key": w.unique("ziel"), "working_field": "health"})),
         owner=None,
     ),
     *(_referral_move(action, web=True) for action in REFERRAL_MOVES),

@@ -7,20 +7,77 @@ from itertools import groupby
 from typing import Any
 
 from babel.dates import format_date
-from litestar import Request, get
+from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
+from netzwerker.config import GoalConfig
 from netzwerker.contributions import Period
-from netzwerker.domain.fields.services import active_fields, get_field, partners_per_field
+from netzwerker.domain.fields.services import (
+    GOAL_STATUSES,
+    active_fields,
+    create_goal,
+    get_field,
+    get_goal,
+    goals,
+    partners_per_field,
+    update_goal,
+)
 from netzwerker.domain.indicators.services import Scope, compute_readings, goal_readings
 from netzwerker.domain.tasks.report import accountability_report
-from netzwerker.http.params import CurrentDeployment
+from netzwerker.domain.users import permissions
+from netzwerker.errors import Refused
+from netzwerker.http.guards import permitted
+from netzwerker.http.params import CurrentActor, CurrentDeployment
 from netzwerker.web.charts import bar_chart
-from netzwerker.web.rendering import page
+from netzwerker.web.forms import (
+    Form,
+    FormField,
+    PostedForm,
+    form_page,
+    read_form,
+    refused_change,
+    save,
+)
+from netzwerker.web.i18n import mark
+from netzwerker.web.rendering import notify, page, redirect, translate
 
 #: How many months a field's charts look back, the current one included.
 MONTHS = 12
+GOAL_STATUS_LABELS = {
+    "active": mark("active"),
+    "achieved": mark("achieved"),
+    "missed": mark("missed"),
+    "dropped": mark("dropped"),
+}
+GOAL_FIELDS = (
+    FormField(
+        "key",
+        "key",
+        required=True,
+        label=mark("Key"),
+        hint=mark(
+            "Lower-case letters, digits, “-” and “_”; it never changes, e.g. erstgespraeche-2027."
+        ),
+    ),
+    FormField("title", required=True, label=mark("Title")),
+    FormField("description", label=mark("Description"), long=True),
+    FormField(
+        "indicator",
+        "choice",
+        label=mark("Indicator"),
+        hint=mark("What measures the goal; without one it is followed by hand."),
+    ),
+    FormField("target", "decimal", label=mark("Target")),
+    FormField("start", "date", required=True, label=mark("From")),
+    FormField("end", "date", required=True, label=mark("Until")),
+    FormField("status", "choice", required=True, label=mark("Status"), choices=GOAL_STATUSES),
+)
+GOAL_SET = mark("The goal is set.")
+GOAL_CHANGED = mark("The goal was saved.")
+DECLARED_GOAL = mark("This goal is declared in deployment.toml: it is changed there.")
+#: The services' problems with a goal, for the catalogue.
+GOAL_PROBLEMS = (mark("must not be before start"),)
 
 
 def past_months(today: date, count: int = MONTHS) -> Period:
@@ -46,13 +103,16 @@ def field_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -
 
 @get("/fields/{key:str}", sync_to_thread=False, name="field")
 def field_page(
-    request: Request[Any, Any, Any], key: FromPath[str], deployment: CurrentDeployment
+    request: Request[Any, Any, Any],
+    key: FromPath[str],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
 ) -> Template:
     today = deployment.today()
     language = deployment.config.web.language
     with deployment.session() as session:
         field = get_field(session, key)
-        goals = goal_readings(session, deployment, working_field=key, today=today)
+        measured = goal_readings(session, deployment, working_field=key, today=today)
         readings = compute_readings(
             session,
             deployment,
@@ -70,14 +130,165 @@ def field_page(
             ]
             charts.append((months[0], bar_chart(points, months[0].target)))
         record = accountability_report(session, by="working_field", today=today, working_field=key)
+        every_goal = goals(session, key)
     return page(
         request,
         "fields/detail.html",
         field=field,
-        goals=goals,
+        goals=measured,
+        every_goal=every_goal,
+        goal_statuses=GOAL_STATUS_LABELS,
         charts=charts,
         record=record[0] if record else None,
+        may_set_goals=permissions.allows(actor, permissions.GOAL_SET),
+        may_change_goals=permissions.allows(actor, permissions.GOAL_CHANGE),
     )
 
 
-ROUTES = [field_list, field_page]
+def _goal_form(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    form: Form,
+    working_field: str,
+    *,
+    goal: Any = None,
+    status: int = 200,
+) -> Template:
+    with deployment.session() as session:
+        field = get_field(session, working_field)
+    indicators = sorted(
+        (
+            (key, translate(request, item.value.label))
+            for key, item in deployment.registry.indicators.items()
+        ),
+        key=lambda choice: choice[1],
+    )
+    statuses = [(key, translate(request, label)) for key, label in GOAL_STATUS_LABELS.items()]
+    excluded = {"status"} if goal is None else {"key"}
+    return form_page(
+        request,
+        form,
+        [item for item in GOAL_FIELDS if item.name not in excluded],
+        title=mark("Change goal") if goal else mark("Set a goal"),
+        action=f"/goals/{goal.key}" if goal else f"/fields/{working_field}/goals",
+        back=f"/fields/{working_field}",
+        options={"indicator": indicators, "status": statuses},
+        status=status,
+        breadcrumbs=[
+            ("/fields", translate(request, mark("Working fields"))),
+            (f"/fields/{working_field}", field.name),
+        ],
+        version=goal.version if goal else None,
+    )
+
+
+def _goal_values(goal: Any) -> dict[str, Any]:
+    return {
+        "title": goal.title,
+        "description": goal.description,
+        "indicator": goal.indicator,
+        "target": goal.target,
+        "start": goal.period_start,
+        "end": goal.period_end,
+        "status": goal.status,
+    }
+
+
+def _goal_changes(values: dict[str, Any]) -> dict[str, Any]:
+    changes = {key: value for key, value in values.items() if key not in ("version", "key")}
+    changes["indicator"] = changes.get("indicator") or ""
+    target = changes.get("target")
+    changes["target"] = float(target) if target is not None else None
+    return changes
+
+
+@get(
+    "/fields/{key:str}/goals/new",
+    sync_to_thread=False,
+    guards=permitted(permissions.GOAL_SET),
+)
+def new_goal(
+    request: Request[Any, Any, Any], key: FromPath[str], deployment: CurrentDeployment
+) -> Template:
+    year = deployment.today().year
+    shown = Form.showing({"start": f"{year}-01-01", "end": f"{year}-12-31"})
+    return _goal_form(request, deployment, shown, key)
+
+
+@post("/fields/{key:str}/goals", sync_to_thread=False, guards=permitted(permissions.GOAL_SET))
+def set_goal(
+    request: Request[Any, Any, Any],
+    key: FromPath[str],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    fields = [item for item in GOAL_FIELDS if item.name != "status"]
+    entered = read_form(request, form, fields)
+    draft = (
+        GoalConfig(key=entered.values["key"], working_field=key, **_goal_changes(entered.values))
+        if entered.valid
+        else None
+    )
+    goal = (
+        save(request, entered, deployment, create_goal, draft, deployment.registry, actor=actor)
+        if draft
+        else None
+    )
+    if goal is None:
+        return _goal_form(request, deployment, entered, key, status=422)
+    notify(request, GOAL_SET)
+    return redirect(request, f"/fields/{key}#goals-heading")
+
+
+@get("/goals/{key:str}/edit", sync_to_thread=False, guards=permitted(permissions.GOAL_CHANGE))
+def edit_goal(
+    request: Request[Any, Any, Any], key: FromPath[str], deployment: CurrentDeployment
+) -> Template:
+    with deployment.session() as session:
+        goal = get_goal(session, key)
+    if goal.source == "config":
+        raise Refused(DECLARED_GOAL)
+    shown = Form.showing(_goal_values(goal))
+    return _goal_form(request, deployment, shown, goal.working_field, goal=goal)
+
+
+@post("/goals/{key:str}", sync_to_thread=False, guards=permitted(permissions.GOAL_CHANGE))
+def change_goal(
+    request: Request[Any, Any, Any],
+    key: FromPath[str],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    fields = [item for item in GOAL_FIELDS if item.name != "key"]
+    entered = read_form(request, form, [*fields, FormField("version", "int", required=True)])
+    changed = (
+        save(
+            request,
+            entered,
+            deployment,
+            lambda session: update_goal(
+                session,
+                get_goal(session, key),
+                _goal_changes(entered.values),
+                deployment.registry,
+                actor=actor,
+                expected_version=entered.values["version"],
+            ),
+            aliases={"start": "start", "end": "end"},
+            messages={Refused: DECLARED_GOAL},
+        )
+        if entered.valid
+        else None
+    )
+    with deployment.session() as session:
+        goal = get_goal(session, key)
+    if changed is None:
+        shown, status = refused_change(entered, lambda: _goal_values(goal))
+        return _goal_form(request, deployment, shown, goal.working_field, goal=goal, status=status)
+    notify(request, GOAL_CHANGED)
+    return redirect(request, f"/fields/{goal.working_field}#goals-heading")
+
+
+ROUTES = [field_list, field_page, new_goal, set_goal, edit_goal, change_goal]
