@@ -1500,6 +1500,18 @@ EXAMPLES: list[Example] = [
         )(w.made("/api/goals", {**GOAL_FORM, "key": w.unique("ziel"), "working_field": "health"})),
         owner=None,
     ),
+    api(
+        "POST",
+        "/projects/{project_id:int}",
+        "change a project (form)",
+        lambda w: _form_of(
+            w,
+            f"/api/projects/{w.project()}",
+            "/projects/{}",
+            {"title": w.unique("Projekt"), "details.topic": "Alkohol", "details.sessions": "6"},
+        ),
+        owner=None,
+    ),
     *(_referral_move(action, web=True) for action in REFERRAL_MOVES),
     api(
         "POST",

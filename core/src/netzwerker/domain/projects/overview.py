@@ -40,6 +40,7 @@ class ProjectRecord:
     #: Per application, the decisions the reader may record now.
     funding_steps: dict[int, list[Transition]]
     may_record: bool
+    may_change: bool
 
 
 def project_record(session: Session, project_id: int, *, actor: Actor) -> ProjectRecord:
@@ -63,7 +64,27 @@ def project_record(session: Session, project_id: int, *, actor: Actor) -> Projec
             a.id: FUNDING_WORKFLOW.allowed(a.status) if decides else [] for a in applications
         },
         may_record=permissions.allows(actor, permissions.FUNDING_RECORD),
+        may_change=permissions.allows(actor, permissions.PROJECT_CHANGE),
     )
+
+
+def project_values(
+    session: Session, project_id: int, *, actor: Actor
+) -> tuple[Project, dict[str, Any]]:
+    """A project and its changeable values for its form (``project.change``): the lead
+    partner apart, the other partners with their roles."""
+    permissions.authorize(actor, permissions.PROJECT_CHANGE)
+    project = get_project(session, project_id)
+    members = project_members(session, [project_id])[project_id]
+    values: dict[str, Any] = {
+        key: getattr(project, key)
+        for key in ("title", "working_field", "description", "start_on", "end_on")
+    }
+    values["people_reached"] = project.people_reached
+    values["target_groups"] = members["target_groups"]
+    values["roles"] = dict(members["partners"])
+    values["details"] = dict(project.details or {})
+    return project, values
 
 
 def project_form_choices(session: Session, *, actor: Actor) -> dict[str, Any]:

@@ -152,7 +152,7 @@ def _problems(session: Session, deployment: Deployment, values: dict[str, Any]) 
             problems.append(Problem(f"target_groups[{index}]", "must be 1 to 120 characters"))
     start, end = values["start_on"], values["end_on"]
     if start is not None and end is not None and end < start:
-        problems.append(Problem("end_on", f"ends ({end}) before it starts ({start})"))
+        problems.append(Problem("end_on", "ends before it starts"))
     return problems
 
 

@@ -15,7 +15,11 @@ from litestar.response import Template
 
 from netzwerker.contributions import ProjectType
 from netzwerker.domain.projects.lifecycle import FUNDING_WORKFLOW, PROJECT_WORKFLOW
-from netzwerker.domain.projects.overview import project_form_choices, project_record
+from netzwerker.domain.projects.overview import (
+    project_form_choices,
+    project_record,
+    project_values,
+)
 from netzwerker.domain.projects.services import (
     FundingDecision,
     FundingDraft,
@@ -31,8 +35,9 @@ from netzwerker.domain.projects.services import (
     funding_of,
     move_project,
     project_state,
+    update_project,
 )
-from netzwerker.domain.references import field_choices
+from netzwerker.domain.references import field_choices, partner_choices
 from netzwerker.domain.users import permissions
 from netzwerker.errors import Conflict, InvalidInput
 from netzwerker.http.guards import permitted
@@ -43,8 +48,10 @@ from netzwerker.web.forms import (
     FormField,
     PostedForm,
     build,
+    form_page,
     read_form,
     refusal,
+    refused_change,
     save,
 )
 from netzwerker.web.i18n import mark
@@ -64,6 +71,23 @@ PROJECT_FIELDS = (
     FormField("start_on", "date"),
     FormField("end_on", "date"),
 )
+PROJECT_CHANGE_FIELDS = (
+    FormField("title", required=True, label=mark("Title")),
+    FormField("working_field", "choice", label=mark("Working field")),
+    FormField("description", label=mark("Description"), long=True),
+    FormField(
+        "target_groups",
+        "list",
+        label=mark("Target groups"),
+        hint=mark("Several separated by commas"),
+    ),
+    FormField("lead_partner_id", "int", label=mark("Lead partner")),
+    FormField("partner_ids", "ints", label=mark("Partners")),
+    FormField("start_on", "date", label=mark("Starts on")),
+    FormField("end_on", "date", label=mark("Ends on")),
+    FormField("people_reached", "int", label=mark("People reached")),
+)
+PROJECT_CHANGED = mark("The project was saved.")
 FUNDING_FIELDS = (
     FormField("source", "choice", required=True, choices=tuple(FundingSource)),
     FormField("requested", "decimal", required=True),
@@ -313,6 +337,139 @@ def project_detail(
     return _project_page(request, deployment, actor, project_id)
 
 
+def _project_form(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    project: Any,
+    form: Form,
+    status: int = 200,
+) -> Template:
+    project_type = deployment.registry.project_types.get(project.project_type)
+    with deployment.session() as session:
+        partners = partner_choices(session)
+        options = {
+            "working_field": field_choices(session),
+            "lead_partner_id": partners,
+            "partner_ids": partners,
+        }
+    details = detail_fields(project_type.value if project_type else None)
+    return form_page(
+        request,
+        form,
+        PROJECT_CHANGE_FIELDS,
+        title=mark("Change project"),
+        action=f"/projects/{project.id}",
+        back=f"/projects/{project.id}",
+        options=options,
+        status=status,
+        breadcrumbs=[
+            ("/projects", translate(request, mark("Projects"))),
+            (f"/projects/{project.id}", project.title),
+        ],
+        version=project.version,
+        fieldsets=(
+            [(translate(request, mark("Details of the project type")), details)] if details else []
+        ),
+    )
+
+
+def _project_shown(values: dict[str, Any]) -> dict[str, Any]:
+    """A project's values as its form shows them."""
+    roles = values["roles"]
+    shown = {key: value for key, value in values.items() if key not in ("roles", "details")}
+    shown["target_groups"] = ", ".join(values["target_groups"])
+    shown["lead_partner_id"] = next((pid for pid, role in roles.items() if role == "lead"), None)
+    shown["partner_ids"] = [pid for pid, role in roles.items() if role != "lead"]
+    for name, value in values["details"].items():
+        shown[f"details.{name}"] = ", ".join(value) if isinstance(value, list) else value
+    return shown
+
+
+@get(
+    "/projects/{project_id:int}/edit",
+    sync_to_thread=False,
+    guards=permitted(permissions.PROJECT_CHANGE),
+)
+def edit_project(
+    request: Request[Any, Any, Any],
+    project_id: FromPath[int],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    with deployment.session() as session:
+        project, values = project_values(session, project_id, actor=actor)
+    return _project_form(request, deployment, project, Form.showing(_project_shown(values)))
+
+
+@post(
+    "/projects/{project_id:int}",
+    sync_to_thread=False,
+    guards=permitted(permissions.PROJECT_CHANGE),
+)
+def change_project(
+    request: Request[Any, Any, Any],
+    project_id: FromPath[int],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """Change a project after it was recorded: its partners, dates, details and the people
+    it reached. A partner keeps its role (advisor, funder) unless it becomes the lead."""
+    with deployment.session() as session:
+        project, values = project_values(session, project_id, actor=actor)
+    project_type = deployment.registry.project_types.get(project.project_type)
+    details = detail_fields(project_type.value if project_type else None)
+    fields = [*PROJECT_CHANGE_FIELDS, *details, FormField("version", "int", required=True)]
+    entered = read_form(request, form, fields)
+    chosen = entered.values
+    lead = chosen.get("lead_partner_id")
+    members = [ProjectPartnerDraft(lead, ProjectRole.LEAD)] if lead else []
+    members += [
+        ProjectPartnerDraft(pid, ProjectRole(values["roles"].get(pid, "partner")))
+        if values["roles"].get(pid, "partner") != "lead"
+        else ProjectPartnerDraft(pid)
+        for pid in chosen.get("partner_ids") or ()
+        if pid != lead
+    ]
+    changes = {
+        "title": chosen.get("title"),
+        "working_field": chosen.get("working_field") or None,
+        "description": chosen.get("description"),
+        "target_groups": chosen.get("target_groups") or [],
+        "partners": members,
+        "details": _details(entered, details),
+        "start_on": chosen.get("start_on"),
+        "end_on": chosen.get("end_on"),
+        "people_reached": chosen.get("people_reached") or 0,
+    }
+    changed = (
+        save(
+            request,
+            entered,
+            deployment,
+            update_project,
+            deployment,
+            project_id,
+            changes,
+            actor=actor,
+            expected_version=chosen["version"],
+            aliases={
+                **PROJECT_PROBLEM_FIELDS,
+                **{f.name.removeprefix("details."): f.name for f in details},
+            },
+        )
+        if entered.valid
+        else None
+    )
+    if changed is None:
+        with deployment.session() as session:
+            project, values = project_values(session, project_id, actor=actor)
+        shown, status = refused_change(entered, lambda: _project_shown(values))
+        return _project_form(request, deployment, project, shown, status)
+    notify(request, PROJECT_CHANGED)
+    return redirect(request, f"/projects/{project_id}")
+
+
 @post(
     "/projects/{project_id:int}/funding",
     sync_to_thread=False,
@@ -437,6 +594,8 @@ def move(
 
 
 ROUTES = [
+    edit_project,
+    change_project,
     project_list,
     new_project,
     record_project,
