@@ -1512,6 +1512,25 @@ EXAMPLES: list[Example] = [
         ),
         owner=None,
     ),
+    api(
+        "POST",
+        "/catalogue/appraisal/{kind:str}/{subject_id:int}",
+        "rate an offer (form)",
+        lambda w: Sent(
+            f"/catalogue/appraisal/offers/{w.offer()}", form={"score.bedarfsgerecht": "4"}
+        ),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/catalogue/appraisal/resources",
+        "record resources (form)",
+        lambda w: Sent(
+            "/catalogue/appraisal/resources",
+            form={"offer_id": w.offer(), "year": w.today.year, "money": "1000"},
+        ),
+        owner=None,
+    ),
     *(_referral_move(action, web=True) for action in REFERRAL_MOVES),
     api(
         "POST",

@@ -7,6 +7,7 @@ from typing import Any
 from netzwerker.web.pages import (
     account,
     admin,
+    appraisal,
     cases,
     catalogue,
     chains,
@@ -34,6 +35,7 @@ PAGES: list[Any] = [
     *conferences.ROUTES,
     *projects.ROUTES,
     *catalogue.ROUTES,
+    *appraisal.ROUTES,
     *chains.ROUTES,
     *cases.ROUTES,
     *evaluation.ROUTES,

@@ -83,8 +83,8 @@ OFFER_FIELDS = (
         label=mark("Legal domain"),
         choices=tuple(domain.value for domain in LegalDomain),
     ),
-    FormField("target_groups", "list", label=mark("Target groups"), hint=TERMS),
-    FormField("problem_areas", "list", label=mark("Problem areas"), hint=TERMS),
+    FormField("target_groups", "list", required=True, label=mark("Target groups"), hint=TERMS),
+    FormField("problem_areas", "list", required=True, label=mark("Problem areas"), hint=TERMS),
     FormField(
         "social_areas", "list", label=mark("Social areas"), hint=mark("Empty: the whole region.")
     ),
