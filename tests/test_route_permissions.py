@@ -1531,6 +1531,44 @@ EXAMPLES: list[Example] = [
         ),
         owner=None,
     ),
+    api(
+        "POST",
+        "/single_parents/households/{household_id:int}/sponsorships",
+        "record a sponsorship (form)",
+        lambda w: Sent(
+            f"/single_parents/households/{w.household()}/sponsorships",
+            form={"sponsor": "Patin", "started_on": str(w.today)},
+        ),
+        owner=None,
+        decides=(KEEP_COACHING,),
+    ),
+    api(
+        "POST",
+        "/single_parents/sponsorships/{sponsorship_id:int}/end",
+        "end a sponsorship (form)",
+        lambda w: Sent(
+            "/single_parents/sponsorships/{}/end".format(
+                w.made(
+                    f"/api/single_parents/households/{w.household()}/sponsorships",
+                    {"sponsor": "Patin", "started_on": str(w.today)},
+                )["id"]
+            ),
+            form={"ended_on": str(w.today)},
+        ),
+        owner=None,
+        decides=(KEEP_COACHING,),
+    ),
+    api(
+        "POST",
+        "/single_parents/households/{household_id:int}/barriers",
+        "record a barrier (form)",
+        lambda w: Sent(
+            f"/single_parents/households/{w.household()}/barriers",
+            form={"kind": "childcare", "noted_on": str(w.today)},
+        ),
+        owner=None,
+        decides=(KEEP_COACHING,),
+    ),
     *(_referral_move(action, web=True) for action in REFERRAL_MOVES),
     api(
         "POST",

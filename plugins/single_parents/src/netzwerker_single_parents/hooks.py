@@ -127,16 +127,19 @@ def register_web_assets() -> Path:
 
 @hookimpl
 def register_web_routes() -> list[Any]:
-    from netzwerker_single_parents.pages import caseload_page
+    from netzwerker_single_parents.pages import ROUTES
 
-    return [caseload_page]
+    return ROUTES
 
 
 @hookimpl
 def register_navigation() -> list[NavigationEntry]:
     return [
         NavigationEntry(
-            "caseloads", "Fallzahlen", "/single_parents/caseloads", 60, services.SEE_COACHING
+            "households", "Haushalte", "/single_parents/households", 60, services.SEE_COACHING
+        ),
+        NavigationEntry(
+            "caseloads", "Fallzahlen", "/single_parents/caseloads", 61, services.SEE_COACHING
         ),
     ]
 

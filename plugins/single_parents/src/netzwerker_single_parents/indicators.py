@@ -10,7 +10,7 @@ from sqlmodel import col
 from netzwerker.contributions import Indicator, Period
 from netzwerker.domain.workflows.models import WorkflowRun
 from netzwerker.measuring import bounds, rounded
-from netzwerker_single_parents.models import Barrier, Household
+from netzwerker_single_parents.models import Barrier, Household, Sponsorship
 from netzwerker_single_parents.settings import SingleParentsSettings
 
 
@@ -64,6 +64,14 @@ def barriers_found(period: Period, scope: dict[str, Any]) -> sa.Select:
     )
 
 
+def sponsorships_running(period: Period, scope: dict[str, Any]) -> sa.Select:
+    """Sponsorships (Patenschaften) that ran at any time during the period."""
+    return sa.select(sa.func.count(col(Sponsorship.id))).where(
+        col(Sponsorship.started_on) <= period.end,
+        sa.or_(col(Sponsorship.ended_on).is_(None), col(Sponsorship.ended_on) >= period.start),
+    )
+
+
 def indicators(settings: SingleParentsSettings) -> list[Indicator]:
     return [
         Indicator(
@@ -102,5 +110,12 @@ def indicators(settings: SingleParentsSettings) -> list[Indicator]:
             "Anzahl",
             "single_parents",
             query=barriers_found,
+        ),
+        Indicator(
+            "single_parents_sponsorships",
+            "Laufende Patenschaften",
+            "Patenschaften",
+            "single_parents",
+            query=sponsorships_running,
         ),
     ]

@@ -54,6 +54,7 @@ class SponsorshipDraft:
     sponsor: str
     started_on: date
     focus: str = ""
+    ended_on: date | None = None
 
 
 @attrs.frozen
@@ -195,10 +196,122 @@ def add_sponsorship(
     get_household(session, household_id)
     if not draft.sponsor.strip():
         raise InvalidInput([Problem("sponsor", "must not be empty")])
+    if draft.ended_on is not None and draft.ended_on < draft.started_on:
+        raise InvalidInput([Problem("ended_on", "must not be before the start")])
     sponsorship = Sponsorship(household_id=household_id, **attrs.asdict(draft))
     session.add(sponsorship)
     session.flush()
+    record(
+        session,
+        actor=actor.username,
+        action="single_parents.sponsorship.create",
+        object_type="single_parents_household",
+        object_id=household_id,
+        changes={"sponsor": sponsorship.sponsor, "started_on": draft.started_on.isoformat()},
+    )
     return sponsorship
+
+
+def end_sponsorship(
+    session: Session, sponsorship_id: int, ended_on: date, *, actor: Actor
+) -> Sponsorship:
+    """A sponsorship ends: the volunteer no longer accompanies the household."""
+    authorize(actor, KEEP_COACHING)
+    sponsorship = session.get(Sponsorship, sponsorship_id)
+    if sponsorship is None:
+        raise NotFound("sponsorship", sponsorship_id)
+    if sponsorship.ended_on is not None:
+        raise Refused(f"sponsorship {sponsorship_id} ended on {sponsorship.ended_on}")
+    if ended_on < sponsorship.started_on:
+        raise InvalidInput([Problem("ended_on", "must not be before the start")])
+    sponsorship.ended_on = ended_on
+    session.add(sponsorship)
+    session.flush()
+    record(
+        session,
+        actor=actor.username,
+        action="single_parents.sponsorship.end",
+        object_type="single_parents_household",
+        object_id=sponsorship.household_id,
+        changes={"sponsor": sponsorship.sponsor, "ended_on": ended_on.isoformat()},
+    )
+    return sponsorship
+
+
+def sponsorship_household(session: Session, sponsorship_id: int) -> int:
+    """The household a sponsorship belongs to."""
+    sponsorship = session.get(Sponsorship, sponsorship_id)
+    if sponsorship is None:
+        raise NotFound("sponsorship", sponsorship_id)
+    return sponsorship.household_id
+
+
+@attrs.frozen
+class HouseholdLine:
+    household: Household
+    coach: str
+    #: Sponsorships running today.
+    sponsorships: int
+
+
+def household_lines(session: Session, *, actor: Actor, today: date) -> list[HouseholdLine]:
+    """Every household with its coach and its running sponsorships: three queries."""
+    found = households(session, actor=actor)
+    coaches = dict(
+        session.execute(
+            select(col(Person.id), col(Person.name)).where(
+                col(Person.id).in_({household.coach_person_id for household in found})
+            )
+        ).all()
+    )
+    running = dict(
+        session.execute(
+            select(col(Sponsorship.household_id), sa.func.count(col(Sponsorship.id)))
+            .where(
+                col(Sponsorship.started_on) <= today,
+                sa.or_(col(Sponsorship.ended_on).is_(None), col(Sponsorship.ended_on) >= today),
+            )
+            .group_by(col(Sponsorship.household_id))
+        ).all()
+    )
+    return [
+        HouseholdLine(h, coaches.get(h.coach_person_id, ""), running.get(h.id, 0)) for h in found
+    ]
+
+
+@attrs.frozen
+class HouseholdRecord:
+    household: Household
+    coach: str
+    sponsorships: list[Sponsorship]
+    barriers: list[Barrier]
+    may_keep: bool
+
+
+def household_record(session: Session, household_id: int, *, actor: Actor) -> HouseholdRecord:
+    """A household with its sponsorships (the latest first) and the barriers it met."""
+    authorize(actor, SEE_COACHING)
+    household = get_household(session, household_id)
+    coach = session.get(Person, household.coach_person_id)
+    return HouseholdRecord(
+        household=household,
+        coach=coach.name if coach else "",
+        sponsorships=list(
+            session.exec(
+                select(Sponsorship)
+                .where(Sponsorship.household_id == household_id)
+                .order_by(col(Sponsorship.started_on).desc())
+            )
+        ),
+        barriers=list(
+            session.exec(
+                select(Barrier)
+                .where(Barrier.household_id == household_id)
+                .order_by(col(Barrier.noted_on).desc())
+            )
+        ),
+        may_keep=KEEP_COACHING.allows(actor),
+    )
 
 
 def add_barrier(
@@ -215,6 +328,14 @@ def add_barrier(
     )
     session.add(barrier)
     session.flush()
+    record(
+        session,
+        actor=actor.username,
+        action="single_parents.barrier.create",
+        object_type="single_parents_household",
+        object_id=household_id,
+        changes={"kind": barrier.kind},
+    )
     return barrier
 
 
