@@ -310,6 +310,145 @@ def test_an_admin_switches_a_working_field_off_and_on_and_sets_it_up(page, site)
     shoot(page, "20-verwaltung-arbeitsfelder")
 
 
+def test_a_coordinator_keeps_partners_and_imports_them_and_an_admin_adds_a_user(page, site):
+    sign_in(page, "coordinator")
+    page.goto(page.address + "/partners")
+    page.get_by_role("link", name="Partner hinzufügen").click()
+    page.locator("#key").fill("tafel")
+    page.locator("#name").fill("Tafel Teststadt")
+    page.get_by_label("Art").select_option(index=1)
+    page.get_by_label("E-Mail").fill("keine adresse")
+    page.get_by_role("button", name="Hinzufügen").click()
+    playwright_api.expect(page.locator("#email-error")).to_be_visible()
+    shoot(page, "21-partner-anlegen")
+    page.get_by_label("E-Mail").fill("info@tafel.example")
+    page.get_by_role("button", name="Hinzufügen").click()
+    page.wait_for_url(re.compile(r".*/partners/tafel$"))
+    playwright_api.expect(page.get_by_role("heading", level=1)).to_have_text("Tafel Teststadt")
+
+    page.goto(page.address + "/partners/import")
+    upload = b"key,name,kind\nkleiderkammer,Kleiderkammer Nord,charity\ntafel,Tafel Teststadt e. V.,charity\n"
+    page.locator("#file").set_input_files(
+        {"name": "partner.csv", "mimeType": "text/csv", "buffer": upload}
+    )
+    page.get_by_role("button", name="Datei prüfen").click()
+    playwright_api.expect(page.get_by_role("table")).to_contain_text("Kleiderkammer Nord")
+    shoot(page, "22-partner-import-vorschau")
+    page.get_by_role("button", name="Importieren").click()
+    playwright_api.expect(page.locator(".flash")).to_be_visible()
+    page.goto(page.address + "/partners/kleiderkammer")
+    playwright_api.expect(page.get_by_role("heading", level=1)).to_have_text("Kleiderkammer Nord")
+
+    sign_out(page)
+    sign_in(page, "admin")
+    page.goto(page.address + "/admin/users")
+    page.get_by_label("Benutzername").fill("neu.kollegin")
+    page.get_by_label("Funktion").select_option("coordinator")
+    page.get_by_role("button", name="Hinzufügen").click()
+    playwright_api.expect(page.locator("body")).to_contain_text("neu.kollegin")
+    shoot(page, "23-benutzer-anlegen")
+
+
+def test_a_coordinator_builds_a_chain_plans_a_conference_sets_a_goal_and_founds_a_circle(
+    page, site
+):
+    sign_in(page, "coordinator")
+    page.get_by_role("link", name="Dienstleistungsketten").click()
+    page.get_by_role("link", name="Dienstleistungskette anlegen").click()
+    page.locator("#key").fill("sucht-arbeit")
+    page.locator("#name").fill("Von der Sucht in Arbeit")
+    page.get_by_label("Zielgruppe").fill("Langzeitarbeitslose mit Suchtproblemen")
+    for row, (title, partner, domain) in enumerate(
+        (
+            ("Beratung", "Suchtberatung Teststadt", "SGB II"),
+            ("Entzug", "Fachklinik Teststadt", "SGB V"),
+        ),
+        1,
+    ):
+        page.locator(f"#step-{row}-title").fill(title)
+        page.locator(f"#step-{row}-partner_id").select_option(label=partner)
+        page.locator(f"#step-{row}-legal_domain").select_option(domain)
+    page.locator("#step-1-max_wait_days").fill("14")
+    shoot(page, "24-kette-anlegen")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url(re.compile(r".*/chains/\d+$"))
+    playwright_api.expect(page.locator(".flash")).to_contain_text(
+        "Dienstleistungskette ist angelegt"
+    )
+    for partner in ("Suchtberatung Teststadt", "Fachklinik Teststadt"):
+        page.locator("#agreements #partner_id").select_option(label=partner)
+        page.get_by_label("Für den Partner unterzeichnet von").fill("Geschäftsführung")
+        page.get_by_role("button", name="Zustimmung erfassen").click()
+        playwright_api.expect(page.locator(".flash")).to_contain_text("ist erfasst")
+    playwright_api.expect(page.locator(".lead")).to_contain_text("verbindlich")
+    shoot(page, "25-kette")
+
+    page.goto(page.address + "/conferences")
+    page.get_by_role("link", name="Konferenz planen").click()
+    page.locator("#key").fill("fachtag-2027")
+    page.get_by_label("Titel").fill("Fachtag Gesundheit")
+    page.get_by_label("Beginn").fill("2027-05-12T09:00")
+    page.get_by_label("Ende").fill("2027-05-12T16:00")
+    page.get_by_label("Plätze").fill("80")
+    shoot(page, "26-konferenz-planen")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url(re.compile(r".*/conferences/\d+$"))
+    playwright_api.expect(page.locator(".lead")).to_contain_text("12.05.27, 09:00")
+
+    page.goto(page.address + "/fields/health")
+    page.get_by_role("link", name="Ziel setzen").click()
+    page.locator("#key").fill("erstgespraeche")
+    page.get_by_label("Titel").fill("Mehr Erstgespräche")
+    page.get_by_label("Zielwert").fill("120")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url(re.compile(r".*/fields/health.*"))
+    playwright_api.expect(page.locator(".flash")).to_contain_text("Das Ziel ist gesetzt.")
+    playwright_api.expect(page.locator("main")).to_contain_text("Mehr Erstgespräche")
+    shoot(page, "27-arbeitsfeld-ziele")
+
+    page.goto(page.address + "/circles")
+    page.get_by_role("link", name="Kreis gründen").click()
+    page.locator("#key").fill("jobcafe")
+    page.locator("#name").fill("Jobcafé Nord")
+    page.get_by_label("Mitglieder (Partner)").select_option(label="Fachklinik Teststadt")
+    page.get_by_role("button", name="Speichern").click()
+    playwright_api.expect(page.get_by_role("heading", level=1)).to_have_text("Jobcafé Nord")
+
+
+def test_a_partner_member_keeps_its_own_offers_and_a_viewer_sees_no_forms(page, site):
+    sign_in(page, "partner-member")
+    page.goto(page.address + "/partners/suchtberatung")
+    page.get_by_role("link", name="Angebot erfassen").click()
+    page.locator("#key").fill("nachsorge")
+    page.get_by_label("Titel").fill("Nachsorge nach Entzug")
+    page.get_by_label("Zielgruppen").fill("Langzeitarbeitslose, Alleinerziehende")
+    page.get_by_label("Problemlagen").fill("Sucht")
+    page.get_by_label("Plätze pro Jahr").fill("-4")
+    page.get_by_role("button", name="Speichern").click()
+    playwright_api.expect(page.locator("#capacity-error")).to_be_visible()
+    shoot(page, "28-angebot-erfassen")
+    page.get_by_label("Plätze pro Jahr").fill("40")
+    page.get_by_role("button", name="Speichern").click()
+    playwright_api.expect(page.locator(".flash")).to_contain_text("Das Angebot ist erfasst.")
+    response = page.goto(page.address + "/partners/klinik/edit")
+    assert response.status == 403
+    playwright_api.expect(page.get_by_role("heading", level=1)).to_have_text("Keine Berechtigung")
+    sign_out(page)
+
+    sign_in(page, "viewer")
+    for path, offered in (
+        ("/catalogue", "Angebot erfassen"),
+        ("/chains", "Dienstleistungskette anlegen"),
+        ("/conferences", "Konferenz planen"),
+        ("/circles", "Kreis gründen"),
+        ("/fields/health", "Ziel setzen"),
+        ("/partners/suchtberatung", "Eintrag ändern"),
+    ):
+        page.goto(page.address + path)
+        assert page.get_by_role("link", name=offered).count() == 0, path
+        assert page.locator("main form[method=post]").count() == 0, path
+
+
 def test_the_keyboard_reaches_the_content_first(page, site):
     sign_in(page, "coordinator")
     page.keyboard.press("Tab")
