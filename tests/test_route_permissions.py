@@ -1569,6 +1569,22 @@ EXAMPLES: list[Example] = [
         owner=None,
         decides=(KEEP_COACHING,),
     ),
+    api(
+        "POST",
+        "/workflows/{key:str}/runs",
+        "start a run (form)",
+        lambda w: Sent(
+            "/workflows/health_addiction_chain/runs",
+            form={"subject": w.unique("F"), "partner_id": w.network.counselling.id},
+        ),
+    ),
+    api(
+        "POST",
+        "/runs/{run_id:int}/{action:str}",
+        "move a run (form)",
+        lambda w: Sent(f"/runs/{w.run()}/give_consent", form={"reason": "ja"}),
+        action="give_consent",
+    ),
     *(_referral_move(action, web=True) for action in REFERRAL_MOVES),
     api(
         "POST",

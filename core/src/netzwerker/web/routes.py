@@ -33,6 +33,7 @@ def register_navigation() -> list[NavigationEntry]:
         NavigationEntry("catalogue", "Offers and needs", "/catalogue", order=57),
         NavigationEntry("chains", "Service chains", "/chains", order=58),
         NavigationEntry("referrals", "Cases and referrals", "/referrals", order=59),
+        NavigationEntry("runs", "Runs", "/runs", order=62, permission=permissions.RUN_READ),
         NavigationEntry("survey", "Survey", "/survey", order=65),
         NavigationEntry(
             "evaluation",

@@ -349,14 +349,17 @@ def _field_comments(cls: type) -> dict[str, str]:
 
 
 def settings_values(
-    settings: list[Setting], texts: dict[str, str]
+    settings: list[Setting], texts: dict[str, str], *, skip_empty: bool = False
 ) -> tuple[dict[str, Any], list[Problem]]:
     """A settings form's texts as the nested values a settings class structures: whole
-    numbers for int fields, lists from text separated by commas, ticks for flags."""
+    numbers for int fields, lists from text separated by commas, ticks for flags.
+    ``skip_empty`` leaves out what was left empty, so that the class's default holds."""
     values: dict[str, Any] = {}
     problems: list[Problem] = []
     for setting in settings:
         text = (texts.get(setting.name) or "").strip()
+        if skip_empty and not text and setting.kind != "flag":
+            continue
         try:
             value = _value(setting, text)
         except ValueError:

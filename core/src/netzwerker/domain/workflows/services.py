@@ -337,6 +337,8 @@ class RunFilter:
     open: bool | None = None
     overdue: bool | None = None
     q: str | None = None
+    #: Any of these workflows (the public ones, for a page of runs).
+    workflows: Sequence[str] = ()
 
 
 def step_overdue(today: date) -> sa.ColumnElement[bool]:
@@ -378,6 +380,8 @@ def find_runs(
     clauses: list[Any] = [] if partner is None else [handled_by_partner(partner)]
     if f.workflow is not None:
         clauses.append(WorkflowRun.workflow == f.workflow)
+    if f.workflows:
+        clauses.append(col(WorkflowRun.workflow).in_(f.workflows))
     if f.states:
         clauses.append(WorkflowRun.state.in_(f.states))  # type: ignore[attr-defined]
     if f.partner_id is not None:
