@@ -1585,6 +1585,21 @@ EXAMPLES: list[Example] = [
         lambda w: Sent(f"/runs/{w.run()}/give_consent", form={"reason": "ja"}),
         action="give_consent",
     ),
+    api(
+        "POST",
+        "/fields/{key:str}/values",
+        "enter an indicator's value (form)",
+        lambda w: Sent(
+            "/fields/health/values",
+            form={
+                "indicator": "health_self_help_groups",
+                "start": f"{w.today.year}-02-01",
+                "end": f"{w.today.year}-02-28",
+                "value": next(w.numbers),
+            },
+        ),
+        owner=None,
+    ),
     *(_referral_move(action, web=True) for action in REFERRAL_MOVES),
     api(
         "POST",

@@ -90,3 +90,54 @@ def test_goals_of_deployment_toml_are_changed_there_and_others_cannot_set_goals(
         assert refused.status_code == 403 and "Keine Berechtigung" in refused.text
         assert browser.post("/goals/erklaert", {"title": "x"}).status_code == 403
     assert snapshot(web.deployment) == before
+
+
+def test_a_coordinator_enters_a_manual_indicators_value(web):
+    from sqlmodel import select
+
+    from netzwerker.domain.indicators.models import IndicatorValue
+
+    coordinator = web.sign_in("coordinator")
+    page = coordinator.get("/fields/health").text
+    assert "Wert von Hand eintragen" in page and "health_self_help_groups" in page
+    before = snapshot(web.deployment)
+    bad = coordinator.post(
+        "/fields/health/values",
+        {"indicator": "health_self_help_groups", "start": "2026-12-01", "end": "2026-11-30"},
+    )
+    assert bad.status_code == 422 and 'id="value-error"' in bad.text
+    backwards = coordinator.post(
+        "/fields/health/values",
+        {
+            "indicator": "health_self_help_groups",
+            "start": "2026-12-01",
+            "end": "2026-11-30",
+            "value": "12",
+        },
+    )
+    assert backwards.status_code == 422 and "Das Ende liegt vor dem Beginn." in backwards.text
+    foreign = coordinator.post(
+        "/fields/health/values",
+        {"indicator": "health_referrals", "start": "2026-11-01", "end": "2026-11-30", "value": "3"},
+    )
+    assert foreign.status_code == 422 and 'id="indicator-error"' in foreign.text
+    assert snapshot(web.deployment) == before
+    for value in ("12", "14"):
+        saved = coordinator.post(
+            "/fields/health/values",
+            {
+                "indicator": "health_self_help_groups",
+                "start": "2026-11-01",
+                "end": "2026-11-30",
+                "value": value,
+            },
+            follow_redirects=False,
+        )
+        assert saved.status_code == 303
+    with web.deployment.session() as session:
+        stored = session.exec(select(IndicatorValue)).all()
+    assert [v.value for v in stored] == [14], "entered again: corrected"
+    for role in ("viewer", "partner_member"):
+        browser = web.sign_in(role)
+        assert "Wert von Hand eintragen" not in browser.get("/fields/health").text
+        assert browser.post("/fields/health/values", {"value": "1"}).status_code == 403

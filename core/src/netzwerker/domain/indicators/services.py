@@ -386,7 +386,7 @@ def record_value(
     if not contributed.value.manual:
         raise Refused(f"indicator {key!r} is computed from stored data; it cannot be entered")
     if entry.end < entry.start:
-        raise InvalidInput([Problem("end", f"ends ({entry.end}) before it starts ({entry.start})")])
+        raise InvalidInput([Problem("end", "ends before it starts")])
     value_key = (key, manual_scope(contributed.value, entry.scope), entry.start, entry.end)
     stored = _stored(session, "manual", [value_key])
     before = stored[value_key].value if value_key in stored else None

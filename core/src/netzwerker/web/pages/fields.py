@@ -6,6 +6,7 @@ from datetime import date
 from itertools import groupby
 from typing import Any
 
+import attrs
 from babel.dates import format_date
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
@@ -23,7 +24,13 @@ from netzwerker.domain.fields.services import (
     partners_per_field,
     update_goal,
 )
-from netzwerker.domain.indicators.services import Scope, compute_readings, goal_readings
+from netzwerker.domain.indicators.services import (
+    ManualEntry,
+    Scope,
+    compute_readings,
+    goal_readings,
+    record_value,
+)
 from netzwerker.domain.tasks.report import accountability_report
 from netzwerker.domain.users import permissions
 from netzwerker.errors import Refused
@@ -73,6 +80,14 @@ GOAL_FIELDS = (
     FormField("end", "date", required=True, label=mark("Until")),
     FormField("status", "choice", required=True, label=mark("Status"), choices=GOAL_STATUSES),
 )
+VALUE_FIELDS = (
+    FormField("indicator", "choice", required=True, label=mark("Indicator")),
+    FormField("start", "date", required=True, label=mark("From")),
+    FormField("end", "date", required=True, label=mark("Until")),
+    FormField("value", "decimal", required=True, label=mark("Value")),
+    FormField("note", label=mark("Note")),
+)
+VALUE_RECORDED = mark("The value of “%(name)s” is recorded.")
 GOAL_SET = mark("The goal is set.")
 GOAL_CHANGED = mark("The goal was saved.")
 DECLARED_GOAL = mark("This goal is declared in deployment.toml: it is changed there.")
@@ -101,12 +116,32 @@ def field_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -
     )
 
 
+def _manual_indicators(deployment: CurrentDeployment, key: str) -> list[tuple[str, str]]:
+    """The field's indicators a coordinator enters by hand: ``(key, label)``."""
+    return [
+        (name, item.value.label)
+        for name, item in sorted(deployment.registry.indicators.items())
+        if item.value.manual and item.value.working_field == key
+    ]
+
+
 @get("/fields/{key:str}", sync_to_thread=False, name="field")
 def field_page(
     request: Request[Any, Any, Any],
     key: FromPath[str],
     deployment: CurrentDeployment,
     actor: CurrentActor,
+) -> Template:
+    return _field_page(request, deployment, actor, key)
+
+
+def _field_page(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    key: str,
+    value_form: Form | None = None,
+    status: int = 200,
 ) -> Template:
     today = deployment.today()
     language = deployment.config.web.language
@@ -131,9 +166,14 @@ def field_page(
             charts.append((months[0], bar_chart(points, months[0].target)))
         record = accountability_report(session, by="working_field", today=today, working_field=key)
         every_goal = goals(session, key)
+    today_month = today.replace(day=1)
     return page(
         request,
         "fields/detail.html",
+        status=status,
+        manual_indicators=_manual_indicators(deployment, key),
+        may_enter=permissions.allows(actor, permissions.INDICATOR_ENTER),
+        value_form=value_form or Form.showing({"start": today_month, "end": today}),
         field=field,
         goals=measured,
         every_goal=every_goal,
@@ -143,6 +183,54 @@ def field_page(
         may_set_goals=permissions.allows(actor, permissions.GOAL_SET),
         may_change_goals=permissions.allows(actor, permissions.GOAL_CHANGE),
     )
+
+
+@post(
+    "/fields/{key:str}/values",
+    sync_to_thread=False,
+    guards=permitted(permissions.INDICATOR_ENTER),
+)
+def enter_value(
+    request: Request[Any, Any, Any],
+    key: FromPath[str],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """A manual indicator's value for a period (entered again: corrected)."""
+    manual = dict(_manual_indicators(deployment, key))
+    fields = [
+        attrs.evolve(item, choices=tuple(manual)) if item.name == "indicator" else item
+        for item in VALUE_FIELDS
+    ]
+    entered = read_form(request, form, fields)
+    values = entered.values
+    saved = (
+        save(
+            request,
+            entered,
+            deployment,
+            lambda session: record_value(
+                session,
+                deployment.registry,
+                values["indicator"],
+                ManualEntry(
+                    values["start"],
+                    values["end"],
+                    float(values["value"]),
+                    Scope(working_field=key),
+                    values["note"],
+                ),
+                actor=actor,
+            ),
+        )
+        if entered.valid
+        else None
+    )
+    if saved is None:
+        return _field_page(request, deployment, actor, key, entered, 422)
+    notify(request, VALUE_RECORDED, name=manual[values["indicator"]])
+    return redirect(request, f"/fields/{key}#values-heading")
 
 
 def _goal_form(
@@ -291,4 +379,4 @@ def change_goal(
     return redirect(request, f"/fields/{goal.working_field}#goals-heading")
 
 
-ROUTES = [field_list, field_page, new_goal, set_goal, edit_goal, change_goal]
+ROUTES = [field_list, field_page, enter_value, new_goal, set_goal, edit_goal, change_goal]
