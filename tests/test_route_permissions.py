@@ -1600,6 +1600,43 @@ EXAMPLES: list[Example] = [
         ),
         owner=None,
     ),
+    api(
+        "POST",
+        "/cases/{case_id:int}",
+        "change a case (form)",
+        lambda w: _form_of(w, f"/api/cases/{w.case()}", "/cases/{}", {"note": w.unique("Notiz")}),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/cases/{case_id:int}/workers",
+        "assign a scout (form)",
+        lambda w: Sent(
+            f"/cases/{w.case()}/workers",
+            form={"person_id": w.network.counsellor.id, "role": "scout"},
+        ),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/cases/{case_id:int}/workers/{worker_id:int}/end",
+        "release a scout (form)",
+        lambda w: (
+            lambda c: Sent(
+                f"/cases/{c}/workers/{w.made(f'/api/cases/{c}/workers', {'person_id': w.network.counsellor.id, 'role': 'scout'})['id']}/end",
+                form={},
+            )
+        )(w.case()),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/cases/{case_id:int}/identity",
+        "write direct identifiers (form)",
+        lambda w: Sent(f"/cases/{w.case()}/identity", form={"name": w.unique("Erika")}),
+        owner=None,
+        decides=(permissions.CASE_IDENTITY, permissions.CASE_CHANGE),
+    ),
     *(_referral_move(action, web=True) for action in REFERRAL_MOVES),
     api(
         "POST",

@@ -99,6 +99,8 @@ class CaseRecord:
     own_partner: int | None
     may_refer: bool
     may_manage: bool
+    #: Whether the reader may assign and release coaches and scouts.
+    may_assign: bool
 
 
 def case_record(session: Session, case_id: int, *, actor: Actor, today: date) -> CaseRecord:
@@ -126,4 +128,5 @@ def case_record(session: Session, case_id: int, *, actor: Actor, today: date) ->
         own_partner=own,
         may_refer=may_refer and case.closed_on is None,
         may_manage=permissions.allows(actor, permissions.CASE_CHANGE),
+        may_assign=permissions.allows(actor, permissions.CASE_ASSIGN) and case.closed_on is None,
     )

@@ -198,7 +198,7 @@ def update_case(
     values = {**current, **changes}
     problems = _case_problems(session, values)
     if values["closed_on"] is not None and values["closed_on"] < case.opened_on:
-        problems.append(Problem("closed_on", f"before the case was opened ({case.opened_on})"))
+        problems.append(Problem("closed_on", "before the case was opened"))
     if problems:
         raise InvalidInput(problems)
     for key in EDITABLE:
@@ -217,6 +217,16 @@ def update_case(
     )
     flush_or_conflict(session, f"case {case_id}")
     return case
+
+
+def case_values(session: Session, case_id: int, *, actor: Actor) -> tuple[Case, dict[str, Any]]:
+    """A case and its changeable values, for its form (``case.change``)."""
+    permissions.authorize(actor, permissions.CASE_CHANGE)
+    case = get_case(session, case_id)
+    values = {key: getattr(case, key) for key in EDITABLE if key != "target_groups"}
+    values["target_groups"] = ", ".join(target_groups_of(session, [case_id])[case_id])
+    values["version"] = case.version
+    return case, values
 
 
 def pseudonyms_of(session: Session, case_ids: Iterable[int]) -> dict[int, str]:
@@ -300,7 +310,7 @@ def end_assignment(
     if worker.until is not None:
         raise Refused(f"case worker {worker_id} left the case on {worker.until}")
     if until < worker.since:
-        raise InvalidInput([Problem("until", f"before the assignment began ({worker.since})")])
+        raise InvalidInput([Problem("until", "before the assignment began")])
     worker.until = until
     record(
         session,

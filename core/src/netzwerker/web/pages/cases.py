@@ -21,7 +21,9 @@ from netzwerker.domain.cases.referrals import (
     send_referral,
     step_permission,
 )
-from netzwerker.domain.references import field_choices
+from netzwerker.domain.cases.schemas import identity_values
+from netzwerker.domain.partners.models import Person
+from netzwerker.domain.references import field_choices, names, people_choices
 from netzwerker.domain.users import permissions
 from netzwerker.errors import Conflict, Refused
 from netzwerker.http.guards import permitted
@@ -32,8 +34,10 @@ from netzwerker.web.forms import (
     FormField,
     PostedForm,
     build,
+    form_page,
     read_form,
     refusal,
+    refused_change,
     save,
 )
 from netzwerker.web.i18n import mark
@@ -76,6 +80,46 @@ CONSENT_FIELDS = (
     FormField("given_on", "date"),
     FormField("valid_until", "date"),
 )
+CASE_CHANGE_FIELDS = (
+    FormField("working_field", "choice", label=mark("Working field")),
+    FormField(
+        "target_groups",
+        "list",
+        label=mark("Target groups"),
+        hint=mark("Several separated by commas"),
+    ),
+    FormField("note", label=mark("Note"), long=True),
+    FormField(
+        "closed_on",
+        "date",
+        label=mark("Closed"),
+        hint=mark("The day the case ended; a closed case is referred no more."),
+    ),
+)
+WORKER_FIELDS = (
+    FormField("person_id", "int", required=True),
+    FormField("role", "choice", required=True, choices=tuple(WORKER_ROLES)),
+    FormField("since", "date"),
+)
+IDENTITY_FIELDS = (
+    FormField("name", label=mark("Name")),
+    FormField("birth_date", "date", label=mark("Date of birth")),
+    FormField("address", label=mark("Address")),
+    FormField("phone", label=mark("Phone")),
+    FormField("email", label=mark("E-mail")),
+    FormField("customer_number", label=mark("Customer number")),
+)
+CASE_CHANGED = mark("The case was saved.")
+#: The services' problems with a case, for the catalogue.
+CASE_PROBLEMS = (mark("before the case was opened"), mark("before the assignment began"))
+WORKER_ASSIGNED = mark("%(name)s works on the case now.")
+WORKER_RELEASED = mark("%(name)s no longer works on the case.")
+IDENTITY_SAVED = mark("The direct identifiers are saved.")
+IDENTITY_LEAD = mark(
+    "Kept apart from the case and shown only to the roles the deployment names; every "
+    "reading and every change is in the audit log."
+)
+ALREADY_OR_CLOSED = mark("The person works on the case already, or the case is closed.")
 CASE_OPENED = mark("The case is opened.")
 REFERRAL_SENT = mark("The referral is sent; the receiving partner sees it now.")
 REFERRAL_MOVED = mark("Saved: the referral is now “%(status)s”.")
@@ -295,12 +339,14 @@ def _case_page(
     *,
     referral_form: Form | None = None,
     consent_form: Form | None = None,
+    worker_form: Form | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Template:
     today = deployment.today()
     with deployment.session() as session:
         found = overview.case_record(session, case_id, actor=actor, today=today)
+        people = people_choices(session) if found.may_assign else []
     return page(
         request,
         "cases/detail.html",
@@ -315,6 +361,12 @@ def _case_page(
         referral_form=referral_form
         or Form.showing({"from_partner_id": found.own_partner or "", "data_categories": ["basic"]}),
         consent_form=consent_form or Form.showing({"categories": ["basic"]}),
+        worker_form=worker_form or Form.showing({"role": "coach"}),
+        people=people,
+        role_choices=_choices(request, WORKER_ROLES),
+        may_read_identity=permissions.allows(
+            actor, permissions.identity_reading(deployment.config.privacy.identity_readers)
+        ),
         state_labels=REFERRAL_WORKFLOW.labels,
         **attrs.asdict(found.names),
     )
@@ -328,6 +380,227 @@ def case_detail(
     actor: CurrentActor,
 ) -> Template:
     return _case_page(request, deployment, actor, case_id)
+
+
+def _case_form(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    case: Any,
+    form: Form,
+    status: int = 200,
+) -> Template:
+    with deployment.session() as session:
+        options = {"working_field": field_choices(session)}
+    title = translate(request, mark("Case %(case)s"), case=case.pseudonym)
+    return form_page(
+        request,
+        form,
+        CASE_CHANGE_FIELDS,
+        title=mark("Change case"),
+        action=f"/cases/{case.id}",
+        back=f"/cases/{case.id}",
+        options=options,
+        status=status,
+        breadcrumbs=[("/cases", translate(request, mark("Cases"))), (f"/cases/{case.id}", title)],
+        version=case.version,
+    )
+
+
+@get("/cases/{case_id:int}/edit", sync_to_thread=False, guards=permitted(permissions.CASE_CHANGE))
+def edit_case(
+    request: Request[Any, Any, Any],
+    case_id: FromPath[int],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    with deployment.session() as session:
+        case, values = cases.case_values(session, case_id, actor=actor)
+    return _case_form(request, deployment, case, Form.showing(values))
+
+
+@post("/cases/{case_id:int}", sync_to_thread=False, guards=permitted(permissions.CASE_CHANGE))
+def change_case(
+    request: Request[Any, Any, Any],
+    case_id: FromPath[int],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """Change a case's field, target groups and note, or close it."""
+    fields = [*CASE_CHANGE_FIELDS, FormField("version", "int", required=True)]
+    entered = read_form(request, form, fields)
+    changes = {key: value for key, value in entered.values.items() if key != "version"}
+    changes["working_field"] = changes.get("working_field") or None
+    changed = (
+        save(
+            request,
+            entered,
+            deployment,
+            cases.update_case,
+            case_id,
+            changes,
+            actor=actor,
+            expected_version=entered.values["version"],
+        )
+        if entered.valid
+        else None
+    )
+    if changed is None:
+        with deployment.session() as session:
+            case, values = cases.case_values(session, case_id, actor=actor)
+        shown, status = refused_change(entered, lambda: values)
+        return _case_form(request, deployment, case, shown, status)
+    notify(request, CASE_CHANGED)
+    return redirect(request, f"/cases/{case_id}")
+
+
+@post(
+    "/cases/{case_id:int}/workers",
+    sync_to_thread=False,
+    guards=permitted(permissions.CASE_ASSIGN),
+)
+def assign(
+    request: Request[Any, Any, Any],
+    case_id: FromPath[int],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """A coach or scout takes the case on."""
+    entered = read_form(request, form, WORKER_FIELDS)
+    values = entered.values
+    worker = (
+        save(
+            request,
+            entered,
+            deployment,
+            lambda session: cases.assign_worker(
+                session,
+                case_id,
+                cases.WorkerDraft(
+                    values["person_id"], cases.WorkerRole(values["role"]), values["since"]
+                ),
+                today=deployment.today(),
+                actor=actor,
+            ),
+            messages={Refused: ALREADY_OR_CLOSED},
+        )
+        if entered.valid
+        else None
+    )
+    if worker is None:
+        return _case_page(request, deployment, actor, case_id, worker_form=entered, status=422)
+    notify(request, WORKER_ASSIGNED, name=_person_name(deployment, worker.person_id))
+    return redirect(request, f"/cases/{case_id}#workers-heading")
+
+
+def _person_name(deployment: CurrentDeployment, person_id: int) -> str:
+    with deployment.session() as session:
+        return names(session, Person, [person_id]).get(person_id, "")
+
+
+@post(
+    "/cases/{case_id:int}/workers/{worker_id:int}/end",
+    sync_to_thread=False,
+    guards=permitted(permissions.CASE_ASSIGN),
+)
+def release(
+    request: Request[Any, Any, Any],
+    case_id: FromPath[int],
+    worker_id: FromPath[int],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """A coach or scout leaves the case on the day given (today if none)."""
+    entered = read_form(request, form, (FormField("until", "date"),))
+    worker = (
+        save(
+            request,
+            entered,
+            deployment,
+            lambda session: cases.end_assignment(
+                session,
+                case_id,
+                worker_id,
+                until=entered.values["until"] or deployment.today(),
+                actor=actor,
+            ),
+            aliases={"until": "until"},
+        )
+        if entered.valid
+        else None
+    )
+    if worker is None:
+        errors = {"": " ".join(entered.errors.values())}
+        return _case_page(request, deployment, actor, case_id, errors=errors, status=422)
+    notify(request, WORKER_RELEASED, name=_person_name(deployment, worker.person_id))
+    return redirect(request, f"/cases/{case_id}#workers-heading")
+
+
+def _identity_form(
+    request: Request[Any, Any, Any], case: Any, form: Form, status: int = 200
+) -> Template:
+    title = translate(request, mark("Case %(case)s"), case=case.pseudonym)
+    return form_page(
+        request,
+        form,
+        IDENTITY_FIELDS,
+        title=mark("Direct identifiers"),
+        action=f"/cases/{case.id}/identity",
+        back=f"/cases/{case.id}",
+        status=status,
+        breadcrumbs=[("/cases", translate(request, mark("Cases"))), (f"/cases/{case.id}", title)],
+        lead=translate(request, IDENTITY_LEAD),
+    )
+
+
+@get("/cases/{case_id:int}/identity", sync_to_thread=False)
+def identity(
+    request: Request[Any, Any, Any],
+    case_id: FromPath[int],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    """The person's direct identifiers, for the roles ``[privacy] identity_readers`` names;
+    reading them is audited."""
+    readers = deployment.config.privacy.identity_readers
+    with deployment.transaction() as session:
+        stored = cases.read_identity(session, case_id, actor=actor, readers=readers)
+        case = cases.get_case(session, case_id)
+        values = identity_values(stored) if stored else {}
+    return _identity_form(request, case, Form.showing(values))
+
+
+@post(
+    "/cases/{case_id:int}/identity",
+    sync_to_thread=False,
+    guards=permitted(permissions.CASE_CHANGE),
+)
+def keep_identity(
+    request: Request[Any, Any, Any],
+    case_id: FromPath[int],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    entered = read_form(request, form, IDENTITY_FIELDS)
+    readers = deployment.config.privacy.identity_readers
+    draft = (
+        build(request, entered, cases.IdentityDraft, **entered.values) if entered.valid else None
+    )
+
+    def keep(session: Any, identity: cases.IdentityDraft) -> bool:
+        cases.set_identity(session, case_id, identity, actor=actor, readers=readers)
+        return True
+
+    saved = save(request, entered, deployment, keep, draft) if draft else None
+    if saved is None:
+        with deployment.session() as session:
+            case = cases.get_case(session, case_id)
+        return _identity_form(request, case, entered, 422)
+    notify(request, IDENTITY_SAVED)
+    return redirect(request, f"/cases/{case_id}")
 
 
 @post(
@@ -449,6 +722,12 @@ ROUTES = [
     case_list,
     open_case,
     case_detail,
+    edit_case,
+    change_case,
+    assign,
+    release,
+    identity,
+    keep_identity,
     refer,
     record_consent,
     revoke,
