@@ -1637,6 +1637,24 @@ EXAMPLES: list[Example] = [
         owner=None,
         decides=(permissions.CASE_IDENTITY, permissions.CASE_CHANGE),
     ),
+    api(
+        "POST",
+        "/single_parents/households",
+        "take a household into coaching (form)",
+        lambda w: Sent("/single_parents/households", form=w.household_body()),
+        owner=None,
+        decides=(KEEP_COACHING,),
+    ),
+    api(
+        "POST",
+        "/single_parents/households/{household_id:int}/left-benefits",
+        "record an exit from benefits (form)",
+        lambda w: Sent(
+            f"/single_parents/households/{w.household()}/left-benefits", form={"on": str(w.today)}
+        ),
+        owner=None,
+        decides=(KEEP_COACHING,),
+    ),
     *(_referral_move(action, web=True) for action in REFERRAL_MOVES),
     api(
         "POST",

@@ -126,3 +126,28 @@ def test_partner_members_see_no_households_and_viewers_record_nothing(web):
     refused = viewer.post(f"{path}/sponsorships", {"sponsor": "X", "started_on": "2026-11-01"})
     assert refused.status_code == 403
     assert snapshot(web.deployment) == before
+
+
+def test_a_household_is_taken_into_coaching_and_leaves_benefits_in_the_browser(web):
+    coordinator = web.sign_in("coordinator")
+    before = snapshot(web.deployment)
+    bad = coordinator.post(
+        "/single_parents/households",
+        {"reference": "", "coach_person_id": str(web.network.coordinator.id), "children": "-1"},
+    )
+    assert bad.status_code == 422 and 'id="reference-error"' in bad.text
+    assert snapshot(web.deployment) == before
+    taken = coordinator.post(
+        "/single_parents/households",
+        {"reference": "BG-9", "coach_person_id": str(web.network.coordinator.id), "town": "Beckum"},
+        follow_redirects=False,
+    )
+    assert taken.status_code == 303
+    path = taken.headers["location"]
+    page = coordinator.get(path).text
+    assert "Der Haushalt BG-9 ist in Begleitung." in page and "Beckum" in page
+    left = coordinator.post(f"{path}/left-benefits", {"on": "2026-12-01"})
+    assert "den Leistungsbezug verlassen" in left.text and "01.12.2026" in left.text
+    viewer = web.sign_in("viewer")
+    assert "In Begleitung nehmen" not in viewer.get("/single_parents/households").text
+    assert viewer.post("/single_parents/households", {"reference": "x"}).status_code == 403

@@ -11,6 +11,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
+from netzwerker.domain.references import people_choices
 from netzwerker.errors import Refused
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
@@ -24,6 +25,15 @@ SPONSORSHIP_FIELDS = (
     FormField("focus"),
 )
 END_FIELDS = (FormField("ended_on", "date", required=True),)
+HOUSEHOLD_FIELDS = (
+    FormField("reference", required=True),
+    FormField("coach_person_id", "int", required=True),
+    FormField("town"),
+    FormField("children", "int"),
+    FormField("youngest_child_age", "int"),
+    FormField("started_on", "date"),
+)
+LEFT_FIELDS = (FormField("on", "date", required=True),)
 BARRIER_KINDS = {
     "childcare": "Kinderbetreuung",
     "transport": "Mobilität",
@@ -44,6 +54,7 @@ BARRIER_FIELDS = (
 #: The service's problems, in German (the plugin's pages speak German only).
 PROBLEMS = {
     "must not be empty": "Bitte ausfüllen.",
+    "must not be negative": "Bitte keine negative Zahl angeben.",
     "must not be before the start": "Das Ende darf nicht vor dem Beginn liegen.",
 }
 
@@ -67,9 +78,102 @@ def caseload_page(
 def household_list(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
 ) -> Template:
+    return _household_list(request, deployment, actor)
+
+
+def _household_list(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    form: Form | None = None,
+    status: int = 200,
+) -> Template:
     with deployment.session() as session:
         lines = services.household_lines(session, actor=actor, today=deployment.today())
-    return page(request, "single_parents/households.html", lines=lines)
+        coaches = people_choices(session) if services.KEEP_COACHING.allows(actor) else []
+    return page(
+        request,
+        "single_parents/households.html",
+        status=status,
+        lines=lines,
+        coaches=coaches,
+        limit=services.settings_of(deployment).max_households_per_coach,
+        form=form or Form.showing({"children": 1}),
+    )
+
+
+@post(
+    "/single_parents/households",
+    sync_to_thread=False,
+    guards=permitted(services.KEEP_COACHING),
+)
+def take_into_coaching(
+    request: Request[Any, Any, Any],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """A household taken into coaching, with its coach; a coach at the caseload limit is
+    refused or flagged, as the deployment's settings say."""
+    entered = read_form(request, form, HOUSEHOLD_FIELDS)
+    values = {key: value for key, value in entered.values.items() if value not in (None, "")}
+    draft = build(request, entered, services.HouseholdDraft, **values) if entered.valid else None
+    household = (
+        save(
+            request,
+            entered,
+            deployment,
+            services.add_household,
+            deployment,
+            draft,
+            actor=actor,
+            messages={
+                Refused: "Der Coach hat die Obergrenze erreicht: bitte einen anderen wählen."
+            },
+        )
+        if draft
+        else None
+    )
+    if household is None:
+        return _household_list(request, deployment, actor, _german(entered), 422)
+    flagged = " Der Coach liegt damit über der Obergrenze." if household.over_caseload else ""
+    notify(request, f"Der Haushalt {household.reference} ist in Begleitung.{flagged}")
+    return redirect(request, f"/single_parents/households/{household.id}")
+
+
+@post(
+    "/single_parents/households/{household_id:int}/left-benefits",
+    sync_to_thread=False,
+    guards=permitted(services.KEEP_COACHING),
+)
+def left_benefits(
+    request: Request[Any, Any, Any],
+    household_id: FromPath[int],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """The household no longer needs basic income: the goal of the coaching."""
+    entered = read_form(request, form, LEFT_FIELDS)
+    saved = (
+        save(
+            request,
+            entered,
+            deployment,
+            services.leave_benefits,
+            household_id,
+            entered.values["on"],
+            actor=actor,
+        )
+        if entered.valid
+        else None
+    )
+    if saved is None:
+        return _household_page(
+            request, deployment, actor, household_id, {"left": _german(entered)}, 422
+        )
+    notify(request, "Gespeichert: Der Haushalt hat den Leistungsbezug verlassen.")
+    return redirect(request, f"/single_parents/households/{household_id}")
 
 
 def _household_page(
@@ -93,6 +197,7 @@ def _household_page(
         barrier_kinds=BARRIER_KINDS,
         sponsorship_form=forms.get("sponsorship") or Form.showing({"started_on": today}),
         barrier_form=forms.get("barrier") or Form.showing({"noted_on": today}),
+        left_form=forms.get("left") or Form.showing({"on": today}),
     )
 
 
@@ -220,6 +325,8 @@ def add_barrier(
 ROUTES = [
     caseload_page,
     household_list,
+    take_into_coaching,
+    left_benefits,
     household_page,
     add_sponsorship,
     end_sponsorship,
