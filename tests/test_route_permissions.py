@@ -1655,6 +1655,16 @@ EXAMPLES: list[Example] = [
         owner=None,
         decides=(KEEP_COACHING,),
     ),
+    api(
+        "POST",
+        "/health/trainings",
+        "record a training (form)",
+        lambda w: Sent(
+            "/health/trainings", form={"title": w.unique("Schulung"), "held_on": str(w.today)}
+        ),
+        owner=None,
+        decides=(RECORD_TRAINING,),
+    ),
     *(_referral_move(action, web=True) for action in REFERRAL_MOVES),
     api(
         "POST",

@@ -11,6 +11,7 @@ from netzwerker import hookimpl
 from netzwerker.contributions import (
     DataSection,
     Indicator,
+    NavigationEntry,
     PartnerKind,
     ProjectType,
     WorkingField,
@@ -117,3 +118,20 @@ def load_training(loader: Any, entry: dict[str, Any]) -> None:
 @hookimpl
 def register_data_sections() -> list[DataSection]:
     return [DataSection("trainings", load_training, "Fortbildungen für Jobcenter-Beschäftigte")]
+
+
+@hookimpl
+def register_web_assets() -> Path:
+    return Path(__file__).parent / "web"
+
+
+@hookimpl
+def register_web_routes() -> list[Any]:
+    from netzwerker_health.pages import ROUTES
+
+    return ROUTES
+
+
+@hookimpl
+def register_navigation() -> list[NavigationEntry]:
+    return [NavigationEntry("trainings", "Schulungen", "/health/trainings", 63)]
