@@ -1665,6 +1665,16 @@ EXAMPLES: list[Example] = [
         owner=None,
         decides=(RECORD_TRAINING,),
     ),
+    api(
+        "POST",
+        "/fields/readings",
+        "keep the indicators' values (form)",
+        lambda w: Sent(
+            "/fields/readings",
+            form={"start": f"{w.today.year}-01-01", "end": f"{w.today.year}-01-31"},
+        ),
+        owner=None,
+    ),
     *(_referral_move(action, web=True) for action in REFERRAL_MOVES),
     api(
         "POST",

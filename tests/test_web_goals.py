@@ -141,3 +141,25 @@ def test_a_coordinator_enters_a_manual_indicators_value(web):
         browser = web.sign_in(role)
         assert "Wert von Hand eintragen" not in browser.get("/fields/health").text
         assert browser.post("/fields/health/values", {"value": "1"}).status_code == 403
+
+
+def test_a_coordinator_keeps_the_indicators_values_month_by_month(web):
+    from sqlmodel import select
+
+    from netzwerker.domain.indicators.models import IndicatorValue
+
+    coordinator = web.sign_in("coordinator")
+    assert "Werte der Kennzahlen festschreiben" in coordinator.get("/fields").text
+    backwards = coordinator.post("/fields/readings", {"start": "2026-11-01", "end": "2026-10-31"})
+    assert backwards.status_code == 422 and "endet, bevor er beginnt" in backwards.text
+    kept = coordinator.post("/fields/readings", {"start": "2026-10-01", "end": "2026-11-30"})
+    assert "Werte sind in den Zeitreihen der Kennzahlen gespeichert." in kept.text
+    with web.deployment.session() as session:
+        months = {value.period_start.month for value in session.exec(select(IndicatorValue))}
+    assert months == {10, 11}
+    viewer = web.sign_in("viewer")
+    assert "Werte festschreiben" not in viewer.get("/fields").text
+    assert (
+        viewer.post("/fields/readings", {"start": "2026-10-01", "end": "2026-10-31"}).status_code
+        == 403
+    )

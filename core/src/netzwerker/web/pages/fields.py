@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from itertools import groupby
 from typing import Any
 
@@ -30,6 +30,7 @@ from netzwerker.domain.indicators.services import (
     compute_readings,
     goal_readings,
     record_value,
+    store_readings,
 )
 from netzwerker.domain.tasks.report import accountability_report
 from netzwerker.domain.users import permissions
@@ -87,6 +88,12 @@ VALUE_FIELDS = (
     FormField("value", "decimal", required=True, label=mark("Value")),
     FormField("note", label=mark("Note")),
 )
+STORE_FIELDS = (
+    FormField("start", "date", required=True),
+    FormField("end", "date", required=True),
+)
+STORED = mark("%(count)s values are kept in the indicators' time series.")
+PERIOD_BACKWARDS = mark("The period ends before it starts.")
 VALUE_RECORDED = mark("The value of “%(name)s” is recorded.")
 GOAL_SET = mark("The goal is set.")
 GOAL_CHANGED = mark("The goal was saved.")
@@ -102,7 +109,19 @@ def past_months(today: date, count: int = MONTHS) -> Period:
 
 
 @get("/fields", sync_to_thread=False, name="fields")
-def field_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -> Template:
+def field_list(
+    request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
+) -> Template:
+    return _field_list(request, deployment, actor)
+
+
+def _field_list(
+    request: Request[Any, Any, Any],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+    store_form: Form | None = None,
+    status: int = 200,
+) -> Template:
     today = deployment.today()
     with deployment.session() as session:
         fields = active_fields(session)
@@ -111,9 +130,47 @@ def field_list(request: Request[Any, Any, Any], deployment: CurrentDeployment) -
             row.key: row for row in accountability_report(session, by="working_field", today=today)
         }
         goals = goal_readings(session, deployment, today=today)
+    last_month = past_months(today, 2).start
     return page(
-        request, "fields/list.html", fields=fields, partners=partners, report=report, goals=goals
+        request,
+        "fields/list.html",
+        status=status,
+        fields=fields,
+        partners=partners,
+        report=report,
+        goals=goals,
+        may_store=permissions.allows(actor, permissions.INDICATOR_STORE),
+        store_form=store_form
+        or Form.showing({"start": last_month, "end": today.replace(day=1) - timedelta(days=1)}),
     )
+
+
+@post(
+    "/fields/readings",
+    sync_to_thread=False,
+    guards=permitted(permissions.INDICATOR_STORE),
+)
+def store_monthly_readings(
+    request: Request[Any, Any, Any],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """Compute every indicator month by month over a period and keep the values in their
+    time series (computed again: replaced)."""
+    entered = read_form(request, form, STORE_FIELDS)
+    values = entered.values
+    if entered.valid and values["end"] < values["start"]:
+        entered.errors["end"] = translate(request, PERIOD_BACKWARDS)
+    if not entered.valid:
+        return _field_list(request, deployment, actor, entered, 422)
+    with deployment.transaction() as session:
+        readings = compute_readings(
+            session, deployment, Period(values["start"], values["end"]), every="month"
+        )
+        stored = store_readings(session, readings, actor=actor)
+    notify(request, STORED, count=stored)
+    return redirect(request, "/fields")
 
 
 def _manual_indicators(deployment: CurrentDeployment, key: str) -> list[tuple[str, str]]:
@@ -379,4 +436,13 @@ def change_goal(
     return redirect(request, f"/fields/{goal.working_field}#goals-heading")
 
 
-ROUTES = [field_list, field_page, enter_value, new_goal, set_goal, edit_goal, change_goal]
+ROUTES = [
+    field_list,
+    store_monthly_readings,
+    field_page,
+    enter_value,
+    new_goal,
+    set_goal,
+    edit_goal,
+    change_goal,
+]
