@@ -449,6 +449,59 @@ def test_a_partner_member_keeps_its_own_offers_and_a_viewer_sees_no_forms(page, 
         assert page.locator("main form[method=post]").count() == 0, path
 
 
+def test_a_coordinator_runs_cases_workflows_households_and_meetings_in_the_browser(page, site):
+    _, network = site
+    sign_in(page, "coordinator")
+    page.get_by_role("link", name="Abläufe").click()
+    page.get_by_role("link", name="Gestufte Schuldnerberatung").click()
+    page.locator("#subject").fill("SB-2027-001")
+    page.locator("#data\\.creditors").fill("7")
+    page.locator("#data\\.urgency").select_option("eviction")
+    page.get_by_role("button", name="Beginnen").click()
+    page.wait_for_url(re.compile(r".*/runs/\d+$"))
+    playwright_api.expect(page.locator(".flash")).to_contain_text("angefragt")
+    page.locator("#partner-pre_sort").select_option(label="Suchtberatung Teststadt")
+    page.get_by_role("button", name="Unterlagen vorsortieren").click()
+    playwright_api.expect(page.locator(".task-state")).to_contain_text("Vorsortierung")
+    shoot(page, "29-ablauf")
+
+    page.goto(page.address + "/cases")
+    page.get_by_label("Pseudonym").fill("F-2027-007")
+    page.get_by_role("button", name="Eröffnen").click()
+    page.wait_for_url(re.compile(r".*/cases/\d+$"))
+    page.locator("#person_id").select_option(label="Tom Hilfe")
+    page.locator("#role").select_option("scout")
+    page.get_by_role("button", name="Zuordnen").click()
+    playwright_api.expect(page.locator(".flash")).to_contain_text("Tom Hilfe arbeitet jetzt")
+    page.get_by_role("link", name="Fall ändern").click()
+    page.get_by_label("Anmerkung").fill("Erstgespräch geführt")
+    page.get_by_role("button", name="Speichern").click()
+    playwright_api.expect(page.locator(".description")).to_contain_text("Erstgespräch geführt")
+
+    page.get_by_role("link", name="Haushalte").click()
+    page.locator("#reference").fill("BG-2027-014")
+    page.locator("#coach_person_id").select_option(label="Tom Hilfe")
+    page.get_by_role("button", name="In Begleitung nehmen").click()
+    page.wait_for_url(re.compile(r".*/single_parents/households/\d+$"))
+    page.locator("#sponsor").fill("Patin A")
+    page.get_by_label("Schwerpunkt").fill("Schule")
+    page.get_by_role("button", name="Patenschaft erfassen").click()
+    playwright_api.expect(page.locator("#sponsorships")).to_contain_text("Patin A")
+    shoot(page, "30-haushalt-patenschaft")
+
+    page.get_by_role("link", name="Kreise", exact=True).click()
+    page.get_by_role("link", name="Suchtarbeitskreis").click()
+    page.locator("#day").fill("2027-02-03")
+    page.locator("#starts").fill("14:00")
+    page.get_by_role("button", name="Planen").click()
+    page.wait_for_url(re.compile(r".*/meetings/\d+$"))
+    page.get_by_role("link", name="Sitzung ändern").click()
+    page.get_by_label("Ort").fill("Rathaus, Raum 4")
+    page.locator("#status").select_option("held")
+    page.get_by_role("button", name="Speichern").click()
+    playwright_api.expect(page.locator(".task-state")).to_contain_text("Rathaus, Raum 4")
+
+
 def test_the_keyboard_reaches_the_content_first(page, site):
     sign_in(page, "coordinator")
     page.keyboard.press("Tab")

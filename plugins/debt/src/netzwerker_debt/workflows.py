@@ -32,10 +32,14 @@ class Urgency(StrEnum):
 class DebtCase:
     """What the tiers need to know of a case: how urgent, how many creditors, how much."""
 
-    urgency: Urgency = Urgency.NONE
-    creditors: int = attrs.field(default=0, validator=not_negative)
-    total_debt: int = attrs.field(default=0, validator=not_negative)
-    household_size: int = attrs.field(default=1, validator=not_negative)
+    urgency: Urgency = attrs.field(default=Urgency.NONE, metadata={"label": "Dringlichkeit"})
+    creditors: int = attrs.field(default=0, validator=not_negative, metadata={"label": "Gläubiger"})
+    total_debt: int = attrs.field(
+        default=0, validator=not_negative, metadata={"label": "Schulden insgesamt (EUR)"}
+    )
+    household_size: int = attrs.field(
+        default=1, validator=not_negative, metadata={"label": "Personen im Haushalt"}
+    )
 
 
 def crisis_priority(case: DebtCase) -> int:

@@ -34,10 +34,12 @@ class Substance(StrEnum):
 class AddictionCase:
     """What the chain keeps about a case: no names, only what the partners need to act."""
 
-    substance: Substance = Substance.UNKNOWN
-    legal_domains: list[LegalDomain] = attrs.Factory(list)
-    substitution: bool = False
-    note: str = ""
+    substance: Substance = attrs.field(default=Substance.UNKNOWN, metadata={"label": "Substanz"})
+    legal_domains: list[LegalDomain] = attrs.field(
+        factory=list, metadata={"label": "Rechtskreise", "help": "z. B. SGB II, SGB V"}
+    )
+    substitution: bool = attrs.field(default=False, metadata={"label": "Substitution"})
+    note: str = attrs.field(default="", metadata={"label": "Notiz"})
 
 
 STEPS = (

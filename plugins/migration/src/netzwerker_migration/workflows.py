@@ -30,12 +30,14 @@ def _rating(instance: object, attribute: attrs.Attribute, value: int | None) -> 
 
 @attrs.frozen
 class MediationRequest:
-    language: str = attrs.field(validator=_language)
-    setting: str = ""
-    institution: str = ""
-    mediator: str = ""
-    appointment_on: date | None = None
-    rating: int | None = attrs.field(default=None, validator=_rating)
+    language: str = attrs.field(validator=_language, metadata={"label": "Sprache"})
+    setting: str = attrs.field(default="", metadata={"label": "Anlass"})
+    institution: str = attrs.field(default="", metadata={"label": "Einrichtung"})
+    mediator: str = attrs.field(default="", metadata={"label": "Sprachmittler"})
+    appointment_on: date | None = attrs.field(default=None, metadata={"label": "Termin am"})
+    rating: int | None = attrs.field(
+        default=None, validator=_rating, metadata={"label": "Bewertung (1 bis 5)"}
+    )
 
 
 def _has_mediator(step: Any) -> str | None:

@@ -24,10 +24,16 @@ COACHING = "single_parents_coaching"
 class CoachingSteps:
     """The activation steps taken so far."""
 
-    childcare_arranged: bool = False
-    qualification_started: bool = False
-    employment_started: bool = False
-    note: str = ""
+    childcare_arranged: bool = attrs.field(
+        default=False, metadata={"label": "Kinderbetreuung organisiert"}
+    )
+    qualification_started: bool = attrs.field(
+        default=False, metadata={"label": "Qualifizierung begonnen"}
+    )
+    employment_started: bool = attrs.field(
+        default=False, metadata={"label": "Beschäftigung begonnen"}
+    )
+    note: str = attrs.field(default="", metadata={"label": "Notiz"})
 
 
 def close_case(step: Any) -> None:

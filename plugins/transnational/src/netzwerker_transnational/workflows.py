@@ -47,11 +47,13 @@ def _country(instance: object, attribute: attrs.Attribute, value: str) -> None:
 
 @attrs.frozen
 class Participant:
-    country: str = attrs.field(validator=_country)
-    kind: ExchangeKind = ExchangeKind.INTERNSHIP
-    programme: str = ""
-    returned_on: date | None = None
-    outcome: Outcome = Outcome.PENDING
+    country: str = attrs.field(validator=_country, metadata={"label": "Land"})
+    kind: ExchangeKind = attrs.field(
+        default=ExchangeKind.INTERNSHIP, metadata={"label": "Art des Austauschs"}
+    )
+    programme: str = attrs.field(default="", metadata={"label": "Programm"})
+    returned_on: date | None = attrs.field(default=None, metadata={"label": "Zurück am"})
+    outcome: Outcome = attrs.field(default=Outcome.PENDING, metadata={"label": "Ergebnis"})
 
 
 def add_months(day: date, months: int) -> date:
