@@ -450,7 +450,6 @@ def test_a_partner_member_keeps_its_own_offers_and_a_viewer_sees_no_forms(page, 
 
 
 def test_a_coordinator_runs_cases_workflows_households_and_meetings_in_the_browser(page, site):
-    _, network = site
     sign_in(page, "coordinator")
     page.get_by_role("link", name="Abläufe").click()
     page.get_by_role("link", name="Gestufte Schuldnerberatung").click()

@@ -269,6 +269,23 @@ def form_page(
     )
 
 
+def save_change(
+    request: Request[Any, Any, Any],
+    form: Form,
+    deployment: Deployment,
+    service: Callable[..., T],
+    *args: Any,
+    **kwargs: Any,
+) -> T | None:
+    """A change form's :func:`save`: ``service(session, *args, **kwargs)`` with the version
+    the form was read at (its field ``version``), or ``None`` when the form itself was not
+    valid or the service refused."""
+    if not form.valid:
+        return None
+    version = form.values["version"]
+    return save(request, form, deployment, service, *args, expected_version=version, **kwargs)
+
+
 def refusal(
     request: Request[Any, Any, Any], action: str, exc: TransitionRefused
 ) -> tuple[dict[str, str], int]:

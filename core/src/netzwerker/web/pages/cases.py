@@ -39,6 +39,7 @@ from netzwerker.web.forms import (
     refusal,
     refused_change,
     save,
+    save_change,
 )
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect, translate
@@ -431,19 +432,14 @@ def change_case(
     entered = read_form(request, form, fields)
     changes = {key: value for key, value in entered.values.items() if key != "version"}
     changes["working_field"] = changes.get("working_field") or None
-    changed = (
-        save(
-            request,
-            entered,
-            deployment,
-            cases.update_case,
-            case_id,
-            changes,
-            actor=actor,
-            expected_version=entered.values["version"],
-        )
-        if entered.valid
-        else None
+    changed = save_change(
+        request,
+        entered,
+        deployment,
+        cases.update_case,
+        case_id,
+        changes,
+        actor=actor,
     )
     if changed is None:
         with deployment.session() as session:

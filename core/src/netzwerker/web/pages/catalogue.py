@@ -40,6 +40,7 @@ from netzwerker.web.forms import (
     read_form,
     refused_change,
     save,
+    save_change,
 )
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect, translate
@@ -320,19 +321,14 @@ def change_offer(
     changes = _offer_changes(
         {key: value for key, value in entered.values.items() if key != "version"}
     )
-    changed = (
-        save(
-            request,
-            entered,
-            deployment,
-            update_offer,
-            offer_id,
-            changes,
-            actor=actor,
-            expected_version=entered.values["version"],
-        )
-        if entered.valid
-        else None
+    changed = save_change(
+        request,
+        entered,
+        deployment,
+        update_offer,
+        offer_id,
+        changes,
+        actor=actor,
     )
     if changed is None:
         with deployment.session() as session:
@@ -397,19 +393,14 @@ def change_need(
     entered = read_form(request, form, [*NEED_FIELDS, FormField("version", "int", required=True)])
     changes = {key: value for key, value in entered.values.items() if key != "version"}
     changes["working_field"] = changes.get("working_field") or None
-    changed = (
-        save(
-            request,
-            entered,
-            deployment,
-            update_need,
-            need_id,
-            changes,
-            actor=actor,
-            expected_version=entered.values["version"],
-        )
-        if entered.valid
-        else None
+    changed = save_change(
+        request,
+        entered,
+        deployment,
+        update_need,
+        need_id,
+        changes,
+        actor=actor,
     )
     if changed is None:
         with deployment.session() as session:

@@ -50,6 +50,7 @@ from netzwerker.web.forms import (
     read_form,
     refused_change,
     save,
+    save_change,
 )
 from netzwerker.web.i18n import mark
 from netzwerker.web.pages.cases import CATEGORIES
@@ -356,21 +357,16 @@ def change_chain(
     changes = {key: value for key, value in entered.values.items() if not key.startswith("step-")}
     changes.pop("version", None)
     changes["working_field"] = changes.get("working_field") or None
-    changed = (
-        save(
-            request,
-            entered,
-            deployment,
-            update_chain,
-            chain_id,
-            {**changes, "steps": steps},
-            actor=actor,
-            expected_version=entered.values["version"],
-            aliases=aliases,
-            messages=REFUSALS,
-        )
-        if entered.valid
-        else None
+    changed = save_change(
+        request,
+        entered,
+        deployment,
+        update_chain,
+        chain_id,
+        {**changes, "steps": steps},
+        actor=actor,
+        aliases=aliases,
+        messages=REFUSALS,
     )
     if changed is None:
         with deployment.session() as session:

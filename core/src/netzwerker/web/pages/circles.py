@@ -45,6 +45,7 @@ from netzwerker.web.forms import (
     read_form,
     refused_change,
     save,
+    save_change,
 )
 from netzwerker.web.i18n import mark
 from netzwerker.web.pages.tasks import status_labels
@@ -214,19 +215,14 @@ def change_circle(
     changes = {key: value for key, value in entered.values.items() if key != "version"}
     for members in ("partners", "people"):
         changes[members] = list(changes.get(members) or ())
-    changed = (
-        save(
-            request,
-            entered,
-            deployment,
-            update_circle,
-            circle_id,
-            changes,
-            actor=actor,
-            expected_version=entered.values["version"],
-        )
-        if entered.valid
-        else None
+    changed = save_change(
+        request,
+        entered,
+        deployment,
+        update_circle,
+        circle_id,
+        changes,
+        actor=actor,
     )
     if changed is None:
         with deployment.session() as session:
@@ -403,21 +399,17 @@ def change_meeting(
     attendance and the minutes have their own form on the meeting's page."""
     fields = [*MEETING_CHANGE_FIELDS, FormField("version", "int", required=True)]
     entered = read_form(request, form, fields)
-    changed = (
-        save(
-            request,
-            entered,
-            deployment,
-            update_meeting,
-            deployment,
-            meeting_id,
-            _meeting_values(entered.values),
-            actor=actor,
-            expected_version=entered.values["version"],
-            aliases={"ends_at": "ends", "starts_at": "starts"},
-        )
-        if entered.valid
-        else None
+    changes = _meeting_values(entered.values) if entered.valid else {}
+    changed = save_change(
+        request,
+        entered,
+        deployment,
+        update_meeting,
+        deployment,
+        meeting_id,
+        changes,
+        actor=actor,
+        aliases={"ends_at": "ends", "starts_at": "starts"},
     )
     if changed is None:
         return _meeting_form(

@@ -39,6 +39,7 @@ from netzwerker.web.forms import (
     read_form,
     refused_change,
     save,
+    save_change,
 )
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect, translate
@@ -207,20 +208,15 @@ def change_conference(
     fields = [field for field in CONFERENCE_FIELDS if field.name != "key"]
     entered = read_form(request, form, [*fields, FormField("version", "int", required=True)])
     changes = {key: value for key, value in entered.values.items() if key != "version"}
-    changed = (
-        save(
-            request,
-            entered,
-            deployment,
-            update_conference,
-            deployment,
-            conference_id,
-            changes,
-            actor=actor,
-            expected_version=entered.values["version"],
-        )
-        if entered.valid
-        else None
+    changed = save_change(
+        request,
+        entered,
+        deployment,
+        update_conference,
+        deployment,
+        conference_id,
+        changes,
+        actor=actor,
     )
     if changed is None:
         timezone = deployment.config.deployment.timezone

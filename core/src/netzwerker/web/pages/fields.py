@@ -46,6 +46,7 @@ from netzwerker.web.forms import (
     read_form,
     refused_change,
     save,
+    save_change,
 )
 from netzwerker.web.i18n import mark
 from netzwerker.web.rendering import notify, page, redirect, translate
@@ -408,25 +409,20 @@ def change_goal(
 ) -> Response[Any]:
     fields = [item for item in GOAL_FIELDS if item.name != "key"]
     entered = read_form(request, form, [*fields, FormField("version", "int", required=True)])
-    changed = (
-        save(
-            request,
-            entered,
-            deployment,
-            lambda session: update_goal(
-                session,
-                get_goal(session, key),
-                _goal_changes(entered.values),
-                deployment.registry,
-                actor=actor,
-                expected_version=entered.values["version"],
-            ),
-            aliases={"start": "start", "end": "end"},
-            messages={Refused: DECLARED_GOAL},
+
+    def change(session: Any, *, expected_version: int) -> Any:
+        goal = get_goal(session, key)
+        changes = _goal_changes(entered.values)
+        return update_goal(
+            session,
+            goal,
+            changes,
+            deployment.registry,
+            actor=actor,
+            expected_version=expected_version,
         )
-        if entered.valid
-        else None
-    )
+
+    changed = save_change(request, entered, deployment, change, messages={Refused: DECLARED_GOAL})
     with deployment.session() as session:
         goal = get_goal(session, key)
     if changed is None:
