@@ -378,9 +378,10 @@ def test_a_coordinator_builds_a_chain_plans_a_conference_sets_a_goal_and_founds_
     for partner in ("Suchtberatung Teststadt", "Fachklinik Teststadt"):
         page.locator("#agreements #partner_id").select_option(label=partner)
         page.get_by_label("Für den Partner unterzeichnet von").fill("Geschäftsführung")
-        page.get_by_role("button", name="Zustimmung erfassen").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Zustimmung erfassen").click()
         playwright_api.expect(page.locator(".flash")).to_contain_text("ist erfasst")
-    playwright_api.expect(page.locator(".lead")).to_contain_text("verbindlich")
+    playwright_api.expect(page.locator(".lead")).to_contain_text("verbindlich: alle Partner")
     shoot(page, "25-kette")
 
     page.goto(page.address + "/conferences")
