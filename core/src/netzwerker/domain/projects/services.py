@@ -8,7 +8,7 @@ history and hooks are those of every workflow.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -63,6 +63,25 @@ class FundingSource(StrEnum):
 class ProjectPartnerDraft:
     partner_id: int
     role: ProjectRole = ProjectRole.PARTNER
+
+
+def project_partners(
+    lead: int | None, partner_ids: Iterable[int], roles: Mapping[int, str] | None = None
+) -> list[ProjectPartnerDraft]:
+    """A project's partners as a form names them: the lead as lead, every other partner
+    with the role it had (``roles``: partner id → role), a partner by default; a former lead
+    that stays becomes a partner."""
+    members = [ProjectPartnerDraft(lead, ProjectRole.LEAD)] if lead else []
+    for partner_id in partner_ids:
+        if partner_id == lead:
+            continue
+        role = (roles or {}).get(partner_id, ProjectRole.PARTNER)
+        members.append(
+            ProjectPartnerDraft(
+                partner_id, ProjectRole.PARTNER if role == ProjectRole.LEAD else ProjectRole(role)
+            )
+        )
+    return members
 
 
 @attrs.frozen

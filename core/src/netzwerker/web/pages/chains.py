@@ -479,7 +479,7 @@ def _move(
         with deployment.transaction() as session:
             instance = move(session, entered.values)
             chain_id, status, step = instance.chain_id, instance.status, instance.step
-            case_id = instance.case_id
+            name = pseudonyms_of(session, [instance.case_id]).get(instance.case_id, "")
     except Conflict:
         notify(request, INSTANCE_CHANGED, "warning")
         return redirect(request, _chain_of(deployment, instance_id))
@@ -490,7 +490,6 @@ def _move(
         message = next((text for kind, text in REFUSALS.items() if isinstance(exc, kind)), str(exc))
         notify(request, message, "error")
         return redirect(request, _chain_of(deployment, instance_id))
-    name = _pseudonym(deployment, case_id)
     message = {"completed": COMPLETED, "dropped_out": DROPPED}.get(status, ADVANCED)
     notify(request, message, name=name, step=step)
     return redirect(request, f"/chains/{chain_id}#people")

@@ -26,7 +26,6 @@ from netzwerker.domain.projects.services import (
     FundingSource,
     ProjectDraft,
     ProjectFilter,
-    ProjectPartnerDraft,
     ProjectRole,
     add_funding,
     create_project,
@@ -34,6 +33,7 @@ from netzwerker.domain.projects.services import (
     find_projects,
     funding_of,
     move_project,
+    project_partners,
     project_state,
     update_project,
 )
@@ -242,8 +242,7 @@ def _project_draft(
 ) -> ProjectDraft | None:
     values = entered.values
     lead = values["lead_partner_id"]
-    members = [ProjectPartnerDraft(lead, ProjectRole.LEAD)] if lead else []
-    members += [ProjectPartnerDraft(pid) for pid in values["partner_ids"] if pid != lead]
+    members = project_partners(lead, values["partner_ids"])
     return build(
         request,
         entered,
@@ -423,14 +422,7 @@ def change_project(
     entered = read_form(request, form, fields)
     chosen = entered.values
     lead = chosen.get("lead_partner_id")
-    members = [ProjectPartnerDraft(lead, ProjectRole.LEAD)] if lead else []
-    members += [
-        ProjectPartnerDraft(pid, ProjectRole(values["roles"].get(pid, "partner")))
-        if values["roles"].get(pid, "partner") != "lead"
-        else ProjectPartnerDraft(pid)
-        for pid in chosen.get("partner_ids") or ()
-        if pid != lead
-    ]
+    members = project_partners(lead, chosen.get("partner_ids") or (), values["roles"])
     changes = {
         "title": chosen.get("title"),
         "working_field": chosen.get("working_field") or None,
