@@ -54,9 +54,20 @@ def chromium() -> Iterator[object]:
         browser.close()
 
 
+# Rating schemes, so that the appraisal's forms are there to be driven.
+APPRAISAL_SCHEMES = """
+[appraisal.quality]
+criteria = [{ key = "bedarfsgerecht", name = "Bedarfsgerecht", weight = 2.0 }]
+
+[appraisal.priorities]
+scale = 3
+criteria = [{ key = "bedarf", name = "Bedarf" }]
+"""
+
+
 @pytest.fixture
 def site(make_deployment):
-    deployment = make_deployment(toml=ALL_PLUGINS_CONFIG, migrate=True)
+    deployment = make_deployment(toml=ALL_PLUGINS_CONFIG + APPRAISAL_SCHEMES, migrate=True)
     network, *_ = web_network(deployment)
     with running_server(deployment.folder) as server:
         yield server, network
@@ -78,6 +89,9 @@ def page(chromium, site) -> Iterator[object]:
 
 
 def shoot(page, name: str) -> None:
+    # A label or a skip link finds its field only when ids are unique on the page.
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(element => element.id)")
+    assert sorted({i for i in ids if ids.count(i) > 1}) == [], f"ids used twice on {page.url}"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
@@ -94,6 +108,17 @@ def sign_in(page, username: str) -> None:
 def sign_out(page) -> None:
     page.get_by_role("button", name="Abmelden").click()
     page.wait_for_url(re.compile(r".*/login.*"))
+
+
+def refused(page, path: str) -> None:
+    """The German 403 page, for a form the signed-in role may not use."""
+    response = page.goto(page.address + path)
+    assert response.status == 403, path
+    playwright_api.expect(page.get_by_role("heading", level=1)).to_have_text("Keine Berechtigung")
+
+
+def flash(page, text: str) -> None:
+    playwright_api.expect(page.locator(".flash")).to_contain_text(text)
 
 
 def overdue_section(page):
@@ -347,6 +372,35 @@ def test_a_coordinator_keeps_partners_and_imports_them_and_an_admin_adds_a_user(
     page.get_by_role("button", name="Hinzufügen").click()
     playwright_api.expect(page.locator("body")).to_contain_text("neu.kollegin")
     shoot(page, "23-benutzer-anlegen")
+    page.goto(page.address + "/account")
+    page.get_by_text("Token erstellen").click()
+    page.get_by_label("Wofür es ist").fill("Auswertung")
+    page.get_by_role("button", name="Erstellen").click()
+    page.get_by_role("button", name="Token Auswertung widerrufen").click()
+    playwright_api.expect(page.locator("main")).to_contain_text("Das Token wurde widerrufen")
+
+    page.goto(page.address + "/admin/users")
+    page.get_by_role("link", name="viewer").click()
+    page.get_by_label("Name", exact=True).fill("Vera Lesend")
+    page.get_by_label("Aktiv").uncheck()
+    page.get_by_role("button", name="Speichern").click()
+    playwright_api.expect(page.get_by_role("heading", level=1)).to_contain_text("(deaktiviert)")
+    page.goto(page.address + "/admin/users")
+    page.get_by_role("link", name="coordinator").click()
+    page.get_by_role("button", name="Passwort zurücksetzen").click()
+    one_time = page.locator(".secret code").inner_text()
+    sign_out(page)
+
+    # The coordinator signs in with the one-time password and must set an own one first.
+    page.get_by_label("Benutzername").fill("coordinator")
+    page.get_by_label("Passwort").fill(one_time)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(re.compile(r".*/account/password$"))
+    sign_out(page)
+    page.get_by_label("Benutzername").fill("viewer")
+    page.get_by_label("Passwort").fill(WEB_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    playwright_api.expect(page.locator("main")).to_contain_text("Konto ist gesperrt")
 
 
 def test_a_coordinator_builds_a_chain_plans_a_conference_sets_a_goal_and_founds_a_circle(
@@ -447,10 +501,19 @@ def test_a_partner_member_keeps_its_own_offers_and_a_viewer_sees_no_forms(page, 
         ("/circles", "Kreis gründen"),
         ("/fields/health", "Ziel setzen"),
         ("/partners/suchtberatung", "Eintrag ändern"),
+        ("/catalogue/appraisal", "bewerten"),
+        ("/circles", "Kreis ändern"),
+        ("/runs", "Beginnen"),
+        ("/tasks", "Aufgabe vorschlagen"),
     ):
         page.goto(page.address + path)
         assert page.get_by_role("link", name=offered).count() == 0, path
         assert page.locator("main form[method=post]").count() == 0, path
+    for listing, detail in (("/tasks", "main table a"), ("/circles", "main a[href^='/circles/']")):
+        page.goto(page.address + listing)
+        with page.expect_navigation():
+            page.locator(detail).first.click()
+        assert page.locator("main form[method=post]").count() == 0, page.url
 
 
 def test_a_coordinator_runs_cases_workflows_households_and_meetings_in_the_browser(page, site):
@@ -490,10 +553,27 @@ def test_a_coordinator_runs_cases_workflows_households_and_meetings_in_the_brows
     page.get_by_label("Schwerpunkt").fill("Schule")
     page.get_by_role("button", name="Patenschaft erfassen").click()
     playwright_api.expect(page.locator("#sponsorships")).to_contain_text("Patin A")
+    page.get_by_label("Ende der Patenschaft mit Patin A").fill("2027-06-30")
+    page.get_by_role("button", name="Patenschaft mit Patin A beenden").click()
+    playwright_api.expect(page.locator("#sponsorships")).to_contain_text("30.06.2027")
+    page.locator("#barriers #kind").select_option(index=1)
+    page.get_by_label("Festgestellt am").fill("2027-02-01")
+    page.get_by_label("Schritt", exact=True).fill("Antrag auf Kinderbetreuung")
+    page.get_by_role("button", name="Barriere erfassen").click()
+    playwright_api.expect(page.locator("#barriers")).to_contain_text("Antrag auf Kinderbetreuung")
+    page.get_by_label("Leistungsbezug verlassen am").fill("2027-09-01")
+    page.get_by_role("button", name="Ausstieg aus dem Leistungsbezug erfassen").click()
+    playwright_api.expect(page.locator(".lead")).to_contain_text(
+        "Leistungsbezug verlassen am 01.09.2027"
+    )
     shoot(page, "30-haushalt-patenschaft")
 
     page.get_by_role("link", name="Kreise", exact=True).click()
     page.get_by_role("link", name="Suchtarbeitskreis").click()
+    page.get_by_role("link", name="Kreis ändern").click()
+    page.get_by_label("Mitglieder (Partner)").select_option(label="Suchtberatung Teststadt")
+    page.get_by_role("button", name="Speichern").click()
+    playwright_api.expect(page.locator("main")).to_contain_text("Suchtberatung Teststadt")
     page.locator("#day").fill("2027-02-03")
     page.locator("#starts").fill("14:00")
     page.get_by_role("button", name="Planen").click()
@@ -503,6 +583,11 @@ def test_a_coordinator_runs_cases_workflows_households_and_meetings_in_the_brows
     page.locator("#status").select_option("held")
     page.get_by_role("button", name="Speichern").click()
     playwright_api.expect(page.locator(".task-state")).to_contain_text("Rathaus, Raum 4")
+    page.get_by_label("Suchtberatung Teststadt").check()
+    page.get_by_label("Protokoll").fill("Wartezeiten besprochen")
+    page.get_by_role("button", name="Protokoll und Anwesenheit speichern").click()
+    playwright_api.expect(page.get_by_label("Protokoll")).to_have_value("Wartezeiten besprochen")
+    playwright_api.expect(page.get_by_label("Suchtberatung Teststadt")).to_be_checked()
 
 
 def test_contacts_trainings_needs_conferences_and_ones_own_account(page, site):
@@ -556,6 +641,192 @@ def test_contacts_trainings_needs_conferences_and_ones_own_account(page, site):
     page.locator("#repeated").fill("ein-noch-laengeres-passwort")
     page.get_by_role("button", name="Speichern").click()
     playwright_api.expect(page.locator(".flash")).to_be_visible()
+
+
+def test_a_coordinator_changes_entries_offers_goals_projects_and_rates_them(page, site):
+    sign_in(page, "coordinator")
+    page.goto(page.address + "/partners/suchtberatung")
+    page.get_by_text("Kontaktperson hinzufügen").click()
+    page.locator("details.add-form #name").fill("Eva Rat")
+    page.locator("details.add-form").get_by_role("button", name="Hinzufügen").click()
+    page.get_by_role("link", name="Eva Rat ändern").click()
+    page.get_by_label("Funktion").fill("Leitung")
+    page.get_by_label("Aktiv").uncheck()
+    page.get_by_role("button", name="Speichern").click()
+    flash(page, "gespeichert")
+
+    page.goto(page.address + "/catalogue/offers/new")
+    page.locator("#key").fill("nachsorge")
+    page.get_by_label("Titel").fill("Nachsorge nach Entzug")
+    page.locator("#partner_id").select_option(label="Fachklinik Teststadt")
+    page.get_by_label("Zielgruppen").fill("Langzeitarbeitslose")
+    page.get_by_label("Problemlagen").fill("Sucht")
+    page.get_by_label("Plätze pro Jahr").fill("20")
+    page.get_by_role("button", name="Speichern").click()
+    flash(page, "Das Angebot ist erfasst.")
+    page.goto(page.address + "/catalogue")
+    page.get_by_role("link", name="Nachsorge nach Entzug ändern").first.click()
+    page.get_by_label("Titel").fill("Nachsorge nach dem Entzug")
+    page.get_by_role("button", name="Speichern").click()
+    flash(page, "gespeichert")
+
+    page.goto(page.address + "/catalogue/appraisal")
+    page.get_by_role("link", name="Nachsorge nach dem Entzug bewerten").click()
+    page.locator("#score\\.bedarfsgerecht").select_option("4")
+    page.get_by_role("button", name="Bewertung erfassen").click()
+    flash(page, "Die Bewertung von Nachsorge nach dem Entzug ist erfasst.")
+    page.locator("#offer_id").select_option(label="Nachsorge nach dem Entzug")
+    page.locator("#year").fill("2027")
+    page.locator("#money").fill("12.000")
+    page.get_by_role("button", name="Erfassen").click()
+    flash(page, "Der Mitteleinsatz ist erfasst.")
+    shoot(page, "31-bewertung")
+
+    page.goto(page.address + "/fields/health/goals/new")
+    page.locator("#key").fill("erstgespraeche")
+    page.get_by_label("Titel").fill("Mehr Erstgespräche")
+    page.get_by_label("Zielwert").fill("120")
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_role("link", name="Mehr Erstgespräche ändern").click()
+    page.get_by_label("Zielwert").fill("150")
+    page.get_by_role("button", name="Speichern").click()
+    flash(page, "gespeichert")
+
+    page.goto(page.address + "/projects/new")
+    page.get_by_label("Projektart").select_option("budget_training")
+    page.get_by_label("Termine").fill("6")
+    page.get_by_label("Titel").fill("Budgettraining")
+    page.get_by_label("Kürzel").fill("budget")
+    page.get_by_role("button", name="Erfassen").click()
+    page.wait_for_url(re.compile(r".*/projects/\d+$"))
+    project = page.url
+    page.get_by_role("link", name="Projekt ändern").click()
+    page.get_by_label("Titel").fill("Budgettraining für Alleinerziehende")
+    page.get_by_role("button", name="Speichern").click()
+    playwright_api.expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Budgettraining für Alleinerziehende"
+    )
+
+    page.goto(page.address + "/partners/klinik")
+    page.get_by_role("link", name="Eintrag ändern").click()
+    page.get_by_label("Aktiv").uncheck()
+    page.get_by_role("button", name="Speichern").click()
+    flash(page, "Der Partnereintrag wurde gespeichert.")
+    playwright_api.expect(page.get_by_role("heading", level=1)).to_contain_text("(inaktiv)")
+    sign_out(page)
+
+    # A partner member keeps its own entry and is refused, in German, everything else.
+    sign_in(page, "partner-member")
+    page.goto(page.address + "/partners/suchtberatung")
+    page.get_by_role("link", name="Eintrag ändern").click()
+    assert page.locator("#name").count() == 0
+    page.get_by_label("Telefon").fill("0261 555")
+    page.get_by_role("button", name="Speichern").click()
+    flash(page, "Der Partnereintrag wurde gespeichert.")
+    for path in (
+        "/partners/klinik/edit",
+        "/partners/new",
+        "/goals/erstgespraeche/edit",
+        f"{project.removeprefix(page.address)}/edit",
+        "/catalogue/appraisal/offers/1",
+        "/chains/new",
+        "/conferences/new",
+        "/circles/new",
+        "/admin/users",
+    ):
+        refused(page, path)
+    page.goto(project)
+    assert page.get_by_role("link", name="Projekt ändern").count() == 0
+    playwright_api.expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Budgettraining für Alleinerziehende"
+    )
+
+
+def test_a_person_moves_along_a_chain_and_the_case_is_kept_and_closed(page, site):
+    sign_in(page, "coordinator")
+    page.goto(page.address + "/chains/new")
+    page.locator("#key").fill("sucht-arbeit")
+    page.locator("#name").fill("Von der Sucht in Arbeit")
+    page.get_by_label("Zielgruppe").fill("Langzeitarbeitslose")
+    for row, (title, partner, domain) in enumerate(
+        (
+            ("Beratung", "Suchtberatung Teststadt", "SGB II"),
+            ("Entzug", "Fachklinik Teststadt", "SGB V"),
+        ),
+        1,
+    ):
+        page.locator(f"#step-{row}-title").fill(title)
+        page.locator(f"#step-{row}-partner_id").select_option(label=partner)
+        page.locator(f"#step-{row}-legal_domain").select_option(domain)
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url(re.compile(r".*/chains/\d+$"))
+    chain = page.url
+    page.get_by_role("link", name="Dienstleistungskette ändern").click()
+    page.get_by_label("Zielgruppe").fill("Langzeitarbeitslose mit Suchtproblemen")
+    page.get_by_role("button", name="Speichern").click()
+    flash(page, "gespeichert")
+    playwright_api.expect(page.locator("main")).to_contain_text("mit Suchtproblemen")
+    for partner in ("Suchtberatung Teststadt", "Fachklinik Teststadt"):
+        page.locator("#agreements #partner_id").select_option(label=partner)
+        page.get_by_label("Für den Partner unterzeichnet von").fill("Geschäftsführung")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Zustimmung erfassen").click()
+        flash(page, "ist erfasst")
+
+    page.goto(page.address + "/cases")
+    page.get_by_label("Pseudonym").fill("F-2027-100")
+    page.get_by_role("button", name="Eröffnen").click()
+    page.wait_for_url(re.compile(r".*/cases/\d+$"))
+    case = page.url
+    for partner in ("Suchtberatung Teststadt", "Fachklinik Teststadt"):
+        page.get_by_label("Partner, der die Daten erhalten darf").select_option(label=partner)
+        page.get_by_label("Zweck").fill("Dienstleistungskette")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Erfassen").click()
+    page.get_by_role("link", name="Direkte Identifikatoren (das Lesen wird protokolliert)").click()
+    page.get_by_label("Kundennummer").fill("123A456789")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url(case)
+    flash(page, "gespeichert")
+    page.get_by_role("link", name="Direkte Identifikatoren (das Lesen wird protokolliert)").click()
+    playwright_api.expect(page.get_by_label("Kundennummer")).to_have_value("123A456789")
+
+    page.goto(chain)
+    page.locator("#case_id").select_option(label="F-2027-100")
+    page.locator("#from_partner_id").select_option(label="Jobcenter Teststadt")
+    page.get_by_role("button", name="In die Kette aufnehmen").click()
+    playwright_api.expect(page.locator("main")).to_contain_text("F-2027-100")
+    sign_out(page)
+
+    sign_in(page, "partner-member")
+    page.get_by_role("link", name="Fälle und Verweisungen").click()
+    page.get_by_role("link", name="F-2027-100").first.click()
+    page.get_by_role("button", name="Annehmen").click()
+    playwright_api.expect(page.locator(".task-state")).to_contain_text("angenommen")
+    page.get_by_role("button", name="Erstkontakt erfolgt").click()
+    playwright_api.expect(page.locator(".task-state")).to_contain_text("Erstkontakt")
+    refused(page, chain.removeprefix(page.address) + "/edit")
+    page.goto(chain)
+    assert page.get_by_role("button", name="Weitergeben").count() == 0
+    sign_out(page)
+
+    sign_in(page, "coordinator")
+    page.goto(chain)
+    page.get_by_role("button", name="F-2027-100 an den nächsten Schritt übergeben").click()
+    flash(page, "F-2027-100 wurde an den nächsten Schritt übergeben.")
+    page.get_by_role("button", name="Abbruch von F-2027-100 erfassen").click()
+    playwright_api.expect(page.locator("main")).to_contain_text("Bitte angeben, warum")
+    page.get_by_label("Warum F-2027-100 die Kette verlassen hat").fill("umgezogen")
+    page.get_by_role("button", name="Abbruch von F-2027-100 erfassen").click()
+    flash(page, "F-2027-100 hat die Kette verlassen.")
+    shoot(page, "32-kette-abbruch")
+
+    page.goto(case)
+    page.get_by_role("link", name="Fall ändern").click()
+    page.get_by_label("Abgeschlossen").fill("2027-03-31")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url(case)
+    playwright_api.expect(page.locator("main")).to_contain_text("31.03.2027")
 
 
 def teardown_module() -> None:
