@@ -665,7 +665,9 @@ def test_a_coordinator_changes_entries_offers_goals_projects_and_rates_them(page
     page.get_by_role("button", name="Speichern").click()
     flash(page, "Das Angebot ist erfasst.")
     page.goto(page.address + "/catalogue")
-    page.get_by_role("link", name="Nachsorge nach Entzug ändern").first.click()
+    change_offer = page.get_by_role("link", name="Nachsorge nach Entzug ändern").first
+    offer = change_offer.get_attribute("href").split("/")[3]
+    change_offer.click()
     page.get_by_label("Titel").fill("Nachsorge nach dem Entzug")
     page.get_by_role("button", name="Speichern").click()
     flash(page, "gespeichert")
@@ -728,7 +730,7 @@ def test_a_coordinator_changes_entries_offers_goals_projects_and_rates_them(page
         "/partners/new",
         "/goals/erstgespraeche/edit",
         f"{project.removeprefix(page.address)}/edit",
-        "/catalogue/appraisal/offers/1",
+        f"/catalogue/appraisal/offers/{offer}",
         "/chains/new",
         "/conferences/new",
         "/circles/new",
@@ -827,6 +829,96 @@ def test_a_person_moves_along_a_chain_and_the_case_is_kept_and_closed(page, site
     page.get_by_role("button", name="Speichern").click()
     page.wait_for_url(case)
     playwright_api.expect(page.locator("main")).to_contain_text("31.03.2027")
+
+
+def test_figures_registrations_funding_consents_workers_and_the_survey(page, site):
+    sign_in(page, "coordinator")
+    page.goto(page.address + "/fields/health")
+    page.locator("#indicator").select_option(index=1)
+    page.locator("#start").fill("2026-11-01")
+    page.locator("#end").fill("2026-11-30")
+    page.locator("#value").fill("12")
+    page.get_by_role("button", name="Erfassen").click()
+    flash(page, "")
+    page.goto(page.address + "/fields")
+    page.locator("#start").fill("2026-10-01")
+    page.locator("#end").fill("2026-10-31")
+    page.get_by_role("button", name="Werte festschreiben").click()
+    flash(page, "Werte sind in den Zeitreihen der Kennzahlen gespeichert.")
+
+    page.goto(page.address + "/conferences/new")
+    page.locator("#key").fill("fachtag")
+    page.locator("#title").fill("Fachtag")
+    page.locator("#starts_at").fill("2027-06-02T10:00")
+    page.locator("#ends_at").fill("2027-06-02T15:00")
+    page.locator("#capacity").fill("1")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url(re.compile(r".*/conferences/\d+$"))
+    conference = page.url
+    for name in ("Anna Erste", "Ben Zweiter"):
+        page.locator("#name").fill(name)
+        page.locator("#email").fill(f"{name.split()[0].lower()}@example.org")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("button", name="Anmeldung von Anna Erste stornieren").click()
+    page.get_by_role("button", name="Ben Zweiter einchecken").click()
+    flash(page, "Ben Zweiter ist eingecheckt.")
+    shoot(page, "33-konferenz-einchecken")
+
+    page.goto(page.address + "/projects/new")
+    page.get_by_label("Projektart").select_option("budget_training")
+    page.get_by_label("Termine").fill("4")
+    page.get_by_label("Titel").fill("Schuldenprävention")
+    page.get_by_label("Kürzel").fill("praevention")
+    page.get_by_role("button", name="Erfassen").click()
+    page.wait_for_url(re.compile(r".*/projects/\d+$"))
+    project = page.url.rsplit("/", 1)[1]
+    page.get_by_label("Quelle").select_option("esf")
+    page.get_by_label("Beantragter Betrag (EUR)").fill("8.000")
+    page.get_by_label("Eingereicht am").fill("2027-01-15")
+    page.get_by_role("button", name="Erfassen").click()
+    page.get_by_role("button", name="Bewilligt", exact=True).click()
+    playwright_api.expect(page.locator("tr[id^='funding-']")).to_contain_text(
+        re.compile("bewilligt", re.IGNORECASE)
+    )
+    page.goto(page.address + "/catalogue/appraisal")
+    page.get_by_role("link", name="Schuldenprävention bewerten").click()
+    page.locator("#score\\.bedarf").select_option("3")
+    page.get_by_role("button", name="Bewertung erfassen").click()
+    flash(page, "Die Bewertung von Schuldenprävention ist erfasst.")
+
+    page.goto(page.address + "/cases")
+    page.get_by_label("Pseudonym").fill("F-2027-200")
+    page.get_by_role("button", name="Eröffnen").click()
+    page.wait_for_url(re.compile(r".*/cases/\d+$"))
+    page.get_by_label("Partner, der die Daten erhalten darf").select_option(
+        label="Fachklinik Teststadt"
+    )
+    page.get_by_label("Zweck").fill("Entgiftung")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Erfassen").click()
+    page.locator("[id^='reason-'][id$='-revoke']").fill("Die Person hat widerrufen")
+    page.get_by_role("button", name="Widerrufen").click()
+    playwright_api.expect(page.locator("main")).to_contain_text("widerrufen am")
+    page.locator("#person_id").select_option(label="Tom Hilfe")
+    page.locator("#role").select_option("scout")
+    page.get_by_role("button", name="Zuordnen").click()
+    page.get_by_role("button", name="Tom Hilfe vom Fall abziehen").click()
+    flash(page, "Tom Hilfe")
+    sign_out(page)
+
+    sign_in(page, "partner-member")
+    page.goto(page.address + "/survey")
+    for question in page.locator("fieldset.rating").all():
+        question.get_by_label("4").check()
+    page.get_by_role("button", name="Speichern").click()
+    flash(page, "")
+    playwright_api.expect(page.locator("main")).to_contain_text("erneutes Speichern ersetzt")
+    page.goto(conference)
+    assert page.get_by_role("button", name="Ben Zweiter einchecken").count() == 0
+    page.goto(page.address + "/fields")
+    assert page.get_by_role("button", name="Werte festschreiben").count() == 0
+    refused(page, f"/catalogue/appraisal/projects/{project}")
 
 
 def teardown_module() -> None:
