@@ -4,6 +4,7 @@ SQLite and PostgreSQL, and holds the structure its source document describes."""
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 from pathlib import Path
 
@@ -388,5 +389,81 @@ def test_magdeburg_plan_catalogue_quality_resources_and_priorities(shipped):
             assert quality[0].rank == 1 and quality[0].money > 0
             by_partner = appraisal.resources(session, by="partner", year=2009)
             assert "Sozial- und Wohnungsamt" in " ".join(item.name for item in by_partner)
+    finally:
+        deployment.dispose()
+
+
+#: Names in the seeds' own data that contain a key as a word ("ESF transnational (IdA)").
+DATA_NAMES = re.compile(r"ESF transnational")
+#: Keys joined by "_" or ":" (``single_parents``, ``escalation:overdue``) are never German.
+JOINED_KEY = re.compile(r"(?<![\w./@-])[a-z]+(?:[_:][a-z0-9]+)+(?![\w/@-])")
+
+
+def _raw_keys(deployment) -> set[str]:
+    """The keys a person must never read: working fields, states of every workflow, roles."""
+    from netzwerker.domain.cases.referrals import REFERRAL_WORKFLOW
+    from netzwerker.domain.fields.models import WorkingFieldRecord
+    from netzwerker.domain.projects.lifecycle import FUNDING_WORKFLOW, PROJECT_WORKFLOW
+    from netzwerker.domain.tasks.workflow import TASK_WORKFLOW
+    from netzwerker.domain.users.models import Role
+
+    workflows = [TASK_WORKFLOW, REFERRAL_WORKFLOW, PROJECT_WORKFLOW, FUNDING_WORKFLOW]
+    workflows += [item.value for item in deployment.registry.workflows.values()]
+    with deployment.session() as session:
+        fields = set(session.scalars(sa.select(WorkingFieldRecord.key)))
+    states = {state for workflow in workflows for state in workflow.states}
+    return fields | states | {role.value for role in Role}
+
+
+def _raw_keys_read(deployment, logins) -> dict[str, set[str]]:
+    """Walk the pages each login reaches (two of each kind): the raw keys a person reads,
+    with where."""
+    from litestar.testing import TestClient
+
+    from netzwerker.app import create_app
+    from netzwerker.testing import WebClient, walk_pages
+
+    keys = _raw_keys(deployment)
+    leaks: dict[str, set[str]] = {}
+    with TestClient(create_app(deployment)) as client:
+        for login in logins:
+            client.cookies.clear()
+            browser = WebClient(client)
+            signed_in = browser.post(
+                "/login", {"username": login.username, "password": login.password, "next": "/"}
+            )
+            assert signed_in.status_code == 200, signed_in.text
+            for path, answer, parts in walk_pages(browser, per_route=2):
+                assert answer.status_code < 500, path
+                if parts is None or answer.status_code >= 400:
+                    continue
+                prose = DATA_NAMES.sub("", parts.prose)
+                words = set(re.findall(r"[\w:]+", prose))
+                for key in (words & keys) | set(JOINED_KEY.findall(prose)):
+                    if key != login.username:
+                        leaks.setdefault(key, set()).add(f"{login.role} {path}")
+    return {key: set(sorted(where)[:3]) for key, where in leaks.items()}
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_page_of_a_shipped_deployment_reads_as_german(shipped, name):
+    """Every value a person reads is a name, a sentence or a number: no key of a working
+    field, a state or a role, as each role walks the pages."""
+    from netzwerker.demo import create_logins
+
+    deployment = shipped(name)
+    with deployment.transaction() as session:
+        logins = create_logins(session)
+    assert _raw_keys_read(deployment, logins) == {}
+
+
+def test_every_page_of_the_demo_reads_as_german(example_copy, database_url, monkeypatch):
+    from netzwerker.demo import run_demo
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    logins = run_demo(example_copy, seed=7, echo=lambda line: None)
+    deployment = load(example_copy, database_url=database_url)
+    try:
+        assert _raw_keys_read(deployment, logins) == {}
     finally:
         deployment.dispose()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from sqlmodel import select
 from netzwerker.clock import utcnow
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.users.permissions import Actor
-from netzwerker.testing import ALL_PLUGINS_CONFIG, WEB_PASSWORD, snapshot
+from netzwerker.testing import ALL_PLUGINS_CONFIG, WEB_PASSWORD, snapshot, walk_pages
 from netzwerker.web import i18n
 from netzwerker.web.sessions import SESSION_COOKIE
 
@@ -265,49 +264,21 @@ def test_navigation_follows_the_role(web):
     assert web.sign_in("partner_member").get("/single_parents/caseloads").status_code == 403
 
 
-class _PageParts(HTMLParser):
-    """The ids and the references (links, forms, scripts) of one page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.ids: list[str] = []
-        self.references: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name == "id" and value:
-                self.ids.append(value)
-            if name in ("href", "src", "action") and value is not None:
-                self.references.append(value)
-
-
-# Downloads and the one link that ends the session are not pages to walk.
-NOT_PAGES = re.compile(r"\.(csv|ics|json|xlsx|zip|png|css|js)(\?|$)|^/static/|^/logout")
-
-
 @pytest.mark.parametrize("role", ["coordinator", "admin", "partner_member", "viewer"])
 def test_every_page_a_role_reaches_is_whole(web, role):
     """Walk every page reachable by links from the start page: none fails, none refers to
     another server, and no id is used twice (a label or a skip link would find the wrong
     element)."""
-    browser = web.sign_in(role)
-    seen, queue = {"/"}, ["/"]
-    while queue and len(seen) < 400:
-        path = queue.pop(0)
-        answer = browser.get(path)
+    walked = 0
+    for path, answer, parts in walk_pages(web.sign_in(role)):
+        walked += 1
         assert answer.status_code < 500, path
-        if "text/html" not in answer.headers.get("content-type", ""):
+        if parts is None:
             continue
-        parts = _PageParts()
-        parts.feed(answer.text)
         assert sorted({i for i in parts.ids if parts.ids.count(i) > 1}) == [], path
         for reference in parts.references:
             assert reference.startswith(("/", "#", "?", "mailto:", "tel:")), (path, reference)
-            target = reference.split("#")[0]
-            if target.startswith("/") and not NOT_PAGES.search(target) and target not in seen:
-                seen.add(target)
-                queue.append(target)
-    assert len(seen) > 10
+    assert walked > 10
 
 
 def test_every_text_of_the_interface_is_in_the_german_catalogue():

@@ -48,7 +48,7 @@ def test_a_coordinator_starts_a_run_and_hands_it_over(web):
     path = started.headers["location"]
     page = coordinator.get(path).text
     assert "Der Ablauf ist begonnen: „angefragt“." in page and "Gestufte Schuldnerberatung" in page
-    assert "eviction" in page and "7" in page
+    assert "Räumung droht" in page and "7" in page
 
     no_partner = coordinator.post(f"{path}/pre_sort", {"version": _version(page, "pre_sort")})
     assert no_partner.status_code == 422 and 'id="partner-pre_sort-error"' in no_partner.text

@@ -182,21 +182,29 @@ class DemoLogin:
 
 
 def create_logins(session: Session) -> list[DemoLogin]:
-    """An admin, a coordinator, a member of the busiest partner and a viewer, with fresh
-    random passwords and tokens (printed once, like any new token)."""
+    """An admin, a coordinator, a member of the busiest partner (without tasks, the first
+    partner) and a viewer, with fresh random passwords and tokens (printed once, like any new
+    token)."""
     coordinator = session.exec(
         select(Person)
         .join(Partner)
         .where(col(Partner.kind) == "jobcenter")
         .order_by(col(Person.id))
     ).first()
-    busiest = session.exec(
-        select(col(Partner.key))
-        .join(Task, col(Task.responsible_partner_id) == col(Partner.id))
-        .where(col(Partner.kind) != "jobcenter")
-        .group_by(col(Partner.key))
-        .order_by(sa.func.count().desc(), col(Partner.key))
-    ).first()
+    busiest = (
+        session.exec(
+            select(col(Partner.key))
+            .join(Task, col(Task.responsible_partner_id) == col(Partner.id))
+            .where(col(Partner.kind) != "jobcenter")
+            .group_by(col(Partner.key))
+            .order_by(sa.func.count().desc(), col(Partner.key))
+        ).first()
+        or session.exec(
+            select(col(Partner.key))
+            .where(col(Partner.kind) != "jobcenter")
+            .order_by(col(Partner.key))
+        ).first()
+    )
     wanted = [
         ("admin", Role.ADMIN, None, None),
         ("netzwerkerin", Role.COORDINATOR, None, coordinator.id if coordinator else None),

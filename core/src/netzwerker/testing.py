@@ -26,12 +26,14 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
+import re
 import shutil
 import sys
 import textwrap
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -559,6 +561,114 @@ class WebClient:
             self.client.get("/login")
         form = {"_csrf_token": self.client.cookies.get("netzwerker_csrf"), **(data or {})}
         return self.client.post(path, data=form, **kw)
+
+
+class PageParts(HTMLParser):
+    """What a person reads on a page (its text, and the labels of its controls and
+    pictures), its ids, and its references (links, forms, scripts). ``prose`` leaves out
+    what the page shows as code (``<code>``, ``<kbd>``): names to be typed as they are."""
+
+    #: Attributes a screen reader or a tooltip reads out.
+    READ = ("aria-label", "title", "alt", "placeholder")
+    HIDDEN = ("script", "style", "template")
+    CODE = ("code", "kbd")
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.references: list[str] = []
+        self._texts: list[tuple[str, bool]] = []
+        self._hidden = 0
+        self._code = 0
+        self.feed(page)
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(text for text, _ in self._texts).split())
+
+    @property
+    def prose(self) -> str:
+        return " ".join(" ".join(text for text, code in self._texts if not code).split())
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._hidden += tag in self.HIDDEN
+        self._code += tag in self.CODE
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.append(value)
+            if name in ("href", "src", "action") and value is not None:
+                self.references.append(value)
+            if name in self.READ and value:
+                self._texts.append((value, False))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden = max(0, self._hidden - (tag in self.HIDDEN))
+        self._code = max(0, self._code - (tag in self.CODE))
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self._texts.append((data, self._code > 0))
+
+
+#: Downloads and the link that ends the session are not pages to walk.
+NOT_PAGES = re.compile(r"\.(csv|ics|json|xlsx|zip|png|svg|css|js)(\?|$)|^/static/|^/logout|^/api/")
+
+
+def walk_pages(
+    browser: WebClient, start: str = "/", *, per_route: int | None = None, limit: int = 400
+) -> Iterator[tuple[str, Any, PageParts | None]]:
+    """Every page reachable by links (and form addresses) from ``start``, breadth first:
+    ``(path, answer, parts)``, parts ``None`` for what is not HTML. ``per_route`` visits at
+    most that many pages of one shape (numbers and the key after a section's name count as
+    one), so that a network of 150 partners is walked through a few of them."""
+    seen, queue = {start}, [start]
+    shape_of = _route_shapes(browser.client.app)
+    shapes: dict[str, int] = {}
+    while queue and len(seen) <= limit:
+        path = queue.pop(0)
+        answer = browser.get(path)
+        html = "text/html" in answer.headers.get("content-type", "")
+        parts = PageParts(answer.text) if html else None
+        yield path, answer, parts
+        for reference in parts.references if parts else ():
+            target = reference.split("#")[0]
+            if not target.startswith("/") or NOT_PAGES.search(target) or target in seen:
+                continue
+            shape = shape_of(target.split("?")[0])
+            if per_route is not None and shapes.get(shape, 0) >= per_route:
+                continue
+            shapes[shape] = shapes.get(shape, 0) + 1
+            seen.add(target)
+            queue.append(target)
+
+
+def _route_shapes(app: Any) -> Callable[[str], str]:
+    """A path's route, as the app's route table writes it (``/partners/{key:str}``)."""
+    kinds = {"int": r"\d+", "path": r".*"}
+    routes = sorted(
+        (route.path for route in app.routes),
+        key=lambda template: template.count("{"),  # a fixed path before a parameter
+    )
+    patterns = [
+        (
+            re.compile(
+                "^"
+                + re.sub(
+                    r"\\\{\w+:(\w+)\\\}",
+                    lambda match: kinds.get(match.group(1), "[^/]+"),
+                    re.escape(template),
+                )
+                + "$"
+            ),
+            template,
+        )
+        for template in routes
+    ]
+
+    def shape(path: str) -> str:
+        return next((template for pattern, template in patterns if pattern.match(path)), path)
+
+    return shape
 
 
 @attrs.define

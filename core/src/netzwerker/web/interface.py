@@ -42,6 +42,7 @@ from netzwerker.deployment import Deployment
 from netzwerker.errors import Conflict, Forbidden, InvalidInput, NotFound, Refused
 from netzwerker.http.errors import EXCEPTION_HANDLERS, validation_problems
 from netzwerker.plugins import call_each
+from netzwerker.web.display import actor_name
 from netzwerker.web.i18n import Formats, mark, translations
 from netzwerker.web.rendering import TRANSLATIONS, page, redirect, translate
 from netzwerker.web.sessions import (
@@ -112,6 +113,7 @@ def environment(
     env.filters["dict_without"] = lambda mapping, *keys: {
         key: value for key, value in mapping.items() if key not in keys
     }
+    env.filters["actor"] = lambda name: actor_name(name, catalogue.gettext)
     env.globals["language"] = language
     return env
 

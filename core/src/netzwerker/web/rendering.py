@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from netzwerker.contributions import NavigationEntry
 from netzwerker.domain.users.permissions import Actor, as_granted
+from netzwerker.web.display import FieldNames
 from netzwerker.web.i18n import mark
 
 #: Where the app keeps the interface's translations (``app.state``).
@@ -68,6 +69,7 @@ def page(
             "user_name": request.session.get("name", "") if "session" in request.scope else "",
             "navigation": navigation(request, actor),
             "role_labels": ROLE_LABELS,
+            "field_name": FieldNames(request.app.state.deployment),
             "path": request.url.path,
             "deployment_name": request.app.state.deployment.name,
             **context,

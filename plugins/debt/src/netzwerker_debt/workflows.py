@@ -32,7 +32,19 @@ class Urgency(StrEnum):
 class DebtCase:
     """What the tiers need to know of a case: how urgent, how many creditors, how much."""
 
-    urgency: Urgency = attrs.field(default=Urgency.NONE, metadata={"label": "Dringlichkeit"})
+    urgency: Urgency = attrs.field(
+        default=Urgency.NONE,
+        metadata={
+            "label": "Dringlichkeit",
+            "choices": {
+                "none": "keine Krise",
+                "eviction": "Räumung droht",
+                "energy_cutoff": "Energiesperre droht",
+                "account_seizure": "Konto gepfändet",
+                "other": "andere Krise",
+            },
+        },
+    )
     creditors: int = attrs.field(default=0, validator=not_negative, metadata={"label": "Gläubiger"})
     total_debt: int = attrs.field(
         default=0, validator=not_negative, metadata={"label": "Schulden insgesamt (EUR)"}

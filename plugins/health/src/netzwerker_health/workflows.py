@@ -34,7 +34,21 @@ class Substance(StrEnum):
 class AddictionCase:
     """What the chain keeps about a case: no names, only what the partners need to act."""
 
-    substance: Substance = attrs.field(default=Substance.UNKNOWN, metadata={"label": "Substanz"})
+    substance: Substance = attrs.field(
+        default=Substance.UNKNOWN,
+        metadata={
+            "label": "Substanz",
+            "choices": {
+                "alcohol": "Alkohol",
+                "illegal_drugs": "illegale Drogen",
+                "medication": "Medikamente",
+                "gambling": "Glücksspiel",
+                "media": "Medien",
+                "other": "anderes",
+                "unknown": "unbekannt",
+            },
+        },
+    )
     legal_domains: list[LegalDomain] = attrs.field(
         factory=list, metadata={"label": "Rechtskreise", "help": "z. B. SGB II, SGB V"}
     )

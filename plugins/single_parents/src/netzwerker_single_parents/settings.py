@@ -32,10 +32,8 @@ class SingleParentsSettings:
         default=OverLimit.REFUSE,
         metadata={
             "label": "Über der Grenze",
-            "help": (
-                "„refuse“: einen weiteren Haushalt ablehnen; „flag“: aufnehmen und den Coach "
-                "markieren."
-            ),
+            "help": "Einen weiteren Haushalt ablehnen, oder aufnehmen und den Coach markieren.",
+            "choices": {"refuse": "ablehnen", "flag": "aufnehmen und markieren"},
         },
     )
     #: Days from the intake to the joint case consultation at most.

@@ -49,11 +49,32 @@ def _country(instance: object, attribute: attrs.Attribute, value: str) -> None:
 class Participant:
     country: str = attrs.field(validator=_country, metadata={"label": "Land"})
     kind: ExchangeKind = attrs.field(
-        default=ExchangeKind.INTERNSHIP, metadata={"label": "Art des Austauschs"}
+        default=ExchangeKind.INTERNSHIP,
+        metadata={
+            "label": "Art des Austauschs",
+            "choices": {
+                "youth_exchange": "Jugendaustausch",
+                "internship": "Praktikum",
+                "staff_exchange": "Fachkräfteaustausch",
+            },
+        },
     )
     programme: str = attrs.field(default="", metadata={"label": "Programm"})
     returned_on: date | None = attrs.field(default=None, metadata={"label": "Zurück am"})
-    outcome: Outcome = attrs.field(default=Outcome.PENDING, metadata={"label": "Ergebnis"})
+    outcome: Outcome = attrs.field(
+        default=Outcome.PENDING,
+        metadata={
+            "label": "Ergebnis",
+            "choices": {
+                "pending": "noch offen",
+                "work": "Arbeit",
+                "training": "Ausbildung",
+                "education": "Schule oder Studium",
+                "unemployed": "arbeitslos",
+                "unknown": "unbekannt",
+            },
+        },
+    )
 
 
 def add_months(day: date, months: int) -> date:

@@ -13,6 +13,7 @@ import enum
 import inspect
 import re
 import typing
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -50,7 +51,8 @@ def switching(deployment: Deployment) -> Permission:
 class Setting:
     """One field of a plugin's settings class, as a form shows it. ``name`` is its path
     (``chain_max_days.detox`` for a field of a nested class); ``kind`` is int, number,
-    text, flag, choice (one of ``choices``) or list (text separated by commas)."""
+    text, flag, choice (one of ``choices``) or list (text separated by commas). A choice's
+    label comes from the field's ``metadata={"choices": {value: label}}``, else its value."""
 
     name: str
     kind: str
@@ -59,6 +61,15 @@ class Setting:
     value: Any
     default: Any
     choices: tuple[str, ...] = ()
+    choice_labels: Mapping[str, str] = attrs.field(factory=dict)
+
+    def options(self) -> list[tuple[str, str]]:
+        """The choices as a select shows them: ``(value, label)``."""
+        return [(choice, self.shown(choice)) for choice in self.choices]
+
+    def shown(self, value: Any) -> str:
+        """``value`` as a person reads it."""
+        return self.choice_labels.get(str(value), str(value))
 
 
 @attrs.frozen
@@ -300,7 +311,8 @@ def settings_of(cls: type, current: Any, prefix: str = "") -> list[Setting]:
         label = field.metadata.get("label") or field.name.replace("_", " ").capitalize()
         help_text = field.metadata.get("help") or comments.get(field.name, "")
         kind, choices = _kind(kind_type)
-        found.append(Setting(name, kind, label, help_text, value, default, choices))
+        labels = field.metadata.get("choices", {})
+        found.append(Setting(name, kind, label, help_text, value, default, choices, labels))
     return found
 
 

@@ -100,13 +100,15 @@ def run_record(
     workflow = contributed.value if contributed is not None else None
     history = events_of(session, run_id)
     may_move = permissions.allows(actor, permissions.RUN_MOVE, partner_id=run.partner_id)
-    labels = {field.name: field.label for field in data_fields(workflow)} if workflow else {}
+    fields = {field.name: field for field in data_fields(workflow)} if workflow else {}
     partners = {run.partner_id, *(event.partner_id for event in history)}
     return RunRecord(
         run=run,
         workflow=workflow,
         data=[
-            (labels.get(key, key), value)
+            (fields[key].label, fields[key].shown(value) if fields[key].choices else value)
+            if key in fields
+            else (key, value)
             for key, value in run.data.items()
             if value not in (None, "", [])
         ],

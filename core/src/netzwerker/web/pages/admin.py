@@ -66,10 +66,7 @@ def _catalogue_page(
             for offer in offers
         },
         choices={
-            offer.name: {
-                setting.name: [(choice, choice) for choice in setting.choices]
-                for setting in offer.settings
-            }
+            offer.name: {setting.name: setting.options() for setting in offer.settings}
             for offer in offers
         },
     )

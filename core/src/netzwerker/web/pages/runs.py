@@ -126,9 +126,9 @@ def _start_form(
             "person_id": people_choices(session),
         }
     data = _data_form_fields(workflow)
-    for field in data:
-        if field.kind == "choice":
-            options[field.name] = [(choice, choice) for choice in field.choices]
+    for setting in data_fields(workflow):
+        if setting.kind == "choice":
+            options[f"data.{setting.name}"] = setting.options()
     return form_page(
         request,
         form,

@@ -56,6 +56,10 @@ CHANGED_MEANWHILE = mark("Someone changed the task meanwhile; it is shown as it 
 ACTION_LABELS = {
     "create": mark("proposed"),
     "update": mark("changed"),
+    "escalation:reminder": mark("reminded of the due date"),
+    "escalation:overdue": mark("marked overdue"),
+    "escalation:accountable": mark("escalated to the accountable party"),
+    "escalation:network": mark("reported to the network"),
     **{transition.name: transition.label for transition in TASK_WORKFLOW.transitions},
 }
 
