@@ -41,6 +41,8 @@ class Transition:
     ``hands_over``: the move names the partner who takes over (a referral, a handover).
     ``actions``: callables ``action(step)`` run in the same transaction after the move, e.g.
     :func:`netzwerker.domain.workflows.actions.create_task`.
+    ``label``: what the button that makes the move says, a verb ("Zusagen", "Blockieren");
+    the state it leads to has its own label in the workflow's ``labels``.
     """
 
     name: str

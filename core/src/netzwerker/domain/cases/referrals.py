@@ -38,7 +38,7 @@ REFERRAL_WORKFLOW = Workflow(
     transitions=[
         Transition("accept", ["sent"], "accepted", label="Annehmen"),
         Transition(
-            "record_first_contact", ["accepted"], "first_contact", label="Erstkontakt erfolgt"
+            "record_first_contact", ["accepted"], "first_contact", label="Erstkontakt melden"
         ),
         Transition("close", ["first_contact"], "closed", label="Abschließen"),
         Transition(

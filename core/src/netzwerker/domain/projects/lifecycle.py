@@ -38,23 +38,23 @@ PROJECT_WORKFLOW = Workflow(
     initial="idea",
     final=["ended"],
     transitions=[
-        Transition("conceive", ["idea"], "concept", label="Konzept erstellt"),
+        Transition("conceive", ["idea"], "concept", label="Konzept vorlegen"),
         Transition(
             "apply_for_funding",
             ["concept"],
             "funding_applied",
             guard=_has_applied_funding,
-            label="Förderung beantragt",
+            label="Förderung beantragen",
         ),
-        Transition("launch", ["concept", "funding_applied"], "running", label="Projekt gestartet"),
-        Transition("evaluate", ["running"], "evaluated", label="Evaluiert"),
-        Transition("close", ["evaluated"], "ended", label="Abgeschlossen"),
+        Transition("launch", ["concept", "funding_applied"], "running", label="Projekt starten"),
+        Transition("evaluate", ["running"], "evaluated", label="Evaluation abschließen"),
+        Transition("close", ["evaluated"], "ended", label="Projekt beenden"),
         Transition(
             "abandon",
             ["idea", "concept", "funding_applied", "running"],
             "ended",
             requires_reason=True,
-            label="Verworfen / abgebrochen",
+            label="Verwerfen oder abbrechen",
         ),
     ],
     labels={
@@ -75,16 +75,18 @@ FUNDING_WORKFLOW = Workflow(
     initial="planned",
     final=["granted", "partially_granted", "rejected", "withdrawn"],
     transitions=[
-        Transition("submit", ["planned"], "submitted", label="Eingereicht"),
-        Transition("grant", ["submitted"], "granted", label="Bewilligt"),
-        Transition("grant_partially", ["submitted"], "partially_granted", label="Teilbewilligt"),
-        Transition("reject", ["submitted"], "rejected", label="Abgelehnt"),
+        Transition("submit", ["planned"], "submitted", label="Als eingereicht erfassen"),
+        Transition("grant", ["submitted"], "granted", label="Bewilligung erfassen"),
+        Transition(
+            "grant_partially", ["submitted"], "partially_granted", label="Teilbewilligung erfassen"
+        ),
+        Transition("reject", ["submitted"], "rejected", label="Ablehnung erfassen"),
         Transition(
             "withdraw",
             ["planned", "submitted"],
             "withdrawn",
             requires_reason=True,
-            label="Zurückgezogen",
+            label="Antrag zurückziehen",
         ),
     ],
     labels={

@@ -15,9 +15,9 @@ TASK_WORKFLOW = Workflow(
     initial="proposed",
     final=["done", "cancelled"],
     transitions=[
-        Transition("commit", ["proposed"], "committed", label="Zusage geben"),
+        Transition("commit", ["proposed"], "committed", label="Zusagen"),
         Transition("start", ["committed"], "in_progress", label="Beginnen"),
-        Transition("complete", ["committed", "in_progress"], "done", label="Erledigt"),
+        Transition("complete", ["committed", "in_progress"], "done", label="Als erledigt melden"),
         Transition(
             "decline",
             ["proposed", "committed"],
@@ -30,7 +30,7 @@ TASK_WORKFLOW = Workflow(
             ["committed", "in_progress"],
             "blocked",
             requires_reason=True,
-            label="Blockiert",
+            label="Blockieren",
         ),
         Transition("resume", ["blocked"], "in_progress", label="Fortsetzen"),
         Transition(
@@ -38,7 +38,7 @@ TASK_WORKFLOW = Workflow(
             ["proposed", "committed", "in_progress", "blocked", "declined"],
             "cancelled",
             requires_reason=True,
-            label="Abbrechen",
+            label="Aufgabe abbrechen",
         ),
         # Changing who is responsible, or the due date, withdraws a commitment: it was given
         # by one partner for one date. A declined task comes back this way when reassigned.

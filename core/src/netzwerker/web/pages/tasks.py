@@ -60,7 +60,6 @@ ACTION_LABELS = {
     "escalation:overdue": mark("marked overdue"),
     "escalation:accountable": mark("escalated to the accountable party"),
     "escalation:network": mark("reported to the network"),
-    **{transition.name: transition.label for transition in TASK_WORKFLOW.transitions},
 }
 
 
