@@ -744,3 +744,16 @@ def test_the_network_map_connects_partners_through_circles_projects_and_chains(d
     assert circle.partner_ids == (network.clinic.id,)
     assert set(everything.unconnected) == {network.jobcenter.id, network.counselling.id}
     assert list(health.partners) == [network.clinic.id]
+
+
+def test_static_files_are_fingerprinted_cached_for_a_year_and_compressed(web):
+    page = web.sign_in("coordinator").get("/").text
+    css = re.search(r'href="(/static/web/netzwerker\.css\?v=[0-9a-f]{12})"', page).group(1)
+    assert re.search(r'rel="icon" href="/static/web/favicon\.svg\?v=[0-9a-f]{12}"', page)
+    answer = web.anonymous().get(css, headers={"Accept-Encoding": "gzip"})
+    assert answer.status_code == 200
+    directives = {part.strip() for part in answer.headers["cache-control"].split(",")}
+    assert directives == {"public", "max-age=31536000", "immutable"}
+    assert answer.headers["content-encoding"] == "gzip"
+    api = web.anonymous().get("/api/me", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in api.headers

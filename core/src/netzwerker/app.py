@@ -17,6 +17,7 @@ from typing import Any
 import anyio
 import anyio.to_thread
 from litestar import Litestar, Request, Router
+from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
@@ -64,6 +65,10 @@ def create_app(deployment: Deployment) -> Litestar:
             "actor": Provide(_actor, sync_to_thread=False),
         },
         middleware=[RequestLogging],
+        # Pages and static files travel compressed; the API's answers stay as they are.
+        compression_config=CompressionConfig(
+            backend="gzip", gzip_compress_level=6, exclude=["^/api/", *PROBES]
+        ),
         exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: not_found_anywhere},
         before_request=reject_nul,
         openapi_config=openapi_config(deployment),

@@ -10,6 +10,7 @@ needs: a session cookie, CSRF protection for every form, and German error pages.
 from __future__ import annotations
 
 import gettext
+import hashlib
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,7 +21,7 @@ import attrs
 import jinja2
 from litestar import Request, Response, Router
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import FormMultiDict
+from litestar.datastructures import CacheControlHeader, FormMultiDict
 from litestar.di import Provide
 from litestar.exceptions import (
     HTTPException,
@@ -219,10 +220,42 @@ PAGE_ERRORS: ExceptionHandlersMap = {
 }
 
 
+#: A static file's address carries its content's hash, so it may be cached for a year.
+ASSET_CACHING = CacheControlHeader(max_age=365 * 24 * 3600, public=True, immutable=True)
+
+
+class Assets:
+    """The static folders (the core's as ``web``, each plugin's by its name) and the
+    addresses of their files: ``asset("web/netzwerker.css")`` is
+    ``/static/web/netzwerker.css?v=<hash>``, a new address whenever the file changes."""
+
+    def __init__(self, folders: dict[str, Path]) -> None:
+        self.folders = folders
+        self._urls: dict[str, str] = {}
+
+    def url(self, name: str) -> str:
+        if name not in self._urls:
+            folder, _, file = name.partition("/")
+            digest = hashlib.sha256((self.folders[folder] / file).read_bytes()).hexdigest()
+            self._urls[name] = f"/static/{name}?v={digest[:12]}"
+        return self._urls[name]
+
+
 def web_interface(deployment: Deployment) -> WebInterface:
     folders = plugin_folders(deployment)
     catalogue = catalogue_of(deployment, folders)
     env = environment(deployment, catalogue, folders)
+    assets = Assets(
+        {
+            "web": WEB_FOLDER / "static",
+            **{
+                name: folder / "static"
+                for name, folder in folders.items()
+                if (folder / "static").is_dir()
+            },
+        }
+    )
+    env.globals["asset"] = assets.url
     engine = JinjaTemplateEngine.from_environment(env)
     engine.register_template_callable("get_flashes", _flashes)
     web = deployment.config.web
@@ -250,19 +283,14 @@ def web_interface(deployment: Deployment) -> WebInterface:
     )
     static = [
         create_static_files_router(
-            path="/static/web", directories=[WEB_FOLDER / "static"], include_in_schema=False
+            path=f"/static/{name}",
+            directories=[folder],
+            include_in_schema=False,
+            name=f"static_{name}",
+            cache_control=ASSET_CACHING,
         )
+        for name, folder in assets.folders.items()
     ]
-    for name, folder in folders.items():
-        if (folder / "static").is_dir():
-            static.append(
-                create_static_files_router(
-                    path=f"/static/{name}",
-                    directories=[folder / "static"],
-                    include_in_schema=False,
-                    name=f"static_{name}",
-                )
-            )
     return WebInterface(
         handlers=[router, *static],
         template_config=TemplateConfig(instance=engine),

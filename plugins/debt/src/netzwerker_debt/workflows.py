@@ -105,7 +105,7 @@ def debt_counselling(settings: DebtSettings) -> Workflow:
                 "crisis_intervention",
                 hands_over=True,
                 guard=_is_crisis,
-                label="Krisenintervention",
+                label="Krisenintervention beginnen",
                 actions=[
                     create_task(
                         "Krisenintervention für {subject} ({urgency})",
@@ -120,34 +120,36 @@ def debt_counselling(settings: DebtSettings) -> Workflow:
                 ["requested", "pre_sorting", "crisis_intervention"],
                 "counselling",
                 hands_over=True,
-                label="Erstgespräch Schuldnerberatung",
+                label="Zum Erstgespräch vermitteln",
             ),
             Transition(
                 "attempt_settlement",
                 ["counselling"],
                 "settlement_attempt",
-                label="Außergerichtlicher Einigungsversuch",
+                label="Einigungsversuch beginnen",
             ),
-            Transition("settle", ["settlement_attempt"], "settled", label="Einigung erreicht"),
+            Transition("settle", ["settlement_attempt"], "settled", label="Einigung melden"),
             Transition(
                 "file_insolvency",
                 ["settlement_attempt"],
                 "insolvency",
-                label="Verbraucherinsolvenz beantragt",
+                label="Verbraucherinsolvenz beantragen",
             ),
-            Transition("discharge", ["insolvency"], "discharged", label="Restschuldbefreiung"),
+            Transition(
+                "discharge", ["insolvency"], "discharged", label="Restschuldbefreiung melden"
+            ),
             Transition(
                 "stabilise",
                 ["counselling", "crisis_intervention"],
                 "closed",
-                label="Lage stabilisiert, beendet",
+                label="Als stabil beenden",
             ),
             Transition(
                 "close",
                 ["requested", "pre_sorting", "crisis_intervention", "counselling"],
                 "closed",
                 requires_reason=True,
-                label="Beendet / abgebrochen",
+                label="Beenden oder abbrechen",
             ),
         ],
         labels={

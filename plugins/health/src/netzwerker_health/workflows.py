@@ -81,7 +81,7 @@ def addiction_chain(settings: HealthSettings) -> Workflow:
         final=["work", "dropped"],
         max_days={step: getattr(waits, step) for step in STEPS},
         transitions=[
-            Transition("give_consent", ["identified"], "consent", label="Einwilligung erteilt"),
+            Transition("give_consent", ["identified"], "consent", label="Einwilligung erfassen"),
             Transition(
                 "refer",
                 ["consent"],
@@ -97,7 +97,7 @@ def addiction_chain(settings: HealthSettings) -> Workflow:
                     )
                 ],
             ),
-            Transition("first_contact", ["referred"], "first_contact", label="Erstkontakt"),
+            Transition("first_contact", ["referred"], "first_contact", label="Erstkontakt melden"),
             Transition(
                 "convene",
                 ["first_contact", "treatment", "stabilisation"],
@@ -114,22 +114,26 @@ def addiction_chain(settings: HealthSettings) -> Workflow:
                 ["case_conference"],
                 "treatment",
                 hands_over=True,
-                label="Behandlung / Rehabilitation beginnt",
+                label="Behandlung beginnen",
             ),
-            Transition("stabilise", ["treatment"], "stabilisation", label="Stabilisierung"),
+            Transition(
+                "stabilise", ["treatment"], "stabilisation", label="Stabilisierung beginnen"
+            ),
             Transition(
                 "activate",
                 ["case_conference", "stabilisation"],
                 "activation",
-                label="Aktivierung",
+                label="Aktivierung beginnen",
             ),
-            Transition("place", ["activation"], "work", label="In Arbeit / Ausbildung"),
+            Transition(
+                "place", ["activation"], "work", label="In Arbeit oder Ausbildung vermittelt"
+            ),
             Transition(
                 "drop",
                 list(STEPS),
                 "dropped",
                 requires_reason=True,
-                label="Abgebrochen",
+                label="Abbruch erfassen",
             ),
         ],
         labels={

@@ -73,24 +73,26 @@ def coaching(settings: SingleParentsSettings) -> Workflow:
             "follow_up": settings.follow_up_days,
         },
         transitions=[
-            Transition("analyse", ["intake"], "resource_analysis", label="Ressourcenanalyse"),
+            Transition("analyse", ["intake"], "resource_analysis", label="Ressourcen analysieren"),
             Transition(
                 "consult",
                 ["resource_analysis", "activation"],
                 "case_consultation",
-                label="Gemeinsame Fallberatung",
+                label="Zur Fallberatung bringen",
                 actions=[request_case_conference(due_in_days=14)],
             ),
-            Transition("plan", ["case_consultation"], "plan", label="Förderplan"),
-            Transition("activate", ["plan"], "activation", label="Aktivierung"),
-            Transition("follow_up", ["activation"], "follow_up", label="Nachbetreuung"),
-            Transition("exit", ["follow_up"], "exit", label="Abschluss", actions=[close_case]),
+            Transition("plan", ["case_consultation"], "plan", label="Förderplan aufstellen"),
+            Transition("activate", ["plan"], "activation", label="Aktivierung beginnen"),
+            Transition("follow_up", ["activation"], "follow_up", label="Nachbetreuung beginnen"),
+            Transition(
+                "exit", ["follow_up"], "exit", label="Begleitung abschließen", actions=[close_case]
+            ),
             Transition(
                 "drop",
                 ["intake", "resource_analysis", "case_consultation", "plan", "activation"],
                 "dropped",
                 requires_reason=True,
-                label="Abgebrochen",
+                label="Abbruch erfassen",
                 actions=[close_case],
             ),
         ],

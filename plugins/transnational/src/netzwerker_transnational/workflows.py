@@ -125,38 +125,36 @@ def exchange(settings: TransnationalSettings) -> Workflow:
         final=["outcome_checked", "not_selected", "dropped_out"],
         max_days={"applied": 30, "preparation": settings.preparation_days},
         transitions=[
-            Transition("select", ["applied"], "selected", label="Ausgewählt"),
+            Transition("select", ["applied"], "selected", label="Auswählen"),
             Transition(
                 "reject",
                 ["applied"],
                 "not_selected",
                 requires_reason=True,
-                label="Nicht ausgewählt",
+                label="Nicht auswählen",
             ),
-            Transition("prepare", ["selected"], "preparation", label="Vorbereitung"),
+            Transition("prepare", ["selected"], "preparation", label="Vorbereitung beginnen"),
             Transition(
                 "depart",
                 ["preparation"],
                 "abroad",
                 hands_over=True,
-                label="Ausreise zur Partnerorganisation",
+                label="Ausreise melden",
             ),
-            Transition(
-                "return", ["abroad"], "follow_up", guard=_returned, label="Rückkehr, Nachbereitung"
-            ),
+            Transition("return", ["abroad"], "follow_up", guard=_returned, label="Rückkehr melden"),
             Transition(
                 "check_outcome",
                 ["follow_up"],
                 "outcome_checked",
                 guard=outcome_due(months),
-                label=f"Verbleib nach {months} Monaten geprüft",
+                label=f"Verbleib nach {months} Monaten erfassen",
             ),
             Transition(
                 "drop_out",
                 ["selected", "preparation", "abroad"],
                 "dropped_out",
                 requires_reason=True,
-                label="Abgebrochen",
+                label="Abbruch erfassen",
             ),
         ],
         labels={
