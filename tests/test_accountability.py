@@ -252,13 +252,17 @@ def test_the_overview_counts_everything_and_lists_the_most_urgent(deployment, ne
             add_task(session, network, -1 - days)
         add_task(session, network, -3, partner=network.clinic)
         add_task(session, network, 2, partner=network.clinic)
+        add_task(session, network, 3, partner=network.clinic, fate=[("commit", 0)])
         escalate(session, EscalationConfig(), today=TODAY)
     with deployment.session() as session:
         seen = overview(session, deployment, today=TODAY, actor=OPERATOR)
     assert seen.overdue_count == LISTED + 6 and seen.partners_overdue == 2
-    assert seen.due_this_week_count == 1 and [t.due_date for t in seen.due_this_week] == [
-        TODAY + timedelta(days=2)
+    # Each task is listed once: a proposal under "awaiting", a commitment under "this week".
+    assert seen.due_this_week_count == 2 and [t.due_date for t in seen.due_this_week] == [
+        TODAY + timedelta(days=3)
     ]
+    assert seen.awaiting_commitment == LISTED + 7
+    assert [t.due_date for t in seen.awaiting] == [TODAY + timedelta(days=2)]
     assert len(seen.most_overdue) == LISTED
     assert seen.most_overdue[0].due_date == TODAY - timedelta(days=LISTED + 5)
     counselling, clinic = seen.overdue_by_partner
@@ -268,7 +272,8 @@ def test_the_overview_counts_everything_and_lists_the_most_urgent(deployment, ne
     assert counselling.tasks == seen.most_overdue
     # Escalated to the accountable party (7 days overdue and more), counted whole.
     assert seen.escalated_count == LISTED + 5 - 6
-    assert seen.escalated == [t for t in seen.most_overdue if t.days_overdue >= 7]
+    marked = [t for t in seen.most_overdue if t.escalation in ("accountable", "network")]
+    assert marked == [t for t in seen.most_overdue if t.days_overdue >= 7]
 
 
 @pytest.mark.parametrize("form", ["compute", "query"])

@@ -136,8 +136,22 @@ def test_the_start_page_shows_what_is_overdue_for_whom(web):
     assert "Suchtberatung Teststadt" in overdue
     assert "Erstgespräche innerhalb von 14 Tagen anbieten" in overdue
     assert "5 Tage überfällig" in overdue
-    week = page.split('id="week-heading"')[1].split("</section>")[0]
-    assert "Entlassmanagement mit dem Jobcenter abstimmen" in week
+    awaiting = page.split('id="awaiting-heading"')[1].split("</section>")[0]
+    assert "Entlassmanagement mit dem Jobcenter abstimmen" in awaiting
+
+
+def test_each_task_is_listed_once_and_each_figure_leads_to_its_list(web):
+    browser = web.sign_in("coordinator")
+    page = browser.get("/").text
+    listed = re.findall(r'<a href="/tasks/(\d+)">', page)
+    assert listed and len(listed) == len(set(listed))
+    figures = re.findall(r'<a href="(/tasks\?[^"]+)"><span class="figure-value">(\d+)</span>', page)
+    assert len(figures) == 4
+    for link, count in figures:
+        found = browser.get(link.replace("&amp;", "&")).text
+        assert len(re.findall(r'<a href="/tasks/\d+">', found.split('id="results"')[1])) == int(
+            count
+        ), link
 
 
 def test_a_partner_member_sees_only_its_partners_tasks(web):
@@ -458,7 +472,7 @@ def test_the_start_page_lists_escalated_tasks(web):
     from netzwerker.domain.tasks.models import Escalation
 
     browser = web.sign_in("coordinator")
-    assert "Keine Aufgabe ist eskaliert." in browser.get("/").text
+    assert 'href="/tasks?escalated=yes"><span class="figure-value">0<' in browser.get("/").text
     with web.deployment.transaction() as session:
         task = session.get(Task, web.overdue_task_id)
         session.add(
@@ -469,8 +483,14 @@ def test_the_start_page_lists_escalated_tasks(web):
                 fired_on=web.deployment.today(),
             )
         )
-    section = browser.get("/").text.split('id="escalated-heading"')[1].split("</section>")[0]
-    assert "Erstgespräche innerhalb von 14 Tagen anbieten" in section
+        session.get(Task, task.id).escalated_due = task.due_date
+    page = browser.get("/").text
+    assert 'href="/tasks?escalated=yes"><span class="figure-value">1<' in page
+    overdue = page.split('id="overdue"')[1].split("</section>")[0]
+    assert "Erstgespräche innerhalb von 14 Tagen anbieten" in overdue and "eskaliert" in overdue
+    listed = results(browser.get("/tasks?escalated=yes").text)
+    assert "Erstgespräche innerhalb von 14 Tagen anbieten" in listed
+    assert "Entlassmanagement" not in listed
 
 
 def _project_id(answer) -> str:

@@ -22,8 +22,7 @@ from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.indicators.services import GoalReading, goal_readings
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.models import Escalation, Task
-from netzwerker.domain.tasks.queries import TaskFilter, is_open, overdue, visible_to
-from netzwerker.domain.tasks.report import escalated
+from netzwerker.domain.tasks.queries import TaskFilter, escalated, is_open, overdue, visible_to
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor
@@ -75,8 +74,10 @@ class Overview:
     overdue_by_partner: list[PartnerOverdue]
     #: The most overdue tasks, whoever is responsible.
     most_overdue: list[TaskLine]
+    #: Proposed tasks not yet overdue: each task is listed once on the start page.
+    awaiting: list[TaskLine]
+    #: Open commitments (not proposals) due within a week.
     due_this_week: list[TaskLine]
-    escalated: list[TaskLine]
     goals_off_track: list[GoalReading]
 
 
@@ -192,11 +193,12 @@ def overview(
     seen = [visible] if visible is not None else []
     week = Task.due_date.between(today, today + timedelta(days=7))  # type: ignore[attr-defined]
     late = overdue(today)
+    proposed = col(Task.status) == "proposed"
     # Each count reads its own range of an index on open tasks, all in one statement.
     overdue_count, awaiting, this_week, handed_on = session.execute(
         sa.select(
             _count_of(late, *seen),
-            _count_of(col(Task.status) == "proposed", *seen),
+            _count_of(proposed, *seen),
             _count_of(is_open(), week, *seen),
             _count_of(late, escalated(), *seen),
         )
@@ -254,7 +256,7 @@ def overview(
         partners_overdue=partners_overdue,
         overdue_by_partner=groups,
         most_overdue=most_overdue,
-        due_this_week=task_lines(session, is_open(), week, *seen, today=today),
-        escalated=task_lines(session, late, escalated(), *seen, today=today),
+        awaiting=task_lines(session, proposed, col(Task.due_date) >= today, *seen, today=today),
+        due_this_week=task_lines(session, is_open(), week, ~proposed, *seen, today=today),
         goals_off_track=goals,
     )

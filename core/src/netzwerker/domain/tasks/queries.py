@@ -31,6 +31,8 @@ class TaskFilter:
     due_after: date | None = None
     text: str | None = None
     goal_id: int | None = None
+    #: Overdue and handed to the accountable party or the network.
+    escalated: bool = False
 
     def clauses(self, today: date) -> list[sa.ColumnElement[bool]]:
         clauses: list[sa.ColumnElement[bool]] = []
@@ -48,6 +50,8 @@ class TaskFilter:
             clauses.append(col(Task.due_date) >= self.due_after)
         if self.goal_id is not None:
             clauses.append(col(Task.goal_id) == self.goal_id)
+        if self.escalated:
+            clauses.extend([overdue(today), escalated()])
         if self.text:
             clauses.append(contains_text([Task.title, Task.description], self.text))
         return clauses
@@ -68,6 +72,11 @@ def is_open() -> sa.ColumnElement[bool]:
 def overdue(today: date) -> sa.ColumnElement[bool]:
     """Tasks still open after their due date (as SQL; :func:`is_overdue` for one task)."""
     return is_open() & (Task.due_date < today)
+
+
+def escalated() -> sa.ColumnElement[bool]:
+    """Tasks handed to their accountable party or the network for their current due date."""
+    return col(Task.escalated_due) == col(Task.due_date)
 
 
 def is_overdue(task: Task, today: date) -> bool:

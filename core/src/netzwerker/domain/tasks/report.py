@@ -27,7 +27,7 @@ from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.fields.models import WorkingFieldRecord
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.models import Task, TaskTally
-from netzwerker.domain.tasks.queries import is_open, overdue
+from netzwerker.domain.tasks.queries import escalated, is_open, overdue
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.measuring import per_cent
@@ -87,11 +87,6 @@ def on_time_per_cent(
 
 def _count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-
-def escalated() -> sa.ColumnElement[bool]:
-    """Tasks handed to their accountable party or the network for their current due date."""
-    return col(Task.escalated_due) == col(Task.due_date)
 
 
 #: What each of the report's counts but ``total`` counts, as a condition on ``Task`` for a day.
