@@ -921,6 +921,64 @@ def test_figures_registrations_funding_consents_workers_and_the_survey(page, sit
     refused(page, f"/catalogue/appraisal/projects/{project}")
 
 
+PHONE_PAGES = (
+    "/",
+    "/tasks",
+    "/tasks/board",
+    "/tasks/new",
+    "/partners",
+    "/partners/suchtberatung",
+    "/network",
+    "/fields",
+    "/fields/health",
+    "/circles",
+    "/conferences",
+    "/projects",
+    "/catalogue",
+    "/catalogue/appraisal",
+    "/chains",
+    "/chains/new",
+    "/cases",
+    "/referrals",
+    "/runs",
+    "/survey",
+    "/evaluation",
+    "/single_parents/households",
+    "/account",
+)
+
+
+#: The elements that reach beyond the screen's right edge, to name them in a failure.
+WIDEST = """[...document.querySelectorAll("main *")]
+    .filter(element => element.getBoundingClientRect().right > window.innerWidth + 1)
+    .slice(0, 4).map(element => element.tagName + "#" + element.id + "." + element.className)"""
+
+
+def test_on_a_phone_no_page_scrolls_sideways_and_the_navigation_folds(chromium, site):
+    server, _ = site
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="de-DE")
+    phone = context.new_page()
+    phone.address = server.address
+    try:
+        sign_in(phone, "coordinator")
+        navigation = phone.get_by_role("navigation", name="Hauptnavigation")
+        playwright_api.expect(navigation).to_be_hidden()
+        phone.get_by_role("button", name="Menü").click()
+        playwright_api.expect(navigation.get_by_role("link", name="Aufgaben")).to_be_visible()
+        shoot(phone, "34-telefon-menue")
+        wide = []
+        for path in PHONE_PAGES:
+            phone.goto(phone.address + path)
+            width = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            if width[0] > width[1]:
+                wide.append((path, width[0], phone.evaluate(WIDEST)))
+        assert wide == [], "pages wider than the phone"
+        phone.goto(phone.address + "/")
+        shoot(phone, "35-telefon-uebersicht")
+    finally:
+        context.close()
+
+
 def teardown_module() -> None:
     # Keep only pictures; a browser may leave its crash folder beside them.
     for leftover in SHOTS.glob("*") if SHOTS.exists() else []:
