@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import attrs
+import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
@@ -79,7 +80,7 @@ def test_missing_folder_and_file(tmp_path: Path) -> None:
 
 def test_semantic_problems() -> None:
     data = {
-        "deployment": {"name": " ", "timezone": "Mars/Olympus"},
+        "deployment": {"name": " ", "timezone": "Mars/Olympus", "period_start": "2010-01-01"},
         "escalation": {"escalate_days_after_due": -5},
         "working_fields": [{"key": "Debt", "name": "x"}, {"key": "Debt", "name": "y"}],
         "goals": [
@@ -101,6 +102,7 @@ def test_semantic_problems() -> None:
         found = [str(p) for p in exc.problems]  # type: ignore[attr-defined]
     assert "deployment.name: must not be empty" in found
     assert "deployment.timezone: unknown time zone 'Mars/Olympus'" in found
+    assert "deployment.period_end: give both days of the period, or neither" in found
     assert "escalation.escalate_days_after_due: must be 0 or more, or -1 (off), got -5" in found
     assert "working_fields[1].key: working field 'Debt' is declared twice" in found
     assert "goals[0].end: 2026-01-01 is before start 2026-02-01" in found
@@ -109,6 +111,15 @@ def test_semantic_problems() -> None:
     assert any(
         p.startswith("privacy.identity_readers[1]: 'partner_member' cannot read") for p in found
     )
+
+
+def test_the_evaluation_period_ends_after_it_starts() -> None:
+    data = {"deployment": {"name": "J", "period_start": "2012-01-01", "period_end": "2010-12-31"}}
+    with pytest.raises(Exception) as refused:
+        parse_config(data)
+    assert [str(p) for p in refused.value.problems] == [  # type: ignore[attr-defined]
+        "deployment.period_end: ends (2010-12-31) before it starts (2012-01-01)"
+    ]
 
 
 def test_database_url_precedence(tmp_path: Path, monkeypatch) -> None:

@@ -467,3 +467,18 @@ def test_every_page_of_the_demo_reads_as_german(example_copy, database_url, monk
         assert _raw_keys_read(deployment, logins) == {}
     finally:
         deployment.dispose()
+
+
+@pytest.mark.parametrize(
+    ("name", "indicator"),
+    [("warendorf", "referrals_sent"), ("magdeburg", "project_ideas")],
+)
+def test_a_seeds_evaluation_reports_the_years_of_its_document_by_default(shipped, name, indicator):
+    from netzwerker.domain.evaluation.services import evaluation_of
+
+    deployment = shipped(name)
+    info = deployment.config.deployment
+    evaluation = evaluation_of(deployment, None, None, actor=OPERATOR)
+    assert (evaluation.period.start, evaluation.period.end) == (info.period_start, info.period_end)
+    values = {reading.indicator: reading.value for reading in evaluation.network}
+    assert values.get(indicator), values

@@ -32,6 +32,10 @@ class DeploymentInfo:
     name: str
     region: str = ""
     timezone: str = "Europe/Berlin"
+    #: The period the evaluation reports when none is asked for (both days, or neither:
+    #: then the year so far), e.g. the years a sample network's document describes.
+    period_start: date | None = None
+    period_end: date | None = None
 
 
 @attrs.frozen
@@ -254,6 +258,19 @@ def config_problems(config: DeploymentConfig) -> list[Problem]:
     for name in config.plugins:
         if not KEY_PATTERN.match(name):
             problems.append(Problem(f"plugins.{name}", "not a plugin name"))
+    info = config.deployment
+    if (info.period_start is None) != (info.period_end is None):
+        missing = "period_end" if info.period_end is None else "period_start"
+        problems.append(
+            Problem(f"deployment.{missing}", "give both days of the period, or neither")
+        )
+    elif info.period_start and info.period_end and info.period_end < info.period_start:
+        problems.append(
+            Problem(
+                "deployment.period_end",
+                f"ends ({info.period_end}) before it starts ({info.period_start})",
+            )
+        )
     for field in attrs.fields(EscalationConfig):
         days = getattr(config.escalation, field.name)
         if days < -1:

@@ -92,8 +92,15 @@ def _report(
 
 @click.command()
 @deployment_argument
-@click.option("--from", "start", type=date_option_type, help="first day (default: 1 January)")
-@click.option("--to", "end", type=date_option_type, help="last day (default: today)")
+@click.option(
+    "--from",
+    "start",
+    type=date_option_type,
+    help="first day (default: [deployment] period_start, else 1 January)",
+)
+@click.option(
+    "--to", "end", type=date_option_type, help="last day (default: period_end, else today)"
+)
 @click.option(
     "--format",
     "fmt",

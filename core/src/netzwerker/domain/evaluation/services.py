@@ -190,10 +190,14 @@ def figures(evaluation: Evaluation) -> Iterator[list[Any]]:
 def evaluation_of(
     deployment: Deployment, start: date | None, end: date | None, *, actor: Actor
 ) -> Evaluation:
-    """The report for ``start`` to ``end`` (by default the year so far), as of today
-    (``evaluation.read``)."""
+    """The report for ``start`` to ``end`` as of today (``evaluation.read``); asked for
+    neither, the deployment's period (``[deployment] period_start, period_end``), else the
+    year so far."""
     permissions.authorize(actor, permissions.EVALUATION_READ)
     today = deployment.today()
+    info = deployment.config.deployment
+    if start is None and end is None and info.period_start and info.period_end:
+        start, end = info.period_start, info.period_end
     period = period_of(start, end, today)
     with deployment.session() as session:
         return evaluate(session, deployment, period, today)
