@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
@@ -120,6 +121,13 @@ def test_a_period_without_the_events_reports_none_of_them(deployment):
     figures = {reading.indicator: reading.value for reading in evaluation.network}
     assert figures["funds_acquired"] == 0 and figures["conferences_held"] == 0
     assert evaluation.conferences == []
+    # An empty table is a sentence, not a header without rows.
+    from netzwerker.web.evaluation import render_evaluation, report_environment
+
+    text = render_evaluation(deployment, evaluation, "markdown", report_environment(deployment))
+    assert "Im Zeitraum war keine Aufgabe fällig." in text
+    assert "Keine Tagung im Zeitraum." in text
+    assert not re.search(r"\|---[^\n]*\n\n", text), "a table header without rows"
 
 
 def test_the_command_writes_every_format(deployment, tmp_path):
