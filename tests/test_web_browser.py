@@ -35,6 +35,9 @@ try:
 except ImportError:
     playwright_api = None
 
+#: axe-core, installed from the npm registry by ``npm ci --prefix tests/axe`` (as CI does).
+AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
 MISSING = (
     f"no Chromium at {CHROMIUM}"
     if not Path(CHROMIUM).exists()
@@ -42,6 +45,8 @@ MISSING = (
 )
 if MISSING and os.environ.get("NETZWERKER_BROWSER_REQUIRED"):
     raise RuntimeError(f"{MISSING}: apt-get install chromium; uv sync")
+if not AXE.exists() and os.environ.get("NETZWERKER_BROWSER_REQUIRED"):
+    raise RuntimeError(f"no axe-core at {AXE}: npm ci --prefix tests/axe")
 # Each test is reported as skipped on its own, so a reader sees how many did not run.
 pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
 
@@ -921,7 +926,7 @@ def test_figures_registrations_funding_consents_workers_and_the_survey(page, sit
     refused(page, f"/catalogue/appraisal/projects/{project}")
 
 
-PHONE_PAGES = (
+PAGES = (
     "/",
     "/tasks",
     "/tasks/board",
@@ -967,7 +972,7 @@ def test_on_a_phone_no_page_scrolls_sideways_and_the_navigation_folds(chromium, 
         playwright_api.expect(navigation.get_by_role("link", name="Aufgaben")).to_be_visible()
         shoot(phone, "34-telefon-menue")
         wide = []
-        for path in PHONE_PAGES:
+        for path in PAGES:
             phone.goto(phone.address + path)
             width = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             if width[0] > width[1]:
@@ -977,6 +982,34 @@ def test_on_a_phone_no_page_scrolls_sideways_and_the_navigation_folds(chromium, 
         shoot(phone, "35-telefon-uebersicht")
     finally:
         context.close()
+
+
+#: Which axe-core violations, as "rule (impact): where".
+SERIOUS_VIOLATIONS = """axe.run({resultTypes: ["violations"]}).then(result => result.violations
+    .filter(violation => ["critical", "serious"].includes(violation.impact))
+    .map(violation => violation.id + " (" + violation.impact + "): "
+         + violation.nodes.slice(0, 2).map(node => node.target.join(" ")).join(", ")))"""
+
+
+@pytest.mark.parametrize("role", ["coordinator", "partner-member", "viewer", "admin"])
+def test_no_page_has_a_critical_or_serious_accessibility_violation(chromium, site, role):
+    if not AXE.exists():
+        pytest.skip(f"no axe-core at {AXE}: npm ci --prefix tests/axe")
+    server, _ = site
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    tab = context.new_page()
+    tab.address = server.address
+    found = []
+    try:
+        sign_in(tab, role)
+        for path in (*PAGES, "/admin/plugins", "/admin/users"):
+            if tab.goto(tab.address + path).status != 200:
+                continue  # a page the role may not open
+            tab.add_script_tag(path=str(AXE))
+            found.extend(f"{path}: {violation}" for violation in tab.evaluate(SERIOUS_VIOLATIONS))
+    finally:
+        context.close()
+    assert found == []
 
 
 def teardown_module() -> None:
