@@ -499,6 +499,7 @@ def test_a_partner_member_keeps_its_own_offers_and_a_viewer_sees_no_forms(page, 
     sign_out(page)
 
     sign_in(page, "viewer")
+    shoot(page, "37-uebersicht-lesend")
     for path, offered in (
         ("/catalogue", "Angebot erfassen"),
         ("/chains", "Dienstleistungskette anlegen"),
@@ -980,6 +981,11 @@ def test_on_a_phone_no_page_scrolls_sideways_and_the_navigation_folds(chromium, 
         assert wide == [], "pages wider than the phone"
         phone.goto(phone.address + "/")
         shoot(phone, "35-telefon-uebersicht")
+        for role, name in (("partner-member", "partner"), ("viewer", "lesend")):
+            phone.get_by_role("button", name="Abmelden").click()
+            phone.wait_for_url(re.compile(r".*/login.*"))
+            sign_in(phone, role)
+            shoot(phone, f"36-telefon-uebersicht-{name}")
     finally:
         context.close()
 
