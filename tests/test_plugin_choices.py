@@ -3,9 +3,11 @@ and what waits for a disabled plugin reported by ``check`` as a warning."""
 
 from __future__ import annotations
 
+import attrs
 from click.testing import CliRunner
 
 from netzwerker.cli import cli
+from netzwerker.contributions import Choice
 from netzwerker.deployment import load
 from netzwerker.testing import ALL_PLUGINS_CONFIG
 
@@ -67,3 +69,21 @@ def test_what_waits_for_a_disabled_plugin_is_a_warning(make_deployment) -> None:
     (deployment.folder / "deployment.toml").write_text(typo, encoding="utf-8")
     refused = run("check", str(deployment.folder))
     assert refused.exit_code == 1 and "unknown working field 'helth'" in refused.output
+
+
+class Urgency(Choice):
+    NONE = "none", "keine Krise"
+    OTHER = "other"
+
+
+@attrs.frozen
+class UrgentCase:
+    urgency: Urgency = Urgency.NONE
+
+
+def test_a_choice_reads_as_its_label_and_is_stored_as_its_value():
+    from netzwerker.domain.fields.plugins import settings_of
+
+    (setting,) = settings_of(UrgentCase, UrgentCase())
+    assert setting.options() == [("none", "keine Krise"), ("other", "other")]
+    assert setting.shown("none") == "keine Krise" and Urgency("none") == "none"

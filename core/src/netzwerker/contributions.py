@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 import attrs
@@ -25,6 +26,21 @@ def _key(instance: Any, attribute: attrs.Attribute, value: str) -> None:
             f"{attribute.name} {value!r} must be lowercase letters, digits and '_', "
             "starting with a letter"
         )
+
+
+class Choice(StrEnum):
+    """The values a field of a plugin's data or settings class may take, each with what a
+    person reads: ``EVICTION = "eviction", "Räumung droht"``. Forms offer the labels,
+    pages show them; the stored value stays the key. A member without a label reads as
+    its value."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str = "") -> Choice:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label or value
+        return member
 
 
 @attrs.frozen

@@ -94,6 +94,11 @@ class Form:
     def valid(self) -> bool:
         return not self.errors
 
+    @property
+    def changes(self) -> dict[str, Any]:
+        """The values a change form asks for: every one but the ``version`` it was read at."""
+        return {key: value for key, value in self.values.items() if key != "version"}
+
     @classmethod
     def showing(cls, raw: Mapping[str, Any], errors: Mapping[str, str] | None = None) -> Form:
         """A form filled with ``raw`` (the values of an existing record, or defaults): ids

@@ -7,11 +7,11 @@ out-of-court settlement with the creditors, and where it fails, consumer insolve
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 import attrs
 
+from netzwerker.contributions import Choice
 from netzwerker.domain.workflows.actions import create_task
 from netzwerker.validators import not_negative
 from netzwerker.workflow import Transition, Workflow
@@ -20,31 +20,19 @@ from netzwerker_debt.settings import DebtSettings
 COUNSELLING = "debt_counselling"
 
 
-class Urgency(StrEnum):
-    NONE = "none"
-    EVICTION = "eviction"
-    ENERGY_CUTOFF = "energy_cutoff"
-    ACCOUNT_SEIZURE = "account_seizure"
-    OTHER = "other"
+class Urgency(Choice):
+    NONE = "none", "keine Krise"
+    EVICTION = "eviction", "Räumung droht"
+    ENERGY_CUTOFF = "energy_cutoff", "Energiesperre droht"
+    ACCOUNT_SEIZURE = "account_seizure", "Konto gepfändet"
+    OTHER = "other", "andere Krise"
 
 
 @attrs.frozen
 class DebtCase:
     """What the tiers need to know of a case: how urgent, how many creditors, how much."""
 
-    urgency: Urgency = attrs.field(
-        default=Urgency.NONE,
-        metadata={
-            "label": "Dringlichkeit",
-            "choices": {
-                "none": "keine Krise",
-                "eviction": "Räumung droht",
-                "energy_cutoff": "Energiesperre droht",
-                "account_seizure": "Konto gepfändet",
-                "other": "andere Krise",
-            },
-        },
-    )
+    urgency: Urgency = attrs.field(default=Urgency.NONE, metadata={"label": "Dringlichkeit"})
     creditors: int = attrs.field(default=0, validator=not_negative, metadata={"label": "Gläubiger"})
     total_debt: int = attrs.field(
         default=0, validator=not_negative, metadata={"label": "Schulden insgesamt (EUR)"}

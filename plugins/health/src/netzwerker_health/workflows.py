@@ -8,10 +8,9 @@ each step takes against the waiting times the deployment sets.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import attrs
 
+from netzwerker.contributions import Choice
 from netzwerker.domain.partners.models import LegalDomain
 from netzwerker.domain.workflows.actions import create_task, request_case_conference
 from netzwerker.workflow import Transition, Workflow
@@ -20,35 +19,21 @@ from netzwerker_health.settings import HealthSettings
 CHAIN = "health_addiction_chain"
 
 
-class Substance(StrEnum):
-    ALCOHOL = "alcohol"
-    ILLEGAL_DRUGS = "illegal_drugs"
-    MEDICATION = "medication"
-    GAMBLING = "gambling"
-    MEDIA = "media"
-    OTHER = "other"
-    UNKNOWN = "unknown"
+class Substance(Choice):
+    ALCOHOL = "alcohol", "Alkohol"
+    ILLEGAL_DRUGS = "illegal_drugs", "illegale Drogen"
+    MEDICATION = "medication", "Medikamente"
+    GAMBLING = "gambling", "Glücksspiel"
+    MEDIA = "media", "Medien"
+    OTHER = "other", "anderes"
+    UNKNOWN = "unknown", "unbekannt"
 
 
 @attrs.frozen
 class AddictionCase:
     """What the chain keeps about a case: no names, only what the partners need to act."""
 
-    substance: Substance = attrs.field(
-        default=Substance.UNKNOWN,
-        metadata={
-            "label": "Substanz",
-            "choices": {
-                "alcohol": "Alkohol",
-                "illegal_drugs": "illegale Drogen",
-                "medication": "Medikamente",
-                "gambling": "Glücksspiel",
-                "media": "Medien",
-                "other": "anderes",
-                "unknown": "unbekannt",
-            },
-        },
-    )
+    substance: Substance = attrs.field(default=Substance.UNKNOWN, metadata={"label": "Substanz"})
     legal_domains: list[LegalDomain] = attrs.field(
         factory=list, metadata={"label": "Rechtskreise", "help": "z. B. SGB II, SGB V"}
     )

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import attrs
 
+from netzwerker.contributions import Choice
 from netzwerker.validators import positive
 
 
-class OverLimit(StrEnum):
+class OverLimit(Choice):
     """What happens when a coach would take more households than the caseload allows."""
 
-    REFUSE = "refuse"
-    FLAG = "flag"
+    REFUSE = "refuse", "ablehnen"
+    FLAG = "flag", "aufnehmen und markieren"
 
 
 @attrs.frozen
@@ -33,7 +32,6 @@ class SingleParentsSettings:
         metadata={
             "label": "Über der Grenze",
             "help": "Einen weiteren Haushalt ablehnen, oder aufnehmen und den Coach markieren.",
-            "choices": {"refuse": "ablehnen", "flag": "aufnehmen und markieren"},
         },
     )
     #: Days from the intake to the joint case consultation at most.

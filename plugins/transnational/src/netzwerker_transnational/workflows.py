@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 import attrs
 
+from netzwerker.contributions import Choice
 from netzwerker.workflow import Transition, Workflow
 from netzwerker_transnational.settings import TransnationalSettings
 
@@ -21,19 +21,19 @@ EXCHANGE = "transnational_exchange"
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
-class ExchangeKind(StrEnum):
-    YOUTH_EXCHANGE = "youth_exchange"
-    INTERNSHIP = "internship"
-    STAFF_EXCHANGE = "staff_exchange"
+class ExchangeKind(Choice):
+    YOUTH_EXCHANGE = "youth_exchange", "Jugendaustausch"
+    INTERNSHIP = "internship", "Praktikum"
+    STAFF_EXCHANGE = "staff_exchange", "Fachkräfteaustausch"
 
 
-class Outcome(StrEnum):
-    PENDING = "pending"
-    WORK = "work"
-    TRAINING = "training"
-    EDUCATION = "education"
-    UNEMPLOYED = "unemployed"
-    UNKNOWN = "unknown"
+class Outcome(Choice):
+    PENDING = "pending", "noch offen"
+    WORK = "work", "Arbeit"
+    TRAINING = "training", "Ausbildung"
+    EDUCATION = "education", "Schule oder Studium"
+    UNEMPLOYED = "unemployed", "arbeitslos"
+    UNKNOWN = "unknown", "unbekannt"
 
 
 #: Outcomes that count as "in work or training".
@@ -49,32 +49,11 @@ def _country(instance: object, attribute: attrs.Attribute, value: str) -> None:
 class Participant:
     country: str = attrs.field(validator=_country, metadata={"label": "Land"})
     kind: ExchangeKind = attrs.field(
-        default=ExchangeKind.INTERNSHIP,
-        metadata={
-            "label": "Art des Austauschs",
-            "choices": {
-                "youth_exchange": "Jugendaustausch",
-                "internship": "Praktikum",
-                "staff_exchange": "Fachkräfteaustausch",
-            },
-        },
+        default=ExchangeKind.INTERNSHIP, metadata={"label": "Art des Austauschs"}
     )
     programme: str = attrs.field(default="", metadata={"label": "Programm"})
     returned_on: date | None = attrs.field(default=None, metadata={"label": "Zurück am"})
-    outcome: Outcome = attrs.field(
-        default=Outcome.PENDING,
-        metadata={
-            "label": "Ergebnis",
-            "choices": {
-                "pending": "noch offen",
-                "work": "Arbeit",
-                "training": "Ausbildung",
-                "education": "Schule oder Studium",
-                "unemployed": "arbeitslos",
-                "unknown": "unbekannt",
-            },
-        },
-    )
+    outcome: Outcome = attrs.field(default=Outcome.PENDING, metadata={"label": "Ergebnis"})
 
 
 def add_months(day: date, months: int) -> date:

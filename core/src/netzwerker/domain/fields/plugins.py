@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 from netzwerker import schema
 from netzwerker.clock import utcnow
 from netzwerker.config import DeploymentConfig, PluginConfig
-from netzwerker.contributions import WorkingField
+from netzwerker.contributions import Choice, WorkingField
 from netzwerker.deployment import (
     Deployment,
     Registry,
@@ -52,7 +52,7 @@ class Setting:
     """One field of a plugin's settings class, as a form shows it. ``name`` is its path
     (``chain_max_days.detox`` for a field of a nested class); ``kind`` is int, number,
     text, flag, choice (one of ``choices``) or list (text separated by commas). A choice's
-    label comes from the field's ``metadata={"choices": {value: label}}``, else its value."""
+    label is its member's of a :class:`netzwerker.contributions.Choice`, else its value."""
 
     name: str
     kind: str
@@ -311,7 +311,11 @@ def settings_of(cls: type, current: Any, prefix: str = "") -> list[Setting]:
         label = field.metadata.get("label") or field.name.replace("_", " ").capitalize()
         help_text = field.metadata.get("help") or comments.get(field.name, "")
         kind, choices = _kind(kind_type)
-        labels = field.metadata.get("choices", {})
+        labels = (
+            {str(member.value): member.label for member in kind_type}
+            if isinstance(kind_type, type) and issubclass(kind_type, Choice)
+            else {}
+        )
         found.append(Setting(name, kind, label, help_text, value, default, choices, labels))
     return found
 

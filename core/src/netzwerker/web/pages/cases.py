@@ -430,7 +430,7 @@ def change_case(
     """Change a case's field, target groups and note, or close it."""
     fields = [*CASE_CHANGE_FIELDS, FormField("version", "int", required=True)]
     entered = read_form(request, form, fields)
-    changes = {key: value for key, value in entered.values.items() if key != "version"}
+    changes = entered.changes
     changes["working_field"] = changes.get("working_field") or None
     changed = save_change(
         request,

@@ -318,9 +318,7 @@ def change_offer(
     """Change an offer; unticking "offered" ends it, keeping it in the evaluation."""
     fields = [field for field in OFFER_FIELDS if field.name != "key"]
     entered = read_form(request, form, [*fields, FormField("version", "int", required=True)])
-    changes = _offer_changes(
-        {key: value for key, value in entered.values.items() if key != "version"}
-    )
+    changes = _offer_changes(entered.changes)
     changed = save_change(
         request,
         entered,
@@ -391,7 +389,7 @@ def change_need(
     actor: CurrentActor,
 ) -> Response[Any]:
     entered = read_form(request, form, [*NEED_FIELDS, FormField("version", "int", required=True)])
-    changes = {key: value for key, value in entered.values.items() if key != "version"}
+    changes = entered.changes
     changes["working_field"] = changes.get("working_field") or None
     changed = save_change(
         request,

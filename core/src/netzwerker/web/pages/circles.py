@@ -72,6 +72,8 @@ CIRCLE_FIELDS = (
 )
 CIRCLE_FOUNDED = mark("The circle was founded.")
 CIRCLE_CHANGED = mark("The circle was saved.")
+#: The service names a meeting's times as the form does not.
+MEETING_ALIASES = {"ends_at": "ends", "starts_at": "starts"}
 MEETING_FIELDS = (
     FormField("title", required=True, label=mark("Title")),
     FormField("day", "date", required=True, label=mark("Day")),
@@ -212,7 +214,7 @@ def change_circle(
     """Change a circle and its members; unticking "active" ends it, keeping its history."""
     fields = [field for field in CIRCLE_FIELDS if field.name != "key"]
     entered = read_form(request, form, [*fields, FormField("version", "int", required=True)])
-    changes = {key: value for key, value in entered.values.items() if key != "version"}
+    changes = entered.changes
     for members in ("partners", "people"):
         changes[members] = list(changes.get(members) or ())
     changed = save_change(
@@ -293,7 +295,7 @@ def plan_meeting(
             deployment,
             draft,
             actor=actor,
-            aliases={"ends_at": "ends", "starts_at": "starts"},
+            aliases=MEETING_ALIASES,
         )
         if meeting:
             notify(request, MEETING_PLANNED)
@@ -409,7 +411,7 @@ def change_meeting(
         meeting_id,
         changes,
         actor=actor,
-        aliases={"ends_at": "ends", "starts_at": "starts"},
+        aliases=MEETING_ALIASES,
     )
     if changed is None:
         return _meeting_form(

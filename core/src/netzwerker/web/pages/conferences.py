@@ -207,7 +207,7 @@ def change_conference(
     list, fewer than are taken are refused), or cancel it."""
     fields = [field for field in CONFERENCE_FIELDS if field.name != "key"]
     entered = read_form(request, form, [*fields, FormField("version", "int", required=True)])
-    changes = {key: value for key, value in entered.values.items() if key != "version"}
+    changes = entered.changes
     changed = save_change(
         request,
         entered,

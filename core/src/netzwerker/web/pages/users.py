@@ -179,8 +179,7 @@ def change_user(
     entered = read_form(request, form, CHANGE_FIELDS)
     changes = {
         key: Role(value) if key == "role" else (value or "" if key == "email" else value)
-        for key, value in entered.values.items()
-        if key != "version"
+        for key, value in entered.changes.items()
     }
 
     def change(session: Any) -> Any:
