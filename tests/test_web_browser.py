@@ -126,6 +126,75 @@ def flash(page, text: str) -> None:
     playwright_api.expect(page.locator(".flash")).to_contain_text(text)
 
 
+def fill(page, **values: str) -> None:
+    """Type each value into the field of that id."""
+    for field, value in values.items():
+        page.locator(f"#{field}").fill(value)
+
+
+#: The two steps of the chain the tests build: title, partner, legal domain.
+CHAIN_STEPS = (
+    ("Beratung", "Suchtberatung Teststadt", "SGB II"),
+    ("Entzug", "Fachklinik Teststadt", "SGB V"),
+)
+
+
+def fill_chain(page, target_group: str) -> None:
+    """The form of a new chain "Von der Sucht in Arbeit" with :data:`CHAIN_STEPS`."""
+    fill(page, key="sucht-arbeit", name="Von der Sucht in Arbeit")
+    page.get_by_label("Zielgruppe").fill(target_group)
+    for row, (title, partner, domain) in enumerate(CHAIN_STEPS, 1):
+        page.locator(f"#step-{row}-title").fill(title)
+        page.locator(f"#step-{row}-partner_id").select_option(label=partner)
+        page.locator(f"#step-{row}-legal_domain").select_option(domain)
+
+
+def new_budget_training(page, title: str, key: str, sessions: str) -> str:
+    """Record a project idea of the type budget training; its page's address."""
+    page.goto(page.address + "/projects/new")
+    page.get_by_label("Projektart").select_option("budget_training")
+    # htmx shows the details the chosen type asks for.
+    page.get_by_label("Termine").fill(sessions)
+    page.get_by_label("Titel").fill(title)
+    page.get_by_label("Kürzel").fill(key)
+    page.get_by_role("button", name="Erfassen").click()
+    page.wait_for_url(re.compile(r".*/projects/\d+$"))
+    return page.url
+
+
+def open_case(page, pseudonym: str) -> str:
+    """Open a case; its page's address."""
+    page.goto(page.address + "/cases")
+    page.get_by_label("Pseudonym").fill(pseudonym)
+    page.get_by_role("button", name="Eröffnen").click()
+    page.wait_for_url(re.compile(r".*/cases/\d+$"))
+    return page.url
+
+
+def record_consent(page, partner: str, purpose: str) -> None:
+    """On a case's page: the person's consent to pass data to ``partner``."""
+    page.get_by_label("Partner, der die Daten erhalten darf").select_option(label=partner)
+    page.get_by_label("Zweck").fill(purpose)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Erfassen").click()
+
+
+def plan_conference(page, key: str, title: str, day: str, capacity: str) -> str:
+    """Plan a conference from 10 to 15 o'clock on ``day``; its page's address."""
+    page.goto(page.address + "/conferences/new")
+    fill(
+        page,
+        key=key,
+        title=title,
+        starts_at=f"{day}T10:00",
+        ends_at=f"{day}T15:00",
+        capacity=capacity,
+    )
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url(re.compile(r".*/conferences/\d+$"))
+    return page.url
+
+
 def overdue_section(page):
     return page.locator("section#overdue")
 
@@ -255,9 +324,7 @@ def test_a_project_a_referral_the_catalogue_and_the_network_picture(page, site):
     page.get_by_label("Pseudonym").fill("F-2026-042")
     page.get_by_role("button", name="Eröffnen").click()
     page.wait_for_url(re.compile(r".*/cases/\d+$"))
-    page.get_by_label("Partner, der die Daten erhalten darf").select_option(str(network.clinic.id))
-    page.get_by_label("Zweck").fill("Entgiftung")
-    page.get_by_role("button", name="Erfassen").click()
+    record_consent(page, "Fachklinik Teststadt", "Entgiftung")
     page.get_by_label("Vom Partner").select_option(str(network.counselling.id))
     page.get_by_label("An den Partner").select_option(str(network.clinic.id))
     page.get_by_role("button", name="Verweisen").click()
@@ -414,19 +481,7 @@ def test_a_coordinator_builds_a_chain_plans_a_conference_sets_a_goal_and_founds_
     sign_in(page, "coordinator")
     page.get_by_role("link", name="Dienstleistungsketten").click()
     page.get_by_role("link", name="Dienstleistungskette anlegen").click()
-    page.locator("#key").fill("sucht-arbeit")
-    page.locator("#name").fill("Von der Sucht in Arbeit")
-    page.get_by_label("Zielgruppe").fill("Langzeitarbeitslose mit Suchtproblemen")
-    for row, (title, partner, domain) in enumerate(
-        (
-            ("Beratung", "Suchtberatung Teststadt", "SGB II"),
-            ("Entzug", "Fachklinik Teststadt", "SGB V"),
-        ),
-        1,
-    ):
-        page.locator(f"#step-{row}-title").fill(title)
-        page.locator(f"#step-{row}-partner_id").select_option(label=partner)
-        page.locator(f"#step-{row}-legal_domain").select_option(domain)
+    fill_chain(page, "Langzeitarbeitslose mit Suchtproblemen")
     page.locator("#step-1-max_wait_days").fill("14")
     shoot(page, "24-kette-anlegen")
     page.get_by_role("button", name="Speichern").click()
@@ -537,10 +592,7 @@ def test_a_coordinator_runs_cases_workflows_households_and_meetings_in_the_brows
     playwright_api.expect(page.locator(".task-state")).to_contain_text("Vorsortierung")
     shoot(page, "29-ablauf")
 
-    page.goto(page.address + "/cases")
-    page.get_by_label("Pseudonym").fill("F-2027-007")
-    page.get_by_role("button", name="Eröffnen").click()
-    page.wait_for_url(re.compile(r".*/cases/\d+$"))
+    open_case(page, "F-2027-007")
     page.locator("#person_id").select_option(label="Tom Hilfe")
     page.locator("#role").select_option("scout")
     page.get_by_role("button", name="Zuordnen").click()
@@ -629,13 +681,7 @@ def test_contacts_trainings_needs_conferences_and_ones_own_account(page, site):
     page.get_by_role("button", name="Speichern").click()
     playwright_api.expect(page.locator(".flash")).to_contain_text("Der Bedarf wurde gespeichert.")
 
-    page.goto(page.address + "/conferences/new")
-    page.locator("#key").fill("netzwerktag")
-    page.locator("#title").fill("Netzwerktag")
-    page.locator("#starts_at").fill("2027-06-02T10:00")
-    page.locator("#ends_at").fill("2027-06-02T15:00")
-    page.locator("#capacity").fill("40")
-    page.get_by_role("button", name="Speichern").click()
+    plan_conference(page, "netzwerktag", "Netzwerktag", "2027-06-02", capacity="40")
     page.get_by_role("link", name="Konferenz ändern").click()
     page.locator("#capacity").fill("60")
     page.get_by_role("button", name="Speichern").click()
@@ -700,14 +746,7 @@ def test_a_coordinator_changes_entries_offers_goals_projects_and_rates_them(page
     page.get_by_role("button", name="Speichern").click()
     flash(page, "gespeichert")
 
-    page.goto(page.address + "/projects/new")
-    page.get_by_label("Projektart").select_option("budget_training")
-    page.get_by_label("Termine").fill("6")
-    page.get_by_label("Titel").fill("Budgettraining")
-    page.get_by_label("Kürzel").fill("budget")
-    page.get_by_role("button", name="Erfassen").click()
-    page.wait_for_url(re.compile(r".*/projects/\d+$"))
-    project = page.url
+    project = new_budget_training(page, "Budgettraining", "budget", sessions="6")
     page.get_by_role("link", name="Projekt ändern").click()
     page.get_by_label("Titel").fill("Budgettraining für Alleinerziehende")
     page.get_by_role("button", name="Speichern").click()
@@ -753,19 +792,7 @@ def test_a_coordinator_changes_entries_offers_goals_projects_and_rates_them(page
 def test_a_person_moves_along_a_chain_and_the_case_is_kept_and_closed(page, site):
     sign_in(page, "coordinator")
     page.goto(page.address + "/chains/new")
-    page.locator("#key").fill("sucht-arbeit")
-    page.locator("#name").fill("Von der Sucht in Arbeit")
-    page.get_by_label("Zielgruppe").fill("Langzeitarbeitslose")
-    for row, (title, partner, domain) in enumerate(
-        (
-            ("Beratung", "Suchtberatung Teststadt", "SGB II"),
-            ("Entzug", "Fachklinik Teststadt", "SGB V"),
-        ),
-        1,
-    ):
-        page.locator(f"#step-{row}-title").fill(title)
-        page.locator(f"#step-{row}-partner_id").select_option(label=partner)
-        page.locator(f"#step-{row}-legal_domain").select_option(domain)
+    fill_chain(page, "Langzeitarbeitslose")
     page.get_by_role("button", name="Speichern").click()
     page.wait_for_url(re.compile(r".*/chains/\d+$"))
     chain = page.url
@@ -781,16 +808,9 @@ def test_a_person_moves_along_a_chain_and_the_case_is_kept_and_closed(page, site
             page.get_by_role("button", name="Zustimmung erfassen").click()
         flash(page, "ist erfasst")
 
-    page.goto(page.address + "/cases")
-    page.get_by_label("Pseudonym").fill("F-2027-100")
-    page.get_by_role("button", name="Eröffnen").click()
-    page.wait_for_url(re.compile(r".*/cases/\d+$"))
-    case = page.url
+    case = open_case(page, "F-2027-100")
     for partner in ("Suchtberatung Teststadt", "Fachklinik Teststadt"):
-        page.get_by_label("Partner, der die Daten erhalten darf").select_option(label=partner)
-        page.get_by_label("Zweck").fill("Dienstleistungskette")
-        with page.expect_navigation():
-            page.get_by_role("button", name="Erfassen").click()
+        record_consent(page, partner, "Dienstleistungskette")
     page.get_by_role("link", name="Direkte Identifikatoren (das Lesen wird protokolliert)").click()
     page.get_by_label("Kundennummer").fill("123A456789")
     page.get_by_role("button", name="Speichern").click()
@@ -852,15 +872,7 @@ def test_figures_registrations_funding_consents_workers_and_the_survey(page, sit
     page.get_by_role("button", name="Werte festschreiben").click()
     flash(page, "Werte sind in den Zeitreihen der Kennzahlen gespeichert.")
 
-    page.goto(page.address + "/conferences/new")
-    page.locator("#key").fill("fachtag")
-    page.locator("#title").fill("Fachtag")
-    page.locator("#starts_at").fill("2027-06-02T10:00")
-    page.locator("#ends_at").fill("2027-06-02T15:00")
-    page.locator("#capacity").fill("1")
-    page.get_by_role("button", name="Speichern").click()
-    page.wait_for_url(re.compile(r".*/conferences/\d+$"))
-    conference = page.url
+    conference = plan_conference(page, "fachtag", "Fachtag", "2027-06-02", capacity="1")
     for name in ("Anna Erste", "Ben Zweiter"):
         page.locator("#name").fill(name)
         page.locator("#email").fill(f"{name.split()[0].lower()}@example.org")
@@ -871,14 +883,7 @@ def test_figures_registrations_funding_consents_workers_and_the_survey(page, sit
     flash(page, "Ben Zweiter ist eingecheckt.")
     shoot(page, "33-konferenz-einchecken")
 
-    page.goto(page.address + "/projects/new")
-    page.get_by_label("Projektart").select_option("budget_training")
-    page.get_by_label("Termine").fill("4")
-    page.get_by_label("Titel").fill("Schuldenprävention")
-    page.get_by_label("Kürzel").fill("praevention")
-    page.get_by_role("button", name="Erfassen").click()
-    page.wait_for_url(re.compile(r".*/projects/\d+$"))
-    project = page.url.rsplit("/", 1)[1]
+    project = new_budget_training(page, "Schuldenprävention", "praevention", "4").rsplit("/", 1)[1]
     page.get_by_label("Quelle").select_option("esf")
     page.get_by_label("Beantragter Betrag (EUR)").fill("8.000")
     page.get_by_label("Eingereicht am").fill("2027-01-15")
@@ -893,16 +898,8 @@ def test_figures_registrations_funding_consents_workers_and_the_survey(page, sit
     page.get_by_role("button", name="Bewertung erfassen").click()
     flash(page, "Die Bewertung von Schuldenprävention ist erfasst.")
 
-    page.goto(page.address + "/cases")
-    page.get_by_label("Pseudonym").fill("F-2027-200")
-    page.get_by_role("button", name="Eröffnen").click()
-    page.wait_for_url(re.compile(r".*/cases/\d+$"))
-    page.get_by_label("Partner, der die Daten erhalten darf").select_option(
-        label="Fachklinik Teststadt"
-    )
-    page.get_by_label("Zweck").fill("Entgiftung")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Erfassen").click()
+    open_case(page, "F-2027-200")
+    record_consent(page, "Fachklinik Teststadt", "Entgiftung")
     page.locator("[id^='reason-'][id$='-revoke']").fill("Die Person hat widerrufen")
     page.get_by_role("button", name="Widerrufen").click()
     playwright_api.expect(page.locator("main")).to_contain_text("widerrufen am")
