@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 from sqlmodel import select
 
 from netzwerker.clock import utcnow
+from netzwerker.domain.fields.models import WorkingFieldRecord
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.users.permissions import Actor
 from netzwerker.testing import ALL_PLUGINS_CONFIG, WEB_PASSWORD, snapshot, walk_pages
@@ -777,3 +778,15 @@ def test_static_files_are_fingerprinted_cached_for_a_year_and_compressed(web):
     assert answer.headers["content-encoding"] == "gzip"
     api = web.anonymous().get("/api/me", headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in api.headers
+
+
+def test_a_task_names_its_working_field_even_when_the_field_is_switched_off(web):
+    from netzwerker.web.display import FieldNames
+
+    names = FieldNames(web.deployment)
+    assert names("health") == "Gesundheit"
+    with web.deployment.transaction() as session:
+        session.add(
+            WorkingFieldRecord(key="old_field", name="Altes Feld", source="config", active=False)
+        )
+    assert names("old_field") == "Altes Feld" and names("unknown_key") == "unknown_key"

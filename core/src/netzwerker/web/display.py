@@ -32,18 +32,22 @@ def actor_name(name: str, gettext: Callable[[str], str]) -> str:
 
 
 class FieldNames:
-    """A working field's name by its key, read from the database at the first call of a
-    page, so that a page asks once however many fields it names."""
+    """A working field's name by its key: the enabled fields' from the registry; a field
+    switched off since is read from the database, once per page, at its first mention."""
 
     def __init__(self, deployment: Deployment) -> None:
         self._deployment = deployment
-        self._names: dict[str, str] | None = None
+        self._names = {
+            key: item.value.name for key, item in deployment.registry.working_fields.items()
+        }
+        self._stored = False
 
     def __call__(self, key: str | None) -> str:
         if not key:
             return ""
-        if self._names is None:
+        if key not in self._names and not self._stored:
             query = sa.select(WorkingFieldRecord.key, WorkingFieldRecord.name)  # type: ignore[call-overload]
             with self._deployment.session() as session:
-                self._names = {row.key: row.name for row in session.execute(query)}
+                self._names.update({row.key: row.name for row in session.execute(query)})
+            self._stored = True
         return self._names.get(key, key)

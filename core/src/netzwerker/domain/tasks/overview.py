@@ -10,7 +10,7 @@ overview, limited to the tasks its partner is a party to.
 from __future__ import annotations
 
 import functools
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import attrs
@@ -22,7 +22,14 @@ from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.indicators.services import GoalReading, goal_readings
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.models import Escalation, Task
-from netzwerker.domain.tasks.queries import TaskFilter, escalated, is_open, overdue, visible_to
+from netzwerker.domain.tasks.queries import (
+    TaskFilter,
+    due_within_week,
+    escalated,
+    is_open,
+    overdue,
+    visible_to,
+)
 from netzwerker.domain.tasks.workflow import OPEN_STATUSES
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor
@@ -191,7 +198,7 @@ def overview(
     for the jobcenter's own people (``network.goals``)."""
     visible = visible_to(actor)
     seen = [visible] if visible is not None else []
-    week = Task.due_date.between(today, today + timedelta(days=7))  # type: ignore[attr-defined]
+    week = due_within_week(today)
     late = overdue(today)
     proposed = col(Task.status) == "proposed"
     # Each count reads its own range of an index on open tasks, all in one statement.

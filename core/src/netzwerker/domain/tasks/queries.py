@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import attrs
@@ -33,6 +33,8 @@ class TaskFilter:
     goal_id: int | None = None
     #: Overdue and handed to the accountable party or the network.
     escalated: bool = False
+    #: Due from today to a week ahead.
+    due_within_week: bool = False
 
     def clauses(self, today: date) -> list[sa.ColumnElement[bool]]:
         clauses: list[sa.ColumnElement[bool]] = []
@@ -52,6 +54,8 @@ class TaskFilter:
             clauses.append(col(Task.goal_id) == self.goal_id)
         if self.escalated:
             clauses.extend([overdue(today), escalated()])
+        if self.due_within_week:
+            clauses.append(due_within_week(today))
         if self.text:
             clauses.append(contains_text([Task.title, Task.description], self.text))
         return clauses
@@ -72,6 +76,11 @@ def is_open() -> sa.ColumnElement[bool]:
 def overdue(today: date) -> sa.ColumnElement[bool]:
     """Tasks still open after their due date (as SQL; :func:`is_overdue` for one task)."""
     return is_open() & (Task.due_date < today)
+
+
+def due_within_week(today: date) -> sa.ColumnElement[bool]:
+    """Tasks due from today to seven days ahead: the start page's "due within a week"."""
+    return col(Task.due_date).between(today, today + timedelta(days=7))
 
 
 def escalated() -> sa.ColumnElement[bool]:

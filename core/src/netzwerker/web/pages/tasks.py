@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 import attrs
@@ -68,25 +67,22 @@ def status_labels() -> dict[str, str]:
     return {state: TASK_WORKFLOW.label(state) for state in TASK_WORKFLOW.states}
 
 
-def _filter_from(query: dict[str, str], today: date) -> TaskFilter:
+def _filter_from(query: dict[str, str]) -> TaskFilter:
     def number(name: str) -> int | None:
         value = query.get(name, "")
         return int(value) if value.isdigit() else None
 
     status = query.get("status", "")
     overdue = query.get("overdue", "")
-    # "due=week": due from today to a week ahead, as the start page counts it.
-    week = query.get("due") == "week"
     return TaskFilter(
         working_field=query.get("working_field") or None,
         partner_id=number("partner_id"),
         statuses=tuple(OPEN_STATUSES) if status == "open" else ((status,) if status else ()),
         overdue=True if overdue == "yes" else None,
-        due_after=today if week else None,
-        due_before=today + timedelta(days=7) if week else None,
         text=query.get("q") or None,
         goal_id=number("goal_id"),
         escalated=query.get("escalated") == "yes",
+        due_within_week=query.get("due") == "week",
     )
 
 
@@ -102,7 +98,7 @@ def _task_list(
     with deployment.session() as session:
         found = line_page(
             session,
-            _filter_from(query, deployment.today()),
+            _filter_from(query),
             actor=actor,
             today=deployment.today(),
             limit=limit,
