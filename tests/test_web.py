@@ -139,6 +139,8 @@ def test_the_start_page_shows_what_is_overdue_for_whom(web):
     assert "5 Tage überfällig" in overdue
     awaiting = page.split('id="awaiting-heading"')[1].split("</section>")[0]
     assert "Entlassmanagement mit dem Jobcenter abstimmen" in awaiting
+    week = page.split('id="week-heading"')[1].split("</section>")[0]
+    assert "wartet noch auf ihre Zusage und ist oben aufgeführt" in week
 
 
 def test_each_task_is_listed_once_and_each_figure_leads_to_its_list(web):
