@@ -13,10 +13,20 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
-from netzwerker.testing import ALL_PLUGINS_CONFIG, WEB_PASSWORD, running_server, web_network
+from netzwerker.deployment import Deployment
+from netzwerker.testing import (
+    ALL_PLUGINS_CONFIG,
+    WEB_PASSWORD,
+    Network,
+    ServerProcess,
+    running_server,
+    snapshot,
+    web_network,
+)
 
 CHROMIUM = os.environ.get("NETZWERKER_CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
@@ -70,18 +80,28 @@ criteria = [{ key = "bedarf", name = "Bedarf" }]
 """
 
 
+class Site(NamedTuple):
+    """A running server on the sample network, with the two tasks of ``web_network``."""
+
+    server: ServerProcess
+    network: Network
+    deployment: Deployment
+    counselling_task: int
+    clinic_task: int
+
+
 @pytest.fixture
-def site(make_deployment):
+def site(make_deployment) -> Iterator[Site]:
     deployment = make_deployment(toml=ALL_PLUGINS_CONFIG + APPRAISAL_SCHEMES, migrate=True)
-    network, *_ = web_network(deployment)
+    network, counselling_task, clinic_task = web_network(deployment)
     with running_server(deployment.folder) as server:
-        yield server, network
+        yield Site(server, network, deployment, counselling_task, clinic_task)
 
 
 @pytest.fixture
 def page(chromium, site) -> Iterator[object]:
     """A fresh browser context that records every request it makes."""
-    server, _ = site
+    server = site.server
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
     tab = context.new_page()
     tab.requests = []  # type: ignore[attr-defined]
@@ -124,6 +144,31 @@ def refused(page, path: str) -> None:
 
 def flash(page, text: str) -> None:
     playwright_api.expect(page.locator(".flash")).to_contain_text(text)
+
+
+FORGE = """([action, fields]) => {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = action;
+    form.append(document.querySelector("input[name=_csrf_token]").cloneNode());
+    for (const [name, value] of Object.entries(fields)) {
+        const input = document.createElement("input");
+        input.name = name;
+        input.value = value;
+        form.append(input);
+    }
+    document.body.append(form);
+    form.submit();
+}"""
+
+
+def forged(page, action: str, **fields: str) -> None:
+    """Post a form the page does not offer, as someone with the browser's developer tools
+    could: the German 403 page answers."""
+    with page.expect_navigation() as navigation:
+        page.evaluate(FORGE, [action, fields])
+    assert navigation.value.status == 403, action
+    playwright_api.expect(page.get_by_role("heading", level=1)).to_have_text("Keine Berechtigung")
 
 
 def fill(page, **values: str) -> None:
@@ -200,7 +245,7 @@ def overdue_section(page):
 
 
 def test_a_coordinator_proposes_a_task_and_a_partner_commits_and_delivers(page, site):
-    _, network = site
+    network = site.network
     page.goto(page.address + "/")
     shoot(page, "01-anmeldung")
     sign_in(page, "coordinator")
@@ -299,7 +344,7 @@ def test_the_directory_the_board_and_a_plugin_page(page, site):
 
 
 def test_a_project_a_referral_the_catalogue_and_the_network_picture(page, site):
-    _, network = site
+    network = site.network
     sign_in(page, "coordinator")
     page.get_by_role("link", name="Projekte", exact=True).click()
     page.get_by_role("link", name="Projektidee erfassen").click()
@@ -353,7 +398,7 @@ def test_a_project_a_referral_the_catalogue_and_the_network_picture(page, site):
 
 
 def test_a_declined_task_is_handed_to_another_partner(page, site):
-    _, network = site
+    network = site.network
     sign_in(page, "partner-member")
     page.get_by_role("link", name="Erstgespräche innerhalb von 14 Tagen anbieten").first.click()
     page.locator("#reason-decline").fill("Keine Kapazitäten bis Sommer")
@@ -548,6 +593,12 @@ def test_a_partner_member_keeps_its_own_offers_and_a_viewer_sees_no_forms(page, 
     page.get_by_label("Plätze pro Jahr").fill("40")
     page.get_by_role("button", name="Speichern").click()
     playwright_api.expect(page.locator(".flash")).to_contain_text("Das Angebot ist erfasst.")
+    page.goto(page.address + "/catalogue")
+    page.get_by_role("link", name="Nachsorge nach Entzug ändern").click()
+    page.get_by_label("Plätze pro Jahr").fill("45")
+    page.get_by_role("button", name="Speichern").click()
+    flash(page, "gespeichert")
+    playwright_api.expect(page.locator("main")).to_contain_text("45")
     response = page.goto(page.address + "/partners/klinik/edit")
     assert response.status == 403
     playwright_api.expect(page.get_by_role("heading", level=1)).to_have_text("Keine Berechtigung")
@@ -655,6 +706,11 @@ def test_contacts_trainings_needs_conferences_and_ones_own_account(page, site):
     page.locator("details.add-form #name").fill("Ina Neu")
     page.locator("details.add-form").get_by_role("button", name="Hinzufügen").click()
     playwright_api.expect(page.locator("main")).to_contain_text("Ina Neu")
+    page.get_by_role("link", name="Ina Neu ändern").click()
+    page.get_by_label("Funktion").fill("Suchtberaterin")
+    page.get_by_role("button", name="Speichern").click()
+    flash(page, "gespeichert")
+    playwright_api.expect(page.locator("main")).to_contain_text("Suchtberaterin")
     page.goto(page.address + "/account")
     page.get_by_text("Token erstellen").click()
     page.get_by_label("Wofür es ist").fill("Fallsystem")
@@ -857,6 +913,96 @@ def test_a_person_moves_along_a_chain_and_the_case_is_kept_and_closed(page, site
     playwright_api.expect(page.locator("main")).to_contain_text("31.03.2027")
 
 
+def test_a_partner_member_writes_for_its_own_partner_and_is_refused_the_rest(page, site):
+    network = site.network
+    sign_in(page, "coordinator")
+    page.goto(page.address + "/runs")
+    page.get_by_role("link", name="Gestufte Schuldnerberatung").click()
+    page.locator("#subject").fill("SB-2027-300")
+    page.get_by_role("button", name="Beginnen").click()
+    page.wait_for_url(re.compile(r".*/runs/\d+$"))
+    run = page.url
+    page.locator("#partner-pre_sort").select_option(label="Suchtberatung Teststadt")
+    page.get_by_role("button", name="Unterlagen vorsortieren").click()
+    playwright_api.expect(page.locator(".task-state")).to_contain_text("Vorsortierung")
+
+    case = open_case(page, "F-2027-300")
+    for partner in ("Suchtberatung Teststadt", "Fachklinik Teststadt"):
+        record_consent(page, partner, "Beratung")
+    page.get_by_label("Vom Partner").select_option(label="Jobcenter Teststadt")
+    page.get_by_label("An den Partner").select_option(label="Suchtberatung Teststadt")
+    page.get_by_role("button", name="Verweisen").click()
+    page.wait_for_url(re.compile(r".*/referrals/\d+$"))
+    referral = page.url
+
+    conference = plan_conference(page, "austausch", "Austauschtreffen", "2027-05-05", "30")
+    fill(page, name="Anna Extern", email="anna@example.org")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Anmelden").click()
+    sign_out(page)
+
+    sign_in(page, "partner-member")
+    # The run its partner holds: it hands it on, and then holds it no longer.
+    page.goto(run)
+    page.locator("#partner-first_appointment").select_option(label="Fachklinik Teststadt")
+    page.get_by_role("button", name="Zum Erstgespräch vermitteln").click()
+    playwright_api.expect(page.locator(".task-state")).to_contain_text("Schuldnerberatung")
+    assert page.get_by_role("heading", name="Nächste Schritte").count() == 0
+
+    # The referral it received, then one it sends on from the case.
+    page.goto(referral)
+    page.get_by_role("button", name="Annehmen").click()
+    playwright_api.expect(page.locator(".task-state")).to_contain_text("angenommen")
+    page.goto(case)
+    playwright_api.expect(page.get_by_label("Vom Partner")).to_have_value(
+        str(network.counselling.id)
+    )
+    page.get_by_label("An den Partner").select_option(label="Fachklinik Teststadt")
+    page.get_by_label("Nachricht").fill("Bitte Entgiftung prüfen")
+    page.get_by_role("button", name="Verweisen").click()
+    page.wait_for_url(re.compile(r".*/referrals/\d+$"))
+    playwright_api.expect(page.locator(".task-state")).to_contain_text("gesendet")
+    playwright_api.expect(page.locator("main")).to_contain_text("Fachklinik Teststadt")
+
+    # Its partner's task: the description and who handles it, nothing else.
+    page.goto(f"{page.address}/tasks/{site.counselling_task}")
+    page.get_by_role("link", name="Ändern").click()
+    assert page.locator("#due_date").count() == 0
+    page.locator("#description").fill("Termine dienstags und donnerstags")
+    page.locator("#responsible_person_id").select_option(label="Tom Hilfe")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url(re.compile(rf".*/tasks/{site.counselling_task}$"))
+    playwright_api.expect(page.locator("main")).to_contain_text("dienstags und donnerstags")
+    playwright_api.expect(page.locator(".facts")).to_contain_text("Tom Hilfe")
+
+    # Its own people at a conference; others' registrations it does not see.
+    page.goto(conference)
+    playwright_api.expect(page.locator("main")).not_to_contain_text("Anna Extern")
+    fill(page, name="Tom Hilfe", email="tom@sucht.example.org")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Anmelden").click()
+    playwright_api.expect(page.locator("#registrations-heading + table")).to_contain_text(
+        "Tom Hilfe"
+    )
+    shoot(page, "38-konferenz-partner")
+
+    # Forms it is not offered, posted anyway: refused in German, and nothing changes.
+    before = snapshot(site.deployment)
+    for action, fields in (
+        (run.removeprefix(page.address) + "/close", {"reason": "x", "version": "1"}),
+        (f"/tasks/{site.clinic_task}", {"description": "x", "version": "1"}),
+        ("/partners/klinik", {"phone": "0", "version": "1"}),
+        ("/partners/klinik/contacts", {"name": "Fremd"}),
+        (
+            case.removeprefix(page.address) + "/referrals",
+            {"from_partner_id": str(network.jobcenter.id), "to_partner_id": str(network.clinic.id)},
+        ),
+        (conference.removeprefix(page.address), {"title": "x", "version": "1"}),
+    ):
+        forged(page, action, **fields)
+    assert snapshot(site.deployment) == before
+
+
 def test_figures_registrations_funding_consents_workers_and_the_survey(page, site):
     sign_in(page, "coordinator")
     page.goto(page.address + "/fields/health")
@@ -958,7 +1104,7 @@ WIDEST = """[...document.querySelectorAll("main *")]
 
 
 def test_on_a_phone_no_page_scrolls_sideways_and_the_navigation_folds(chromium, site):
-    server, _ = site
+    server = site.server
     context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="de-DE")
     phone = context.new_page()
     phone.address = server.address
@@ -998,7 +1144,7 @@ SERIOUS_VIOLATIONS = """axe.run({resultTypes: ["violations"]}).then(result => re
 def test_no_page_has_a_critical_or_serious_accessibility_violation(chromium, site, role):
     if not AXE.exists():
         pytest.skip(f"no axe-core at {AXE}: npm ci --prefix tests/axe")
-    server, _ = site
+    server = site.server
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
     tab = context.new_page()
     tab.address = server.address
