@@ -423,6 +423,66 @@ def test_a_declined_task_is_handed_to_another_partner(page, site):
     shoot(page, "19-aufgabe-uebergeben")
 
 
+def test_tasks_move_on_the_board_by_drag_and_drop_and_by_keyboard(page, site):
+    sign_in(page, "partner-member")
+    page.goto(page.address + "/tasks/board")
+    card = f"#card-{site.counselling_task}"
+
+    def column(status: str):
+        return page.locator(f"section.column[data-status={status}]")
+
+    # Each column scrolls on its own: the board stays one screen high.
+    overflow = column("proposed").locator("ul").evaluate("list => getComputedStyle(list).overflowY")
+    assert overflow == "auto"
+    assert column("proposed").locator(card).count() == 1
+    with page.expect_navigation():
+        page.locator(card).drag_to(column("committed"))
+    flash(page, "ist jetzt „zugesagt“")
+    playwright_api.expect(column("committed").locator(card)).to_be_visible()
+
+    # A step that needs a reason asks for it, and moves nothing without one.
+    page.locator(card).drag_to(column("blocked"))
+    dialog = page.get_by_role("dialog")
+    playwright_api.expect(dialog).to_be_visible()
+    playwright_api.expect(dialog.get_by_role("heading")).to_contain_text("Blockieren")
+    dialog.get_by_role("button", name="Blockieren").click()
+    playwright_api.expect(dialog).to_contain_text("Bitte einen Grund für diesen Schritt angeben.")
+    shoot(page, "39-tafel-grund")
+    dialog.get_by_role("button", name="Zurück").click()
+    playwright_api.expect(dialog).to_be_hidden()
+    playwright_api.expect(column("committed").locator(card)).to_be_visible()
+    page.locator(card).drag_to(column("blocked"))
+    dialog.get_by_label("Begründung").fill("Kein Raum frei bis März")
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Blockieren").click()
+    playwright_api.expect(column("blocked").locator(card)).to_be_visible()
+
+    # A column the workflow does not lead to: a message, and the card stays.
+    page.locator(card).drag_to(column("done"))
+    playwright_api.expect(page.locator("#board-message")).to_have_text(
+        "In diese Spalte kann die Aufgabe nicht verschoben werden."
+    )
+    playwright_api.expect(column("blocked").locator(card)).to_be_visible()
+
+    # The same by keyboard: the card's "Verschieben" offers each step as a button.
+    page.locator(f"{card} summary").focus()
+    page.keyboard.press("Enter")
+    page.locator(f"{card}").get_by_role("button", name="Fortsetzen").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    playwright_api.expect(column("in_progress").locator(card)).to_be_visible()
+    shoot(page, "40-tafel")
+    page.goto(f"{page.address}/tasks/{site.counselling_task}")
+    playwright_api.expect(page.locator("main")).to_contain_text("Kein Raum frei bis März")
+
+    # Cards of other partners' tasks are not for it to move.
+    sign_out(page)
+    sign_in(page, "other-member")
+    page.goto(page.address + "/tasks/board")
+    assert page.locator(f"{card}[draggable=true]").count() == 0
+    assert page.locator(f"{card} details").count() == 0
+
+
 def test_an_admin_switches_a_working_field_off_and_on_and_sets_it_up(page, site):
     sign_in(page, "admin")
     page.get_by_role("link", name="Verwaltung").click()
@@ -617,6 +677,7 @@ def test_a_partner_member_keeps_its_own_offers_and_a_viewer_sees_no_forms(page, 
         ("/circles", "Kreis ändern"),
         ("/runs", "Beginnen"),
         ("/tasks", "Aufgabe vorschlagen"),
+        ("/tasks/board", "Aufgabe vorschlagen"),
     ):
         page.goto(page.address + path)
         assert page.get_by_role("link", name=offered).count() == 0, path

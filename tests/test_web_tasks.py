@@ -144,3 +144,45 @@ def test_others_get_a_german_refusal_and_change_nothing(web):
         posted = browser.post(f"/tasks/{web.overdue_task_id}", {"description": "x", "version": 1})
         assert posted.status_code == 403 and "Keine Berechtigung" in posted.text
     assert snapshot(web.deployment) == before
+
+
+def test_the_board_offers_each_card_the_steps_its_reader_may_take_and_returns_to_itself(web):
+    member = web.sign_in("partner_member")
+    board = member.get("/tasks/board?status=open").text
+    card = re.search(rf'<li class="card[^"]*" id="card-{web.overdue_task_id}".*?</li>', board, re.S)
+    assert card and 'draggable="true"' in card.group(0)
+    steps = re.findall(r'formaction="/tasks/\d+/(\w+)" data-to="(\w+)"', card.group(0))
+    assert steps == [("commit", "committed"), ("decline", "declined")]
+    assert 'name="next" value="/tasks/board?status=open"' in card.group(0)
+    # The clinic's member sees its own task to move, not the counselling service's.
+    other = web.sign_in("other_member").get("/tasks/board").text
+    assert f'id="card-{web.overdue_task_id}"' not in other
+    assert f'formaction="/tasks/{web.clinic_task_id}/commit"' in other
+    viewer = web.sign_in("viewer").get("/tasks/board").text
+    assert "formaction" not in viewer and 'draggable="true"' not in viewer
+
+    version = _version(card.group(0))
+    moved = member.post(
+        f"/tasks/{web.overdue_task_id}/commit",
+        {"version": version, "next": "/tasks/board?status=open"},
+        follow_redirects=False,
+    )
+    assert moved.headers["location"] == "/tasks/board?status=open"
+    assert "ist jetzt „zugesagt“" in member.get(moved.headers["location"]).text
+    # A stale card is refused and moves nothing; a foreign address is never followed.
+    stale = member.post(
+        f"/tasks/{web.overdue_task_id}/start",
+        {"version": version, "next": "//example.org/"},
+        follow_redirects=False,
+    )
+    assert stale.headers["location"] == f"/tasks/{web.overdue_task_id}"
+    with web.deployment.session() as session:
+        assert session.get(Task, web.overdue_task_id).status == "committed"
+    started = member.post(
+        f"/tasks/{web.overdue_task_id}/start",
+        {"next": "//example.org/"},
+        follow_redirects=False,
+    )
+    assert started.headers["location"] == f"/tasks/{web.overdue_task_id}"
+    with web.deployment.session() as session:
+        assert session.get(Task, web.overdue_task_id).status == "in_progress"

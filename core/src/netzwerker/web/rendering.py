@@ -77,6 +77,13 @@ def page(
     )
 
 
+def local_path(target: str, default: str = "/") -> str:
+    """Only a path on this server: a form's ``next`` never sends a user elsewhere."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
 def redirect(request: Request[Any, Any, Any], path: str) -> Response[Any]:
     """Go on to ``path`` (303). An htmx request would follow a redirect inside its own
     request and swap the page it finds into a part of the current one, so it is told to load

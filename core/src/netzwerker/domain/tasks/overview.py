@@ -56,6 +56,8 @@ class TaskLine:
     accountable: str
     escalation: str | None
     days_overdue: int
+    #: The version a move from a list sends, so that a stale move is refused.
+    version: int
 
 
 @attrs.frozen
@@ -114,6 +116,7 @@ def _lines_query() -> sa.Select[Any]:
             col(Partner.name),
             sa.func.coalesce(col(Circle.name), col(Person.name), ""),
             highest,
+            col(Task.version),
         )
         .join(Partner, col(Partner.id) == col(Task.responsible_partner_id))
         .outerjoin(Person, col(Person.id) == col(Task.accountable_person_id))
@@ -152,6 +155,7 @@ def task_lines(
                 accountable=row[8],
                 escalation=ESCALATION_STEPS[rank] if rank is not None and rank >= 0 else None,
                 days_overdue=max(0, (today - row[4]).days) if row[3] in OPEN_STATUSES else 0,
+                version=row[10],
             )
         )
     return lines

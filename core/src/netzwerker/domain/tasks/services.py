@@ -302,13 +302,13 @@ def requested_permission(action: str) -> Permission | None:
     return permissions.MATRIX.get(f"task.{action}") if action in REQUESTED_ACTIONS else None
 
 
-def task_actions(actor: Actor, task: Task) -> list[Transition]:
-    """The transitions the actor may make on the task now, for offering them."""
+def task_actions(actor: Actor, status: str, responsible_partner_id: int) -> list[Transition]:
+    """The transitions the actor may make now on a task in ``status``, for offering them."""
     return [
         transition
-        for transition in TASK_WORKFLOW.allowed(task.status)
+        for transition in TASK_WORKFLOW.allowed(status)
         if transition.name in REQUESTED_ACTIONS
-        and task_permission(transition.name).allows(actor, partner_id=task.responsible_partner_id)
+        and task_permission(transition.name).allows(actor, partner_id=responsible_partner_id)
     ]
 
 
@@ -637,7 +637,7 @@ def task_detail(session: Session, task_id: int, *, actor: Actor, today: date) ->
         else None,
         goal=session.get(Goal, task.goal_id) if task.goal_id else None,
         history=task_history(session, task_id, actor=actor),
-        actions=task_actions(actor, task),
+        actions=task_actions(actor, task.status, task.responsible_partner_id),
         may_change=task.status not in TASK_WORKFLOW.final
         and permissions.allows(
             actor, permissions.TASK_EDIT, partner_id=task.responsible_partner_id

@@ -12,7 +12,7 @@ from netzwerker.domain.users.services import authenticate
 from netzwerker.http.params import CurrentDeployment
 from netzwerker.web.forms import Form, FormField, PostedForm, read_form
 from netzwerker.web.i18n import mark
-from netzwerker.web.rendering import page, redirect, translate
+from netzwerker.web.rendering import local_path, page, redirect, translate
 from netzwerker.web.sessions import end_session, start_session
 
 WRONG_LOGIN = mark("The user name or the password is wrong, or the user is disabled.")
@@ -22,13 +22,6 @@ LOGIN_FIELDS = (
     FormField("password", required=True),
     FormField("next"),
 )
-
-
-def local_path(target: str) -> str:
-    """Only a path on this server: never send a user elsewhere after signing in."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
 
 
 @get("/login", opt={"public": True}, sync_to_thread=False, name="login")

@@ -20,7 +20,7 @@ from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
 from netzwerker.web.forms import Form, FormField, PostedForm, read_form, refusal, save
 from netzwerker.web.i18n import mark
-from netzwerker.web.rendering import notify, page, redirect, translate
+from netzwerker.web.rendering import local_path, notify, page, redirect, translate
 
 PAGE_SIZE = 50
 BOARD_SIZE = 400
@@ -50,7 +50,7 @@ TASK_PROBLEM_FIELDS = {
 PROPOSED = mark("The task was proposed to its responsible partner.")
 CHANGED = mark("The task was changed.")
 REPROPOSED = mark("The task was changed and proposed again to its responsible partner.")
-MOVED = mark("Saved: the task is now “%(status)s”.")
+MOVED = mark("Saved: “%(title)s” is now “%(status)s”.")
 ONE_ACCOUNTABLE = mark("Choose either a coordinator or a circle.")
 CHANGED_MEANWHILE = mark("Someone changed the task meanwhile; it is shown as it is now.")
 ACTION_LABELS = {
@@ -94,6 +94,7 @@ def _task_list(
     limit: int,
     offset: int,
 ) -> Template:
+    """The list or the board; the board also offers each task's moves to the actor."""
     query = dict(request.query_params)
     with deployment.session() as session:
         found = line_page(
@@ -105,10 +106,15 @@ def _task_list(
             offset=offset,
         )
         fields, partners = field_choices(session), partner_choices(session)
+    moves = {
+        line.id: tasks.task_actions(actor, line.status, line.responsible_partner_id)
+        for line in found.lines
+    }
     return page(
         request,
         template,
         lines=found.lines,
+        moves=moves,
         total=found.total,
         offset=offset,
         limit=limit,
@@ -243,7 +249,11 @@ def move_task(
 ) -> Response[Any]:
     if action not in REQUESTED_ACTIONS:
         raise InvalidInput([Problem("action", f"unknown action {action!r}")])
-    entered = read_form(request, form, (FormField("reason"), FormField("version", "int")))
+    entered = read_form(
+        request, form, (FormField("reason"), FormField("version", "int"), FormField("next"))
+    )
+    # The board sends its own address, to show the card in its new column.
+    back = local_path(entered.values["next"] or "", f"/tasks/{task_id}")
     today = deployment.today()
     try:
         with deployment.transaction() as session:
@@ -262,8 +272,8 @@ def move_task(
     except Conflict:
         notify(request, CHANGED_MEANWHILE, "warning")
         return redirect(request, f"/tasks/{task_id}")
-    notify(request, MOVED, status=TASK_WORKFLOW.label(moved.status))
-    return redirect(request, f"/tasks/{task_id}")
+    notify(request, MOVED, title=moved.title, status=TASK_WORKFLOW.label(moved.status))
+    return redirect(request, back)
 
 
 def _change_form(
