@@ -9,6 +9,9 @@ from sqlmodel import select
 
 from netzwerker.domain.audit.models import AuditEvent
 from netzwerker.domain.cases.models import CaseIdentity, CaseWorker
+from netzwerker.domain.cases.referrals import ReferralDraft, send_referral
+from netzwerker.domain.cases.services import CaseDraft, ConsentDraft, create_case, give_consent
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.testing import snapshot
 
 
@@ -102,3 +105,53 @@ def test_others_change_no_case(web):
         refused = viewer.post(post_path, data)
         assert refused.status_code == 403 and "Keine Berechtigung" in refused.text
     assert snapshot(web.deployment) == before
+
+
+def _refer(web, pseudonym: str, *hops: tuple[int, int]) -> list[int]:
+    """A case with the consents of both partners, referred along ``hops``; the referrals."""
+    operator = Actor.operator("test")
+    today = web.deployment.today()
+    with web.deployment.transaction() as session:
+        case = create_case(session, CaseDraft(pseudonym=pseudonym), today=today, actor=operator)
+        for partner in (web.network.counselling, web.network.clinic):
+            draft = ConsentDraft(partner_id=partner.id, purpose="Beratung")
+            give_consent(session, case.id, draft, today=today, actor=operator)
+        return [
+            send_referral(session, ReferralDraft(case.id, *hop), today=today, actor=operator).id
+            for hop in hops
+        ]
+
+
+def _section(page: str, start: str, end: str = "</section>") -> str:
+    begin = page.index(start)
+    return page[begin : page.index(end, begin)]
+
+
+def test_the_start_page_lists_the_referrals_that_await_a_step(web):
+    network = web.network
+    member = web.sign_in("partner_member")
+    assert "Keine Verweisung wartet auf einen Schritt." in member.get("/").text
+    to_us, from_us = _refer(
+        web,
+        "F-2027-050",
+        (network.jobcenter.id, network.counselling.id),
+        (network.counselling.id, network.clinic.id),
+    )
+
+    start = member.get("/").text
+    awaiting = _section(start, 'id="referrals-heading"', "<h3>")
+    sent = _section(start, "<h3>")
+    assert f"/referrals/{to_us}" in awaiting and f"/referrals/{from_us}" not in awaiting
+    assert f"/referrals/{from_us}" in sent and "F-2027-050" in sent
+    clinic = _section(web.sign_in("other_member").get("/").text, 'id="referrals-heading"')
+    assert f"/referrals/{from_us}" in clinic and f"/referrals/{to_us}" not in clinic
+    network_wide = _section(web.sign_in("coordinator").get("/").text, 'id="referrals-heading"')
+    assert "Offene Verweisungen" in network_wide
+    assert f"/referrals/{to_us}" in network_wide and f"/referrals/{from_us}" in network_wide
+
+    received = member.get("/referrals?status=open&direction=received").text
+    assert f"/referrals/{to_us}" in received and f"/referrals/{from_us}" not in received
+    # Once the person arrived and the loop is closed, the referral waits for nothing.
+    for step in ("accept", "record_first_contact", "close"):
+        member.post(f"/referrals/{to_us}/{step}", {})
+    assert f"/referrals/{to_us}" not in _section(member.get("/").text, 'id="referrals-heading"')

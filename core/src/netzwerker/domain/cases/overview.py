@@ -12,6 +12,7 @@ from sqlmodel import Session
 from netzwerker.domain.cases import services as cases
 from netzwerker.domain.cases.models import Case, CaseWorker, Consent, Referral
 from netzwerker.domain.cases.referrals import (
+    OPEN_STATES,
     ReferralFilter,
     find_referrals,
     readable_referral,
@@ -61,6 +62,48 @@ def referral_list(
         referral_names(session, found),
         partner_choices(session) if every else [],
         filter_by_partner=every,
+    )
+
+
+@attrs.frozen
+class OpenReferrals:
+    """The start page's referrals: those awaiting a step of the reader's partner (or, for
+    staff, of any partner), the longest waiting first, and those its partner sent that are
+    still open; how many of each there are in all."""
+
+    awaiting: list[Referral]
+    awaiting_total: int
+    sent: list[Referral]
+    sent_total: int
+    names: ReferralNames
+    #: Whether ``awaiting`` is the reader's own partner's (a partner member's start page).
+    own: bool
+
+
+def open_referrals(session: Session, *, actor: Actor, limit: int) -> OpenReferrals | None:
+    """What the start page lists of the open referrals, None for a reader of none."""
+    if not permissions.allows(actor, permissions.REFERRAL_READ):
+        return None
+    partner = permissions.own_partner(actor, permissions.REFERRAL_READ)
+
+    def waiting(**sides: int | None) -> tuple[list[Referral], int]:
+        return find_referrals(
+            session,
+            ReferralFilter(status=OPEN_STATES, **sides),
+            actor=actor,
+            limit=limit,
+            oldest_first=True,
+        )
+
+    awaiting, awaiting_total = waiting(to_partner_id=partner)
+    sent, sent_total = waiting(from_partner_id=partner) if partner is not None else ([], 0)
+    return OpenReferrals(
+        awaiting,
+        awaiting_total,
+        sent,
+        sent_total,
+        referral_names(session, awaiting + sent),
+        own=partner is not None,
     )
 
 

@@ -289,18 +289,20 @@ def find_referrals(
     actor: Actor,
     limit: int = 50,
     offset: int = 0,
+    oldest_first: bool = False,
 ) -> tuple[list[Referral], int]:
-    """A page of the referrals the actor may read (``referral.read``), newest first, and
-    how many match."""
+    """A page of the referrals the actor may read (``referral.read``), newest first (or,
+    for a list of what waits, the longest waiting first), and how many match."""
     clauses = referral_filter.clauses()
     partner = permissions.own_partner(actor, permissions.REFERRAL_READ)
     if partner is not None:
         clauses.append(involving(partner))
+    order = [col(Referral.sent_at), col(Referral.id)]
     return page_of(
         session,
         Referral,
         clauses,
-        [col(Referral.sent_at).desc(), col(Referral.id).desc()],
+        order if oldest_first else [column.desc() for column in order],
         limit=limit,
         offset=offset,
     )

@@ -13,6 +13,7 @@ from litestar.response import Template
 from netzwerker.domain.cases import overview
 from netzwerker.domain.cases import services as cases
 from netzwerker.domain.cases.referrals import (
+    OPEN_STATES,
     REFERRAL_WORKFLOW,
     ReferralDraft,
     ReferralFilter,
@@ -125,6 +126,10 @@ CASE_OPENED = mark("The case is opened.")
 REFERRAL_SENT = mark("The referral is sent; the receiving partner sees it now.")
 REFERRAL_MOVED = mark("Saved: the referral is now “%(status)s”.")
 CONSENT_RECORDED = mark("The consent is recorded.")
+#: The referral list's filters: open ones, and for a partner member which side it is on.
+OPEN = mark("open")
+RECEIVED = mark("received by us")
+SENT = mark("sent by us")
 CONSENT_REVOKED = mark("The consent is revoked from today on.")
 NO_CONSENT = mark(
     "The person has not consented that this partner receives these data: record the consent first."
@@ -148,9 +153,14 @@ def referral_list(
 ) -> Template:
     query = {key: value for key, value in request.query_params.items() if value}
     partner = query.get("partner_id")
+    own = permissions.own_partner(actor, permissions.REFERRAL_READ)
+    direction = query.get("direction")
+    status = query.get("status")
     referral_filter = ReferralFilter(
         partner_id=int(partner) if partner and partner.isdigit() else None,
-        status=(query["status"],) if "status" in query else (),
+        to_partner_id=own if direction == "received" else None,
+        from_partner_id=own if direction == "sent" else None,
+        status=OPEN_STATES if status == "open" else ((status,) if status else ()),
     )
     with deployment.session() as session:
         found = overview.referral_list(
@@ -166,7 +176,16 @@ def referral_list(
         limit=PAGE_SIZE,
         query=query,
         partners=found.partners,
-        states=[(state, REFERRAL_WORKFLOW.label(state)) for state in REFERRAL_WORKFLOW.states],
+        states=[
+            ("open", translate(request, OPEN)),
+            *((state, REFERRAL_WORKFLOW.label(state)) for state in REFERRAL_WORKFLOW.states),
+        ],
+        directions=[
+            ("received", translate(request, RECEIVED)),
+            ("sent", translate(request, SENT)),
+        ]
+        if own is not None
+        else [],
         state_labels=REFERRAL_WORKFLOW.labels,
         **attrs.asdict(found.names),
     )

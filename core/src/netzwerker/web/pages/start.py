@@ -1,13 +1,16 @@
-"""The start page: at a glance, what needs a coordinator's attention today."""
+"""The start page: at a glance, what needs one's attention today: tasks, referrals, goals."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import attrs
 from litestar import Request, get
 from litestar.response import Template
 
-from netzwerker.domain.tasks.overview import overview
+from netzwerker.domain.cases.overview import open_referrals
+from netzwerker.domain.cases.referrals import REFERRAL_WORKFLOW
+from netzwerker.domain.tasks.overview import LISTED, overview
 from netzwerker.domain.users import permissions
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 from netzwerker.web.pages.tasks import status_labels
@@ -20,10 +23,14 @@ def start_page(
 ) -> Template:
     with deployment.session() as session:
         summary = overview(session, deployment, today=deployment.today(), actor=actor)
+        referrals = open_referrals(session, actor=actor, limit=LISTED)
     return page(
         request,
         "start.html",
         overview=summary,
+        referral_steps=referrals,
+        state_labels=REFERRAL_WORKFLOW.labels,
+        **(attrs.asdict(referrals.names) if referrals else {}),
         statuses=status_labels(),
         show_goals=permissions.allows(actor, permissions.NETWORK_GOALS),
     )
