@@ -196,8 +196,7 @@ def _stored_figures(session, start, end, timezone) -> dict[str, float]:
             sum(
                 p.people_reached
                 for p in projects
-                if (p.start_on is None or p.start_on <= end)
-                and (p.end_on is None or p.end_on >= start)
+                if start <= (p.end_on or p.start_on or day(p.created_at)) <= end
             )
         ),
         "circles_founded": float(

@@ -235,3 +235,27 @@ def test_indicators_asked_together_read_as_each_alone(deployment, start, length,
         alone = [read(session, *item, today) for item in wanted]
     assert together == alone
     assert not any(reading.error for reading in together)
+
+
+def test_without_a_period_the_report_spans_the_records_up_to_today(deployment):
+    from datetime import date
+
+    today = deployment.today()
+    # The sample's first record is a task due five days ago; one is due in three days.
+    spanned = evaluation_of(deployment, None, None, actor=OPERATOR).period
+    assert (spanned.start, spanned.end) == (today - timedelta(days=5), today)
+    asked = evaluation_of(deployment, date(today.year, 1, 1), today, actor=OPERATOR).period
+    assert (asked.start, asked.end) == (date(today.year, 1, 1), today)
+
+
+def test_a_projects_people_count_in_one_period_only(deployment):
+    """A project without dates counts when it was recorded, not in every later period."""
+    from datetime import date
+
+    today = deployment.today()
+    figures = {}
+    for year in (today.year, today.year + 1):
+        report = evaluation_of(deployment, date(year, 1, 1), date(year, 12, 31), actor=OPERATOR)
+        figures[year] = {reading.indicator: reading.value for reading in report.network}
+    assert figures[today.year]["people_reached"] == 40
+    assert not figures[today.year + 1]["people_reached"]

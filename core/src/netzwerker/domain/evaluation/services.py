@@ -19,6 +19,8 @@ from sqlmodel import Session, col
 
 from netzwerker.contributions import Period
 from netzwerker.deployment import Deployment
+from netzwerker.domain.cases.models import Referral
+from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.conferences.models import Conference
 from netzwerker.domain.conferences.services import conferences_held_in, seats
 from netzwerker.domain.indicators.services import (
@@ -29,7 +31,9 @@ from netzwerker.domain.indicators.services import (
     in_zone,
     period_of,
 )
+from netzwerker.domain.projects.models import FundingApplication, Project
 from netzwerker.domain.survey.services import SurveySummary, summarise
+from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.report import ReportRow, accountability_report
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor
@@ -187,17 +191,56 @@ def figures(evaluation: Evaluation) -> Iterator[list[Any]]:
         ]
 
 
+def _days(session: Session) -> tuple[date | None, date | None]:
+    """The first and the last day the network's records name (None and None: no record)."""
+    columns = (
+        col(Task.created_at),
+        col(Task.due_date),
+        col(Project.created_at),
+        col(Project.start_on),
+        col(Project.end_on),
+        col(FundingApplication.decided_on),
+        col(Circle.founded_on),
+        col(Conference.starts_at),
+        col(Referral.sent_at),
+    )
+    found = session.execute(
+        sa.select(
+            *(
+                sa.select(aggregate(column)).scalar_subquery()
+                for column in columns
+                for aggregate in (sa.func.min, sa.func.max)
+            )
+        )
+    ).one()
+    # Dates, timestamps, or (SQLite, from a bare aggregate) their text: the day is first.
+    known = [date.fromisoformat(str(value)[:10]) for value in found if value is not None]
+    return (min(known), max(known)) if known else (None, None)
+
+
+def default_period(session: Session, deployment: Deployment, today: date) -> Period:
+    """The period a report shows unless asked for another: the deployment's
+    (``[deployment] period_start, period_end``), else the span of its records up to today,
+    else the year so far."""
+    info = deployment.config.deployment
+    if info.period_start and info.period_end:
+        return Period(info.period_start, info.period_end)
+    first, last = _days(session)
+    if first is None or last is None or first > today:
+        return period_of(None, None, today)
+    return Period(first, min(last, today))
+
+
 def evaluation_of(
     deployment: Deployment, start: date | None, end: date | None, *, actor: Actor
 ) -> Evaluation:
     """The report for ``start`` to ``end`` as of today (``evaluation.read``); asked for
-    neither, the deployment's period (``[deployment] period_start, period_end``), else the
-    year so far."""
+    neither, the :func:`default_period`."""
     permissions.authorize(actor, permissions.EVALUATION_READ)
     today = deployment.today()
-    info = deployment.config.deployment
-    if start is None and end is None and info.period_start and info.period_end:
-        start, end = info.period_start, info.period_end
-    period = period_of(start, end, today)
     with deployment.session() as session:
+        if start is None and end is None:
+            period = default_period(session, deployment, today)
+        else:
+            period = period_of(start, end, today)
         return evaluate(session, deployment, period, today)

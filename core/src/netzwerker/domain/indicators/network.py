@@ -63,10 +63,16 @@ def project_ideas(period: Period, scope: dict[str, Any]) -> sa.Select:
 
 
 def people_reached(period: Period, scope: dict[str, Any]) -> sa.Select:
-    """People the projects that ran during the period reached."""
+    """People reached by the projects that ended within the period; a project without an end
+    counts when it started, one without dates when it was recorded. A project's people are
+    its total, so each counts in one period only, and the figures of years add up."""
+    end_on, start_on = col(Project.end_on), col(Project.start_on)
     query = sa.select(sa.func.coalesce(sa.func.sum(col(Project.people_reached)), 0)).where(
-        sa.or_(col(Project.start_on).is_(None), col(Project.start_on) <= period.end),
-        sa.or_(col(Project.end_on).is_(None), col(Project.end_on) >= period.start),
+        sa.or_(
+            end_on.between(period.start, period.end),
+            sa.and_(end_on.is_(None), start_on.between(period.start, period.end)),
+            sa.and_(end_on.is_(None), start_on.is_(None), within(col(Project.created_at), period)),
+        ),
         col(Project.people_reached) > 0,
     )
     if scope.get("working_field") is not None:
@@ -170,7 +176,10 @@ CORE_INDICATORS = [
         "Erreichte Personen",
         "Personen",
         query=people_reached,
-        description="Teilnehmende der Projekte, die im Zeitraum liefen",
+        description=(
+            "Teilnehmende der Projekte, die im Zeitraum endeten (ohne Ende: begannen, ohne"
+            " Daten: erfasst wurden); jedes Projekt zählt in einem Zeitraum"
+        ),
     ),
     Indicator(
         "circles_founded",
