@@ -250,26 +250,51 @@ def test_each_deployment_evaluation_report_matches_its_stored_data(shipped, name
         deployment.dispose()
 
 
+def _default_report(deployment) -> dict:
+    """``netzwerker evaluate`` as a coordinator runs it first: no ``--from``, no ``--to``."""
+    import json
+
+    runner = CliRunner(env={"DATABASE_URL": deployment.database_url})
+    answer = runner.invoke(cli, ["evaluate", str(deployment.folder), "--format", "json"])
+    assert answer.exit_code == 0, answer.output
+    return json.loads(answer.output)
+
+
+def _values(rows: list[dict]) -> dict[str, float | None]:
+    return {row["indicator"]: row["value"] for row in rows}
+
+
 def test_mayen_koblenz_reports_the_results_of_its_evaluation(shipped):
     """The document's results: about 10 million euros, 30 project ideas, five circles, five
     large conferences of 50 to 300 participants, about 15,000 people reached."""
-    from datetime import date
-
-    from netzwerker.contributions import Period
-    from netzwerker.domain.evaluation.services import evaluate
-
     deployment = shipped("mayen-koblenz")
     try:
-        with deployment.session() as session:
-            period = Period(date(2008, 1, 1), date(2012, 12, 31))
-            report = evaluate(session, deployment, period, date(2013, 1, 1))
-        figures = {reading.indicator: reading.value for reading in report.network}
+        report = _default_report(deployment)
+        assert report["period"]["start"] == "2008-01-01" and report["period"]["end"] == "2012-12-31"
+        figures = _values(report["network"])
         assert 9_000_000 <= figures["funds_acquired"] <= 11_000_000
         assert figures["project_ideas"] == 30
         assert figures["circles_founded"] == 5
         assert figures["conferences_held"] == 5
         assert 14_000 <= figures["people_reached"] <= 16_000
-        assert all(50 <= line.checked_in <= 300 for line in report.conferences)
+        assert all(50 <= line["checked_in"] <= 300 for line in report["conferences"])
+    finally:
+        deployment.dispose()
+
+
+def test_warendorf_reports_annas_thirty_households_and_three_coaches(shipped):
+    """ANNA, August 2020 to October 2022: 30 households coached, a coach for every ten."""
+    deployment = shipped("warendorf")
+    try:
+        report = _default_report(deployment)
+        assert report["period"]["start"] == "2020-08-01" and report["period"]["end"] == "2022-10-31"
+        (name, readings), *_ = report["fields"]
+        figures = _values(readings)
+        assert name == "Alleinerziehende"
+        assert figures["single_parents_households_coached"] == 30
+        assert figures["single_parents_caseload"] == 10
+        assert figures["single_parents_sponsorships"] > 0
+        assert _values(report["network"])["people_reached"] == 30
     finally:
         deployment.dispose()
 
