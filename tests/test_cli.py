@@ -58,6 +58,18 @@ def test_demo_sets_up_the_example_and_shows_the_report(example_copy: Path, monke
         "declined",
         "cancelled",
     }
+    # Every page has something to show: the catalogue, meetings, a binding chain with
+    # people on it, and referrals in every state of their loop.
+    with sqlite3.connect(example_copy / "netzwerker.db") as connection:
+        counts = {
+            table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("offer", "need", "meeting", "chain_agreement", "chain_instance")
+        }
+        referrals = {row[0] for row in connection.execute("SELECT status FROM referral")}
+        chain_steps = {row[0] for row in connection.execute("SELECT step FROM chain_instance")}
+    assert all(counts.values()), counts
+    assert referrals == {"sent", "accepted", "first_contact", "closed", "declined", "withdrawn"}
+    assert len(chain_steps) > 1, "people stand at several steps of the chain"
     assert "überfällige Aufgaben" in result.output
     # Running it again starts from scratch instead of piling up data.
     assert (

@@ -143,6 +143,7 @@ def run_demo(
         tasks = generate_tasks(session, random.Random(seed), today)
         echo(f"  {tasks} tasks generated, in every state")
         echo("  " + generate_results(session, deployment, random.Random(seed), today))
+        echo("  " + generate_casework(session, deployment, random.Random(seed), today))
     with deployment.transaction() as session:
         result = escalate(session, deployment.config.escalation, today=today)
     echo("  escalate: " + ", ".join(f"{step} {count}" for step, count in result.counts.items()))
@@ -427,3 +428,405 @@ def _live(session: Session, rng: random.Random, task: Task, created: date, today
     if day + timedelta(days=max(after, 0)) > today:
         return
     step("complete", max(after, 0))
+
+
+#: The catalogue: key, partner, title, target groups, problem areas, social areas, places a
+#: year, working field, legal domain. Two addiction offers overlap on purpose (a possible
+#: duplicate structure for the catalogue to find).
+OFFERS = [
+    (
+        "sucht-erstgespraech",
+        "drogenberatung",
+        "Erstgespräch Suchtberatung binnen 14 Tagen",
+        ["Langzeitarbeitslose", "SGB-II-Leistungsberechtigte"],
+        ["Sucht"],
+        ["Musterstadt-Mitte"],
+        240,
+        "health",
+        "SGB II",
+    ),
+    (
+        "ambulante-beratung-sucht",
+        "suchthilfe",
+        "Ambulante Suchtberatung und Nachsorge",
+        ["SGB-II-Leistungsberechtigte"],
+        ["Sucht"],
+        ["Musterstadt-Süd"],
+        80,
+        "health",
+        "SGB V",
+    ),
+    (
+        "entgiftung",
+        "fachklinik",
+        "Qualifizierte Entgiftung",
+        ["Suchtkranke"],
+        ["Sucht"],
+        [],
+        120,
+        "health",
+        "SGB V",
+    ),
+    (
+        "adaption",
+        "adaptionshaus",
+        "Adaption nach der Entwöhnung",
+        ["Suchtkranke"],
+        ["Sucht", "Arbeit"],
+        ["Musterstadt-Nord"],
+        24,
+        "health",
+        "SGB VI",
+    ),
+    (
+        "schuldnerberatung",
+        "caritas",
+        "Schuldner- und Insolvenzberatung",
+        ["Überschuldete Haushalte"],
+        ["Schulden"],
+        [],
+        150,
+        "debt",
+        "SGB II",
+    ),
+    (
+        "energiesparberatung",
+        "verbraucherzentrale",
+        "Energiesparberatung in der Sprechstunde",
+        ["Überschuldete Haushalte"],
+        ["Schulden", "Energie"],
+        ["Musterstadt-Mitte"],
+        None,
+        "debt",
+        None,
+    ),
+    (
+        "mbe",
+        "migrationsberatung",
+        "Migrationsberatung für Erwachsene",
+        ["Zugewanderte"],
+        ["Sprache", "Aufenthalt"],
+        [],
+        200,
+        "migration",
+        None,
+    ),
+    (
+        "coaching-alleinerziehende",
+        "chance",
+        "Coaching für Alleinerziehende (ein Coach für zehn)",
+        ["Alleinerziehende"],
+        ["Kinderbetreuung", "Arbeit"],
+        ["Musterstadt-Nord"],
+        30,
+        "single_parents",
+        "SGB II",
+    ),
+    (
+        "elternkurs",
+        "fbs",
+        "Elternkurs „Starke Eltern – starke Kinder“",
+        ["Alleinerziehende", "Familien"],
+        ["Erziehung"],
+        ["Musterstadt-Mitte"],
+        48,
+        "single_parents",
+        "SGB VIII",
+    ),
+]
+
+#: Needs found in the region: title, target group, problem area, social area, people,
+#: working field, where the need was found.
+NEEDS = [
+    (
+        "Betreuung vor 8 und nach 16 Uhr",
+        "Alleinerziehende",
+        "Kinderbetreuung",
+        "Musterstadt-Nord",
+        40,
+        "single_parents",
+        "Sozialraumkonferenz Nord",
+    ),
+    (
+        "Suchtberatung für Leistungsberechtigte",
+        "SGB-II-Leistungsberechtigte",
+        "Sucht",
+        "",
+        260,
+        "health",
+        "Statistik der Fachkräfte",
+    ),
+    (
+        "Schuldnerberatung ohne Wartezeit",
+        "Überschuldete Haushalte",
+        "Schulden",
+        "",
+        400,
+        "debt",
+        "AK Schuldnerberatung",
+    ),
+    (
+        "Deutsch für den Beruf",
+        "Zugewanderte",
+        "Sprache",
+        "",
+        120,
+        "migration",
+        "Migrationsberatung",
+    ),
+    ("Prävention Glücksspiel", "Jugendliche", "Spielsucht", "", 60, "health", "Jugendamt"),
+]
+
+#: The service chain of the addiction field: step title, partner, legal domain, longest wait.
+CHAIN = [
+    ("Erstgespräch in der Suchtberatung", "drogenberatung", "SGB II", 14),
+    ("Qualifizierte Entgiftung", "fachklinik", "SGB V", 21),
+    ("Adaption und Arbeitserprobung", "adaptionshaus", "SGB VI", 28),
+    ("Rückkehr in die Vermittlung", "markt-integration", "SGB II", 14),
+]
+
+
+def generate_casework(
+    session: Session, deployment: Deployment, rng: random.Random, today: date
+) -> str:
+    """The catalogue, the suchtarbeitskreis's meetings, a binding service chain with people
+    on it, and cases referred between partners in every state of the loop: each through its
+    service, dated back from today so that waits and histories read as lived."""
+    from netzwerker.domain.cases.referrals import (
+        ReferralDraft,
+        ReferralMove,
+        move_referral,
+        send_referral,
+    )
+    from netzwerker.domain.cases.services import CaseDraft, ConsentDraft, create_case, give_consent
+    from netzwerker.domain.catalogue.services import (
+        NeedDraft,
+        OfferDraft,
+        create_offer,
+        record_need,
+    )
+    from netzwerker.domain.chains.services import (
+        AgreementDraft,
+        ChainDraft,
+        ChainStart,
+        Handover,
+        StepDraft,
+        advance_instance,
+        create_chain,
+        current_referral,
+        record_agreement,
+        start_instance,
+    )
+    from netzwerker.domain.meetings.services import MeetingDraft, create_meeting, record_minutes
+    from netzwerker.domain.partners.models import LegalDomain
+
+    partner = {
+        key: id_ for key, id_ in session.execute(sa.select(col(Partner.key), col(Partner.id)))
+    }
+    for key, owner, title, groups, problems, areas, places, field, domain in OFFERS:
+        create_offer(
+            session,
+            OfferDraft(
+                key=key,
+                title=title,
+                partner_id=partner[owner],
+                target_groups=groups,
+                problem_areas=problems,
+                social_areas=areas,
+                capacity=places,
+                working_field=field,
+                legal_domain=LegalDomain(domain) if domain else None,
+            ),
+            actor=DEMO,
+        )
+    for title, group, problem, area, people, field, source in NEEDS:
+        record_need(
+            session,
+            NeedDraft(
+                title=title,
+                target_group=group,
+                problem_area=problem,
+                social_area=area,
+                people=people,
+                period_start=date(today.year, 1, 1),
+                period_end=date(today.year, 12, 31),
+                working_field=field,
+                source=source,
+            ),
+            actor=DEMO,
+        )
+
+    circle = session.exec(select(Circle).where(Circle.key == "suchtarbeitskreis")).one()
+    members = list(
+        session.scalars(
+            select(col(CirclePartner.partner_id)).where(CirclePartner.circle_id == circle.id)
+        )
+    )
+    held = create_meeting(
+        session,
+        deployment,
+        MeetingDraft(
+            title="Sitzung des Suchtarbeitskreises",
+            starts_at=_at(today - timedelta(days=21), rng).replace(hour=14, minute=0),
+            location="Kreishaus, Raum 112",
+            agenda=["Wartezeiten auf das Erstgespräch", "Entlassmanagement der Fachklinik"],
+            circle_id=circle.id,
+        ),
+        actor=DEMO,
+    )
+    record_minutes(
+        session,
+        deployment,
+        held.id,
+        "Die Wartezeit auf das Erstgespräch liegt bei elf Tagen. Die Fachklinik meldet "
+        "Entlassungen künftig eine Woche vorher an das Jobcenter.",
+        [member for member in members if rng.random() < 0.8],
+        actor=DEMO,
+    )
+    create_meeting(
+        session,
+        deployment,
+        MeetingDraft(
+            title="Sitzung des Suchtarbeitskreises",
+            starts_at=_at(today + timedelta(days=14), rng).replace(hour=14, minute=0),
+            location="Kreishaus, Raum 112",
+            agenda=["Bericht aus der Dienstleistungskette", "Fachtag im Herbst"],
+            circle_id=circle.id,
+        ),
+        actor=DEMO,
+    )
+
+    chain = create_chain(
+        session,
+        ChainDraft(
+            key="sucht-arbeit",
+            name="Von der Sucht in Arbeit",
+            target_group="Langzeitarbeitslose mit Suchterkrankung",
+            working_field="health",
+            steps=[
+                StepDraft(title, partner[owner], LegalDomain(domain), max_wait_days=wait)
+                for title, owner, domain, wait in CHAIN
+            ],
+        ),
+        actor=DEMO,
+    )
+    for owner in dict.fromkeys(owner for _, owner, _, _ in CHAIN):
+        record_agreement(
+            session,
+            chain.id,
+            AgreementDraft(partner[owner], "Geschäftsführung", today - timedelta(days=120)),
+            today=today,
+            actor=DEMO,
+        )
+
+    jobcenter = partner["jobcenter"]
+    receivers = ["drogenberatung", "suchthilfe", "caritas", "migrationsberatung", "chance"]
+    consenting = {partner[key] for key in receivers} | {partner[o] for _, o, _, _ in CHAIN}
+    cases = []
+    for number in range(1, 25):
+        opened = today - timedelta(days=rng.randint(20, 150))
+        case = create_case(
+            session,
+            CaseDraft(
+                pseudonym=f"F-{opened.year}-{number:03d}",
+                opened_on=opened,
+                working_field=rng.choice(["health", "health", "debt", "single_parents"]),
+            ),
+            today=today,
+            actor=DEMO,
+        )
+        for partner_id in sorted(consenting):
+            give_consent(
+                session,
+                case.id,
+                ConsentDraft(partner_id, "Beratung und Vermittlung", given_on=opened),
+                today=today,
+                actor=DEMO,
+            )
+        cases.append((case, opened))
+
+    def moment(day: date) -> datetime:
+        return _at(min(day, today), rng)
+
+    # People on the chain, at every step; some waiting now, some moved on.
+    for case, opened in cases[:8]:
+        started = opened + timedelta(days=rng.randint(1, 5))
+        instance = start_instance(
+            session,
+            chain.id,
+            ChainStart(from_partner_id=jobcenter, case_id=case.id),
+            today=today,
+            actor=DEMO,
+            now=moment(started),
+        )
+        day = started
+        for _ in range(rng.randint(0, len(CHAIN))):
+            referral = current_referral(session, instance.id)
+            assert referral is not None
+            day += timedelta(days=rng.randint(2, 16))
+            if day >= today:
+                break
+            for action in ("accept", "record_first_contact"):
+                move_referral(
+                    session,
+                    referral.id,
+                    action,
+                    ReferralMove(),
+                    today=today,
+                    actor=DEMO,
+                    now=moment(day),
+                )
+            day += timedelta(days=rng.randint(1, 6))
+            if day >= today or instance.status != "active":
+                break
+            advance_instance(
+                session, instance.id, Handover(), today=today, actor=DEMO, now=moment(day)
+            )
+            if instance.status != "active":
+                break
+
+    # Referrals outside the chain, in every state of the loop.
+    fates = ["sent", "accepted", "first_contact", "closed", "closed", "declined", "withdrawn"]
+    for index, (case, opened) in enumerate(cases[8:]):
+        sent = opened + timedelta(days=rng.randint(0, 10))
+        referral = send_referral(
+            session,
+            ReferralDraft(
+                case.id,
+                jobcenter,
+                partner[receivers[index % len(receivers)]],
+                message="Bitte um einen Termin für ein Erstgespräch.",
+            ),
+            today=today,
+            actor=DEMO,
+            now=moment(sent),
+        )
+        fate = fates[index % len(fates)]
+        steps = {
+            "sent": [],
+            "accepted": ["accept"],
+            "first_contact": ["accept", "record_first_contact"],
+            "closed": ["accept", "record_first_contact", "close"],
+            "declined": ["decline"],
+            "withdrawn": ["withdraw"],
+        }[fate]
+        day = sent
+        for action in steps:
+            day += timedelta(days=rng.randint(1, 9))
+            reason = {
+                "decline": "Keine Plätze vor dem nächsten Quartal",
+                "withdraw": "Die Person ist verzogen",
+            }.get(action, "")
+            move_referral(
+                session,
+                referral.id,
+                action,
+                ReferralMove(reason=reason, outcome="Beratung läuft" if action == "close" else ""),
+                today=today,
+                actor=DEMO,
+                now=moment(day),
+            )
+    return (
+        f"{len(OFFERS)} offers, {len(NEEDS)} needs, 2 meetings, a binding service chain, "
+        f"{len(cases)} cases with referrals"
+    )

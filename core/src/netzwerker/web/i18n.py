@@ -62,6 +62,10 @@ def mark(message: str) -> str:
     return message
 
 
+#: Units that only say "how many": a value in them is shown as the bare number.
+COUNT_UNITS = frozenset({"Anzahl", "count"})
+
+
 class Formats:
     """Dates, times and numbers the way the interface's language writes them."""
 
@@ -86,6 +90,14 @@ class Formats:
             return numbers.format_decimal(round(value, digits), locale=self.locale)
         return numbers.format_decimal(int(value), locale=self.locale)
 
+    def quantity(self, value: float | int | None, unit: str) -> str:
+        """A number with its unit ("12 Personen", "75 %"); a plain count stays a number, as
+        "7 Anzahl" reads as nothing."""
+        shown = self.number(value)
+        if value is None or not unit or unit in COUNT_UNITS:
+            return shown
+        return f"{shown}\u00a0{unit}"
+
     def percent(self, share: float | None) -> str:
         """A share from 0 to 1 as a whole percentage."""
         if share is None:
@@ -104,5 +116,6 @@ class Formats:
             "date": self.date,
             "datetime": self.datetime,
             "number": self.number,
+            "quantity": self.quantity,
             "percent": self.percent,
         }

@@ -339,6 +339,7 @@ def _refer_to_step(
     *,
     today: date,
     actor: Actor,
+    now: datetime | None = None,
 ) -> Referral:
     step = _step(session, instance.chain_id, position)
     assert step is not None
@@ -354,16 +355,24 @@ def _refer_to_step(
         ),
         today=today,
         actor=actor,
+        now=now,
         chain_instance_id=instance.id,
         step=position,
     )
 
 
 def start_instance(
-    session: Session, chain_id: int, start: ChainStart, *, today: date, actor: Actor
+    session: Session,
+    chain_id: int,
+    start: ChainStart,
+    *,
+    today: date,
+    actor: Actor,
+    now: datetime | None = None,
 ) -> ChainInstance:
     """Put a case on an agreed chain: it is referred to the first step's partner."""
     permissions.authorize(actor, permissions.CHAIN_MOVE)
+    now = now or utcnow()
     chain = get_chain(session, chain_id)
     case = get_case(session, start.case_id)
     if start.from_partner_id is None:
@@ -384,11 +393,13 @@ def start_instance(
     if running is not None:
         raise AlreadyOnChain(f"case {case.pseudonym} is on this chain already")
     instance = ChainInstance(
-        chain_id=chain_id, case_id=case.id, step=1, started_at=utcnow(), started_by=actor.username
+        chain_id=chain_id, case_id=case.id, step=1, started_at=now, started_by=actor.username
     )
     session.add(instance)
     session.flush()
-    _refer_to_step(session, instance, 1, start.from_partner_id, start, today=today, actor=actor)
+    _refer_to_step(
+        session, instance, 1, start.from_partner_id, start, today=today, actor=actor, now=now
+    )
     return instance
 
 
@@ -412,10 +423,12 @@ def advance_instance(
     today: date,
     actor: Actor,
     expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> ChainInstance:
     """Hand the person on to the next step, once the current step's partner has seen them;
     after the last step the instance is completed."""
     permissions.authorize(actor, permissions.CHAIN_MOVE)
+    now = now or utcnow()
     instance = get_instance(session, instance_id, expected_version)
     if instance.status != "active":
         raise InstanceEnded(f"chain instance {instance_id} is {instance.status}")
@@ -434,11 +447,12 @@ def advance_instance(
             ReferralMove(outcome=f"weiter zu Schritt {instance.step + 1}"),
             today=today,
             actor=actor,
+            now=now,
         )
     next_step = _step(session, instance.chain_id, instance.step + 1)
     if next_step is None:
         instance.status = "completed"
-        instance.ended_at = utcnow()
+        instance.ended_at = now
     else:
         _refer_to_step(
             session,
@@ -448,6 +462,7 @@ def advance_instance(
             handover,
             today=today,
             actor=actor,
+            now=now,
         )
         instance.step = next_step.position
     flush_or_conflict(session, f"chain instance {instance_id}")
