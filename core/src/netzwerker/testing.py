@@ -31,11 +31,11 @@ import shutil
 import sys
 import textwrap
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import pytest
@@ -610,6 +610,9 @@ class PageParts(HTMLParser):
             self._texts.append((data, self._code > 0))
 
 
+#: What a walk finds on a page (:func:`walk`).
+T = TypeVar("T")
+
 #: Downloads and the link that ends the session are not pages to walk.
 NOT_PAGES = re.compile(r"\.(csv|ics|json|xlsx|zip|png|svg|css|js)(\?|$)|^/static/|^/logout|^/api/")
 
@@ -621,16 +624,38 @@ def walk_pages(
     ``(path, answer, parts)``, parts ``None`` for what is not HTML. ``per_route`` visits at
     most that many pages of one shape (numbers and the key after a section's name count as
     one), so that a network of 150 partners is walked through a few of them."""
-    seen, queue = {start}, [start]
-    shape_of = _route_shapes(browser.client.app)
-    shapes: dict[str, int] = {}
-    while queue and len(seen) <= limit:
-        path = queue.pop(0)
+
+    def visit(path: str) -> tuple[tuple[Any, PageParts | None], Iterable[str]]:
         answer = browser.get(path)
         html = "text/html" in answer.headers.get("content-type", "")
         parts = PageParts(answer.text) if html else None
+        return (answer, parts), parts.references if parts else ()
+
+    for path, (answer, parts) in walk(
+        visit, route_shapes(browser.client.app), start, per_route=per_route, limit=limit
+    ):
         yield path, answer, parts
-        for reference in parts.references if parts else ():
+
+
+def walk(
+    visit: Callable[[str], tuple[T, Iterable[str]]],
+    shape_of: Callable[[str], str],
+    start: str = "/",
+    *,
+    per_route: int | None = None,
+    limit: int = 400,
+) -> Iterator[tuple[str, T]]:
+    """Breadth first from ``start``: ``visit(path)`` gives what it found there and the
+    addresses the page refers to; ``(path, found)`` for each page, at most ``per_route`` of
+    one shape (``shape_of``, e.g. :func:`route_shapes`), at most ``limit`` in all. A test
+    client and a real browser walk the same way."""
+    seen, queue = {start}, [start]
+    shapes: dict[str, int] = {}
+    while queue and len(seen) <= limit:
+        path = queue.pop(0)
+        found, references = visit(path)
+        yield path, found
+        for reference in references:
             target = reference.split("#")[0]
             if not target.startswith("/") or NOT_PAGES.search(target) or target in seen:
                 continue
@@ -642,7 +667,7 @@ def walk_pages(
             queue.append(target)
 
 
-def _route_shapes(app: Any) -> Callable[[str], str]:
+def route_shapes(app: Any) -> Callable[[str], str]:
     """A path's route, as the app's route table writes it (``/partners/{key:str}``)."""
     kinds = {"int": r"\d+", "path": r".*"}
     routes = sorted(
