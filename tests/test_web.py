@@ -729,7 +729,7 @@ def test_a_revoked_consent_stops_the_next_referral(web):
     assert refused.status_code == 422 and "nicht eingewilligt" in refused.text
 
 
-def test_the_network_picture_shows_partners_and_what_connects_them(web):
+def test_the_network_picture_shows_partners_and_what_connects_them(web, monkeypatch):
     from netzwerker.domain.circles.models import CirclePartner
 
     with web.deployment.transaction() as session:
@@ -747,6 +747,14 @@ def test_the_network_picture_shows_partners_and_what_connects_them(web):
     health = coordinator.get("/network?working_field=health").text
     assert "<svg" not in results(health) and "0 Partner," in results(health)
     assert web.sign_in("partner_member").get("/network").status_code == 200
+    clinics = results(coordinator.get("/network?kind=clinic").text)
+    assert "1 Partner," in clinics and 'href="/partners/klinik"' in clinics
+    assert 'href="/partners/jobcenter"' not in clinics.split("<svg")[1].split("</svg>")[0]
+    # A picture too large to scale down is drawn at full size in a box that scrolls.
+    monkeypatch.setattr("netzwerker.web.charts.FIT_SIZE", 100)
+    large = coordinator.get("/network").text
+    assert 'class="network network-large"' in large
+    assert re.search(r'<svg viewBox="0 0 (\d+) \1" width="\1" height="\1"', large)
 
 
 def test_the_network_map_connects_partners_through_circles_projects_and_chains(deployment):
@@ -767,6 +775,68 @@ def test_the_network_map_connects_partners_through_circles_projects_and_chains(d
     assert circle.partner_ids == (network.clinic.id,)
     assert set(everything.unconnected) == {network.jobcenter.id, network.counselling.id}
     assert list(health.partners) == [network.clinic.id]
+    with deployment.session() as session:
+        clinics = network_map(session, kind="clinic")
+    assert list(clinics.partners) == [network.clinic.id]
+    assert [c.partner_ids for c in clinics.connectors if c.kind == "circle"] == [
+        (network.clinic.id,)
+    ]
+
+
+@pytest.mark.parametrize(("partners", "connections"), [(150, 40), (1000, 250)])
+def test_the_network_picture_stays_readable_at_150_and_at_1000_partners(partners, connections):
+    """Names on the ring keep their line's pitch, no two connection names overlap, and a
+    picture too large to scale is drawn at full size (a scroll box) instead."""
+    import math
+    import random
+
+    from netzwerker.domain.network.services import Connector, NetworkMap
+    from netzwerker.web.charts import (
+        CHARACTER_WIDTH,
+        CONNECTOR_LABEL,
+        FIT_SIZE,
+        LABEL_PITCH,
+        LINE_HEIGHT,
+        network_chart,
+    )
+
+    rng = random.Random(partners)
+    network = NetworkMap(
+        {
+            pid: (f"p{pid}", f"Partnerorganisation Nummer {pid}", "charity")
+            for pid in range(partners)
+        },
+        [
+            Connector(
+                rng.choice(["circle", "project", "chain"]),
+                index,
+                f"c{index}",
+                "Arbeitskreis " + "Sucht und Arbeit " * rng.randint(0, 2),
+                tuple(rng.sample(range(partners), rng.randint(2, 8))),
+            )
+            for index in range(connections)
+        ],
+    )
+    chart = network_chart(network)
+    first, second = chart.partners[:2]
+    assert math.dist((first.x, first.y), (second.x, second.y)) >= LABEL_PITCH * 0.99
+    boxes = [
+        (
+            node.x - 7,
+            node.y,
+            node.x + 10 + min(len(node.label), CONNECTOR_LABEL + 1) * CHARACTER_WIDTH,
+        )
+        for node in chart.connectors
+    ]
+    overlapping = [
+        (a, b)
+        for index, a in enumerate(boxes)
+        for b in boxes[index + 1 :]
+        if abs(a[1] - b[1]) < LINE_HEIGHT and a[0] < b[2] and b[0] < a[2]
+    ]
+    assert overlapping == []
+    assert chart.natural_size == (chart.size > FIT_SIZE)
+    assert chart.natural_size is (partners == 1000)
 
 
 def test_static_files_are_fingerprinted_cached_for_a_year_and_compressed(web):

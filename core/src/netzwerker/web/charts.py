@@ -82,6 +82,13 @@ def bar_chart(points: Sequence[tuple[str, float | None]], target: float | None =
 LABEL_ROOM = 190
 #: Arc length a partner's name needs on the ring.
 LABEL_PITCH = 15.0
+#: A connector's name: the characters shown, and the room a line of them takes (11 px type).
+CONNECTOR_LABEL = 32
+LINE_HEIGHT = 16.0
+CHARACTER_WIDTH = 6.2
+#: Up to this size the picture is scaled to the page; a larger one is drawn at full size in a
+#: box of its own that scrolls, since scaled down its names could not be read.
+FIT_SIZE = 1200
 
 
 @attrs.frozen
@@ -116,6 +123,11 @@ class NetworkChart:
     connectors: list[Node]
     edges: list[Edge]
 
+    @property
+    def natural_size(self) -> bool:
+        """Whether the picture is drawn at full size rather than scaled to the page."""
+        return self.size > FIT_SIZE
+
 
 _HREFS = {"circle": "/circles/{id}", "project": "/projects/{id}", "chain": "/chains/{id}"}
 
@@ -139,7 +151,7 @@ def network_chart(network: NetworkMap) -> NetworkChart:
     for connector in network.connectors:
         for pid in connector.partner_ids:
             links[pid] += 1
-    connectors, edges = [], []
+    wanted = []
     for index, connector in enumerate(network.connectors):
         if connector.partner_ids:
             # The circular mean of its partners' directions; a partner in many connectors
@@ -150,7 +162,14 @@ def network_chart(network: NetworkMap) -> NetworkChart:
             )
         else:
             angle = 2 * math.pi * index / len(network.connectors)
-        x, y = point(angle, radius * (0.25 + 0.2 * (index % 3)))
+        wanted.append(point(angle, radius * (0.25 + 0.2 * (index % 3))))
+    placed = _apart(
+        wanted,
+        [min(len(c.name), CONNECTOR_LABEL + 1) * CHARACTER_WIDTH + 14 for c in network.connectors],
+        limit=(centre - radius * 0.8, centre + radius * 0.8),
+    )
+    connectors, edges = [], []
+    for connector, (x, y) in zip(network.connectors, placed, strict=True):
         href = _HREFS.get(connector.kind, "").format(id=connector.id) or None
         connectors.append(
             Node(connector.kind, connector.name, href, x, y, links=len(connector.partner_ids))
@@ -178,3 +197,32 @@ def network_chart(network: NetworkMap) -> NetworkChart:
             )
         )
     return NetworkChart(round(2 * centre), partners, connectors, edges)
+
+
+def _apart(
+    wanted: list[tuple[float, float]], widths: list[float], limit: tuple[float, float]
+) -> list[tuple[float, float]]:
+    """Each connector near where it wants to be, its name clear of the names placed before:
+    one that would overlap moves down (or, at the bottom of ``limit``, up) a line at a time.
+    The marker starts 7 px left of the point and the name ends ``width`` right of it."""
+    placed: list[tuple[float, float, float]] = []
+
+    def clear(x: float, y: float, width: float) -> bool:
+        return all(
+            abs(y - other_y) >= LINE_HEIGHT
+            or x + width <= other_x - 7
+            or other_x + other_w <= x - 7
+            for other_x, other_y, other_w in placed
+        )
+
+    for (x, y), width in zip(wanted, widths, strict=True):
+        step, tries = LINE_HEIGHT, 0
+        while not clear(x, y, width) and tries < 400:
+            y += step
+            if y > limit[1]:
+                y, step = limit[1], -LINE_HEIGHT
+            elif y < limit[0]:
+                x, y, step = x + 40, limit[0], LINE_HEIGHT  # a full column: the next one
+            tries += 1
+        placed.append((x, y, width))
+    return [(round(x, 1), round(y, 1)) for x, y, _ in placed]

@@ -51,11 +51,13 @@ def _connectors(session: Session, kind: str, query: sa.Select, links: sa.Select)
     ]
 
 
-def network_map(session: Session, working_field: str | None = None) -> NetworkMap:
+def network_map(
+    session: Session, working_field: str | None = None, kind: str | None = None
+) -> NetworkMap:
     """Active partners and the active circles, projects (not ended) and service chains
-    connecting them,
-    limited to one working field if asked: partners of that field, and what belongs to it.
-    Four queries for partners and links, whatever the size of the network."""
+    connecting them, limited to one working field if asked (partners of that field, and what
+    belongs to it) and to one kind of partner (what connects them stays, with those of its
+    partners shown). Four queries for partners and links, whatever the size of the network."""
 
     def in_field(column: Any) -> list[Any]:
         return [column == working_field] if working_field else []
@@ -71,6 +73,8 @@ def network_map(session: Session, working_field: str | None = None) -> NetworkMa
                 )
             )
         )
+    if kind:
+        partner_query = partner_query.where(col(Partner.kind) == kind)
     partners = {
         row[0]: (row[1], row[2], row[3])
         for row in session.execute(partner_query.order_by(Partner.name))
