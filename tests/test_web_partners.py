@@ -222,3 +222,14 @@ def test_a_bad_partner_file_names_each_row_and_column_and_writes_nothing(web):
             "/partners/import/preview", files={"file": ("p.csv", GOOD_FILE.encode(), "text/csv")}
         )
         assert refused.status_code == 403
+
+
+def test_a_partners_page_shows_how_it_kept_its_commitments_month_by_month(web):
+    """The overdue task of the counselling service shows in its current month's bar."""
+    page = web.sign_in("viewer").get("/partners/suchtberatung").text
+    trend = page.split("In den letzten zwölf Monaten")[1].split("</section>")[0]
+    assert "Zusagen termingerecht erfüllt" in trend and "Überfällige Aufgaben" in trend
+    assert trend.count('<figure class="chart">') == 2
+    overdue = trend[trend.index("Überfällige Aufgaben") :]
+    month = re.findall(r"<title>([^<]+): 1</title>", overdue)
+    assert len(month) == 1, "one month holds the overdue task"

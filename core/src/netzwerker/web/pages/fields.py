@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from itertools import groupby
 from typing import Any
@@ -14,6 +15,7 @@ from litestar.response import Template
 
 from netzwerker.config import GoalConfig
 from netzwerker.contributions import Period
+from netzwerker.deployment import Deployment
 from netzwerker.domain.fields.services import (
     GOAL_STATUSES,
     active_fields,
@@ -26,6 +28,7 @@ from netzwerker.domain.fields.services import (
 )
 from netzwerker.domain.indicators.services import (
     ManualEntry,
+    Reading,
     Scope,
     compute_readings,
     goal_readings,
@@ -37,7 +40,7 @@ from netzwerker.domain.users import permissions
 from netzwerker.errors import Refused
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
-from netzwerker.web.charts import bar_chart
+from netzwerker.web.charts import BarChart, bar_chart
 from netzwerker.web.forms import (
     Form,
     FormField,
@@ -107,6 +110,28 @@ def past_months(today: date, count: int = MONTHS) -> Period:
     """The last ``count`` calendar months, the current one up to today."""
     months = today.year * 12 + today.month - count  # the first month, counted from 0 AD
     return Period(date(months // 12, months % 12 + 1, 1), today)
+
+
+def monthly_charts(
+    session: Any,
+    deployment: Deployment,
+    scope: Scope,
+    today: date,
+    keys: Iterable[str] | None = None,
+) -> list[tuple[Reading, BarChart]]:
+    """The indicators of ``scope`` (those named, else every one) over the last twelve months:
+    each reading's first month with the chart of all its months."""
+    language = deployment.config.web.language
+    readings = compute_readings(
+        session, deployment, past_months(today), scope=scope, keys=keys, every="month", today=today
+    )
+    charts = []
+    # Readings come per indicator, month by month: one chart each.
+    for _, group in groupby(readings, key=lambda reading: reading.indicator):
+        months = list(group)
+        points = [(format_date(r.period_start, "MMM yy", locale=language), r.value) for r in months]
+        charts.append((months[0], bar_chart(points, months[0].target)))
+    return charts
 
 
 @get("/fields", sync_to_thread=False, name="fields")
@@ -202,26 +227,10 @@ def _field_page(
     status: int = 200,
 ) -> Template:
     today = deployment.today()
-    language = deployment.config.web.language
     with deployment.session() as session:
         field = get_field(session, key)
         measured = goal_readings(session, deployment, working_field=key, today=today)
-        readings = compute_readings(
-            session,
-            deployment,
-            past_months(today),
-            scope=Scope(working_field=key),
-            every="month",
-            today=today,
-        )
-        # Readings come per indicator, month by month: one chart each.
-        charts = []
-        for _, group in groupby(readings, key=lambda reading: reading.indicator):
-            months = list(group)
-            points = [
-                (format_date(r.period_start, "MMM yy", locale=language), r.value) for r in months
-            ]
-            charts.append((months[0], bar_chart(points, months[0].target)))
+        charts = monthly_charts(session, deployment, Scope(working_field=key), today)
         record = accountability_report(session, by="working_field", today=today, working_field=key)
         every_goal = goals(session, key)
     today_month = today.replace(day=1)

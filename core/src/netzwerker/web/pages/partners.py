@@ -14,6 +14,7 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Template
 
+from netzwerker.domain.indicators.services import Scope
 from netzwerker.domain.partners.importing import (
     import_partners,
     parse_partner_upload,
@@ -44,6 +45,7 @@ from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
 from netzwerker.web.forms import Form, FormField, PostedForm, build, read_form, refused_change, save
 from netzwerker.web.i18n import mark
+from netzwerker.web.pages.fields import monthly_charts
 from netzwerker.web.pages.tasks import status_labels
 from netzwerker.web.rendering import notify, page, redirect, translate
 
@@ -107,13 +109,19 @@ def partner_page(
     deployment: CurrentDeployment,
     actor: CurrentActor,
 ) -> Template:
+    today = deployment.today()
     with deployment.session() as session:
-        found = partner_record(session, key, actor=actor, today=deployment.today())
+        found = partner_record(session, key, actor=actor, today=today)
         fields = dict(field_choices(session))
+        # How reliably the partner kept its commitments, month by month.
+        trend = monthly_charts(
+            session, deployment, Scope(partner_id=found.partner.id), today, TREND_INDICATORS
+        )
     return page(
         request,
         "partners/detail.html",
         **attrs.asdict(found, recurse=False),
+        trend=trend,
         kinds=kind_names(request),
         field_names=fields,
         statuses=status_labels(),
@@ -122,6 +130,8 @@ def partner_page(
 
 
 LEGAL_DOMAINS = tuple(domain.value for domain in LegalDomain)
+#: The accountability trend on a partner's page: kept on time, and overdue, per month.
+TREND_INDICATORS = ("tasks_on_time_rate", "tasks_overdue")
 VERSION = FormField("version", "int", required=True)
 PARTNER_FIELDS = (
     FormField("key", "key", required=True),
