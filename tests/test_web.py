@@ -157,6 +157,31 @@ def test_each_task_is_listed_once_and_each_figure_leads_to_its_list(web):
         ), link
 
 
+def test_a_coordinator_sees_first_what_they_answer_for(web):
+    from netzwerker.domain.circles.models import CirclePerson
+    from netzwerker.domain.users.models import User
+
+    assert 'id="mine"' not in web.sign_in("coordinator").get("/").text, "no person: no section"
+    with web.deployment.transaction() as session:
+        user = session.exec(select(User).where(User.username == "coordinator")).one()
+        user.person_id = web.network.coordinator.id
+    page = web.sign_in("coordinator").get("/").text
+    mine = page.split('id="mine"')[1].split("</section>")[0]
+    assert "Erstgespräche innerhalb von 14 Tagen anbieten" in mine
+    assert "Entlassmanagement" not in mine, "the circle's task is not hers: she is not in it"
+    overdue = page.split('id="overdue"')[1].split("</section>")[0]
+    assert f"/tasks/{web.overdue_task_id}" not in overdue and "Suchtberatung Teststadt" in overdue
+
+    with web.deployment.transaction() as session:
+        person = web.network.coordinator.id
+        session.add(CirclePerson(circle_id=web.network.circle.id, person_id=person))
+    page = web.sign_in("coordinator").get("/").text
+    mine = page.split('id="mine"')[1].split("</section>")[0]
+    assert "Entlassmanagement mit dem Jobcenter abstimmen" in mine
+    listed = re.findall(r'<a href="/tasks/(\d+)">', page)
+    assert sorted(listed) == sorted({str(web.overdue_task_id), str(web.clinic_task_id)})
+
+
 def test_a_partner_member_sees_only_its_partners_tasks(web):
     browser = web.sign_in("other_member")
     page = browser.get("/").text

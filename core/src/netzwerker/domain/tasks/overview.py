@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from netzwerker.deployment import Deployment
-from netzwerker.domain.circles.models import Circle
+from netzwerker.domain.circles.models import Circle, CirclePerson
 from netzwerker.domain.indicators.services import GoalReading, goal_readings
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.models import Escalation, Task
@@ -88,6 +88,9 @@ class Overview:
     #: Open commitments (not proposals) due within a week.
     due_this_week: list[TaskLine]
     goals_off_track: list[GoalReading]
+    #: The open tasks the reader answers for (None: the reader is no person of the network);
+    #: the lists above leave them out, so that no task is listed twice.
+    mine: list[TaskLine] | None = None
 
 
 @functools.cache
@@ -191,17 +194,33 @@ def _count_of(*where: sa.ColumnElement[bool]) -> sa.ScalarSelect[int]:
     return sa.select(sa.func.count()).select_from(Task).where(*where).scalar_subquery()
 
 
+def accountable_person(person_id: int) -> sa.ColumnElement[bool]:
+    """Tasks a person answers for: named as accountable, or through a circle they sit in."""
+    circles = sa.select(col(CirclePerson.circle_id)).where(col(CirclePerson.person_id) == person_id)
+    return sa.or_(
+        col(Task.accountable_person_id) == person_id, col(Task.accountable_circle_id).in_(circles)
+    )
+
+
 def overview(
     session: Session,
     deployment: Deployment,
     *,
     today: date,
     actor: Actor,
+    person_id: int | None = None,
 ) -> Overview:
-    """What needs attention today, of the tasks the actor may read; the goals off track
-    for the jobcenter's own people (``network.goals``)."""
+    """What needs attention today, of the tasks the actor may read; first, for the person
+    ``person_id`` (the reader's own entry in the directory), the open tasks they answer for;
+    the goals off track for the jobcenter's own people (``network.goals``)."""
     visible = visible_to(actor)
     seen = [visible] if visible is not None else []
+    mine = None
+    listed = list(seen)  # what the lists show: not the reader's own, listed first
+    if person_id is not None:
+        own = accountable_person(person_id)
+        mine = task_lines(session, is_open(), own, *seen, today=today)
+        listed.append(sa.not_(sa.func.coalesce(own, False)))
     week = due_within_week(today)
     late = overdue(today)
     proposed = col(Task.status) == "proposed"
@@ -214,7 +233,7 @@ def overview(
             _count_of(late, escalated(), *seen),
         )
     ).one()
-    most_overdue = task_lines(session, late, *seen, today=today)
+    most_overdue = task_lines(session, late, *listed, today=today)
     late_by_partner = (
         sa.select(
             col(Task.responsible_partner_id).label("partner_id"),
@@ -267,7 +286,8 @@ def overview(
         partners_overdue=partners_overdue,
         overdue_by_partner=groups,
         most_overdue=most_overdue,
-        awaiting=task_lines(session, proposed, col(Task.due_date) >= today, *seen, today=today),
-        due_this_week=task_lines(session, is_open(), week, ~proposed, *seen, today=today),
+        awaiting=task_lines(session, proposed, col(Task.due_date) >= today, *listed, today=today),
+        due_this_week=task_lines(session, is_open(), week, ~proposed, *listed, today=today),
         goals_off_track=goals,
+        mine=mine,
     )

@@ -12,6 +12,7 @@ from netzwerker.domain.cases.overview import open_referrals
 from netzwerker.domain.cases.referrals import REFERRAL_WORKFLOW
 from netzwerker.domain.tasks.overview import LISTED, overview
 from netzwerker.domain.users import permissions
+from netzwerker.domain.users.models import User
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 from netzwerker.web.pages.tasks import status_labels
 from netzwerker.web.rendering import page
@@ -22,7 +23,14 @@ def start_page(
     request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
 ) -> Template:
     with deployment.session() as session:
-        summary = overview(session, deployment, today=deployment.today(), actor=actor)
+        user = session.get(User, actor.user_id) if actor.user_id is not None else None
+        summary = overview(
+            session,
+            deployment,
+            today=deployment.today(),
+            actor=actor,
+            person_id=user.person_id if user is not None else None,
+        )
         referrals = open_referrals(session, actor=actor, limit=LISTED)
     return page(
         request,
