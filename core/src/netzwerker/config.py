@@ -7,6 +7,7 @@ they contribute) is checked in :mod:`netzwerker.deployment`.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from datetime import date
@@ -19,6 +20,7 @@ import cattrs
 
 from netzwerker.contributions import KEY_PATTERN
 from netzwerker.structuring import InvalidInput, Problem, make_converter, structure
+from netzwerker.validators import EMAIL
 
 CONFIG_FILE = "deployment.toml"
 GOAL_STATUSES = ("active", "achieved", "missed", "dropped")
@@ -129,6 +131,53 @@ class WebConfig:
     coordinators_switch_plugins: bool = False
 
 
+#: How the connection to the mail relay is secured.
+MAIL_SECURITY = ("starttls", "tls", "none")
+
+
+@attrs.frozen
+class MailConfig:
+    """``[mail]``: the relay through which netzwerker sends its mails.
+
+    Without ``host`` nothing is sent: mails wait in the outbox until a relay is set. The
+    password never stands in this file: ``password_env`` names an environment variable that
+    holds it, ``password_file`` a file (a systemd credential, say; relative to the deployment
+    folder). ``security`` is ``starttls`` (port 587), ``tls`` (port 465) or ``none`` (a relay
+    on the same machine). A sent mail is kept ``keep_days`` days, then deleted.
+    """
+
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"
+    user: str = ""
+    password_env: str = ""
+    password_file: str = ""
+    sender: str = ""
+    reply_to: str = ""
+    keep_days: int = 90
+    timeout_seconds: int = 30
+
+    def password(self, folder: Path) -> str | None:
+        """The relay's password from where the configuration says it is; None without one.
+        Raises :class:`InvalidInput` when the variable or the file is missing."""
+        if self.password_env:
+            value = os.environ.get(self.password_env)
+            if value is None:
+                raise InvalidInput(
+                    [Problem("mail.password_env", f"the variable {self.password_env} is not set")]
+                )
+            return value
+        if self.password_file:
+            path = folder / self.password_file
+            try:
+                return path.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise InvalidInput(
+                    [Problem("mail.password_file", f"cannot read {path}: {exc.strerror}")]
+                ) from None
+        return None
+
+
 @attrs.frozen
 class Criterion:
     """One criterion of a rating scheme, with its weight in the weighted score."""
@@ -165,6 +214,7 @@ class DeploymentConfig:
     escalation: EscalationConfig = EscalationConfig()
     privacy: PrivacyConfig = PrivacyConfig()
     web: WebConfig = WebConfig()
+    mail: MailConfig = MailConfig()
     appraisal: AppraisalConfig = AppraisalConfig()
     working_fields: list[WorkingFieldConfig] = attrs.Factory(list)
     goals: list[GoalConfig] = attrs.Factory(list)
@@ -181,6 +231,17 @@ def converter() -> cattrs.Converter:
 
 def parse_config(data: dict[str, Any]) -> DeploymentConfig:
     """Structure and check a configuration mapping; raises :class:`InvalidInput`."""
+    mail = data.get("mail")
+    if isinstance(mail, dict) and "password" in mail:
+        raise InvalidInput(
+            [
+                Problem(
+                    "mail.password",
+                    "never in deployment.toml: name an environment variable (password_env) "
+                    "or a file (password_file) that holds it",
+                )
+            ]
+        )
     config = structure(converter(), data, DeploymentConfig)
     problems = config_problems(config)
     if problems:
@@ -299,6 +360,7 @@ def config_problems(config: DeploymentConfig) -> list[Problem]:
                 f"(one of {', '.join(available_languages())})",
             )
         )
+    problems.extend(_mail_problems(config.mail))
     if config.web.session_minutes < 1:
         problems.append(Problem("web.session_minutes", "must be at least 1"))
     if config.web.session_hours < 1:
@@ -336,6 +398,36 @@ def config_problems(config: DeploymentConfig) -> list[Problem]:
                     f"unknown kind {data_file.kind!r} (one of {', '.join(IMPORT_KINDS)})",
                 )
             )
+    return problems
+
+
+def _mail_problems(mail: MailConfig) -> list[Problem]:
+    problems = []
+    if mail.security not in MAIL_SECURITY:
+        problems.append(
+            Problem(
+                "mail.security",
+                f"unknown {mail.security!r} (one of {', '.join(MAIL_SECURITY)})",
+            )
+        )
+    if not 0 < mail.port < 65536:
+        problems.append(Problem("mail.port", f"not a port: {mail.port}"))
+    for name in ("sender", "reply_to"):
+        address = getattr(mail, name)
+        if address and not EMAIL.match(address):
+            problems.append(Problem(f"mail.{name}", f"not an e-mail address: {address!r}"))
+    if mail.host and not mail.sender:
+        problems.append(Problem("mail.sender", "required with a host: whom the mails come from"))
+    if mail.password_env and mail.password_file:
+        problems.append(
+            Problem("mail.password_file", "give the password in one place: password_env or this")
+        )
+    if (mail.password_env or mail.password_file) and not mail.user:
+        problems.append(Problem("mail.user", "required with a password"))
+    if mail.keep_days < 1:
+        problems.append(Problem("mail.keep_days", "must be at least 1"))
+    if mail.timeout_seconds < 1:
+        problems.append(Problem("mail.timeout_seconds", "must be at least 1"))
     return problems
 
 

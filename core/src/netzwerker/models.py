@@ -16,6 +16,7 @@ from netzwerker.domain.circles.models import Circle, CirclePartner, CirclePerson
 from netzwerker.domain.conferences.models import Conference, Registration
 from netzwerker.domain.fields.models import Goal, PluginChoice, WorkingFieldRecord
 from netzwerker.domain.indicators.models import IndicatorValue
+from netzwerker.domain.mail.models import OutboxMessage
 from netzwerker.domain.meetings.models import Decision, Meeting, MeetingParticipant
 from netzwerker.domain.partners.models import (
     Partner,
@@ -60,6 +61,7 @@ __all__ = [
     "Offer",
     "OfferResource",
     "OfferTerm",
+    "OutboxMessage",
     "Partner",
     "PartnerLegalDomain",
     "PartnerWorkingField",

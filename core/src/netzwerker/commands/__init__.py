@@ -11,6 +11,7 @@ point group ``netzwerker.core``), one module per area:
 * :mod:`~netzwerker.commands.engines`: ``workflow …``, ``project …``, ``indicators …``
 * :mod:`~netzwerker.commands.plugins`: ``plugins``, ``enable-plugin``, ``disable-plugin``,
   ``permissions``, ``new-plugin``
+* :mod:`~netzwerker.commands.mail`: ``mail test``, ``mail send``
 * :mod:`~netzwerker.commands.demo`: ``demo``
 
 :mod:`~netzwerker.commands.support` holds what every command uses, a plugin's too.
@@ -29,12 +30,13 @@ def register_commands(cli: click.Group) -> None:
         accountability,
         demo,
         engines,
+        mail,
         network,
         plugins,
         setup,
         users,
     )
 
-    for area in (setup, accountability, users, network, engines, plugins, demo):
+    for area in (setup, accountability, users, network, engines, plugins, mail, demo):
         for command in area.COMMANDS:
             cli.add_command(command)

@@ -32,6 +32,7 @@ from netzwerker.domain.indicators.services import (
     period_of,
 )
 from netzwerker.domain.projects.models import FundingApplication, Project
+from netzwerker.domain.survey.models import SurveyAnswer
 from netzwerker.domain.survey.services import SurveySummary, summarise
 from netzwerker.domain.tasks.models import Task
 from netzwerker.domain.tasks.report import ReportRow, accountability_report
@@ -203,6 +204,7 @@ def _days(session: Session) -> tuple[date | None, date | None]:
         col(Circle.founded_on),
         col(Conference.starts_at),
         col(Referral.sent_at),
+        col(SurveyAnswer.answered_on),
     )
     found = session.execute(
         sa.select(
