@@ -32,6 +32,7 @@ from netzwerker.domain.tasks.services import TaskDraft, create_task, transition_
 from netzwerker.domain.users.models import Role
 from netzwerker.domain.users.permissions import Actor
 from netzwerker.domain.users.services import UserDraft, add_user, create_token
+from netzwerker.plugins import call_each
 from netzwerker.structuring import InvalidInput, Problem
 
 #: Who sets the demo up, in the records it makes.
@@ -144,6 +145,16 @@ def run_demo(
         echo(f"  {tasks} tasks generated, in every state")
         echo("  " + generate_results(session, deployment, random.Random(seed), today))
         echo("  " + generate_casework(session, deployment, random.Random(seed), today))
+        for plugin, said in call_each(
+            deployment.manager,
+            "generate_demo_data",
+            session=session,
+            deployment=deployment,
+            rng=random.Random(seed),
+            today=today,
+        ):
+            if said:
+                echo(f"  {plugin}: {said}")
     with deployment.transaction() as session:
         result = escalate(session, deployment.config.escalation, today=today)
     echo("  escalate: " + ", ".join(f"{step} {count}" for step, count in result.counts.items()))

@@ -29,7 +29,11 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    import random
+    from datetime import date
+
     import click
+    from sqlmodel import Session
 
     from netzwerker.contributions import (
         DataSection,
@@ -386,6 +390,29 @@ def register_commands(cli: click.Group) -> None:
             from netzwerker_health.commands import health
 
             cli.add_command(health)
+    """
+
+
+@hookspec
+def generate_demo_data(
+    session: Session, deployment: Deployment, rng: random.Random, today: date
+) -> str | None:
+    """Add the plugin's sample records to the demo (``netzwerker demo``).
+
+    Called once, in the demo's transaction, after the core's sample network (partners,
+    circles, tasks, cases, referrals, a service chain) is stored. Write through the plugin's
+    own services, dated back from ``today``, drawing every choice from ``rng`` so that a seed
+    gives the same demo; the actor is the demo's operator (``Actor.operator("demo")``).
+    Return one line that says what was added (printed by the demo), or None.
+
+    Example::
+
+        @hookimpl
+        def generate_demo_data(session, deployment, rng, today):
+            for index in range(3):
+                add_training(session, TrainingDraft(f"Schulung {index + 1}",
+                             today - timedelta(days=30 * index)), actor=Actor.operator("demo"))
+            return "3 staff trainings"
     """
 
 

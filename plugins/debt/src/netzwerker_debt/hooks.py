@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from netzwerker import hookimpl
@@ -79,3 +81,10 @@ def register_workflows(deployment: Deployment) -> list[Workflow]:
 @hookimpl
 def register_indicators(deployment: Deployment) -> list[Indicator]:
     return indicators.indicators(_settings(deployment))
+
+
+@hookimpl
+def generate_demo_data(session: Any, deployment: Deployment, rng: Any, today: Any) -> str:
+    from netzwerker_debt.demo import generate
+
+    return generate(session, deployment, rng, today)

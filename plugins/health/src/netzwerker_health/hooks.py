@@ -135,3 +135,10 @@ def register_web_routes() -> list[Any]:
 @hookimpl
 def register_navigation() -> list[NavigationEntry]:
     return [NavigationEntry("trainings", "Schulungen", "/health/trainings", 63)]
+
+
+@hookimpl
+def generate_demo_data(session: Any, deployment: Deployment, rng: Any, today: Any) -> str:
+    from netzwerker_health.demo import generate
+
+    return generate(session, deployment, rng, today)

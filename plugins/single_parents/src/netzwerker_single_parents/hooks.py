@@ -149,3 +149,10 @@ def register_data_sections() -> list[DataSection]:
     from netzwerker_single_parents.data import load_household
 
     return [DataSection("households", load_household, "Bedarfsgemeinschaften im Coaching")]
+
+
+@hookimpl
+def generate_demo_data(session: Any, deployment: Deployment, rng: Any, today: Any) -> str:
+    from netzwerker_single_parents.demo import generate
+
+    return generate(session, deployment, rng, today)
