@@ -1170,6 +1170,10 @@ SERIOUS_VIOLATIONS = """axe.run({resultTypes: ["violations"]}).then(result => re
 LINKS = "links => links.map(link => link.getAttribute('href'))"
 
 
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgresql"),
+    reason="what a page looks like does not depend on the database: walked once, on SQLite",
+)
 def test_every_page_of_the_demo_passes_axe_and_fits_a_phone_as_each_role(
     chromium, example_copy, database_url, monkeypatch
 ):
