@@ -191,13 +191,18 @@ def _send_batch(
     return Delivery(**tally)
 
 
-def deliver(deployment: Deployment, *, now: datetime | None = None) -> Delivery:
-    """Send every mail that is due, batch after batch, each batch in its own transaction;
-    then delete sent mails older than ``[mail] keep_days``."""
+def _relay_of(deployment: Deployment) -> tuple[MailConfig, str | None]:
+    """The deployment's relay and its password; refused when no relay is set."""
     mail = deployment.config.mail
     if not mail.host:
         raise Refused("no relay is set: give [mail] host and sender in deployment.toml")
-    password = mail.password(deployment.folder)
+    return mail, mail.password(deployment.folder)
+
+
+def deliver(deployment: Deployment, *, now: datetime | None = None) -> Delivery:
+    """Send every mail that is due, batch after batch, each batch in its own transaction;
+    then delete sent mails older than ``[mail] keep_days``."""
+    mail, password = _relay_of(deployment)
     now = now or utcnow()
     total = Delivery()
     while True:
@@ -218,9 +223,7 @@ def deliver(deployment: Deployment, *, now: datetime | None = None) -> Delivery:
 
 def send_test(deployment: Deployment, address: str) -> None:
     """Send one mail straight to ``address``, to try ``[mail]``; the relay's refusal raises."""
-    mail = deployment.config.mail
-    if not mail.host:
-        raise Refused("no relay is set: give [mail] host and sender in deployment.toml")
+    mail, password = _relay_of(deployment)
     row = OutboxMessage(
         key="test",
         recipient=address,
@@ -231,5 +234,5 @@ def send_test(deployment: Deployment, address: str) -> None:
         ),
         created_at=utcnow(),
     )
-    with relay(mail, mail.password(deployment.folder)) as connection:
+    with relay(mail, password) as connection:
         connection.send_message(message_of(row, mail))
