@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import os
-import socket
 import threading
 from datetime import timedelta
-from email import message_from_bytes, policy
-from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from sqlmodel import select
 
@@ -23,63 +19,9 @@ from netzwerker.structuring import InvalidInput
 from netzwerker.testing import MINIMAL_CONFIG
 
 
-class Relay:
-    """An SMTP server that keeps what it receives, and refuses as a test tells it to."""
-
-    def __init__(self) -> None:
-        self.received: list[Message] = []
-        #: An address and the answer it gets instead of "250 OK".
-        self.refuse: dict[str, str] = {}
-        #: How many recipients are told to come back later before the relay takes them.
-        self.busy = 0
-
-    async def handle_RCPT(self, server, session, envelope, address, options):
-        if address in self.refuse:
-            return self.refuse[address]
-        if self.busy:
-            self.busy -= 1
-            return "451 4.3.0 Bitte später erneut versuchen"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def to(self, address: str) -> list[Message]:
-        return [message for message in self.received if message["To"] == address]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def relay():
-    handler = Relay()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    handler.port = controller.port  # type: ignore[attr-defined]
-    yield handler
-    controller.stop()
-
-
-def _mail_config(port: int) -> str:
-    return f"""
-[mail]
-host = "127.0.0.1"
-port = {port}
-security = "none"
-sender = "netzwerk@jobcenter-teststadt.example"
-reply_to = "koordination@jobcenter-teststadt.example"
-"""
-
-
-@pytest.fixture
-def deployment(make_deployment, relay):
-    return make_deployment(toml=MINIMAL_CONFIG + _mail_config(relay.port), migrate=True)
+def deployment(make_deployment, mail_toml):
+    return make_deployment(toml=MINIMAL_CONFIG + mail_toml, migrate=True)
 
 
 def _write(deployment, *mails: Mail) -> list[bool]:
@@ -149,9 +91,9 @@ def test_a_permanent_refusal_is_marked_failed_and_not_tried_again(deployment, re
 
 
 def test_a_relay_out_of_reach_defers_every_mail_and_gives_up_after_many_tries(
-    make_deployment,
+    make_deployment, unreachable_mail_toml
 ):
-    deployment = make_deployment(toml=MINIMAL_CONFIG + _mail_config(_free_port()), migrate=True)
+    deployment = make_deployment(toml=MINIMAL_CONFIG + unreachable_mail_toml, migrate=True)
     _write(deployment, REMINDER)
     moment = utcnow()
     for attempt in range(1, MOST_ATTEMPTS + 1):

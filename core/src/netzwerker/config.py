@@ -129,21 +129,46 @@ class WebConfig:
     secure_cookies: bool = False
     language: str = "de"
     coordinators_switch_plugins: bool = False
+    #: The address under which users reach the web interface, for the links in mails
+    #: (``https://netzwerk.jobcenter-beispiel.de``).
+    public_url: str = "http://localhost:8000"
 
 
 #: How the connection to the mail relay is secured.
 MAIL_SECURITY = ("starttls", "tls", "none")
+#: The kinds of mail netzwerker writes (each a template in ``netzwerker/domain/mail/
+#: templates``); ``[mail] mandatory`` names those a recipient cannot turn off.
+MAIL_KINDS = (
+    "task_proposed",
+    "task_reminder",
+    "task_overdue",
+    "task_changed",
+    "task_escalated",
+    "task_declined",
+    "task_blocked",
+    "meeting_invitation",
+    "meeting_cancelled",
+    "meeting_minutes",
+    "conference_registered",
+    "conference_waitlisted",
+    "conference_moved_up",
+    "conference_cancelled",
+    "referral_sent",
+    "referral_arrived",
+    "referral_closed",
+    "digest",
+)
 
 
 @attrs.frozen
 class MailConfig:
     """``[mail]``: the relay through which netzwerker sends its mails.
 
-    Without ``host`` nothing is sent: mails wait in the outbox until a relay is set. The
-    password never stands in this file: ``password_env`` names an environment variable that
+    The never stands in this file: ``password_env`` names an environment variable that
     holds it, ``password_file`` a file (a systemd credential, say; relative to the deployment
     folder). ``security`` is ``starttls`` (port 587), ``tls`` (port 465) or ``none`` (a relay
-    on the same machine). A sent mail is kept ``keep_days`` days, then deleted.
+    on the same machine). A sent mail is kept ``keep_days`` days, then deleted. Without
+    ``host`` no mail is written either: an outbox that nobody empties would only grow.
     """
 
     host: str = ""
@@ -156,6 +181,12 @@ class MailConfig:
     reply_to: str = ""
     keep_days: int = 90
     timeout_seconds: int = 30
+    #: How often the sender inside ``netzwerker serve`` looks for mails to send.
+    interval_seconds: int = 60
+    #: The day of the week (1 Monday … 7 Sunday) on which the weekly digests go out.
+    digest_weekday: int = 1
+    #: Kinds of mail (:data:`MAIL_KINDS`) sent even to a recipient who chose none.
+    mandatory: list[str] = attrs.Factory(list)
 
     def password(self, folder: Path) -> str | None:
         """The relay's password from where the configuration says it is; None without one.
@@ -428,6 +459,15 @@ def _mail_problems(mail: MailConfig) -> list[Problem]:
         problems.append(Problem("mail.keep_days", "must be at least 1"))
     if mail.timeout_seconds < 1:
         problems.append(Problem("mail.timeout_seconds", "must be at least 1"))
+    if mail.interval_seconds < 1:
+        problems.append(Problem("mail.interval_seconds", "must be at least 1"))
+    if not 1 <= mail.digest_weekday <= 7:
+        problems.append(Problem("mail.digest_weekday", "must be 1 (Monday) to 7 (Sunday)"))
+    for kind in mail.mandatory:
+        if kind not in MAIL_KINDS:
+            problems.append(
+                Problem("mail.mandatory", f"unknown kind {kind!r} (one of {', '.join(MAIL_KINDS)})")
+            )
     return problems
 
 

@@ -323,6 +323,11 @@ def listens(session: Session, hook_name: str) -> bool:
     return bool(getattr(deployment.manager.hook, hook_name).get_hookimpls())
 
 
+def deployment_of(session: Session) -> Deployment | None:
+    """The deployment a session was opened for (None for a bare session)."""
+    return session.info.get(_DEPLOYMENT)
+
+
 def default_database_url(folder: Path) -> str:
     """The SQLite file ``netzwerker.db`` in the deployment folder."""
     return f"sqlite:///{(folder / DATABASE_FILE).resolve()}"

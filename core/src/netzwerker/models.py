@@ -16,7 +16,7 @@ from netzwerker.domain.circles.models import Circle, CirclePartner, CirclePerson
 from netzwerker.domain.conferences.models import Conference, Registration
 from netzwerker.domain.fields.models import Goal, PluginChoice, WorkingFieldRecord
 from netzwerker.domain.indicators.models import IndicatorValue
-from netzwerker.domain.mail.models import OutboxMessage
+from netzwerker.domain.mail.models import CalendarFeed, MailPreference, OutboxMessage
 from netzwerker.domain.meetings.models import Decision, Meeting, MeetingParticipant
 from netzwerker.domain.partners.models import (
     Partner,
@@ -38,6 +38,7 @@ from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowRun
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "CalendarFeed",
     "Case",
     "CaseIdentity",
     "CaseTargetGroup",
@@ -55,6 +56,7 @@ __all__ = [
     "FundingApplication",
     "Goal",
     "IndicatorValue",
+    "MailPreference",
     "Meeting",
     "MeetingParticipant",
     "Need",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from typing import Any
 
 from netzwerker.app import DEPLOYMENT_VARIABLE, serving_app
@@ -27,28 +29,73 @@ def log_config(level: str) -> dict[str, Any]:
     }
 
 
+log = logging.getLogger("netzwerker.mail")
+
+
+def send_mail_forever(deployment: Deployment, stop: threading.Event) -> None:
+    """The sender inside ``netzwerker serve``: every ``[mail] interval_seconds`` it writes
+    the week's digests (on their weekday; once a week, whoever else writes them) and sends
+    what is due. A failure is logged and tried again at the next turn."""
+    from netzwerker.domain.mail.digest import write_digests
+    from netzwerker.domain.mail.outbox import deliver
+
+    mail = deployment.config.mail
+    while not stop.is_set():
+        try:
+            today = deployment.today()
+            if today.isoweekday() == mail.digest_weekday:
+                with deployment.transaction() as session:
+                    write_digests(session, deployment, today)
+            done = deliver(deployment)
+            if done.sent or done.failed or done.deferred:
+                log.info(
+                    "mail: %d sent, %d deferred, %d failed", done.sent, done.deferred, done.failed
+                )
+        except Exception:
+            log.exception("mail: the sender's turn failed")
+        stop.wait(mail.interval_seconds)
+
+
+def start_sender(deployment: Deployment) -> threading.Event | None:
+    """Start the sender in a thread of this process, if ``[mail]`` has a relay; the event
+    stops it."""
+    if not deployment.config.mail.host:
+        return None
+    stop = threading.Event()
+    threading.Thread(
+        target=send_mail_forever, args=(deployment, stop), name="netzwerker-mail", daemon=True
+    ).start()
+    return stop
+
+
 def serve(
     deployment: Deployment, *, host: str, port: int, workers: int, log_level: str = "info"
 ) -> None:
     """Serve until interrupted. One worker serves the deployment already loaded; several
-    each load it from the environment in a process of their own."""
+    each load it from the environment in a process of their own. The mail sender runs once,
+    in this process, whatever the number of workers."""
     import uvicorn
 
     os.environ[DEPLOYMENT_VARIABLE] = str(deployment.folder.resolve())
     app: Any = (
         serving_app(deployment) if workers == 1 else "netzwerker.app:create_app_from_environment"
     )
-    uvicorn.run(
-        app,
-        factory=workers > 1,
-        # The fast event loop and HTTP parser; both are dependencies, so always there.
-        loop="uvloop",
-        http="httptools",
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        log_config=log_config(log_level),
-        server_header=False,
-        proxy_headers=False,
-    )
+    stop = start_sender(deployment)
+    try:
+        uvicorn.run(
+            app,
+            factory=workers > 1,
+            # The fast event loop and HTTP parser; both are dependencies, so always there.
+            loop="uvloop",
+            http="httptools",
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,
+            log_config=log_config(log_level),
+            server_header=False,
+            proxy_headers=False,
+        )
+    finally:
+        if stop is not None:
+            stop.set()

@@ -1,13 +1,20 @@
-"""``netzwerker mail test|send``: trying the relay of ``[mail]`` and sending the outbox (for
-cron, beside the sender inside ``netzwerker serve``)."""
+"""``netzwerker mail test|send|digest``: trying the relay of ``[mail]``, sending the outbox
+and writing the weekly digests (for cron, beside the sender inside ``netzwerker serve``)."""
 
 from __future__ import annotations
 
 import smtplib
+from datetime import datetime
 
 import click
 
-from netzwerker.commands.support import deployment_argument, fail, open_deployment
+from netzwerker.commands.support import (
+    as_date,
+    date_option_type,
+    deployment_argument,
+    fail,
+    open_deployment,
+)
 from netzwerker.validators import EMAIL
 
 
@@ -44,6 +51,20 @@ def mail_send(deployment: str) -> None:
     click.echo(f"{done.sent} sent, {done.deferred} to try again later, {done.failed} failed")
     if done.failed:
         raise SystemExit(1)
+
+
+@mail.command("digest")
+@deployment_argument
+@click.option("--today", type=date_option_type, help="write the digests as of this day")
+def mail_digest(deployment: str, today: datetime | None) -> None:
+    """Write this week's digests to those who chose them (once a week; the sender inside
+    netzwerker serve does it on [mail] digest_weekday)."""
+    from netzwerker.domain.mail.digest import write_digests
+
+    loaded = open_deployment(deployment)
+    with loaded.transaction() as session:
+        written = write_digests(session, loaded, as_date(today, loaded))
+    click.echo(f"{written} digests written")
 
 
 COMMANDS = [mail]

@@ -43,13 +43,13 @@ from netzwerker.deployment import Deployment
 from netzwerker.errors import Conflict, Forbidden, InvalidInput, NotFound, Refused
 from netzwerker.http.errors import EXCEPTION_HANDLERS, validation_problems
 from netzwerker.plugins import call_each
+from netzwerker.signing import secret_key
 from netzwerker.web.display import actor_name
 from netzwerker.web.i18n import Formats, mark, translations
 from netzwerker.web.rendering import TRANSLATIONS, page, redirect, translate
 from netzwerker.web.sessions import (
     MUST_CHANGE_PASSWORD,
     SESSION_STORE,
-    secret_key,
     session_auth,
     session_store,
 )

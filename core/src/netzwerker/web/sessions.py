@@ -8,11 +8,7 @@ any case; signing in starts a fresh session id, so an id planted before cannot b
 
 from __future__ import annotations
 
-import os
-import secrets
-import tempfile
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
@@ -30,37 +26,11 @@ from netzwerker.deployment import Deployment
 from netzwerker.domain.users.models import User
 from netzwerker.domain.users.permissions import Actor
 
-#: The environment variable that may hold the secret signing the CSRF tokens.
-SECRET_VARIABLE = "NETZWERKER_SECRET_KEY"
-SECRET_FILE = ".netzwerker-secret"
 SESSION_FOLDER = ".sessions"
 SESSION_STORE = "web_sessions"
 SESSION_COOKIE = "netzwerker_session"
 _ROTATE = "netzwerker.rotate_session"
 _NEW_ID = "netzwerker.new_session_id"
-
-
-def secret_key(folder: Path) -> str:
-    """The deployment's secret: from the environment, else a file made once in its folder.
-
-    Server workers start together, so the file is written aside and linked into place: the
-    first link wins and every worker reads the same secret.
-    """
-    from_environment = os.environ.get(SECRET_VARIABLE, "").strip()
-    if from_environment:
-        return from_environment
-    path = folder / SECRET_FILE
-    if not path.exists():
-        with tempfile.NamedTemporaryFile("w", dir=folder, delete=False) as draft:
-            draft.write(secrets.token_hex(32))
-        os.chmod(draft.name, 0o600)
-        try:
-            os.link(draft.name, path)
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(draft.name)
-    return path.read_text().strip()
 
 
 class _RotatingBackend(ServerSideSessionBackend):

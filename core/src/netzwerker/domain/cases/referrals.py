@@ -22,6 +22,7 @@ from netzwerker.domain.audit.services import record
 from netzwerker.domain.cases.models import Referral
 from netzwerker.domain.cases.services import DataCategory, readable_case, require_consent
 from netzwerker.domain.catalogue.models import Offer
+from netzwerker.domain.mail import notices
 from netzwerker.domain.references import fetch, partner_problems
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor
@@ -160,6 +161,7 @@ def send_referral(
         changes={"case_id": case.id, "to_partner_id": draft.to_partner_id},
     )
     emit(session, "referral_changed", referral=referral, action="send")
+    notices.referral_changed(session, referral, "send")
     return referral
 
 
@@ -246,6 +248,7 @@ def move_referral(
     )
     flush_or_conflict(session, f"referral {referral_id}")
     emit(session, "referral_changed", referral=referral, action=action)
+    notices.referral_changed(session, referral, action)
     return referral
 
 

@@ -23,9 +23,10 @@ from sqlmodel import Session, col, select
 from netzwerker.clock import utcnow
 from netzwerker.contributions import Period
 from netzwerker.db import flush_or_conflict, page_of
-from netzwerker.deployment import Deployment
+from netzwerker.deployment import Deployment, deployment_of
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.conferences.models import Conference, Registration
+from netzwerker.domain.mail import notices
 from netzwerker.domain.references import fetch, field_problems, partner_problems
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor
@@ -173,10 +174,27 @@ def update_conference(
         object_id=conference_id,
         changes={"fields": sorted(changes)},
     )
+    if values["cancelled"] and "cancelled" in changes:
+        for registration in session.exec(
+            select(Registration).where(
+                col(Registration.conference_id) == conference_id,
+                col(Registration.status) != RegistrationStatus.CANCELLED,
+            )
+        ):
+            _tell(session, registration, conference, "cancelled")
     if "capacity" in changes:
         while _move_up(session, conference_id):
             pass
     return conference
+
+
+def _tell(session: Session, registration: Registration, conference: Conference, kind: str) -> None:
+    """Mail the registered address what became of its registration."""
+    deployment = deployment_of(session)
+    if deployment is not None:
+        notices.registration_changed(
+            session, registration, conference, calendar_event(conference, deployment), kind
+        )
 
 
 def take_seat(session: Session, conference_id: int) -> bool:
@@ -219,6 +237,9 @@ def _move_up(session: Session, conference_id: int) -> Registration | None:
     first.status = RegistrationStatus.REGISTERED
     first.seat_since = utcnow()
     session.flush()
+    conference = session.get(Conference, conference_id)
+    if conference is not None:
+        _tell(session, first, conference, "moved_up")
     return first
 
 
@@ -283,6 +304,7 @@ def register(
         for key, value in values.items():
             setattr(registration, key, value)
     session.flush()
+    _tell(session, registration, conference, str(status))
     return registration
 
 
@@ -324,6 +346,7 @@ def cancel(
     registration.cancelled_at = utcnow()
     registration.seat_since = None
     flush_or_conflict(session, f"registration {registration_id}")
+    _tell(session, registration, get_conference(session, conference_id), "cancelled")
     moved_up = None
     if had_seat:
         _free_seat(session, conference_id)

@@ -47,6 +47,8 @@ class Mail:
     subject: str
     text: str
     html: str = ""
+    #: An iCalendar document to attach (an invitation, its update or cancellation).
+    calendar: str = ""
 
 
 def enqueue(session: Session, mail: Mail, *, now: datetime | None = None) -> bool:
@@ -64,6 +66,7 @@ def enqueue(session: Session, mail: Mail, *, now: datetime | None = None) -> boo
             subject=mail.subject,
             body_text=mail.text,
             body_html=mail.html,
+            calendar=mail.calendar,
             status="queued",
             attempts=0,
             created_at=now,
@@ -91,7 +94,8 @@ class Delivery:
 
 
 def message_of(row: OutboxMessage, mail: MailConfig) -> EmailMessage:
-    """The mail as it goes out: text, and HTML beside it where there is some."""
+    """The mail as it goes out: text, HTML beside it where there is some, and the calendar
+    entry attached with its METHOD, so that a calendar offers to accept or update it."""
     message = EmailMessage()
     message["From"] = mail.sender
     message["To"] = row.recipient
@@ -100,9 +104,26 @@ def message_of(row: OutboxMessage, mail: MailConfig) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain=mail.sender.rpartition("@")[2] or None)
     if mail.reply_to:
         message["Reply-To"] = mail.reply_to
+    message["X-Netzwerker-Key"] = row.key
     message.set_content(row.body_text)
     if row.body_html:
         message.add_alternative(row.body_html, subtype="html")
+    if row.calendar:
+        method = next(
+            (
+                line.partition(":")[2].strip()
+                for line in row.calendar.splitlines()
+                if line.startswith("METHOD:")
+            ),
+            "PUBLISH",
+        )
+        message.add_attachment(
+            row.calendar.encode(),
+            maintype="text",
+            subtype="calendar",
+            filename="einladung.ics",
+            params={"method": method, "charset": "utf-8"},
+        )
     return message
 
 

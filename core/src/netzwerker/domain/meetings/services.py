@@ -24,6 +24,7 @@ from netzwerker.domain.audit.services import record
 from netzwerker.domain.cases import services as cases
 from netzwerker.domain.circles.models import Circle, CirclePartner
 from netzwerker.domain.circles.services import members_of
+from netzwerker.domain.mail import notices
 from netzwerker.domain.meetings.models import Decision, Meeting, MeetingParticipant
 from netzwerker.domain.partners.models import Person
 from netzwerker.domain.references import fetch, partner_problems, person_problems
@@ -210,6 +211,13 @@ def create_meeting(
         object_id=meeting.id,
     )
     session.flush()
+    notices.meeting_changed(
+        session,
+        meeting,
+        calendar_event(meeting, deployment),
+        [(p.partner_id, p.person_id) for p in values["participants"]],
+        changed={"created"},
+    )
     return meeting
 
 
@@ -258,6 +266,15 @@ def update_meeting(
         changes={"fields": sorted(changes)},
     )
     flush_or_conflict(session, f"meeting {meeting_id}")
+    changed = {key for key in current if key != "participants" and current[key] != values[key]}
+    notices.meeting_changed(
+        session,
+        meeting,
+        calendar_event(meeting, deployment),
+        [(p.partner_id, p.person_id) for p in values["participants"]],
+        changed=changed,
+        decisions=[decision.text for decision in decisions_of(session, [meeting_id])[meeting_id]],
+    )
     return meeting
 
 

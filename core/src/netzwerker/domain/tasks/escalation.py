@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from netzwerker.clock import utcnow
 from netzwerker.config import EscalationConfig
 from netzwerker.deployment import emit
+from netzwerker.domain.mail import notices
 from netzwerker.domain.tasks.models import Escalation, Task
 from netzwerker.domain.tasks.queries import is_open
 from netzwerker.domain.tasks.services import append_event
@@ -90,6 +91,7 @@ def escalate(
                 from_status=task.status,
                 reason=_describe(step, task, today),
             )
+            notices.task_escalation(session, task, step.name, today)
             days_overdue = (today - task.due_date).days
             if step.name == "reminder":
                 emit(session, "task_due_soon", task=task, days_left=-days_overdue)

@@ -15,6 +15,7 @@ from netzwerker.db import flush_or_conflict, insert_rows, next_in_history
 from netzwerker.deployment import emit, listens
 from netzwerker.domain.circles.models import Circle
 from netzwerker.domain.fields.models import Goal
+from netzwerker.domain.mail import notices
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.references import (
     field_choices,
@@ -189,7 +190,9 @@ def propose_task(
     """Propose a task to its responsible partner (``task.propose``); it waits for that
     partner's commitment."""
     permissions.authorize(actor, permissions.TASK_PROPOSE)
-    return create_task(session, draft, actor=actor.username, now=now)
+    task = create_task(session, draft, actor=actor.username, now=now)
+    notices.task_proposed(session, task, actor=actor.username)
+    return task
 
 
 def create_task(
@@ -370,6 +373,7 @@ def transition_task(
         reason=reason,
     )
     _save(session, task, event, old_status)
+    notices.task_moved(session, task, event)
     return task
 
 
@@ -433,6 +437,14 @@ def update_task(
         changes={key: [_jsonable(current[key]), _jsonable(value)] for key, value in diff.items()},
     )
     _save(session, task, event, old_status)
+    notices.task_changed(
+        session,
+        task,
+        event,
+        actor=actor.username,
+        previous_partner_id=current["responsible_partner_id"],
+        withdrawn=withdraws,
+    )
     return task
 
 
