@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from netzwerker.deployment import Deployment
 from netzwerker.domain.cases.models import Referral
 from netzwerker.domain.mail.compose import Notice, choices_of, notify, public_url
-from netzwerker.domain.mail.notices import open_task_counts, partner_recipients
+from netzwerker.domain.mail.notices import open_task_counts, partner_addresses
 from netzwerker.domain.partners.models import Partner
 
 REASON = (
@@ -38,9 +38,9 @@ def write_digests(session: Session, deployment: Deployment, today: date) -> int:
     for partner in session.exec(
         select(Partner).where(col(Partner.active)).order_by(col(Partner.id))
     ):
-        recipients = partner_recipients(session, partner.id)
-        choices = choices_of(session, (recipient.address.lower() for recipient in recipients))
-        readers = [r for r in recipients if choices.get(r.address.lower()) == "digest"]
+        recipients = {r.address.lower(): r for r in partner_addresses(session, partner.id)}
+        choices = choices_of(session, recipients)
+        readers = [r for address, r in recipients.items() if choices[address] == "digest"]
         if not readers:
             continue
         owed = open_task_counts(session, partner.id, today)

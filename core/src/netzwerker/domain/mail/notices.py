@@ -58,6 +58,22 @@ def partner_recipients(
     return found
 
 
+def partner_addresses(session: Session, partner_id: int) -> list[Recipient]:
+    """Everyone who may hear for a partner: its people, its members and its own address (a
+    digest goes to those of them who chose it)."""
+    people = session.exec(
+        select(Person).where(
+            col(Person.partner_id) == partner_id, col(Person.active), col(Person.email) != ""
+        )
+    )
+    found = [Recipient(person.email, person.name) for person in people]
+    found += partner_recipients(session, partner_id)
+    partner = session.get(Partner, partner_id)
+    if partner is not None and partner.email:
+        found.append(Recipient(partner.email, partner.name))
+    return found
+
+
 def people_recipients(session: Session, person_ids: Sequence[int]) -> list[Recipient]:
     if not person_ids:
         return []
