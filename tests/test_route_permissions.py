@@ -25,6 +25,8 @@ import pytest
 from netzwerker.app import create_app
 from netzwerker.clock import utcnow
 from netzwerker.deployment import Deployment, load
+from netzwerker.domain.calendars.services import create_feed
+from netzwerker.domain.mail.models import OutboxMessage
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor, Permission
 from netzwerker.domain.users.services import create_token, get_user, list_users, matrix_of
@@ -53,8 +55,8 @@ criteria = [{ key = "bedarfsgerecht", name = "Bedarfsgerecht", weight = 3.0 }]
 criteria = [{ key = "bedarf", name = "Bedarf in der Sozialregion", weight = 3.0 }]
 """
 )
-#: Routes that anyone may reach: signing in and out.
-PUBLIC = {("POST", "/login"), ("POST", "/logout")}
+#: Routes that anyone may reach: signing in and out, and the mail choice behind a signed link.
+PUBLIC = {("POST", "/login"), ("POST", "/logout"), ("POST", "/mail/choice/{token:str}")}
 #: Former addresses, which redirect every request to the new one (308).
 FORMER = {
     ("POST", "/api/workflow-instances"): "/api/workflow-runs",
@@ -306,6 +308,38 @@ class World:
 
     def user_id(self, role: str) -> int:
         return self.actors[role].user_id  # type: ignore[return-value]
+
+    def mail_addresses(self) -> None:
+        """Give every test user an address, so that each may choose its mails."""
+        with self.deployment.transaction() as session:
+            for role in ROLES:
+                user = get_user(session, self.user_id(role))
+                user.email = user.email or f"{user.username}@test.example"
+
+    def feed(self, *, role: str | None = None, partner: str | None = None) -> int:
+        """A new calendar feed of the user of ``role`` or of a partner of the network."""
+        owner = (
+            {"user_id": self.user_id(role)}
+            if role
+            else {"partner_id": getattr(self.network, partner or "").id}
+        )
+        with self.deployment.transaction() as session:
+            return create_feed(session, actor=OPERATOR, **owner).feed.id
+
+    def failed_mail(self) -> int:
+        with self.deployment.transaction() as session:
+            mail = OutboxMessage(
+                key=self.unique("mail"),
+                recipient="weg@test.example",
+                subject="Aufgabe",
+                body_text="…",
+                status="failed",
+                attempts=1,
+                last_error="550 unbekannt",
+            )
+            session.add(mail)
+            session.flush()
+            return mail.id
 
     def token_of(self, role: str) -> int:
         """A new token of the user of ``role``."""
@@ -1190,6 +1224,50 @@ EXAMPLES: list[Example] = [
         "/account/tokens",
         "one's own token (form)",
         lambda w: Sent("/account/tokens", form={"name": w.unique("skript")}),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/account/mail",
+        "one's own choice of mails (form)",
+        lambda w: (
+            w.mail_addresses(),
+            Sent("/account/mail", form={"choice": ("digest", "none")[next(w.numbers) % 2]}),
+        )[1],
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/account/calendars",
+        "one's own calendar address (form)",
+        lambda w: Sent("/account/calendars"),
+        owner=None,
+    ),
+    api(
+        "POST",
+        "/account/calendars/{feed_id:int}/revoke",
+        "revoke the viewer's calendar address (form)",
+        lambda w: Sent(f"/account/calendars/{w.feed(role='viewer')}/revoke"),
+        owner=None,
+        owner_user="viewer",
+    ),
+    api(
+        "POST",
+        "/partners/{key:str}/calendars",
+        "a calendar address of the counselling service (form)",
+        lambda w: Sent("/partners/suchtberatung/calendars"),
+    ),
+    api(
+        "POST",
+        "/partners/{key:str}/calendars/{feed_id:int}/revoke",
+        "revoke a calendar address of the counselling service (form)",
+        lambda w: Sent(f"/partners/suchtberatung/calendars/{w.feed(partner='counselling')}/revoke"),
+    ),
+    api(
+        "POST",
+        "/admin/mail/{message_id:int}/retry",
+        "send a failed mail again (form)",
+        lambda w: Sent(f"/admin/mail/{w.failed_mail()}/retry"),
         owner=None,
     ),
     api(

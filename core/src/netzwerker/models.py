@@ -2,6 +2,7 @@
 
 from netzwerker.domain.appraisal.models import OfferResource, Rating
 from netzwerker.domain.audit.models import AuditEvent
+from netzwerker.domain.calendars.models import CalendarFeed
 from netzwerker.domain.cases.models import (
     Case,
     CaseIdentity,
@@ -16,7 +17,7 @@ from netzwerker.domain.circles.models import Circle, CirclePartner, CirclePerson
 from netzwerker.domain.conferences.models import Conference, Registration
 from netzwerker.domain.fields.models import Goal, PluginChoice, WorkingFieldRecord
 from netzwerker.domain.indicators.models import IndicatorValue
-from netzwerker.domain.mail.models import CalendarFeed, MailPreference, OutboxMessage
+from netzwerker.domain.mail.models import MailPreference, OutboxMessage
 from netzwerker.domain.meetings.models import Decision, Meeting, MeetingParticipant
 from netzwerker.domain.partners.models import (
     Partner,

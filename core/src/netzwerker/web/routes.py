@@ -49,4 +49,7 @@ def register_navigation() -> list[NavigationEntry]:
             order=90,
             permission=permissions.PLUGIN_SWITCH,
         ),
+        NavigationEntry(
+            "mail", "Mails", "/admin/mail", order=92, permission=permissions.MAIL_OUTBOX
+        ),
     ]

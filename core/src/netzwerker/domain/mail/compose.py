@@ -22,9 +22,15 @@ import attrs
 import jinja2
 from sqlmodel import Session, col, select
 
+from netzwerker.clock import utcnow
 from netzwerker.deployment import Deployment, deployment_of
+from netzwerker.domain.audit.services import record
 from netzwerker.domain.mail.models import MailPreference
 from netzwerker.domain.mail.outbox import Mail, enqueue
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.models import User
+from netzwerker.domain.users.permissions import Actor
+from netzwerker.errors import InvalidInput, Problem
 from netzwerker.signing import secret_key, sign, unsign
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -75,6 +81,43 @@ def choices_of(session: Session, addresses: Iterable[str]) -> dict[str, str]:
         ):
             found[row.address] = row.choice
     return found
+
+
+def choose(session: Session, address: str, choice: str, *, actor: str) -> MailPreference:
+    """Store which mails ``address`` wants; ``actor`` names who chose (a user, or the
+    signed link of a mail) for the audit log."""
+    if choice not in CHOICES:
+        raise InvalidInput([Problem("choice", f"must be one of {', '.join(CHOICES)}")])
+    address = address.strip().lower()
+    if not address:
+        raise InvalidInput([Problem("address", "must not be empty")])
+    preference = session.get(MailPreference, address)
+    before = preference.choice if preference is not None else "single"
+    if preference is None:
+        preference = MailPreference(address=address, choice=choice)
+        session.add(preference)
+    preference.choice = choice
+    preference.updated_at = utcnow()
+    if before != choice:
+        record(
+            session,
+            actor=actor,
+            action="mail.choose",
+            object_type="mail_preference",
+            object_id=address,
+            changes={"choice": [before, choice]},
+        )
+    session.flush()
+    return preference
+
+
+def choose_own(session: Session, choice: str, *, actor: Actor) -> MailPreference:
+    """A signed-in user's choice for the address of its account (``mail.choose``)."""
+    permissions.authorize(actor, permissions.MAIL_CHOOSE, user_id=actor.user_id)
+    user = session.get(User, actor.user_id) if actor.user_id is not None else None
+    if user is None or not user.email:
+        raise InvalidInput([Problem("email", "your account has no e-mail address")])
+    return choose(session, user.email, choice, actor=actor.username)
 
 
 def choice_link(deployment: Deployment, address: str) -> str:

@@ -26,8 +26,11 @@ from sqlmodel import Session, col, select
 from netzwerker.clock import utcnow
 from netzwerker.config import MailConfig
 from netzwerker.deployment import Deployment
+from netzwerker.domain.audit.services import record
 from netzwerker.domain.mail.models import OutboxMessage
-from netzwerker.errors import Refused
+from netzwerker.domain.users import permissions
+from netzwerker.domain.users.permissions import Actor
+from netzwerker.errors import NotFound, Refused
 
 #: After this many attempts a mail that the relay keeps refusing for now is given up.
 MOST_ATTEMPTS = 12
@@ -240,6 +243,65 @@ def deliver(deployment: Deployment, *, now: datetime | None = None) -> Delivery:
             )
         )
     return total
+
+
+@attrs.frozen
+class OutboxState:
+    """What the admins see of the outbox: how many mails wait, failed and went out, and the
+    mails in trouble (failed, or refused for now at least once), newest first."""
+
+    queued: int
+    failed: int
+    sent: int
+    troubled: list[OutboxMessage]
+
+
+def outbox_state(session: Session, *, actor: Actor, limit: int = 200) -> OutboxState:
+    """The outbox as the admins see it (``mail.outbox``)."""
+    permissions.authorize(actor, permissions.MAIL_OUTBOX)
+    counts = dict(
+        session.execute(
+            sa.select(col(OutboxMessage.status), sa.func.count()).group_by(
+                col(OutboxMessage.status)
+            )
+        ).all()
+    )
+    troubled = session.exec(
+        select(OutboxMessage)
+        .where(
+            sa.or_(
+                col(OutboxMessage.status) == "failed",
+                sa.and_(col(OutboxMessage.status) == "queued", col(OutboxMessage.attempts) > 0),
+            )
+        )
+        .order_by(col(OutboxMessage.id).desc())
+        .limit(limit)
+    ).all()
+    return OutboxState(
+        counts.get("queued", 0), counts.get("failed", 0), counts.get("sent", 0), list(troubled)
+    )
+
+
+def retry(session: Session, message_id: int, *, actor: Actor) -> OutboxMessage:
+    """Send a failed or deferred mail again at the sender's next run, with fresh attempts
+    (``mail.outbox``): after the address was corrected at the relay, or the relay repaired."""
+    permissions.authorize(actor, permissions.MAIL_OUTBOX)
+    row = session.get(OutboxMessage, message_id)
+    if row is None:
+        raise NotFound("mail", message_id)
+    if row.status == "sent":
+        raise Refused("the mail was sent already")
+    row.status, row.attempts, row.next_attempt_at = "queued", 0, utcnow()
+    record(
+        session,
+        actor=actor.username,
+        action="mail.retry",
+        object_type="mail",
+        object_id=row.id,
+        changes={"recipient": row.recipient, "last_error": row.last_error},
+    )
+    session.flush()
+    return row
 
 
 def send_test(deployment: Deployment, address: str) -> None:

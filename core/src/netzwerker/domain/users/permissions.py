@@ -266,6 +266,16 @@ PASSWORD_CHANGE = declare(
     "user",
 )
 
+# Mails and calendar feeds
+MAIL_CHOOSE = declare("mail.choose", "choose which mails they get", {r: OWN for r in Role}, "user")
+MAIL_OUTBOX = declare("mail.outbox", "see and retry undelivered mails", {Role.ADMIN: ANY})
+CALENDAR_OWN = declare(
+    "calendar.own", "subscribe to and revoke calendar feeds", SELF_AND_ADMINS, "user"
+)
+CALENDAR_PARTNER = declare(
+    "calendar.partner", "subscribe to and revoke a partner's calendar feeds", MANAGERS_AND_OWN
+)
+
 # The audit log and the evaluation
 #: Granted to coordinators only where the deployment allows it (:func:`plugin_switching`).
 PLUGIN_SWITCH = declare(

@@ -8,6 +8,7 @@ from netzwerker.web.pages import (
     account,
     admin,
     appraisal,
+    calendars,
     cases,
     catalogue,
     chains,
@@ -15,6 +16,7 @@ from netzwerker.web.pages import (
     conferences,
     evaluation,
     fields,
+    mail,
     network,
     partners,
     projects,
@@ -43,5 +45,7 @@ PAGES: list[Any] = [
     *evaluation.ROUTES,
     *survey.ROUTES,
     *admin.ROUTES,
+    *mail.ROUTES,
+    *calendars.ROUTES,
     *users.ROUTES,
 ]

@@ -14,6 +14,7 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Template
 
+from netzwerker.domain.calendars.services import NewFeed, create_feed
 from netzwerker.domain.indicators.services import Scope
 from netzwerker.domain.partners.importing import (
     import_partners,
@@ -45,6 +46,7 @@ from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment, Offset
 from netzwerker.web.forms import Form, FormField, PostedForm, build, read_form, refused_change, save
 from netzwerker.web.i18n import mark
+from netzwerker.web.pages.calendars import feeds_context
 from netzwerker.web.pages.fields import monthly_charts
 from netzwerker.web.pages.tasks import status_labels
 from netzwerker.web.rendering import notify, page, redirect, translate
@@ -102,12 +104,14 @@ def partner_list(
     )
 
 
-@get("/partners/{key:str}", sync_to_thread=False, name="partner")
-def partner_page(
+def _partner_page(
     request: Request[Any, Any, Any],
-    key: FromPath[str],
+    key: str,
     deployment: CurrentDeployment,
     actor: CurrentActor,
+    *,
+    made_feed: NewFeed | None = None,
+    status: int = 200,
 ) -> Template:
     today = deployment.today()
     with deployment.session() as session:
@@ -117,16 +121,54 @@ def partner_page(
         trend = monthly_charts(
             session, deployment, Scope(partner_id=found.partner.id), today, TREND_INDICATORS
         )
+    partner_id = found.partner.id
+    subscribes = permissions.allows(actor, permissions.CALENDAR_PARTNER, partner_id=partner_id)
+    feeds = (
+        feeds_context(deployment, actor, partner_id=partner_id, made=made_feed)
+        if subscribes
+        else {}
+    )
     return page(
         request,
         "partners/detail.html",
+        status=status,
         **attrs.asdict(found, recurse=False),
         trend=trend,
         kinds=kind_names(request),
         field_names=fields,
         statuses=status_labels(),
         form=Form.showing({}),
+        subscribes=subscribes,
+        **feeds,
     )
+
+
+@get("/partners/{key:str}", sync_to_thread=False, name="partner")
+def partner_page(
+    request: Request[Any, Any, Any],
+    key: FromPath[str],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    return _partner_page(request, key, deployment, actor)
+
+
+@post(
+    "/partners/{key:str}/calendars",
+    sync_to_thread=False,
+    guards=permitted(permissions.CALENDAR_PARTNER),
+)
+def create_partner_feed(
+    request: Request[Any, Any, Any],
+    key: FromPath[str],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Template:
+    """A calendar address of the partner's dates, for its team's shared calendar; shown once."""
+    with deployment.transaction() as session:
+        partner = get_partner(session, key)
+        made = create_feed(session, actor=actor, partner_id=partner.id)
+    return _partner_page(request, key, deployment, actor, made_feed=made, status=201)
 
 
 LEGAL_DOMAINS = tuple(domain.value for domain in LegalDomain)
@@ -496,6 +538,7 @@ ROUTES = [
     new_partner,
     add_partner,
     partner_page,
+    create_partner_feed,
     edit_partner,
     change_partner,
     add_contact_person,

@@ -9,15 +9,20 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
+from netzwerker.domain.calendars.services import NewFeed, create_feed
+from netzwerker.domain.mail.compose import choices_of, choose_own, writes_mail
 from netzwerker.domain.references import partner_key_choices
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users import services as users
-from netzwerker.domain.users.models import Role
+from netzwerker.domain.users.models import Role, User
+from netzwerker.errors import InvalidInput, Problem
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
 from netzwerker.web.forms import Form, FormField, PostedForm, read_form, save
 from netzwerker.web.i18n import mark
 from netzwerker.web.pages.account import local_path
+from netzwerker.web.pages.calendars import feeds_context
+from netzwerker.web.pages.mail import CHOICE_FIELDS, CHOICE_SAVED, choice_context
 from netzwerker.web.rendering import ROLE_LABELS, notify, page, redirect, translate
 
 ROLES = tuple(role.value for role in Role)
@@ -222,10 +227,20 @@ def _account_page(
     token_form: Form | None = None,
     *,
     new_secret: str = "",
+    choice_form: Form | None = None,
+    made_feed: NewFeed | None = None,
     status: int = 200,
 ) -> Template:
     with deployment.session() as session:
         tokens = users.list_tokens(session, actor=actor)
+        user = session.get(User, actor.user_id) if actor.user_id is not None else None
+        email = user.email.lower() if user is not None else ""
+        choice = choices_of(session, [email])[email] if email else "single"
+    feeds = (
+        feeds_context(deployment, actor, user_id=actor.user_id, made=made_feed)
+        if actor.user_id is not None
+        else {"feeds": [], "new_feed_url": ""}
+    )
     return page(
         request,
         "account.html",
@@ -234,6 +249,10 @@ def _account_page(
         token_form=token_form or Form.showing({"valid_days": 365}),
         new_secret=new_secret,
         role_labels=ROLE_LABELS,
+        email=email,
+        sends_mail=writes_mail(deployment),
+        **choice_context(request, deployment, choice_form or Form.showing({"choice": choice})),
+        **feeds,
     )
 
 
@@ -327,7 +346,41 @@ def revoke_token(
     return redirect(request, local_path(str(form.get("back") or "/account")))
 
 
+@post("/account/mail", sync_to_thread=False, guards=permitted(permissions.MAIL_CHOOSE))
+def choose_mail(
+    request: Request[Any, Any, Any],
+    form: PostedForm,
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """A signed-in user's choice of mails for the address of its account."""
+    entered = read_form(request, form, CHOICE_FIELDS)
+    chosen = (
+        save(request, entered, deployment, choose_own, entered.values["choice"], actor=actor)
+        if entered.valid
+        else None
+    )
+    if chosen is not None:
+        notify(request, CHOICE_SAVED)
+        return redirect(request, "/account#mail-heading")
+    return _account_page(request, deployment, actor, choice_form=entered, status=422)
+
+
+@post("/account/calendars", sync_to_thread=False, guards=permitted(permissions.CALENDAR_OWN))
+def create_own_feed(
+    request: Request[Any, Any, Any], deployment: CurrentDeployment, actor: CurrentActor
+) -> Template:
+    """A calendar address of one's own dates; shown this once."""
+    if actor.user_id is None:
+        raise InvalidInput([Problem("user", "an operator has no calendar of its own")])
+    with deployment.transaction() as session:
+        made = create_feed(session, actor=actor, user_id=actor.user_id)
+    return _account_page(request, deployment, actor, made_feed=made, status=201)
+
+
 ROUTES = [
+    choose_mail,
+    create_own_feed,
     user_list,
     add_user,
     user_detail,
