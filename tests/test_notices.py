@@ -3,12 +3,15 @@ SMTP server in the test process, read as a partner's mail client reads them."""
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from datetime import timedelta
 
 import icalendar
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from netzwerker.cli import cli
@@ -19,8 +22,11 @@ from netzwerker.domain.mail.models import MailPreference, OutboxMessage
 from netzwerker.domain.mail.outbox import deliver
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.tasks.escalation import escalate
-from netzwerker.domain.tasks.services import TaskDraft, create_task
+from netzwerker.domain.tasks.models import Task
+from netzwerker.domain.tasks.services import TaskDraft, create_task, transition_task, update_task
+from netzwerker.domain.users.permissions import Actor
 from netzwerker.testing import MINIMAL_CONFIG
+from netzwerker.workflow import TransitionRefused
 
 COORDINATOR = "sabine.netz@jobcenter-teststadt.example"
 COUNSELLOR = "tom.hilfe@suchtberatung.example"
@@ -446,3 +452,58 @@ def test_without_a_relay_no_mail_is_written(make_deployment):
         )
     _escalate(deployment)
     assert _outbox(deployment) == []
+
+
+#: What happens to a task in the property below: days pass (and the escalation runs), its
+#: due date moves, its responsible partner changes, or it moves through its workflow.
+steps_of_a_task = st.lists(
+    st.one_of(
+        st.tuples(st.just("days"), st.integers(min_value=0, max_value=12)),
+        st.tuples(st.just("due"), st.integers(min_value=-10, max_value=10)),
+        st.tuples(st.just("partner"), st.sampled_from(["counselling", "clinic"])),
+        st.tuples(st.just("move"), st.sampled_from(["commit", "decline", "block", "resume"])),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(start=st.integers(min_value=-15, max_value=10), steps=steps_of_a_task)
+def test_no_recipient_ever_gets_the_same_mail_twice(api, net, relay, start, steps):
+    """Whatever happens to a task in whichever order, and however often the escalation and
+    the sender run, each recipient gets each event's mail at most once."""
+    deployment = api.deployment
+    task_id = _task(deployment, net, start, "Wartezeiten melden")
+    today = deployment.today()
+    operator = Actor.operator("test")
+    for step, value in steps:
+        with deployment.transaction() as session:
+            task = session.get(Task, task_id)
+            if step == "days":
+                today += timedelta(days=value)
+                escalate(session, deployment.config.escalation, today=today)
+            elif step == "due":
+                due = task.due_date + timedelta(days=value)
+                update_task(session, task_id, {"due_date": due}, actor=operator, reason="Grund")
+            elif step == "partner":
+                partner = getattr(net, value).id
+                person = net.counsellor.id if value == "counselling" else None
+                changes = {"responsible_partner_id": partner, "responsible_person_id": person}
+                update_task(session, task_id, changes, actor=operator, reason="Grund")
+            else:
+                with contextlib.suppress(TransitionRefused):
+                    transition_task(
+                        session, task_id, value, actor=operator, today=today, reason="Grund"
+                    )
+        deliver(deployment)
+        deliver(deployment)
+    keys = Counter((m["To"], str(m["X-Netzwerker-Key"])) for m in relay.received)
+    assert [key for key, times in keys.items() if times > 1] == []
+    outbox = _outbox(deployment)
+    assert len({row.key for row in outbox}) == len(outbox)
+    assert all(row.status == "sent" for row in outbox)
