@@ -28,6 +28,7 @@ from bench.endpoints import ENDPOINTS
 from bench.floor import capture, replay
 from bench.generate import SCALES
 from bench.load import SLOW_MS, drive, one_by_one, wrk_path
+from bench.mail import mail_costs
 from bench.report import into_readme, markdown
 from bench.server import start
 from bench.setup import database_url, prepare, write_configuration
@@ -48,6 +49,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", choices=[e.key for e in ENDPOINTS],
                         help="these endpoints only")  # fmt: skip
     parser.add_argument("--no-commands", action="store_true", help="skip the command costs")
+    parser.add_argument("--no-server", action="store_true",
+                        help="only the command line and the mails")  # fmt: skip
     parser.add_argument("--output", type=Path, default=HERE / "results")
     parser.add_argument("--readme", action="store_true", help="put the table into README.md")
     parser.add_argument("--work", type=Path, default=HERE / "work")
@@ -56,7 +59,8 @@ def main() -> None:
     logging.getLogger("netzwerker").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    wrk_path()
+    if not options.no_server:
+        wrk_path()
     today = date.today()
     endpoints = [e for e in ENDPOINTS if not options.only or e.key in options.only]
     results: dict[str, Any] = {
@@ -72,7 +76,7 @@ def main() -> None:
         "commands": [],
     }
     for database in options.databases:
-        for scale_name in options.scales:
+        for scale_name in [] if options.no_server else options.scales:
             results["runs"].append(run(database, scale_name, endpoints, options, today=today))
     if not options.no_commands:
         for database in options.databases:
@@ -173,7 +177,8 @@ def run(
 
 
 def command_costs(database: str, options: Any, *, today: date) -> dict[str, Any]:
-    """check, migrate and import of 1,000 partners and 50,000 tasks in a fresh deployment."""
+    """check, migrate and import of 1,000 partners and 50,000 tasks in a fresh deployment,
+    then the weekly digests of its partners."""
     folder = options.work / f"{database}-import"
     if folder.exists():
         shutil.rmtree(folder)
@@ -188,7 +193,19 @@ def command_costs(database: str, options: Any, *, today: date) -> dict[str, Any]
         cost = commands.run_command(*arguments, folder=folder)
         say(f"{database} {cost.command}: {cost.seconds} s, {cost.peak_mb} MB")
         costs.append({"command": cost.command, "seconds": cost.seconds, "peak_mb": cost.peak_mb})
-    return {"database": database, "partners": 1_000, "tasks": 50_000, "costs": costs}
+    say(f"{database}: weekly digests")
+    digests = mail_costs(folder, today=today)
+    say(
+        f"{database} digests: {digests['digests']} written in {digests['write_seconds']} s, "
+        f"sent at {digests['mails_per_second']} mails/s, peak {digests['send_peak_mb']} MB"
+    )
+    return {
+        "database": database,
+        "partners": 1_000,
+        "tasks": 50_000,
+        "costs": costs,
+        "digests": digests,
+    }
 
 
 def machine(postgres: str | None) -> dict[str, Any]:

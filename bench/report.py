@@ -64,6 +64,8 @@ def markdown(results: dict[str, Any]) -> str:
         )
         lines.append("")
     lines += targets(results)
+    if results.get("commands_when", results["when"]) != results["when"]:
+        lines.append(f"The command line and the digests measured {results['commands_when']}.")
     for block in results["commands"]:
         lines.append(
             f"Command line on {block['database']}, {block['partners']:,} partners and "
@@ -73,6 +75,28 @@ def markdown(results: dict[str, Any]) -> str:
                 for cost in block["costs"]
             )
             + "."
+        )
+    for block in results["commands"]:
+        digests = block.get("digests")
+        if digests:
+            lines.append(
+                f"Weekly digests on {block['database']}, every one of {digests['partners']:,} "
+                f"partners chose them: `mail digest` wrote {digests['digests']:,} in "
+                f"{digests['write_seconds']:.1f} s, {digests['write_peak_mb']:.0f} MB; "
+                f"`mail send` handed them to a local relay in {digests['send_seconds']:.1f} s "
+                f"({digests['mails_per_second']:.0f} mails/s, the process's start included), "
+                f"{digests['send_peak_mb']:.0f} MB."
+            )
+    timed = []
+    for block in results["commands"]:
+        digests = block.get("digests")
+        if digests:
+            seconds = digests["write_seconds"] + digests["send_seconds"]
+            held = digests["digests"] >= 1000 and seconds < 30
+            timed.append(f"{block['database']} {seconds:.1f} s ({'held' if held else 'missed'})")
+    if timed:
+        lines.append(
+            f"1,000 weekly digests written and sent (target: under 30 s): {', '.join(timed)}."
         )
     return "\n".join(lines).rstrip() + "\n"
 

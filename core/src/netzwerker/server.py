@@ -33,19 +33,22 @@ log = logging.getLogger("netzwerker.mail")
 
 
 def send_mail_forever(deployment: Deployment, stop: threading.Event) -> None:
-    """The sender inside ``netzwerker serve``: every ``[mail] interval_seconds`` it writes
-    the week's digests (on their weekday; once a week, whoever else writes them) and sends
-    what is due. A failure is logged and tried again at the next turn."""
+    """The sender inside ``netzwerker serve``: every ``[mail] interval_seconds`` it sends
+    what is due; on the digests' weekday it first writes the week's digests, once (a digest
+    written already, by ``mail digest`` from cron say, is not written again). A failure is
+    logged and tried again at the next turn."""
     from netzwerker.domain.mail.digest import write_digests
     from netzwerker.domain.mail.outbox import deliver
 
     mail = deployment.config.mail
+    digests_written_on = None
     while not stop.is_set():
         try:
             today = deployment.today()
-            if today.isoweekday() == mail.digest_weekday:
+            if today.isoweekday() == mail.digest_weekday and digests_written_on != today:
                 with deployment.transaction() as session:
                     write_digests(session, deployment, today)
+                digests_written_on = today
             done = deliver(deployment)
             if done.sent or done.failed or done.deferred:
                 log.info(

@@ -67,4 +67,25 @@ def mail_digest(deployment: str, today: datetime | None) -> None:
     click.echo(f"{written} digests written")
 
 
+@mail.command("preview")
+@deployment_argument
+@click.option("--kind", "kinds", multiple=True, help="only this kind of mail (repeatable)")
+@click.option("--html", is_flag=True, help="the HTML part instead of the text")
+def mail_preview(deployment: str, kinds: tuple[str, ...], html: bool) -> None:
+    """Show a made-up sample of each kind of mail as the deployment's templates write it
+    (its own in DIR/mail/ or the shipped ones), in Markdown."""
+    from netzwerker.config import MAIL_KINDS
+    from netzwerker.domain.mail.examples import as_markdown, previews
+
+    unknown = [kind for kind in kinds if kind not in MAIL_KINDS]
+    if unknown:
+        fail([f"--kind: unknown {kind!r} (one of {', '.join(MAIL_KINDS)})" for kind in unknown])
+    shown = previews(open_deployment(deployment, migrated=False), kinds or MAIL_KINDS)
+    if html:
+        for preview in shown:
+            click.echo(preview.html)
+        return
+    click.echo(as_markdown(shown), nl=False)
+
+
 COMMANDS = [mail]

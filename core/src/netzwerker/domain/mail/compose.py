@@ -176,14 +176,20 @@ class Rendered:
 
 
 def render(
-    deployment: Deployment, kind: str, context: Mapping[str, Any], *, recipient: Recipient
+    deployment: Deployment,
+    kind: str,
+    context: Mapping[str, Any],
+    *,
+    recipient: Recipient,
+    choice_url: str = "",
 ) -> Rendered:
-    """A mail of ``kind`` for ``recipient``: subject, text and HTML."""
+    """A mail of ``kind`` for ``recipient``: subject, text and HTML. ``choice_url``: the
+    link to choose mails, by default the recipient's own signed one."""
     environment = _environment(deployment.folder, deployment.config.deployment.timezone)
     values = {
         "network": deployment.name,
         "recipient": recipient,
-        "choice_url": choice_link(deployment, recipient.address),
+        "choice_url": choice_url or choice_link(deployment, recipient.address),
         **context,
     }
     template = environment.get_template(f"{kind}.txt")

@@ -398,6 +398,10 @@ def registration_changed(
     return notify(session, notice, [recipient])
 
 
+REFERRAL_RECEIVED = "Die Überweisung ging an Ihre Organisation."
+REFERRAL_SENT = "Ihre Organisation hat diese Überweisung geschickt."
+
+
 def referral_changed(session: Session, referral: Referral, action: str) -> int:
     """The closed loop: the receiving partner hears of a referral sent to it, the referring
     one that the person arrived and that the referral was closed. The case is named by its
@@ -416,11 +420,7 @@ def referral_changed(session: Session, referral: Referral, action: str) -> int:
     notice = Notice(
         kind=kinds[action],
         event=f"referral:{referral.id}:{action}",
-        reason=(
-            "Die Überweisung ging an Ihre Organisation."
-            if receiving
-            else "Ihre Organisation hat diese Überweisung geschickt."
-        ),
+        reason=REFERRAL_RECEIVED if receiving else REFERRAL_SENT,
         link=f"/referrals/{referral.id}",
         context={
             "referral": referral,
