@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -16,6 +17,7 @@ from sqlmodel import select
 
 from netzwerker.cli import cli
 from netzwerker.clock import utcnow
+from netzwerker.config import MAIL_KINDS
 from netzwerker.domain.circles.models import CirclePartner, CirclePerson
 from netzwerker.domain.mail.compose import choice_link
 from netzwerker.domain.mail.models import MailPreference, OutboxMessage
@@ -507,3 +509,28 @@ def test_no_recipient_ever_gets_the_same_mail_twice(api, net, relay, start, step
     outbox = _outbox(deployment)
     assert len({row.key for row in outbox}) == len(outbox)
     assert all(row.status == "sent" for row in outbox)
+
+
+def test_the_docs_show_each_mail_as_the_shipped_templates_write_it():
+    """docs/mails.md holds `netzwerker mail preview` of the example deployment: regenerate it
+    with that command when a template changes."""
+    root = Path(__file__).resolve().parent.parent
+    shown = CliRunner().invoke(cli, ["mail", "preview", str(root / "deployments" / "example")])
+    assert shown.exit_code == 0, shown.output
+    page = (root / "docs" / "mails.md").read_text(encoding="utf-8")
+    documented = page.split("<!-- mail-examples:start -->\n")[1].split(
+        "<!-- mail-examples:end -->"
+    )[0]
+    assert documented == shown.output
+    assert [line[5:-1] for line in shown.output.splitlines() if line.startswith("### ")] == [
+        *MAIL_KINDS
+    ]
+
+
+def test_a_preview_of_an_unknown_kind_names_the_kinds(deployment):
+    shown = CliRunner().invoke(cli, ["mail", "preview", str(deployment.folder), "--kind", "fax"])
+    assert shown.exit_code != 0 and "--kind: unknown 'fax'" in shown.output
+    html = CliRunner().invoke(
+        cli, ["mail", "preview", str(deployment.folder), "--kind", "task_overdue", "--html"]
+    )
+    assert html.exit_code == 0 and '<a href="http://localhost:8000/tasks/42"' in html.output

@@ -166,7 +166,7 @@ def as_markdown(shown: Iterable[Preview]) -> str:
     parts = []
     for preview in shown:
         parts.append(
-            f"## `{preview.kind}`\n\n**Betreff:** {preview.subject}\n\n"
+            f"### `{preview.kind}`\n\n**Betreff:** {preview.subject}\n\n"
             f"```text\n{preview.text.rstrip()}\n```\n"
         )
     return "\n".join(parts)
