@@ -154,8 +154,12 @@ def test_bad_bodies_name_every_offending_field(api) -> None:
     references = api.post("/api/tasks", json=_task_body(api, responsible_partner_id=999))
     assert references.status_code == 422
     assert references.json()["problems"][0]["field"] == "responsible_partner_id"
-    malformed = api.post("/api/tasks", content=b'{"title": ', headers={"Content-Type": "x"})
+    malformed = api.post(
+        "/api/tasks", content=b'{"title": ', headers={"Content-Type": "application/json"}
+    )
     assert malformed.status_code == 400
+    as_text = api.post("/api/tasks", content=b"{}", headers={"Content-Type": "text/plain"})
+    assert as_text.status_code == 415 and "application/json" in as_text.json()["detail"]
     not_object = api.post("/api/tasks", json=[1, 2])
     assert not_object.status_code == 422
 

@@ -89,7 +89,13 @@ def test_a_referral_needs_consent_and_closes_the_loop(api) -> None:
     )
     # The receiving partner reads the case it has consent for; the clinic does not.
     assert api.get(f"/api/cases/{case['id']}", "partner_member").status_code == 200
-    assert api.get(f"/api/cases/{case['id']}", "other_member").status_code == 409
+    # Without consent the case does not exist for the clinic: 404 as for a missing case,
+    # and not even the pseudonym is told.
+    refused = api.get(f"/api/cases/{case['id']}", "other_member")
+    missing = api.get("/api/cases/999999", "other_member")
+    assert refused.status_code == missing.status_code == 404
+    assert case["pseudonym"] not in refused.text
+    assert refused.json().keys() == missing.json().keys()
     assert api.get("/api/cases", "other_member").json()["total"] == 0
 
     # The loop is measured: two referrals tried, one sent and arrived, waiting under a day.

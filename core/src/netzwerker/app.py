@@ -28,6 +28,7 @@ from netzwerker.deployment import Deployment, choices_revision, load
 from netzwerker.domain.users.permissions import Actor
 from netzwerker.http.auth import PROBES, TokenAuthentication
 from netzwerker.http.errors import EXCEPTION_HANDLERS, reject_nul
+from netzwerker.http.headers import security_headers
 from netzwerker.http.logging import RequestLogging
 from netzwerker.http.system import openapi_config, swagger_assets
 from netzwerker.plugins import call_each
@@ -64,13 +65,13 @@ def create_app(deployment: Deployment) -> Litestar:
             "deployment": Provide(_deployment, sync_to_thread=False),
             "actor": Provide(_actor, sync_to_thread=False),
         },
-        middleware=[RequestLogging],
         # Pages and static files travel compressed; the API's answers stay as they are.
         compression_config=CompressionConfig(
             backend="gzip", gzip_compress_level=6, exclude=["^/api/", *PROBES]
         ),
         exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: not_found_anywhere},
         before_request=reject_nul,
+        before_send=[security_headers(deployment.config)],
         openapi_config=openapi_config(deployment),
         signature_namespace={"Deployment": Deployment, "Actor": Actor},
         debug=False,
@@ -99,10 +100,16 @@ class SwitchingApp:
         self._checked = time.monotonic()
         self._refused = deployment.plugin_revision
         self._lock = anyio.Lock()
+        # Outside the application, so that the log sees the status its error handlers send
+        # (a refusal inside a middleware, an unknown path) as the client does.
+        self._logged = RequestLogging(self._current)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "lifespan" and time.monotonic() - self._checked >= self.interval:
             await self._follow_choices()
+        await self._logged(scope, receive, send)
+
+    async def _current(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, send)
 
     async def _follow_choices(self) -> None:

@@ -21,7 +21,9 @@ import attrs
 import cattrs
 from litestar import Response
 from litestar.dto import AbstractDTO, DTOFieldDefinition
+from litestar.exceptions import HTTPException
 from litestar.openapi.spec import OpenAPIType, Reference, Schema
+from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from litestar.typing import FieldDefinition
 
 from netzwerker.errors import InvalidInput, Problem
@@ -44,11 +46,56 @@ def converter_for(model: type) -> cattrs.Converter:
     return factory() if callable(factory) else make_converter()
 
 
+#: How deep a body may nest arrays and objects: far beyond any record of the API, far below
+#: the depth at which a parser runs out of stack.
+DEEPEST = 32
+
+
 def parse_json(raw: bytes) -> Any:
+    """A JSON body, refused (400) when it is not JSON, nests deeper than :data:`DEEPEST`
+    levels or holds a lone surrogate (``"\\ud800"``, which no database stores)."""
     try:
-        return json.loads(raw)
+        value = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise MalformedBody([Problem("body", f"not valid JSON: {exc}")]) from None
+    except RecursionError:
+        raise MalformedBody([Problem("body", f"nests deeper than {DEEPEST} levels")]) from None
+    _check_values(value)
+    return value
+
+
+def _check_values(value: Any) -> None:
+    """Walk the parsed body without recursion: its depth and its strings."""
+    waiting: list[tuple[Any, str, int]] = [(value, "body", 0)]
+    while waiting:
+        item, path, depth = waiting.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise MalformedBody(
+                    [Problem(path, "holds a lone surrogate (\\ud800–\\udfff), not text")]
+                ) from None
+            continue
+        if not isinstance(item, (dict, list)):
+            continue
+        if depth >= DEEPEST:
+            raise MalformedBody([Problem("body", f"nests deeper than {DEEPEST} levels")])
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                waiting.append((key, path, depth + 1))
+                waiting.append((inner, f"{key}" if path == "body" else f"{path}.{key}", depth + 1))
+        else:
+            for index, inner in enumerate(item):
+                waiting.append((inner, f"{path}[{index}]", depth + 1))
+
+
+def json_media_type(content_type: str | None) -> bool:
+    """Whether a request says its body is JSON (``application/json``, ``…+json``)."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
 
 
 class _AttrsBody(AbstractDTO[T], Generic[T]):
@@ -72,6 +119,11 @@ class _AttrsBody(AbstractDTO[T], Generic[T]):
         return self.decode_value(value)
 
     def decode_bytes(self, value: bytes) -> Any:
+        if not json_media_type(self.asgi_connection.headers.get("content-type")):
+            raise HTTPException(
+                status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                detail="send the body as JSON: 'Content-Type: application/json'",
+            )
         return self.decode_value(parse_json(value))
 
     def decode_value(self, value: Any) -> Any:

@@ -31,7 +31,7 @@ from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.references import fetch, field_problems, partner_problems, person_problems
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.permissions import Actor
-from netzwerker.errors import InvalidInput, Problem, Refused
+from netzwerker.errors import InvalidInput, NotFound, Problem, Refused
 from netzwerker.validators import not_blank
 
 
@@ -562,12 +562,17 @@ def require_consent(
 
 def readable_case(session: Session, case_id: int, *, actor: Actor, today: date) -> Case:
     """A case the actor may read (``case.read``): staff any; a partner member one its
-    partner holds or has the person's consent to receive (:class:`ConsentMissing`
-    otherwise)."""
+    partner holds or has the person's consent to receive. To anyone else a case it may not
+    read does not exist (404, as for a missing one): not even its pseudonym is told."""
     case = get_case(session, case_id)
     partner = permissions.own_partner(actor, permissions.CASE_READ)
     if partner is not None:
-        require_consent(session, case_id, partner, [DataCategory.BASIC], today, "reading the case")
+        try:
+            require_consent(
+                session, case_id, partner, [DataCategory.BASIC], today, "reading the case"
+            )
+        except ConsentMissing:
+            raise NotFound("case", case_id) from None
     return case
 
 

@@ -53,11 +53,7 @@ def calendar_feed(name: FromPath[str], deployment: CurrentDeployment) -> Respons
     body = feed_calendar(deployment, name.removesuffix(".ics"))
     if body is None:
         raise NotFound("calendar feed", "address")
-    return Response(
-        body,
-        media_type="text/calendar; charset=utf-8",
-        headers={"Cache-Control": "private, max-age=300"},
-    )
+    return Response(body, media_type="text/calendar; charset=utf-8")
 
 
 @post(
