@@ -244,3 +244,70 @@ def test_a_sqlite_deployment_moves_to_the_database_under_test(tmp_path, database
     finally:
         small.dispose()
         bigger.dispose()
+
+
+def test_a_backup_only_its_owner_reads(source, tmp_path):
+    archive = backup(source, tmp_path / "kept" / "backup.zip").path
+    assert archive.stat().st_mode & 0o777 == 0o600
+    assert archive.parent.stat().st_mode & 0o777 == 0o700
+    answer = CliRunner().invoke(cli, ["backup", str(source.folder)])
+    assert answer.exit_code == 0, answer.output
+    (written,) = (source.folder / "backups").iterdir()
+    assert written.stat().st_mode & 0o777 == 0o600
+    assert (source.folder / "backups").stat().st_mode & 0o777 == 0o700
+
+
+def _tampered(archive: Path, table: str, change: Any) -> Path:
+    """A copy of ``archive`` whose first row of ``table`` is changed by ``change``."""
+    import json
+
+    copy = archive.with_name(f"tampered-{table}.zip")
+    with zipfile.ZipFile(archive) as old, zipfile.ZipFile(copy, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == f"tables/{table}.jsonl":
+                first, _, rest = data.partition(b"\n")
+                row = json.loads(first)
+                change(row)
+                data = json.dumps(row).encode() + b"\n" + rest
+            new.writestr(item, data)
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("table", "change", "words"),
+    [
+        ("task", lambda row: row.update(title="Geheim " * 200_000), ", row 1: column title holds"),
+        (
+            "task",
+            lambda row: row.update(due_date="morgen"),
+            ", row 1: column due_date is not a date",
+        ),
+        (
+            "task",
+            lambda row: row.update(responsible_partner_id=None),
+            ", row 1: column responsible_partner_id is empty",
+        ),
+        (
+            "task",
+            lambda row: row.update(responsible_partner_id=999_999),
+            ": the database refused rows 1 to",
+        ),
+        ("partner", lambda row: row.update(active="ja"), ", row 1: column active is not a boolean"),
+        ("partner", lambda row: row.update(colour="rot"), ", row 1: unknown column colour"),
+    ],
+)
+def test_restore_checks_every_row_first_and_writes_all_or_nothing(
+    source, target, tmp_path, capfd, table, change, words
+):
+    archive = _tampered(backup(source, tmp_path / "backup.zip").path, table, change)
+    with pytest.raises(Refused) as refused:
+        restore(target, archive)
+    assert f"table {table}{words}" in str(refused.value)
+    printed = str(refused.value) + "".join(capfd.readouterr())
+    assert "Geheim" not in printed and "Erstgespräche" not in printed, "no row's data"
+    with target.engine.connect() as connection:
+        assert sa.inspect(connection).get_table_names() == [], "nothing is left behind"
+    # The untouched backup restores into the same database afterwards.
+    restore(target, backup(source, tmp_path / "again.zip").path)
+    assert in_utc(everything(target)) == in_utc(everything(source))

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import attrs
 import sqlalchemy as sa
@@ -105,16 +106,29 @@ def _versions(connection: Connection, tables: list[sa.Table]) -> dict[str, list[
     }
 
 
+def _private(path: Path) -> BinaryIO:
+    """A new file only its owner may read and write (0600): a backup holds identities,
+    password hashes and token digests."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # also when the file was there before
+    return os.fdopen(descriptor, "wb")
+
+
 def backup(deployment: Deployment, target: Path) -> Summary:
     """Write every row of the deployment's database to ``target`` (a zip file)."""
     engine = deployment.engine
     options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     rows: dict[str, int] = {}
     partial = target.with_name(target.name + ".partial")
-    with engine.connect().execution_options(**options) as connection, connection.begin():
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with (
+        engine.connect().execution_options(**options) as connection,
+        connection.begin(),
+        _private(partial) as file,
+    ):
         data, version_tables = _tables(connection)
         versions = _versions(connection, version_tables)
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for table in data:
                 order = list(table.primary_key.columns) or list(table.columns)
                 with archive.open(f"tables/{table.name}.jsonl", "w") as out:
@@ -157,17 +171,79 @@ def _lines(archive: zipfile.ZipFile, table: str) -> Iterator[dict[str, Any]]:
 def _rows(archive: zipfile.ZipFile, table: sa.Table) -> Iterator[list[dict[str, Any]]]:
     decoders = {column.name: _decoder(column) for column in table.columns}
     batch: list[dict[str, Any]] = []
-    for row in _lines(archive, table.name):
+    for number, row in enumerate(_lines(archive, table.name), 1):
         for name, value in row.items():
             decode = decoders.get(name)
             if decode is not None and value is not None:
-                row[name] = decode(value)
+                try:
+                    row[name] = decode(value)
+                except (ValueError, ArithmeticError, TypeError):
+                    raise Refused(
+                        f"table {table.name}, row {number}: column {name} is not "
+                        f"a {type(table.c[name].type).__name__.lower()}"
+                    ) from None
         batch.append(row)
         if len(batch) == BATCH:
             yield batch
             batch = []
     if batch:
         yield batch
+
+
+#: What JSON gives for a column's type (besides null).
+_JSON_KINDS: list[tuple[type, tuple[type, ...]]] = [
+    (sa.Boolean, (bool,)),
+    (sa.Integer, (int,)),
+    (sa.Float, (int, float)),
+    (sa.String, (str,)),
+]
+
+
+def _row_problem(table: sa.Table, row: dict[str, Any]) -> str | None:
+    """What makes a decoded row unfit for its table, without naming its values."""
+    unknown = sorted(set(row) - set(table.c.keys()))
+    if unknown:
+        return f"unknown column {unknown[0]}"
+    for column in table.columns:
+        value = row.get(column.name)
+        if value is None:
+            if (
+                not column.nullable
+                and column.server_default is None
+                and not (column.primary_key and column.autoincrement)
+            ):
+                return f"column {column.name} is empty, the schema requires a value"
+            continue
+        for kind, python in _JSON_KINDS:
+            if isinstance(column.type, kind):
+                if not isinstance(value, python) or (
+                    kind is sa.Integer and isinstance(value, bool)
+                ):
+                    return f"column {column.name} is not a {kind.__name__.lower()}"
+                break
+        length = getattr(column.type, "length", None)
+        if isinstance(value, str) and length and len(value) > length:
+            return (
+                f"column {column.name} holds {len(value):,} characters, "
+                f"the schema allows {length:,}"
+            )
+    return None
+
+
+def check_backup(source: Path, tables: list[sa.Table], manifest: dict[str, Any]) -> None:
+    """Read every row of the backup against the schema before a row is written: the first
+    unfit row refuses the whole restore, named by table, row and column, never by its data."""
+    with zipfile.ZipFile(source) as archive:
+        for table in tables:
+            if table.name not in manifest["rows"]:
+                continue
+            number = 0
+            for batch in _rows(archive, table):
+                for row in batch:
+                    number += 1
+                    problem = _row_problem(table, row)
+                    if problem:
+                        raise Refused(f"table {table.name}, row {number}: {problem}")
 
 
 def _filled(connection: Connection, tables: list[sa.Table]) -> dict[str, int]:
@@ -257,21 +333,44 @@ def restore(deployment: Deployment, source: Path, *, replace: bool = False) -> S
             "restore --replace rebuilds it"
         )
     schema.upgrade_to(deployment, {histories[name]: revs for name, revs in wanted.items()})
+    try:
+        rows = _write_rows(deployment, source, manifest)
+    except BaseException:
+        # All or nothing: the schema built for the backup goes too, so the database is
+        # as empty as before and a second try starts afresh.
+        with deployment.engine.begin() as connection:
+            _drop_everything(connection)
+        raise
+    schema.upgrade(deployment)
+    return Summary(source, rows, wanted)
+
+
+def _write_rows(deployment: Deployment, source: Path, manifest: dict[str, Any]) -> dict[str, int]:
+    """Every row of the backup, checked first, then written in one transaction. A row the
+    database still refuses is named by its table alone: no data reaches the terminal."""
     rows: dict[str, int] = {}
-    with zipfile.ZipFile(source) as archive, deployment.engine.begin() as connection:
+    with deployment.engine.connect() as connection:
         data, _ = _tables(connection)
-        by_name = {table.name: table for table in data}
-        missing = sorted(set(manifest["rows"]) - set(by_name))
-        if missing:
-            raise Refused(f"the backup has tables the schema lacks: {', '.join(missing)}")
+    by_name = {table.name: table for table in data}
+    missing = sorted(set(manifest["rows"]) - set(by_name))
+    if missing:
+        raise Refused(f"the backup has tables the schema lacks: {', '.join(missing)}")
+    check_backup(source, data, manifest)
+    with zipfile.ZipFile(source) as archive, deployment.engine.begin() as connection:
         for table in data:
             if table.name not in manifest["rows"]:
                 continue
             rows[table.name] = 0
             for batch in _rows(archive, table):
-                connection.execute(table.insert(), batch)
+                try:
+                    connection.execute(table.insert(), batch)
+                except sa.exc.DBAPIError as exc:
+                    reason = type(exc.orig).__name__ if exc.orig is not None else "refused"
+                    raise Refused(
+                        f"table {table.name}: the database refused rows "
+                        f"{rows[table.name] + 1} to {rows[table.name] + len(batch)} ({reason})"
+                    ) from None
                 rows[table.name] += len(batch)
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection, data)
-    schema.upgrade(deployment)
-    return Summary(source, rows, wanted)
+    return rows

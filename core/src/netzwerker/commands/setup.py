@@ -151,7 +151,7 @@ def backup(deployment: str, output: Path | None) -> None:
 def _backup_file(deployment: Deployment, name: str) -> Path:
     """``<deployment>/backups/<name>-<UTC time>.zip``."""
     folder = deployment.folder / "backups"
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
     return folder / f"{name}-{utcnow().strftime('%Y%m%d-%H%M%S')}.zip"
 
 
