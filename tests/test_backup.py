@@ -311,3 +311,58 @@ def test_restore_checks_every_row_first_and_writes_all_or_nothing(
     # The untouched backup restores into the same database afterwards.
     restore(target, backup(source, tmp_path / "again.zip").path)
     assert in_utc(everything(target)) == in_utc(everything(source))
+
+
+def test_a_backup_is_encrypted_to_the_keys_the_deployment_names(source, target, tmp_path):
+    import pyrage
+
+    from netzwerker.backup import readable
+
+    key = pyrage.x25519.Identity.generate()
+    identity = tmp_path / "backup-key.txt"
+    identity.write_text(f"# kept off the server\n{key}\n", encoding="utf-8")
+    toml = source.folder / "deployment.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + f'\n[backup]\nrecipients = ["{key.to_public()}"]\n',
+        encoding="utf-8",
+    )
+    sealing = load(source.folder, database_url=source.database_url)
+    try:
+        archive = backup(sealing, tmp_path / "backup.zip").path
+    finally:
+        sealing.dispose()
+    assert archive.name == "backup.zip.age" and archive.stat().st_mode & 0o777 == 0o600
+    assert sorted(path.name for path in tmp_path.iterdir() if "backup" in path.name) == [
+        "backup-key.txt",
+        "backup.zip.age",
+    ], "no plain copy is left"
+    assert not zipfile.is_zipfile(archive) and b"Erstgespr" not in archive.read_bytes()
+
+    with pytest.raises(Refused, match="is encrypted: give its age private key"), readable(archive):
+        pass
+    stranger = tmp_path / "other-key.txt"
+    stranger.write_text(str(pyrage.x25519.Identity.generate()), encoding="utf-8")
+    with pytest.raises(Refused, match="does not open it"), readable(archive, stranger):
+        pass
+    with readable(archive, identity) as plain:
+        restore(target, plain)
+    assert in_utc(everything(target)) == in_utc(everything(source))
+    assert not plain.exists(), "the plain content is deleted after the restore"
+
+    answer = CliRunner().invoke(
+        cli, ["restore", str(source.folder), str(archive), "--replace", "--identity", str(identity)]
+    )
+    assert answer.exit_code == 0, answer.output
+    checked = CliRunner().invoke(cli, ["check", str(source.folder)])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_a_recipient_that_is_no_age_key_is_named(make_deployment):
+    from netzwerker.config import parse_config
+    from netzwerker.structuring import InvalidInput
+
+    with pytest.raises(InvalidInput) as raised:
+        parse_config({"deployment": {"name": "X"}, "backup": {"recipients": ["ssh-rsa AAAA"]}})
+    assert [(p.path, p.message) for p in raised.value.problems] == [
+        ("backup.recipients[0]", "not an age public key (age1…)")
+    ]

@@ -2,7 +2,9 @@
 
 A backup is a zip file: ``manifest.json`` (format, deployment, time, the schema revision of
 each migration history, rows per table) and ``tables/<table>.jsonl`` with one JSON object per
-row. Being independent of the database, it also moves a deployment from SQLite to PostgreSQL.
+row; only its owner may read it (0600), and where the deployment names ``[backup]
+recipients`` it is encrypted to them with age. Being independent of the database, it also
+moves a deployment from SQLite to PostgreSQL.
 
 Restoring builds the schema at the backup's revisions, inserts every row in the order of the
 foreign keys, sets PostgreSQL's id sequences past the highest id, and then migrates to the
@@ -12,16 +14,20 @@ current heads — so a backup made by an older release restores into a newer one
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
+import tempfile
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import attrs
+import pyrage
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -106,12 +112,12 @@ def _versions(connection: Connection, tables: list[sa.Table]) -> dict[str, list[
     }
 
 
-def _private(path: Path) -> BinaryIO:
+def _private(path: Path) -> io.BufferedWriter:
     """A new file only its owner may read and write (0600): a backup holds identities,
     password hashes and token digests."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)  # also when the file was there before
-    return os.fdopen(descriptor, "wb")
+    return io.BufferedWriter(io.FileIO(descriptor, "wb"))
 
 
 def backup(deployment: Deployment, target: Path) -> Summary:
@@ -147,8 +153,67 @@ def backup(deployment: Deployment, target: Path) -> Summary:
                 "rows": rows,
             }
             archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
-    partial.replace(target)  # a backup that is there is complete
+    recipients = deployment.config.backup.recipients
+    if recipients:
+        sealed = target if target.name.endswith(".age") else target.with_name(target.name + ".age")
+        _seal(partial, sealed, recipients)
+        target = sealed
+    else:
+        partial.replace(target)  # a backup that is there is complete
     return Summary(target, rows, versions)
+
+
+def _seal(plain: Path, target: Path, recipients: list[str]) -> None:
+    """Encrypt ``plain`` to the age ``recipients`` as ``target``; the plain file goes."""
+    keys = [pyrage.x25519.Recipient.from_str(recipient) for recipient in recipients]
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with plain.open("rb") as reader, _private(partial) as writer:
+            pyrage.encrypt_io(reader, writer, keys)
+        partial.replace(target)
+    finally:
+        plain.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
+
+
+#: How an age file begins.
+AGE_HEADER = b"age-encryption.org/v1"
+
+
+def is_sealed(source: Path) -> bool:
+    with source.open("rb") as file:
+        return file.read(len(AGE_HEADER)) == AGE_HEADER
+
+
+@contextmanager
+def readable(source: Path, identity: Path | None = None) -> Iterator[Path]:
+    """The backup as a zip file: ``source`` itself, or for an encrypted one its plain
+    content in a private temporary folder (deleted afterwards), opened with the age
+    private key in the file ``identity``."""
+    if not is_sealed(source):
+        yield source
+        return
+    if identity is None:
+        raise Refused(f"{source} is encrypted: give its age private key with --identity FILE")
+    try:
+        lines = identity.read_text(encoding="utf-8").splitlines()
+        keys = [
+            pyrage.x25519.Identity.from_str(line.strip())
+            for line in lines
+            if line.strip().startswith("AGE-SECRET-KEY-")
+        ]
+    except (OSError, UnicodeDecodeError, pyrage.IdentityError) as exc:
+        raise Refused(f"{identity}: not an age private key ({type(exc).__name__})") from None
+    if not keys:
+        raise Refused(f"{identity}: holds no age private key (AGE-SECRET-KEY-…)")
+    with tempfile.TemporaryDirectory(prefix="netzwerker-restore-") as folder:
+        plain = Path(folder) / "backup.zip"
+        with source.open("rb") as reader, _private(plain) as writer:
+            try:
+                pyrage.decrypt_io(reader, writer, keys)
+            except pyrage.DecryptError:
+                raise Refused(f"{source}: the key in {identity} does not open it") from None
+        yield plain
 
 
 def read_manifest(source: Path) -> dict[str, Any]:

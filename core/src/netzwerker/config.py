@@ -115,6 +115,15 @@ class PrivacyConfig:
 
 
 @attrs.frozen
+class BackupConfig:
+    """``[backup]``: the age public keys (``age1…``) backups are encrypted to. Without one a
+    backup is a plain zip file (readable by its owner alone); with them only the holder of a
+    matching private key, kept outside the server, restores it (``restore --identity``)."""
+
+    recipients: list[str] = attrs.Factory(list)
+
+
+@attrs.frozen
 class WebConfig:
     """``[web]``: the coordinators' web interface.
 
@@ -136,6 +145,8 @@ class WebConfig:
 
 #: How the connection to the mail relay is secured.
 MAIL_SECURITY = ("starttls", "tls", "none")
+#: An age X25519 public key: ``age1`` and 58 characters of bech32.
+AGE_RECIPIENT = re.compile(r"age1[02-9ac-hj-np-z]{58}")
 #: The kinds of mail netzwerker writes (each a template in ``netzwerker/domain/mail/
 #: templates``); ``[mail] mandatory`` names those a recipient cannot turn off.
 MAIL_KINDS = (
@@ -246,6 +257,7 @@ class DeploymentConfig:
     privacy: PrivacyConfig = PrivacyConfig()
     web: WebConfig = WebConfig()
     mail: MailConfig = MailConfig()
+    backup: BackupConfig = BackupConfig()
     appraisal: AppraisalConfig = AppraisalConfig()
     working_fields: list[WorkingFieldConfig] = attrs.Factory(list)
     goals: list[GoalConfig] = attrs.Factory(list)
@@ -392,6 +404,9 @@ def config_problems(config: DeploymentConfig) -> list[Problem]:
             )
         )
     problems.extend(_mail_problems(config.mail))
+    for index, recipient in enumerate(config.backup.recipients):
+        if not AGE_RECIPIENT.fullmatch(recipient):
+            problems.append(Problem(f"backup.recipients[{index}]", "not an age public key (age1…)"))
     if config.web.session_minutes < 1:
         problems.append(Problem("web.session_minutes", "must be at least 1"))
     if config.web.session_hours < 1:

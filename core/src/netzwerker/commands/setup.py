@@ -159,22 +159,29 @@ def _backup_file(deployment: Deployment, name: str) -> Path:
 @deployment_argument
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--replace", is_flag=True, help="delete what the database holds first")
-def restore(deployment: str, file: Path, replace: bool) -> None:
+@click.option(
+    "--identity",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="the age private key file that opens an encrypted backup",
+)
+def restore(deployment: str, file: Path, replace: bool, identity: Path | None) -> None:
     """Restore a backup into the deployment's database, then migrate it to the current schema.
 
-    A database that holds data is refused unless --replace is given; then what it holds is
-    backed up first, into <deployment>/backups/before-restore-<time>.zip.
+    Every row is checked against the schema before one is written; then all are written or
+    none. A database that holds data is refused unless --replace is given; then what it
+    holds is backed up first, into <deployment>/backups/before-restore-<time>.zip.
     """
     from netzwerker.backup import backup as write_backup
-    from netzwerker.backup import read_manifest
+    from netzwerker.backup import read_manifest, readable
     from netzwerker.backup import restore as read_backup
 
     loaded = open_deployment(deployment, migrated=False)
-    read_manifest(file)  # refuse what is no backup before touching anything
-    if replace:
-        kept = write_backup(loaded, _backup_file(loaded, "before-restore"))
-        click.echo(f"what the database held is kept in {kept.path} ({kept.total} rows)")
-    summary = read_backup(loaded, file, replace=replace)
+    with readable(file, identity) as plain:
+        read_manifest(plain)  # refuse what is no backup before touching anything
+        if replace:
+            kept = write_backup(loaded, _backup_file(loaded, "before-restore"))
+            click.echo(f"what the database held is kept in {kept.path} ({kept.total} rows)")
+        summary = read_backup(loaded, plain, replace=replace)
     click.echo(f"restored {summary.total} rows in {len(summary.rows)} tables from {file}")
 
 
