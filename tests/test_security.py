@@ -132,3 +132,35 @@ def test_the_access_log_records_the_status_the_client_got(make_deployment):
         ("/api/tasks", 422, user_id),
     }
     assert all("Frau Muster" not in line for line in kept.lines), "logged without its body"
+
+
+@pytest.mark.parametrize("length", [301, 1_000_000])
+def test_a_text_longer_than_its_column_is_named_alike_on_every_database(api, length):
+    """The same 422 naming the field on SQLite (which would store it) and PostgreSQL (which
+    refuses it without a name); nothing is stored."""
+    body = {
+        "title": "x" * length,
+        "working_field": "health",
+        "responsible_partner_id": api.network.counselling.id,
+        "accountable_person_id": api.network.coordinator.id,
+        "due_date": str(api.deployment.today()),
+    }
+    created = api.post("/api/tasks", json=body)
+    assert created.status_code == 422
+    assert created.json()["problems"] == [
+        {"field": "title", "message": f"at most 300 characters, got {length:,}"}
+    ]
+    assert api.get("/api/tasks").json()["total"] == 1
+    changed = api.patch(f"/api/tasks/{api.task_id}", json={"title": "y" * length, "version": 1})
+    assert changed.status_code == 422 and changed.json()["problems"][0]["field"] == "title"
+    assert api.get(f"/api/tasks/{api.task_id}").json()["title"] != "y" * length
+
+
+def test_a_form_names_a_text_too_long_in_german(web):
+    coordinator = web.sign_in("coordinator")
+    answer = coordinator.post(
+        "/partners",
+        {"key": "lang", "name": "N" * 250, "kind": "other"},
+    )
+    assert answer.status_code == 422
+    assert "Bitte kürzen Sie diesen Text auf höchstens 200 Zeichen." in answer.text

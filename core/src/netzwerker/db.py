@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.orm import Session
+
+from netzwerker.errors import InvalidInput, Problem
 
 
 def normalise_url(url: str) -> URL:
@@ -31,6 +35,36 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def check_lengths(session: Session, *_: Any) -> None:
+    """``before_flush``: refuse a text longer than its column, naming the field, before the
+    database sees it: SQLite would store it whole, PostgreSQL refuse it without a name.
+    Nothing of the transaction is written."""
+    problems: list[Problem] = []
+    for instance in [*session.new, *session.dirty]:
+        for key, length in _text_limits(type(instance)):  # type: ignore[arg-type]
+            value = getattr(instance, key, None)
+            if isinstance(value, str) and len(value) > length:
+                problems.append(Problem(key, f"at most {length:,} characters, got {len(value):,}"))
+    if problems:
+        raise InvalidInput(problems)
+
+
+@cache
+def _text_limits(model: type) -> tuple[tuple[str, int], ...]:
+    """The mapped text attributes of ``model`` that have a length, with it."""
+    mapper: Any = sa.inspect(model, raiseerr=False)
+    if mapper is None:
+        return ()
+    limits = []
+    for attribute in mapper.column_attrs:
+        kind = attribute.columns[0].type
+        # SQLModel's text columns are a type wrapping SQLAlchemy's String.
+        text = kind if isinstance(kind, sa.String) else getattr(kind, "impl_instance", None)
+        if isinstance(text, sa.String) and text.length:
+            limits.append((attribute.key, text.length))
+    return tuple(limits)
 
 
 def refresh_statistics(engine: Engine) -> None:

@@ -31,7 +31,7 @@ from netzwerker.contributions import (
     ProjectType,
     WorkingField,
 )
-from netzwerker.db import make_engine, normalise_url
+from netzwerker.db import check_lengths, make_engine, normalise_url
 from netzwerker.domain.users.permissions import Permission
 from netzwerker.plugins import call_each, call_impl, load_plugins
 from netzwerker.structuring import InvalidInput, Problem, make_converter, structure
@@ -279,6 +279,7 @@ class Deployment:
     def session(self) -> Session:
         """A session whose events reach the plugins once, and only if, it commits."""
         session = Session(self.engine, expire_on_commit=False, info={_DEPLOYMENT: self})
+        sa.event.listen(session, "before_flush", check_lengths)
         sa.event.listen(session, "after_commit", self._deliver_events)
         sa.event.listen(session, "after_rollback", lambda s: s.info.pop(_EVENTS, None))
         return session

@@ -226,7 +226,12 @@ def add_problems(
         name = (aliases or {}).get(problem.path, problem.path)
         if name not in form.raw:
             name = ""
-        message = translate(request, _shared_message(problem.message))
+        longest = _LONGEST.match(problem.message)
+        message = (
+            translate(request, TOO_LONG, limit=longest.group(1).replace(",", "."))
+            if longest
+            else translate(request, _shared_message(problem.message))
+        )
         form.errors[name] = f"{form.errors[name]} {message}" if name in form.errors else message
 
 
@@ -236,6 +241,11 @@ _VALIDATOR_WORDS = {
     "must not be negative": NOT_NEGATIVE,
     "must not be empty": REQUIRED,
 }
+
+
+#: A text longer than its column (:func:`netzwerker.db.check_lengths`).
+_LONGEST = re.compile(r"at most ([\d,]+) characters")
+TOO_LONG = mark("Please shorten this text to at most %(limit)s characters.")
 
 
 def _shared_message(message: str) -> str:
