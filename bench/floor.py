@@ -63,7 +63,7 @@ def rolled_back(engine: sa.Engine, write: bool) -> Iterator[None]:
 def capture(bench: BenchDeployment, endpoints: list[Endpoint]) -> dict[str, list[Statement]]:
     """Each endpoint's statements, from its first request line (sent once to warm up)."""
     captured = {}
-    headers = {"Authorization": f"Bearer {bench.token}"}
+    headers = {"Authorization": f"Bearer {bench.token}", "Content-Type": "application/json"}
     engine = bench.deployment.engine
     with TestClient(create_app(bench.deployment)) as client:
         for endpoint in endpoints:

@@ -94,3 +94,37 @@ def test_a_plugin_switched_on_in_the_browser_reaches_every_worker(deployment) ->
         )
         _wait_until_everywhere(address, "/single_parents/caseloads", 404)
     assert "plugins now enabled: health, single_parents" in server.output
+
+
+def _spin(until: float) -> None:
+    while time.monotonic() < until:
+        pass
+
+
+def test_two_workers_stay_up_on_a_machine_whose_cores_are_all_busy(api: Api) -> None:
+    """Every core busy with other work while the workers start and serve: no request fails
+    and the supervisor replaces no worker (its ping waits for a busy worker)."""
+    import multiprocessing
+    import os
+
+    cores = os.cpu_count() or 2
+    busy = [
+        multiprocessing.Process(target=_spin, args=(time.monotonic() + 120,), daemon=True)
+        for _ in range(2 * cores)
+    ]
+    for process in busy:
+        process.start()
+    try:
+        with (
+            running_server(api.deployment.folder, workers=2) as server,
+            httpx.Client(base_url=server.address, headers=api.headers("coordinator")) as client,
+        ):
+            answers = [
+                client.get("/api/tasks" if number % 2 else "/login", timeout=60).status_code
+                for number in range(120)
+            ]
+    finally:
+        for process in busy:
+            process.terminate()
+    assert answers == [200] * 120
+    assert "died" not in server.output and "failed to start" not in server.output, server.output

@@ -71,6 +71,10 @@ def start_sender(deployment: Deployment) -> threading.Event | None:
     return stop
 
 
+#: How long a worker may take to answer the supervisor before it is replaced.
+WORKER_PATIENCE_SECONDS = 60
+
+
 def serve(
     deployment: Deployment, *, host: str, port: int, workers: int, log_level: str = "info"
 ) -> None:
@@ -98,6 +102,11 @@ def serve(
             log_config=log_config(log_level),
             server_header=False,
             proxy_headers=False,
+            # uvicorn's supervisor kills a worker that does not answer its ping within this
+            # time. Its default of 5 s killed busy workers on a loaded machine again and again
+            # (a worker answers from a thread that must wait for the interpreter); a worker
+            # that truly hangs is still replaced, a minute later.
+            timeout_worker_healthcheck=WORKER_PATIENCE_SECONDS,
         )
     finally:
         if stop is not None:
