@@ -1207,6 +1207,13 @@ EXAMPLES: list[Example] = [
     ),
     api(
         "POST",
+        "/admin/users/{user_id:int}/unlock",
+        "lift a user's sign-in lock (form)",
+        lambda w: Sent(f"/admin/users/{w.user()}/unlock"),
+        owner=None,
+    ),
+    api(
+        "POST",
         "/account/password",
         "one's own password (form)",
         lambda w: Sent(

@@ -10,6 +10,7 @@ import pytest
 from litestar.testing import TestClient
 
 from netzwerker.app import SwitchingApp
+from netzwerker.clock import utcnow
 from netzwerker.http.headers import CONTENT_POLICY
 from netzwerker.testing import MINIMAL_CONFIG
 
@@ -164,3 +165,115 @@ def test_a_form_names_a_text_too_long_in_german(web):
     )
     assert answer.status_code == 422
     assert "Bitte kürzen Sie diesen Text auf höchstens 200 Zeichen." in answer.text
+
+
+def _attempt(browser, username: str, password: str):
+    return browser.post(
+        "/login",
+        {"username": username, "password": password, "next": "/"},
+        follow_redirects=False,
+    )
+
+
+def test_wrong_passwords_lock_the_account_from_that_address_until_an_admin_lifts_it(web):
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from netzwerker.domain.audit.models import AuditEvent
+    from netzwerker.domain.users.models import SignInThrottle
+    from netzwerker.domain.users.throttle import PAIR_FAILURES
+    from netzwerker.testing import WEB_PASSWORD
+
+    stranger = web.anonymous()
+    answers = [_attempt(stranger, "coordinator", f"geraten-{n}").status_code for n in range(8)]
+    assert answers[: PAIR_FAILURES - 1] == [401] * (PAIR_FAILURES - 1)
+    assert set(answers[PAIR_FAILURES - 1 :]) == {429}
+    locked = _attempt(stranger, "coordinator", WEB_PASSWORD)
+    assert locked.status_code == 429, "the right password waits for the lock too"
+    assert "Zu viele fehlgeschlagene Anmeldungen" in locked.text
+    assert "Minuten erneut" in locked.text
+    with web.deployment.session() as session:
+        (pair,) = session.exec(
+            select(SignInThrottle).where(SignInThrottle.key.startswith("account:"))
+        ).all()
+        # Tries while locked are refused unheard: the lock does not grow by them.
+        assert pair.failures == PAIR_FAILURES
+        assert timedelta(0) < pair.locked_until - utcnow() <= timedelta(minutes=15)
+        outcomes = [
+            event.changes["outcome"]
+            for event in session.exec(select(AuditEvent).where(AuditEvent.action == "user.sign_in"))
+        ]
+    assert outcomes.count("wrong password or name") == PAIR_FAILURES
+    assert outcomes.count("locked") == 9 - PAIR_FAILURES
+
+    admin = web.sign_in("admin")
+    from netzwerker.domain.users.models import User
+
+    with web.deployment.session() as session:
+        user_id = session.exec(select(User).where(User.username == "coordinator")).one().id
+    lifted = admin.post(f"/admin/users/{user_id}/unlock", {}, follow_redirects=False)
+    assert lifted.status_code == 303
+    assert _attempt(stranger, "coordinator", WEB_PASSWORD).status_code == 303
+
+
+def test_a_stranger_cannot_lock_a_user_out_for_good(web, monkeypatch):
+    from netzwerker.testing import WEB_PASSWORD
+
+    stranger = web.anonymous()
+    for n in range(12):
+        _attempt(stranger, "viewer", f"geraten-{n}")
+    assert _attempt(stranger, "viewer", WEB_PASSWORD).status_code == 429
+    # The user, at its own computer (another address), signs in all the same.
+    import netzwerker.web.pages.account as account
+
+    own = web.anonymous()
+    monkeypatch.setattr(account, "client_address", lambda request: "10.0.0.7")
+    assert _attempt(own, "viewer", WEB_PASSWORD).status_code == 303
+
+
+def test_failed_sign_ins_are_counted_for_the_address_across_accounts(web):
+    from netzwerker.domain.users.throttle import ADDRESS_FAILURES
+
+    stranger = web.anonymous()
+    names = [f"name-{n}" for n in range(ADDRESS_FAILURES)]
+    assert {_attempt(stranger, name, "x").status_code for name in names[:-1]} == {401}
+    assert _attempt(stranger, names[-1], "x").status_code == 429
+    assert _attempt(stranger, "admin", "x").status_code == 429, "any account from there"
+
+
+def test_the_lock_ends_by_itself(make_deployment):
+    from datetime import timedelta
+
+    from netzwerker.domain.users.throttle import locked_until, record_failure
+
+    deployment = make_deployment(toml=MINIMAL_CONFIG, migrate=True)
+    now = utcnow()
+    with deployment.transaction() as session:
+        for _ in range(20):
+            record_failure(session, "sabine", "192.0.2.1", now=now)
+        until = locked_until(session, "sabine", "192.0.2.1", now=now)
+        assert until is not None and until <= now + timedelta(hours=1)
+        assert (
+            locked_until(session, "sabine", "192.0.2.1", now=until + timedelta(seconds=1)) is None
+        )
+        assert locked_until(session, "sabine", "198.51.100.4", now=now) is None
+
+
+def test_the_command_line_lifts_a_lock(make_deployment):
+    from click.testing import CliRunner
+
+    from netzwerker.cli import cli
+    from netzwerker.domain.users.throttle import locked_until, record_failure
+
+    deployment = make_deployment(toml=MINIMAL_CONFIG, migrate=True)
+    now = utcnow()
+    with deployment.transaction() as session:
+        for address in ("192.0.2.1", "192.0.2.2"):
+            for _ in range(5):
+                record_failure(session, "Sabine", address, now=now)
+    answer = CliRunner().invoke(cli, ["user", "unlock", str(deployment.folder), "sabine"])
+    assert answer.exit_code == 0, answer.output
+    assert "locks and counts of 2 addresses lifted" in answer.output
+    with deployment.session() as session:
+        assert locked_until(session, "sabine", "192.0.2.1", now=now) is None

@@ -117,8 +117,9 @@ def test_everyone_keeps_its_own_tokens_and_admins_anyone(web):
     assert api.get("/api/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
     with web.deployment.session() as session:
         token = session.exec(select(ApiToken).where(ApiToken.name == "Auswertung")).one()
+    coordinator = web.sign_in("coordinator")  # signing in is audited: before the snapshot
     before = snapshot(web.deployment)
-    refused = web.sign_in("coordinator").post(f"/account/tokens/{token.id}/revoke")
+    refused = coordinator.post(f"/account/tokens/{token.id}/revoke")
     assert refused.status_code == 403
     assert snapshot(web.deployment) == before
     revoked = viewer.post(f"/account/tokens/{token.id}/revoke", {"back": "/account"})
@@ -133,9 +134,11 @@ def test_everyone_keeps_its_own_tokens_and_admins_anyone(web):
 
 
 def test_only_admins_manage_users(web):
+    roles = ("coordinator", "viewer", "partner_member")
+    browsers = {role: web.sign_in(role) for role in roles}  # signing in is audited
     before = snapshot(web.deployment)
-    for role in ("coordinator", "viewer", "partner_member"):
-        browser = web.sign_in(role)
+    for role in roles:
+        browser = browsers[role]
         assert browser.get("/admin/users").status_code == 403
         posted = browser.post("/admin/users", {"username": "neu", "role": "admin"})
         assert posted.status_code == 403 and "Keine Berechtigung" in posted.text

@@ -33,7 +33,7 @@ from netzwerker.domain.projects.models import (
 )
 from netzwerker.domain.survey.models import SurveyAnswer
 from netzwerker.domain.tasks.models import Escalation, Task, TaskEvent, TaskParty
-from netzwerker.domain.users.models import ApiToken, User
+from netzwerker.domain.users.models import ApiToken, SignInThrottle, User
 from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowRun
 
 __all__ = [
@@ -77,6 +77,7 @@ __all__ = [
     "Referral",
     "Registration",
     "ServiceChain",
+    "SignInThrottle",
     "SurveyAnswer",
     "Task",
     "TaskEvent",

@@ -87,6 +87,19 @@ def user_disable(deployment: str, username: str, enable: bool) -> None:
     click.echo(f"user {username} {'enabled' if enable else 'disabled'}")
 
 
+@user.command("unlock")
+@click.argument("deployment", type=click.Path(file_okay=False))
+@click.argument("username")
+def user_unlock(deployment: str, username: str) -> None:
+    """Lift the locks that failed sign-ins put on a user, from every address."""
+    from netzwerker.domain.users.throttle import lift
+
+    loaded = open_deployment(deployment)
+    with loaded.transaction() as session:
+        count = lift(session, username, actor=cli_actor())
+    click.echo(f"user {username}: locks and counts of {count} addresses lifted")
+
+
 @click.group()
 def token() -> None:
     """API tokens: how machines (and scripts) authenticate."""

@@ -75,3 +75,16 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins counted per account and client address (``account:<name>@<address>``)
+    and per address (``address:<address>``), in the database so that every worker and
+    server counts them together; ``locked_until``: no sign-in for that key before then."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: str = Field(primary_key=True, max_length=300)
+    failures: int = 0
+    first_failure_at: datetime = Field(default_factory=utcnow)
+    locked_until: datetime | None = None

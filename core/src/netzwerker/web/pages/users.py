@@ -15,6 +15,7 @@ from netzwerker.domain.references import partner_key_choices
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users import services as users
 from netzwerker.domain.users.models import Role, User
+from netzwerker.domain.users.throttle import lift
 from netzwerker.errors import InvalidInput, Problem
 from netzwerker.http.guards import permitted
 from netzwerker.http.params import CurrentActor, CurrentDeployment
@@ -47,6 +48,7 @@ PASSWORD_FIELDS = (
     FormField("repeated", required=True),
 )
 USER_CHANGED = mark("The user was saved.")
+UNLOCKED = mark("The sign-in lock was lifted: the user may sign in again at once.")
 PASSWORD_CHANGED = mark("Your password was changed.")
 TOKEN_REVOKED = mark("The token was revoked: it no longer works.")
 #: The account service's own words for a password's problems, so the catalogue translates them.
@@ -215,6 +217,24 @@ def reset_password(
     with deployment.transaction() as session:
         password = users.reset_password(session, user_id, actor=actor)
     return _user_page(request, deployment, actor, user_id, one_time_password=password)
+
+
+@post(
+    "/admin/users/{user_id:int}/unlock",
+    sync_to_thread=False,
+    guards=permitted(permissions.USER_MANAGE),
+)
+def unlock_user(
+    request: Request[Any, Any, Any],
+    user_id: FromPath[int],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """Lift the locks that failed sign-ins put on the user."""
+    with deployment.transaction() as session:
+        lift(session, users.get_user(session, user_id).username, actor=actor)
+    notify(request, UNLOCKED)
+    return redirect(request, f"/admin/users/{user_id}")
 
 
 # Every user's own account -------------------------------------------------------------
@@ -386,6 +406,7 @@ ROUTES = [
     user_detail,
     change_user,
     reset_password,
+    unlock_user,
     account,
     password_form,
     change_password,
