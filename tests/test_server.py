@@ -128,3 +128,38 @@ def test_two_workers_stay_up_on_a_machine_whose_cores_are_all_busy(api: Api) -> 
             process.terminate()
     assert answers == [200] * 120
     assert "died" not in server.output and "failed to start" not in server.output, server.output
+
+
+def test_behind_a_trusted_proxy_failed_sign_ins_count_for_the_client(make_deployment) -> None:
+    from sqlmodel import select
+
+    from netzwerker.domain.users.models import SignInThrottle
+    from netzwerker.testing import MINIMAL_CONFIG
+
+    deployment = make_deployment(
+        toml=MINIMAL_CONFIG + '\n[web]\ntrusted_proxies = ["127.0.0.1"]\n', migrate=True
+    )
+    with (
+        running_server(deployment.folder) as server,
+        httpx.Client(base_url=server.address) as proxy,
+    ):
+        proxy.get("/login")
+        for client in ("203.0.113.9", "198.51.100.20"):
+            answer = proxy.post(
+                "/login",
+                data={
+                    "username": "sabine",
+                    "password": "geraten",
+                    "_csrf_token": proxy.cookies["netzwerker_csrf"],
+                },
+                headers={"X-Forwarded-For": client},
+            )
+            assert answer.status_code == 401
+    with deployment.session() as session:
+        keys = sorted(row.key for row in session.exec(select(SignInThrottle)))
+    assert keys == [
+        "account:sabine@198.51.100.20",
+        "account:sabine@203.0.113.9",
+        "address:198.51.100.20",
+        "address:203.0.113.9",
+    ]

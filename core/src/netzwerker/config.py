@@ -141,6 +141,9 @@ class WebConfig:
     #: The address under which users reach the web interface, for the links in mails
     #: (``https://netzwerk.jobcenter-beispiel.de``).
     public_url: str = "http://localhost:8000"
+    #: The reverse proxies (their addresses) whose ``X-Forwarded-For`` names the client:
+    #: failed sign-ins are counted per client address, not per proxy.
+    trusted_proxies: list[str] = attrs.Factory(list)
 
 
 #: How the connection to the mail relay is secured.

@@ -87,6 +87,7 @@ def serve(
     app: Any = (
         serving_app(deployment) if workers == 1 else "netzwerker.app:create_app_from_environment"
     )
+    trusted = deployment.config.web.trusted_proxies
     stop = start_sender(deployment)
     try:
         uvicorn.run(
@@ -101,7 +102,9 @@ def serve(
             access_log=False,
             log_config=log_config(log_level),
             server_header=False,
-            proxy_headers=False,
+            # Behind the deployment's trusted proxies the client is the one they name.
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=",".join(trusted) or None,
             # uvicorn's supervisor kills a worker that does not answer its ping within this
             # time. Its default of 5 s killed busy workers on a loaded machine again and again
             # (a worker answers from a thread that must wait for the interpreter); a worker
