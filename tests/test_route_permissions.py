@@ -1214,6 +1214,13 @@ EXAMPLES: list[Example] = [
     ),
     api(
         "POST",
+        "/admin/users/{user_id:int}/sessions/end",
+        "sign a user out everywhere (form)",
+        lambda w: Sent(f"/admin/users/{w.user()}/sessions/end"),
+        owner=None,
+    ),
+    api(
+        "POST",
         "/account/password",
         "one's own password (form)",
         lambda w: Sent(

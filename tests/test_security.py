@@ -277,3 +277,39 @@ def test_the_command_line_lifts_a_lock(make_deployment):
     assert "locks and counts of 2 addresses lifted" in answer.output
     with deployment.session() as session:
         assert locked_until(session, "sabine", "192.0.2.1", now=now) is None
+
+
+def test_a_changed_password_ends_the_users_other_sessions(web):
+    from netzwerker.testing import WEB_PASSWORD
+
+    laptop, phone = web.sign_in("viewer"), web.sign_in("viewer")
+    assert phone.get("/account").status_code == 200
+    changed = laptop.post(
+        "/account/password",
+        {
+            "current": WEB_PASSWORD,
+            "password": "ein-neues-passwort",
+            "repeated": "ein-neues-passwort",
+        },
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303
+    assert laptop.get("/account").status_code == 200, "the session it changed it in goes on"
+    signed_out = phone.get("/account", follow_redirects=False)
+    assert signed_out.status_code == 303 and signed_out.headers["location"].startswith("/login")
+
+
+def test_an_admin_signs_a_user_out_everywhere(web):
+    from sqlmodel import select
+
+    from netzwerker.domain.users.models import User
+
+    member = web.sign_in("partner_member")
+    assert member.get("/tasks").status_code == 200
+    with web.deployment.session() as session:
+        user_id = session.exec(select(User).where(User.username == "partner-member")).one().id
+    admin = web.sign_in("admin")
+    ended = admin.post(f"/admin/users/{user_id}/sessions/end", {}, follow_redirects=False)
+    assert ended.status_code == 303
+    assert member.get("/tasks", follow_redirects=False).status_code == 303
+    assert admin.get("/admin/users").status_code == 200, "only that user's sessions"

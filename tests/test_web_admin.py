@@ -76,9 +76,11 @@ def test_a_plugin_that_would_not_load_is_refused_with_its_reason(site):
 
 
 def test_only_admins_switch_unless_the_deployment_lets_coordinators(site, make_deployment):
+    roles = ("coordinator", "viewer", "partner_member")
+    browsers = {role: site.sign_in(role) for role in roles}  # signing in is audited
     before = snapshot(site.deployment)
-    for role in ("coordinator", "viewer", "partner_member"):
-        browser = site.sign_in(role)
+    for role in roles:
+        browser = browsers[role]
         assert "/admin/plugins" not in browser.get("/").text
         refused = browser.get("/admin/plugins")
         assert refused.status_code == 403 and "Keine Berechtigung" in refused.text

@@ -86,11 +86,14 @@ def session_store(deployment: Deployment) -> FileStore:
 MUST_CHANGE_PASSWORD = "password_must_change"
 
 
-def _actor_of(deployment: Deployment, user_id: int) -> tuple[Actor | None, bool]:
-    """The active user's actor, and whether it must set a password of its own first."""
+def _actor_of(deployment: Deployment, user_id: int, since: datetime) -> tuple[Actor | None, bool]:
+    """The active user's actor, and whether it must set a password of its own first; None
+    for a session begun before the user's sessions were ended."""
     with deployment.session() as session:
         user = session.get(User, user_id)
         if user is None or not user.active:
+            return None, False
+        if user.sessions_since is not None and since < user.sessions_since:
             return None, False
         return Actor.of(user), user.password_must_change
 
@@ -104,9 +107,10 @@ def session_auth(deployment: Deployment) -> SessionAuth[Actor, ServerSideSession
         user_id, since = session.get("user_id"), session.get("since")
         if not isinstance(user_id, int) or not isinstance(since, str):
             return None
-        if utcnow() - datetime.fromisoformat(since) > timedelta(hours=web.session_hours):
+        begun = datetime.fromisoformat(since)
+        if utcnow() - begun > timedelta(hours=web.session_hours):
             return None
-        actor, must_change = await anyio.to_thread.run_sync(_actor_of, deployment, user_id)
+        actor, must_change = await anyio.to_thread.run_sync(_actor_of, deployment, user_id, begun)
         connection.scope["state"][MUST_CHANGE_PASSWORD] = must_change
         return actor
 

@@ -48,6 +48,9 @@ class User(SQLModel, table=True):
         default=False, sa_column_kwargs={"server_default": sa.false()}
     )
     active: bool = True
+    #: Browser sessions begun before this no longer count: a changed password, or an admin
+    #: who ended them.
+    sessions_since: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int | None = Field(default=None, sa_column=_user_version)

@@ -206,13 +206,13 @@ def one_time_password() -> str:
 
 def reset_password(session: Session, user_id: int, *, actor: Actor) -> str:
     """Give a user a one-time password (``user.manage``), returned this once: the user sets
-    an own one at the next sign-in. Its tokens keep working."""
+    an own one at the next sign-in. Its browser sessions end; its tokens keep working."""
     permissions.authorize(actor, permissions.USER_MANAGE)
     user = get_user(session, user_id)
     password = one_time_password()
     user.password_hash = hash_password(password)
     user.password_must_change = True
-    user.updated_at = utcnow()
+    user.updated_at = user.sessions_since = utcnow()
     record(
         session,
         actor=actor.username,
@@ -224,11 +224,27 @@ def reset_password(session: Session, user_id: int, *, actor: Actor) -> str:
     return password
 
 
+def end_sessions(session: Session, user_id: int, *, actor: Actor) -> User:
+    """End every browser session of a user (``user.manage``): a lost laptop, a left job."""
+    permissions.authorize(actor, permissions.USER_MANAGE)
+    user = get_user(session, user_id)
+    user.sessions_since = utcnow()
+    record(
+        session,
+        actor=actor.username,
+        action="user.end_sessions",
+        object_type="user",
+        object_id=user.id,
+    )
+    session.flush()
+    return user
+
+
 def change_own_password(
     session: Session, current: str, new: str, repeated: str, *, actor: Actor
 ) -> User:
     """A user sets its own password (``password.change``): it names the current one, and the
-    new one twice."""
+    new one twice. Its other browser sessions end."""
     permissions.authorize(actor, permissions.PASSWORD_CHANGE, user_id=actor.user_id)
     user = get_user(session, actor.user_id)  # type: ignore[arg-type]
     problems = _password_problems(new)
@@ -244,7 +260,8 @@ def change_own_password(
         raise InvalidInput(problems)
     user.password_hash = hash_password(new)
     user.password_must_change = False
-    user.updated_at = utcnow()
+    # Every other browser session of the user ends; the one it changed it in starts anew.
+    user.updated_at = user.sessions_since = utcnow()
     record(
         session,
         actor=actor.username,

@@ -1,4 +1,5 @@
-"""Failed sign-ins counted per account and address, and per address.
+"""Failed sign-ins counted per account and address, and per address; the moment before
+which a user's browser sessions no longer count.
 
 Revision ID: 0016_sign_in_throttle
 Revises: 0015_mail_choices
@@ -26,7 +27,13 @@ def upgrade() -> None:
         sa.Column("locked_until", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("key"),
     )
+    with op.batch_alter_table("user_account") as table:
+        table.add_column(
+            sa.Column("sessions_since", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("user_account") as table:
+        table.drop_column("sessions_since")
     op.drop_table("sign_in_throttle")

@@ -25,6 +25,7 @@ from netzwerker.web.pages.account import local_path
 from netzwerker.web.pages.calendars import feeds_context
 from netzwerker.web.pages.mail import CHOICE_FIELDS, CHOICE_SAVED, choice_context
 from netzwerker.web.rendering import ROLE_LABELS, notify, page, redirect, translate
+from netzwerker.web.sessions import start_session
 
 ROLES = tuple(role.value for role in Role)
 USER_FIELDS = (
@@ -48,6 +49,7 @@ PASSWORD_FIELDS = (
     FormField("repeated", required=True),
 )
 USER_CHANGED = mark("The user was saved.")
+SESSIONS_ENDED = mark("The user is signed out in every browser.")
 UNLOCKED = mark("The sign-in lock was lifted: the user may sign in again at once.")
 PASSWORD_CHANGED = mark("Your password was changed.")
 TOKEN_REVOKED = mark("The token was revoked: it no longer works.")
@@ -237,6 +239,24 @@ def unlock_user(
     return redirect(request, f"/admin/users/{user_id}")
 
 
+@post(
+    "/admin/users/{user_id:int}/sessions/end",
+    sync_to_thread=False,
+    guards=permitted(permissions.USER_MANAGE),
+)
+def end_user_sessions(
+    request: Request[Any, Any, Any],
+    user_id: FromPath[int],
+    deployment: CurrentDeployment,
+    actor: CurrentActor,
+) -> Response[Any]:
+    """Sign the user out of every browser."""
+    with deployment.transaction() as session:
+        users.end_sessions(session, user_id, actor=actor)
+    notify(request, SESSIONS_ENDED)
+    return redirect(request, f"/admin/users/{user_id}")
+
+
 # Every user's own account -------------------------------------------------------------
 
 
@@ -317,6 +337,7 @@ def change_password(
     if changed is None:
         first = bool(request.scope["state"].get("password_must_change"))
         return page(request, "password.html", status=422, form=entered, first=first)
+    start_session(request, changed)  # the other sessions ended with the old password
     notify(request, PASSWORD_CHANGED)
     return redirect(request, "/account")
 
@@ -407,6 +428,7 @@ ROUTES = [
     change_user,
     reset_password,
     unlock_user,
+    end_user_sessions,
     account,
     password_form,
     change_password,
