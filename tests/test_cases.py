@@ -149,6 +149,17 @@ def test_identifiers_are_kept_apart_and_every_read_is_audited(api) -> None:
             sa.select(sa.func.count()).where(AuditEvent.action == "identity.read")
         )
     assert reads == 1
+    changed = api.request("PUT", path, json={"name": "Erika Muster", "customer_number": "9X"})
+    assert changed.status_code == 200
+    with api.deployment.session() as session:
+        writes = session.scalars(
+            sa.select(AuditEvent.changes)
+            .where(AuditEvent.action == "identity.write")
+            .order_by(AuditEvent.id)
+        ).all()
+    # Which identifiers changed, never their values.
+    assert [entry["fields"] for entry in writes][-1] == ["customer_number"]
+    assert "Erika" not in str(writes) and "9X" not in str(writes)
 
 
 def test_bad_cases_are_refused_with_their_fields(api) -> None:

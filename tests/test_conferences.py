@@ -11,8 +11,10 @@ import icalendar
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlmodel import select
 
 from netzwerker.clock import utcnow
+from netzwerker.domain.audit.models import AuditEvent
 from netzwerker.domain.conferences.models import Conference, Registration
 from netzwerker.domain.conferences.services import (
     ConferenceDraft,
@@ -120,6 +122,11 @@ def test_registration_window_check_in_and_exports(api) -> None:
     assert api.post(f"{path}/registrations/{waiting['id']}/check-in").status_code == 409
     checked = api.post(f"{path}/registrations/{seat.json()['id']}/check-in")
     assert checked.status_code == 200 and checked.json()["checked_in_at"]
+    with api.deployment.session() as session:
+        audited = session.exec(
+            select(AuditEvent.action).where(AuditEvent.object_id == str(conference["id"]))
+        ).all()
+    assert audited.count("registration.create") == 2 and "registration.check_in" in audited
 
     participants = api.get(f"{path}/export.csv").text.splitlines()
     assert participants[0].startswith("Name,Organisation,E-Mail,Status,Warteplatz")

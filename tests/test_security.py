@@ -109,10 +109,12 @@ def test_the_access_log_records_the_status_the_client_got(make_deployment):
         user = add_user(session, UserDraft("sabine", Role.COORDINATOR), actor=OPERATOR)
         token = create_token(session, user, "test", actor=OPERATOR).secret
         user_id = user.id
-    kept = Kept()
+    kept, refused = Kept(), Kept()
     access = logging.getLogger("netzwerker.access")
     access.addHandler(kept)
     access.setLevel(logging.INFO)
+    security = logging.getLogger("netzwerker.security")
+    security.addHandler(refused)
     with TestClient(SwitchingApp(deployment, interval=3600)) as client:
         _answers(client, token)
         client.post(
@@ -121,6 +123,8 @@ def test_the_access_log_records_the_status_the_client_got(make_deployment):
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         )
     access.removeHandler(kept)
+    security.removeHandler(refused)
+    assert [json.loads(line)["event"] for line in refused.lines] == ["not signed in"]
     lines = [json.loads(line) for line in kept.lines]
     seen = {(line["path"], line["status"], line["user_id"]) for line in lines}
     assert seen == {
@@ -313,3 +317,31 @@ def test_an_admin_signs_a_user_out_everywhere(web):
     assert ended.status_code == 303
     assert member.get("/tasks", follow_redirects=False).status_code == 303
     assert admin.get("/admin/users").status_code == 200, "only that user's sessions"
+
+
+def test_a_token_expires_as_the_deployment_says_and_keeps_its_last_use(make_deployment):
+    from datetime import timedelta
+
+    from netzwerker.app import create_app
+    from netzwerker.domain.users.models import ApiToken, Role
+    from netzwerker.domain.users.services import UserDraft, add_user, create_token
+    from netzwerker.testing import OPERATOR
+
+    deployment = make_deployment(toml=MINIMAL_CONFIG + "\n[api]\ntoken_days = 30\n", migrate=True)
+    with deployment.transaction() as session:
+        user = add_user(session, UserDraft("skript", Role.VIEWER), actor=OPERATOR)
+        made = create_token(session, user, "Auswertung", actor=OPERATOR)
+        forever = create_token(session, user, "lang", actor=OPERATOR, valid_days=3650)
+        expires = made.token.expires_at
+        assert timedelta(days=29) < expires - utcnow() <= timedelta(days=30)
+        assert forever.token.expires_at - utcnow() > timedelta(days=3000)
+        assert made.token.last_used_at is None
+    with TestClient(create_app(deployment)) as client:
+        auth = {"Authorization": f"Bearer {made.secret}"}
+        assert client.get("/api/me", headers=auth).status_code == 200
+        with deployment.session() as session:
+            first = session.get(ApiToken, made.token.id).last_used_at
+        assert first is not None and utcnow() - first < timedelta(minutes=5)
+        assert client.get("/api/me", headers=auth).status_code == 200
+        with deployment.session() as session:
+            assert session.get(ApiToken, made.token.id).last_used_at == first, "to the hour"

@@ -115,6 +115,14 @@ class PrivacyConfig:
 
 
 @attrs.frozen
+class ApiConfig:
+    """``[api]``: a new API token is valid for ``token_days`` days unless its maker says
+    otherwise (0: until it is revoked)."""
+
+    token_days: int = 365
+
+
+@attrs.frozen
 class BackupConfig:
     """``[backup]``: the age public keys (``age1…``) backups are encrypted to. Without one a
     backup is a plain zip file (readable by its owner alone); with them only the holder of a
@@ -261,6 +269,7 @@ class DeploymentConfig:
     web: WebConfig = WebConfig()
     mail: MailConfig = MailConfig()
     backup: BackupConfig = BackupConfig()
+    api: ApiConfig = ApiConfig()
     appraisal: AppraisalConfig = AppraisalConfig()
     working_fields: list[WorkingFieldConfig] = attrs.Factory(list)
     goals: list[GoalConfig] = attrs.Factory(list)
@@ -407,6 +416,8 @@ def config_problems(config: DeploymentConfig) -> list[Problem]:
             )
         )
     problems.extend(_mail_problems(config.mail))
+    if config.api.token_days < 0:
+        problems.append(Problem("api.token_days", "must be 0 (until revoked) or more"))
     for index, recipient in enumerate(config.backup.recipients):
         if not AGE_RECIPIENT.fullmatch(recipient):
             problems.append(Problem(f"backup.recipients[{index}]", "not an age public key (age1…)"))

@@ -1,7 +1,8 @@
 """One structured line per request, without personal data.
 
 Logged: method, path (never the query string, where search words such as names travel),
-status, duration and the user's numeric id. Not logged: names, e-mail addresses, bodies,
+status, duration and the user's numeric id; a refused request (401, 403) once more on the
+logger ``netzwerker.security``. Not logged: names, e-mail addresses, bodies,
 tokens, client addresses.
 """
 
@@ -15,6 +16,9 @@ from typing import Any, cast
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 log = logging.getLogger("netzwerker.access")
+#: Refused requests, once more, where a security team's monitoring reads them.
+security = logging.getLogger("netzwerker.security")
+REFUSALS = {401: "not signed in", 403: "forbidden"}
 
 
 class RequestLogging:
@@ -39,15 +43,15 @@ class RequestLogging:
             await self.app(scope, receive, record_status)
         finally:
             user: Any = scope.get("user")
-            log.info(
-                json.dumps(
-                    {
-                        "event": "request",
-                        "method": method,
-                        "path": scope["path"],
-                        "status": status,
-                        "ms": round((time.perf_counter() - started) * 1000, 2),
-                        "user_id": getattr(user, "user_id", None),
-                    }
-                )
-            )
+            line = {
+                "event": "request",
+                "method": method,
+                "path": scope["path"],
+                "status": status,
+                "ms": round((time.perf_counter() - started) * 1000, 2),
+                "user_id": getattr(user, "user_id", None),
+            }
+            log.info(json.dumps(line))
+            if status in REFUSALS:
+                # Who was refused what, for the security log's reader (never the body).
+                security.warning(json.dumps({**line, "event": REFUSALS[status]}))

@@ -392,16 +392,21 @@ def set_identity(
     permissions.authorize(actor, permissions.CASE_CHANGE)
     get_case(session, case_id)
     identity = session.get(CaseIdentity, case_id) or CaseIdentity(case_id=case_id)
+    touched = []
     for key, value in attrs.asdict(draft).items():
+        if getattr(identity, key, None) != value:
+            touched.append(key)
         setattr(identity, key, value)
     identity.updated_at = utcnow()
     session.add(identity)
+    # Which identifiers changed, never their values: the audit log holds no identities.
     record(
         session,
         actor=actor.username,
         action="identity.write",
         object_type="case",
         object_id=case_id,
+        changes={"fields": sorted(touched)},
     )
     session.flush()
 

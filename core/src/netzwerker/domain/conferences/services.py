@@ -305,6 +305,14 @@ def register(
             setattr(registration, key, value)
     session.flush()
     _tell(session, registration, conference, str(status))
+    record(
+        session,
+        actor=actor.username,
+        action="registration.create",
+        object_type="conference",
+        object_id=conference_id,
+        changes={"registration_id": registration.id, "status": str(status)},
+    )
     return registration
 
 
@@ -378,6 +386,14 @@ def check_in(
     if registration.checked_in_at is None:
         registration.checked_in_at = now or utcnow()
         flush_or_conflict(session, f"registration {registration_id}")
+        record(
+            session,
+            actor=actor.username,
+            action="registration.check_in",
+            object_type="conference",
+            object_id=conference_id,
+            changes={"registration_id": registration_id},
+        )
     return registration
 
 

@@ -78,6 +78,9 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
+    #: When the token was last used, to the hour (a request a second would otherwise write
+    #: a row a second).
+    last_used_at: datetime | None = None
 
 
 class SignInThrottle(SQLModel, table=True):

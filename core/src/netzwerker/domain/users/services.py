@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import attrs
@@ -20,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
-from netzwerker.deployment import Deployment
+from netzwerker.deployment import Deployment, deployment_of
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.partners.models import Partner, Person
 from netzwerker.domain.users import permissions
@@ -300,12 +300,16 @@ def create_token(
     actor: Actor,
     valid_days: int | None = None,
 ) -> NewToken:
-    """A new token of ``user`` (``token.manage``: users make their own, admins anyone's)."""
+    """A new token of ``user`` (``token.manage``: users make their own, admins anyone's),
+    valid for ``valid_days``, by default the deployment's ``[api] token_days``."""
     permissions.authorize(actor, permissions.TOKEN_MANAGE, user_id=user.id)
     if not name.strip():
         raise InvalidInput([Problem("name", "must not be empty")])
     if valid_days is not None and valid_days < 1:
         raise InvalidInput([Problem("valid_days", "must be at least 1")])
+    if valid_days is None:
+        deployment = deployment_of(session)
+        valid_days = deployment.config.api.token_days if deployment else DEFAULT_TOKEN_DAYS
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     token = ApiToken(
@@ -430,15 +434,38 @@ def actor_for_token(
     plain connection, without a session's bookkeeping, because every API request asks it."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    row = connection.execute(
-        sa.select(col(User.username), col(User.role), col(User.id), col(User.partner_id)).where(
+    now = now or utcnow()
+    row: Any = connection.execute(
+        sa.select(
+            col(User.username),
+            col(User.role),
+            col(User.id),
+            col(User.partner_id),
+            col(ApiToken.id).label("token_id"),
+            col(ApiToken.last_used_at),
+        ).where(
             col(ApiToken.user_id) == col(User.id),
             col(ApiToken.digest) == _digest(secret),
             col(ApiToken.revoked_at).is_(None),
-            sa.or_(
-                col(ApiToken.expires_at).is_(None), col(ApiToken.expires_at) > (now or utcnow())
-            ),
+            sa.or_(col(ApiToken.expires_at).is_(None), col(ApiToken.expires_at) > now),
             col(User.active),
         )
     ).first()
-    return None if row is None else Actor.of(row)
+    if row is None:
+        return None
+    if row.last_used_at is None or now - _aware(row.last_used_at) >= USE_RESOLUTION:
+        connection.execute(
+            sa.update(ApiToken).where(col(ApiToken.id) == row.token_id).values(last_used_at=now)
+        )
+        connection.commit()
+    return Actor.of(row)
+
+
+#: How exactly a token's last use is kept.
+USE_RESOLUTION = timedelta(hours=1)
+#: A token's days without a deployment to ask (``[api] token_days``'s default).
+DEFAULT_TOKEN_DAYS = 365
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

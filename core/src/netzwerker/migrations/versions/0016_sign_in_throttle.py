@@ -1,5 +1,5 @@
 """Failed sign-ins counted per account and address, and per address; the moment before
-which a user's browser sessions no longer count.
+which a user's browser sessions no longer count; when a token was last used.
 
 Revision ID: 0016_sign_in_throttle
 Revises: 0015_mail_choices
@@ -31,9 +31,15 @@ def upgrade() -> None:
         table.add_column(
             sa.Column("sessions_since", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
         )
+    with op.batch_alter_table("api_token") as table:
+        table.add_column(
+            sa.Column("last_used_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("api_token") as table:
+        table.drop_column("last_used_at")
     with op.batch_alter_table("user_account") as table:
         table.drop_column("sessions_since")
     op.drop_table("sign_in_throttle")

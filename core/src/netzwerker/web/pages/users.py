@@ -286,7 +286,8 @@ def _account_page(
         "account.html",
         status=status,
         tokens=tokens,
-        token_form=token_form or Form.showing({"valid_days": 365}),
+        token_form=token_form
+        or Form.showing({"valid_days": deployment.config.api.token_days or ""}),
         new_secret=new_secret,
         role_labels=ROLE_LABELS,
         email=email,
