@@ -345,3 +345,28 @@ def test_a_token_expires_as_the_deployment_says_and_keeps_its_last_use(make_depl
         assert client.get("/api/me", headers=auth).status_code == 200
         with deployment.session() as session:
             assert session.get(ApiToken, made.token.id).last_used_at == first, "to the hour"
+
+
+def test_a_session_is_known_to_every_server_of_the_deployment(web):
+    """Signed in through one server, the browser goes on through another: the session is
+    in the database, not in a process or a folder."""
+    from netzwerker.app import create_app
+    from netzwerker.deployment import load
+    from netzwerker.domain.users.models import WebSession
+    from netzwerker.web.sessions import SESSION_COOKIE
+
+    browser = web.sign_in("coordinator")
+    cookie = browser.client.cookies[SESSION_COOKIE]
+    other = load(web.deployment.folder, database_url=web.deployment.database_url)
+    try:
+        with TestClient(create_app(other)) as second:
+            second.cookies.set(SESSION_COOKIE, cookie)
+            assert second.get("/tasks", follow_redirects=False).status_code == 200
+    finally:
+        other.dispose()
+    with web.deployment.session() as session:
+        stored = session.get(WebSession, cookie)
+        assert stored is not None and b"user_id" in stored.data
+    browser.post("/logout", {}, follow_redirects=False)
+    with web.deployment.session() as session:
+        assert session.get(WebSession, cookie) is None, "signing out deletes the session"

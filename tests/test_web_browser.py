@@ -141,7 +141,7 @@ def sign_in(page, username: str, password: str = WEB_PASSWORD) -> None:
 
 
 def sign_out(page) -> None:
-    page.get_by_role("button", name="Abmelden").click()
+    page.get_by_role("button", name="Abmelden", exact=True).click()
     page.wait_for_url(re.compile(r".*/login.*"))
 
 

@@ -33,7 +33,7 @@ from netzwerker.domain.projects.models import (
 )
 from netzwerker.domain.survey.models import SurveyAnswer
 from netzwerker.domain.tasks.models import Escalation, Task, TaskEvent, TaskParty
-from netzwerker.domain.users.models import ApiToken, SignInThrottle, User
+from netzwerker.domain.users.models import ApiToken, SignInThrottle, User, WebSession
 from netzwerker.domain.workflows.models import WorkflowEvent, WorkflowRun
 
 __all__ = [
@@ -83,6 +83,7 @@ __all__ = [
     "TaskEvent",
     "TaskParty",
     "User",
+    "WebSession",
     "WorkflowEvent",
     "WorkflowRun",
     "WorkingFieldRecord",

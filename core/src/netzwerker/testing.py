@@ -434,11 +434,13 @@ def _any_field(session: Session) -> str:
 #: count of failures. A snapshot leaves it out, so that a test may sign a browser in between
 #: two snapshots that compare what a request changed.
 SIGNING_IN = "user.sign_"
+#: Tables of the browsing itself (sessions, failed sign-ins), which every request may touch.
+BOOKKEEPING = frozenset({"sign_in_throttle", "web_session"})
 
 
 def snapshot(deployment: Deployment) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, in a stable order; without the records of signing in and
-    out (:data:`SIGNING_IN`) and a token's last use."""
+    out (:data:`SIGNING_IN`, :data:`BOOKKEEPING`) and a token's last use."""
     from sqlmodel import SQLModel
 
     import netzwerker.models  # noqa: F401  (every core table in the metadata)
@@ -446,7 +448,7 @@ def snapshot(deployment: Deployment) -> dict[str, list[tuple[Any, ...]]]:
     rows = {}
     with deployment.engine.connect() as connection:
         for table in SQLModel.metadata.sorted_tables:
-            if table.name == "sign_in_throttle":
+            if table.name in BOOKKEEPING:
                 continue
             if sa.inspect(connection).has_table(table.name):
                 # A token's last use is bookkeeping of the request itself, not a change by it.

@@ -1,7 +1,7 @@
 """Signing in with a browser: a server-side session behind an HttpOnly cookie.
 
-The cookie holds only a random session id; the session (who, since when) lives in a store
-in the deployment folder, so every server worker sees it. A session ends after ``[web]
+The cookie holds only a random session id; the session (who, since when) lives in the
+deployment's database, so every worker and every server sees it. A session ends after ``[web]
 session_minutes`` without a request (each answer renews it) and after ``session_hours`` in
 any case; signing in starts a fresh session id, so an id planted before cannot be taken over.
 """
@@ -12,21 +12,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import anyio.to_thread
+import sqlalchemy as sa
 from litestar.connection import ASGIConnection
 from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
 )
 from litestar.security.session_auth import SessionAuth
-from litestar.stores.file import FileStore
+from litestar.stores.base import Store
 from litestar.types import Empty, Message, ScopeSession
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col
 
 from netzwerker.clock import utcnow
 from netzwerker.deployment import Deployment
-from netzwerker.domain.users.models import User
+from netzwerker.domain.users.models import User, WebSession
 from netzwerker.domain.users.permissions import Actor
 
-SESSION_FOLDER = ".sessions"
 SESSION_STORE = "web_sessions"
 SESSION_COOKIE = "netzwerker_session"
 _ROTATE = "netzwerker.rotate_session"
@@ -78,8 +80,93 @@ def end_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
     connection.clear_session()
 
 
-def session_store(deployment: Deployment) -> FileStore:
-    return FileStore(deployment.folder / SESSION_FOLDER, create_directories=True)
+class DatabaseStore(Store):
+    """Litestar's store of server-side sessions, kept in the deployment's database (table
+    ``web_session``), so that every worker and every server behind a load balancer knows a
+    session. Expired sessions are deleted as they are met, and all of them every few
+    minutes."""
+
+    #: How often a process deletes every expired session.
+    SWEEP = timedelta(minutes=10)
+
+    def __init__(self, deployment: Deployment) -> None:
+        self.engine = deployment.engine
+        self._swept = utcnow()
+
+    def _upsert(self, key: str, data: bytes, expires_at: datetime | None) -> Any:
+        dialect = self.engine.dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        return (
+            insert(WebSession)
+            .values(key=key, data=data, expires_at=expires_at)
+            .on_conflict_do_update(
+                index_elements=["key"], set_={"data": data, "expires_at": expires_at}
+            )
+        )
+
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
+        data = value.encode("utf-8") if isinstance(value, str) else value
+        now = utcnow()
+        with self.engine.begin() as connection:
+            connection.execute(self._upsert(key, data, _expiry(now, expires_in)))
+            if now - self._swept > self.SWEEP:
+                self._swept = now
+                connection.execute(sa.delete(WebSession).where(col(WebSession.expires_at) <= now))
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        now = utcnow()
+        with self.engine.begin() as connection:
+            row = connection.execute(
+                sa.select(col(WebSession.data), col(WebSession.expires_at)).where(
+                    col(WebSession.key) == key
+                )
+            ).first()
+            if row is None:
+                return None
+            if row.expires_at is not None and row.expires_at <= now:
+                connection.execute(sa.delete(WebSession).where(col(WebSession.key) == key))
+                return None
+            if renew_for and row.expires_at is not None:
+                connection.execute(
+                    sa.update(WebSession)
+                    .where(col(WebSession.key) == key)
+                    .values(expires_at=_expiry(now, renew_for))
+                )
+            return bytes(row.data)
+
+    async def delete(self, key: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(sa.delete(WebSession).where(col(WebSession.key) == key))
+
+    async def delete_all(self) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(sa.delete(WebSession))
+
+    async def exists(self, key: str) -> bool:
+        return await self.get(key) is not None
+
+    async def expires_in(self, key: str) -> int | None:
+        with self.engine.connect() as connection:
+            expires_at = connection.execute(
+                sa.select(col(WebSession.expires_at)).where(col(WebSession.key) == key)
+            ).scalar()
+        if expires_at is None:
+            return None
+        return max(int((expires_at - utcnow()).total_seconds()), 0)
+
+
+def _expiry(now: datetime, expires_in: int | timedelta | None) -> datetime | None:
+    if expires_in is None:
+        return None
+    return now + (
+        expires_in if isinstance(expires_in, timedelta) else timedelta(seconds=expires_in)
+    )
+
+
+def session_store(deployment: Deployment) -> DatabaseStore:
+    return DatabaseStore(deployment)
 
 
 #: Set in a request's state while its user still signs in with a one-time password.

@@ -94,3 +94,14 @@ class SignInThrottle(SQLModel, table=True):
     failures: int = 0
     first_failure_at: datetime = Field(default_factory=utcnow)
     locked_until: datetime | None = None
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser's session, behind the random id of its cookie: in the database,
+    so that every worker and every server of the deployment knows it."""
+
+    __tablename__ = "web_session"
+
+    key: str = Field(primary_key=True, max_length=200)
+    data: bytes = Field(sa_type=sa.LargeBinary)
+    expires_at: datetime | None = Field(default=None, index=True)

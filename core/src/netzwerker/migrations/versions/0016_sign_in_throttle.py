@@ -1,5 +1,6 @@
 """Failed sign-ins counted per account and address, and per address; the moment before
-which a user's browser sessions no longer count; when a token was last used.
+which a user's browser sessions no longer count; when a token was last used; the browser
+sessions themselves, in the database.
 
 Revision ID: 0016_sign_in_throttle
 Revises: 0015_mail_choices
@@ -27,6 +28,15 @@ def upgrade() -> None:
         sa.Column("locked_until", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("key"),
     )
+    op.create_table(
+        "web_session",
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("expires_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    with op.batch_alter_table("web_session") as table:
+        table.create_index("ix_web_session_expires_at", ["expires_at"], unique=False)
     with op.batch_alter_table("user_account") as table:
         table.add_column(
             sa.Column("sessions_since", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
@@ -42,4 +52,5 @@ def downgrade() -> None:
         table.drop_column("last_used_at")
     with op.batch_alter_table("user_account") as table:
         table.drop_column("sessions_since")
+    op.drop_table("web_session")
     op.drop_table("sign_in_throttle")
