@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session
 
@@ -65,6 +66,13 @@ def _text_limits(model: type) -> tuple[tuple[str, int], ...]:
         if isinstance(text, sa.String) and text.length:
             limits.append((attribute.key, text.length))
     return tuple(limits)
+
+
+def conflict_insert(dialect: str) -> Any:
+    """``insert`` with ``on_conflict_do_nothing``/``on_conflict_do_update`` for the database
+    ``dialect`` names (PostgreSQL's, else SQLite's): how a row is written once, or counted up,
+    by two workers at once without a race."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 def refresh_statistics(engine: Engine) -> None:

@@ -21,10 +21,10 @@ from litestar.middleware.session.server_side import (
 from litestar.security.session_auth import SessionAuth
 from litestar.stores.base import Store
 from litestar.types import Empty, Message, ScopeSession
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 
 from netzwerker.clock import utcnow
+from netzwerker.db import conflict_insert
 from netzwerker.deployment import Deployment
 from netzwerker.domain.users.models import User, WebSession
 from netzwerker.domain.users.permissions import Actor
@@ -95,7 +95,7 @@ class DatabaseStore(Store):
 
     def _upsert(self, key: str, data: bytes, expires_at: datetime | None) -> Any:
         dialect = self.engine.dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = conflict_insert(dialect)
         return (
             insert(WebSession)
             .values(key=key, data=data, expires_at=expires_at)

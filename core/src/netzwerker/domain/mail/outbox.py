@@ -20,11 +20,11 @@ from email.utils import format_datetime, make_msgid
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
 from netzwerker.config import MailConfig
+from netzwerker.db import conflict_insert
 from netzwerker.deployment import Deployment
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.mail.models import OutboxMessage
@@ -60,7 +60,7 @@ def enqueue(session: Session, mail: Mail, *, now: datetime | None = None) -> boo
     by another transaction (``INSERT … ON CONFLICT DO NOTHING``)."""
     now = now or utcnow()
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = conflict_insert(dialect)
     statement = (
         insert(OutboxMessage)
         .values(

@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from netzwerker.clock import utcnow
+from netzwerker.db import conflict_insert
 from netzwerker.domain.audit.services import record
 from netzwerker.domain.users import permissions
 from netzwerker.domain.users.models import SignInThrottle, User
@@ -73,7 +73,7 @@ def record_failure(session: Session, username: str, address: str, *, now: dateti
     at once both count), and lock a key that reached its limit."""
     keys = Keys.of(username, address)
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = conflict_insert(dialect)
     table = SignInThrottle.__table__  # type: ignore[attr-defined]
     for key, allowed, longest in (
         (keys.pair, PAIR_FAILURES, LONGEST_PAIR_LOCK),
